@@ -1,0 +1,2 @@
+/** Training data: JSONL and text readers, chat templates, tokenisation with loss masks, splits and batching. */
+package dev.forja.data;

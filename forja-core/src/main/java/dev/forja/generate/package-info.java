@@ -1,0 +1,2 @@
+/** Text generation with a KV cache (sampling, stop conditions, streaming) and token scoring. */
+package dev.forja.generate;

@@ -1,0 +1,2 @@
+/** The training loop, optimizer, schedules, checkpoints and monitoring. */
+package dev.forja.train;
