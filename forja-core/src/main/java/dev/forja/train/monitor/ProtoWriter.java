@@ -1,0 +1,69 @@
+package dev.forja.train.monitor;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The few protobuf wire-format encodings an event file needs (varint, fixed32, fixed64, length-delimited), so
+ * that forja writes TensorBoard's messages without a protobuf dependency. Fields are appended in call order.
+ */
+final class ProtoWriter {
+    static final int VARINT = 0;
+    static final int FIXED64 = 1;
+    static final int LENGTH_DELIMITED = 2;
+    static final int FIXED32 = 5;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    ProtoWriter int64(int field, long value) {
+        key(field, VARINT);
+        varint(value);
+        return this;
+    }
+
+    ProtoWriter doubleField(int field, double value) {
+        key(field, FIXED64);
+        long bits = Double.doubleToRawLongBits(value);
+        for (int i = 0; i < 8; i++) out.write((int) (bits >>> (8 * i)));
+        return this;
+    }
+
+    ProtoWriter floatField(int field, float value) {
+        key(field, FIXED32);
+        int bits = Float.floatToRawIntBits(value);
+        for (int i = 0; i < 4; i++) out.write(bits >>> (8 * i));
+        return this;
+    }
+
+    ProtoWriter string(int field, String value) {
+        return bytes(field, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    ProtoWriter message(int field, ProtoWriter message) {
+        return bytes(field, message.toByteArray());
+    }
+
+    ProtoWriter bytes(int field, byte[] value) {
+        key(field, LENGTH_DELIMITED);
+        varint(value.length);
+        out.writeBytes(value);
+        return this;
+    }
+
+    byte[] toByteArray() {
+        return out.toByteArray();
+    }
+
+    private void key(int field, int wireType) {
+        varint(((long) field << 3) | wireType);
+    }
+
+    // Base-128, least significant group first; negative int64 take ten bytes, as protobuf specifies.
+    private void varint(long value) {
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
+    }
+}
