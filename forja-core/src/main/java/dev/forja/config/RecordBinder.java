@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ public final class RecordBinder {
     }
 
     private static ForjaException unknownKey(Class<?> type, String prefix, String key, String source) {
-        List<String> valid = java.util.Arrays.stream(type.getRecordComponents())
+        List<String> valid = Arrays.stream(type.getRecordComponents())
                 .map(c -> KeyNames.snake(c.getName())).toList();
         String nearest = KeyNames.nearest(key, valid);
         return new ForjaException("unknown key '" + prefix + key + "' in " + source
