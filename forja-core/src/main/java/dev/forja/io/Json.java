@@ -58,13 +58,18 @@ public final class Json {
         }
     }
 
-    /** Reads a JSON document into {@code type}; type mismatches are reported like syntax errors, with a position. */
+    /**
+     * Reads a JSON document into {@code type}. Type mismatches and unknown keys are errors with a position, like
+     * syntax errors (read a {@link JsonNode} instead for files with keys forja does not model, e.g. config.json).
+     */
     public static <T> T read(Path file, Class<T> type) {
-        JsonNode node = read(file);
+        byte[] bytes = readBytes(file);
         try {
-            return MAPPER.treeToValue(node, type);
+            return MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
-            throw new ForjaException(file + ": " + e.getOriginalMessage() + "; fix the JSON", e);
+            throw parseError(file, e);
+        } catch (IOException e) {
+            throw new ForjaException("could not read " + file + ": " + e.getMessage(), e);
         }
     }
 
