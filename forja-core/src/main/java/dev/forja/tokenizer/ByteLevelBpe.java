@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class ByteLevelBpe implements Tokenizer {
         for (int i = 0; i >= 0 && n > 0; i = next[i]) {
             out[count++] = sym[i];
         }
-        return java.util.Arrays.copyOf(out, count);
+        return Arrays.copyOf(out, count);
     }
 
     private void offer(PriorityQueue<Long> queue, int left, int right, int pos) {

@@ -72,7 +72,8 @@ public final class ByteLevelTokenizerFiles {
         }
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizerJson(merges, specialTokens)));
+            writeAtomically(dir.resolve("tokenizer.json"),
+                    JSON.writeValueAsString(tokenizerJson(merges, specialTokens)));
             writeAtomically(dir.resolve("tokenizer_config.json"),
                     JSON.writeValueAsString(tokenizerConfig(specialTokens, chatTemplate, modelMaxLength)));
             writeAtomically(dir.resolve("special_tokens_map.json"),

@@ -36,12 +36,12 @@ public final class HfTokenizer implements Tokenizer {
             "addSpecialTokens", "false",
             "withOverflowingTokens", "false");
 
-    private final HuggingFaceTokenizer native_;
+    private final HuggingFaceTokenizer delegate;
     private final TokenizerJson json;
     private final List<String> specialTokens;
 
     private HfTokenizer(HuggingFaceTokenizer nativeTokenizer, TokenizerJson json) {
-        this.native_ = nativeTokenizer;
+        this.delegate = nativeTokenizer;
         this.json = json;
         this.specialTokens = json.addedTokens().stream()
                 .filter(TokenizerJson.AddedToken::special)
@@ -95,12 +95,12 @@ public final class HfTokenizer implements Tokenizer {
 
     @Override
     public long[] encode(String text, boolean addSpecialTokens) {
-        return native_.encode(text, addSpecialTokens, false).getIds();
+        return delegate.encode(text, addSpecialTokens, false).getIds();
     }
 
     @Override
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        return native_.decode(ids, skipSpecialTokens);
+        return delegate.decode(ids, skipSpecialTokens);
     }
 
     @Override
@@ -131,6 +131,6 @@ public final class HfTokenizer implements Tokenizer {
 
     @Override
     public void close() {
-        native_.close();
+        delegate.close();
     }
 }

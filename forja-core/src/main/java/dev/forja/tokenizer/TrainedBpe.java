@@ -18,7 +18,8 @@ public record TrainedBpe(List<Merge> merges, List<String> specialTokens) {
     public record Merge(String left, String right) {
         public Merge {
             if (left.isEmpty() || right.isEmpty()) {
-                throw new ForjaException("A merge joins two non-empty tokens, got \"" + left + "\" + \"" + right + "\"");
+                throw new ForjaException("A merge joins two non-empty tokens, got \"" + left + "\" + \"" + right
+                        + "\"");
             }
         }
     }

@@ -2,9 +2,11 @@ package dev.forja.tokenizer;
 
 import dev.forja.ForjaException;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,43 +22,76 @@ final class Utf8Lines {
 
     static final int MAX_LINE = 1 << 20;
 
-    private Utf8Lines() {
+    private final Path file;
+    private final Consumer<String> sink;
+    private final StringBuilder current = new StringBuilder();
+    private long line = 1;
+    private boolean started;
+
+    private Utf8Lines(Path file, Consumer<String> sink) {
+        this.file = file;
+        this.sink = sink;
     }
 
     /** Hands each line of {@code file} to {@code sink}; a leading byte-order mark is dropped. */
     static void forEach(Path file, Consumer<String> sink) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        new Utf8Lines(file, sink).run();
+    }
+
+    // Decodes by hand rather than through a Reader so that the lines before a bad byte are counted first.
+    private void run() {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        long line = 1;
-        try (Reader in = new InputStreamReader(Files.newInputStream(file), decoder)) {
-            char[] buf = new char[1 << 16];
-            StringBuilder current = new StringBuilder();
-            boolean first = true;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                int start = first && buf[0] == '\uFEFF' ? 1 : 0;
-                first = false;
-                for (int i = start; i < n; i++) {
-                    char c = buf[i];
-                    current.append(c);
-                    if (c == '\n' || (current.length() > MAX_LINE && Character.isWhitespace(c))) {
-                        sink.accept(current.toString());
-                        current.setLength(0);
-                        if (c == '\n') {
-                            line++;
-                        }
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        try (InputStream in = Files.newInputStream(file)) {
+            boolean eof = false;
+            while (!eof) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                eof = n < 0;
+                bytes.position(bytes.position() + Math.max(n, 0));
+                bytes.flip();
+                CoderResult result;
+                do {
+                    result = decoder.decode(bytes, chars, eof);
+                    drain(chars);
+                    if (result.isError()) {
+                        throw new ForjaException(file + " line " + line + " is not valid UTF-8 text. Convert the"
+                                + " file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or leave it out of the inputs");
                     }
-                }
+                } while (result.isOverflow());
+                bytes.compact();
             }
+            decoder.flush(chars);
+            drain(chars);
             if (current.length() > 0) {
                 sink.accept(current.toString());
             }
-        } catch (CharacterCodingException e) {
-            throw new ForjaException(file + " line " + line + " is not valid UTF-8 text. Convert the file to UTF-8"
-                    + " (e.g. iconv -f latin1 -t utf-8) or leave it out of the inputs", e);
         } catch (IOException e) {
             throw new ForjaException("Cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private void drain(CharBuffer chars) {
+        chars.flip();
+        if (!started && chars.hasRemaining()) {
+            started = true;
+            if (chars.get(chars.position()) == '\uFEFF') {
+                chars.get();
+            }
+        }
+        while (chars.hasRemaining()) {
+            char c = chars.get();
+            current.append(c);
+            if (c == '\n' || (current.length() > MAX_LINE && Character.isWhitespace(c))) {
+                sink.accept(current.toString());
+                current.setLength(0);
+                if (c == '\n') {
+                    line++;
+                }
+            }
+        }
+        chars.clear();
     }
 }

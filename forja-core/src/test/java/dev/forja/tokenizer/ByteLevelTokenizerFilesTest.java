@@ -33,7 +33,8 @@ class ByteLevelTokenizerFilesTest {
                     expected[i] = bytes[i] & 0xFF;
                 }
                 assertThat(tok.encode(line, false)).as(line).containsExactly(expected);
-                assertThat(tok.encode(line, true)).as("byte-level post-processor adds nothing").containsExactly(expected);
+                assertThat(tok.encode(line, true)).as("byte-level post-processor adds nothing")
+                        .containsExactly(expected);
                 assertThat(tok.decode(expected, false)).isEqualTo(line);
             }
             assertThat(tok.vocabSize()).isEqualTo(259);
