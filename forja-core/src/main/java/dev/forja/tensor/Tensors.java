@@ -37,7 +37,7 @@ public final class Tensors {
     public static DType dtype(Tensor t) {
         ScalarType s = t.scalar_type();
         for (DType d : DType.values()) {
-            if (scalarType(d) == s) return d;
+            if (scalarType(d).value == s.value) return d;
         }
         throw new IllegalArgumentException("no safetensors dtype for " + s);
     }
