@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,11 +35,39 @@ final class BlobDownload {
         this.retryPauseMillis = retryPauseMillis;
     }
 
-    /** Fetches the file unless its blob is already complete. */
+    /**
+     * Fetches the file unless its blob is already complete, holding a file lock so that two forja processes
+     * never append to the same partial download.
+     */
     void fetch(RepoRef ref, String commit, String filename, FileMetadata meta) {
         if (Files.isRegularFile(cache.blob(meta.etag()))) {
             return;
         }
+        Path lockFile = cache.lock(meta.etag());
+        try {
+            Files.createDirectories(lockFile.getParent());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock held = channel.tryLock();
+                if (held == null) {
+                    progress.note("waiting for another download of '" + filename + "' (lock " + lockFile + ")");
+                    held = channel.lock();
+                }
+                try (FileLock lock = held) {
+                    if (!Files.isRegularFile(cache.blob(meta.etag()))) {
+                        fetchLocked(ref, commit, filename, meta);
+                    }
+                }
+            }
+        } catch (OverlappingFileLockException e) {
+            throw new ForjaException("'" + filename + "' of '" + ref.repoId() + "' is already being downloaded by"
+                    + " this process: download one model at a time", e);
+        } catch (IOException e) {
+            throw new ForjaException("cannot lock " + lockFile + ": " + e.getMessage()
+                    + " (check permissions, or point HF_HOME elsewhere)", e);
+        }
+    }
+
+    private void fetchLocked(RepoRef ref, String commit, String filename, FileMetadata meta) {
         Path part = cache.incomplete(meta.etag());
         RuntimeException lastFailure = null;
         long expected = meta.size();

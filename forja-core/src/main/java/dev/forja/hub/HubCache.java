@@ -45,6 +45,11 @@ final class HubCache {
         return repoDir.resolve("blobs").resolve(etag + ".incomplete");
     }
 
+    /** The lock held while a blob downloads, where huggingface_hub keeps its own: {@code .locks/models--x/}. */
+    Path lock(String etag) {
+        return repoDir.getParent().resolve(".locks").resolve(repoDir.getFileName()).resolve(etag + ".lock");
+    }
+
     Path snapshotDir(String commit) {
         return repoDir.resolve("snapshots").resolve(commit);
     }

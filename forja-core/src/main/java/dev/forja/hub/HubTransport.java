@@ -76,16 +76,14 @@ final class HubTransport {
         String range = offset > 0 ? "bytes=" + offset + "-" : null;
         HttpResponse<InputStream> response = send(resolveUri(ref, commit, filename), "GET", range, true,
                 HttpResponse.BodyHandlers.ofInputStream(), ref);
-        if (response.statusCode() == 416 || response.statusCode() >= 300) {
-            try (InputStream ignored = response.body()) {
-                if (response.statusCode() != 416) {
-                    check(response, ref, filename);
-                }
-            } catch (IOException e) {
-                // closing an error body that failed to arrive changes nothing
-            }
+        int status = response.statusCode();
+        if (status == 200 || status == 206 || status == 416) {
+            return response; // 416: the offset is past the end; the caller decides
         }
-        return response;
+        closeQuietly(response.body());
+        check(response, ref, filename);
+        throw new ForjaException("the Hub at " + env.endpoint() + " answered HTTP " + status + " for '" + ref
+                + "' file '" + filename + "' instead of its contents: check HF_ENDPOINT and any proxy");
     }
 
     String endpoint() {
