@@ -191,23 +191,7 @@ public final class Recipe {
 
     /** Writes {@link #toYaml} to a file atomically (the resolved config saved into a run directory). */
     public static void save(Record record, Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, toYaml(record), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new ForjaException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        dev.forja.io.AtomicFile.writeString(file, toYaml(record));
     }
 
     @SuppressWarnings("unchecked")

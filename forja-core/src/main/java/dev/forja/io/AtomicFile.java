@@ -62,6 +62,15 @@ public final class AtomicFile {
         }
     }
 
+    /** Writes UTF-8 text to {@code target} atomically. */
+    public static void writeString(Path target, String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(target, ch -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+
     /** Makes the rename itself durable; some platforms cannot open a directory, which only weakens durability. */
     private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

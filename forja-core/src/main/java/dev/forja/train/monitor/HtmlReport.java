@@ -35,11 +35,7 @@ public final class HtmlReport {
     public static void write(Path runDir, String title, Map<String, String> summary,
                              List<Map<String, Object>> metrics) {
         Path file = runDir.resolve(FILE_NAME);
-        try {
-            AtomicFiles.writeString(file, render(title, summary, metrics));
-        } catch (IOException e) {
-            throw new ForjaException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        dev.forja.io.AtomicFile.writeString(file, render(title, summary, metrics));
     }
 
     /** The report's HTML. */

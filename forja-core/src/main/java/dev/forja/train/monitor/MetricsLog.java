@@ -113,11 +113,7 @@ public final class MetricsLog implements AutoCloseable {
             Object s = parse(file, i + 1, lines.get(i)).get("step");
             if (s instanceof Number n && n.longValue() <= step) kept.append(lines.get(i)).append('\n');
         }
-        try {
-            AtomicFiles.writeString(file, kept.toString());
-        } catch (IOException e) {
-            throw new ForjaException("cannot rewrite " + file + ": " + e.getMessage(), e);
-        }
+        dev.forja.io.AtomicFile.writeString(file, kept.toString());
     }
 
     private static List<String> completeLines(Path file) {
