@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>A template that is not append-only (it rewrites earlier turns depending on later ones, as Qwen3 does with
  * reasoning) falls back to finding each assistant content, in order, in the full rendering; then the span is the
- * content plus an end token directly after it.
+ * content plus an end token directly after it. Each search starts after the previous assistant turn, so the
+ * fallback can only be misled by a user turn that quotes the following assistant answer verbatim.
  */
 final class AssistantSpans {
 
