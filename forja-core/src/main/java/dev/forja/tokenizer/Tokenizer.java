@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 
 /**
  * Text to token ids and back. Implementations: {@link HfTokenizer} (Hugging Face's tokenizers through DJL, exact
- * parity with any {@code tokenizer.json}).
+ * parity with any {@code tokenizer.json}) and {@link ByteLevelBpe} (pure Java, byte-level BPE files only).
  *
  * <p>Example: {@code try (Tokenizer t = HfTokenizer.load(dir)) { long[] ids = t.encode("Hola", false); }}
  */

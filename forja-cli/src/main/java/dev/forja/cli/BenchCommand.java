@@ -1,0 +1,16 @@
+package dev.forja.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code forja bench}: performance measurements, printed for people and as one JSON line. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
+        subcommands = {BenchGenerateCommand.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.forja.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The process's resident-set high-water mark ({@code VmHWM} in {@code /proc/self/status}, Linux). */
+public final class PeakRss {
+    private PeakRss() {
+    }
+
+    /** Peak RSS in MiB, or -1 where /proc is not available. */
+    public static double mib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.forja.model;
+
+import dev.forja.nn.Linear;
+import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A decoder-only language model: token ids in, next-token logits out. The forward pass is exposed in three parts
+ * (embed, blocks, head) so that training can checkpoint per block; {@link #forward} chains them.
+ */
+public interface CausalLM {
+
+    ModelConfig config();
+
+    /** Every parameter by its Hugging Face name, in the layout held in memory (see {@link ParamSpec#transposed}). */
+    Map<String, Tensor> parameters();
+
+    /** The linear layers by Hugging Face module path (e.g. {@code model.layers.0.self_attn.q_proj}); LoRA replaces entries. */
+    Map<String, Linear> linears();
+
+    /** Number of transformer blocks. */
+    int numBlocks();
+
+    /** Token (and, for GPT-2, position) embeddings: ids (B, T) to (B, T, C). */
+    Tensor embed(Tensor ids, Step step);
+
+    /** Transformer block {@code i}: (B, T, C) to (B, T, C). */
+    Tensor block(int i, Tensor x, Step step);
+
+    /** Final norm and LM head: (B, T, C) to logits (B, T, V). */
+    Tensor head(Tensor x);
+
+    /** A cache for up to {@code capacity} tokens of {@code batch} sequences, in the parameters' dtype. */
+    KvCache newCache(long batch, long capacity);
+
+    /** The parameters' floating dtype. */
+    ScalarType dtype();
+
+    /**
+     * Logits (B, T, V) for ids (B, T). Positions default to {@code cache.length() + 0..T-1}; with a cache the new
+     * keys/values are appended to it.
+     */
+    default Tensor forward(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        long t = ids.size(1);
+        if (positions == null) {
+            long start = cache == null ? 0 : cache.length();
+            positions = torch.arange(new Scalar(start), new Scalar(start + t), new TensorOptions(ScalarType.Long))
+                    .unsqueeze(0).expand(ids.size(0), t);
+        }
+        Step step = new Step(positions, mask, cache);
+        Tensor x = embed(ids, step);
+        for (int i = 0; i < numBlocks(); i++) {
+            x = block(i, x, step);
+        }
+        if (cache != null) cache.advance(t);
+        return head(x);
+    }
+}

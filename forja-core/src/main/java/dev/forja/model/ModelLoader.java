@@ -1,0 +1,80 @@
+package dev.forja.model;
+
+import dev.forja.ForjaException;
+import dev.forja.io.Json;
+import dev.forja.io.ModelWeights;
+import dev.forja.io.TensorEntry;
+import dev.forja.tensor.Tensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Loads a causal LM from a Hugging Face model directory: {@code config.json} picks the architecture, its name table
+ * says which tensors to read, and every tensor's shape is checked against the config before the model is built.
+ */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    /** Reads {@code dir/config.json}. */
+    public static ModelConfig readConfig(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ForjaException("model directory " + dir + " does not exist: give a directory with config.json "
+                    + "and model.safetensors, or a Hugging Face id such as gpt2");
+        }
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ForjaException(dir + " has no config.json: is it a Hugging Face model directory? "
+                    + "(forja init-model writes one)");
+        }
+        return ModelConfig.fromJson(Json.read(file), file);
+    }
+
+    /** Reads {@code generation_config.json} if present, else defaults from the config. */
+    public static GenerationDefaults readGenerationDefaults(Path dir, ModelConfig config) {
+        Path file = dir.resolve("generation_config.json");
+        return Files.isRegularFile(file) ? GenerationDefaults.fromJson(Json.read(file), config)
+                : GenerationDefaults.of(config);
+    }
+
+    /** Loads the model with its parameters converted to {@code dtype} (Float or BFloat16). */
+    public static CausalLM load(Path dir, ScalarType dtype) {
+        ModelConfig config = readConfig(dir);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        try (ModelWeights weights = ModelWeights.open(dir)) {
+            for (ParamSpec spec : Architectures.specs(config)) {
+                TensorEntry e = find(weights, spec.name());
+                if (!Arrays.equals(e.shape(), spec.fileShape())) {
+                    throw new ForjaException("tensor '" + e.name() + "' in " + dir + " has shape "
+                            + Arrays.toString(e.shape()) + " but config.json implies " + Arrays.toString(spec.fileShape())
+                            + ": config.json and the weights disagree; use the config.json that came with the weights");
+                }
+                Tensor t = Tensors.fromEntry(e).to(dtype);
+                if (spec.transposed()) t = t.t().contiguous();
+                params.put(spec.name(), t);
+            }
+        }
+        return Architectures.create(config, params);
+    }
+
+    /**
+     * The tensor under its Hugging Face name; GPT-2 checkpoints saved from {@code GPT2Model} (as the original gpt2
+     * repository is) lack the {@code transformer.} prefix.
+     */
+    private static TensorEntry find(ModelWeights w, String name) {
+        if (w.contains(name)) return w.get(name);
+        if (name.startsWith("transformer.")) {
+            String bare = name.substring("transformer.".length());
+            if (w.contains(bare)) return w.get(bare);
+        }
+        if (name.startsWith("model.") && w.contains(name.substring("model.".length()))) {
+            return w.get(name.substring("model.".length()));
+        }
+        return w.get(name); // throws, naming the tensor and the file
+    }
+}

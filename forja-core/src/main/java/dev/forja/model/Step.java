@@ -1,0 +1,40 @@
+package dev.forja.model;
+
+import dev.forja.nn.Rope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * What every block of one forward pass shares: positions (B, T), the attention mask (B, 1, T, S) or null for causal,
+ * the KV cache or null, and the rotary tables, computed once per pass.
+ */
+public final class Step {
+    private final Tensor positions;
+    private final Tensor mask;
+    private final KvCache cache;
+    private Tensor[] cosSin;
+
+    public Step(Tensor positions, Tensor mask, KvCache cache) {
+        this.positions = positions;
+        this.mask = mask;
+        this.cache = cache;
+    }
+
+    public Tensor positions() {
+        return positions;
+    }
+
+    public Tensor mask() {
+        return mask;
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    /** The rotary cos/sin tables for these positions, computed on first use. */
+    Tensor[] rope(Rope rope, ScalarType dtype) {
+        if (cosSin == null) cosSin = rope.cosSin(positions, dtype);
+        return cosSin;
+    }
+}

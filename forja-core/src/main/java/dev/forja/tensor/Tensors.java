@@ -1,0 +1,103 @@
+package dev.forja.tensor;
+
+import dev.forja.io.DType;
+import dev.forja.io.TensorEntry;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** Copies between Java values, raw {@link TensorEntry} bytes and libtorch tensors (CPU, little-endian host). */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    /** The libtorch scalar type of a file dtype. */
+    public static ScalarType scalarType(DType d) {
+        return switch (d) {
+            case F32 -> ScalarType.Float;
+            case F16 -> ScalarType.Half;
+            case BF16 -> ScalarType.BFloat16;
+            case F64 -> ScalarType.Double;
+            case I64 -> ScalarType.Long;
+            case I32 -> ScalarType.Int;
+            case I16 -> ScalarType.Short;
+            case I8 -> ScalarType.Char;
+            case U8 -> ScalarType.Byte;
+            case BOOL -> ScalarType.Bool;
+        };
+    }
+
+    /** The file dtype of a libtorch tensor. */
+    public static DType dtype(Tensor t) {
+        ScalarType s = t.scalar_type();
+        for (DType d : DType.values()) {
+            if (scalarType(d).value == s.value) return d;
+        }
+        throw new IllegalArgumentException("no safetensors dtype for " + s);
+    }
+
+    /** A new tensor holding a copy of the entry's bytes. */
+    public static Tensor fromEntry(TensorEntry e) {
+        Tensor t = torch.empty(e.shape(), new TensorOptions(scalarType(e.dtype())), null);
+        ByteBuffer src = e.data().duplicate();
+        if (src.remaining() > 0) {
+            BytePointer dst = new BytePointer(t.data_ptr()).capacity(src.remaining());
+            dst.asByteBuffer().put(src);
+        }
+        return t;
+    }
+
+    /** A copy of the tensor's bytes (made contiguous) as an entry named {@code name}. */
+    public static TensorEntry toEntry(String name, Tensor t) {
+        Tensor c = t.contiguous();
+        long n = c.nbytes();
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(n)).order(ByteOrder.LITTLE_ENDIAN);
+        if (n > 0) {
+            buf.put(new BytePointer(c.data_ptr()).capacity(n).asByteBuffer());
+            buf.flip();
+        }
+        return new TensorEntry(name, dtype(c), c.sizes().vec().get(), buf);
+    }
+
+    /** A float32 tensor of the given shape holding {@code values}. */
+    public static Tensor ofFloats(float[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Float), null);
+        new FloatPointer(t.data_ptr()).capacity(values.length).put(values);
+        return t;
+    }
+
+    /** An int64 tensor of the given shape holding {@code values}. */
+    public static Tensor ofLongs(long[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Long), null);
+        new LongPointer(t.data_ptr()).capacity(values.length).put(values);
+        return t;
+    }
+
+    /** The values of any floating tensor, converted to float32. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.to(ScalarType.Float).contiguous();
+        float[] out = new float[Math.toIntExact(c.numel())];
+        new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
+        return out;
+    }
+
+    /** The values of an integer tensor as int64. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(ScalarType.Long).contiguous();
+        long[] out = new long[Math.toIntExact(c.numel())];
+        new LongPointer(c.data_ptr()).capacity(out.length).get(out);
+        return out;
+    }
+
+    /** The shape of a tensor. */
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+
+}

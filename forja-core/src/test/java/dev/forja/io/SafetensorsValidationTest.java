@@ -1,0 +1,198 @@
+package dev.forja.io;
+
+import dev.forja.ForjaException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Damaged files are reported up front, naming the file and what to do. */
+class SafetensorsValidationTest {
+
+    @TempDir
+    Path dir;
+
+    private Path raw(String name, long headerLength, String header, int dataBytes) throws Exception {
+        Path file = dir.resolve(name);
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(headerLength).put(h);
+        Files.write(file, b.array());
+        return file;
+    }
+
+    private Path raw(String name, String header, int dataBytes) throws Exception {
+        return raw(name, header.getBytes(StandardCharsets.UTF_8).length, header, dataBytes);
+    }
+
+    private static String tensor(String name, String dtype, String shape, long begin, long end) {
+        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + ","
+                + end + "]}";
+    }
+
+    @Test
+    void truncatedDataSaysHowMuchIsMissingAndToDownloadAgain() throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        SafetensorsWriter.write(file, List.of(Tensors.f32("w", new long[]{300}, new float[300])), Map.of());
+        long size = Files.size(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size - 600);
+        }
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("truncated (expected 1200 bytes of tensor data, found 600)")
+                .hasMessageContaining("download it again");
+    }
+
+    @Test
+    void headerLongerThanTheFileIsTruncation() throws Exception {
+        Path file = raw("short.safetensors", 1000, "{}", 0);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("short.safetensors").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void fileShorterThanTheLengthFieldIsTruncation() throws Exception {
+        Path file = dir.resolve("tiny.safetensors");
+        Files.write(file, new byte[]{1, 2, 3});
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("tiny.safetensors").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void absurdHeaderLengthMeansNotSafetensors() throws Exception {
+        Path file = dir.resolve("html.safetensors");
+        Files.writeString(file, "<!DOCTYPE html><html>404 not found</html>");
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("html.safetensors").hasMessageContaining("not a valid safetensors file");
+    }
+
+    @Test
+    void corruptHeaderJsonIsReported() throws Exception {
+        Path file = raw("corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("corrupt.safetensors").hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void overlappingTensorsAreReported() throws Exception {
+        Path file = raw("overlap.safetensors",
+                "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("overlap.safetensors").hasMessageContaining("'a' and 'b' overlap");
+    }
+
+    @Test
+    void holesBetweenTensorsAreReported() throws Exception {
+        Path file = raw("hole.safetensors",
+                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("hole.safetensors").hasMessageContaining("hole of 4 bytes before tensor 'b'");
+    }
+
+    @Test
+    void offsetsThatDisagreeWithDtypeAndShapeAreReported() throws Exception {
+        Path file = raw("size.safetensors", "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("size.safetensors")
+                .hasMessageContaining("spans 8 bytes but its dtype BF16 and shape [3] need 6");
+    }
+
+    @Test
+    void duplicateTensorNamesAreReported() throws Exception {
+        Path file = raw("dup.safetensors",
+                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("dup.safetensors").hasMessageContaining("'a'");
+    }
+
+    @Test
+    void unknownDtypeNamesTheSupportedOnes() throws Exception {
+        Path file = raw("f8.safetensors", "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("f8.safetensors").hasMessageContaining("F8_E4M3").hasMessageContaining("BF16");
+    }
+
+    @Test
+    void trailingBytesAfterTheDataAreReported() throws Exception {
+        Path file = raw("tail.safetensors", "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("tail.safetensors").hasMessageContaining("4 bytes after the last tensor");
+    }
+
+    @Test
+    void nonStringMetadataIsReported() throws Exception {
+        Path file = raw("meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0);
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("meta.safetensors").hasMessageContaining("'step' is not a string");
+    }
+
+    @Test
+    void missingFileAndMissingTensorNameTheFile() throws Exception {
+        assertThatThrownBy(() -> SafetensorsFile.open(dir.resolve("nope.safetensors")))
+                .isInstanceOf(ForjaException.class).hasMessageContaining("nope.safetensors");
+        Path file = dir.resolve("w.safetensors");
+        SafetensorsWriter.write(file, List.of(Tensors.f32("model.norm.weight", new long[]{1}, 1f)), Map.of());
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertThatThrownBy(() -> f.get("norm.weight")).isInstanceOf(ForjaException.class)
+                    .hasMessageContaining("'norm.weight'").hasMessageContaining(file.toString())
+                    .hasMessageContaining("did you mean 'model.norm.weight'");
+        }
+    }
+
+    @Test
+    void writerRefusesDuplicateAndReservedNames() {
+        TensorEntry a = Tensors.f32("a", new long[]{1}, 1f);
+        assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"), List.of(a, a), Map.of()))
+                .isInstanceOf(ForjaException.class).hasMessageContaining("appears twice");
+        TensorEntry reserved = Tensors.f32("__metadata__", new long[]{1}, 1f);
+        assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"), List.of(reserved), Map.of()))
+                .isInstanceOf(ForjaException.class).hasMessageContaining("reserved");
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    /** A sparse file bigger than one map: tensors past 2 GiB are mapped from a second chunk. */
+    @Test
+    void filesLargerThanTwoGibAreMappedInChunks() throws Exception {
+        long big = 1L << 30; // 1 GiB of U8 each
+        String header = "{" + tensor("a", "U8", "[" + big + "]", 0, big) + ","
+                + tensor("b", "U8", "[" + big + "]", big, 2 * big) + ","
+                + tensor("c", "U8", "[" + big + "]", 2 * big, 3 * big) + "}";
+        Path file = raw("sparse.safetensors", header, 0);
+        long dataStart = Files.size(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(dataStart + 3 * big);
+            f.seek(dataStart + 3 * big - 1);
+            f.write(77);
+            f.seek(dataStart + big);
+            f.write(55);
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertThat(f.get("b").data().get(0)).isEqualTo((byte) 55);
+            assertThat(f.get("c").data().get((int) big - 1)).isEqualTo((byte) 77);
+            assertThat(f.get("a").data().remaining()).isEqualTo((int) big);
+        }
+    }
+
+    @Test
+    void aSingleTensorOverTwoGibIsAClearError() throws Exception {
+        long huge = 3L << 30;
+        Path file = raw("huge.safetensors", "{" + tensor("w", "U8", "[" + huge + "]", 0, huge) + "}", 0);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(Files.size(file) + huge);
+        }
+        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("huge.safetensors").hasMessageContaining("'w'").hasMessageContaining("2 GiB");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.forja.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forja.generate.SamplingConfig;
+import dev.forja.generate.Scorer;
+import dev.forja.generate.TextGenerator;
+import dev.forja.generate.TokenScores;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Invariants that need no reference: the KV cache changes nothing; bf16 stays close to fp32. */
+class ModelInvariantsTest {
+    private static final long[] IDS = {256, 72, 111, 108, 97, 44, 32, 109, 117, 110, 100, 111, 33, 10, 195, 177, 40,
+        41, 123, 125, 60, 62, 99, 111, 100, 101};
+
+    static CausalLM tiny(String arch, long seed, ScalarType dtype) {
+        ModelConfig c = Presets.of(arch, "tiny", 259, 256, 256);
+        Map<String, Tensor> params = ModelInitializer.initialize(c, seed);
+        if (dtype != ScalarType.Float) params.replaceAll((k, v) -> v.to(dtype));
+        return Architectures.create(c, params);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama", "qwen2"})
+    void cachedScoresEqualRecomputedScores(String arch) {
+        CausalLM m = tiny(arch, 1, ScalarType.Float);
+        TokenScores full = new Scorer(m).score(IDS, false);
+        TokenScores inc = new Scorer(m).score(IDS, true);
+        assertThat(full.logprobs()).hasSize(IDS.length - 1);
+        for (int i = 0; i < full.logprobs().length; i++) {
+            assertThat(inc.logprobs()[i]).isCloseTo(full.logprobs()[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
+        // a random model over 259 tokens is near uniform: nll ≈ ln 259 ≈ 5.56
+        assertThat(full.nll()).isBetween(4.5, 6.5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama", "qwen2"})
+    void bf16ScoresStayCloseToFp32(String arch) {
+        TokenScores f32 = new Scorer(tiny(arch, 2, ScalarType.Float)).score(IDS, false);
+        TokenScores bf16 = new Scorer(tiny(arch, 2, ScalarType.BFloat16)).score(IDS, false);
+        for (int i = 0; i < f32.logprobs().length; i++) {
+            assertThat(bf16.logprobs()[i]).isCloseTo(f32.logprobs()[i], org.assertj.core.data.Offset.offset(0.05));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama"})
+    void generationIsSeededAndCacheInvariant(String arch) {
+        CausalLM m = tiny(arch, 3, ScalarType.Float);
+        SamplingConfig s = new SamplingConfig(0.9, 40, 0.95, 1.1, 7);
+        long[] a = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> { });
+        long[] b = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> { });
+        long[] c = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, false, (ids, n) -> false, id -> { });
+        assertThat(a).hasSize(30).isEqualTo(b).isEqualTo(c);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.forja.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forja.ForjaException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HfTokenizerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void encodesLongTextsWithoutTruncation() throws IOException {
+        // DJL truncates to 512 tokens unless told otherwise; a 2,000-token prompt must come back whole.
+        Path corpus = TokenizerCorpus.writeTrainingFile(dir);
+        BpeTrainer.train(List.of(corpus), 400, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(dir);
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < 12_000) {
+            sb.append(String.join(" ", TokenizerCorpus.LINES)).append(' ');
+        }
+        String text = sb.toString();
+        try (HfTokenizer tok = HfTokenizer.load(dir)) {
+            long[] ids = tok.encode(text, true);
+            assertThat(ids.length).isGreaterThan(2_000);
+            assertThat(ids).containsExactly(ByteLevelBpe.load(dir).encode(text));
+            assertThat(tok.decode(ids, false)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void explainsHowToMakeATokenizerJsonFromSentencePiece() throws IOException {
+        Files.write(dir.resolve("tokenizer.model"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> HfTokenizer.load(dir))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("SentencePiece")
+                .hasMessageContaining("tokenizer.json")
+                .hasMessageContaining("save_pretrained");
+    }
+
+    @Test
+    void explainsHowToMakeATokenizerJsonFromWordPiece() throws IOException {
+        Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        assertThatThrownBy(() -> HfTokenizer.load(dir))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("vocab.txt")
+                .hasMessageContaining("AutoTokenizer");
+    }
+
+    @Test
+    void namesAMissingOrDamagedFile() throws IOException {
+        assertThatThrownBy(() -> HfTokenizer.load(dir.resolve("nope")))
+                .isInstanceOf(ForjaException.class).hasMessageContaining("nope");
+        Path broken = Files.writeString(dir.resolve("tokenizer.json"),
+                "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
+        assertThatThrownBy(() -> HfTokenizer.load(broken))
+                .isInstanceOf(ForjaException.class).hasMessageContaining(broken.toString());
+    }
+}
