@@ -178,6 +178,7 @@ public final class ChatTemplate {
                 .withLstripBlocks(true)
                 .withElResolver(resolver)
                 .withLegacyOverrides(jinja2)
+                .withNestedInterpretationEnabled(false) // message text is data: "{{ x }}" in it must stay as is
                 .build();
         Jinjava jinjava = new Jinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",

@@ -38,7 +38,9 @@ final class SpanTokenizer {
         for (int s = 0; s < spans.size(); s++) {
             Span span = spans.get(s);
             chars += span.text().length();
-            int end = s == spans.size() - 1 ? ids.length : boundary(whole, chars, ids, start);
+            int end = s == spans.size() - 1 ? ids.length
+                    : span.text().isEmpty() ? start
+                    : boundary(whole, chars, ids, start);
             if (span.trainable()) {
                 Arrays.fill(trainable, start, end, true);
             }

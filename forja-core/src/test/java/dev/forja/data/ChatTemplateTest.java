@@ -141,6 +141,24 @@ class ChatTemplateTest {
     }
 
     @Test
+    void messageTextIsNeverInterpretedAsJinja() {
+        ChatTemplate t = ChatTemplate.of(Templates.CHATML, Map.of());
+        String tricky = "{{ 7 * 7 }} {% if true %}x{% endif %} {# c #} {{ raise_exception('no') }}";
+        assertThat(t.render(chat("system", "S", "user", tricky), false))
+                .isEqualTo("<|im_start|>system\nS<|im_end|>\n<|im_start|>user\n" + tricky + "<|im_end|>\n");
+        ChatTemplate llama2 = ChatTemplate.of(Templates.LLAMA2, LLAMA_TOKENS); // through {% set %} and .strip()
+        assertThat(llama2.render(chat("user", tricky), false)).isEqualTo("<s>[INST] " + tricky + " [/INST]");
+    }
+
+    @Test
+    void longMessagesRenderWhole() {
+        String book = "palabra ".repeat(100_000);
+        ChatTemplate t = ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>"));
+        String expected = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + book.strip() + "<|eot_id|>";
+        assertThat(t.render(chat("user", book), false).equals(expected)).as("800 kB message rendered whole").isTrue();
+    }
+
+    @Test
     void pythonDateFormatsBecomeJavaPatterns() {
         assertThat(TemplateFunctions.javaPattern("%d %b %Y")).isEqualTo("dd' 'MMM' 'yyyy");
         assertThat(TemplateFunctions.javaPattern("%Y-%m-%d")).isEqualTo("yyyy'-'MM'-'dd");
