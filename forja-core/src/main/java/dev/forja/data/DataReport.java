@@ -1,0 +1,62 @@
+package dev.forja.data;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What the data pipeline did to a dataset, printed before training so surprises show up before the compute is
+ * spent.
+ *
+ * @param samplesRead       samples read from the file(s)
+ * @param skippedLines      bad lines skipped ({@code --skip-bad-lines})
+ * @param truncated         samples cut to {@code maxLength}
+ * @param maxLength         the cut-off, in tokens
+ * @param zeroTrainable     samples with no token to train on (left out of training)
+ * @param firstZeroTrainable where the first few of those are
+ * @param totalTokens       tokens in the kept samples
+ * @param trainableTokens   of which training targets
+ */
+public record DataReport(int samplesRead, int skippedLines, int truncated, int maxLength, int zeroTrainable,
+                         List<Source> firstZeroTrainable, long totalTokens, long trainableTokens) {
+
+    public DataReport {
+        firstZeroTrainable = List.copyOf(firstZeroTrainable);
+    }
+
+    /** Samples that take part in training. */
+    public int samplesKept() {
+        return samplesRead - zeroTrainable;
+    }
+
+    /**
+     * A few lines for the console, e.g.:
+     * <pre>
+     * data: 1,200 samples read, 3 bad lines skipped
+     * data: 14 samples truncated to 512 tokens
+     * data: 2 samples have no tokens to train on and are left out (train.jsonl:4, train.jsonl:9)
+     * data: 1,198 samples, 310,222 tokens, 120,004 trained (38.7%)
+     * </pre>
+     */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "data: %,d samples read", samplesRead));
+        if (skippedLines > 0) {
+            out.append(String.format(Locale.ROOT, ", %,d bad lines skipped", skippedLines));
+        }
+        out.append('\n');
+        if (truncated > 0) {
+            out.append(String.format(Locale.ROOT, "data: %,d samples truncated to %,d tokens (raise max_length to"
+                    + " keep them whole)%n", truncated, maxLength));
+        }
+        if (zeroTrainable > 0) {
+            String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
+            out.append(String.format(Locale.ROOT, "data: %,d samples have no tokens to train on and are left out"
+                    + " (%s%s)%n", zeroTrainable, where, zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
+        }
+        double percent = totalTokens == 0 ? 0 : 100.0 * trainableTokens / totalTokens;
+        out.append(String.format(Locale.ROOT, "data: %,d samples, %,d tokens, %,d trained (%.1f%%)", samplesKept(),
+                totalTokens, trainableTokens, percent));
+        return out.toString();
+    }
+}
