@@ -28,7 +28,7 @@ import java.util.Set;
 public final class SampleEncoder {
 
     /**
-     * @param maxLength     the longest sample in tokens; longer ones are cut at the right (HF default for forja: 512)
+     * @param maxLength     the longest sample in tokens; longer ones are cut at the right (default 512)
      * @param trainOnPrompt also train on prompt / user / system tokens
      */
     public record Options(int maxLength, boolean trainOnPrompt) {
