@@ -1,0 +1,130 @@
+package dev.forja.train;
+
+import dev.forja.data.Batch;
+import dev.forja.model.CausalLM;
+import dev.forja.model.Step;
+import dev.forja.tensor.Tensors;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The loss of a micro-batch and its gradients: token-level cross-entropy summed over the trainable labels, divided
+ * by the trainable-token count of the whole optimizer step (so k micro-batches give the gradient of one batch k times
+ * larger). Optionally under bf16 autocast, and optionally with gradient checkpointing per transformer block.
+ */
+final class LossComputation {
+    private static final long IGNORE = Batch.IGNORE;
+    private static final long SUM = 2; // at::Reduction::Sum
+
+    private final CausalLM model;
+    private final boolean bf16;
+    private final boolean checkpointing;
+
+    LossComputation(CausalLM model, boolean bf16, boolean checkpointing) {
+        this.model = model;
+        this.bf16 = bf16;
+        this.checkpointing = checkpointing;
+    }
+
+    /**
+     * Forward and backward for one micro-batch. Gradients accumulate into the parameters' grads.
+     *
+     * @param normalizer trainable tokens of the whole optimizer step
+     * @param seed reseeds libtorch's generator per block, so dropout masks are the same in a recomputation and on resume
+     * @return the summed (unnormalised) loss of this micro-batch
+     */
+    double forwardBackward(Batch b, double normalizer, long seed) {
+        Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
+        Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen()); // (B*T)
+        Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
+        if (!checkpointing) {
+            Tensor loss = autocast(() -> {
+                Tensor x = model.embed(ids, step);
+                for (int i = 0; i < model.numBlocks(); i++) {
+                    torch.manual_seed(seed + i);
+                    x = model.block(i, x, step);
+                }
+                return summedLoss(model.head(x), labels);
+            });
+            double value = loss.item_double();
+            loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+            return value;
+        }
+        // 1) forward without keeping activations: only each block's input is saved
+        Tensor x0 = autocast(() -> model.embed(ids, step)); // (B, T, C), in the graph of the embeddings
+        Tensor[] inputs = new Tensor[model.numBlocks() + 1];
+        inputs[0] = x0.detach();
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (int i = 0; i < model.numBlocks(); i++) {
+                torch.manual_seed(seed + i);
+                final int layer = i;
+                inputs[i + 1] = autocast(() -> model.block(layer, inputs[layer], step));
+            }
+        }
+        // 2) head and loss, backward to the last block's output
+        Tensor last = inputs[model.numBlocks()].detach().requires_grad_(true);
+        Tensor loss = autocast(() -> summedLoss(model.head(last), labels));
+        double value = loss.item_double();
+        loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+        Tensor grad = last.grad();
+        // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
+        for (int i = model.numBlocks() - 1; i >= 0; i--) {
+            Tensor in = inputs[i].detach().requires_grad_(true);
+            torch.manual_seed(seed + i);
+            final int layer = i;
+            Tensor out = autocast(() -> model.block(layer, in, step));
+            out.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+            grad = in.grad();
+        }
+        x0.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+        return value;
+    }
+
+    /** Summed loss over the trainable labels, without gradients. */
+    double evaluate(Batch b) {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen());
+            Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen());
+            Tensor positions = Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen());
+            return autocast(() -> summedLoss(model.forward(ids, positions, mask(b), null), labels)).item_double();
+        }
+    }
+
+    private static Tensor summedLoss(Tensor logits, Tensor labels) {
+        long v = logits.size(2);
+        Tensor flat = logits.reshape(-1, v).to(ScalarType.Float); // (B*T, V)
+        return torch.cross_entropy_loss(flat, labels, new TensorOptional(), SUM, IGNORE, 0.0);
+    }
+
+    /** For packed rows: (B, 1, T, T), true where query i may attend key j (same sample, j ≤ i). Null otherwise. */
+    static Tensor mask(Batch b) {
+        if (!b.packed()) return null;
+        long[] seg = new long[b.segmentIds().length];
+        for (int i = 0; i < seg.length; i++) seg[i] = b.segmentIds()[i];
+        Tensor s = Tensors.ofLongs(seg, b.batchSize(), b.seqLen()); // (B, T)
+        Tensor same = s.unsqueeze(2).eq(s.unsqueeze(1)); // (B, T, T)
+        Tensor causal = torch.ones(new long[] {b.seqLen(), b.seqLen()},
+                new org.bytedeco.pytorch.TensorOptions(ScalarType.Bool)).tril();
+        return same.logical_and(causal).unsqueeze(1);
+    }
+
+    private interface Body {
+        Tensor run();
+    }
+
+    private Tensor autocast(Body body) {
+        if (!bf16) return body.run();
+        torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
+        torch.set_autocast_enabled(DeviceType.CPU, true);
+        try {
+            return body.run();
+        } finally {
+            torch.set_autocast_enabled(DeviceType.CPU, false);
+            torch.clear_cache(); // the cast copies of the weights must not outlive the optimizer step
+        }
+    }
+}

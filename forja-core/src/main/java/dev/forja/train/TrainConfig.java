@@ -1,0 +1,116 @@
+package dev.forja.train;
+
+import dev.forja.ForjaException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything {@code forja train} does, as one record: the keys of a recipe (snake_case of the component names) and
+ * of {@code key=value} overrides. Names follow Hugging Face {@code TrainingArguments} where it has one.
+ *
+ * @param model base model directory or Hub id
+ * @param data training data: JSONL ({"text"}, {"prompt","completion"}, {"messages"}) or .txt
+ * @param valData validation data; null splits {@code valFraction} off the training data (seeded)
+ * @param output run directory: checkpoints, metrics, report, final model or adapter
+ * @param method full or lora
+ * @param epochs passes over the training data (ignored when maxSteps is set)
+ * @param maxSteps optimizer steps; null = epochs × steps per epoch
+ * @param learningRate peak learning rate; null = 5e-5 (full) or 2e-4 (LoRA)
+ * @param batchSize samples per micro-batch
+ * @param gradAccum micro-batches per optimizer step
+ * @param maxLength longest sample in tokens; longer ones are truncated and counted
+ * @param precision fp32, bf16 (autocast, fp32 master weights) or auto (bf16 where the CPU supports it)
+ * @param gradientCheckpointing recompute each block in the backward pass instead of keeping its activations
+ * @param seed seeds the split, the data order, initialisation of LoRA and dropout
+ * @param resume continue from the last checkpoint in {@code output}
+ * @param saveSteps checkpoint every N optimizer steps
+ * @param evalSteps evaluate every N steps; null = saveSteps
+ * @param loggingSteps log every N steps
+ * @param saveTotalLimit keep the last K checkpoints (the best one is kept too)
+ * @param warmupRatio fraction of steps for linear warmup (used when warmupSteps is 0)
+ * @param warmupSteps warmup steps
+ * @param weightDecay decoupled weight decay (not on biases and norms)
+ * @param maxGradNorm gradient clipping norm; 0 disables it
+ * @param lrSchedulerType linear, cosine or constant
+ * @param earlyStoppingPatience stop after N evaluations without improvement; null = never
+ * @param loraR LoRA rank
+ * @param loraAlpha LoRA alpha
+ * @param loraDropout dropout on the LoRA path
+ * @param loraTargetModules module names, or all-linear; null = the architecture's attention projections
+ * @param useRslora scale LoRA by alpha/sqrt(r) (rsLoRA) instead of alpha/r
+ * @param trainOnPrompt also train on prompt / user tokens
+ * @param packing pack several samples per row (they never attend to each other)
+ * @param valFraction validation share when valData is null
+ * @param skipBadLines skip (and count) malformed data lines instead of stopping
+ * @param threads CPU threads; null = all cores
+ */
+public record TrainConfig(String model, Path data, Path valData, Path output, Method method, Integer epochs,
+                          Integer maxSteps, Double learningRate, int batchSize, int gradAccum, int maxLength,
+                          Precision precision, boolean gradientCheckpointing, long seed, boolean resume,
+                          int saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit, double warmupRatio,
+                          int warmupSteps, double weightDecay, double maxGradNorm, String lrSchedulerType,
+                          Integer earlyStoppingPatience, int loraR, double loraAlpha, double loraDropout,
+                          List<String> loraTargetModules, boolean useRslora, boolean trainOnPrompt, boolean packing,
+                          double valFraction, boolean skipBadLines, Integer threads) {
+
+    /** full fine-tuning or LoRA. */
+    public enum Method { FULL, LORA }
+
+    /** Training precision. */
+    public enum Precision { FP32, BF16, AUTO }
+
+    public TrainConfig {
+        require(epochs == null || epochs >= 1, "epochs must be >= 1");
+        require(maxSteps == null || maxSteps >= 1, "max_steps must be >= 1");
+        require(learningRate == null || learningRate > 0, "learning_rate must be > 0");
+        require(batchSize >= 1, "batch_size must be >= 1");
+        require(gradAccum >= 1, "grad_accum must be >= 1");
+        require(maxLength >= 2, "max_length must be >= 2");
+        require(saveSteps >= 1, "save_steps must be >= 1");
+        require(evalSteps == null || evalSteps >= 1, "eval_steps must be >= 1");
+        require(loggingSteps >= 1, "logging_steps must be >= 1");
+        require(saveTotalLimit >= 1, "save_total_limit must be >= 1");
+        require(warmupRatio >= 0 && warmupRatio < 1, "warmup_ratio must be within [0, 1)");
+        require(warmupSteps >= 0, "warmup_steps must be >= 0");
+        require(weightDecay >= 0, "weight_decay must be >= 0");
+        require(maxGradNorm >= 0, "max_grad_norm must be >= 0 (0 disables clipping)");
+        require(List.of("linear", "cosine", "constant").contains(lrSchedulerType),
+                "lr_scheduler_type must be linear, cosine or constant, got '" + lrSchedulerType + "'");
+        require(earlyStoppingPatience == null || earlyStoppingPatience >= 1, "early_stopping_patience must be >= 1");
+        require(loraR >= 1, "lora_r must be >= 1");
+        require(loraAlpha > 0, "lora_alpha must be > 0");
+        require(loraDropout >= 0 && loraDropout < 1, "lora_dropout must be within [0, 1)");
+        require(valFraction > 0 && valFraction < 1, "val_fraction must be within (0, 1)");
+        require(threads == null || threads >= 1, "threads must be >= 1");
+        loraTargetModules = loraTargetModules == null ? null : List.copyOf(loraTargetModules);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new ForjaException(message);
+    }
+
+    /** The defaults every recipe starts from (model, data and output are null: a run must set them). */
+    public static TrainConfig defaults() {
+        return new TrainConfig(null, null, null, null, Method.LORA, 3, null, null, 8, 1, 512,
+                Precision.AUTO, false, 42, false, 500, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
+                null, false, false, false, 0.2, false, null);
+    }
+
+    /** Checks what the defaults leave unset: a run needs a model, data and an output directory. */
+    public TrainConfig requireRunInputs() {
+        require(model != null && !model.isBlank(), "model is required: --model DIR or a Hugging Face id");
+        require(data != null, "data is required: --data FILE.jsonl (or data: in the recipe)");
+        require(output != null, "output is required: --output RUN_DIR (or output: in the recipe)");
+        return this;
+    }
+
+    /** The peak learning rate: the given one, else the common default for the method. */
+    public double effectiveLearningRate() {
+        return learningRate != null ? learningRate : method == Method.FULL ? 5e-5 : 2e-4;
+    }
+
+    /** Evaluation interval. */
+    public int effectiveEvalSteps() {
+        return evalSteps != null ? evalSteps : saveSteps;
+    }
+}

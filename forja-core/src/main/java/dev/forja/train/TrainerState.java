@@ -1,0 +1,22 @@
+package dev.forja.train;
+
+import java.util.Map;
+
+/**
+ * Where a run stands, saved in every checkpoint as {@code trainer_state.json}: enough to continue exactly (the data
+ * position and dropout seeds derive from the step and the seed) and to refuse a resume whose inputs changed.
+ *
+ * @param globalStep optimizer steps done
+ * @param epoch epoch of the next micro-batch
+ * @param batchInEpoch index of the next micro-batch within its epoch
+ * @param bestEvalLoss lowest validation loss so far (NaN before the first evaluation)
+ * @param bestStep the step of that evaluation (-1 before)
+ * @param evalsWithoutImprovement for early stopping
+ * @param datasetHash sha256 of the data files
+ * @param baseModelHash sha256 of the base model's config and weights
+ * @param config the resolved configuration, as saved in config.yaml
+ */
+public record TrainerState(long globalStep, long epoch, long batchInEpoch, double bestEvalLoss, long bestStep,
+                           int evalsWithoutImprovement, String datasetHash, String baseModelHash,
+                           Map<String, Object> config) {
+}
