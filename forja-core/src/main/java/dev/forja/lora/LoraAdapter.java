@@ -1,0 +1,243 @@
+package dev.forja.lora;
+
+import dev.forja.ForjaException;
+import dev.forja.io.Json;
+import dev.forja.io.ModelWeights;
+import dev.forja.io.SafetensorsWriter;
+import dev.forja.io.TensorEntry;
+import dev.forja.model.CausalLM;
+import dev.forja.model.Gpt2Config;
+import dev.forja.nn.Linear;
+import dev.forja.tensor.Tensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A LoRA adapter attached to a model: its {@link LoraLinear}s sit in {@link CausalLM#linears()} in place of the
+ * targeted layers, so the model's forward pass runs through them unchanged. Saves and loads PEFT's adapter
+ * directory ({@code adapter_config.json} + {@code adapter_model.safetensors}); merges into plain weights for export.
+ *
+ * <p>Attaching freezes nothing: the caller (the training loop) trains {@link #trainableParameters()} only.
+ */
+public final class LoraAdapter {
+    static final String WEIGHTS = "adapter_model.safetensors";
+
+    private final CausalLM model;
+    private final LoraConfig config;
+    private final Map<String, LoraLinear> layers; // module path -> layer, in the model's order
+
+    private LoraAdapter(CausalLM model, LoraConfig config, Map<String, LoraLinear> layers) {
+        this.model = model;
+        this.config = config;
+        this.layers = layers;
+    }
+
+    /**
+     * Wraps every layer that {@code cfg} targets with a fresh adapter (B = 0, so the model's outputs do not change).
+     * {@code seed} fixes A's initial values.
+     */
+    public static LoraAdapter attach(CausalLM model, LoraConfig cfg, long seed) {
+        List<String> paths = TargetModules.resolve(cfg.targetModules(), model.linears().keySet());
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, LoraLinear> layers = new LinkedHashMap<>();
+        for (String p : paths) {
+            layers.put(p, LoraLinear.create(plain(model, p), cfg.r(), cfg.scaling(), cfg.dropout(), rng));
+        }
+        model.linears().putAll(layers);
+        return new LoraAdapter(model, cfg, layers);
+    }
+
+    /**
+     * Loads a PEFT LoRA adapter directory onto {@code model}. Every tensor must name a linear layer of the model
+     * with matching shapes; otherwise nothing is attached and the error says which module disagrees.
+     */
+    public static LoraAdapter load(CausalLM model, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ForjaException("adapter directory " + dir + " does not exist: give the directory holding "
+                    + AdapterConfigJson.FILE + " and " + WEIGHTS);
+        }
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            Path bin = dir.resolve("adapter_model.bin");
+            if (Files.isRegularFile(bin)) {
+                throw new ForjaException(bin + " is a PyTorch pickle, which forja never loads (it can run code); "
+                        + "save the adapter as safetensors with PEFT: model.save_pretrained(dir, "
+                        + "safe_serialization=True)");
+            }
+            throw new ForjaException(dir + " has no " + WEIGHTS + ": is it a PEFT adapter directory (the one "
+                    + "save_pretrained writes)?");
+        }
+        Map<String, Tensor[]> pairs = readPairs(weights); // module path -> {A, B}
+        Path cfgFile = dir.resolve(AdapterConfigJson.FILE);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new ForjaException(dir + " has no " + AdapterConfigJson.FILE + ": copy it from where the adapter "
+                    + "was trained (it holds r and lora_alpha, which the weights alone do not)");
+        }
+        LoraConfig cfg = AdapterConfigJson.read(cfgFile, TargetModules.suffixes(pairs.keySet()));
+        String mismatch = "adapter " + dir + " was trained for a different base model: ";
+        Map<String, LoraLinear> layers = new LinkedHashMap<>();
+        for (String p : model.linears().keySet()) {
+            Tensor[] ab = pairs.remove(p);
+            if (ab == null) continue;
+            Linear base = plain(model, p);
+            long out = base.weight().size(0);
+            long in = base.weight().size(1);
+            long[] aShape = Tensors.shape(ab[0]);
+            long[] bShape = Tensors.shape(ab[1]);
+            if (aShape.length != 2 || aShape[1] != in || bShape.length != 2 || bShape[0] != out) {
+                throw new ForjaException(mismatch + "module '" + p + "' has lora_A " + Arrays.toString(aShape)
+                        + " and lora_B " + Arrays.toString(bShape) + " but this model's layer maps " + in + " to "
+                        + out + " features (expected lora_A [r, " + in + "], lora_B [" + out + ", r]); load it "
+                        + "onto the model it was trained from");
+            }
+            if (aShape[0] != cfg.r() || bShape[1] != cfg.r()) {
+                throw new ForjaException(dir + ": module '" + p + "' has rank " + aShape[0] + "/" + bShape[1]
+                        + " but " + AdapterConfigJson.FILE + " says r = " + cfg.r() + "; the files do not belong "
+                        + "together");
+            }
+            layers.put(p, new LoraLinear(base, master(ab[0], base), master(ab[1], base), cfg.scaling(),
+                    cfg.dropout()));
+        }
+        if (!pairs.isEmpty()) {
+            String p = pairs.keySet().iterator().next();
+            throw new ForjaException(mismatch + "module '" + p + "' not found in this " + model.config().modelType()
+                    + " model (its linear layers are " + String.join(", ", TargetModules.suffixes(
+                    model.linears().keySet())) + "); load it onto the model it was trained from");
+        }
+        if (layers.isEmpty()) throw new ForjaException(weights + " holds no LoRA weights");
+        model.linears().putAll(layers);
+        return new LoraAdapter(model, cfg, layers);
+    }
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** The adapted layers by module path. */
+    public Map<String, LoraLinear> layers() {
+        return java.util.Collections.unmodifiableMap(layers);
+    }
+
+    /** A and B of every adapted layer under their PEFT names, requires_grad set; what an optimizer should train. */
+    public Map<String, Tensor> trainableParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        layers.forEach((p, l) -> {
+            out.put(PeftKeys.loraA(p), l.loraA());
+            out.put(PeftKeys.loraB(p), l.loraB());
+        });
+        return out;
+    }
+
+    /** Number of trainable values (A and B of every layer). */
+    public long trainableParameterCount() {
+        return trainableParameters().values().stream().mapToLong(Tensor::numel).sum();
+    }
+
+    /** Dropout on while training, off for evaluation and generation. */
+    public void setTraining(boolean training) {
+        layers.values().forEach(l -> l.setTraining(training));
+    }
+
+    /**
+     * Writes {@code dir/adapter_config.json} and {@code dir/adapter_model.safetensors} (float32, metadata
+     * {@code format: pt}) as PEFT's {@code save_pretrained} does, each file atomically; creates {@code dir}.
+     */
+    public void save(Path dir, String baseModelNameOrPath) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ForjaException("cannot create adapter directory " + dir + ": " + e.getMessage(), e);
+        }
+        List<TensorEntry> entries = new ArrayList<>();
+        layers.forEach((p, l) -> {
+            entries.add(Tensors.toEntry(PeftKeys.loraA(p), l.loraA().detach().cpu().to(ScalarType.Float)));
+            entries.add(Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach().cpu().to(ScalarType.Float)));
+        });
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), entries, Map.of("format", "pt"));
+        // PEFT saves all-linear resolved to the module names it matched.
+        List<String> targets = config.allLinear() ? TargetModules.suffixes(layers.keySet()) : config.targetModules();
+        Json.writeAtomic(dir.resolve(AdapterConfigJson.FILE), AdapterConfigJson.toJson(config, targets,
+                model.config() instanceof Gpt2Config, baseModelNameOrPath));
+    }
+
+    /**
+     * The model's parameters with {@code W + scaling · B A} in place of each adapted weight (memory layout (out, in),
+     * the base's dtype); the model itself is not changed. Refuses non-finite results, as PEFT's safe_merge does.
+     */
+    public Map<String, Tensor> mergedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>(model.parameters());
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (Map.Entry<String, LoraLinear> e : layers.entrySet()) {
+                String name = e.getKey() + ".weight";
+                Tensor w = out.get(name); // (out, in)
+                if (w == null) throw new IllegalStateException("no parameter " + name + " for adapted layer");
+                Tensor merged = w.detach().to(ScalarType.Float).add(e.getValue().deltaWeight().to(w.device(),
+                        ScalarType.Float));
+                if (!torch.isfinite(merged).all().item_bool()) {
+                    throw new ForjaException("merging the adapter into " + name + " gives NaN or infinite weights: "
+                            + "the adapter is broken (training diverged?); merge an earlier checkpoint");
+                }
+                out.put(name, merged.to(w.scalar_type()));
+            }
+        }
+        return out;
+    }
+
+    /** Puts the original layers back into the model; the adapter's tensors stay usable (e.g. for saving). */
+    public void detach() {
+        layers.forEach((p, l) -> {
+            if (model.linears().get(p) == l) model.linears().put(p, l.base());
+        });
+    }
+
+    /** The layer at {@code path}, refusing one that already carries an adapter. */
+    private static Linear plain(CausalLM model, String path) {
+        Linear l = model.linears().get(path);
+        if (l instanceof LoraLinear) {
+            throw new ForjaException("module '" + path + "' already has a LoRA adapter; detach it before attaching "
+                    + "another");
+        }
+        return l;
+    }
+
+    /** A loaded factor as a trainable float32 tensor on the base weight's device. */
+    private static Tensor master(Tensor t, Linear base) {
+        Tensor m = t.to(base.weight().device(), ScalarType.Float);
+        m.requires_grad_(true);
+        return m;
+    }
+
+    private static Map<String, Tensor[]> readPairs(Path weights) {
+        Map<String, Tensor[]> pairs = new LinkedHashMap<>();
+        try (ModelWeights w = ModelWeights.openFile(weights)) {
+            for (TensorEntry e : w.tensors().values()) {
+                PeftKeys.Parsed k = PeftKeys.parse(e.name());
+                if (k == null) {
+                    throw new ForjaException(weights + ": tensor '" + e.name() + "' is not a LoRA weight (expected "
+                            + "base_model.model.<module>.lora_A.weight / lora_B.weight); only plain LoRA adapters "
+                            + "are supported");
+                }
+                Tensor[] ab = pairs.computeIfAbsent(k.modulePath(), x -> new Tensor[2]);
+                ab[k.isA() ? 0 : 1] = Tensors.fromEntry(e);
+            }
+        }
+        for (Map.Entry<String, Tensor[]> p : pairs.entrySet()) {
+            if (p.getValue()[0] == null || p.getValue()[1] == null) {
+                throw new ForjaException(weights + ": module '" + p.getKey() + "' has only lora_"
+                        + (p.getValue()[0] == null ? "B" : "A") + "; the file is incomplete");
+            }
+        }
+        return pairs;
+    }
+}

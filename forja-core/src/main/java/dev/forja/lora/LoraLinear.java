@@ -1,0 +1,101 @@
+package dev.forja.lora;
+
+import dev.forja.nn.Linear;
+import dev.forja.tensor.Tensors;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A frozen linear layer plus a low-rank update: {@code y = base(x) + scaling · dropout(x) A^T B^T} (Hu et al. 2021,
+ * eq. 3). A and B are float32 master weights whatever the base's dtype; they are cast to the input's dtype for the
+ * matmuls, which autograd passes through, so the same layer runs in fp32, bf16 and under bf16 autocast.
+ */
+public final class LoraLinear implements Linear {
+    private final Linear base;
+    private final Tensor a; // (R, in) float32
+    private final Tensor b; // (out, R) float32
+    private final double scaling;
+    private final double dropout;
+    private boolean training;
+
+    /** Wraps {@code base} with the given factors (float32, on the base weight's device, requires_grad set). */
+    public LoraLinear(Linear base, Tensor a, Tensor b, double scaling, double dropout) {
+        this.base = base;
+        this.a = a;
+        this.b = b;
+        this.scaling = scaling;
+        this.dropout = dropout;
+    }
+
+    /**
+     * A fresh adapter of rank {@code r}: A Kaiming-uniform as {@code nn.Linear} initialises its weight (bound
+     * {@code 1/sqrt(in)}, PEFT's default), B zeros, so the layer starts out equal to {@code base}. Values come from
+     * {@code rng}, not libtorch's global generator, so attaching an adapter never disturbs a training run's seed.
+     */
+    static LoraLinear create(Linear base, int r, double scaling, double dropout, SplittableRandom rng) {
+        Tensor w = base.weight(); // (out, in)
+        long out = w.size(0);
+        long in = w.size(1);
+        double bound = 1.0 / Math.sqrt(in);
+        float[] values = new float[Math.toIntExact(r * in)];
+        for (int i = 0; i < values.length; i++) values[i] = (float) (rng.nextDouble(-bound, bound));
+        Tensor a = Tensors.ofFloats(values, r, in).to(w.device(), ScalarType.Float);
+        Tensor b = torch.zeros(new long[] {out, r}, new org.bytedeco.pytorch.TensorOptions(ScalarType.Float))
+                .to(w.device(), ScalarType.Float);
+        a.requires_grad_(true);
+        b.requires_grad_(true);
+        return new LoraLinear(base, a, b, scaling, dropout);
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        Tensor y = base.apply(x); // (..., out)
+        Tensor h = training && dropout > 0 ? torch.dropout(x, dropout, true) : x; // (..., in)
+        ScalarType dt = x.scalar_type();
+        Tensor low = torch.linear(h, a.to(dt)); // (..., R)
+        Tensor delta = torch.linear(low, b.to(dt)).mul(new Scalar(scaling)); // (..., out)
+        return y.add(delta);
+    }
+
+    /** The frozen base weight, (out, in). */
+    @Override
+    public Tensor weight() {
+        return base.weight();
+    }
+
+    /** The wrapped layer, as it was before the adapter was attached. */
+    public Linear base() {
+        return base;
+    }
+
+    /** A, (R, in), float32. */
+    public Tensor loraA() {
+        return a;
+    }
+
+    /** B, (out, R), float32. */
+    public Tensor loraB() {
+        return b;
+    }
+
+    public double scaling() {
+        return scaling;
+    }
+
+    /** {@code scaling · B A}, (out, in), float32: what merging adds to the base weight. */
+    public Tensor deltaWeight() {
+        return b.detach().mm(a.detach()).mul(new Scalar(scaling));
+    }
+
+    /** Turns dropout on (training) or off (evaluation, generation). */
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public boolean training() {
+        return training;
+    }
+}
