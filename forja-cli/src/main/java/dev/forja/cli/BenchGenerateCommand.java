@@ -79,7 +79,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         o.put("peak_rss_mb", round(rss));
         o.put("dtype", engine.dtype);
         o.put("threads", (int) MachineInfo.describe().get("threads"));
-        System.out.println(Json.mapper().writeValueAsString(o));
+        System.out.println(Json.line(o));
         return 0;
     }
 

@@ -59,8 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (all.isEmpty()) throw new ForjaException("give a --prompt (or --prompt-file)");
         if (maxNewTokens < 1) throw new ForjaException("--max-new-tokens must be >= 1");
         var dtype = engine.apply();
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype)) {
             SamplingConfig s = sampling.resolve(m.generation());
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());

@@ -66,7 +66,7 @@ final class ScoreCommand implements Callable<Integer> {
                 for (double v : s.logprobs()) lp.add(v);
                 o.put("nll", s.nll());
                 o.put("ppl", s.ppl());
-                String json = Json.mapper().writeValueAsString(o) + "\n";
+                String json = Json.line(o) + "\n";
                 if (stdout != null) {
                     stdout.write(json);
                     stdout.flush();

@@ -37,6 +37,15 @@ public final class Json {
     private Json() {
     }
 
+    /** One value as compact single-line JSON (for JSON-lines output). */
+    public static String line(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** The shared mapper; configure nothing on it (other packages share it), use {@code reader()}/{@code writer()}. */
     public static ObjectMapper mapper() {
         return MAPPER;
