@@ -5,6 +5,7 @@ import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.StopStrings;
 import dev.forja.generate.TextGenerator;
 import dev.forja.hub.ModelLocator;
+import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.tokenizer.StreamingDecoder;
 import java.io.IOException;
@@ -46,6 +47,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Option(names = "--adapter", description = "A PEFT LoRA adapter directory to apply on the fly (no merge).")
+    Path adapter;
+
     @Mixin
     EngineOptions engine;
 
@@ -61,6 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
         var dtype = engine.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype)) {
+            if (adapter != null) LoraAdapter.load(m.model(), adapter);
             SamplingConfig s = sampling.resolve(m.generation());
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
             TextGenerator generator = new TextGenerator(m.model());

@@ -6,6 +6,7 @@ import dev.forja.ForjaException;
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TokenScores;
 import dev.forja.hub.ModelLocator;
+import dev.forja.lora.LoraAdapter;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import java.io.BufferedReader;
@@ -40,6 +41,9 @@ final class ScoreCommand implements Callable<Integer> {
             + "instead of one full pass.")
     boolean incremental;
 
+    @Option(names = "--adapter", description = "A PEFT LoRA adapter directory to apply on the fly (no merge).")
+    Path adapter;
+
     @Mixin
     EngineOptions engine;
 
@@ -51,6 +55,7 @@ final class ScoreCommand implements Callable<Integer> {
         Writer stdout = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) : null;
         try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype);
              BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            if (adapter != null) LoraAdapter.load(m.model(), adapter);
             Scorer scorer = new Scorer(m.model());
             String line;
             int lineNo = 0;

@@ -1,0 +1,71 @@
+package dev.forja.cli;
+
+import dev.forja.ForjaException;
+import dev.forja.hub.ModelLocator;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelLoader;
+import dev.forja.model.ModelWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code forja merge}: a LoRA adapter folded into its base model, written as a plain Hugging Face directory. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Merge a PEFT LoRA adapter into its base model (W + scaling * B A) and write the result as a "
+                + "Hugging Face model directory that needs no adapter to load.")
+final class MergeCommand implements Callable<Integer> {
+    /** Tokenizer files carried over from the base model as they are. */
+    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json");
+
+    @Option(names = "--model", required = true, description = "Base model directory or Hugging Face id.")
+    String model;
+
+    @Option(names = "--adapter", required = true, description = "PEFT adapter directory (adapter_config.json + "
+            + "adapter_model.safetensors).")
+    Path adapter;
+
+    @Option(names = "--output", required = true, description = "Directory to create (must not exist or be empty).")
+    Path output;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.isDirectory(output)) {
+            try (var s = Files.list(output)) {
+                if (s.findAny().isPresent()) {
+                    throw new ForjaException(output + " already exists and is not empty: choose another --output");
+                }
+            }
+        }
+        ScalarType dtype = engine.apply();
+        Path base = ModelLocator.resolve(model);
+        // Merge in fp32 whatever the output dtype, so W + scaling * B A is rounded once, at the end.
+        CausalLM m = ModelLoader.load(base, ScalarType.Float);
+        LoraAdapter lora = LoraAdapter.load(m, adapter);
+        var merged = lora.mergedParameters();
+        Path staging = ModelWriter.stagingDir(output);
+        try {
+            ModelWriter.write(staging, m.config(), merged, ModelLoader.readGenerationDefaults(base, m.config()), dtype);
+            for (String f : TOKENIZER_FILES) {
+                if (Files.isRegularFile(base.resolve(f))) Files.copy(base.resolve(f), staging.resolve(f));
+            }
+            ModelWriter.publish(staging, output);
+        } finally {
+            ModelWriter.deleteTree(staging);
+        }
+        System.err.printf("wrote %s: %s merged with %s (%d layers, r %d, scaling %.4g), %s%n", output, base, adapter,
+                lora.layers().size(), lora.config().r(), lora.config().scaling(),
+                dtype == ScalarType.BFloat16 ? "bf16" : "fp32");
+        return 0;
+    }
+}
