@@ -1,0 +1,255 @@
+package dev.forja.train.optim;
+
+import dev.forja.ForjaException;
+import dev.forja.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * AdamW with decoupled weight decay (Loshchilov &amp; Hutter 2019), with the semantics of PyTorch's
+ * {@code torch.optim.AdamW}, over two parameter groups: one with weight decay and one without (see {@link #decays}).
+ *
+ * <p>On construction every parameter is moved into a flat float32 buffer of its group and becomes a view of it; its
+ * {@code .grad} becomes a view of a flat gradient buffer, into which backward accumulates in place. The model keeps
+ * its tensors (same objects, still autograd leaves that require grad); only their storage changes. A step is then
+ * one fused pass over each group (see {@link AdamWKernel}), {@link #zeroGrad} one fill per group.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * try (AdamW opt = new AdamW(model.parameters(), AdamWOptions.withWeightDecay(0.1))) {
+ *     for (long s = 0; s < total; s++) {
+ *         loss(batch).backward();
+ *         opt.clipGradNorm(1.0);
+ *         opt.step(schedule.lr(s));
+ *         opt.zeroGrad();
+ *     }
+ * }
+ * }</pre>
+ */
+public final class AdamW implements AutoCloseable {
+    private static final String EXP_AVG = "exp_avg.";
+    private static final String EXP_AVG_SQ = "exp_avg_sq.";
+    private static final String STEP = "step";
+
+    private final AdamWOptions options;
+    private final List<FlatGroup> groups = new ArrayList<>(); // decay, then no-decay
+    private final AdamWKernel kernel = new AdamWKernel();
+    private long step;
+
+    /**
+     * Takes over {@code parameters} (the tensors to train, by name, float32, on one device); each is made to require
+     * grad. Gradients they already hold are kept.
+     */
+    public AdamW(Map<String, Tensor> parameters, AdamWOptions options) {
+        this.options = options;
+        if (parameters.isEmpty()) throw new ForjaException("AdamW was given no parameters to train");
+        Map<String, Tensor> decay = new LinkedHashMap<>();
+        Map<String, Tensor> noDecay = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            FlatGroup.check(e.getKey(), e.getValue());
+            (decays(e.getKey(), e.getValue()) ? decay : noDecay).put(e.getKey(), e.getValue());
+        }
+        requireDisjoint(parameters);
+        TensorOptions like = parameters.values().iterator().next().options();
+        groups.add(new FlatGroup(decay, options.weightDecay(), like));
+        groups.add(new FlatGroup(noDecay, 0.0, like));
+    }
+
+    /**
+     * Whether weight decay applies to a parameter: not to 1-D tensors, biases and norm weights (names containing
+     * {@code bias}, {@code norm} or {@code ln_}); yes to matrices, embeddings included, as Hugging Face's Trainer does.
+     */
+    public static boolean decays(String name, Tensor t) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return t.dim() >= 2 && !n.contains("bias") && !n.contains("norm") && !n.contains("ln_");
+    }
+
+    /** The hyper-parameters. */
+    public AdamWOptions options() {
+        return options;
+    }
+
+    /** Names of the parameters with weight decay, in the order given. */
+    public List<String> decayNames() {
+        return List.copyOf(groups.get(0).names);
+    }
+
+    /** Names of the parameters without weight decay, in the order given. */
+    public List<String> noDecayNames() {
+        return List.copyOf(groups.get(1).names);
+    }
+
+    /** Steps taken so far (restored by {@link #loadState}). */
+    public long stepCount() {
+        return step;
+    }
+
+    /** One AdamW update of every parameter with learning rate {@code lr}, from the gradients held now. */
+    public void step(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
+        }
+        step++;
+        double bc1 = 1 - Math.pow(options.beta1(), step);
+        double bc2 = 1 - Math.pow(options.beta2(), step);
+        for (FlatGroup g : groups) {
+            g.rebindGrads();
+            var c = new AdamWKernel.Coefficients(1 - lr * g.weightDecay, options.beta1(), options.beta2(),
+                    options.eps(), Math.sqrt(bc2), lr / bc1);
+            kernel.update(g, c);
+        }
+    }
+
+    /** Sets every gradient to zero (in place: each {@code .grad} stays a view of the flat buffer). */
+    public void zeroGrad() {
+        for (FlatGroup g : groups) {
+            g.rebindGrads();
+            g.grads.zero_();
+        }
+    }
+
+    /** The L2 norm of all gradients together. */
+    public double gradNorm() {
+        double sumSq = 0;
+        try (PointerScope scope = new PointerScope()) {
+            for (FlatGroup g : groups) {
+                g.rebindGrads();
+                if (g.numel() == 0) continue;
+                double n = g.grads.norm().item_double();
+                sumSq += n * n;
+            }
+        }
+        return Math.sqrt(sumSq);
+    }
+
+    /**
+     * Scales all gradients in place so that their joint L2 norm is at most {@code maxNorm}, like
+     * {@code torch.nn.utils.clip_grad_norm_} (factor {@code maxNorm / (norm + 1e-6)} when below 1). Returns the norm
+     * before clipping. A non-finite norm leaves the gradients as they are: skip that step (see {@link #gradsFinite}).
+     */
+    public double clipGradNorm(double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be > 0, got " + maxNorm);
+        double norm = gradNorm();
+        double coef = maxNorm / (norm + 1e-6);
+        if (Double.isFinite(norm) && coef < 1) {
+            for (FlatGroup g : groups) g.grads.mul_(new Scalar(coef));
+        }
+        return norm;
+    }
+
+    /**
+     * Whether every gradient is finite. Computed from the gradient norm (one pass), so gradients whose squared norm
+     * overflows float32 (entries beyond ~1e19) count as non-finite too; either way the step should be skipped.
+     */
+    public boolean gradsFinite() {
+        return Double.isFinite(gradNorm());
+    }
+
+    /**
+     * The optimizer state for a checkpoint: {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} per parameter (in
+     * its shape) and {@code step}, a 0-dim int64 tensor. The moment tensors are views of the live buffers: write them
+     * out before the next step.
+     */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (FlatGroup g : groups) {
+            for (int i = 0; i < g.size(); i++) {
+                out.put(EXP_AVG + g.names.get(i), g.slice(g.expAvg, i));
+                out.put(EXP_AVG_SQ + g.names.get(i), g.slice(g.expAvgSq, i));
+            }
+        }
+        out.put(STEP, Tensors.ofLongs(new long[] {step}));
+        return out;
+    }
+
+    /**
+     * Restores a {@link #state} taken with the same trainable parameters (names and shapes); nothing is changed
+     * unless all of it matches.
+     */
+    public void loadState(Map<String, Tensor> state) {
+        List<String> problems = new ArrayList<>();
+        int expected = 1;
+        for (FlatGroup g : groups) {
+            for (int i = 0; i < g.size(); i++) {
+                for (String prefix : List.of(EXP_AVG, EXP_AVG_SQ)) {
+                    expected++;
+                    String key = prefix + g.names.get(i);
+                    Tensor t = state.get(key);
+                    if (t == null) {
+                        problems.add("missing " + key);
+                    } else if (!Arrays.equals(Tensors.shape(t), g.shape(i))) {
+                        problems.add(key + " has shape " + Arrays.toString(Tensors.shape(t)) + ", the parameter "
+                                + Arrays.toString(g.shape(i)));
+                    }
+                }
+            }
+        }
+        Tensor s = state.get(STEP);
+        if (s == null || s.numel() != 1 || s.scalar_type().value != ScalarType.Long.value) {
+            problems.add("missing or malformed " + STEP + " (a single int64)");
+        }
+        if (state.size() != expected) {
+            List<String> extra = new ArrayList<>(state.keySet());
+            extra.removeIf(k -> k.equals(STEP) || known(k));
+            if (!extra.isEmpty()) problems.add("unexpected " + String.join(", ", extra.subList(0, Math.min(3,
+                    extra.size()))) + (extra.size() > 3 ? " and " + (extra.size() - 3) + " more" : ""));
+        }
+        if (!problems.isEmpty()) {
+            throw new ForjaException("the checkpoint's optimizer state does not match the model's trainable "
+                    + "parameters: " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+                    + " (resume with the same model and trainable parameters, or start a new run)");
+        }
+        try (PointerScope scope = new PointerScope()) {
+            for (FlatGroup g : groups) {
+                for (int i = 0; i < g.size(); i++) {
+                    g.slice(g.expAvg, i).copy_(state.get(EXP_AVG + g.names.get(i)));
+                    g.slice(g.expAvgSq, i).copy_(state.get(EXP_AVG_SQ + g.names.get(i)));
+                }
+            }
+        }
+        step = Tensors.toLongs(s)[0];
+    }
+
+    /** Tied weights passed twice would be moved twice and lose their tie: refuse overlapping parameters. */
+    private static void requireDisjoint(Map<String, Tensor> parameters) {
+        List<Map.Entry<String, long[]>> ranges = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            long start = e.getValue().data_ptr().address();
+            ranges.add(Map.entry(e.getKey(), new long[] {start, start + e.getValue().nbytes()}));
+        }
+        ranges.sort((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]));
+        for (int i = 1; i < ranges.size(); i++) {
+            long[] prev = ranges.get(i - 1).getValue();
+            long[] cur = ranges.get(i).getValue();
+            if (cur[0] < prev[1] && cur[1] > cur[0] && prev[1] > prev[0]) {
+                throw new IllegalArgumentException("parameters " + ranges.get(i - 1).getKey() + " and "
+                        + ranges.get(i).getKey() + " share memory; pass tied weights once");
+            }
+        }
+    }
+
+    private boolean known(String key) {
+        for (FlatGroup g : groups) {
+            for (String n : g.names) {
+                if (key.equals(EXP_AVG + n) || key.equals(EXP_AVG_SQ + n)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases the optimizer's buffers and threads; the parameters keep their storage. */
+    @Override
+    public void close() {
+        kernel.close();
+        for (FlatGroup g : groups) g.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.forja.train.optim;
+
+import dev.forja.ForjaException;
+import dev.forja.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * One parameter group laid out flat: the parameters, their gradients and AdamW's two moments each live in one
+ * contiguous float32 buffer, and every model tensor (and its {@code .grad}) is a view into the first two. An update
+ * is then a handful of passes over four long arrays instead of a dozen passes over each of ~150 small ones.
+ */
+final class FlatGroup implements AutoCloseable {
+    final double weightDecay;
+    final List<String> names = new ArrayList<>();
+    private final List<Tensor> params = new ArrayList<>();
+    private final long[] offsets;
+    private final long[] numels;
+    private final long[][] shapes;
+    private final long numel;
+    final Tensor values;   // (N,) the parameters, which the model's tensors view
+    final Tensor grads;    // (N,) their gradients, which each parameter's .grad views
+    final Tensor expAvg;   // (N,) first moment
+    final Tensor expAvgSq; // (N,) second moment
+
+    /** Moves {@code params} (float32, one device) into new flat buffers; their current values and grads are kept. */
+    FlatGroup(Map<String, Tensor> params, double weightDecay, TensorOptions fallback) {
+        this.weightDecay = weightDecay;
+        this.offsets = new long[params.size()];
+        this.numels = new long[params.size()];
+        this.shapes = new long[params.size()][];
+        long n = 0;
+        int i = 0;
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            names.add(e.getKey());
+            this.params.add(e.getValue());
+            offsets[i] = n;
+            shapes[i] = Tensors.shape(e.getValue());
+            numels[i] = e.getValue().numel();
+            n += numels[i];
+            i++;
+        }
+        this.numel = n;
+        TensorOptions options = this.params.isEmpty() ? fallback : this.params.get(0).options();
+        values = retained(torch.empty(new long[] {n}, options, null));
+        grads = retained(torch.zeros(new long[] {n}, options));
+        expAvg = retained(torch.zeros(new long[] {n}, options));
+        expAvgSq = retained(torch.zeros(new long[] {n}, options));
+        try (PointerScope scope = new PointerScope()) {
+            for (i = 0; i < this.params.size(); i++) {
+                Tensor p = this.params.get(i);
+                // detach: copying from a tensor that requires grad would put the buffer into the autograd graph
+                slice(values, i).copy_(p.detach());
+                Tensor old = p.grad();
+                if (old.defined()) slice(grads, i).copy_(old);
+                p.set_data(slice(values, i));
+                p.requires_grad_(true);
+                p.mutable_grad().put(slice(grads, i));
+            }
+        }
+    }
+
+    long numel() {
+        return numel;
+    }
+
+    int size() {
+        return params.size();
+    }
+
+    long[] shape(int i) {
+        return shapes[i];
+    }
+
+    /** Parameter {@code i}'s range of a flat buffer, in the parameter's shape. */
+    Tensor slice(Tensor flat, int i) {
+        return flat.narrow(0, offsets[i], numels[i]).view(shapes[i]);
+    }
+
+    /**
+     * Makes sure every parameter's {@code .grad} is still its view of {@link #grads}. Backward accumulates in place
+     * into an existing gradient, so this normally finds nothing to do; but code outside the optimizer may have set a
+     * gradient to none or replaced it (or a {@code create_graph} backward may have), and then the new values are
+     * copied into the flat buffer and the view is put back.
+     */
+    void rebindGrads() {
+        long base = grads.data_ptr().address();
+        try (PointerScope scope = new PointerScope()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor p = params.get(i);
+                Tensor g = p.grad();
+                boolean bound = g.defined() && g.data_ptr().address() == base + 4 * offsets[i];
+                if (bound) continue;
+                Tensor view = slice(grads, i);
+                if (g.defined()) {
+                    view.copy_(g);
+                } else {
+                    view.zero_();
+                }
+                p.mutable_grad().put(view);
+            }
+        }
+    }
+
+    /** Refuses anything AdamW's flat float32 buffers cannot hold. */
+    static void check(String name, Tensor t) {
+        if (t.scalar_type().value != ScalarType.Float.value) {
+            throw new ForjaException("AdamW keeps float32 master weights, but parameter " + name + " is "
+                    + t.scalar_type() + ": load the model in float32 for full fine-tuning (autocast still runs the "
+                    + "matmuls in bf16)");
+        }
+    }
+
+    private static Tensor retained(Tensor t) {
+        t.retainReference();
+        return t;
+    }
+
+    @Override
+    public void close() {
+        values.releaseReference();
+        grads.releaseReference();
+        expAvg.releaseReference();
+        expAvgSq.releaseReference();
+    }
+}
