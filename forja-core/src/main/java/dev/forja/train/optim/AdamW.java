@@ -28,8 +28,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * try (AdamW opt = new AdamW(model.parameters(), AdamWOptions.withWeightDecay(0.1))) {
  *     for (long s = 0; s < total; s++) {
  *         loss(batch).backward();
- *         opt.clipGradNorm(1.0);
- *         opt.step(schedule.lr(s));
+ *         double norm = opt.clipAndStep(schedule.lr(s), 1.0); // or clipGradNorm(1.0) then step(lr)
  *         opt.zeroGrad();
  *     }
  * }
@@ -100,6 +99,25 @@ public final class AdamW implements AutoCloseable {
 
     /** One AdamW update of every parameter with learning rate {@code lr}, from the gradients held now. */
     public void step(double lr) {
+        update(lr, 1.0);
+    }
+
+    /**
+     * {@link #clipGradNorm} then {@link #step} in two passes over memory instead of three: the clipping factor is
+     * applied to each gradient as the update reads it, so the parameters end exactly as with the two calls, but the
+     * stored gradients are left unscaled. Returns the norm before clipping; when it is not finite nothing is updated
+     * and {@link #stepCount} does not advance (skip the batch, as a loss scaler would).
+     */
+    public double clipAndStep(double lr, double maxNorm) {
+        requirePositive(maxNorm);
+        double norm = gradNorm();
+        if (!Double.isFinite(norm)) return norm;
+        double coef = maxNorm / (norm + 1e-6);
+        update(lr, Math.min(1.0, coef));
+        return norm;
+    }
+
+    private void update(double lr, double gradScale) {
         if (!(lr >= 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         }
@@ -109,7 +127,7 @@ public final class AdamW implements AutoCloseable {
         for (FlatGroup g : groups) {
             g.rebindGrads();
             var c = new AdamWKernel.Coefficients(1 - lr * g.weightDecay, options.beta1(), options.beta2(),
-                    options.eps(), Math.sqrt(bc2), lr / bc1);
+                    options.eps(), Math.sqrt(bc2), lr / bc1, gradScale);
             kernel.update(g, c);
         }
     }
@@ -142,7 +160,7 @@ public final class AdamW implements AutoCloseable {
      * before clipping. A non-finite norm leaves the gradients as they are: skip that step (see {@link #gradsFinite}).
      */
     public double clipGradNorm(double maxNorm) {
-        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be > 0, got " + maxNorm);
+        requirePositive(maxNorm);
         double norm = gradNorm();
         double coef = maxNorm / (norm + 1e-6);
         if (Double.isFinite(norm) && coef < 1) {
@@ -222,6 +240,10 @@ public final class AdamW implements AutoCloseable {
             }
         }
         step = Tensors.toLongs(s)[0];
+    }
+
+    private static void requirePositive(double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be > 0, got " + maxNorm);
     }
 
     /** Tied weights passed twice would be moved twice and lose their tie: refuse overlapping parameters. */

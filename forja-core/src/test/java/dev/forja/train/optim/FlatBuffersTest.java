@@ -69,7 +69,7 @@ class FlatBuffersTest {
     }
 
     @Test
-    void fusedUpdateEqualsTheLibtorchOpsOverManyChunksAndThreads() {
+    void fusedUpdateEqualsTheLibtorchOpsOverManyChunksAndThreadsWithAndWithoutGradScale() {
         int threads = torch.get_num_threads();
         torch.set_num_threads(2);
         try {
@@ -84,7 +84,7 @@ class FlatBuffersTest {
                 ops.grads.copy_(g);
                 double lr = 1e-2 / s;
                 var c = new AdamWKernel.Coefficients(1 - lr * 0.1, 0.9, 0.999, 1e-8,
-                        Math.sqrt(1 - Math.pow(0.999, s)), lr / (1 - Math.pow(0.9, s)));
+                        Math.sqrt(1 - Math.pow(0.999, s)), lr / (1 - Math.pow(0.9, s)), s == 2 ? 0.25 : 1.0);
                 try (AdamWKernel kernel = new AdamWKernel()) {
                     kernel.update(fused, c);
                 }
