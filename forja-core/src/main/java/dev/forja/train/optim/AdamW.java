@@ -28,8 +28,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * try (AdamW opt = new AdamW(model.parameters(), AdamWOptions.withWeightDecay(0.1))) {
  *     for (long s = 0; s < total; s++) {
  *         loss(batch).backward();
- *         opt.clipGradNorm(1.0);
- *         opt.step(schedule.lr(s));
+ *         double norm = opt.clipAndStep(schedule.lr(s), 1.0); // or clipGradNorm(1.0) then step(lr)
  *         opt.zeroGrad();
  *     }
  * }
@@ -88,6 +87,11 @@ public final class AdamW implements AutoCloseable {
         return List.copyOf(groups.get(1).names);
     }
 
+    /** The decay group (0) and the no-decay group (1), for tests. */
+    FlatGroup group(int i) {
+        return groups.get(i);
+    }
+
     /** Steps taken so far (restored by {@link #loadState}). */
     public long stepCount() {
         return step;
@@ -95,6 +99,25 @@ public final class AdamW implements AutoCloseable {
 
     /** One AdamW update of every parameter with learning rate {@code lr}, from the gradients held now. */
     public void step(double lr) {
+        update(lr, 1.0);
+    }
+
+    /**
+     * {@link #clipGradNorm} then {@link #step} in two passes over memory instead of three: the clipping factor is
+     * applied to each gradient as the update reads it, so the parameters end exactly as with the two calls, but the
+     * stored gradients are left unscaled. Returns the norm before clipping; when it is not finite nothing is updated
+     * and {@link #stepCount} does not advance (skip the batch, as a loss scaler would).
+     */
+    public double clipAndStep(double lr, double maxNorm) {
+        requirePositive(maxNorm);
+        double norm = gradNorm();
+        if (!Double.isFinite(norm)) return norm;
+        double coef = maxNorm / (norm + 1e-6);
+        update(lr, Math.min(1.0, coef));
+        return norm;
+    }
+
+    private void update(double lr, double gradScale) {
         if (!(lr >= 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         }
@@ -104,7 +127,7 @@ public final class AdamW implements AutoCloseable {
         for (FlatGroup g : groups) {
             g.rebindGrads();
             var c = new AdamWKernel.Coefficients(1 - lr * g.weightDecay, options.beta1(), options.beta2(),
-                    options.eps(), Math.sqrt(bc2), lr / bc1);
+                    options.eps(), Math.sqrt(bc2), lr / bc1, gradScale);
             kernel.update(g, c);
         }
     }
@@ -137,7 +160,7 @@ public final class AdamW implements AutoCloseable {
      * before clipping. A non-finite norm leaves the gradients as they are: skip that step (see {@link #gradsFinite}).
      */
     public double clipGradNorm(double maxNorm) {
-        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be > 0, got " + maxNorm);
+        requirePositive(maxNorm);
         double norm = gradNorm();
         double coef = maxNorm / (norm + 1e-6);
         if (Double.isFinite(norm) && coef < 1) {
@@ -219,18 +242,23 @@ public final class AdamW implements AutoCloseable {
         step = Tensors.toLongs(s)[0];
     }
 
+    private static void requirePositive(double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max grad norm must be > 0, got " + maxNorm);
+    }
+
     /** Tied weights passed twice would be moved twice and lose their tie: refuse overlapping parameters. */
     private static void requireDisjoint(Map<String, Tensor> parameters) {
         List<Map.Entry<String, long[]>> ranges = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
-            long start = e.getValue().data_ptr().address();
+            if (e.getValue().nbytes() == 0) continue;
+            long start = FlatGroup.address(e.getValue());
             ranges.add(Map.entry(e.getKey(), new long[] {start, start + e.getValue().nbytes()}));
         }
         ranges.sort((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]));
         for (int i = 1; i < ranges.size(); i++) {
             long[] prev = ranges.get(i - 1).getValue();
             long[] cur = ranges.get(i).getValue();
-            if (cur[0] < prev[1] && cur[1] > cur[0] && prev[1] > prev[0]) {
+            if (cur[0] < prev[1]) {
                 throw new IllegalArgumentException("parameters " + ranges.get(i - 1).getKey() + " and "
                         + ranges.get(i).getKey() + " share memory; pass tied weights once");
             }

@@ -25,7 +25,10 @@ import org.bytedeco.pytorch.global.torch;
  * p   = p - (lr / (1 - beta1^t)) * m / den
  * </pre>
  *
- * On the CPU the update is one fused pass: each thread copies a cache-sized chunk of p, g, m and v into Java arrays,
+ * where {@code g} is the stored gradient times {@code gradScale} (1, or a clipping factor: multiplying on the fly
+ * gives the same floats as scaling the gradients in place first, without a pass over memory).
+ *
+ * <p>On the CPU the update is one fused pass: each thread copies a cache-sized chunk of p, g, m and v into Java arrays,
  * updates it and writes p, m and v back. The step is bound by memory traffic, and this reads each buffer once and
  * writes three, where the same update as whole-tensor libtorch ops makes eight passes (~20 words per parameter
  * instead of 7). Other devices get those libtorch ops.
@@ -38,7 +41,7 @@ final class AdamWKernel implements AutoCloseable {
 
     /** The scalars of one step, computed in double as PyTorch does and rounded to float at use, as its kernels do. */
     record Coefficients(double decay, double beta1, double beta2, double eps, double biasCorrection2Sqrt,
-                        double stepSize) {
+                        double stepSize, double gradScale) {
     }
 
     private ForkJoinPool pool;
@@ -57,7 +60,7 @@ final class AdamWKernel implements AutoCloseable {
     static void withTorchOps(FlatGroup group, Coefficients c) {
         try (PointerScope scope = new PointerScope()) {
             Tensor p = group.values;
-            Tensor g = group.grads;
+            Tensor g = c.gradScale() == 1 ? group.grads : group.grads.mul(new Scalar(c.gradScale()));
             if (c.decay() != 1) p.mul_(new Scalar(c.decay()));
             group.expAvg.lerp_(g, new Scalar(1 - c.beta1()));
             group.expAvgSq.mul_(new Scalar(c.beta2())).addcmul_(g, g, new Scalar(1 - c.beta2()));
@@ -112,6 +115,7 @@ final class AdamWKernel implements AutoCloseable {
         float bc2Sqrt = (float) c.biasCorrection2Sqrt();
         float eps = (float) c.eps();
         float negStepSize = (float) -c.stepSize();
+        float gradScale = (float) c.gradScale();
         for (int off = 0; off < n; off += CHUNK) {
             int k = Math.min(CHUNK, n - off);
             pb.get(off, p, 0, k);
@@ -120,7 +124,7 @@ final class AdamWKernel implements AutoCloseable {
             vb.get(off, v, 0, k);
             // a plain loop over arrays so that C2 vectorises it
             for (int i = 0; i < k; i++) {
-                float gi = g[i];
+                float gi = g[i] * gradScale;
                 float mi = m[i] + oneMinusBeta1 * (gi - m[i]);
                 float vi = v[i] * beta2 + oneMinusBeta2 * gi * gi;
                 float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;

@@ -5,6 +5,7 @@ import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -90,12 +91,13 @@ final class FlatGroup implements AutoCloseable {
      * copied into the flat buffer and the view is put back.
      */
     void rebindGrads() {
-        long base = grads.data_ptr().address();
+        if (numel == 0) return;
+        long base = address(grads);
         try (PointerScope scope = new PointerScope()) {
             for (int i = 0; i < params.size(); i++) {
                 Tensor p = params.get(i);
                 Tensor g = p.grad();
-                boolean bound = g.defined() && g.data_ptr().address() == base + 4 * offsets[i];
+                boolean bound = g.defined() && address(g) == base + 4 * offsets[i];
                 if (bound) continue;
                 Tensor view = slice(grads, i);
                 if (g.defined()) {
@@ -106,6 +108,12 @@ final class FlatGroup implements AutoCloseable {
                 p.mutable_grad().put(view);
             }
         }
+    }
+
+    /** Where a tensor's data starts; 0 for an empty one (whose data pointer is null). */
+    static long address(Tensor t) {
+        Pointer p = t.data_ptr();
+        return p == null ? 0 : p.address();
     }
 
     /** Refuses anything AdamW's flat float32 buffers cannot hold. */

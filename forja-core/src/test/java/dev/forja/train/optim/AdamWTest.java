@@ -166,6 +166,40 @@ class AdamWTest {
     }
 
     @Test
+    void clipAndStepEqualsClipThenStepBitForBit() {
+        Map<String, Tensor> twoCalls = params(6);
+        Map<String, Tensor> fused = params(6);
+        try (AdamW a = new AdamW(twoCalls, AdamWOptions.withWeightDecay(0.1));
+             AdamW b = new AdamW(fused, AdamWOptions.withWeightDecay(0.1))) {
+            for (int s = 0; s < 4; s++) {
+                setGrads(twoCalls, s);
+                setGrads(fused, s);
+                double max = s % 2 == 0 ? 1.0 : 100.0; // clipping, then not
+                double normA = a.clipGradNorm(max);
+                a.step(LRS[s]);
+                double normB = b.clipAndStep(LRS[s], max);
+                assertThat(normB).isEqualTo(normA);
+            }
+        }
+        for (String name : twoCalls.keySet()) {
+            assertThat(Tensors.toFloats(fused.get(name))).as(name).isEqualTo(Tensors.toFloats(twoCalls.get(name)));
+        }
+    }
+
+    @Test
+    void clipAndStepSkipsNonFiniteGradients() {
+        Map<String, Tensor> params = params(7);
+        try (AdamW opt = new AdamW(params, AdamWOptions.withWeightDecay(0.1))) {
+            setGrads(params, 0);
+            params.get("wte.weight").grad().narrow(0, 1, 1).fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+            float[] before = Tensors.toFloats(params.get("h.0.attn.c_attn.weight"));
+            assertThat(opt.clipAndStep(1e-2, 1.0)).isNaN();
+            assertThat(opt.stepCount()).isZero();
+            assertThat(Tensors.toFloats(params.get("h.0.attn.c_attn.weight"))).isEqualTo(before);
+        }
+    }
+
+    @Test
     void nonFiniteGradientsAreReported() {
         Map<String, Tensor> params = params(4);
         try (AdamW opt = new AdamW(params, AdamWOptions.withWeightDecay(0.0))) {
