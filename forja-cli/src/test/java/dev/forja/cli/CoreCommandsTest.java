@@ -82,14 +82,19 @@ class CoreCommandsTest {
                 JsonNode c = JSON.readTree(h[line]);
                 assertThat(a.get("logprobs").size()).isEqualTo(a.get("ids").size() - 1);
                 double sum = 0;
-                for (int k = 0; k < a.get("logprobs").size(); k++) {
+                double bf16Deviation = 0;
+                int n = a.get("logprobs").size();
+                for (int k = 0; k < n; k++) {
                     double lp = a.get("logprobs").get(k).asDouble();
                     sum -= lp;
                     assertThat(b.get("logprobs").get(k).asDouble()).isCloseTo(lp, org.assertj.core.data.Offset.offset(1e-5));
-                    // bf16 weights and compute: within 0.05 nats per token of fp32 on these tiny models
-                    assertThat(c.get("logprobs").get(k).asDouble()).isCloseTo(lp, org.assertj.core.data.Offset.offset(0.05));
+                    // the stated bf16 tolerance on the tiny preset: 0.15 nats for any token, 0.05 on average
+                    double d = Math.abs(c.get("logprobs").get(k).asDouble() - lp);
+                    assertThat(d).isLessThanOrEqualTo(0.15);
+                    bf16Deviation += d / n;
                 }
-                double nll = sum / a.get("logprobs").size();
+                assertThat(bf16Deviation).isLessThanOrEqualTo(0.05);
+                double nll = sum / n;
                 assertThat(a.get("nll").asDouble()).isCloseTo(nll, org.assertj.core.data.Offset.offset(1e-9));
                 assertThat(a.get("ppl").asDouble()).isCloseTo(Math.exp(nll), org.assertj.core.data.Offset.offset(1e-6));
             }
@@ -148,7 +153,7 @@ class CoreCommandsTest {
         assertThat(CliRun.of("--version").out()).startsWith("forja ");
         CliRun help = CliRun.of("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("init-model", "generate", "score", "bench", "tokenizer");
+        assertThat(help.out()).contains("init-model", "generate", "score", "train", "bench", "tokenizer");
         CliRun bad = CliRun.of("generate", "--frobnicate");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err().lines().count()).isEqualTo(1);

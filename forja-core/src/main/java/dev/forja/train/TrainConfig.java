@@ -36,7 +36,8 @@ import java.util.List;
  * @param loraR LoRA rank
  * @param loraAlpha LoRA alpha
  * @param loraDropout dropout on the LoRA path
- * @param loraTargetModules module names, or all-linear; null = the architecture's attention projections
+ * @param loraTargetModules module names (q_proj, c_attn, ...) or all-linear, the default: every linear layer of
+ *     the blocks, as QLoRA (Dettmers et al. 2023) found best and Unsloth and Axolotl recipes use
  * @param useRslora scale LoRA by alpha/sqrt(r) (rsLoRA) instead of alpha/r
  * @param trainOnPrompt also train on prompt / user tokens
  * @param packing pack several samples per row (they never attend to each other)
@@ -82,7 +83,9 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Me
         require(loraDropout >= 0 && loraDropout < 1, "lora_dropout must be within [0, 1)");
         require(valFraction > 0 && valFraction < 1, "val_fraction must be within (0, 1)");
         require(threads == null || threads >= 1, "threads must be >= 1");
-        loraTargetModules = loraTargetModules == null ? null : List.copyOf(loraTargetModules);
+        require(loraTargetModules != null && !loraTargetModules.isEmpty(),
+                "lora_target_modules must name at least one module, or all-linear");
+        loraTargetModules = List.copyOf(loraTargetModules);
     }
 
     private static void require(boolean ok, String message) {
@@ -93,7 +96,7 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Me
     public static TrainConfig defaults() {
         return new TrainConfig(null, null, null, null, Method.LORA, 3, null, null, 8, 1, 512,
                 Precision.AUTO, false, 42, false, 500, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
-                null, false, false, false, 0.2, false, null);
+                List.of("all-linear"), false, false, false, 0.2, false, null);
     }
 
     /** Checks what the defaults leave unset: a run needs a model, data and an output directory. */
