@@ -7,8 +7,15 @@ import picocli.CommandLine.Command;
 /** The {@code forja} command line: one subcommand per file in this package. */
 @Command(name = "forja", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Fine-tune language models on your own data, on your own machine.",
-        subcommands = {InitModelCommand.class, TrainCommand.class, GenerateCommand.class, ScoreCommand.class, MergeCommand.class,
-            BenchCommand.class, TokenizerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            InitModelCommand.class,
+            TrainCommand.class,
+            GenerateCommand.class,
+            ScoreCommand.class,
+            MergeCommand.class,
+            BenchCommand.class,
+            TokenizerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
