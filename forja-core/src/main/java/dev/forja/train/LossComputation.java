@@ -80,7 +80,10 @@ final class LossComputation {
             out.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
             grad = in.grad();
         }
-        x0.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+        if (x0.requires_grad()) { // frozen embeddings (LoRA) end the graph at the first block
+            x0.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false,
+                    new org.bytedeco.pytorch.TensorArrayRefOptional());
+        }
         return value;
     }
 
