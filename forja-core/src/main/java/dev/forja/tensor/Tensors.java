@@ -95,6 +95,15 @@ public final class Tensors {
         return out;
     }
 
+    /** Every tensor of a safetensors file, copied into libtorch tensors (keys in file order). */
+    public static java.util.Map<String, Tensor> readAll(java.nio.file.Path file) {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        try (var w = dev.forja.io.ModelWeights.openFile(file)) {
+            w.tensors().forEach((k, v) -> out.put(k, fromEntry(v)));
+        }
+        return out;
+    }
+
     /** The shape of a tensor. */
     public static long[] shape(Tensor t) {
         return t.sizes().vec().get();

@@ -12,6 +12,8 @@ import java.util.List;
  * @param data training data: JSONL ({"text"}, {"prompt","completion"}, {"messages"}) or .txt
  * @param valData validation data; null splits {@code valFraction} off the training data (seeded)
  * @param output run directory: checkpoints, metrics, report, final model or adapter
+ * @param task causal_lm (next-token prediction on text, prompt/completion or chat data) or classification
+ *     ({"text","label"} data, a head on an encoder)
  * @param method full or lora
  * @param epochs passes over the training data (ignored when maxSteps is set)
  * @param maxSteps optimizer steps; null = epochs × steps per epoch
@@ -45,7 +47,7 @@ import java.util.List;
  * @param skipBadLines skip (and count) malformed data lines instead of stopping
  * @param threads CPU threads; null = all cores
  */
-public record TrainConfig(String model, Path data, Path valData, Path output, Method method, Integer epochs,
+public record TrainConfig(String model, Path data, Path valData, Path output, Task task, Method method, Integer epochs,
                           Integer maxSteps, Double learningRate, int batchSize, int gradAccum, int maxLength,
                           Precision precision, boolean gradientCheckpointing, long seed, boolean resume,
                           int saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit, double warmupRatio,
@@ -53,6 +55,9 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Me
                           Integer earlyStoppingPatience, int loraR, double loraAlpha, double loraDropout,
                           List<String> loraTargetModules, boolean useRslora, boolean trainOnPrompt, boolean packing,
                           double valFraction, boolean skipBadLines, Integer threads) {
+
+    /** What is trained. */
+    public enum Task { CAUSAL_LM, CLASSIFICATION }
 
     /** full fine-tuning or LoRA. */
     public enum Method { FULL, LORA }
@@ -94,7 +99,7 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Me
 
     /** The defaults every recipe starts from (model, data and output are null: a run must set them). */
     public static TrainConfig defaults() {
-        return new TrainConfig(null, null, null, null, Method.LORA, 3, null, null, 8, 1, 512,
+        return new TrainConfig(null, null, null, null, Task.CAUSAL_LM, Method.LORA, 3, null, null, 8, 1, 512,
                 Precision.AUTO, false, 42, false, 500, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
                 List.of("all-linear"), false, false, false, 0.2, false, null);
     }

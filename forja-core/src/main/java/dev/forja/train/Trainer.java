@@ -3,26 +3,17 @@ package dev.forja.train;
 import dev.forja.ForjaException;
 import dev.forja.bench.MachineInfo;
 import dev.forja.config.Recipe;
-import dev.forja.data.Batch;
-import dev.forja.data.BatchPlanner;
-import dev.forja.data.EncodedDataset;
-import dev.forja.data.TrainingData;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
-import dev.forja.lora.LoraAdapter;
-import dev.forja.lora.LoraConfig;
-import dev.forja.model.CausalLM;
-import dev.forja.model.GenerationDefaults;
-import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
 import dev.forja.tensor.Tensors;
-import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.monitor.HtmlReport;
 import dev.forja.train.monitor.MetricsLog;
 import dev.forja.train.monitor.ProgressBar;
 import dev.forja.train.monitor.TensorBoardWriter;
 import dev.forja.train.optim.AdamW;
+import dev.forja.train.optim.AdamWOptions;
 import dev.forja.train.optim.LrSchedule;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,16 +26,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * {@code forja train}: fine-tunes a causal LM (full or LoRA) on the user's data, with evaluation, checkpoints that
- * resume exactly, and monitoring. Reads top to bottom: setup, the step loop, the end.
+ * {@code forja train}: the training loop shared by every {@link TrainingTask} — AdamW with a learning-rate schedule,
+ * token-weighted gradient accumulation, clipping, evaluation and early stopping, atomic checkpoints that resume
+ * exactly, and monitoring. Reads top to bottom: setup, the step loop, the end.
  *
- * <p>Example: {@code TrainResult r = new Trainer(config, System.err).run();}
+ * <p>Example: {@code TrainResult r = new Trainer(TrainConfig.defaults().with(Map.of("model", dir, "data",
+ * "train.jsonl", "output", "runs/a")), System.err).run();}
  */
 public final class Trainer {
     private final TrainConfig config;
@@ -73,54 +63,25 @@ public final class Trainer {
             case AUTO -> MachineInfo.cpuHasBf16();
         };
 
-        // 1) data, before anything heavy: bad data must fail fast
-        var modelConfig = ModelLoader.readConfig(modelDir);
-        if (c.maxLength() > modelConfig.maxPositions()) {
-            throw new ForjaException("max_length " + c.maxLength() + " is beyond the model's context of "
-                    + modelConfig.maxPositions() + " positions; lower --max-length");
-        }
-        TrainingData data;
-        try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
-            data = TrainingData.prepare(c.data(), c.valData(), modelDir, tokenizer,
-                    new TrainingData.Options(c.maxLength(), c.trainOnPrompt(), c.skipBadLines(), c.valFraction(),
-                            c.seed()));
-        }
-        log.println(data.summary());
-        BatchPlanner planner = new BatchPlanner(data.train().samples(),
-                new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true), data.ids().pad());
-        BatchPlanner valPlanner = data.validation().map(v -> new BatchPlanner(v.samples(),
-                new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true),
-                data.ids().pad())).orElse(null);
-        long microPerEpoch = planner.batchesPerEpoch();
+        // 1) the task: data first (bad data fails before anything heavy), then the model
+        TrainingTask<?> task = TrainingTasks.create(c, modelDir, bf16, log);
+        return loop(task, c, modelDir, runDir, checkpoints, resumeFrom, bf16);
+    }
+
+    private <B> TrainResult loop(TrainingTask<B> task, TrainConfig c, Path modelDir, Path runDir,
+                                 Checkpoints checkpoints, OptionalLong resumeFrom, boolean bf16) {
+        long microPerEpoch = task.microBatchesPerEpoch();
         long totalSteps = c.maxSteps() != null ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
-        String datasetHash = Fingerprints.files(List.of(c.data(), c.valData() == null ? c.data() : c.valData()));
+        String datasetHash = Fingerprints.files(task.dataFiles());
         String baseHash = Fingerprints.modelDir(modelDir);
         Map<String, Object> savedConfig = comparableConfig(c);
+        log.println(task.describe() + ", " + (bf16 ? "bf16 autocast" : "fp32"));
 
-        // 2) model, method, optimizer
-        CausalLM model = ModelLoader.load(modelDir, ScalarType.Float);
-        LoraAdapter adapter = null;
-        Map<String, Tensor> trainable;
-        if (c.method() == TrainConfig.Method.LORA) {
-            adapter = LoraAdapter.attach(model, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
-                    c.loraTargetModules(), c.useRslora()), c.seed());
-            trainable = adapter.trainableParameters();
-        } else {
-            trainable = model.parameters();
-            trainable.values().forEach(t -> t.requires_grad_(true));
-        }
-        long total = model.parameters().values().stream().mapToLong(Tensor::numel).sum();
-        long nTrainable = trainable.values().stream().mapToLong(Tensor::numel).sum();
-        log.printf(Locale.ROOT, "model %s (%s): %,d parameters, %,d trainable (%.2f%%), %s, %s%n", modelDir,
-                model.config().modelType(), total + (adapter == null ? 0 : nTrainable), nTrainable,
-                100.0 * nTrainable / (total + (adapter == null ? 0 : nTrainable)), c.method().name().toLowerCase(),
-                bf16 ? "bf16 autocast" : "fp32");
-        AdamW optimizer = new AdamW(trainable, new dev.forja.train.optim.AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()));
-        double lr = c.effectiveLearningRate();
-        LrSchedule schedule = LrSchedule.of(c.lrSchedulerType(), lr,
+        // 2) optimizer and schedule
+        AdamW optimizer = new AdamW(task.trainableParameters(), new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()));
+        LrSchedule schedule = LrSchedule.of(c.lrSchedulerType(), c.effectiveLearningRate(),
                 LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps), totalSteps);
-        LossComputation loss = new LossComputation(model, bf16, c.gradientCheckpointing());
 
         // 3) fresh start or resume
         long step = 0;
@@ -136,7 +97,9 @@ public final class Trainer {
             step = resumeFrom.getAsLong();
             TrainerState s = checkpoints.readState(step);
             refuseChangedInputs(s, datasetHash, baseHash, savedConfig, step);
-            restore(Checkpoints.dir(runDir, step), model, adapter, optimizer);
+            Path dir = Checkpoints.dir(runDir, step);
+            task.restoreWeights(dir);
+            optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
             bestLoss = s.bestEvalLoss();
             bestStep = s.bestStep();
             noImprovement = s.evalsWithoutImprovement();
@@ -149,12 +112,12 @@ public final class Trainer {
         log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
         log.print(Recipe.toYaml(c).indent(2));
 
-        // 4) the loop
+        // 4) the loop: each step accumulates grad_accum micro-batches, normalised by their total weight
         ProgressBar progress = ProgressBar.onStderr(totalSteps);
         double lastLoss = Double.NaN;
         boolean stoppedEarly = false;
         try (MetricsLog metrics = MetricsLog.open(runDir); TensorBoardWriter tb = TensorBoardWriter.open(runDir)) {
-            if (adapter != null) adapter.setTraining(true);
+            task.setTraining(true);
             while (step < totalSteps) {
                 long t0 = System.nanoTime();
                 double stepLoss;
@@ -162,18 +125,17 @@ public final class Trainer {
                 double gradNorm;
                 double stepLr = schedule.lr(step);
                 try (PointerScope scope = new PointerScope()) {
-                    List<Batch> micro = new ArrayList<>(c.gradAccum());
+                    List<B> micro = new ArrayList<>(c.gradAccum());
                     for (int k = 0; k < c.gradAccum(); k++) {
                         long index = step * c.gradAccum() + k;
-                        micro.add(planner.batch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
+                        micro.add(task.microBatch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
                     }
-                    double normalizer = micro.stream().mapToInt(Batch::trainableTokens).sum();
+                    double normalizer = micro.stream().mapToInt(task::weight).sum();
                     double summed = 0;
                     for (int k = 0; k < micro.size(); k++) {
-                        Batch b = micro.get(k);
-                        if (b.trainableTokens() == 0) continue;
-                        summed += loss.forwardBackward(b, normalizer, c.seed() * 1_000_003L + step * 4099L + k * 131L);
-                        tokens += (long) b.batchSize() * b.seqLen();
+                        summed += task.forwardBackward(micro.get(k), normalizer,
+                                c.seed() * 1_000_003L + step * 4099L + k * 131L);
+                        tokens += task.tokens(micro.get(k));
                     }
                     stepLoss = summed / Math.max(1, normalizer);
                     // one pass for the norm (and the finiteness check), one for the clipped update
@@ -191,8 +153,7 @@ public final class Trainer {
                 }
                 step++;
                 lastLoss = stepLoss;
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double tps = tokens / seconds;
+                double tps = tokens / ((System.nanoTime() - t0) / 1e9);
                 boolean logging = step % c.loggingSteps() == 0 || step == totalSteps;
                 progress.update(step, stepLoss, stepLr, tps, logging);
                 if (logging) {
@@ -205,34 +166,37 @@ public final class Trainer {
                     metrics.log(step, m);
                     tb.scalars(step, m);
                 }
-                boolean evalNow = valPlanner != null && (step % c.effectiveEvalSteps() == 0 || step == totalSteps);
                 boolean improved = false;
-                if (evalNow) {
-                    if (adapter != null) adapter.setTraining(false);
-                    double valLoss = evaluate(loss, valPlanner);
-                    if (adapter != null) adapter.setTraining(true);
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    m.put("eval/loss", valLoss);
-                    m.put("eval/perplexity", Math.exp(valLoss));
-                    metrics.log(step, m);
-                    tb.scalars(step, m);
-                    log.printf(Locale.ROOT, "%nstep %d: eval loss %.4f, perplexity %.3f%n", step, valLoss,
-                            Math.exp(valLoss));
-                    if (Double.isNaN(bestLoss) || valLoss < bestLoss) {
-                        bestLoss = valLoss;
-                        bestStep = step;
-                        noImprovement = 0;
-                        improved = true;
-                    } else {
-                        noImprovement++;
+                if (step % c.effectiveEvalSteps() == 0 || step == totalSteps) {
+                    task.setTraining(false);
+                    Map<String, Double> m = task.evaluate();
+                    task.setTraining(true);
+                    if (!m.isEmpty()) {
+                        metrics.log(step, m);
+                        tb.scalars(step, m);
+                        double valLoss = m.get("eval/loss");
+                        log.printf(Locale.ROOT, "%nstep %d: %s%n", step, describe(m));
+                        if (Double.isNaN(bestLoss) || valLoss < bestLoss) {
+                            bestLoss = valLoss;
+                            bestStep = step;
+                            noImprovement = 0;
+                            improved = true;
+                        } else {
+                            noImprovement++;
+                        }
                     }
                 }
                 boolean stopNow = c.earlyStoppingPatience() != null && noImprovement >= c.earlyStoppingPatience();
                 if (step % c.saveSteps() == 0 || improved || stopNow || step == totalSteps) {
-                    long micro = step * c.gradAccum();
-                    TrainerState state = new TrainerState(step, micro / microPerEpoch, micro % microPerEpoch,
+                    long microDone = step * c.gradAccum();
+                    TrainerState state = new TrainerState(step, microDone / microPerEpoch, microDone % microPerEpoch,
                             bestLoss, bestStep, noImprovement, datasetHash, baseHash, savedConfig);
-                    save(checkpoints, step, state, model, modelDir, adapter, optimizer);
+                    checkpoints.write(step, state, dir -> {
+                        task.writeWeights(dir);
+                        List<TensorEntry> entries = new ArrayList<>();
+                        optimizer.state().forEach((k, v) -> entries.add(Tensors.toEntry(k, v)));
+                        SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), entries, Map.of());
+                    });
                     checkpoints.rotate(c.saveTotalLimit(), bestStep);
                     tb.flush();
                 }
@@ -247,12 +211,11 @@ public final class Trainer {
         }
 
         // 5) the end: final model or adapter, report
-        if (adapter != null) adapter.setTraining(false);
+        task.setTraining(false);
         Path finalDir = runDir.resolve("final");
         Path staging = ModelWriter.stagingDir(finalDir);
         try {
-            writeWeights(staging, model, modelDir, adapter);
-            copyTokenizerFiles(modelDir, staging);
+            task.writeFinal(staging);
             ModelWriter.deleteTree(finalDir);
             ModelWriter.publish(staging, finalDir);
         } finally {
@@ -267,75 +230,23 @@ public final class Trainer {
             summary.put("best eval loss", String.format(Locale.ROOT, "%.4f (perplexity %.3f) at step %d", bestLoss,
                     Math.exp(bestLoss), bestStep));
         }
+        summary.putAll(task.summary());
         summary.put("precision", bf16 ? "bf16 autocast" : "fp32");
         summary.put("dataset sha256", datasetHash);
         summary.put("base model sha256", baseHash);
-        summary.put(adapter != null ? "adapter" : "model", finalDir.toString());
+        summary.put("final", finalDir.toString());
         HtmlReport.write(runDir, "forja train: " + runDir.getFileName(), summary,
                 MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)));
-        log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%n%s written to %s%nreport: %s%n", step,
+        log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n", step,
                 lastLoss, bestStep >= 0 ? String.format(Locale.ROOT, ", best eval loss %.4f (step %d)", bestLoss,
-                        bestStep) : "", adapter != null ? "adapter" : "model", finalDir, runDir.resolve("report.html"));
+                        bestStep) : "", finalDir, runDir.resolve("report.html"));
         return new TrainResult(runDir, finalDir, step, lastLoss, bestStep >= 0 ? bestLoss : Double.NaN, bestStep);
     }
 
-    private static double evaluate(LossComputation loss, BatchPlanner planner) {
-        double sum = 0;
-        long tokens = 0;
-        for (int i = 0; i < planner.batchesPerEpoch(); i++) {
-            try (PointerScope scope = new PointerScope()) {
-                Batch b = planner.batch(0, i);
-                sum += loss.evaluate(b);
-                tokens += b.trainableTokens();
-            }
-        }
-        return sum / Math.max(1, tokens);
-    }
-
-    private static void save(Checkpoints checkpoints, long step, TrainerState state, CausalLM model, Path modelDir,
-                             LoraAdapter adapter, AdamW optimizer) {
-        checkpoints.write(step, state, dir -> {
-            writeWeights(dir, model, modelDir, adapter);
-            List<TensorEntry> entries = new ArrayList<>();
-            optimizer.state().forEach((k, v) -> entries.add(Tensors.toEntry(k, v)));
-            SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), entries, Map.of());
-        });
-    }
-
-    private static void writeWeights(Path dir, CausalLM model, Path modelDir, LoraAdapter adapter) {
-        try (NoGradGuard ng = new NoGradGuard()) {
-            if (adapter != null) {
-                adapter.save(dir, modelDir.toString());
-            } else {
-                ModelWriter.write(dir, model.config(), model.parameters(),
-                        ModelLoader.readGenerationDefaults(modelDir, model.config()), ScalarType.Float);
-            }
-        }
-    }
-
-    private static void restore(Path dir, CausalLM model, LoraAdapter adapter, AdamW optimizer) {
-        try (NoGradGuard ng = new NoGradGuard()) {
-            Map<String, Tensor> target = adapter != null ? adapter.trainableParameters() : model.parameters();
-            Map<String, Tensor> saved = adapter != null
-                    ? readTensors(dir.resolve("adapter_model.safetensors"))
-                    : ModelLoader.load(dir, ScalarType.Float).parameters();
-            for (var e : target.entrySet()) {
-                Tensor s = saved.get(e.getKey());
-                if (s == null) {
-                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
-                }
-                e.getValue().detach().copy_(s);
-            }
-            optimizer.loadState(readTensors(dir.resolve("optimizer.safetensors")));
-        }
-    }
-
-    private static Map<String, Tensor> readTensors(Path file) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        try (var w = dev.forja.io.ModelWeights.openFile(file)) {
-            w.tensors().forEach((k, v) -> out.put(k, Tensors.fromEntry(v)));
-        }
-        return out;
+    private static String describe(Map<String, Double> metrics) {
+        List<String> parts = new ArrayList<>();
+        metrics.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.4f", k, v)));
+        return String.join(", ", parts);
     }
 
     /** The config as compared on resume: everything but where it runs and whether it resumes. */
@@ -369,16 +280,6 @@ public final class Trainer {
         if (!diffs.isEmpty()) {
             throw new ForjaException("cannot resume from checkpoint-" + step + ": the configuration differs ("
                     + String.join(", ", diffs) + "); use the same settings or start a new run with another --output");
-        }
-    }
-
-    private static void copyTokenizerFiles(Path from, Path to) {
-        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
-            try {
-                if (Files.isRegularFile(from.resolve(f))) Files.copy(from.resolve(f), to.resolve(f));
-            } catch (IOException e) {
-                throw new ForjaException("cannot copy " + f + " into " + to + ": " + e.getMessage());
-            }
         }
     }
 }

@@ -1,0 +1,197 @@
+package dev.forja.train;
+
+import dev.forja.ForjaException;
+import dev.forja.data.Batch;
+import dev.forja.data.BatchPlanner;
+import dev.forja.data.TrainingData;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelConfig;
+import dev.forja.model.ModelLoader;
+import dev.forja.model.ModelWriter;
+import dev.forja.tensor.Tensors;
+import dev.forja.tokenizer.HfTokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Causal language modelling: next-token cross-entropy on the trainable tokens of JSONL / .txt samples (prompt and
+ * user tokens masked), full fine-tuning or LoRA, for every architecture of {@link dev.forja.model}.
+ */
+public final class CausalLmTask implements TrainingTask<Batch> {
+    private final TrainConfig config;
+    private final Path modelDir;
+    private final CausalLM model;
+    private final LoraAdapter adapter; // null for full fine-tuning
+    private final Map<String, Tensor> trainable;
+    private final BatchPlanner planner;
+    private final BatchPlanner validation; // null without validation data
+    private final LossComputation loss;
+
+    /**
+     * Reads and checks the data first (bad data fails before the model is loaded), then loads the model and
+     * attaches LoRA when asked.
+     */
+    public CausalLmTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
+        this.config = c;
+        this.modelDir = modelDir;
+        ModelConfig modelConfig = ModelLoader.readConfig(modelDir);
+        if (c.maxLength() > modelConfig.maxPositions()) {
+            throw new ForjaException("max_length " + c.maxLength() + " is beyond the model's context of "
+                    + modelConfig.maxPositions() + " positions; lower --max-length");
+        }
+        TrainingData data;
+        try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
+            data = TrainingData.prepare(c.data(), c.valData(), modelDir, tokenizer,
+                    new TrainingData.Options(c.maxLength(), c.trainOnPrompt(), c.skipBadLines(), c.valFraction(),
+                            c.seed()));
+        }
+        log.println(data.summary());
+        BatchPlanner.Options options = new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true);
+        this.planner = new BatchPlanner(data.train().samples(), options, data.ids().pad());
+        this.validation = data.validation().map(v -> new BatchPlanner(v.samples(), options, data.ids().pad()))
+                .orElse(null);
+
+        this.model = ModelLoader.load(modelDir, ScalarType.Float);
+        if (c.method() == TrainConfig.Method.LORA) {
+            adapter = LoraAdapter.attach(model, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
+                    c.loraTargetModules(), c.useRslora()), c.seed());
+            trainable = adapter.trainableParameters();
+        } else {
+            adapter = null;
+            trainable = model.parameters();
+            trainable.values().forEach(t -> t.requires_grad_(true));
+        }
+        this.loss = new LossComputation(model, bf16, c.gradientCheckpointing());
+    }
+
+    @Override
+    public String describe() {
+        long base = model.parameters().values().stream().mapToLong(Tensor::numel).sum();
+        long n = trainable.values().stream().mapToLong(Tensor::numel).sum();
+        long total = adapter == null ? base : base + n;
+        return String.format(Locale.ROOT, "model %s (%s): %,d parameters, %,d trainable (%.2f%%), %s", modelDir,
+                model.config().modelType(), total, n, 100.0 * n / total, config.method().name().toLowerCase());
+    }
+
+    @Override
+    public Map<String, Tensor> trainableParameters() {
+        return trainable;
+    }
+
+    @Override
+    public int microBatchesPerEpoch() {
+        return planner.batchesPerEpoch();
+    }
+
+    @Override
+    public Batch microBatch(int epoch, int index) {
+        return planner.batch(epoch, index);
+    }
+
+    @Override
+    public int weight(Batch b) {
+        return b.trainableTokens();
+    }
+
+    @Override
+    public long tokens(Batch b) {
+        return (long) b.batchSize() * b.seqLen();
+    }
+
+    @Override
+    public double forwardBackward(Batch b, double normalizer, long seed) {
+        return b.trainableTokens() == 0 ? 0 : loss.forwardBackward(b, normalizer, seed);
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        if (adapter != null) adapter.setTraining(training);
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        if (validation == null) return Map.of();
+        double sum = 0;
+        long tokens = 0;
+        for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+            try (PointerScope scope = new PointerScope()) {
+                Batch b = validation.batch(0, i);
+                sum += loss.evaluate(b);
+                tokens += b.trainableTokens();
+            }
+        }
+        double mean = sum / Math.max(1, tokens);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("eval/loss", mean);
+        m.put("eval/perplexity", Math.exp(mean));
+        return m;
+    }
+
+    @Override
+    public void writeWeights(Path dir) {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            if (adapter != null) {
+                adapter.save(dir, modelDir.toString());
+            } else {
+                ModelWriter.write(dir, model.config(), model.parameters(),
+                        ModelLoader.readGenerationDefaults(modelDir, model.config()), ScalarType.Float);
+            }
+        }
+    }
+
+    @Override
+    public void restoreWeights(Path dir) {
+        Map<String, Tensor> saved = adapter != null
+                ? Tensors.readAll(dir.resolve("adapter_model.safetensors"))
+                : ModelLoader.load(dir, ScalarType.Float).parameters();
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (var e : trainable.entrySet()) {
+                Tensor s = saved.get(e.getKey());
+                if (s == null) {
+                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
+                }
+                e.getValue().detach().copy_(s);
+            }
+        }
+    }
+
+    @Override
+    public void writeFinal(Path dir) {
+        writeWeights(dir);
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
+            try {
+                if (Files.isRegularFile(modelDir.resolve(f))) Files.copy(modelDir.resolve(f), dir.resolve(f));
+            } catch (IOException e) {
+                throw new ForjaException("cannot copy " + f + " into " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public List<Path> dataFiles() {
+        List<Path> files = new ArrayList<>();
+        files.add(config.data());
+        if (config.valData() != null) files.add(config.valData());
+        return files;
+    }
+
+    @Override
+    public Map<String, String> summary() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("output", adapter != null ? "PEFT LoRA adapter" : "Hugging Face model directory");
+        return m;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.forja.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What the training loop ({@link Trainer}) needs from one kind of training: causal language modelling
+ * ({@link CausalLmTask}) or sequence classification. The loop owns the optimizer, schedule, accumulation,
+ * clipping, checkpoints, resume, evaluation cadence, early stopping and monitoring; the task owns the model, the
+ * data and the loss.
+ *
+ * @param <B> a micro-batch
+ */
+public interface TrainingTask<B> {
+
+    /** One line for the console: model, parameter counts, method. */
+    String describe();
+
+    /** The tensors the optimizer updates (float32 leaves). */
+    Map<String, Tensor> trainableParameters();
+
+    /** Micro-batches in one pass over the training data. */
+    int microBatchesPerEpoch();
+
+    /** Micro-batch {@code index} of epoch {@code epoch}: deterministic, so a resumed run sees the same data. */
+    B microBatch(int epoch, int index);
+
+    /** The micro-batch's share of the loss normaliser: trainable tokens (causal LM) or rows (classification). */
+    int weight(B batch);
+
+    /** Tokens processed, for throughput. */
+    long tokens(B batch);
+
+    /**
+     * Forward and backward of one micro-batch: the loss summed over its {@link #weight} units, divided by
+     * {@code normalizer} (the weight of the whole optimizer step) before backward. Returns the summed loss.
+     *
+     * @param seed seeds dropout, so that recomputation and resume draw the same masks
+     */
+    double forwardBackward(B batch, double normalizer, long seed);
+
+    /** Dropout on while training, off for evaluation. */
+    void setTraining(boolean training);
+
+    /** Validation metrics keyed by TensorBoard tag; must hold {@code eval/loss}. Empty without validation data. */
+    Map<String, Double> evaluate();
+
+    /** Writes what a checkpoint holds of the model (weights or adapter). */
+    void writeWeights(Path dir);
+
+    /** Restores the trainable tensors from a checkpoint written by {@link #writeWeights}. */
+    void restoreWeights(Path dir);
+
+    /** Writes the final result: a model directory or an adapter, with what is needed to use it (tokenizer...). */
+    void writeFinal(Path dir);
+
+    /** The files whose content the run depends on (data), for the dataset hash. */
+    List<Path> dataFiles();
+
+    /** Lines for the end-of-run summary and report (final metrics...). */
+    Map<String, String> summary();
+}

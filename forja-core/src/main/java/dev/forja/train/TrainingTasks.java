@@ -1,0 +1,17 @@
+package dev.forja.train;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** The one place that maps {@link TrainConfig#task()} to its {@link TrainingTask}. */
+final class TrainingTasks {
+    private TrainingTasks() {
+    }
+
+    static TrainingTask<?> create(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
+        return switch (c.task()) {
+            case CAUSAL_LM -> new CausalLmTask(c, modelDir, bf16, log);
+            case CLASSIFICATION -> throw new dev.forja.ForjaException("task: classification is not available yet");
+        };
+    }
+}
