@@ -53,6 +53,6 @@ public record BleuScore(double score, double[] precisions, int[] counts, int[] t
 
     @Override
     public int hashCode() {
-        return 31 * Double.hashCode(score) + Arrays.hashCode(counts);
+        return 31 * Arrays.hashCode(counts) + Arrays.hashCode(totals) + sysLen;
     }
 }
