@@ -44,7 +44,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code forja train}: fine-tunes a causal LM (full or LoRA) on the user's data, with evaluation, checkpoints that
  * resume exactly, and monitoring. Reads top to bottom: setup, the step loop, the end.
  *
- * <p>Example: {@code TrainResult r = new Trainer(config, System.err).run();}
+ * <p>Example: {@code TrainResult r = new Trainer(TrainConfig.defaults().with(Map.of("model", "base", "data",
+ * "train.jsonl", "output", "runs/a")), System.err).run();}
  */
 public final class Trainer {
     private final TrainConfig config;
