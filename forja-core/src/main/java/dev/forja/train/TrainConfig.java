@@ -1,8 +1,11 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.config.RecordBinder;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything {@code forja train} does, as one record: the keys of a recipe (snake_case of the component names) and
@@ -102,6 +105,21 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
         return new TrainConfig(null, null, null, null, Task.CAUSAL_LM, Method.LORA, 3, null, null, 8, 1, 512,
                 Precision.AUTO, false, 42, false, 500, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
                 List.of("all-linear"), false, false, false, 0.2, false, null);
+    }
+
+    /**
+     * A copy with some keys changed, for building a config in Java code. Keys and values are those of a recipe
+     * (snake_case, camelCase or kebab-case keys; text, numbers, booleans, lists, paths, enums); an unknown key is an
+     * error naming the nearest valid one, and the usual validation applies.
+     *
+     * <p>Example: {@code TrainConfig.defaults().with(Map.of("model", modelDir, "data", "train.jsonl", "output",
+     * "runs/a", "method", "full", "max_steps", 100))}
+     */
+    public TrainConfig with(Map<String, ?> changes) {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        // the binder reads values as a recipe gives them: text, numbers, booleans, lists
+        changes.forEach((k, v) -> plain.put(k, v instanceof Path || v instanceof Enum<?> ? v.toString() : v));
+        return RecordBinder.bind(TrainConfig.class, plain, this, "TrainConfig.with");
     }
 
     /** Checks what the defaults leave unset: a run needs a model, data and an output directory. */

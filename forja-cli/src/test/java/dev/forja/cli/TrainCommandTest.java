@@ -1,0 +1,222 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.config.Recipe;
+import dev.forja.io.Json;
+import dev.forja.io.ModelWeights;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelLoader;
+import dev.forja.model.ModelWriter;
+import dev.forja.tokenizer.HfTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code forja train} as a user runs it: LoRA then merge then score, bad input, NaN, recipes. */
+class TrainCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path base;
+    static Path data;
+
+    @BeforeAll
+    static void baseAndData() throws IOException {
+        base = tmp.resolve("base");
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "1", "--output", base.toString()).exit())
+                .isZero();
+        data = tmp.resolve("d.jsonl");
+        StringBuilder sb = new StringBuilder();
+        String[][] qa = {{"¿Qué puerto usa SSH?", " El 22."}, {"¿Qué puerto usa HTTPS?", " El 443."},
+            {"¿Qué es XSS?", " Script inyectado."}, {"¿Qué es phishing?", " Engaño para robar credenciales."},
+            {"¿Qué es un CVE?", " Un identificador."}, {"¿Qué es un SIEM?", " Correlaciona eventos."}};
+        for (String[] p : qa) {
+            sb.append("{\"prompt\": \"").append(p[0]).append("\", \"completion\": \"").append(p[1]).append("\"}\n");
+        }
+        Files.writeString(data, sb);
+    }
+
+    private static List<String> train(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--model", base.toString(), "--data", data.toString(),
+                "--output", out.toString(), "--precision", "fp32", "--threads", "1", "--batch-size", "4"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aTrainedAdapterMergesAndScoresAsAppliedOnTheFly() throws IOException {
+        Path run = tmp.resolve("lora");
+        CliRun t = CliRun.of(train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps",
+                "1000").toArray(String[]::new));
+        assertThat(t.exit()).as(t.err()).isZero();
+        Path adapter = run.resolve("final");
+
+        // PEFT's layout: adapter_config.json and base_model.model.<module>.lora_{A,B}.weight tensors
+        JsonNode cfg = Json.read(adapter.resolve("adapter_config.json"));
+        assertThat(cfg.get("peft_type").asText()).isEqualTo("LORA");
+        assertThat(cfg.get("r").asInt()).isEqualTo(8);
+        assertThat(cfg.has("lora_alpha") && cfg.has("target_modules")).isTrue();
+        List<String> keys;
+        try (ModelWeights w = ModelWeights.openFile(adapter.resolve("adapter_model.safetensors"))) {
+            keys = List.copyOf(w.tensors().keySet());
+        }
+        assertThat(keys).isNotEmpty().allMatch(k -> k.matches("base_model\\.model\\.model\\.layers\\.\\d+\\..+"
+                + "\\.lora_[AB]\\.weight"), "PEFT names");
+        assertThat(keys).anyMatch(k -> k.contains("self_attn.q_proj.lora_A")).anyMatch(k -> k.contains("mlp.down_proj"));
+
+        Path merged = tmp.resolve("merged");
+        CliRun m = CliRun.of("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output",
+                merged.toString());
+        assertThat(m.exit()).as(m.err()).isZero();
+
+        Path input = tmp.resolve("score.jsonl");
+        Files.writeString(input, "{\"text\": \"<|im_start|>user\\n¿Qué puerto usa SSH?<|im_end|>\\n<|im_start|>"
+                + "assistant\\n El 22.<|im_end|>\"}\n{\"text\": \"Ação, coração, índice.\"}\n");
+        JsonNode[] fromMerged = score("--model", merged.toString(), "--input", input.toString());
+        JsonNode[] onTheFly = score("--model", base.toString(), "--adapter", adapter.toString(), "--input",
+                input.toString());
+        JsonNode[] plain = score("--model", base.toString(), "--input", input.toString());
+        double shift = 0;
+        for (int line = 0; line < 2; line++) {
+            JsonNode a = fromMerged[line].get("logprobs");
+            JsonNode b = onTheFly[line].get("logprobs");
+            assertThat(a.size()).isEqualTo(b.size()).isGreaterThan(5);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(a.get(i).asDouble()).isCloseTo(b.get(i).asDouble(), Offset.offset(1e-4));
+                shift = Math.max(shift, Math.abs(a.get(i).asDouble() - plain[line].get("logprobs").get(i).asDouble()));
+            }
+        }
+        assertThat(shift).as("training must have changed the model").isGreaterThan(0.1);
+    }
+
+    private static JsonNode[] score(String... args) throws IOException {
+        String[] all = new String[args.length + 1];
+        all[0] = "score";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliRun r = CliRun.of(all);
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("{")).toList();
+        JsonNode[] out = new JsonNode[lines.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Json.mapper().readTree(lines.get(i));
+        return out;
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunNamingTheStepAndTheLastGoodCheckpoint() throws IOException {
+        // lr 1e6 does not do it on the tiny llama: AdamW moves each weight by at most lr, RMSNorm keeps activations
+        // finite, and the model collapses to near-uniform predictions with a finite loss. So inject the NaN: the
+        // embedding row of 'Z', a byte only one sample holds, so the run goes well until that sample comes up.
+        Path poisoned = tmp.resolve("poisoned");
+        Files.createDirectories(poisoned);
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(base.resolve(f), poisoned.resolve(f));
+        }
+        long z;
+        try (HfTokenizer tok = HfTokenizer.load(base)) {
+            long[] ids = tok.encode("Z", false);
+            assertThat(ids).hasSize(1);
+            z = ids[0];
+        }
+        CausalLM m = ModelLoader.load(base, ScalarType.Float);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            m.parameters().get("model.embed_tokens.weight").select(0, z).fill_(new Scalar(Double.NaN));
+        }
+        ModelWriter.write(poisoned, m.config(), m.parameters(), ModelLoader.readGenerationDefaults(base, m.config()),
+                ScalarType.Float);
+        Path withZ = tmp.resolve("z.jsonl");
+        Files.writeString(withZ, Files.readString(data) + "{\"prompt\": \"¿Zeta?\", \"completion\": \" Zzz.\"}\n");
+
+        Path run = tmp.resolve("nan");
+        CliRun r = CliRun.of("train", "--model", poisoned.toString(), "--data", withZ.toString(), "--val-data",
+                data.toString(), "--output", run.toString(), "--precision", "fp32", "--threads", "1", "--batch-size",
+                "1", "--max-steps", "7", "--save-steps", "1", "--save-total-limit", "10", "--eval-steps", "1000",
+                "--seed", "4");
+        assertThat(r.exit()).isEqualTo(1);
+        String error = r.err().lines().filter(l -> l.startsWith("forja: error:")).findFirst().orElseThrow();
+        Matcher found = Pattern.compile("step (\\d+): the loss is not finite.*last good checkpoint is checkpoint-(\\d+)")
+                .matcher(error);
+        assertThat(found.find()).as(error).isTrue();
+        long bad = Long.parseLong(found.group(1));
+        long lastGood = Long.parseLong(found.group(2));
+        assertThat(lastGood).isEqualTo(bad - 1).isPositive();
+        assertThat(checkpointSteps(run)).as("nothing is written from the bad step on").allMatch(s -> s < bad)
+                .contains(lastGood);
+        assertThat(run.resolve("final")).doesNotExist();
+    }
+
+    @Test
+    void badSettingsFailBeforeTraining() throws IOException {
+        Path run = tmp.resolve("too-long");
+        CliRun r = CliRun.of(train(run, "--max-length", "100000", "--max-steps", "2").toArray(String[]::new));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("max_length 100000", "512");
+        assertThat(weightsIn(run)).isEmpty();
+
+        Path typo = tmp.resolve("typo");
+        r = CliRun.of(train(typo, "lerning_rate=1", "--max-steps", "2").toArray(String[]::new));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("lerning_rate", "learning_rate");
+        assertThat(weightsIn(typo)).isEmpty();
+
+        Path recipe = tmp.resolve("typo.yaml");
+        Files.writeString(recipe, "method: lora\nlerning_rate: 1\n");
+        r = CliRun.of(train(typo, "--config", recipe.toString(), "--max-steps", "2").toArray(String[]::new));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("typo.yaml", "lerning_rate", "learning_rate");
+        assertThat(weightsIn(typo)).isEmpty();
+
+        r = CliRun.of(train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin").toArray(String[]::new));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("lr_scheduler_type", "cosin");
+    }
+
+    @Test
+    void aRecipeWithOverridesAndFlagsIsResolvedAndSaved() throws IOException {
+        Path recipe = tmp.resolve("recipe.yaml");
+        Files.writeString(recipe, "method: full\nlearning_rate: 1.0e-3\nmax_steps: 5\nlogging_steps: 2\n"
+                + "lora_r: 4\nseed: 11\n");
+        Path run = tmp.resolve("recipe-run");
+        CliRun r = CliRun.of("train", "--config", recipe.toString(), "max_steps=3", "lora_r=2", "--model",
+                base.toString(), "--data", data.toString(), "--output", run.toString(), "--precision", "fp32",
+                "--seed", "12", "--batch-size", "4", "--threads", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode c = Json.mapper().valueToTree(Recipe.load(run.resolve("config.yaml")));
+        assertThat(c.get("method").asText()).isEqualTo("full");
+        assertThat(c.get("learning_rate").asDouble()).isEqualTo(1e-3);
+        assertThat(c.get("max_steps").asInt()).as("override beats recipe").isEqualTo(3);
+        assertThat(c.get("lora_r").asInt()).isEqualTo(2);
+        assertThat(c.get("seed").asInt()).as("flag beats recipe").isEqualTo(12);
+        assertThat(c.get("model").asText()).isEqualTo(base.toString());
+        assertThat(c.get("batch_size").asInt()).isEqualTo(4);
+        assertThat(run.resolve("final/model.safetensors")).isRegularFile();
+        assertThat(r.err()).contains("max_steps: 3");
+    }
+
+    private static List<Long> checkpointSteps(Path run) throws IOException {
+        Pattern name = Pattern.compile("checkpoint-(\\d+)");
+        try (Stream<Path> s = Files.list(run)) {
+            return s.map(p -> name.matcher(p.getFileName().toString())).filter(Matcher::matches)
+                    .map(x -> Long.parseLong(x.group(1))).sorted().toList();
+        }
+    }
+
+    private static List<Path> weightsIn(Path dir) throws IOException {
+        if (!Files.exists(dir)) return List.of();
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).toList();
+        }
+    }
+}

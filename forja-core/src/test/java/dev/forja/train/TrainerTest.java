@@ -1,0 +1,199 @@
+package dev.forja.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forja.ForjaException;
+import dev.forja.config.Recipe;
+import dev.forja.model.ModelWriter;
+import dev.forja.train.monitor.MetricsLog;
+import dev.forja.train.monitor.TensorBoardReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Training runs of a tiny llama through the Java API: monitoring, exact resume, refusals, early stopping. */
+class TrainerTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path data;
+
+    @BeforeAll
+    static void modelAndData() {
+        model = TinyRuns.model(tmp.resolve("base"), "llama", 1);
+        data = TinyRuns.data(tmp.resolve("d16.jsonl"), 2);
+    }
+
+    /** The common settings of these runs: LoRA (dropout on), fp32, 1 thread (tiny ops gain nothing from more). */
+    private static TrainConfig config(Path output, Map<String, ?> more) {
+        Map<String, Object> m = new HashMap<>(Map.of("model", model, "data", data, "output", output,
+                "precision", "fp32", "threads", 1, "batch_size", 2, "learning_rate", 3e-3, "seed", 7));
+        m.putAll(more);
+        return TrainConfig.defaults().with(m);
+    }
+
+    private static String run(TrainConfig c) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(c, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainsThroughTheJavaApiAndMonitorsTheRun() throws IOException {
+        Path out = tmp.resolve("api");
+        TrainConfig c = TrainConfig.defaults().with(Map.of("model", model.toString(), "data", data, "output", out,
+                "method", TrainConfig.Method.LORA, "max_steps", 8, "learning_rate", 3e-3, "batch_size", 4,
+                "logging_steps", 1, "eval_steps", 4, "precision", "fp32"));
+        assertThat(c.maxSteps()).isEqualTo(8);
+        assertThat(c.loraR()).as("untouched keys keep their defaults").isEqualTo(8);
+        assertThatThrownBy(() -> TrainConfig.defaults().with(Map.of("lerning_rate", 1)))
+                .isInstanceOf(ForjaException.class).hasMessageContaining("learning_rate");
+
+        TrainResult r = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).run();
+        assertThat(r.steps()).isEqualTo(8);
+        assertThat(r.runDir()).isEqualTo(out);
+        assertThat(r.finalDir().resolve("adapter_config.json")).isRegularFile();
+        assertThat(r.finalDir().resolve("adapter_model.safetensors")).isRegularFile();
+        assertThat(r.bestStep()).isIn(4L, 8L);
+        assertThat(r.bestEvalLoss()).isFinite();
+
+        // metrics.jsonl: every train key at every step, eval keys at the evaluations
+        List<Map<String, Object>> metrics = MetricsLog.read(out.resolve("metrics.jsonl"));
+        Set<String> keys = new HashSet<>();
+        metrics.forEach(e -> keys.addAll(e.keySet()));
+        assertThat(keys).contains("train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "eval/loss",
+                "eval/perplexity");
+        Map<Long, Double> losses = TinyRuns.trainLosses(out);
+        assertThat(losses.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(losses.get(8L)).as("training lowers the loss").isLessThan(losses.get(1L));
+        assertThat(r.finalTrainLoss()).isEqualTo(losses.get(8L));
+        assertThat(metrics.stream().filter(e -> e.containsKey("eval/loss")).map(e -> e.get("step")))
+                .containsExactly(4, 8);
+
+        // the TensorBoard events file parses and holds the same tags
+        Path events;
+        try (Stream<Path> s = Files.list(out)) {
+            events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst()
+                    .orElseThrow();
+        }
+        TensorBoardReader.Contents tb = TensorBoardReader.read(events);
+        assertThat(tb.scalars()).extracting(TensorBoardReader.Scalar::tag).contains("train/loss", "train/lr",
+                "train/grad_norm", "train/tokens_per_s", "eval/loss", "eval/perplexity");
+        double tbLoss = tb.scalars().stream().filter(s -> s.tag().equals("train/loss") && s.step() == 8)
+                .findFirst().orElseThrow().value();
+        assertThat(tbLoss).isCloseTo(losses.get(8L), Offset.offset(1e-5 * Math.abs(tbLoss) + 1e-6));
+
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
+        // config.yaml is the resolved config and reads back to an equal one
+        assertThat(Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), out.resolve("config.yaml"), List.of(),
+                Map.of())).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lora", "full"})
+    void aResumedRunReproducesTheUninterruptedLosses(String method) throws IOException {
+        // grad_accum 2 over 13 training samples in batches of 2: the resume point lies inside the second epoch
+        Map<String, Object> knobs = Map.of("max_steps", 10, "save_steps", 4, "grad_accum", 2, "save_total_limit", 5,
+                "eval_steps", 1000, "logging_steps", 1, "method", method);
+        Path a = tmp.resolve("whole-" + method);
+        run(config(a, knobs));
+        assertThat(TinyRuns.checkpointSteps(a)).containsExactly(4L, 8L, 10L);
+
+        // the same run "killed" after step 5: checkpoint-4 survives, the write of checkpoint-8 was under way
+        Path b = tmp.resolve("killed-" + method);
+        TinyRuns.copyTree(a, b);
+        ModelWriter.deleteTree(b.resolve("checkpoint-8"));
+        ModelWriter.deleteTree(b.resolve("checkpoint-10"));
+        ModelWriter.deleteTree(b.resolve("final"));
+        Path partial = b.resolve(".checkpoint-8.tmp-12345");
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("adapter_model.safetensors"), "half a file");
+
+        Map<String, Object> resume = new HashMap<>(knobs);
+        resume.put("resume", true);
+        resume.put("threads", 2);
+        String log = run(config(b, resume));
+        assertThat(log).contains("resuming from checkpoint-4");
+        assertThat(partial).as("the interrupted write is cleaned up").doesNotExist();
+        Map<Long, Double> whole = TinyRuns.trainLosses(a);
+        Map<Long, Double> resumed = TinyRuns.trainLosses(b);
+        assertThat(resumed.keySet()).isEqualTo(whole.keySet()).hasSize(10);
+        for (long s = 1; s <= 10; s++) {
+            assertThat(resumed.get(s)).as("loss at step " + s).isCloseTo(whole.get(s), Offset.offset(1e-6));
+        }
+        assertThat(TinyRuns.checkpointSteps(b)).containsExactly(4L, 8L, 10L);
+    }
+
+    @Test
+    void resumeRefusesChangedDataModelOrKnobs() throws IOException {
+        Path base = tmp.resolve("base-copy");
+        TinyRuns.copyTree(model, base);
+        Path d = TinyRuns.data(tmp.resolve("refuse/d.jsonl"), 1);
+        Path out = tmp.resolve("refuse/run");
+        Map<String, Object> knobs = Map.of("model", base, "data", d, "max_steps", 2, "save_steps", 1);
+        run(config(out, knobs));
+        assertThat(TinyRuns.checkpointSteps(out)).contains(2L);
+        String metrics = Files.readString(out.resolve("metrics.jsonl"));
+        String saved = Files.readString(out.resolve("config.yaml"));
+
+        assertThatThrownBy(() -> run(config(out, knobs))).hasMessageContaining("--resume");
+
+        Map<String, Object> resume = new HashMap<>(knobs);
+        resume.put("resume", true);
+        resume.put("threads", 2); // where it runs may change
+        byte[] original = Files.readAllBytes(d);
+        Files.writeString(d, Files.readString(d).replace("El 22.", "El 23."));
+        assertThatThrownBy(() -> run(config(out, resume))).hasMessageContaining("data changed");
+        Files.write(d, original);
+
+        Path weights = base.resolve("model.safetensors");
+        byte[] w = Files.readAllBytes(weights);
+        byte[] changed = w.clone();
+        changed[changed.length - 1] ^= 1; // the last byte of the last tensor
+        Files.write(weights, changed);
+        assertThatThrownBy(() -> run(config(out, resume))).hasMessageContaining("base model");
+        Files.write(weights, w);
+
+        Map<String, Object> knob = new HashMap<>(resume);
+        knob.put("learning_rate", 1e-3);
+        assertThatThrownBy(() -> run(config(out, knob))).hasMessageContaining("learning_rate");
+        knob.put("learning_rate", 3e-3);
+        knob.put("lora_r", 4);
+        assertThatThrownBy(() -> run(config(out, knob))).hasMessageContaining("lora_r");
+
+        assertThat(Files.readString(out.resolve("metrics.jsonl"))).as("a refused resume touches nothing")
+                .isEqualTo(metrics);
+        assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(saved);
+        // with the inputs restored it resumes (and, finished already, only rewrites the final adapter)
+        assertThat(run(config(out, resume))).contains("resuming from checkpoint-2");
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestCheckpointThroughRotation() {
+        // a learning rate so small that the adapter's update vanishes in fp32: the eval loss can never improve
+        Path out = tmp.resolve("early");
+        TrainResult r = new Trainer(config(out, Map.of("learning_rate", 1e-30, "max_steps", 20, "eval_steps", 2,
+                "save_steps", 2, "early_stopping_patience", 2, "save_total_limit", 1)),
+                new PrintStream(new ByteArrayOutputStream())).run();
+        assertThat(r.steps()).as("evaluations at 2 (best), 4 and 6 (no improvement twice)").isEqualTo(6);
+        assertThat(r.bestStep()).isEqualTo(2);
+        assertThat(TinyRuns.checkpointSteps(out)).as("the last one, and the best one").containsExactly(2L, 6L);
+        assertThat(r.finalDir().resolve("adapter_model.safetensors")).isRegularFile();
+    }
+}
