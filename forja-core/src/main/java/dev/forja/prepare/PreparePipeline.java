@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs {@code forja prepare}: every record streams through clean → anonymize → length filter → language filter →
- * exact dedup → near dedup → split → write, so memory holds only the dedup state (about 360 bytes per record
+ * exact dedup → near dedup → split → write, so memory holds only the dedup state (150 to 300 bytes per record
  * kept: see {@link NearDuplicateIndex}), never the data. The dataset is written into a hidden staging directory
  * beside the output and renamed into place at the end; an exception (or a kill) leaves no output directory.
  *
