@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  * the configured field; records already shaped as {@code prompt/completion} or {@code messages} are kept whole.
  */
 final class JsonFormat implements Format {
+    // One element at a time from an array: what follows it is the rest of the array, not trailing garbage.
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = Json.mapper().readerFor(JsonNode.class)
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final boolean lines;
     private final String textField, labelField;
 
@@ -66,10 +69,10 @@ final class JsonFormat implements Format {
             if (t == JsonToken.START_ARRAY) {
                 while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
                     SourceRef at = new SourceRef(name, p.currentLocation().getLineNr(), 0);
-                    accept(p.readValueAsTree(), at, sink, issues);
+                    accept(TREE.readValue(p), at, sink, issues);
                 }
             } else {
-                accept(p.readValueAsTree(), new SourceRef(name, 1, 0), sink, issues);
+                accept(TREE.readValue(p), new SourceRef(name, 1, 0), sink, issues);
             }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
