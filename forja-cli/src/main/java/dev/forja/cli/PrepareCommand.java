@@ -60,8 +60,8 @@ final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> flags = new LinkedHashMap<>();
-        if (inputs != null) flags.put("inputs", inputs);
-        if (output != null) flags.put("output", output);
+        if (inputs != null) flags.put("inputs", inputs.stream().map(Path::toString).toList());
+        if (output != null) flags.put("output", output.toString());
         if (anonymize != null) flags.put("anonymize", anonymize);
         if (languages != null) flags.put("languages", languages);
         if (include != null) flags.put("include", include);
