@@ -25,7 +25,9 @@ public final class LanguageId {
     private static final List<String> LANGUAGES = List.of("es", "pt", "en");
     private static final LanguageId SHARED = new LanguageId();
 
-    private final Map<Integer, float[]> logProb = new HashMap<>(); // trigram → log P per language
+    // trigram → row of log P per language, in an open-addressing table: this runs on every record, so no boxing.
+    private final int[] keys;
+    private final float[] logProb;
     private final float[] unseen = new float[LANGUAGES.size()];
 
     private LanguageId() {
@@ -41,10 +43,15 @@ public final class LanguageId {
         }
         int vocabulary = counts.size() + 1;
         for (int l = 0; l < LANGUAGES.size(); l++) unseen[l] = (float) Math.log(0.5 / (totals[l] + 0.5 * vocabulary));
+        int size = Integer.highestOneBit(counts.size() * 4);
+        keys = new int[size];
+        logProb = new float[size * LANGUAGES.size()];
         counts.forEach((t, c) -> {
-            float[] p = new float[LANGUAGES.size()];
-            for (int l = 0; l < p.length; l++) p[l] = (float) Math.log((c[l] + 0.5) / (totals[l] + 0.5 * vocabulary));
-            logProb.put(t, p);
+            int i = find(t);
+            keys[i] = t;
+            for (int l = 0; l < c.length; l++) {
+                logProb[i * c.length + l] = (float) Math.log((c[l] + 0.5) / (totals[l] + 0.5 * vocabulary));
+            }
         });
     }
 
@@ -60,16 +67,26 @@ public final class LanguageId {
         int[] known = new int[LANGUAGES.size()];
         forEachTrigram(text, Math.min(text.length(), SAMPLE_CHARS), t -> {
             n[0]++;
-            float[] p = logProb.get(t);
+            int i = find(t);
+            boolean seen = keys[i] == t;
             for (int l = 0; l < score.length; l++) {
-                score[l] += p == null ? unseen[l] : p[l];
-                if (p != null && p[l] > unseen[l] + 0.01f) known[l]++;
+                float p = seen ? logProb[i * score.length + l] : unseen[l];
+                score[l] += p;
+                if (seen && p > unseen[l] + 0.01f) known[l]++;
             }
         });
         if (n[0] < MIN_LETTERS) return UNKNOWN;
         int best = 0;
         for (int l = 1; l < score.length; l++) if (score[l] > score[best]) best = l;
         return known[best] >= MIN_COVERAGE * n[0] ? LANGUAGES.get(best) : UNKNOWN;
+    }
+
+    // The slot holding trigram t, or the free slot where it would go (keys are never 0: see forEachTrigram).
+    private int find(int t) {
+        int mask = keys.length - 1;
+        int i = (int) Hash64.mix(t) & mask;
+        while (keys[i] != 0 && keys[i] != t) i = (i + 1) & mask;
+        return i;
     }
 
     // Trigrams of lower-cased letters, words padded with a space on each side; other characters separate words.
@@ -83,7 +100,7 @@ public final class LanguageId {
             int c = i == limit ? ' ' : text.charAt(i);
             c = Character.isLetter(c) ? Character.toLowerCase(c) : ' ';
             if (c == ' ' && b == ' ') continue;
-            if (!(a == ' ' && b == ' ')) sink.accept((a << 16 ^ b << 8 ^ c) * 31 + c);
+            if (!(a == ' ' && b == ' ')) sink.accept(((a * 1_000_003) ^ (b * 1009) ^ c) | 0x40000000);
             a = b;
             b = c;
         }
