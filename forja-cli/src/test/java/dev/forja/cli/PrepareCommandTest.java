@@ -1,0 +1,60 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrepareCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void prepareFromARecipeThenDataInfoAndDiffNameTheChangedSource() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.writeString(in.resolve("a.txt"), "Primer párrafo con ñ y ç.\n\nSecond paragraph in English here.\n");
+        Files.writeString(in.resolve("skip.md"), "no me incluyas\n");
+        Path recipe = tmp.resolve("r.yaml");
+        Files.writeString(recipe, "val_fraction: 0.5  # half and half\ninclude: ['*.txt']\n");
+        CliRun one = CliRun.of("prepare", "--recipe", recipe.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("v1").toString(), "--seed", "1");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out().strip()).startsWith("sha256:");
+        assertThat(tmp.resolve("v1/report.html")).exists();
+        assertThat(Files.readString(tmp.resolve("v1/manifest.json"))).contains("\"val_fraction\" : 0.5")
+                .doesNotContain("skip.md");
+
+        Files.writeString(in.resolve("a.txt"), "Primer párrafo cambiado.\n");
+        assertThat(CliRun.of("prepare", "--recipe", recipe.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("v2").toString()).exit()).isZero();
+        CliRun info = CliRun.of("data", "info", tmp.resolve("v2").toString());
+        assertThat(info.exit()).isZero();
+        assertThat(info.out()).contains("content hash sha256:").contains("in/a.txt");
+        CliRun diff = CliRun.of("data", "diff", tmp.resolve("v1").toString(), tmp.resolve("v2").toString());
+        assertThat(diff.out()).contains("source changed: in/a.txt").contains("parameter seed: 1 -> 42");
+    }
+
+    @Test
+    void badInputUnderFatalFailsWithFileAndLineAndWritesNothing() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
+        CliRun run = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("out").toString(),
+                "--on-error", "fatal");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("in/x.jsonl:2: not JSON");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        CliRun skip = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+        assertThat(skip.exit()).isZero();
+        assertThat(skip.err()).contains("skipped: in/x.jsonl:2");
+    }
+
+    @Test
+    void benchPrepareReportsThroughputAndPeakRssAsAJsonLine() {
+        CliRun run = CliRun.of("bench", "prepare", "--size-mb", "2", "--heap", "256m");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).startsWith("{").contains("\"mb_per_s\"").contains("\"peak_rss_mb\"");
+        assertThat(run.err()).contains("MB/s").contains("peak RSS");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.forja.prepare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.ForjaException;
+import dev.forja.config.Recipe;
+import dev.forja.io.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json} of a prepared dataset: schema version, content hash, the output files with their sha256
+ * and record counts, every source with its sha256, the parameters, the counts at every stage and the input
+ * problems. Nothing in it depends on when or where the run happened (no clock, no output path), so the same inputs
+ * and parameters give a byte-identical manifest.
+ */
+public final class Manifest {
+    public static final int SCHEMA_VERSION = 1;
+    public static final String FILE_NAME = "manifest.json", TRAIN = "train.jsonl", VAL = "val.jsonl";
+
+    private Manifest() {}
+
+    /** The hash that names a dataset version: sha256 over the output files' names and hashes, in order. */
+    static String contentHash(String trainSha, String valSha) {
+        var sha = Ingest.sha256();
+        sha.update((TRAIN + " " + trainSha + "\n" + VAL + " " + valSha + "\n").getBytes(StandardCharsets.UTF_8));
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    static Map<String, Object> build(String contentHash, Map<String, Map<String, Object>> files,
+                                     List<Ingest.SourceInfo> sources, PrepareConfig config, PrepareStats stats,
+                                     InputIssues issues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema_version", SCHEMA_VERSION);
+        m.put("content_hash", contentHash);
+        m.put("files", files);
+        m.put("sources", sources.stream().map(s -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", s.name());
+            e.put("sha256", s.sha256());
+            e.put("bytes", s.bytes());
+            e.put("records", s.records());
+            if (s.skipped() != null) e.put("skipped", s.skipped());
+            return e;
+        }).toList());
+        Map<String, Object> params = Recipe.toMap(config);
+        params.remove("inputs"); // named by the sources, with hashes; where they live does not change the data
+        params.remove("output");
+        m.put("parameters", params);
+        m.put("counts", stats.stages);
+        m.put("removed", stats.removed);
+        m.put("issues", issues.counts());
+        return m;
+    }
+
+    /** Reads {@code dir/manifest.json}; an error says what to do when {@code dir} is not a prepared dataset. */
+    public static JsonNode read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new ForjaException(dir + " is not a prepared dataset (no " + FILE_NAME + "); make one with "
+                    + "forja prepare --input ... --output " + dir);
+        }
+        JsonNode m = Json.read(file);
+        if (m.path("schema_version").asInt(-1) > SCHEMA_VERSION) {
+            throw new ForjaException(file + " has schema_version " + m.path("schema_version").asInt()
+                    + ", newer than this forja reads (" + SCHEMA_VERSION + "); update forja");
+        }
+        return m;
+    }
+}
