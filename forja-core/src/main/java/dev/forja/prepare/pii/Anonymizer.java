@@ -53,17 +53,13 @@ public final class Anonymizer {
 
     /** The matches that {@link #anonymize} replaces: non-overlapping, sorted by start. */
     public List<PiiMatch> detect(String text) {
-        List<Candidate> all = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++)
-            for (PiiMatch m : rules.get(r).find(text)) all.add(new Candidate(m, r));
+        List<Candidate> all = candidates(text);
         return resolve(all).stream().map(Candidate::match).toList();
     }
 
     /** The text with every detected value replaced according to the mode. */
     public Result anonymize(String text) {
-        List<Candidate> all = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++)
-            for (PiiMatch m : rules.get(r).find(text)) all.add(new Candidate(m, r));
+        List<Candidate> all = candidates(text);
         List<Candidate> chosen = resolve(all);
         Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
         Map<String, Integer> customCounts = new LinkedHashMap<>();
@@ -89,6 +85,18 @@ public final class Anonymizer {
             case REDACT -> REDACTED;
             case PSEUDONYM -> pseudonymizer.fake(m.type(), text.substring(m.start(), m.end()), placeholder);
         };
+    }
+
+    private List<Candidate> candidates(String text) {
+        int[] digitRuns = DigitRuns.of(text); // shared by the rules that only run near digits
+        List<Candidate> all = new ArrayList<>();
+        for (int r = 0; r < rules.size(); r++) {
+            PiiRule rule = rules.get(r);
+            List<PiiMatch> found = rule instanceof PatternRule p && p.nearDigitsOnly() ? p.find(text, digitRuns)
+                    : rule.find(text);
+            for (PiiMatch m : found) all.add(new Candidate(m, r));
+        }
+        return all;
     }
 
     private static final Comparator<Candidate> PRECEDENCE = Comparator

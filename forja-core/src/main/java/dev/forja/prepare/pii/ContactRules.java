@@ -15,7 +15,7 @@ import java.util.List;
 final class ContactRules {
     private ContactRules() {}
 
-    private static final String EMAIL = "(?:(?<=mailto:)|(?<![\\p{L}\\p{N}._%+\\-:/=]))"
+    private static final String EMAIL = "(?:(?<=mailto:)|(?<![\\p{L}\\p{N}._%+\\-:/]))"
             + "(?<v>[\\p{L}\\p{N}][\\p{L}\\p{N}._%+\\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?\\.)+"
             + "[A-Za-z]{2,24})(?![\\p{L}\\p{N}_\\-]|\\.[A-Za-z0-9])";
 
@@ -37,11 +37,15 @@ final class ContactRules {
     static List<PiiRule> all() {
         return List.of(
                 new PatternRule(PiiType.EMAIL, EMAIL, PatternRule.Accept.ALWAYS, "@"),
-                new PatternRule(PiiType.PHONE, PHONE, ContactRules::plausiblePhone));
+                new PatternRule(PiiType.PHONE, PHONE, ContactRules::plausiblePhone).nearDigits(3, 2));
     }
 
-    /** 7 to 15 digits (E.164 allows at most 15), not all the same. */
+    private static final java.util.regex.Pattern PRODUCT_CODE = java.util.regex.Pattern.compile(
+            "(?i)(?:sku|ref|c[óo]digo|code|pedido|order|lote|item|art[íi]culo|#)[\\s.:#nº°]*$");
+
+    /** 7 to 15 digits (E.164 allows at most 15), not all the same, not right after "SKU", "ref.", "pedido" … */
     private static boolean plausiblePhone(String text, int start, int end) {
+        if (PRODUCT_CODE.matcher(text.substring(Math.max(0, start - 12), start)).find()) return false;
         int digits = 0;
         char first = 0;
         boolean varied = false;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * is not swallowed; for other countries the longest valid length wins.
  */
 final class IbanRule implements PiiRule {
-    private static final Pattern START = Pattern.compile("(?<![\\p{L}\\p{N}_])[A-Z]{2}\\d{2}(?= ?[A-Z0-9])");
+    private static final Pattern START = Pattern.compile("[A-Z](?<![\\p{L}\\p{N}_][A-Z])[A-Z]\\d{2}(?= ?[A-Z0-9])");
 
     /** IBAN lengths by country (SWIFT registry), for the countries forja's users are likeliest to meet. */
     static final Map<String, Integer> LENGTHS = Map.ofEntries(

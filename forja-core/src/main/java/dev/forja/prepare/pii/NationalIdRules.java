@@ -5,6 +5,7 @@ import static dev.forja.prepare.pii.PatternRule.R;
 
 import dev.forja.prepare.pii.PatternRule.Accept;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +28,7 @@ final class NationalIdRules {
     private static final Pattern PERUVIAN = Pattern.compile("(?i)per[úu]|reniec|\\blima\\b|sunat|arequipa");
 
     static List<PiiRule> all() {
-        return List.of(
+        return Stream.of(
                 new PatternRule(PiiType.CPF, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})" + R,
                         Accept.compact(CheckDigits::isCpf)),
                 new PatternRule(PiiType.CNPJ, L + "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})" + R,
@@ -37,14 +38,14 @@ final class NationalIdRules {
                 new PatternRule(PiiType.CUIT, L + "(?:20|23|24|27|30|33|34)-\\d{8}-\\d" + R,
                         Accept.compact(CheckDigits::isCuit)),
                 new PatternRule(PiiType.CUIT, "(?i:\\bcui[tl])" + GAP + "(?<v>(?:20|23|24|27|30|33|34)\\d{9})" + R,
-                        Accept.compact(CheckDigits::isCuit)),
+                        Accept.compact(CheckDigits::isCuit), "cui").needlesIgnoreCase(),
                 new PatternRule(PiiType.RUC_PE, "(?i:\\bruc)" + GAP + "(?<v>(?:10|15|16|17|20)\\d{9})" + R,
-                        Accept.compact(CheckDigits::isRuc)),
+                        Accept.compact(CheckDigits::isRuc), "ruc").needlesIgnoreCase(),
                 new PatternRule(PiiType.NIT_CO, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d" + R,
                         Accept.compact(CheckDigits::isNit)),
                 new PatternRule(PiiType.NIT_CO, "(?i:\\bnit)" + GAP
                         + "(?<v>(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d)" + R,
-                        Accept.compact(CheckDigits::isNit)),
+                        Accept.compact(CheckDigits::isNit), "nit").needlesIgnoreCase(),
                 new PatternRule(PiiType.DNI_ES, L + "\\d{8}-?[A-Za-z]" + R, Accept.compact(CheckDigits::isDniEs)),
                 new PatternRule(PiiType.NIE_ES, L + "[XYZxyz]-?\\d{7}-?[A-Za-z]" + R,
                         Accept.compact(CheckDigits::isNie)),
@@ -54,13 +55,25 @@ final class NationalIdRules {
                         Accept.compact(s -> validDate(s) && CheckDigits.isRfc(s))),
                 new PatternRule(PiiType.SSN_US, L + "\\d{3}-\\d{2}-\\d{4}" + R, NationalIdRules::validSsn),
                 new PatternRule(PiiType.SSN_US, "(?i:\\bssn|social security(?: number)?)" + GAP + "(?<v>\\d{9})" + R,
-                        NationalIdRules::validSsn),
+                        NationalIdRules::validSsn, "ssn", "social").needlesIgnoreCase(),
                 new PatternRule(PiiType.DNI_AR, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP
-                        + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R, NationalIdRules::argentineDni),
+                        + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R, NationalIdRules::argentineDni, "dni", "d.n.i", "documento")
+                        .needlesIgnoreCase(),
                 new PatternRule(PiiType.DNI_PE, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP + "(?<v>\\d{8})" + R,
-                        (text, start, end) -> !argentineDni(text, start, end)),
+                        (text, start, end) -> !argentineDni(text, start, end), "dni", "d.n.i", "documento").needlesIgnoreCase(),
                 new PatternRule(PiiType.CEDULA_CO, "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)"
-                        + GAP + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R, Accept.ALWAYS));
+                        + GAP + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R, Accept.ALWAYS, "dula", "cc", "c.c")
+                        .needlesIgnoreCase())
+                .map(NationalIdRules::window).toList();
+    }
+
+    /** Windows around digits: keyword rules look 50 characters back; CURP and RFC have letters around the date. */
+    private static PiiRule window(PatternRule rule) {
+        return switch (rule.type()) {
+            case CURP -> rule.nearDigits(5, 10);
+            case RFC -> rule.nearDigits(5, 6);
+            default -> rule.nearDigits(50, 2);
+        };
     }
 
     /** Dotted or 7-digit DNIs are Argentine; a bare 8-digit one only with an Argentine cue and no Peruvian one. */

@@ -20,9 +20,9 @@ final class NetworkRules {
 
     static List<PiiRule> all() {
         return List.of(
-                new PatternRule(PiiType.IPV4, IPV4, NetworkRules::notVersion, "."),
-                new PatternRule(PiiType.IPV6, IPV6, NetworkRules::validIpv6, ":"),
-                new PatternRule(PiiType.MAC, MAC, PatternRule.Accept.ALWAYS, ":", "-", "."),
+                new PatternRule(PiiType.IPV4, IPV4, NetworkRules::notVersion, ".").nearDigits(1, 1),
+                new PatternRule(PiiType.IPV6, IPV6, NetworkRules::validIpv6, ":").nearDigits(40, 40),
+                new PatternRule(PiiType.MAC, MAC, PatternRule.Accept.ALWAYS, ":", "-", ".").nearDigits(18, 18),
                 new PatternRule(PiiType.URL_CREDENTIALS, URL_CREDENTIALS, PatternRule.Accept.ALWAYS, "://"));
     }
 

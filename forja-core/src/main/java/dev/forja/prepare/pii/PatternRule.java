@@ -35,20 +35,67 @@ final class PatternRule implements PiiRule {
     private final boolean namedGroup;
     private final Accept accept;
     private final String[] needles;
+    private final boolean ignoreCaseNeedles;
+    // Digit-anchored rules run only in windows around digit runs (DigitRuns): `before` characters ahead of the
+    // first digit (a keyword, CURP's letters) and `after` past the last; -1 means the whole text.
+    private final int before, after;
 
     PatternRule(PiiType type, String regex, Accept accept, String... needles) {
+        this(type, Pattern.compile(regex), regex.contains("(?<v>"), accept, needles, false, -1, -1);
+    }
+
+    private PatternRule(PiiType type, Pattern pattern, boolean namedGroup, Accept accept, String[] needles,
+            boolean ignoreCaseNeedles, int before, int after) {
         this.type = type;
-        this.pattern = Pattern.compile(regex);
-        this.namedGroup = regex.contains("(?<v>");
+        this.pattern = pattern;
+        this.namedGroup = namedGroup;
         this.accept = accept;
         this.needles = needles;
+        this.ignoreCaseNeedles = ignoreCaseNeedles;
+        this.before = before;
+        this.after = after;
+    }
+
+    /** The same rule, run only near digits: every match holds a digit within {@code before}/{@code after} chars. */
+    PatternRule nearDigits(int before, int after) {
+        return new PatternRule(type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after);
+    }
+
+    /** The same rule, with needles (given in lower case) looked up ignoring case. */
+    PatternRule needlesIgnoreCase() {
+        return new PatternRule(type, pattern, namedGroup, accept, needles, true, before, after);
     }
 
     @Override
     public List<PiiMatch> find(String text) {
+        return find(text, before >= 0 ? DigitRuns.of(text) : null);
+    }
+
+    /** {@link #find(String)} with the digit runs of {@code text} already computed (shared across rules). */
+    List<PiiMatch> find(String text, int[] digitRuns) {
         if (needles.length > 0 && !containsAny(text)) return List.of();
         List<PiiMatch> out = null;
         Matcher m = pattern.matcher(text);
+        if (before < 0) {
+            out = scan(m, text, null);
+            return out == null ? List.of() : out;
+        }
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+        int n = text.length();
+        for (int i = 0; i < digitRuns.length; ) {
+            int from = Math.max(0, digitRuns[i] - before), to = Math.min(n, digitRuns[i + 1] + after);
+            i += 2;
+            while (i < digitRuns.length && digitRuns[i] - before <= to) { // merge windows that touch
+                to = Math.min(n, digitRuns[i + 1] + after);
+                i += 2;
+            }
+            m.region(from, to);
+            out = scan(m, text, out);
+        }
+        return out == null ? List.of() : out;
+    }
+
+    private List<PiiMatch> scan(Matcher m, String text, List<PiiMatch> out) {
         while (m.find()) {
             int start = namedGroup ? m.start("v") : m.start(), end = namedGroup ? m.end("v") : m.end();
             if (start < end && accept.test(text, start, end)) {
@@ -56,10 +103,25 @@ final class PatternRule implements PiiRule {
                 out.add(new PiiMatch(type, start, end));
             }
         }
-        return out == null ? List.of() : out;
+        return out;
+    }
+
+    boolean nearDigitsOnly() {
+        return before >= 0;
     }
 
     private boolean containsAny(String text) {
+        if (ignoreCaseNeedles) {
+            for (String n : needles)
+                for (int i = text.indexOf(n.charAt(0)), j = text.indexOf(Character.toUpperCase(n.charAt(0)));
+                        i >= 0 || j >= 0; ) {
+                    int at = i < 0 ? j : j < 0 ? i : Math.min(i, j);
+                    if (text.regionMatches(true, at, n, 0, n.length())) return true;
+                    if (at == i) i = text.indexOf(n.charAt(0), i + 1);
+                    else j = text.indexOf(Character.toUpperCase(n.charAt(0)), j + 1);
+                }
+            return false;
+        }
         for (String n : needles) if (text.contains(n)) return true;
         return false;
     }

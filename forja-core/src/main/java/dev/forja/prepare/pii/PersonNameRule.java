@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * name right after a cue such as "me llamo", "meu nome é", "Hola", "Dear". A given name right after a place or
  * institution word ("Hospital Santa María", "Calle Carmen") is not a person.
  */
-public final class PersonNameRule implements PiiRule {
+final class PersonNameRule implements PiiRule {
     private static final Set<String> TITLES = Set.of("sr", "sra", "srta", "dr", "dra", "don", "dona",
             "senor", "senora", "senhor", "senhora", "lic", "ing", "prof", "profa", "mr", "mrs", "ms", "miss");
     private static final Set<String> CONNECTORS = Set.of("de", "da", "do", "dos", "das", "del", "y", "e", "la");
@@ -101,7 +101,11 @@ public final class PersonNameRule implements PiiRule {
                     afterEnd = wordEnd(text, after);
                     k2 = Gazetteer.key(text.substring(after, afterEnd));
                 }
-                if (after >= afterEnd || !Character.isUpperCase(text.charAt(after)) || !known(k2)) break;
+                if (after >= afterEnd || !Character.isUpperCase(text.charAt(after))) break;
+                if (!known(k2)) { // "Pedro de Mamani": the one unknown word, but never after "y" / "e"
+                    if (unknown > 0 || key.equals("y") || key.equals("e") || !titleCase(text.substring(after, afterEnd))) break;
+                    unknown++;
+                }
                 end = afterEnd;
                 words++;
                 continue;
@@ -165,7 +169,7 @@ public final class PersonNameRule implements PiiRule {
         while (end >= 0 && (text.charAt(end) == ' ' || text.charAt(end) == '.')) end--;
         int begin = end;
         while (begin >= 0 && Character.isLetter(text.charAt(begin))) begin--;
-        if (begin == end) return false;
+        if (begin == end || !Character.isUpperCase(text.charAt(begin + 1))) return false;
         return PLACES.contains(Gazetteer.key(text.substring(begin + 1, end + 1)));
     }
 

@@ -89,7 +89,7 @@ final class Pseudonymizer {
     }
 
     private static String card(String digits, Stream r) {
-        String body = digits.charAt(0) + r.digits(digits.length() - 2);
+        String body = digits.substring(0, 2) + r.digits(digits.length() - 3); // keep the network (Amex 34/37 …)
         return body + CheckDigits.luhnCheck(body);
     }
 

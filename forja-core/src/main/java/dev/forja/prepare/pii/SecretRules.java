@@ -23,7 +23,6 @@ final class SecretRules {
     private static final String ASSIGNMENT = "(?i)(?<![a-z0-9])(?:" + KEYS + ")[\"']?\\s*(?<sep>[=:])\\s*[\"']?"
             + "(?<v>[^\\s\"'&,;<>]{3,200})";
     private static final String BEARER = "(?i)\\bbearer\\s+(?<v>[A-Za-z0-9._~+/\\-]{8,}=*)";
-    private static final String TOKEN = "(?<![\\w\\-.+/])(?<v>[A-Za-z0-9][A-Za-z0-9_\\-]{19,199})(?![\\w\\-.])";
 
     private static final Set<String> NOT_SECRETS = Set.of("null", "none", "true", "false", "empty", "undefined",
             "redacted", "hidden", "required", "masked");
@@ -36,9 +35,10 @@ final class SecretRules {
                         "AGPA", "ANPA", "ANVA", "AIPA", "ABIA", "ACCA"),
                 new PatternRule(PiiType.PRIVATE_KEY, PRIVATE_KEY, PatternRule.Accept.ALWAYS, "PRIVATE KEY"),
                 new PatternRule(PiiType.JWT, JWT, PatternRule.Accept.ALWAYS, "eyJ"),
-                new PatternRule(PiiType.SECRET_ASSIGNMENT, ASSIGNMENT, SecretRules::realValue),
-                new PatternRule(PiiType.SECRET_ASSIGNMENT, BEARER, PatternRule.Accept.ALWAYS),
-                new PatternRule(PiiType.API_KEY, TOKEN, SecretRules::looksLikeKey));
+                new PatternRule(PiiType.SECRET_ASSIGNMENT, ASSIGNMENT, SecretRules::realValue, "pass", "pwd", "secret",
+                        "token", "key", "senha", "clave", "contrase").needlesIgnoreCase(),
+                new PatternRule(PiiType.SECRET_ASSIGNMENT, BEARER, PatternRule.Accept.ALWAYS, "bearer").needlesIgnoreCase(),
+                new ApiKeyRule());
     }
 
     /**
@@ -57,8 +57,9 @@ final class SecretRules {
     }
 
     /**
-     * A vendor prefix, or: at least two digits, upper and lower case, a character class change on at least 30% of
-     * positions (identifiers in camelCase change class only at word starts), and Shannon entropy ≥ 3 bits/char.
+     * A vendor prefix, or: digits, upper and lower case, a character class change on at least 40% of positions
+     * (random base-62 changes on ~60%, camelCase identifiers only at word starts, ~30%), and Shannon entropy
+     * ≥ 3 bits/char.
      */
     static boolean looksLikeKey(String text, int start, int end) {
         for (String p : VENDOR_PREFIXES) if (text.startsWith(p, start) && end - start >= p.length() + 16) return true;
@@ -75,7 +76,7 @@ final class SecretRules {
             counts[c & 127]++;
         }
         int n = end - start;
-        if (digits < 2 || upper == 0 || lower == 0 || changes < 0.3 * n) return false;
+        if (digits == 0 || upper == 0 || lower == 0 || changes < 0.4 * n) return false;
         double entropy = 0;
         for (int c : counts) {
             if (c == 0) continue;
