@@ -1,0 +1,100 @@
+package dev.forja.prepare.pii;
+
+import static dev.forja.prepare.pii.PatternRule.L;
+import static dev.forja.prepare.pii.PatternRule.R;
+
+import dev.forja.prepare.pii.PatternRule.Accept;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.regex.Pattern;
+
+/**
+ * National identifiers of Brazil, Chile, Mexico, Argentina, Colombia, Peru, Spain and the US.
+ *
+ * <p>Identifiers with check digits (CPF, CNPJ, RUT, CURP, RFC, CUIT/CUIL, NIT, RUC, DNI/NIE of Spain) are found
+ * by shape and kept only when the check digits are right. Those without (the DNI of Argentina and Peru, the
+ * Colombian cédula, a bare SSN) are plain digit strings that order numbers share, so they are found only right
+ * after a keyword such as "DNI", "cédula", "C.C." or "SSN". A bare 8-digit DNI is Peruvian unless an Argentine cue
+ * ("argentino", "CUIL", "Buenos Aires", …) is near; dotted or 7-digit ones are Argentine.
+ */
+final class NationalIdRules {
+    private NationalIdRules() {}
+
+    /** Between a keyword and its number: punctuation and "nº", "número", "no.", "#". */
+    static final String GAP = "[\\s:#=,\\-–\"']*(?:(?i:n[º°o]\\.?|nro\\.?|n[úu]mero|num\\.?|number|#)[\\s:#=.,\\-\"']*)?";
+
+    private static final Pattern ARGENTINE = Pattern.compile(
+            "(?i)argentin|buenos aires|\\bcuil|\\bcuit|renaper|anses|\\bcaba\\b|c[óo]rdoba|rosario|mendoza");
+    private static final Pattern PERUVIAN = Pattern.compile("(?i)per[úu]|reniec|\\blima\\b|sunat|arequipa");
+
+    static List<PiiRule> all() {
+        return Stream.of(
+                new PatternRule(PiiType.CPF, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})" + R,
+                        Accept.compact(CheckDigits::isCpf)),
+                new PatternRule(PiiType.CNPJ, L + "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})" + R,
+                        Accept.compact(CheckDigits::isCnpj)),
+                new PatternRule(PiiType.RUT, L + "(?:\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})-[\\dkK]" + R,
+                        Accept.compact(CheckDigits::isRut)),
+                new PatternRule(PiiType.CUIT, L + "(?:20|23|24|27|30|33|34)-\\d{8}-\\d" + R,
+                        Accept.compact(CheckDigits::isCuit)),
+                new PatternRule(PiiType.CUIT, "(?i:\\bcui[tl])" + GAP + "(?<v>(?:20|23|24|27|30|33|34)\\d{9})" + R,
+                        Accept.compact(CheckDigits::isCuit), "cui").needlesIgnoreCase(),
+                new PatternRule(PiiType.RUC_PE, "(?i:\\bruc)" + GAP + "(?<v>(?:10|15|16|17|20)\\d{9})" + R,
+                        Accept.compact(CheckDigits::isRuc), "ruc").needlesIgnoreCase(),
+                new PatternRule(PiiType.NIT_CO, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d" + R,
+                        Accept.compact(CheckDigits::isNit)),
+                new PatternRule(PiiType.NIT_CO, "(?i:\\bnit)" + GAP
+                        + "(?<v>(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d)" + R,
+                        Accept.compact(CheckDigits::isNit), "nit").needlesIgnoreCase(),
+                new PatternRule(PiiType.DNI_ES, L + "\\d{8}-?[A-Za-z]" + R, Accept.compact(CheckDigits::isDniEs)),
+                new PatternRule(PiiType.NIE_ES, L + "[XYZxyz]-?\\d{7}-?[A-Za-z]" + R,
+                        Accept.compact(CheckDigits::isNie)),
+                new PatternRule(PiiType.CURP, L + "[A-Z][AEIOUX][A-Z]{2}\\d{6}[HMX][A-Z]{5}[A-Z0-9]\\d" + R,
+                        Accept.compact(CheckDigits::isCurp)),
+                new PatternRule(PiiType.RFC, L + "[A-ZÑ&]{3,4}[\\- ]?\\d{6}[\\- ]?[A-Z0-9]{3}" + R,
+                        Accept.compact(s -> validDate(s) && CheckDigits.isRfc(s))),
+                new PatternRule(PiiType.SSN_US, L + "\\d{3}-\\d{2}-\\d{4}" + R, NationalIdRules::validSsn),
+                new PatternRule(PiiType.SSN_US, "(?i:\\bssn|social security(?: number)?)" + GAP + "(?<v>\\d{9})" + R,
+                        NationalIdRules::validSsn, "ssn", "social").needlesIgnoreCase(),
+                new PatternRule(PiiType.DNI_AR, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP
+                        + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R, NationalIdRules::argentineDni, "dni", "d.n.i", "documento")
+                        .needlesIgnoreCase(),
+                new PatternRule(PiiType.DNI_PE, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP + "(?<v>\\d{8})" + R,
+                        (text, start, end) -> !argentineDni(text, start, end), "dni", "d.n.i", "documento").needlesIgnoreCase(),
+                new PatternRule(PiiType.CEDULA_CO, "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)"
+                        + GAP + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R, Accept.ALWAYS, "dula", "cc", "c.c")
+                        .needlesIgnoreCase())
+                .map(NationalIdRules::window).toList();
+    }
+
+    /** Windows around digits: keyword rules look 50 characters back; CURP and RFC have letters around the date. */
+    private static PiiRule window(PatternRule rule) {
+        return switch (rule.type()) {
+            case CURP -> rule.nearDigits(5, 10);
+            case RFC -> rule.nearDigits(5, 6);
+            default -> rule.nearDigits(50, 2);
+        };
+    }
+
+    /** Dotted or 7-digit DNIs are Argentine; a bare 8-digit one only with an Argentine cue and no Peruvian one. */
+    private static boolean argentineDni(String text, int start, int end) {
+        if (end - start != 8) return true;
+        int from = Math.max(0, start - 120), to = Math.min(text.length(), end + 120);
+        String around = text.substring(from, to);
+        return ARGENTINE.matcher(around).find() && !PERUVIAN.matcher(around).find();
+    }
+
+    /** SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000. */
+    private static boolean validSsn(String text, int start, int end) {
+        String d = CheckDigits.compact(text.subSequence(start, end));
+        int area = Integer.parseInt(d.substring(0, 3));
+        return area != 0 && area != 666 && area < 900 && !d.startsWith("00", 3) && !d.endsWith("0000");
+    }
+
+    /** RFC and CURP carry a YYMMDD birth or founding date after the letters. */
+    private static boolean validDate(String compact) {
+        int i = compact.length() == 13 ? 4 : 3;
+        int month = Integer.parseInt(compact.substring(i + 2, i + 4)), day = Integer.parseInt(compact.substring(i + 4, i + 6));
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    }
+}

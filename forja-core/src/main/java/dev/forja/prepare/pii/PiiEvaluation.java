@@ -1,0 +1,60 @@
+package dev.forja.prepare.pii;
+
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Precision and recall per type of an {@link Anonymizer} on labelled texts. Span-level, exact: a detection is a
+ * true positive when a gold span has the same type, start and end; otherwise it is a false positive of its type,
+ * and every gold span not detected exactly is a false negative of its type.
+ */
+public final class PiiEvaluation {
+    private PiiEvaluation() {}
+
+    /** Counts for one type. */
+    public record Score(int truePositives, int falsePositives, int falseNegatives) {
+        public double precision() {
+            int predicted = truePositives + falsePositives;
+            return predicted == 0 ? 1.0 : (double) truePositives / predicted;
+        }
+
+        public double recall() {
+            int gold = truePositives + falseNegatives;
+            return gold == 0 ? 1.0 : (double) truePositives / gold;
+        }
+
+        Score plus(int tp, int fp, int fn) {
+            return new Score(truePositives + tp, falsePositives + fp, falseNegatives + fn);
+        }
+    }
+
+    public static Map<PiiType, Score> evaluate(List<LabelledText> corpus, Anonymizer anonymizer) {
+        Map<PiiType, Score> scores = new EnumMap<>(PiiType.class);
+        for (LabelledText t : corpus) {
+            Set<PiiMatch> gold = new HashSet<>(t.gold());
+            for (PiiMatch found : anonymizer.detect(t.text())) {
+                boolean hit = gold.remove(found);
+                scores.merge(found.type(), new Score(hit ? 1 : 0, hit ? 0 : 1, 0), PiiEvaluation::add);
+            }
+            for (PiiMatch missed : gold) scores.merge(missed.type(), new Score(0, 0, 1), PiiEvaluation::add);
+        }
+        return scores;
+    }
+
+    private static Score add(Score a, Score b) {
+        return a.plus(b.truePositives(), b.falsePositives(), b.falseNegatives());
+    }
+
+    /** A fixed-width table: type, gold, found, TP, FP, FN, precision, recall. */
+    public static String table(Map<PiiType, Score> scores) {
+        StringBuilder out = new StringBuilder(String.format("%-18s %5s %5s %5s %5s %5s %9s %7s%n",
+                "type", "gold", "found", "tp", "fp", "fn", "precision", "recall"));
+        scores.forEach((type, s) -> out.append(String.format("%-18s %5d %5d %5d %5d %5d %9.3f %7.3f%n", type,
+                s.truePositives() + s.falseNegatives(), s.truePositives() + s.falsePositives(), s.truePositives(),
+                s.falsePositives(), s.falseNegatives(), s.precision(), s.recall())));
+        return out.toString();
+    }
+}
