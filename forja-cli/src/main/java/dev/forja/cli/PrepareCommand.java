@@ -73,8 +73,8 @@ final class PrepareCommand implements Callable<Integer> {
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
                 .requireRunnable();
         long start = System.nanoTime();
-        // The PII anonymizer plugs in here (dev.forja.prepare.pii); until then anonymize=true replaces nothing.
-        TextAnonymizer anonymizer = TextAnonymizer.NONE;
+        TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(config,
+                System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));
         long[] lastPrint = {start};
         PreparePipeline.Result r = new PreparePipeline(config, anonymizer).listener((n, file) -> {
             long now = System.nanoTime();

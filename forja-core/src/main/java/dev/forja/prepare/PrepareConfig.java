@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,6 +27,9 @@ import java.util.Set;
  * @param maxTokens         records with more tokens are dropped
  * @param languages         keep only these languages (es, pt, en, unknown); empty keeps all
  * @param anonymize         replace personal data before anything is written
+ * @param piiMode           placeholder ({@code <EMAIL>}), pseudonym (a consistent realistic fake, keyed by the secret in
+ *                          the environment variable FORJA_PII_SECRET, never written anywhere) or redact
+ * @param piiRules          extra rules: a list of {name, pattern (regex), placeholder}
  * @param exactDedup        drop records whose normalised text was already seen
  * @param nearDedup         drop records whose MinHash Jaccard estimate reaches {@code nearDupThreshold}
  * @param nearDupThreshold  Jaccard similarity on word shingles that makes two records near-duplicates
@@ -38,7 +42,8 @@ import java.util.Set;
 public record PrepareConfig(List<Path> inputs, Path output, List<String> include, List<String> exclude,
                             String textField, String labelField, String textColumn, String labelColumn,
                             boolean csvHeader, String logStartPattern, int minChars, int maxChars, int minTokens,
-                            int maxTokens, List<String> languages, boolean anonymize, boolean exactDedup,
+                            int maxTokens, List<String> languages, boolean anonymize, String piiMode,
+                            List<Map<String, String>> piiRules, boolean exactDedup,
                             boolean nearDedup, double nearDupThreshold, int shingleWords, double valFraction,
                             long seed, OnError onError, boolean repairMojibake) {
 
@@ -59,6 +64,10 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
         labelColumn = labelColumn == null ? "" : labelColumn;
         logStartPattern = logStartPattern == null ? "" : logStartPattern;
         onError = onError == null ? OnError.SKIP : onError;
+        piiMode = piiMode == null ? "placeholder" : piiMode.toLowerCase(Locale.ROOT);
+        require(Set.of("placeholder", "pseudonym", "redact").contains(piiMode),
+                "pii_mode must be placeholder, pseudonym or redact, got '" + piiMode + "'");
+        piiRules = piiRules == null ? List.of() : List.copyOf(piiRules);
         require(minChars >= 0 && maxChars >= minChars, "min_chars must be >= 0 and max_chars >= min_chars");
         require(minTokens >= 0 && maxTokens >= minTokens, "min_tokens must be >= 0 and max_tokens >= min_tokens");
         require(nearDupThreshold > 0 && nearDupThreshold <= 1,
@@ -80,7 +89,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     /** The defaults: 80/20 split, seed 42, exact and near dedup at Jaccard 0.8 on 3-word shingles, skip bad input. */
     public static PrepareConfig defaults() {
         return new PrepareConfig(List.of(), null, List.of(), List.of(), "text", "label", "text", "", true, "",
-                1, 1_000_000, 0, 1_000_000, List.of(), false, true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true);
+                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true);
     }
 
     /** Checks what only a run needs (inputs and output), with messages for the command line. */
@@ -93,7 +102,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     /** A copy with other inputs and output (tests and the bench). */
     public PrepareConfig withIo(List<Path> in, Path out) {
         return new PrepareConfig(in, out, include, exclude, textField, labelField, textColumn, labelColumn, csvHeader,
-                logStartPattern, minChars, maxChars, minTokens, maxTokens, languages, anonymize, exactDedup,
+                logStartPattern, minChars, maxChars, minTokens, maxTokens, languages, anonymize, piiMode, piiRules, exactDedup,
                 nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake);
     }
 
