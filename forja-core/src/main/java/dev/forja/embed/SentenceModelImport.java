@@ -1,0 +1,61 @@
+package dev.forja.embed;
+
+import dev.forja.ForjaException;
+import dev.forja.io.AtomicFile;
+import dev.forja.model.ModelWriter;
+import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertWriter;
+import dev.forja.onnx.BertOnnxImport;
+import dev.forja.onnx.OnnxModel;
+import dev.forja.tokenizer.HfTokenizer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * Turns an ONNX export of a BERT sentence-embedding model plus its {@code tokenizer.json} into a Hugging Face
+ * directory that {@link SentenceEncoder#load}, transformers and sentence-transformers all read: {@code config.json},
+ * {@code model.safetensors}, {@code tokenizer.json} and the sentence-transformers files. The directory appears
+ * whole or not at all (written beside it, then renamed).
+ *
+ * <p>Example: {@code SentenceModelImport.write(OnnxModel.read(onnx), Files.readAllBytes(tok), out, OptionalInt.empty(),
+ * OptionalInt.of(256));}
+ */
+public final class SentenceModelImport {
+    private SentenceModelImport() {
+    }
+
+    /**
+     * Imports {@code onnx} into {@code output} (which must not exist or be empty) and returns the config written.
+     *
+     * @param heads attention heads, when the graph does not tell (see {@link BertOnnxImport#of})
+     * @param maxSeqLength sentence-transformers' {@code max_seq_length}; the model's positions when empty
+     */
+    public static BertConfig write(OnnxModel onnx, byte[] tokenizerJson, Path output, OptionalInt heads,
+                                   OptionalInt maxSeqLength) {
+        BertOnnxImport imported = BertOnnxImport.of(onnx, heads);
+        BertConfig config = imported.config();
+        int maxSeq = maxSeqLength.orElse(config.maxPositionEmbeddings());
+        if (maxSeq < 2 || maxSeq > config.maxPositionEmbeddings()) {
+            throw new ForjaException("max sequence length must be within [2, " + config.maxPositionEmbeddings()
+                    + "] (the model's positions), got " + maxSeq);
+        }
+        Path stage = ModelWriter.stagingDir(output);
+        try {
+            BertWriter.write(stage, config, imported.parameters());
+            AtomicFile.write(stage.resolve("tokenizer.json"), ch -> ch.write(ByteBuffer.wrap(tokenizerJson)));
+            try (HfTokenizer t = HfTokenizer.load(stage)) {
+                if (t.vocabSize() > config.vocabSize()) {
+                    throw new ForjaException("the tokenizer has " + t.vocabSize() + " tokens but " + onnx.source()
+                            + " embeds " + config.vocabSize() + ": give the tokenizer.json that came with the model");
+                }
+            }
+            SentenceTransformersFiles.write(stage, config.hiddenSize(), maxSeq);
+            ModelWriter.publish(stage, output);
+        } catch (RuntimeException e) {
+            ModelWriter.deleteTree(stage);
+            throw e;
+        }
+        return config;
+    }
+}
