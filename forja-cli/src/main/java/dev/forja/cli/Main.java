@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             BenchCommand.class,
             TokenizerCommand.class,
+            ImportOnnxCommand.class,
+            EmbedCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

