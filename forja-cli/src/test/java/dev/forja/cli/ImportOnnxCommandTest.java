@@ -76,6 +76,17 @@ class ImportOnnxCommandTest {
     }
 
     @Test
+    void aFileThatIsNotATokenizerIsAClearError() throws IOException {
+        Path notTokenizer = tmp.resolve("config.json");
+        Files.writeString(notTokenizer, "{\"model_type\": \"bert\"}");
+        CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", notTokenizer.toString(),
+                "--output", tmp.resolve("never3").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("not a Hugging Face tokenizer.json");
+        assertThat(tmp.resolve("never3")).doesNotExist();
+    }
+
+    @Test
     void aMissingTokenizerIsAClearError() {
         CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", tmp.resolve("nope.json")
                 .toString(), "--output", tmp.resolve("never2").toString());

@@ -1,13 +1,17 @@
 package dev.forja.embed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.io.AtomicFile;
+import dev.forja.io.Json;
 import dev.forja.model.ModelWriter;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertWriter;
 import dev.forja.onnx.BertOnnxImport;
 import dev.forja.onnx.OnnxModel;
 import dev.forja.tokenizer.HfTokenizer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -43,7 +47,8 @@ public final class SentenceModelImport {
         Path stage = ModelWriter.stagingDir(output);
         try {
             BertWriter.write(stage, config, imported.parameters());
-            AtomicFile.write(stage.resolve("tokenizer.json"), ch -> ch.write(ByteBuffer.wrap(tokenizerJson)));
+            byte[] tokenizer = withoutPaddingAndTruncation(tokenizerJson);
+            AtomicFile.write(stage.resolve("tokenizer.json"), ch -> ch.write(ByteBuffer.wrap(tokenizer)));
             try (HfTokenizer t = HfTokenizer.load(stage)) {
                 if (t.vocabSize() > config.vocabSize()) {
                     throw new ForjaException("the tokenizer has " + t.vocabSize() + " tokens but " + onnx.source()
@@ -57,5 +62,32 @@ public final class SentenceModelImport {
             throw e;
         }
         return config;
+    }
+
+    /**
+     * The tokenizer with its built-in padding and truncation switched off. ONNX bundles often fix both (MiniLM's pads
+     * every text to 128 tokens); a Hugging Face directory leaves them to the caller, who pads batches and truncates
+     * to {@code max_seq_length}, so that {@code Tokenizer.from_file(...).encode(text)} gives the text's own tokens.
+     */
+    static byte[] withoutPaddingAndTruncation(byte[] tokenizerJson) {
+        JsonNode json;
+        try {
+            json = Json.mapper().readTree(tokenizerJson);
+        } catch (IOException e) {
+            throw new ForjaException("the tokenizer is not valid JSON (" + e.getMessage() + "): give the "
+                    + "model's tokenizer.json");
+        }
+        if (!(json instanceof ObjectNode o) || !o.has("model")) {
+            throw new ForjaException("the tokenizer is not a Hugging Face tokenizer.json (no \"model\" object): give "
+                    + "the model's tokenizer.json");
+        }
+        if (o.path("padding").isNull() && o.path("truncation").isNull()) return tokenizerJson;
+        o.putNull("padding");
+        o.putNull("truncation");
+        try {
+            return Json.mapper().writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new ForjaException("could not re-encode the tokenizer: " + e.getMessage(), e);
+        }
     }
 }
