@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             TokenizerCommand.class,
             PrepareCommand.class,
             DataCommand.class,
+            ImportOnnxCommand.class,
+            EmbedCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

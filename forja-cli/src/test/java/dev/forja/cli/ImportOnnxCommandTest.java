@@ -1,0 +1,96 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forja.embed.MiniLm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** forja import-onnx on the MiniLM ONNX file the CLI ships with, then forja embed on the result. */
+class ImportOnnxCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path onnx;
+    static Path tokenizer;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void extract() throws IOException {
+        assumeThat(MiniLm.available()).as("MiniLM artifact on the class path").isTrue();
+        onnx = copy(MiniLm.ONNX_RESOURCE, "model.onnx");
+        tokenizer = copy(MiniLm.TOKENIZER_RESOURCE, "tokenizer.json");
+        System.setProperty("forja.cache", tmp.resolve("cache").toString());
+    }
+
+    private static Path copy(String resource, String name) throws IOException {
+        try (InputStream in = ImportOnnxCommandTest.class.getClassLoader().getResourceAsStream(resource)) {
+            Path p = tmp.resolve(name);
+            Files.copy(in, p);
+            return p;
+        }
+    }
+
+    @Test
+    void importedDirectoryEmbedsLikeTheEmbeddedDefault() throws IOException {
+        Path out = tmp.resolve("minilm-hf");
+        CliRun imp = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", tokenizer.toString(),
+                "--output", out.toString(), "--max-seq-length", "256");
+        assertThat(imp.exit()).as(imp.err()).isZero();
+        assertThat(imp.err()).contains("6 layers, hidden 384, 12 heads");
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertThat(config.get("architectures").get(0).asText()).isEqualTo("BertModel");
+        assertThat(out.resolve("model.safetensors")).isRegularFile();
+
+        Path input = tmp.resolve("texts.jsonl");
+        Files.writeString(input, "{\"id\": 1, \"text\": \"Failed password for root from 203.0.113.4\"}\n"
+                + "{\"id\": 2, \"text\": \"Confirme su contraseña en este enlace\"}\n");
+        CliRun fromDir = CliRun.of("embed", "--model", out.toString(), "--input", input.toString());
+        CliRun fromJar = CliRun.of("embed", "--model", "minilm", "--input", input.toString());
+        assertThat(fromDir.exit()).as(fromDir.err()).isZero();
+        assertThat(fromJar.exit()).as(fromJar.err()).isZero();
+        assertThat(fromDir.out()).isEqualTo(fromJar.out());
+        assertThat(tmp.resolve("cache/all-MiniLM-L6-v2/config.json")).isRegularFile();
+        List<String> lines = fromDir.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(JSON.readTree(lines.get(1)).get("embedding")).hasSize(384);
+    }
+
+    @Test
+    void aFileThatIsNotOnnxIsAClearError() throws IOException {
+        Path bogus = tmp.resolve("bogus.onnx");
+        Files.writeString(bogus, "this is not a protobuf");
+        CliRun r = CliRun.of("import-onnx", "--input", bogus.toString(), "--tokenizer", tokenizer.toString(),
+                "--output", tmp.resolve("never").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("forja: error: ").contains("bogus.onnx");
+        assertThat(tmp.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void aFileThatIsNotATokenizerIsAClearError() throws IOException {
+        Path notTokenizer = tmp.resolve("config.json");
+        Files.writeString(notTokenizer, "{\"model_type\": \"bert\"}");
+        CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", notTokenizer.toString(),
+                "--output", tmp.resolve("never3").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("not a Hugging Face tokenizer.json");
+        assertThat(tmp.resolve("never3")).doesNotExist();
+    }
+
+    @Test
+    void aMissingTokenizerIsAClearError() {
+        CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", tmp.resolve("nope.json")
+                .toString(), "--output", tmp.resolve("never2").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--tokenizer").contains("does not exist");
+    }
+}

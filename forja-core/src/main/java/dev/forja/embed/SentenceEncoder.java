@@ -1,0 +1,163 @@
+package dev.forja.embed;
+
+import dev.forja.ForjaException;
+import dev.forja.model.bert.BertLoader;
+import dev.forja.model.bert.BertModel;
+import dev.forja.tensor.Tensors;
+import dev.forja.tokenizer.HfTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Sentence embeddings as sentence-transformers computes them: tokens with {@code [CLS]}/{@code [SEP]}, truncated to
+ * {@link #maxTokens()}, through a BERT encoder; the last hidden state mean-pooled over the attention mask, then
+ * L2-normalised, so the dot product of two vectors is their cosine similarity. Texts are batched by length so that
+ * little padding is computed. Safe for one thread at a time.
+ *
+ * <p>Example: {@code try (SentenceEncoder e = SentenceEncoder.miniLm()) { float[][] v = e.embed(List.of("Hola")); }}
+ */
+public final class SentenceEncoder implements AutoCloseable {
+    /** Texts per forward pass; larger batches gain little on CPU and pad more. */
+    public static final int DEFAULT_BATCH = 32;
+
+    private final BertModel model;
+    private final HfTokenizer tokenizer;
+    private final int maxTokens;
+    private final int batchSize;
+    private final AtomicLong truncated = new AtomicLong();
+
+    /**
+     * @param maxTokens longer texts are cut to this many tokens, {@code [CLS]} and {@code [SEP]} included
+     */
+    public SentenceEncoder(BertModel model, HfTokenizer tokenizer, int maxTokens, int batchSize) {
+        if (maxTokens < 2 || maxTokens > model.config().maxPositionEmbeddings()) {
+            throw new ForjaException("max tokens must be within [2, " + model.config().maxPositionEmbeddings()
+                    + "] (the model's positions), got " + maxTokens);
+        }
+        if (batchSize < 1) throw new ForjaException("batch size must be >= 1, got " + batchSize);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.maxTokens = maxTokens;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Loads a sentence-embedding model from a Hugging Face BERT directory ({@code config.json}, safetensors,
+     * {@code tokenizer.json}); {@code max_seq_length} comes from {@code sentence_bert_config.json} when present, else
+     * the model's position count.
+     */
+    public static SentenceEncoder load(Path dir) {
+        SentenceTransformersFiles.checkMeanPooling(dir);
+        BertModel model = BertLoader.load(dir, ScalarType.Float);
+        HfTokenizer tokenizer = HfTokenizer.load(dir);
+        if (tokenizer.vocabSize() > model.config().vocabSize()) {
+            tokenizer.close();
+            throw new ForjaException(dir + ": tokenizer.json has " + tokenizer.vocabSize() + " tokens but the model "
+                    + "embeds " + model.config().vocabSize() + "; the tokenizer belongs to another model");
+        }
+        int max = SentenceTransformersFiles.maxSeqLength(dir).orElse(model.config().maxPositionEmbeddings());
+        return new SentenceEncoder(model, tokenizer, Math.min(max, model.config().maxPositionEmbeddings()),
+                DEFAULT_BATCH);
+    }
+
+    /** all-MiniLM-L6-v2 from the class path, imported once into forja's cache (see {@link MiniLm}). */
+    public static SentenceEncoder miniLm() {
+        return load(MiniLm.directory());
+    }
+
+    /** The vectors' length (the model's hidden size). */
+    public int dimension() {
+        return model.config().hiddenSize();
+    }
+
+    /** The most tokens a text keeps, {@code [CLS]} and {@code [SEP]} included. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** How many texts this encoder has cut to {@link #maxTokens()} so far. */
+    public long truncatedCount() {
+        return truncated.get();
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    /**
+     * A text's token ids with {@code [CLS]} and {@code [SEP]}; past {@link #maxTokens()} the text's tail is dropped
+     * and the final {@code [SEP]} kept, as Hugging Face's truncation does.
+     */
+    public long[] tokenize(String text) {
+        long[] ids = tokenizer.encode(text, true);
+        if (ids.length <= maxTokens) return ids;
+        truncated.incrementAndGet();
+        long[] cut = Arrays.copyOf(ids, maxTokens);
+        cut[maxTokens - 1] = ids[ids.length - 1];
+        return cut;
+    }
+
+    /** One unit vector per text, in the order given. */
+    public float[][] embed(List<String> texts) {
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String t : texts) ids.add(tokenize(t));
+        return embedTokens(ids);
+    }
+
+    /** The unit vector of one text. */
+    public float[] embed(String text) {
+        return embed(List.of(text))[0];
+    }
+
+    /** Embeds already tokenized texts (ids with their special tokens), batched by length. */
+    public float[][] embedTokens(List<long[]> ids) {
+        Integer[] order = new Integer[ids.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length)); // similar lengths pad little
+        float[][] out = new float[ids.size()][];
+        int C = dimension();
+        for (int start = 0; start < order.length; start += batchSize) {
+            int n = Math.min(batchSize, order.length - start);
+            List<long[]> batch = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) batch.add(ids.get(order[start + j]));
+            float[] flat;
+            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+                PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
+                Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
+                flat = Tensors.toFloats(normalize(meanPool(hidden, b.mask()))); // (B * C)
+            }
+            for (int j = 0; j < n; j++) out[order[start + j]] = Arrays.copyOfRange(flat, j * C, (j + 1) * C);
+        }
+        return out;
+    }
+
+    /** Mean of the hidden states of the real tokens: (B, T, C) and mask (B, T) to (B, C). */
+    public static Tensor meanPool(Tensor hidden, Tensor mask) {
+        Tensor m = mask.unsqueeze(-1).to(hidden.scalar_type()); // (B, T, 1)
+        Tensor sum = hidden.mul(m).sum(new long[] {1}, false, new ScalarTypeOptional()); // (B, C)
+        Tensor count = m.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1e-9)); // (B, 1)
+        return sum.div(count);
+    }
+
+    /** Rows divided by their L2 norm (at least 1e-12), as torch.nn.functional.normalize. */
+    public static Tensor normalize(Tensor x) {
+        Tensor norm = torch.linalg_vector_norm(x, new Scalar(2.0), new long[] {-1}, true, new ScalarTypeOptional());
+        return x.div(norm.clamp_min(new Scalar(1e-12)));
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.forja.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads protobuf wire-format fields one at a time over a byte buffer, without copying: a length-delimited field
+ * comes back as a slice of the same memory, so a 90 MB ONNX file's weights are never duplicated while parsing.
+ * {@link #next()} moves to the next field; one value reader, or {@link #skip()}, then consumes it.
+ */
+final class WireReader {
+    static final int VARINT = 0;
+    static final int FIXED64 = 1;
+    static final int LENGTH_DELIMITED = 2;
+    static final int FIXED32 = 5;
+
+    private final ByteBuffer in;
+    private int field;
+    private int wireType;
+
+    WireReader(ByteBuffer message) {
+        this.in = message.slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Moves to the next field; false at the end of the message. */
+    boolean next() {
+        if (!in.hasRemaining()) return false;
+        long key = varint();
+        field = (int) (key >>> 3);
+        wireType = (int) (key & 7);
+        if (field == 0) throw new OnnxFormatException("field number 0 at byte " + in.position());
+        return true;
+    }
+
+    int field() {
+        return field;
+    }
+
+    int wireType() {
+        return wireType;
+    }
+
+    long varint() {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (!in.hasRemaining()) throw new OnnxFormatException("truncated varint in field " + field);
+            int b = in.get() & 0xFF;
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+        throw new OnnxFormatException("malformed varint in field " + field);
+    }
+
+    float fixed32AsFloat() {
+        need(4);
+        return in.getFloat();
+    }
+
+    /** The bytes of a length-delimited field, as a little-endian slice (no copy). */
+    ByteBuffer bytes() {
+        long length = varint();
+        if (length < 0 || length > in.remaining()) {
+            throw new OnnxFormatException("field " + field + " claims " + length + " bytes but only " + in.remaining()
+                    + " remain");
+        }
+        ByteBuffer out = in.slice(in.position(), (int) length).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(in.position() + (int) length);
+        return out;
+    }
+
+    String string() {
+        ByteBuffer b = bytes();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return new String(a, StandardCharsets.UTF_8);
+    }
+
+    /** A nested message's reader. */
+    WireReader message() {
+        return new WireReader(bytes());
+    }
+
+    /**
+     * Appends the values of a repeated integer field to {@code out}, whether written packed (one length-delimited
+     * run) or one value per field; returns the new count.
+     */
+    int longs(LongList out) {
+        if (wireType == LENGTH_DELIMITED) {
+            WireReader packed = new WireReader(bytes());
+            while (packed.in.hasRemaining()) out.add(packed.varint());
+        } else {
+            out.add(varint());
+        }
+        return out.size();
+    }
+
+    void skip() {
+        switch (wireType) {
+            case VARINT -> varint();
+            case FIXED64 -> advance(8);
+            case LENGTH_DELIMITED -> bytes();
+            case FIXED32 -> advance(4);
+            default -> throw new OnnxFormatException("unsupported wire type " + wireType + " for field " + field);
+        }
+    }
+
+    private void advance(int n) {
+        need(n);
+        in.position(in.position() + n);
+    }
+
+    private void need(int n) {
+        if (in.remaining() < n) throw new OnnxFormatException("truncated field " + field);
+    }
+
+    /** A growable list of longs, so repeated int64 fields need no boxing. */
+    static final class LongList {
+        private long[] values = new long[4];
+        private int size;
+
+        void add(long v) {
+            if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+            values[size++] = v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+}

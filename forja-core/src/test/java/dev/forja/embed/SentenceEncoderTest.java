@@ -1,0 +1,141 @@
+package dev.forja.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.forja.ForjaException;
+import dev.forja.io.Json;
+import dev.forja.model.bert.BertModel;
+import dev.forja.onnx.BertOnnxImport;
+import dev.forja.onnx.MiniLmResources;
+import dev.forja.tokenizer.HfTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SentenceEncoderTest {
+    @TempDir
+    static Path tmp;
+    static Path imported;
+    static SentenceEncoder fromDir;
+
+    @BeforeAll
+    static void importOnce() {
+        MiniLmResources.onnxBytes(); // skips the class when the artifact is absent
+        imported = MiniLm.directory(tmp.resolve("all-MiniLM-L6-v2"));
+        fromDir = SentenceEncoder.load(imported);
+    }
+
+    @AfterAll
+    static void close() {
+        if (fromDir != null) fromDir.close();
+    }
+
+    @Test
+    void importWritesASentenceTransformersDirectory() {
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "modules.json",
+                "sentence_bert_config.json", "1_Pooling/config.json")) {
+            assertThat(imported.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Json.read(imported.resolve("sentence_bert_config.json")).get("max_seq_length").asInt())
+                .isEqualTo(256);
+        assertThat(Json.read(imported.resolve("1_Pooling/config.json")).get("pooling_mode_mean_tokens").asBoolean())
+                .isTrue();
+        assertThat(fromDir.maxTokens()).isEqualTo(256);
+        // the bundle pads every text to 128 tokens; the imported tokenizer.json gives a text its own tokens
+        assertThat(Json.read(imported.resolve("tokenizer.json")).get("padding").isNull()).isTrue();
+        assertThat(Json.read(imported.resolve("tokenizer.json")).get("truncation").isNull()).isTrue();
+        assertThat(fromDir.tokenize("Acceso denegado")).hasSizeLessThan(10).startsWith(101).endsWith(102);
+        assertThat(fromDir.dimension()).isEqualTo(384);
+    }
+
+    @Test
+    void roundTripThroughTheDirectoryEqualsTheDirectImport() {
+        BertOnnxImport imp = BertOnnxImport.of(MiniLmResources.model(), OptionalInt.empty());
+        List<String> texts = Sentences.all().subList(70, 94);
+        try (HfTokenizer tok = HfTokenizer.load(imported);
+             SentenceEncoder direct = new SentenceEncoder(new BertModel(imp.config(), imp.parameters()), tok, 256,
+                     SentenceEncoder.DEFAULT_BATCH)) {
+            float[][] a = direct.embed(texts);
+            float[][] b = fromDir.embed(texts);
+            for (int i = 0; i < texts.size(); i++) assertThat(b[i]).as(texts.get(i)).containsExactly(a[i]);
+        }
+    }
+
+    @Test
+    void vectorsAreUnitLengthInInputOrderAndIndependentOfBatching() {
+        List<String> texts = Sentences.all().subList(0, 24);
+        float[][] batched = fromDir.embed(texts);
+        assertThat(batched).hasNumberOfRows(24);
+        for (int i : new int[] {0, 7, 23}) {
+            float[] alone = fromDir.embed(texts.get(i));
+            for (int c = 0; c < alone.length; c++) assertThat(batched[i][c]).isCloseTo(alone[c], within(1e-5f));
+        }
+        for (float[] v : batched) {
+            double n = 0;
+            for (float x : v) n += x * x;
+            assertThat(Math.sqrt(n)).isCloseTo(1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    void similarMeaningsAreCloserThanUnrelatedOnes() {
+        float[][] v = fromDir.embed(List.of("Your password expired, click here to reset it",
+                "Haga clic aquí para restablecer su contraseña vencida", "The weather is sunny and warm today"));
+        assertThat(dot(v[0], v[1])).isGreaterThan(dot(v[0], v[2]));
+    }
+
+    @Test
+    void longTextsAreTruncatedAndCounted() {
+        String longText = "failed login from 203.0.113.45 ".repeat(100);
+        try (SentenceEncoder e = SentenceEncoder.load(imported)) {
+            long[] ids = e.tokenize(longText);
+            assertThat(ids).hasSize(256);
+            assertThat(ids[0]).isEqualTo(101); // [CLS]
+            assertThat(ids[255]).isEqualTo(102); // [SEP] kept after the cut
+            assertThat(e.truncatedCount()).isEqualTo(1);
+            e.embed(List.of("short", longText, longText));
+            assertThat(e.truncatedCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDirectoryThatIsNotBertIsAClearError() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("gpt2"));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
+        assertThatThrownBy(() -> SentenceEncoder.load(dir)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("model_type is 'gpt2', not 'bert'");
+        Path cls = Files.createDirectories(tmp.resolve("cls/1_Pooling"));
+        Files.writeString(cls.resolve("config.json"), "{\"pooling_mode_cls_token\": true}");
+        assertThatThrownBy(() -> SentenceEncoder.load(cls.getParent())).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("mean pooling");
+    }
+
+    @Test
+    void importRefusesANonEmptyTarget() throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("taken"));
+        Files.writeString(target.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> SentenceModelImport.write(MiniLmResources.model(), MiniLmResources.tokenizerBytes(),
+                target, OptionalInt.empty(), OptionalInt.empty())).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("not empty");
+        assertThat(Files.readString(target.resolve("notes.txt"))).isEqualTo("mine");
+        List<Path> leftovers = new ArrayList<>();
+        try (var s = Files.list(tmp)) {
+            s.filter(p -> p.getFileName().toString().startsWith(".taken")).forEach(leftovers::add);
+        }
+        assertThat(leftovers).as("the staging directory is removed").isEmpty();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+}
