@@ -212,7 +212,14 @@ public final class PreparePipeline {
                 }
             }
         } else {
-            String p = f.apply(shape.get("prompt").asText()), c = f.apply(shape.get("completion").asText());
+            String p = f.apply(shape.get("prompt").asText());
+            String raw = shape.get("completion").asText();
+            String c = f.apply(raw);
+            // the completion's leading space separates it from the prompt once they are concatenated: keep one
+            if (!raw.isEmpty() && Character.isWhitespace(raw.charAt(0)) && !c.isEmpty()
+                    && !Character.isWhitespace(c.charAt(0))) {
+                c = " " + c;
+            }
             shape.set("prompt", TextNode.valueOf(p));
             shape.set("completion", TextNode.valueOf(c));
             all.append(p).append('\n').append(c);
