@@ -10,7 +10,10 @@ import dev.forja.model.ModelWriter;
 import dev.forja.prepare.CorpusGenerator;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
+import dev.forja.config.Recipe;
+import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.TextAnonymizer;
+import java.util.Map;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,12 +46,15 @@ final class BenchPrepareCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to generate (default: a temporary directory, deleted after).")
     Path dir;
 
+    @Option(names = "--anonymize", description = "Also run the PII anonymizer (placeholders), as the recipes do.")
+    boolean anonymize;
+
     @Option(names = "--in-process", hidden = true, description = "Run the pipeline here on --dir (the child's part).")
     boolean inProcess;
 
     @Override
     public Integer call() throws Exception {
-        if (inProcess) return measure(dir);
+        if (inProcess) return measure(dir, anonymize);
         if (sizeMb < 1) throw new ForjaException("--size-mb must be >= 1");
         Path work = dir != null ? dir : Files.createTempDirectory("forja-bench-prepare-");
         try {
@@ -77,7 +83,8 @@ final class BenchPrepareCommand implements Callable<Integer> {
     private JsonNode runChild(Path work) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.forja.cli.Main", "bench", "prepare", "--in-process", "--dir", work.toString());
+                "dev.forja.cli.Main", "bench", "prepare", "--in-process", "--dir", work.toString(),
+                anonymize ? "--anonymize" : "--seed=" + seed);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -88,15 +95,17 @@ final class BenchPrepareCommand implements Callable<Integer> {
         return Json.mapper().readTree(last);
     }
 
-    private static Integer measure(Path work) throws IOException {
+    private static Integer measure(Path work, boolean anonymize) throws IOException {
         Path corpus = work.resolve("corpus"), out = work.resolve("dataset");
         long bytes;
         try (Stream<Path> s = Files.walk(corpus)) {
             bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
         PrepareConfig config = PrepareConfig.defaults().withIo(List.of(corpus), out);
+        if (anonymize) config = Recipe.resolve(PrepareConfig.class, config, null, List.of(), Map.of("anonymize", true));
         long t0 = System.nanoTime();
-        PreparePipeline.Result r = new PreparePipeline(config, TextAnonymizer.NONE).run();
+        PreparePipeline.Result r = new PreparePipeline(config,
+                anonymize ? PiiTextAnonymizer.of(config, null) : TextAnonymizer.NONE).run();
         double seconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("bench", "prepare");
@@ -108,6 +117,7 @@ final class BenchPrepareCommand implements Callable<Integer> {
         o.put("records_written", r.stats().stages().get("written"));
         o.put("near_duplicates_removed", r.stats().stages().get("exact_dedup") - r.stats().stages().get("near_dedup"));
         o.put("threads", 1);
+        o.put("anonymize", anonymize);
         o.set("machine", Json.mapper().valueToTree(MachineInfo.describe()));
         System.out.println(Json.line(o));
         return 0;
