@@ -95,7 +95,10 @@ final class BenchTrainCommand implements Callable<Integer> {
 
         double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);
-        System.err.printf(Locale.ROOT, "peak RSS after loading the model: %,.0f MiB%n", PeakRss.mib());
+        // the loader's memory maps of the weights file and its pre-transpose copies are garbage now, but they are
+        // only released when collected; until then they stay resident (~the model's size again)
+        System.gc();
+        rss("after loading the model");
         if (seqLen > m.config().maxPositions()) {
             throw new ForjaException("--seq-len " + seqLen + " exceeds the model's " + m.config().maxPositions()
                     + " positions");
@@ -128,7 +131,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
             LossComputation loss = new LossComputation(compute, bf16 && !shadow, checkpointing);
-            System.err.printf(Locale.ROOT, "peak RSS after setting up the optimizer: %,.0f MiB%n", PeakRss.mib());
+            System.gc(); // the parameters' storage from before the optimizer flattened them
+            rss("after setting up the optimizer");
             for (int s = -warmup; s < steps; s++) {
                 Batch b = randomBatch(rng, m.config().vocabSize());
                 try (PointerScope scope = new PointerScope()) {
@@ -145,6 +149,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                                     + "optimizer %.0f; process CPU %.0f ms)%n", s + warmup, s < 0 ? " (warm-up)" : "",
                             l / b.trainableTokens(), sec * 1e3, loss.lastForwardSeconds() * 1e3,
                             loss.lastBackwardSeconds() * 1e3, (t2 - t1) / 1e6, (cpuNanos() - c0) / 1e6);
+                    if (s == -warmup) rss("after the first step");
                     if (s >= 0) {
                         total[s] = sec;
                         fwd[s] = loss.lastForwardSeconds();
@@ -199,6 +204,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         long attention = 12L * m.numBlocks() * m.config().hiddenSize() * seqLen;
         return (lora ? 4 : 6) * matmulParams + attention;
+    }
+
+    private static void rss(String when) {
+        System.err.printf(Locale.ROOT, "RSS %s: %,.0f MiB (%,.0f MiB of it mapped files), peak so far %,.0f MiB%n",
+                when, PeakRss.currentMib(), PeakRss.fileMib(), PeakRss.mib());
     }
 
     private static long cpuNanos() {
