@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code forja bench}: performance measurements, printed for people and as one JSON line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchGenerateCommand.class, BenchPrepareCommand.class})
+        subcommands = {BenchGenerateCommand.class, BenchTrainCommand.class, BenchPrepareCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

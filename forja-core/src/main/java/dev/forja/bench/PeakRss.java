@@ -11,9 +11,23 @@ public final class PeakRss {
 
     /** Peak RSS in MiB, or -1 where /proc is not available. */
     public static double mib() {
+        return field("VmHWM:");
+    }
+
+    /** The resident set now, in MiB, or -1 where /proc is not available. */
+    public static double currentMib() {
+        return field("VmRSS:");
+    }
+
+    /** File-backed resident memory now (memory-mapped files such as weights), in MiB; -1 if unknown. */
+    public static double fileMib() {
+        return field("RssFile:");
+    }
+
+    private static double field(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

@@ -107,7 +107,15 @@ public final class Gpt2Model implements CausalLM {
 
     @Override
     public Tensor embed(Tensor ids, Step step) {
-        return torch.embedding(wte, ids).add(torch.embedding(wpe, step.positions())); // (B, T, C)
+        Tensor tok = torch.embedding(wte, ids); // (B, T, C)
+        Tensor pos = torch.embedding(wpe, step.positions());
+        ScalarType residual = lnF.weight().scalar_type();
+        if (tok.scalar_type().value != residual.value) {
+            // bf16 embedding copies under float32 norms: keep the residual stream in float32, as autocast does
+            tok = tok.to(residual);
+            pos = pos.to(residual);
+        }
+        return tok.add(pos);
     }
 
     @Override
@@ -132,7 +140,7 @@ public final class Gpt2Model implements CausalLM {
 
     @Override
     public Tensor head(Tensor x) {
-        return torch.linear(lnF.apply(x), wte, new org.bytedeco.pytorch.TensorOptional()); // (B, T, V)
+        return Dense.linear(lnF.apply(x), wte, null); // (B, T, V)
     }
 
     @Override

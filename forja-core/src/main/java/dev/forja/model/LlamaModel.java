@@ -116,7 +116,10 @@ public final class LlamaModel implements CausalLM {
 
     @Override
     public Tensor embed(Tensor ids, Step step) {
-        return torch.embedding(embedTokens, ids); // (B, T, C)
+        Tensor e = torch.embedding(embedTokens, ids); // (B, T, C)
+        ScalarType residual = finalNorm.weight().scalar_type();
+        // bf16 embedding copies under float32 norms: keep the residual stream in float32, as autocast does
+        return e.scalar_type().value == residual.value ? e : e.to(residual);
     }
 
     @Override
@@ -145,7 +148,7 @@ public final class LlamaModel implements CausalLM {
 
     @Override
     public Tensor head(Tensor x) {
-        return torch.linear(finalNorm.apply(x), lmHead, new TensorOptional()); // (B, T, V)
+        return Dense.linear(finalNorm.apply(x), lmHead, null); // (B, T, V)
     }
 
     @Override

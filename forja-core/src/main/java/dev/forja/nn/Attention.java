@@ -46,7 +46,39 @@ public final class Attention {
         return sdpa(q, k, v, new TensorOptional(cols.le(rows)), false);
     }
 
+    /** Up to this many keys, bf16 attention runs as two batched matmuls (see {@link #bf16Matmuls}). */
+    static final long SHORT = 256;
+
     private static Tensor sdpa(Tensor q, Tensor k, Tensor v, TensorOptional mask, boolean causal) {
+        if (q.scalar_type().value == ScalarType.BFloat16.value && k.size(2) <= SHORT) {
+            return bf16Matmuls(q, k, v, mask.has_value() ? mask.get() : null, causal);
+        }
         return torch.scaled_dot_product_attention(q, k, v, mask, 0.0, causal, new DoubleOptional(), false);
+    }
+
+    /**
+     * {@code softmax(q k^T / sqrt(D) + mask) v} as two oneDNN batched matmuls with the softmax in float32. For
+     * short bf16 sequences this is several times faster than libtorch's CPU flash-attention kernel, whose bf16
+     * block products (forward and backward) go through a generic, unblocked GEMM: measured at 4 x 64 tokens on
+     * GPT-2 small, that kernel took a tenth of a training step. The scores are rounded to bf16 before the softmax,
+     * as under autocast; float32 inputs never come here.
+     */
+    static Tensor bf16Matmuls(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
+        long t = q.size(2);
+        long s = k.size(2);
+        Tensor scores = torch.matmul(q.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(3)))),
+                k.transpose(-2, -1)); // (B, H, T, S)
+        Tensor allowed = mask;
+        if (causal) {
+            // query i is position S-T+i and sees keys 0 .. S-T+i
+            allowed = torch.ones(new long[] {t, s}, new TensorOptions(ScalarType.Bool)).tril(s - t);
+        }
+        if (allowed != null) {
+            scores = scores.masked_fill(allowed.logical_not(),
+                    new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
+        }
+        Tensor probs = torch.softmax(scores, -1, new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Float))
+                .to(ScalarType.BFloat16);
+        return torch.matmul(probs, v); // (B, H, T, D)
     }
 }

@@ -1,6 +1,10 @@
 package dev.forja.train.optim;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +13,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -60,12 +65,15 @@ final class AdamWKernel implements AutoCloseable {
     static void withTorchOps(FlatGroup group, Coefficients c) {
         try (PointerScope scope = new PointerScope()) {
             Tensor p = group.values;
-            Tensor g = c.gradScale() == 1 ? group.grads : group.grads.mul(new Scalar(c.gradScale()));
+            Tensor g = group.grads.scalar_type() == p.scalar_type() ? group.grads
+                    : group.grads.to(p.scalar_type());
+            if (c.gradScale() != 1) g = g.mul(new Scalar(c.gradScale()));
             if (c.decay() != 1) p.mul_(new Scalar(c.decay()));
             group.expAvg.lerp_(g, new Scalar(1 - c.beta1()));
             group.expAvgSq.mul_(new Scalar(c.beta2())).addcmul_(g, g, new Scalar(1 - c.beta2()));
             Tensor denom = group.expAvgSq.sqrt().div_(new Scalar(c.biasCorrection2Sqrt())).add_(new Scalar(c.eps()));
             p.addcdiv_(group.expAvg, denom, new Scalar(-c.stepSize()));
+            group.refreshShadow();
         }
     }
 
@@ -78,13 +86,22 @@ final class AdamWKernel implements AutoCloseable {
         for (long from = 0; from < n; from += per) {
             int len = (int) Math.min(per, n - from);
             FloatBuffer p = floats(group.values, from, len);
-            FloatBuffer g = floats(group.grads, from, len);
             FloatBuffer m = floats(group.expAvg, from, len);
             FloatBuffer v = floats(group.expAvgSq, from, len);
-            tasks.add(() -> {
-                updateRange(p, g, m, v, len, c);
-                return null;
-            });
+            if (group.shadow != null) {
+                ShortBuffer g = shorts(group.grads, from, len);
+                ShortBuffer h = shorts(group.shadow, from, len);
+                tasks.add(() -> {
+                    updateRangeWithShadow(p, g, m, v, h, len, c);
+                    return null;
+                });
+            } else {
+                FloatBuffer g = floats(group.grads, from, len);
+                tasks.add(() -> {
+                    updateRange(p, g, m, v, len, c);
+                    return null;
+                });
+            }
         }
         try {
             if (tasks.size() == 1) {
@@ -136,6 +153,70 @@ final class AdamWKernel implements AutoCloseable {
             mb.put(off, m, 0, k);
             vb.put(off, v, 0, k);
         }
+    }
+
+    /**
+     * {@link #updateRange} for a group with a bf16 shadow: the gradients are bf16 (widened exactly), and each new
+     * parameter is also written rounded to bf16, to nearest even as libtorch's cast does (NaN to its quiet NaN).
+     * The bit conversions run as separate integer loops and cross between int and float through a native scratch
+     * buffer, because C2 does not vectorise a loop that calls {@code Float.intBitsToFloat}: inline they made the
+     * pass five times slower.
+     */
+    private static void updateRangeWithShadow(FloatBuffer pb, ShortBuffer gb, FloatBuffer mb, FloatBuffer vb,
+                                              ShortBuffer hb, int n, Coefficients c) {
+        float[] p = new float[CHUNK];
+        float[] g = new float[CHUNK];
+        float[] m = new float[CHUNK];
+        float[] v = new float[CHUNK];
+        short[] half = new short[CHUNK];
+        int[] bits = new int[CHUNK];
+        ByteBuffer scratch = ByteBuffer.allocateDirect(4 * CHUNK).order(ByteOrder.nativeOrder());
+        IntBuffer scratchInts = scratch.asIntBuffer();
+        FloatBuffer scratchFloats = scratch.asFloatBuffer();
+        float decay = (float) c.decay();
+        float oneMinusBeta1 = (float) (1 - c.beta1());
+        float beta2 = (float) c.beta2();
+        float oneMinusBeta2 = (float) (1 - c.beta2());
+        float bc2Sqrt = (float) c.biasCorrection2Sqrt();
+        float eps = (float) c.eps();
+        float negStepSize = (float) -c.stepSize();
+        float gradScale = (float) c.gradScale();
+        for (int off = 0; off < n; off += CHUNK) {
+            int k = Math.min(CHUNK, n - off);
+            pb.get(off, p, 0, k);
+            gb.get(off, half, 0, k);
+            mb.get(off, m, 0, k);
+            vb.get(off, v, 0, k);
+            for (int i = 0; i < k; i++) bits[i] = half[i] << 16; // bf16 is the top half of a float32
+            scratchInts.put(0, bits, 0, k);
+            scratchFloats.get(0, g, 0, k);
+            for (int i = 0; i < k; i++) {
+                float gi = g[i] * gradScale;
+                float mi = m[i] + oneMinusBeta1 * (gi - m[i]);
+                float vi = v[i] * beta2 + oneMinusBeta2 * gi * gi;
+                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+                p[i] = p[i] * decay + negStepSize * mi / denom;
+                m[i] = mi;
+                v[i] = vi;
+            }
+            pb.put(off, p, 0, k);
+            mb.put(off, m, 0, k);
+            vb.put(off, v, 0, k);
+            scratchFloats.put(0, p, 0, k);
+            scratchInts.get(0, bits, 0, k);
+            for (int i = 0; i < k; i++) {
+                int b = bits[i];
+                int rounded = (b + 0x7FFF + ((b >>> 16) & 1)) >>> 16;
+                half[i] = (short) ((b & 0x7FFFFFFF) > 0x7F800000 ? 0x7FC0 : rounded);
+            }
+            hb.put(off, half, 0, k);
+        }
+    }
+
+    /** {@code len} 16-bit values of a contiguous CPU bf16 tensor from element {@code from}. */
+    private static ShortBuffer shorts(Tensor t, long from, int len) {
+        ShortPointer ptr = new ShortPointer(t.data_ptr());
+        return ptr.position(from).limit(from + len).asBuffer();
     }
 
     /** {@code len} floats of a contiguous CPU float32 tensor from element {@code from}, as a native-order buffer. */

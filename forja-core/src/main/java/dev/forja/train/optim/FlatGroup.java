@@ -16,22 +16,38 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * One parameter group laid out flat: the parameters, their gradients and AdamW's two moments each live in one
  * contiguous float32 buffer, and every model tensor (and its {@code .grad}) is a view into the first two. An update
  * is then a handful of passes over four long arrays instead of a dozen passes over each of ~150 small ones.
+ *
+ * <p>With a bf16 shadow, the group also keeps a bf16 copy of the parameters ({@link #shadow}) that the model computes
+ * with: the shadow tensors ({@link #computeTensors}) are views of it, their gradients land in a bf16 {@link #grads}
+ * buffer, and the update writes the float32 master and its bf16 rounding in the same pass. That saves bf16
+ * autocast's per-step casts of every weight to bf16 and of every weight gradient back to float32, and halves the
+ * gradient traffic.
  */
 final class FlatGroup implements AutoCloseable {
     final double weightDecay;
     final List<String> names = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
+    private final List<Tensor> computeTensors = new ArrayList<>(); // what the model runs on: params or shadow views
     private final long[] offsets;
     private final long[] numels;
     private final long[][] shapes;
     private final long numel;
     final Tensor values;   // (N,) the parameters, which the model's tensors view
-    final Tensor grads;    // (N,) their gradients, which each parameter's .grad views
+    final Tensor grads;    // (N,) the gradients (bf16 with a shadow), which each compute tensor's .grad views
+    final Tensor shadow;   // (N,) bf16 rounding of values, or null without a shadow
     final Tensor expAvg;   // (N,) first moment
     final Tensor expAvgSq; // (N,) second moment
 
     /** Moves {@code params} (float32, one device) into new flat buffers; their current values and grads are kept. */
     FlatGroup(Map<String, Tensor> params, double weightDecay, TensorOptions fallback) {
+        this(params, weightDecay, fallback, false);
+    }
+
+    /**
+     * As {@link #FlatGroup(Map, double, TensorOptions)}; with {@code bf16Shadow} the gradients are expected on the
+     * bf16 {@link #computeTensors} instead of the parameters, whose own grads are dropped.
+     */
+    FlatGroup(Map<String, Tensor> params, double weightDecay, TensorOptions fallback, boolean bf16Shadow) {
         this.weightDecay = weightDecay;
         this.offsets = new long[params.size()];
         this.numels = new long[params.size()];
@@ -50,7 +66,9 @@ final class FlatGroup implements AutoCloseable {
         this.numel = n;
         TensorOptions options = this.params.isEmpty() ? fallback : this.params.get(0).options();
         values = retained(torch.empty(new long[] {n}, options, null));
-        grads = retained(torch.zeros(new long[] {n}, options));
+        TensorOptions half = options.dtype(new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.BFloat16));
+        grads = retained(torch.zeros(new long[] {n}, bf16Shadow ? half : options));
+        shadow = bf16Shadow ? retained(torch.empty(new long[] {n}, half, null)) : null;
         expAvg = retained(torch.zeros(new long[] {n}, options));
         expAvgSq = retained(torch.zeros(new long[] {n}, options));
         try (PointerScope scope = new PointerScope()) {
@@ -59,10 +77,40 @@ final class FlatGroup implements AutoCloseable {
                 // detach: copying from a tensor that requires grad would put the buffer into the autograd graph
                 slice(values, i).copy_(p.detach());
                 Tensor old = p.grad();
-                if (old.defined()) slice(grads, i).copy_(old);
+                if (old.defined() && !bf16Shadow) slice(grads, i).copy_(old);
                 p.set_data(slice(values, i));
                 p.requires_grad_(true);
-                p.mutable_grad().put(slice(grads, i));
+                if (bf16Shadow) {
+                    p.mutable_grad().put(new Tensor()); // gradients come from the shadow
+                } else {
+                    p.mutable_grad().put(slice(grads, i));
+                }
+            }
+        }
+        if (bf16Shadow) {
+            refreshShadow();
+            for (i = 0; i < this.params.size(); i++) {
+                Tensor view = slice(shadow, i).detach(); // a leaf of its own that shares the shadow's memory
+                view.retainReference();
+                view.requires_grad_(true);
+                view.mutable_grad().put(slice(grads, i));
+                computeTensors.add(view);
+            }
+        } else {
+            computeTensors.addAll(this.params);
+        }
+    }
+
+    /** The tensors the model should compute with, in {@link #names} order: the shadow views, or the parameters. */
+    List<Tensor> computeTensors() {
+        return computeTensors;
+    }
+
+    /** Rewrites the bf16 shadow from the float32 values (after they were changed other than by an update). */
+    void refreshShadow() {
+        if (shadow != null && numel > 0) {
+            try (PointerScope scope = new PointerScope()) {
+                shadow.copy_(values); // round to nearest even, as autocast's cast
             }
         }
     }
@@ -93,11 +141,12 @@ final class FlatGroup implements AutoCloseable {
     void rebindGrads() {
         if (numel == 0) return;
         long base = address(grads);
+        long size = grads.element_size();
         try (PointerScope scope = new PointerScope()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
+            for (int i = 0; i < computeTensors.size(); i++) {
+                Tensor p = computeTensors.get(i);
                 Tensor g = p.grad();
-                boolean bound = g.defined() && address(g) == base + 4 * offsets[i];
+                boolean bound = g.defined() && address(g) == base + size * offsets[i];
                 if (bound) continue;
                 Tensor view = slice(grads, i);
                 if (g.defined()) {
@@ -134,6 +183,10 @@ final class FlatGroup implements AutoCloseable {
     public void close() {
         values.releaseReference();
         grads.releaseReference();
+        if (shadow != null) {
+            shadow.releaseReference();
+            for (Tensor t : computeTensors) t.releaseReference();
+        }
         expAvg.releaseReference();
         expAvgSq.releaseReference();
     }

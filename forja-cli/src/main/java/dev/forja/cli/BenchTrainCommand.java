@@ -1,0 +1,245 @@
+package dev.forja.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forja.ForjaException;
+import dev.forja.bench.MachineInfo;
+import dev.forja.bench.MatmulPeak;
+import dev.forja.bench.PeakRss;
+import dev.forja.data.Batch;
+import dev.forja.hub.ModelLocator;
+import dev.forja.io.Json;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.model.Architectures;
+import dev.forja.model.CausalLM;
+import dev.forja.model.FrozenMatrices;
+import dev.forja.model.ModelLoader;
+import dev.forja.train.LossComputation;
+import dev.forja.train.optim.AdamW;
+import dev.forja.train.optim.AdamWOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code forja bench train}: the steady-state speed of the real training step (forward and backward through
+ * {@link LossComputation}, then AdamW's clipped update and zeroing) on random token ids, with the model-FLOPs
+ * utilisation against this machine's measured matmul peak, and the peak RSS.
+ *
+ * <p>The optimizer is configured like nanoGPT's {@code configure_optimizers} (weight decay 0.1 on every tensor of
+ * two or more dimensions, none on biases and norms; lr 6e-4, betas 0.9/0.95, clipping at 1.0) so the figure compares
+ * with nanoGPT's training step.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Measure training tokens/s, ms/step, MFU against the measured matmul peak, and peak RSS.")
+final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
+    String model;
+
+    @Option(names = "--method", defaultValue = "full", description = "full or lora (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--batch-size", defaultValue = "4", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seq-len", defaultValue = "64", description = "Tokens per row (default: ${DEFAULT-VALUE}).")
+    int seqLen;
+
+    @Option(names = "--steps", defaultValue = "8", description = "Timed steps after the warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--precision", defaultValue = "bf16", description = "bf16 (autocast, float32 master weights) or fp32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--lora-r", defaultValue = "8", description = "LoRA rank, with --method lora (default: ${DEFAULT-VALUE}); alpha 2r, all linear layers.")
+    int loraR;
+
+    @Option(names = "--bf16-mode", defaultValue = "shadow", description = "bf16 strategy: shadow (full: the optimizer keeps bf16 copies of the matrices; lora: the frozen matrices are stored in bf16) or autocast (every weight cast at every step) (default: ${DEFAULT-VALUE}).")
+    String bf16Mode;
+
+    @Option(names = "--gradient-checkpointing", description = "Recompute activations per block in the backward pass.")
+    boolean checkpointing;
+
+    @Override
+    public Integer call() {
+        if (batchSize < 1 || seqLen < 1 || steps < 1 || warmup < 0) {
+            throw new ForjaException("--batch-size, --seq-len and --steps must be >= 1, --warmup >= 0");
+        }
+        boolean lora = switch (method.toLowerCase(Locale.ROOT)) {
+            case "full" -> false;
+            case "lora" -> true;
+            default -> throw new ForjaException("--method must be full or lora, got '" + method + "'");
+        };
+        boolean bf16 = switch (precision.toLowerCase(Locale.ROOT)) {
+            case "bf16", "bfloat16" -> true;
+            case "fp32", "float32" -> false;
+            default -> throw new ForjaException("--precision must be bf16 or fp32, got '" + precision + "'");
+        };
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
+        torch.set_num_threads(n);
+
+        double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
+        CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);
+        // the loader's memory maps of the weights file and its pre-transpose copies are garbage now, but they are
+        // only released when collected; until then they stay resident (~the model's size again)
+        System.gc();
+        rss("after loading the model");
+        if (seqLen > m.config().maxPositions()) {
+            throw new ForjaException("--seq-len " + seqLen + " exceeds the model's " + m.config().maxPositions()
+                    + " positions");
+        }
+        long flopsPerToken = flopsPerToken(m, lora);
+        Map<String, Tensor> trainable;
+        LoraAdapter adapter = null;
+        if (lora) {
+            adapter = LoraAdapter.attach(m, new LoraConfig(loraR, 2.0 * loraR, 0.05, List.of(LoraConfig.ALL_LINEAR),
+                    false), 0);
+            adapter.setTraining(true);
+            trainable = adapter.trainableParameters();
+            // the frozen base in bf16 once, instead of autocast casting all of it at every step
+            if (bf16 && bf16Mode.equalsIgnoreCase("shadow")) FrozenMatrices.convert(m, ScalarType.BFloat16);
+        } else {
+            trainable = m.parameters();
+        }
+        long nTrainable = trainable.values().stream().mapToLong(Tensor::numel).sum();
+        boolean shadow = bf16 && !lora && bf16Mode.equalsIgnoreCase("shadow");
+        if (!bf16Mode.equalsIgnoreCase("shadow") && !bf16Mode.equalsIgnoreCase("autocast")) {
+            throw new ForjaException("--bf16-mode must be shadow or autocast, got '" + bf16Mode + "'");
+        }
+        SplittableRandom rng = new SplittableRandom(0);
+        double[] total = new double[steps];
+        double[] fwd = new double[steps];
+        double[] bwd = new double[steps];
+        double[] opt = new double[steps];
+        System.err.println("machine: " + MachineInfo.describe());
+        System.err.printf(Locale.ROOT, "matmul peak (%s, 2048², %d threads): %,.1f GFLOP/s%n", bf16 ? "bf16" : "fp32",
+                n, peak);
+        try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
+            // with a shadow the model computes on the optimizer's bf16 copies, without autocast
+            CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
+            LossComputation loss = new LossComputation(compute, bf16 && !shadow, checkpointing);
+            System.gc(); // the parameters' storage from before the optimizer flattened them
+            rss("after setting up the optimizer");
+            for (int s = -warmup; s < steps; s++) {
+                Batch b = randomBatch(rng, m.config().vocabSize());
+                try (PointerScope scope = new PointerScope()) {
+                    long c0 = cpuNanos();
+                    long t0 = System.nanoTime();
+                    double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
+                    long t1 = System.nanoTime();
+                    optimizer.clipAndStep(6e-4, 1.0);
+                    optimizer.zeroGrad();
+                    long t2 = System.nanoTime();
+                    double sec = (t2 - t0) / 1e9;
+                    // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
+                    System.err.printf(Locale.ROOT, "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
+                                    + "optimizer %.0f; process CPU %.0f ms)%n", s + warmup, s < 0 ? " (warm-up)" : "",
+                            l / b.trainableTokens(), sec * 1e3, loss.lastForwardSeconds() * 1e3,
+                            loss.lastBackwardSeconds() * 1e3, (t2 - t1) / 1e6, (cpuNanos() - c0) / 1e6);
+                    if (s == -warmup) rss("after the first step");
+                    if (s >= 0) {
+                        total[s] = sec;
+                        fwd[s] = loss.lastForwardSeconds();
+                        bwd[s] = loss.lastBackwardSeconds();
+                        opt[s] = (t2 - t1) / 1e9;
+                    }
+                }
+            }
+        }
+        double stepSeconds = median(total);
+        double tps = (double) batchSize * seqLen / stepSeconds;
+        double mfu = flopsPerToken * tps / (peak * 1e9);
+        double rss = PeakRss.mib();
+        System.err.printf(Locale.ROOT, "model %s (%s), %s, %,d trainable parameters, batch %d x %d, %s, %d threads%n",
+                model, m.config().modelType(), lora ? "lora r" + loraR : "full", nTrainable, batchSize, seqLen,
+                shadow ? "bf16 weight shadow" : !bf16 ? "fp32" : lora && bf16Mode.equalsIgnoreCase("shadow")
+                        ? "bf16 autocast, frozen matrices stored in bf16" : "bf16 autocast", n);
+        System.err.printf(Locale.ROOT, "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f + "
+                        + "optimizer %,.1f (medians of each)%n", steps, stepSeconds * 1e3, median(fwd) * 1e3,
+                median(bwd) * 1e3, median(opt) * 1e3);
+        System.err.printf(Locale.ROOT, "%,.1f tokens/s | MFU %.1f%% of %,.0f GFLOP/s (%s model FLOPs/token) | "
+                + "peak RSS %,.0f MiB%n", tps, 100 * mfu, peak, flopsPerToken, rss);
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("tokens_per_s", round(tps));
+        o.put("ms_per_step", round(stepSeconds * 1e3));
+        o.put("mfu", Math.round(mfu * 10000) / 10000.0);
+        o.put("peak_gflops", round(peak));
+        o.put("peak_rss_mb", round(rss));
+        o.put("forward_ms", round(median(fwd) * 1e3));
+        o.put("backward_ms", round(median(bwd) * 1e3));
+        o.put("optimizer_ms", round(median(opt) * 1e3));
+        o.put("method", lora ? "lora" : "full");
+        o.put("precision", bf16 ? "bf16" : "fp32");
+        o.put("batch", batchSize);
+        o.put("seq", seqLen);
+        o.put("threads", n);
+        System.out.println(Json.line(o));
+        return 0;
+    }
+
+    /**
+     * Model FLOPs per trained token, in the convention of the PaLM paper's MFU (appendix B) and nanoGPT: a matmul
+     * weight of N parameters costs 2N forward and 4N backward (input and weight gradients; only 2N for frozen
+     * LoRA bases, whose weight gradient is not computed), plus attention's 12·L·C·T (scores and weighted sum,
+     * forward and backward, without the causal halving). Lookup-only position embeddings do not count.
+     */
+    private long flopsPerToken(CausalLM m, boolean lora) {
+        long matmulParams = 0;
+        for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
+            if (e.getKey().contains("wpe")) continue;
+            if (e.getKey().contains("embed_tokens") && m.parameters().containsKey("lm_head.weight")) continue;
+            matmulParams += e.getValue().numel();
+        }
+        long attention = 12L * m.numBlocks() * m.config().hiddenSize() * seqLen;
+        return (lora ? 4 : 6) * matmulParams + attention;
+    }
+
+    private static void rss(String when) {
+        System.err.printf(Locale.ROOT, "RSS %s: %,.0f MiB (%,.0f MiB of it mapped files), peak so far %,.0f MiB%n",
+                when, PeakRss.currentMib(), PeakRss.fileMib(), PeakRss.mib());
+    }
+
+    private static long cpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
+    }
+
+    private Batch randomBatch(SplittableRandom r, int vocab) {
+        int len = batchSize * seqLen;
+        long[] ids = new long[len];
+        long[] labels = new long[len];
+        long[] positions = new long[len];
+        for (int i = 0; i < len; i++) {
+            ids[i] = r.nextInt(vocab);
+            labels[i] = r.nextInt(vocab);
+            positions[i] = i % seqLen;
+        }
+        return new Batch(batchSize, seqLen, ids, labels, positions, null, len);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.forja.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forja.tensor.Tensors;
+import java.util.Random;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+/** The bf16 short-sequence path against libtorch's attention in float32. */
+class AttentionTest {
+
+    @Test
+    void bf16MatmulsMatchFloat32AttentionCausalAndMasked() {
+        Tensor q = random(1, 2, 3, 5, 8);
+        Tensor k = random(2, 2, 3, 7, 8);
+        Tensor v = random(3, 2, 3, 7, 8);
+        // a chunk of 5 queries after 2 cached positions, causal
+        Tensor got = Attention.attend(bf16(q), bf16(k), bf16(v), null).to(ScalarType.Float);
+        Tensor rows = torch.arange(new org.bytedeco.pytorch.Scalar(5), new TensorOptions(ScalarType.Long)).unsqueeze(1)
+                .add(new org.bytedeco.pytorch.Scalar(2));
+        Tensor cols = torch.arange(new org.bytedeco.pytorch.Scalar(7), new TensorOptions(ScalarType.Long)).unsqueeze(0);
+        Tensor allowed = cols.le(rows);
+        Tensor want = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(allowed), 0.0, false,
+                new DoubleOptional(), false);
+        assertClose(got, want);
+        // a packed-rows style boolean mask (B, 1, T, S)
+        Tensor mask = allowed.logical_and(cols.remainder(new org.bytedeco.pytorch.Scalar(3)).ne(
+                new org.bytedeco.pytorch.Scalar(1))).unsqueeze(0).unsqueeze(0).expand(2, 1, 5, 7);
+        mask = mask.logical_or(cols.eq(new org.bytedeco.pytorch.Scalar(0))); // every query sees key 0
+        assertClose(Attention.attend(bf16(q), bf16(k), bf16(v), mask).to(ScalarType.Float),
+                torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
+                        new DoubleOptional(), false));
+    }
+
+    @Test
+    void gradientsFlowThroughTheBf16Path() {
+        Tensor q = bf16(random(4, 1, 2, 6, 4)).requires_grad_(true);
+        Tensor k = bf16(random(5, 1, 2, 6, 4)).requires_grad_(true);
+        Tensor v = bf16(random(6, 1, 2, 6, 4)).requires_grad_(true);
+        Attention.attend(q, k, v, null).to(ScalarType.Float).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        for (Tensor t : new Tensor[] {q, k, v}) {
+            assertThat(t.grad().defined()).isTrue();
+            assertThat(t.grad().to(ScalarType.Float).abs().sum().item_double()).isGreaterThan(0);
+        }
+    }
+
+    private static void assertClose(Tensor got, Tensor want) {
+        float[] g = Tensors.toFloats(got.contiguous());
+        float[] w = Tensors.toFloats(want.contiguous());
+        assertThat(g).hasSameSizeAs(w);
+        for (int i = 0; i < g.length; i++) assertThat(Math.abs(g[i] - w[i])).isLessThan(0.03f);
+    }
+
+    private static Tensor bf16(Tensor t) {
+        return t.to(ScalarType.BFloat16);
+    }
+
+    private static Tensor random(long seed, long... shape) {
+        Random r = new Random(seed);
+        int n = 1;
+        for (long s : shape) n *= (int) s;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        return Tensors.ofFloats(v, shape);
+    }
+}
