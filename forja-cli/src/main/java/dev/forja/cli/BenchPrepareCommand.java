@@ -49,12 +49,16 @@ final class BenchPrepareCommand implements Callable<Integer> {
     @Option(names = "--anonymize", description = "Also run the PII anonymizer (placeholders), as the recipes do.")
     boolean anonymize;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Threads of the measured pipeline (default: one per processor).")
+    int threads;
+
     @Option(names = "--in-process", hidden = true, description = "Run the pipeline here on --dir (the child's part).")
     boolean inProcess;
 
     @Override
     public Integer call() throws Exception {
-        if (inProcess) return measure(dir, anonymize);
+        if (inProcess) return measure(dir, anonymize, threads);
         if (sizeMb < 1) throw new ForjaException("--size-mb must be >= 1");
         Path work = dir != null ? dir : Files.createTempDirectory("forja-bench-prepare-");
         try {
@@ -69,9 +73,9 @@ final class BenchPrepareCommand implements Callable<Integer> {
             o.put("corpus_near_copies", corpus.nearCopies());
             o.put("corpus_exact_copies", corpus.exactCopies());
             System.err.println("machine: " + MachineInfo.describe());
-            System.err.printf("prepare: %,.1f MB/s | %,.0f MB in %.1fs | peak RSS %,.0f MiB (child JVM -Xmx%s) | "
+            System.err.printf("prepare: %,.1f MB/s | %,.0f MB in %.1fs | peak RSS %,.0f MiB (child JVM -Xmx%s, %d threads) | "
                             + "near-duplicates removed %,d of %,d injected%n", o.path("mb_per_s").asDouble(),
-                    o.path("input_mb").asDouble(), o.path("seconds").asDouble(), o.path("peak_rss_mb").asDouble(), heap,
+                    o.path("input_mb").asDouble(), o.path("seconds").asDouble(), o.path("peak_rss_mb").asDouble(), heap, o.path("threads").asInt(),
                     o.path("near_duplicates_removed").asLong(), corpus.nearCopies());
             System.out.println(Json.line(o));
             return 0;
@@ -84,7 +88,7 @@ final class BenchPrepareCommand implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.forja.cli.Main", "bench", "prepare", "--in-process", "--dir", work.toString(),
-                anonymize ? "--anonymize" : "--seed=" + seed);
+                "--threads=" + threads, anonymize ? "--anonymize" : "--seed=" + seed);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -95,7 +99,7 @@ final class BenchPrepareCommand implements Callable<Integer> {
         return Json.mapper().readTree(last);
     }
 
-    private static Integer measure(Path work, boolean anonymize) throws IOException {
+    private static Integer measure(Path work, boolean anonymize, int threads) throws IOException {
         Path corpus = work.resolve("corpus"), out = work.resolve("dataset");
         long bytes;
         try (Stream<Path> s = Files.walk(corpus)) {
@@ -104,8 +108,10 @@ final class BenchPrepareCommand implements Callable<Integer> {
         PrepareConfig config = PrepareConfig.defaults().withIo(List.of(corpus), out);
         if (anonymize) config = Recipe.resolve(PrepareConfig.class, config, null, List.of(), Map.of("anonymize", true));
         long t0 = System.nanoTime();
-        PreparePipeline.Result r = new PreparePipeline(config,
-                anonymize ? PiiTextAnonymizer.of(config, null) : TextAnonymizer.NONE).run();
+        PreparePipeline pipeline = new PreparePipeline(config,
+                anonymize ? PiiTextAnonymizer.of(config, null) : TextAnonymizer.NONE);
+        if (threads > 0) pipeline.threads(threads);
+        PreparePipeline.Result r = pipeline.run();
         double seconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("bench", "prepare");
@@ -116,7 +122,7 @@ final class BenchPrepareCommand implements Callable<Integer> {
         o.put("records_read", r.stats().stages().get("read"));
         o.put("records_written", r.stats().stages().get("written"));
         o.put("near_duplicates_removed", r.stats().stages().get("exact_dedup") - r.stats().stages().get("near_dedup"));
-        o.put("threads", 1);
+        o.put("threads", pipeline.threads());
         o.put("anonymize", anonymize);
         o.set("machine", Json.mapper().valueToTree(MachineInfo.describe()));
         System.out.println(Json.line(o));

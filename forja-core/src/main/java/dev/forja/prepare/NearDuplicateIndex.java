@@ -9,28 +9,38 @@ package dev.forja.prepare;
  *
  * <p>Memory per indexed record, by design compact: the signature as {@value MinHasher#PERMUTATIONS} one-byte
  * values (b-bit MinHash, Li and König, 2010: equal bytes over-count agreement by 1/256, which the estimate
- * corrects) plus {@value #BANDS} band entries of 8 bytes in a table between 3/8 and 3/4 full: 130 to 260 bytes.
+ * corrects) plus {@value #BANDS} band entries of 8 bytes in tables between 3/8 and 3/4 full (128 to 256 bytes):
+ * 256 to 384 bytes per record, about 300 on average. The band table is split into {@value #SEGMENTS} segments that
+ * grow one at a time, so growing never holds a second copy of the whole table (a single table, when it doubled,
+ * briefly needed 1.5 times its size on top: ~380 MB extra at 1.7 million records).
  */
 final class NearDuplicateIndex {
     static final int BANDS = 12, ROWS = 5;
     private static final int K = MinHasher.PERMUTATIONS;
     private static final int CHUNK = 1 << 16; // records per signature chunk
+    private static final int SEGMENTS = 256, SEGMENT_BITS = 8;
 
     /** The closest indexed record and its estimated Jaccard similarity; id -1 when there is no candidate. */
     record Match(int id, double similarity) {}
 
     private byte[][] signatures = new byte[16][];
     private int size;
-    private long[] table = new long[1 << 12]; // (band fingerprint << 32) | record id; 0 = free
-    private int entries;
+    // Per segment: (band fingerprint << 32) | record id; 0 = free. The segment is the top bits of the slot hash.
+    private final long[][] tables = new long[SEGMENTS][];
+    private final int[] entries = new int[SEGMENTS];
+
+    NearDuplicateIndex() {
+        for (int s = 0; s < SEGMENTS; s++) tables[s] = new long[1 << 4];
+    }
 
     /** The most similar indexed record among the LSH candidates of {@code sig}. */
     Match best(int[] sig) {
         int bestId = -1, bestAgree = -1;
-        int mask = table.length - 1;
         for (int band = 0; band < BANDS; band++) {
             long key = bandKey(sig, band);
             int fp = fingerprint(key);
+            long[] table = tables[segment(fp)];
+            int mask = table.length - 1;
             for (int i = slot(fp, mask); table[i] != 0; i = (i + 1) & mask) {
                 if ((int) (table[i] >>> 32) != fp) continue;
                 int id = (int) table[i];
@@ -58,11 +68,12 @@ final class NearDuplicateIndex {
         int base = (id % CHUNK) * K;
         for (int i = 0; i < K; i++) store[base + i] = reduce(sig[i]);
         for (int band = 0; band < BANDS; band++) {
-            if (4 * (entries + 1) > 3 * table.length) grow();
             long key = bandKey(sig, band);
-            long entry = ((long) fingerprint(key) << 32) | (id & 0xffffffffL);
+            int fp = fingerprint(key), seg = segment(fp);
+            if (4 * (entries[seg] + 1) > 3 * tables[seg].length) tables[seg] = grow(tables[seg]);
+            long entry = ((long) fp << 32) | (id & 0xffffffffL);
             // The first record in a bucket represents it; later ones that land there are found through it.
-            if (insertIfAbsent(table, entry)) entries++;
+            if (insertIfAbsent(tables[seg], entry)) entries[seg]++;
         }
         return id;
     }
@@ -98,6 +109,10 @@ final class NearDuplicateIndex {
         return (int) Hash64.mix(fingerprint) & mask;
     }
 
+    private static int segment(int fingerprint) {
+        return (int) (Hash64.mix(fingerprint) >>> (64 - SEGMENT_BITS));
+    }
+
     private static boolean insertIfAbsent(long[] t, long entry) {
         int mask = t.length - 1;
         int fp = (int) (entry >>> 32);
@@ -110,9 +125,9 @@ final class NearDuplicateIndex {
         }
     }
 
-    private void grow() {
+    private static long[] grow(long[] table) {
         long[] bigger = new long[table.length * 2];
         for (long e : table) if (e != 0) insertIfAbsent(bigger, e);
-        table = bigger;
+        return bigger;
     }
 }

@@ -39,13 +39,15 @@ final class PatternRule implements PiiRule {
     // Digit-anchored rules run only in windows around digit runs (DigitRuns): `before` characters ahead of the
     // first digit (a keyword, CURP's letters) and `after` past the last; -1 means the whole text.
     private final int before, after;
+    // Whether every match holds a needle, so that a window without one is skipped (a per-window precheck).
+    private final boolean needlesInMatch;
 
     PatternRule(PiiType type, String regex, Accept accept, String... needles) {
-        this(type, Pattern.compile(regex), regex.contains("(?<v>"), accept, needles, false, -1, -1);
+        this(type, Pattern.compile(regex), regex.contains("(?<v>"), accept, needles, false, -1, -1, true);
     }
 
     private PatternRule(PiiType type, Pattern pattern, boolean namedGroup, Accept accept, String[] needles,
-            boolean ignoreCaseNeedles, int before, int after) {
+            boolean ignoreCaseNeedles, int before, int after, boolean needlesInMatch) {
         this.type = type;
         this.pattern = pattern;
         this.namedGroup = namedGroup;
@@ -54,16 +56,23 @@ final class PatternRule implements PiiRule {
         this.ignoreCaseNeedles = ignoreCaseNeedles;
         this.before = before;
         this.after = after;
+        this.needlesInMatch = needlesInMatch;
     }
 
     /** The same rule, run only near digits: every match holds a digit within {@code before}/{@code after} chars. */
     PatternRule nearDigits(int before, int after) {
-        return new PatternRule(type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after);
+        return new PatternRule(type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after,
+                needlesInMatch);
+    }
+
+    /** The same rule, for an expression some of whose matches hold none of the needles ("d.ni" for "dni"). */
+    PatternRule needlesOutsideMatches() {
+        return new PatternRule(type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after, false);
     }
 
     /** The same rule, with needles (given in lower case) looked up ignoring case. */
     PatternRule needlesIgnoreCase() {
-        return new PatternRule(type, pattern, namedGroup, accept, needles, true, before, after);
+        return new PatternRule(type, pattern, namedGroup, accept, needles, true, before, after, needlesInMatch);
     }
 
     @Override
@@ -73,7 +82,8 @@ final class PatternRule implements PiiRule {
 
     /** {@link #find(String)} with the digit runs of {@code text} already computed (shared across rules). */
     List<PiiMatch> find(String text, int[] digitRuns) {
-        if (needles.length > 0 && !containsAny(text)) return List.of();
+        if (needles.length > 0 && !containsAny(text, 0, text.length())) return List.of();
+        boolean skipWindows = needles.length > 0 && needlesInMatch;
         List<PiiMatch> out = null;
         Matcher m = pattern.matcher(text);
         if (before < 0) {
@@ -89,6 +99,7 @@ final class PatternRule implements PiiRule {
                 to = Math.min(n, digitRuns[i + 1] + after);
                 i += 2;
             }
+            if (skipWindows && !containsAny(text, from, to)) continue;
             m.region(from, to);
             out = scan(m, text, out);
         }
@@ -106,23 +117,30 @@ final class PatternRule implements PiiRule {
         return out;
     }
 
+    /** Whether a keyword must occur in the text before the expression runs (a keyword-led rule). */
+    boolean hasNeedles() {
+        return needles.length > 0;
+    }
+
     boolean nearDigitsOnly() {
         return before >= 0;
     }
 
-    private boolean containsAny(String text) {
-        if (ignoreCaseNeedles) {
-            for (String n : needles)
-                for (int i = text.indexOf(n.charAt(0)), j = text.indexOf(Character.toUpperCase(n.charAt(0)));
-                        i >= 0 || j >= 0; ) {
-                    int at = i < 0 ? j : j < 0 ? i : Math.min(i, j);
-                    if (text.regionMatches(true, at, n, 0, n.length())) return true;
-                    if (at == i) i = text.indexOf(n.charAt(0), i + 1);
-                    else j = text.indexOf(Character.toUpperCase(n.charAt(0)), j + 1);
-                }
-            return false;
+    /** Whether a needle lies wholly within {@code text[from, to)}. */
+    private boolean containsAny(String text, int from, int to) {
+        for (String n : needles) {
+            int last = to - n.length();
+            if (!ignoreCaseNeedles) {
+                int at = text.indexOf(n, from);
+                if (at >= 0 && at <= last) return true;
+                continue;
+            }
+            char lower = n.charAt(0), upper = Character.toUpperCase(lower);
+            for (int at = from; at <= last; at++) {
+                char c = text.charAt(at);
+                if ((c == lower || c == upper) && text.regionMatches(true, at, n, 0, n.length())) return true;
+            }
         }
-        for (String n : needles) if (text.contains(n)) return true;
         return false;
     }
 
