@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             ImportOnnxCommand.class,
             EmbedCommand.class,
+            QuickstartCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

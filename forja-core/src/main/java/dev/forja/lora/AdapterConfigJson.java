@@ -28,6 +28,15 @@ final class AdapterConfigJson {
      */
     static Map<String, Object> toJson(LoraConfig cfg, List<String> targets, boolean fanInFanOut,
                                       String baseModelNameOrPath) {
+        return toJson(cfg, targets, fanInFanOut, baseModelNameOrPath, "CAUSAL_LM", List.of());
+    }
+
+    /**
+     * As {@link #toJson(LoraConfig, List, boolean, String)} for another PEFT task type (e.g. SEQ_CLS), with the
+     * fully trained modules saved beside the adapter (PEFT's modules_to_save; none gives null, as PEFT writes).
+     */
+    static Map<String, Object> toJson(LoraConfig cfg, List<String> targets, boolean fanInFanOut,
+                                      String baseModelNameOrPath, String taskType, List<String> modulesToSave) {
         Map<String, Object> o = new TreeMap<>();
         o.put("alpha_pattern", Map.of());
         o.put("base_model_name_or_path", baseModelNameOrPath);
@@ -41,13 +50,13 @@ final class AdapterConfigJson {
         double alpha = cfg.alpha();
         o.put("lora_alpha", alpha == Math.rint(alpha) && Math.abs(alpha) < 1e9 ? (Object) (int) alpha : alpha);
         o.put("lora_dropout", cfg.dropout());
-        o.put("modules_to_save", null);
+        o.put("modules_to_save", modulesToSave.isEmpty() ? null : modulesToSave);
         o.put("peft_type", "LORA");
         o.put("r", cfg.r());
         o.put("rank_pattern", Map.of());
         o.put("revision", null);
         o.put("target_modules", targets);
-        o.put("task_type", "CAUSAL_LM");
+        o.put("task_type", taskType);
         o.put("use_dora", false);
         o.put("use_rslora", cfg.useRslora());
         return o;
@@ -66,9 +75,6 @@ final class AdapterConfigJson {
         refuse(file, j.path("use_dora").asBoolean(false), "use_dora is true (DoRA adapters are not supported)");
         String bias = j.path("bias").asText("none");
         refuse(file, !bias.equals("none"), "bias is '" + bias + "' (only adapters trained with bias=\"none\" are "
-                + "supported)");
-        JsonNode mts = j.path("modules_to_save");
-        refuse(file, mts.isArray() && !mts.isEmpty(), "modules_to_save is set (fully trained extra modules are not "
                 + "supported)");
         for (String p : List.of("rank_pattern", "alpha_pattern")) {
             refuse(file, j.path(p).isObject() && !j.path(p).isEmpty(), p + " is set (per-layer ranks or alphas are "
@@ -89,6 +95,15 @@ final class AdapterConfigJson {
         } catch (ForjaException e) {
             throw new ForjaException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The modules_to_save of the adapter config (fully trained modules whose weights sit beside LoRA's). */
+    static List<String> modulesToSave(Path file) {
+        List<String> out = new ArrayList<>();
+        if (!java.nio.file.Files.isRegularFile(file)) return out;
+        JsonNode mts = Json.read(file).path("modules_to_save");
+        if (mts.isArray()) mts.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static void refuse(Path file, boolean condition, String what) {

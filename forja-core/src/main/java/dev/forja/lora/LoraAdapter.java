@@ -5,8 +5,7 @@ import dev.forja.io.Json;
 import dev.forja.io.ModelWeights;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
-import dev.forja.model.CausalLM;
-import dev.forja.model.Gpt2Config;
+import dev.forja.model.Adaptable;
 import dev.forja.nn.Linear;
 import dev.forja.tensor.Tensors;
 import java.io.IOException;
@@ -24,7 +23,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A LoRA adapter attached to a model: its {@link LoraLinear}s sit in {@link CausalLM#linears()} in place of the
+ * A LoRA adapter attached to a model: its {@link LoraLinear}s sit in {@link Adaptable#linears()} in place of the
  * targeted layers, so the model's forward pass runs through them unchanged. Saves and loads PEFT's adapter
  * directory ({@code adapter_config.json} + {@code adapter_model.safetensors}); merges into plain weights for export.
  *
@@ -33,11 +32,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class LoraAdapter {
     static final String WEIGHTS = "adapter_model.safetensors";
 
-    private final CausalLM model;
+    private final Adaptable model;
     private final LoraConfig config;
     private final Map<String, LoraLinear> layers; // module path -> layer, in the model's order
 
-    private LoraAdapter(CausalLM model, LoraConfig config, Map<String, LoraLinear> layers) {
+    private LoraAdapter(Adaptable model, LoraConfig config, Map<String, LoraLinear> layers) {
         this.model = model;
         this.config = config;
         this.layers = layers;
@@ -47,7 +46,7 @@ public final class LoraAdapter {
      * Wraps every layer that {@code cfg} targets with a fresh adapter (B = 0, so the model's outputs do not change).
      * {@code seed} fixes A's initial values.
      */
-    public static LoraAdapter attach(CausalLM model, LoraConfig cfg, long seed) {
+    public static LoraAdapter attach(Adaptable model, LoraConfig cfg, long seed) {
         List<String> paths = TargetModules.resolve(cfg.targetModules(), model.linears().keySet());
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
@@ -62,7 +61,7 @@ public final class LoraAdapter {
      * Loads a PEFT LoRA adapter directory onto {@code model}. Every tensor must name a linear layer of the model
      * with matching shapes; otherwise nothing is attached and the error says which module disagrees.
      */
-    public static LoraAdapter load(CausalLM model, Path dir) {
+    public static LoraAdapter load(Adaptable model, Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ForjaException("adapter directory " + dir + " does not exist: give the directory holding "
                     + AdapterConfigJson.FILE + " and " + WEIGHTS);
@@ -78,8 +77,8 @@ public final class LoraAdapter {
             throw new ForjaException(dir + " has no " + WEIGHTS + ": is it a PEFT adapter directory (the one "
                     + "save_pretrained writes)?");
         }
-        Map<String, Tensor[]> pairs = readPairs(weights); // module path -> {A, B}
         Path cfgFile = dir.resolve(AdapterConfigJson.FILE);
+        Map<String, Tensor[]> pairs = readPairs(weights, AdapterConfigJson.modulesToSave(cfgFile)); // path -> {A, B}
         if (!Files.isRegularFile(cfgFile)) {
             throw new ForjaException(dir + " has no " + AdapterConfigJson.FILE + ": copy it from where the adapter "
                     + "was trained (it holds r and lora_alpha, which the weights alone do not)");
@@ -111,7 +110,7 @@ public final class LoraAdapter {
         }
         if (!pairs.isEmpty()) {
             String p = pairs.keySet().iterator().next();
-            throw new ForjaException(mismatch + "module '" + p + "' not found in this " + model.config().modelType()
+            throw new ForjaException(mismatch + "module '" + p + "' not found in this " + model.modelType()
                     + " model (its linear layers are " + String.join(", ", TargetModules.suffixes(
                     model.linears().keySet())) + "); load it onto the model it was trained from");
         }
@@ -154,6 +153,15 @@ public final class LoraAdapter {
      * {@code format: pt}) as PEFT's {@code save_pretrained} does, each file atomically; creates {@code dir}.
      */
     public void save(Path dir, String baseModelNameOrPath) {
+        save(dir, baseModelNameOrPath, "CAUSAL_LM", Map.of());
+    }
+
+    /**
+     * As {@link #save(Path, String)}, for PEFT task type {@code taskType} (CAUSAL_LM, SEQ_CLS...), with fully
+     * trained extra tensors named relative to the model (e.g. {@code classifier.weight}): PEFT's modules_to_save,
+     * stored as it stores them, {@code base_model.model.classifier.weight}.
+     */
+    public void save(Path dir, String baseModelNameOrPath, String taskType, Map<String, Tensor> modulesToSave) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -164,11 +172,16 @@ public final class LoraAdapter {
             entries.add(Tensors.toEntry(PeftKeys.loraA(p), l.loraA().detach().cpu().to(ScalarType.Float)));
             entries.add(Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach().cpu().to(ScalarType.Float)));
         });
+        java.util.Set<String> modules = new java.util.LinkedHashSet<>();
+        modulesToSave.forEach((name, t) -> {
+            entries.add(Tensors.toEntry(PeftKeys.PREFIX + name, t.detach().cpu().to(ScalarType.Float)));
+            modules.add(name.substring(0, Math.max(0, name.lastIndexOf('.'))));
+        });
         SafetensorsWriter.write(dir.resolve(WEIGHTS), entries, Map.of("format", "pt"));
         // PEFT saves all-linear resolved to the module names it matched.
         List<String> targets = config.allLinear() ? TargetModules.suffixes(layers.keySet()) : config.targetModules();
         Json.writeAtomic(dir.resolve(AdapterConfigJson.FILE), AdapterConfigJson.toJson(config, targets,
-                model.config() instanceof Gpt2Config, baseModelNameOrPath));
+                model.fanInFanOut(), baseModelNameOrPath, taskType, List.copyOf(modules)));
     }
 
     /**
@@ -202,7 +215,7 @@ public final class LoraAdapter {
     }
 
     /** The layer at {@code path}, refusing one that already carries an adapter. */
-    private static Linear plain(CausalLM model, String path) {
+    private static Linear plain(Adaptable model, String path) {
         Linear l = model.linears().get(path);
         if (l instanceof LoraLinear) {
             throw new ForjaException("module '" + path + "' already has a LoRA adapter; detach it before attaching "
@@ -218,10 +231,35 @@ public final class LoraAdapter {
         return m;
     }
 
-    private static Map<String, Tensor[]> readPairs(Path weights) {
+    /**
+     * The modules_to_save tensors of a PEFT adapter directory (e.g. a classification head), named relative to the
+     * model ({@code classifier.weight}); empty when it has none.
+     */
+    public static Map<String, Tensor> savedModules(Path dir) {
+        List<String> modules = AdapterConfigJson.modulesToSave(dir.resolve(AdapterConfigJson.FILE));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (modules.isEmpty()) return out;
+        try (ModelWeights w = ModelWeights.openFile(dir.resolve(WEIGHTS))) {
+            for (TensorEntry e : w.tensors().values()) {
+                String name = e.name().startsWith(PeftKeys.PREFIX) ? e.name().substring(PeftKeys.PREFIX.length())
+                        : e.name();
+                if (isSavedModule(name, modules)) out.put(name, Tensors.fromEntry(e));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isSavedModule(String name, List<String> modules) {
+        return modules.stream().anyMatch(m -> name.startsWith(m + "."));
+    }
+
+    private static Map<String, Tensor[]> readPairs(Path weights, List<String> modulesToSave) {
         Map<String, Tensor[]> pairs = new LinkedHashMap<>();
         try (ModelWeights w = ModelWeights.openFile(weights)) {
             for (TensorEntry e : w.tensors().values()) {
+                String plainName = e.name().startsWith(PeftKeys.PREFIX)
+                        ? e.name().substring(PeftKeys.PREFIX.length()) : e.name();
+                if (isSavedModule(plainName, modulesToSave)) continue; // not LoRA: see savedModules
                 PeftKeys.Parsed k = PeftKeys.parse(e.name());
                 if (k == null) {
                     throw new ForjaException(weights + ": tensor '" + e.name() + "' is not a LoRA weight (expected "

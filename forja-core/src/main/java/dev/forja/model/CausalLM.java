@@ -12,14 +12,26 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * A decoder-only language model: token ids in, next-token logits out. The forward pass is exposed in three parts
  * (embed, blocks, head) so that training can checkpoint per block; {@link #forward} chains them.
  */
-public interface CausalLM {
+public interface CausalLM extends Adaptable {
 
     ModelConfig config();
 
+    @Override
+    default String modelType() {
+        return config().modelType();
+    }
+
+    @Override
+    default boolean fanInFanOut() {
+        return config() instanceof Gpt2Config;
+    }
+
     /** Every parameter by its Hugging Face name, in the layout held in memory (see {@link ParamSpec#transposed}). */
+    @Override
     Map<String, Tensor> parameters();
 
     /** The linear layers by Hugging Face module path (e.g. {@code model.layers.0.self_attn.q_proj}); LoRA replaces entries. */
+    @Override
     Map<String, Linear> linears();
 
     /** Number of transformer blocks. */

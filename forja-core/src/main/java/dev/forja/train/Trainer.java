@@ -49,7 +49,8 @@ public final class Trainer {
     public TrainResult run() {
         TrainConfig c = config;
         torch.set_num_threads(c.threads() != null ? c.threads() : Runtime.getRuntime().availableProcessors());
-        Path modelDir = ModelLocator.resolve(c.model());
+        Path modelDir = "minilm".equalsIgnoreCase(c.model()) ? dev.forja.embed.MiniLm.directory()
+                : ModelLocator.resolve(c.model());
         Path runDir = c.output();
         Checkpoints checkpoints = new Checkpoints(runDir);
         OptionalLong resumeFrom = checkpoints.latest();
@@ -236,7 +237,7 @@ public final class Trainer {
         summary.put("base model sha256", baseHash);
         summary.put("final", finalDir.toString());
         HtmlReport.write(runDir, "forja train: " + runDir.getFileName(), summary,
-                MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)));
+                MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)), task.reportFigures());
         log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n", step,
                 lastLoss, bestStep >= 0 ? String.format(Locale.ROOT, ", best eval loss %.4f (step %d)", bestLoss,
                         bestStep) : "", finalDir, runDir.resolve("report.html"));

@@ -61,4 +61,9 @@ public interface TrainingTask<B> {
 
     /** Lines for the end-of-run summary and report (final metrics...). */
     Map<String, String> summary();
+
+    /** SVG figures for the report's Evaluation section (a confusion matrix...); none by default. */
+    default List<String> reportFigures() {
+        return List.of();
+    }
 }

@@ -11,7 +11,7 @@ final class TrainingTasks {
     static TrainingTask<?> create(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
         return switch (c.task()) {
             case CAUSAL_LM -> new CausalLmTask(c, modelDir, bf16, log);
-            case CLASSIFICATION -> throw new dev.forja.ForjaException("task: classification is not available yet");
+            case CLASSIFICATION -> new ClassificationTask(c, modelDir, bf16, log);
         };
     }
 }

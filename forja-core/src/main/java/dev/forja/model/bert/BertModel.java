@@ -5,6 +5,7 @@ import static dev.forja.model.ParamSpec.Init.ONES;
 import static dev.forja.model.ParamSpec.Init.ZEROS;
 
 import dev.forja.ForjaException;
+import dev.forja.model.Adaptable;
 import dev.forja.model.ParamSpec;
 import dev.forja.nn.Dense;
 import dev.forja.nn.LayerNorm;
@@ -27,7 +28,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code x = ln_1(x + attn(x)); x = ln_2(x + mlp(x))}. The optional pooler ({@code tanh(dense(h[CLS]))}) is kept
  * when the checkpoint has it.
  */
-public final class BertModel {
+public final class BertModel implements Adaptable {
     private final BertConfig config;
     private final Map<String, Tensor> params;
     private final Map<String, Linear> linears = new LinkedHashMap<>();
@@ -128,13 +129,20 @@ public final class BertModel {
     }
 
     /** Every parameter by its Hugging Face name (no {@code bert.} prefix). */
+    @Override
     public Map<String, Tensor> parameters() {
         return params;
     }
 
     /** The linear layers by module path (e.g. {@code encoder.layer.0.attention.self.query}); LoRA replaces entries. */
+    @Override
     public Map<String, Linear> linears() {
         return linears;
+    }
+
+    @Override
+    public String modelType() {
+        return "bert";
     }
 
     public boolean hasPooler() {

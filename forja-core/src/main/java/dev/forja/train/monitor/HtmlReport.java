@@ -34,12 +34,24 @@ public final class HtmlReport {
     /** Renders the report and replaces {@code runDir/report.html} atomically. */
     public static void write(Path runDir, String title, Map<String, String> summary,
                              List<Map<String, Object>> metrics) {
+        write(runDir, title, summary, metrics, List.of());
+    }
+
+    /** As {@link #write(Path, String, Map, List)} with extra SVG figures (e.g. a confusion matrix) after the summary. */
+    public static void write(Path runDir, String title, Map<String, String> summary,
+                             List<Map<String, Object>> metrics, List<String> figures) {
         Path file = runDir.resolve(FILE_NAME);
-        dev.forja.io.AtomicFile.writeString(file, render(title, summary, metrics));
+        dev.forja.io.AtomicFile.writeString(file, render(title, summary, metrics, figures));
     }
 
     /** The report's HTML. */
     public static String render(String title, Map<String, String> summary, List<Map<String, Object>> metrics) {
+        return render(title, summary, metrics, List.of());
+    }
+
+    /** The report's HTML, with {@code figures} (SVG documents) in an Evaluation section. */
+    public static String render(String title, Map<String, String> summary, List<Map<String, Object>> metrics,
+                                List<String> figures) {
         Map<String, List<double[]>> series = series(metrics);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -58,6 +70,10 @@ public final class HtmlReport {
             html.append("</table>\n");
         }
 
+        if (!figures.isEmpty()) {
+            html.append("<h2>Evaluation</h2>\n");
+            figures.forEach(f -> figure(html, f));
+        }
         html.append("<h2>Metrics</h2>\n");
         List<String> missing = new ArrayList<>();
         Set<String> charted = new LinkedHashSet<>();

@@ -1,0 +1,309 @@
+package dev.forja.train;
+
+import dev.forja.ForjaException;
+import dev.forja.embed.PaddedBatch;
+import dev.forja.eval.ClassificationMetrics;
+import dev.forja.io.ModelWeights;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertLoader;
+import dev.forja.model.bert.BertModel;
+import dev.forja.tensor.Tensors;
+import dev.forja.tokenizer.HfTokenizer;
+import dev.forja.train.monitor.SvgHeatmap;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Sequence classification: a {@link BertClassifier} head on a BERT encoder, trained with mean cross-entropy over
+ * rows on {"text","label"} JSONL; full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
+ * modules_to_save). Labels are the training set's, sorted; evaluation reports loss, accuracy and macro-F1.
+ */
+public final class ClassificationTask implements TrainingTask<ClassificationTask.Rows> {
+    /** The peft key prefix under which the head is saved beside the adapter. */
+    static final String PEFT_PREFIX = "base_model.model.";
+
+    /** A micro-batch: token ids (with [CLS]/[SEP]) and label indices. */
+    public record Rows(List<long[]> ids, int[] labels) {
+    }
+
+    private final TrainConfig config;
+    private final Path modelDir;
+    private final BertClassifier classifier;
+    private final LoraAdapter adapter; // null for full fine-tuning
+    private final Map<String, Tensor> trainable;
+    private final ClassificationBatches train;
+    private final ClassificationBatches validation; // null without validation data
+    private final boolean bf16;
+    private final long padId;
+    private ClassificationMetrics lastMetrics;
+
+    public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
+        this.config = c;
+        this.modelDir = modelDir;
+        this.bf16 = bf16;
+        // 1) data first: bad data fails before the model loads
+        List<LabeledTexts.Row> trainRows = LabeledTexts.read(c.data());
+        List<LabeledTexts.Row> valRows;
+        if (c.valData() != null) {
+            valRows = LabeledTexts.read(c.valData());
+        } else {
+            List<List<LabeledTexts.Row>> split = StratifiedSplit.split(trainRows, c.valFraction(), c.seed());
+            trainRows = split.get(0);
+            valRows = split.get(1);
+        }
+        List<String> labels = LabeledTexts.labels(trainRows, c.data());
+        LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
+
+        // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
+        if (BertClassifier.isClassifier(modelDir)) {
+            classifier = BertClassifier.load(modelDir);
+            if (!classifier.labels().equals(labels)) {
+                throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels are "
+                        + labels + "; start from the encoder, or use data with the same labels");
+            }
+        } else {
+            BertModel encoder = BertLoader.load(modelDir, ScalarType.Float);
+            boolean sentenceModel = Files.isRegularFile(modelDir.resolve("sentence_bert_config.json"))
+                    || Files.isRegularFile(modelDir.resolve("modules.json"));
+            classifier = BertClassifier.create(encoder, labels, sentenceModel, c.seed());
+        }
+        int maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
+        padId = classifier.encoder().config().padTokenId();
+        try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
+            TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
+            TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength);
+            train = new ClassificationBatches(t, c.batchSize(), c.seed(), true);
+            validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
+            log.printf(Locale.ROOT, "classification data: %,d train, %,d validation examples; %d labels (%s)%s%n",
+                    t.size(), v.size(), labels.size(), String.join(", ", labels),
+                    t.truncated() + v.truncated() > 0 ? String.format(Locale.ROOT, "; %,d texts longer than %d "
+                            + "tokens were truncated", t.truncated() + v.truncated(), maxLength) : "");
+        }
+
+        // 3) what trains
+        trainable = new LinkedHashMap<>();
+        if (c.method() == TrainConfig.Method.LORA) {
+            adapter = LoraAdapter.attach(classifier, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
+                    c.loraTargetModules(), c.useRslora()), c.seed());
+            trainable.putAll(adapter.trainableParameters());
+            classifier.head().forEach((k, v) -> trainable.put(PEFT_PREFIX + k, v));
+        } else {
+            adapter = null;
+            trainable.putAll(classifier.parameters());
+        }
+        trainable.values().forEach(t -> t.requires_grad_(true));
+    }
+
+    @Override
+    public String describe() {
+        long base = classifier.parameters().values().stream().mapToLong(Tensor::numel).sum();
+        long n = trainable.values().stream().mapToLong(Tensor::numel).sum();
+        long total = adapter == null ? base : base + adapter.trainableParameterCount();
+        return String.format(Locale.ROOT, "model %s (bert, %s pooling, %d labels): %,d parameters, %,d trainable "
+                + "(%.2f%%), %s", modelDir, classifier.pooling().name().toLowerCase(Locale.ROOT),
+                classifier.labels().size(), total, n, 100.0 * n / total, config.method().name().toLowerCase());
+    }
+
+    public BertClassifier classifier() {
+        return classifier;
+    }
+
+    @Override
+    public Map<String, Tensor> trainableParameters() {
+        return trainable;
+    }
+
+    @Override
+    public int microBatchesPerEpoch() {
+        return train.batchesPerEpoch();
+    }
+
+    @Override
+    public Rows microBatch(int epoch, int index) {
+        return train.batch(epoch, index);
+    }
+
+    @Override
+    public int weight(Rows b) {
+        return b.labels().length;
+    }
+
+    @Override
+    public long tokens(Rows b) {
+        return b.ids().stream().mapToLong(x -> x.length).sum();
+    }
+
+    @Override
+    public double forwardBackward(Rows b, double normalizer, long seed) {
+        torch.manual_seed(seed);
+        Tensor loss = summedLoss(b);
+        loss.div(new Scalar(normalizer)).backward();
+        return loss.item_double();
+    }
+
+    /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
+    private Tensor summedLoss(Rows b) {
+        PaddedBatch p = PaddedBatch.of(b.ids(), padId);
+        long[] y = new long[b.labels().length];
+        for (int i = 0; i < y.length; i++) y[i] = b.labels()[i];
+        Tensor logits = logits(p);
+        return torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */,
+                -100, 0.0);
+    }
+
+    private Tensor logits(PaddedBatch p) {
+        if (!bf16) return classifier.logits(p.ids(), p.mask());
+        torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
+        torch.set_autocast_enabled(DeviceType.CPU, true);
+        try {
+            return classifier.logits(p.ids(), p.mask()).to(ScalarType.Float);
+        } finally {
+            torch.set_autocast_enabled(DeviceType.CPU, false);
+            torch.clear_cache();
+        }
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        if (adapter != null) adapter.setTraining(training);
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        if (validation == null) return Map.of();
+        int n = validation.rows().size();
+        int[] gold = new int[n];
+        int[] pred = new int[n];
+        double loss = 0;
+        int k = 0;
+        for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+                Rows b = validation.batch(0, i);
+                PaddedBatch p = PaddedBatch.of(b.ids(), padId);
+                Tensor logits = logits(p);
+                long[] y = new long[b.labels().length];
+                for (int j = 0; j < y.length; j++) y[j] = b.labels()[j];
+                loss += torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2, -100,
+                        0.0).item_double();
+                long[] argmax = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+                for (int j = 0; j < y.length; j++, k++) {
+                    gold[k] = b.labels()[j];
+                    pred[k] = (int) argmax[j];
+                }
+            }
+        }
+        lastMetrics = ClassificationMetrics.compute(classifier.labels(), gold, pred);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("eval/loss", loss / n);
+        m.put("eval/accuracy", lastMetrics.accuracy());
+        m.put("eval/macro_f1", lastMetrics.macroF1());
+        return m;
+    }
+
+    /** The metrics of the last {@link #evaluate()}, or null before one. */
+    public ClassificationMetrics lastMetrics() {
+        return lastMetrics;
+    }
+
+    @Override
+    public void writeWeights(Path dir) {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            if (adapter != null) {
+                adapter.save(dir, modelDir.toString(), "SEQ_CLS", classifier.head());
+                // the head's labels and pooling, for whoever loads the adapter
+                dev.forja.io.Json.writeAtomic(dir.resolve("classifier_config.json"), classifier.configJson());
+            } else {
+                classifier.write(dir, classifier.parameters());
+            }
+        }
+    }
+
+    @Override
+    public void restoreWeights(Path dir) {
+        Map<String, Tensor> saved = new LinkedHashMap<>();
+        if (adapter != null) {
+            saved.putAll(Tensors.readAll(dir.resolve("adapter_model.safetensors")));
+        } else {
+            try (ModelWeights w = ModelWeights.open(dir)) {
+                w.tensors().forEach((k, e) -> saved.put(k, Tensors.fromEntry(e)));
+            }
+        }
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (var e : trainable.entrySet()) {
+                Tensor s = saved.get(e.getKey());
+                if (s == null) {
+                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
+                }
+                e.getValue().detach().copy_(s);
+            }
+        }
+    }
+
+    @Override
+    public void writeFinal(Path dir) {
+        writeWeights(dir);
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+                "sentence_bert_config.json")) {
+            try {
+                if (Files.isRegularFile(modelDir.resolve(f))) Files.copy(modelDir.resolve(f), dir.resolve(f));
+            } catch (IOException e) {
+                throw new ForjaException("cannot copy " + f + " into " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public List<Path> dataFiles() {
+        List<Path> files = new ArrayList<>();
+        files.add(config.data());
+        if (config.valData() != null) files.add(config.valData());
+        return files;
+    }
+
+    @Override
+    public Map<String, String> summary() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("output", adapter != null ? "PEFT LoRA adapter (SEQ_CLS) with the classifier head"
+                : "Hugging Face BertForSequenceClassification directory");
+        m.put("labels", String.join(", ", classifier.labels()));
+        m.put("pooling", classifier.pooling().name().toLowerCase(Locale.ROOT));
+        if (lastMetrics != null) {
+            m.put("eval accuracy", String.format(Locale.ROOT, "%.4f", lastMetrics.accuracy()));
+            m.put("eval macro-F1", String.format(Locale.ROOT, "%.4f", lastMetrics.macroF1()));
+            for (ClassificationMetrics.ClassScore s : lastMetrics.perClass()) {
+                m.put("class " + s.label(), String.format(Locale.ROOT, "precision %.3f, recall %.3f, F1 %.3f, "
+                        + "support %d", s.precision(), s.recall(), s.f1(), s.support()));
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public List<String> reportFigures() {
+        if (lastMetrics == null) return List.of();
+        int[][] c = lastMetrics.confusion();
+        long[][] counts = new long[c.length][];
+        for (int i = 0; i < c.length; i++) {
+            counts[i] = new long[c[i].length];
+            for (int j = 0; j < c[i].length; j++) counts[i][j] = c[i][j];
+        }
+        return List.of(SvgHeatmap.confusionMatrix(lastMetrics.labels(), counts).toSvg());
+    }
+}

@@ -1,0 +1,37 @@
+package dev.forja.train;
+
+import dev.forja.tokenizer.HfTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Classification examples as token ids ({@code [CLS] ... [SEP]}) and label indices. Texts longer than
+ * {@code maxLength} tokens keep their head and the final {@code [SEP]}, as Hugging Face's truncation does, and are
+ * counted.
+ */
+public record TokenizedRows(List<long[]> ids, int[] labels, int truncated) {
+
+    public static TokenizedRows of(List<LabeledTexts.Row> rows, List<String> labelSet, HfTokenizer tokenizer,
+                                   int maxLength) {
+        List<long[]> ids = new ArrayList<>(rows.size());
+        int[] labels = new int[rows.size()];
+        int truncated = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            long[] t = tokenizer.encode(rows.get(i).text(), true);
+            if (t.length > maxLength) {
+                long last = t[t.length - 1];
+                t = Arrays.copyOf(t, maxLength);
+                t[maxLength - 1] = last;
+                truncated++;
+            }
+            ids.add(t);
+            labels[i] = labelSet.indexOf(rows.get(i).label());
+        }
+        return new TokenizedRows(List.copyOf(ids), labels, truncated);
+    }
+
+    public int size() {
+        return ids.size();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.forja.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forja.ForjaException;
+import dev.forja.io.Json;
+import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertModel;
+import dev.forja.model.bert.BertWriter;
+import dev.forja.tokenizer.ByteLevelTokenizerFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassificationTaskTest {
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+    @TempDir
+    Path tmp;
+
+    static Path tinyBert(Path dir) {
+        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
+                ByteLevelTokenizerFiles.chatMlTemplate());
+        BertConfig c = BertConfig.tiny(259);
+        BertWriter.write(dir, c, BertModel.initialize(c, false, 7));
+        return dir;
+    }
+
+    /** Three easily told apart classes, {@code copies} × 3 lines. */
+    static Path data(Path file, int copies, String... extraLines) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < copies; i++) {
+            sb.append("{\"text\": \"GET /index.html ").append(i).append("\", \"label\": \"benigno\"}\n");
+            sb.append("{\"text\": \"' OR 1=1 -- ").append(i).append("\", \"label\": \"sqli\"}\n");
+            sb.append("{\"text\": \"<script>alert(").append(i).append(")</script>\", \"label\": \"xss\"}\n");
+        }
+        for (String l : extraLines) sb.append(l).append('\n');
+        Files.writeString(file, sb);
+        return file;
+    }
+
+    private TrainConfig config(Path model, Path train, Path val, Path out, String method, int steps) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("model", model.toString());
+        m.put("data", train.toString());
+        m.put("val_data", val.toString());
+        m.put("output", out.toString());
+        m.put("task", "classification");
+        m.put("method", method);
+        m.put("max_steps", steps);
+        m.put("learning_rate", method.equals("full") ? 1e-3 : 5e-3);
+        m.put("batch_size", 8);
+        m.put("save_steps", 10);
+        m.put("precision", "fp32");
+        m.put("threads", 2);
+        return TrainConfig.defaults().with(m);
+    }
+
+    @Test
+    void fullFineTuningLearnsASmallLabelledSetAndWritesAClassifierDirectory() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(tmp.resolve("train.jsonl"), 8);
+        Path val = data(tmp.resolve("val.jsonl"), 2);
+        TrainResult r = new Trainer(config(model, train, val, tmp.resolve("run"), "full", 30), QUIET).run();
+
+        var cfg = Json.read(r.finalDir().resolve("config.json"));
+        assertThat(cfg.get("architectures").get(0).asText()).isEqualTo("BertForSequenceClassification");
+        assertThat(cfg.get("id2label").get("2").asText()).isEqualTo("xss");
+        assertThat(cfg.get("label2id").get("sqli").asInt()).isEqualTo(1);
+        assertThat(cfg.get("num_labels").asInt()).isEqualTo(3);
+        BertClassifier loaded = BertClassifier.load(r.finalDir());
+        assertThat(loaded.labels()).containsExactly("benigno", "sqli", "xss");
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Confusion matrix");
+
+        List<Map<String, Object>> log = dev.forja.train.monitor.MetricsLog.read(r.runDir().resolve("metrics.jsonl"));
+        double acc = log.stream().filter(m -> m.containsKey("eval/accuracy"))
+                .mapToDouble(m -> ((Number) m.get("eval/accuracy")).doubleValue()).reduce((a, b) -> b).orElseThrow();
+        assertThat(acc).isEqualTo(1.0);
+        assertThat(r.finalTrainLoss()).isLessThan(0.8); // from ln 3 = 1.10
+    }
+
+    @Test
+    void loraTrainsTheAdapterAndTheHeadAndResumesExactly() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(tmp.resolve("train.jsonl"), 4);
+        Path val = data(tmp.resolve("val.jsonl"), 1);
+        TrainResult whole = new Trainer(config(model, train, val, tmp.resolve("a"), "lora", 20), QUIET).run();
+        Map<Long, Double> wholeLosses = TinyRuns.trainLosses(whole.runDir());
+
+        // an interrupted run: the same run with everything after checkpoint-10 gone
+        Path b = tmp.resolve("b");
+        new Trainer(config(model, train, val, b, "lora", 20), QUIET).run();
+        ModelWriterAccess.deleteFinal(b);
+        ModelWriterAccess.deleteCheckpoint(b, 20);
+        dev.forja.train.monitor.MetricsLog.truncateAfter(b.resolve("metrics.jsonl"), 10);
+        TrainResult resumed = new Trainer(config(model, train, val, b, "lora", 20).with(Map.of("resume", true)),
+                QUIET).run();
+        assertThat(TinyRuns.trainLosses(resumed.runDir()).get(20L)).isCloseTo(wholeLosses.get(20L),
+                org.assertj.core.data.Offset.offset(1e-5));
+
+        var adapterCfg = Json.read(whole.finalDir().resolve("adapter_config.json"));
+        assertThat(adapterCfg.get("task_type").asText()).isEqualTo("SEQ_CLS");
+        assertThat(adapterCfg.get("modules_to_save").get(0).asText()).isEqualTo("classifier");
+        assertThat(dev.forja.lora.LoraAdapter.savedModules(whole.finalDir()))
+                .containsOnlyKeys("classifier.weight", "classifier.bias");
+        assertThat(dev.forja.tensor.Tensors.readAll(whole.finalDir().resolve("adapter_model.safetensors")))
+                .containsKey("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight");
+    }
+
+    @Test
+    void badInputsGetClearMessages() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(tmp.resolve("train.jsonl"), 2);
+        Path val = data(tmp.resolve("val.jsonl"), 1, "{\"text\": \"rm -rf /\", \"label\": \"cmd_injection\"}");
+        assertThatThrownBy(() -> new Trainer(config(model, train, val, tmp.resolve("r1"), "full", 1), QUIET).run())
+                .isInstanceOf(ForjaException.class).hasMessageContaining("val.jsonl:4")
+                .hasMessageContaining("'cmd_injection'");
+
+        Path one = tmp.resolve("one.jsonl");
+        Files.writeString(one, "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\", \"label\": \"x\"}\n");
+        assertThatThrownBy(() -> new Trainer(config(model, one, one, tmp.resolve("r2"), "full", 1), QUIET).run())
+                .isInstanceOf(ForjaException.class).hasMessageContaining("at least two classes");
+
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"text\": \"a\", \"label\": \"x\"}\n{\"texto\": \"b\"}\n");
+        assertThatThrownBy(() -> LabeledTexts.read(bad)).hasMessageContaining("bad.jsonl:2");
+    }
+
+    @Test
+    void longTextsAreTruncatedAndCounted() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        var rows = List.of(new LabeledTexts.Row("x".repeat(500), "a", 1), new LabeledTexts.Row("short", "b", 2));
+        try (var tok = dev.forja.tokenizer.HfTokenizer.load(model)) {
+            TokenizedRows t = TokenizedRows.of(rows, List.of("a", "b"), tok, 16);
+            assertThat(t.truncated()).isEqualTo(1);
+            assertThat(t.ids().get(0)).hasSize(16);
+            assertThat(t.labels()).containsExactly(0, 1);
+        }
+    }
+}
