@@ -46,8 +46,11 @@ public final class Attention {
         return sdpa(q, k, v, new TensorOptional(cols.le(rows)), false);
     }
 
-    /** Up to this many keys, bf16 attention runs as two batched matmuls (see {@link #bf16Matmuls}). */
-    static final long SHORT = 256;
+    /**
+     * Up to this many keys, bf16 attention runs as two batched matmuls (see {@link #bf16Matmuls}); beyond, the
+     * (B, H, T, S) bf16 probabilities kept for the backward pass (24 MiB per GPT-2 small layer at 1024) grow too big.
+     */
+    static final long SHORT = 1024;
 
     private static Tensor sdpa(Tensor q, Tensor k, Tensor v, TensorOptional mask, boolean causal) {
         if (q.scalar_type().value == ScalarType.BFloat16.value && k.size(2) <= SHORT) {
@@ -57,10 +60,10 @@ public final class Attention {
     }
 
     /**
-     * {@code softmax(q k^T / sqrt(D) + mask) v} as two oneDNN batched matmuls with the softmax in float32. For
-     * short bf16 sequences this is several times faster than libtorch's CPU flash-attention kernel, whose bf16
-     * block products (forward and backward) go through a generic, unblocked GEMM: measured at 4 x 64 tokens on
-     * GPT-2 small, that kernel took a tenth of a training step. The scores are rounded to bf16 before the softmax,
+     * {@code softmax(q k^T / sqrt(D) + mask) v} as two oneDNN batched matmuls, the softmax accumulated in float32.
+     * For bf16 this is many times faster than libtorch's CPU flash-attention kernel, whose bf16 block products
+     * (forward and backward) go through a generic, unblocked GEMM: on GPT-2 small that kernel took a tenth of a
+     * 4 x 64 training step, and most of a 1 x 1024 one. The scores are rounded to bf16 before the softmax,
      * as under autocast; float32 inputs never come here.
      */
     static Tensor bf16Matmuls(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
@@ -77,8 +80,9 @@ public final class Attention {
             scores = scores.masked_fill(allowed.logical_not(),
                     new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
         }
-        Tensor probs = torch.softmax(scores, -1, new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Float))
-                .to(ScalarType.BFloat16);
+        // libtorch's CPU softmax accumulates bf16 in float32; its bf16 output is what the second matmul would have
+        // been given anyway, and the backward pass keeps only that
+        Tensor probs = torch.softmax(scores, -1, new org.bytedeco.pytorch.ScalarTypeOptional());
         return torch.matmul(probs, v); // (B, H, T, D)
     }
 }
