@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ImportOnnxCommand.class,
             EmbedCommand.class,
             QuickstartCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,168 @@
+package dev.forja.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forja.ForjaException;
+import dev.forja.eval.Bleu;
+import dev.forja.eval.ClassificationMetrics;
+import dev.forja.eval.ClassifierEvaluation;
+import dev.forja.eval.RougeL;
+import dev.forja.generate.SamplingConfig;
+import dev.forja.generate.Scorer;
+import dev.forja.generate.TextGenerator;
+import dev.forja.hub.ModelLocator;
+import dev.forja.io.Json;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.model.PretrainedModel;
+import dev.forja.model.bert.BertClassifier;
+import dev.forja.tokenizer.HfTokenizer;
+import dev.forja.train.LabeledTexts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code forja eval}: metrics of a trained model on labelled data. Classification: accuracy, per-class and macro
+ * precision/recall/F1, confusion matrix. Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
+ * continuations of {"prompt","completion"} lines against the completions.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model: classification metrics, or perplexity / BLEU / ROUGE-L for causal LMs.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory (a classifier written by forja train, "
+            + "or a causal LM) or Hugging Face id.")
+    String model;
+
+    @Option(names = "--data", required = true, description = "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
+            + "or {\"prompt\",\"completion\"} (causal_lm).")
+    Path data;
+
+    @Option(names = "--task", defaultValue = "classification", description = "classification or causal_lm (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
+    Path adapter;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "Classification: truncate texts to this many tokens.")
+    int maxLength;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt.")
+    int maxNewTokens;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(data)) throw new ForjaException("--data " + data + " does not exist");
+        var dtype = engine.apply();
+        Path dir = ModelLocator.resolve(model);
+        ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "classification" -> classification(dir);
+            case "causal_lm" -> causalLm(dir, dtype);
+            default -> throw new ForjaException("--task must be classification or causal_lm, got '" + task + "'");
+        };
+        System.out.println(Json.line(out));
+        return 0;
+    }
+
+    private ObjectNode classification(Path dir) throws IOException {
+        if (adapter != null) {
+            throw new ForjaException("--adapter is for causal LMs; evaluate a classifier through its final/ directory");
+        }
+        if (!BertClassifier.isClassifier(dir)) {
+            throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
+                    + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
+        }
+        BertClassifier classifier = BertClassifier.load(dir);
+        List<LabeledTexts.Row> rows = LabeledTexts.read(data);
+        LabeledTexts.checkKnown(rows, classifier.labels(), data);
+        int[] gold = rows.stream().mapToInt(r -> classifier.labels().indexOf(r.label())).toArray();
+        ClassificationMetrics m;
+        try (HfTokenizer tok = HfTokenizer.load(dir)) {
+            m = ClassifierEvaluation.evaluate(classifier, tok, rows.stream().map(LabeledTexts.Row::text).toList(), gold,
+                    maxLength, 32);
+        }
+        System.err.println(m.render());
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("task", "classification");
+        o.put("examples", rows.size());
+        o.put("accuracy", m.accuracy());
+        o.put("macro_f1", m.macroF1());
+        o.set("report", Json.mapper().readTree(m.toJson()));
+        return o;
+    }
+
+    private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {
+        List<String> hyps = new ArrayList<>();
+        List<String> refs = new ArrayList<>();
+        double nll = 0;
+        long tokens = 0;
+        try (PretrainedModel m = PretrainedModel.load(dir, dtype)) {
+            if (adapter != null) LoraAdapter.load(m.model(), adapter);
+            Scorer scorer = new Scorer(m.model());
+            TextGenerator generator = new TextGenerator(m.model());
+            Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
+            List<String> lines = Files.readAllLines(data, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                JsonNode j;
+                try {
+                    j = Json.mapper().readTree(lines.get(i));
+                } catch (IOException e) {
+                    throw new ForjaException(data + ":" + (i + 1) + ": not valid JSON");
+                }
+                if (j.path("prompt").isTextual() && j.path("completion").isTextual()) {
+                    long[] prompt = m.tokenizer().encode(j.get("prompt").asText(), true);
+                    long[] completion = m.tokenizer().encode(j.get("completion").asText(), false);
+                    long[] all = concat(prompt, completion);
+                    double[] lp = scorer.score(all, false).logprobs();
+                    for (int k = prompt.length - 1; k < lp.length; k++) nll -= lp[k]; // completion tokens only
+                    tokens += completion.length;
+                    long[] gen = generator.generate(prompt, maxNewTokens, SamplingConfig.greedy(), true,
+                            (g, n) -> eos.contains(g[n - 1]), id -> { });
+                    if (gen.length > 0 && eos.contains(gen[gen.length - 1])) gen = Arrays.copyOf(gen, gen.length - 1);
+                    hyps.add(m.tokenizer().decode(gen, true).strip());
+                    refs.add(j.get("completion").asText().strip());
+                } else if (j.path("text").isTextual()) {
+                    double[] lp = scorer.score(m.tokenizer().encode(j.get("text").asText(), true), false).logprobs();
+                    for (double v : lp) nll -= v;
+                    tokens += lp.length;
+                } else {
+                    throw new ForjaException(data + ":" + (i + 1) + ": expected {\"text\"} or {\"prompt\",\"completion\"}");
+                }
+            }
+        }
+        if (tokens == 0) throw new ForjaException(data + " has no tokens to evaluate");
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("task", "causal_lm");
+        o.put("tokens", tokens);
+        o.put("nll", nll / tokens);
+        o.put("perplexity", Math.exp(nll / tokens));
+        if (!hyps.isEmpty()) {
+            dev.forja.eval.BleuScore bleu = Bleu.corpus(hyps, refs.stream().map(List::of).toList());
+            o.put("bleu", bleu.score());
+            o.put("rouge_l_f1", RougeL.corpus(hyps, refs).f1());
+            System.err.println(bleu);
+        }
+        System.err.printf(Locale.ROOT, "perplexity %.3f over %,d tokens%n", Math.exp(nll / tokens), tokens);
+        return o;
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
