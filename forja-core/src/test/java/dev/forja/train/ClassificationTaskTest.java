@@ -84,6 +84,15 @@ class ClassificationTaskTest {
                 .mapToDouble(m -> ((Number) m.get("eval/accuracy")).doubleValue()).reduce((a, b) -> b).orElseThrow();
         assertThat(acc).isEqualTo(1.0);
         assertThat(r.finalTrainLoss()).isLessThan(0.8); // from ln 3 = 1.10
+
+        // forja eval's path: the written classifier, reloaded, scores the validation set as the trainer did
+        List<LabeledTexts.Row> rows = LabeledTexts.read(val);
+        int[] gold = rows.stream().mapToInt(row -> loaded.labels().indexOf(row.label())).toArray();
+        try (var tok = dev.forja.tokenizer.HfTokenizer.load(r.finalDir())) {
+            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok,
+                    rows.stream().map(LabeledTexts.Row::text).toList(), gold, 512, 4);
+            assertThat(metrics.accuracy()).isEqualTo(acc);
+        }
     }
 
     @Test
