@@ -9,7 +9,6 @@ import dev.forja.model.ModelWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
@@ -21,10 +20,6 @@ import picocli.CommandLine.Option;
         description = "Merge a PEFT LoRA adapter into its base model (W + scaling * B A) and write the result as a "
                 + "Hugging Face model directory that needs no adapter to load.")
 final class MergeCommand implements Callable<Integer> {
-    /** Tokenizer files carried over from the base model as they are. */
-    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json");
-
     @Option(names = "--model", required = true, description = "Base model directory or Hugging Face id.")
     String model;
 
@@ -56,9 +51,7 @@ final class MergeCommand implements Callable<Integer> {
         Path staging = ModelWriter.stagingDir(output);
         try {
             ModelWriter.write(staging, m.config(), merged, ModelLoader.readGenerationDefaults(base, m.config()), dtype);
-            for (String f : TOKENIZER_FILES) {
-                if (Files.isRegularFile(base.resolve(f))) Files.copy(base.resolve(f), staging.resolve(f));
-            }
+            dev.forja.tokenizer.TokenizerFiles.copy(base, staging);
             ModelWriter.publish(staging, output);
         } finally {
             ModelWriter.deleteTree(staging);

@@ -12,13 +12,9 @@ import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -171,21 +167,7 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     @Override
     public void writeFinal(Path dir) {
         writeWeights(dir);
-        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
-            try {
-                if (Files.isRegularFile(modelDir.resolve(f))) Files.copy(modelDir.resolve(f), dir.resolve(f));
-            } catch (IOException e) {
-                throw new ForjaException("cannot copy " + f + " into " + dir + ": " + e.getMessage());
-            }
-        }
-    }
-
-    @Override
-    public List<Path> dataFiles() {
-        List<Path> files = new ArrayList<>();
-        files.add(config.data());
-        if (config.valData() != null) files.add(config.valData());
-        return files;
+        dev.forja.tokenizer.TokenizerFiles.copy(modelDir, dir);
     }
 
     @Override

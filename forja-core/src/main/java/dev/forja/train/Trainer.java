@@ -74,7 +74,7 @@ public final class Trainer {
         long microPerEpoch = task.microBatchesPerEpoch();
         long totalSteps = c.maxSteps() != null ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
-        String datasetHash = Fingerprints.files(task.dataFiles());
+        String datasetHash = Fingerprints.files(java.util.Arrays.asList(c.data(), c.valData()));
         String baseHash = Fingerprints.modelDir(modelDir);
         Map<String, Object> savedConfig = comparableConfig(c);
         log.println(task.describe() + ", " + (bf16 ? "bf16 autocast" : "fp32"));

@@ -56,9 +56,6 @@ public interface TrainingTask<B> {
     /** Writes the final result: a model directory or an adapter, with what is needed to use it (tokenizer...). */
     void writeFinal(Path dir);
 
-    /** The files whose content the run depends on (data), for the dataset hash. */
-    List<Path> dataFiles();
-
     /** Lines for the end-of-run summary and report (final metrics...). */
     Map<String, String> summary();
 
