@@ -28,7 +28,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Base model directory or Hugging Face id.") String model;
     @Option(names = "--data", description = "Training data (.jsonl or .txt).") Path data;
-    @Option(names = "--val-data", description = "Validation data (default: 20% split off --data).") Path valData;
+    @Option(names = "--val-data", description = "Validation data (default: 20%% split off --data).") Path valData;
     @Option(names = "--output", description = "Run directory.") Path output;
     @Option(names = "--method", description = "full or lora (default lora).") String method;
     @Option(names = "--epochs", description = "Epochs (default 3).") Integer epochs;
