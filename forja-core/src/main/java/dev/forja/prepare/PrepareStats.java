@@ -25,6 +25,9 @@ public final class PrepareStats {
     final Map<String, Long> languages = new TreeMap<>();
     final long[] charHistogram = new long[BUCKETS], tokenHistogram = new long[BUCKETS];
     final List<Map<String, String>> examples = new ArrayList<>();
+    // The ordinal (records read before it) of each example: dedup examples are found in a later pass than the
+    // filters' ones, and the report lists them all in input order, as a single pass would.
+    private final List<Long> exampleOrdinals = new ArrayList<>();
     private final Map<String, Integer> examplesByReason = new TreeMap<>();
     long train, val, nearDupClustered;
 
@@ -42,10 +45,14 @@ public final class PrepareStats {
         return examplesByReason.getOrDefault(reason, 0) < EXAMPLES_PER_REASON;
     }
 
-    void example(String reason, SourceRef source, String maskedText) {
+    /** Keeps an example of the record read {@code ordinal}-th (0-based), from {@code source}. */
+    void example(long ordinal, String reason, String source, String maskedText) {
         examplesByReason.merge(reason, 1, Integer::sum);
         String cut = maskedText.length() > EXAMPLE_CHARS ? maskedText.substring(0, EXAMPLE_CHARS) + "…" : maskedText;
-        examples.add(Map.of("reason", reason, "source", source.toString(), "text", cut));
+        int at = exampleOrdinals.size();
+        while (at > 0 && exampleOrdinals.get(at - 1) > ordinal) at--;
+        exampleOrdinals.add(at, ordinal);
+        examples.add(at, Map.of("reason", reason, "source", source, "text", cut));
     }
 
     void lengths(int chars, int tokens) {
