@@ -40,6 +40,14 @@ final class OutputFile implements AutoCloseable {
 
     private String hex;
 
+    /** Its manifest entry, keys in a fixed order (a {@code Map.of} would order them differently in each JVM). */
+    java.util.Map<String, Object> manifestEntry() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("sha256", sha256());
+        m.put("records", records);
+        return m;
+    }
+
     /** The file's sha256; only after {@link #close}. */
     String sha256() {
         if (hex == null) hex = HexFormat.of().formatHex(sha.digest());

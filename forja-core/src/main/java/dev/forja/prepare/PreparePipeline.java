@@ -165,8 +165,8 @@ public final class PreparePipeline {
             stats.val = val.records;
             String hash = Manifest.contentHash(train.sha256(), val.sha256());
             Map<String, Map<String, Object>> outFiles = new LinkedHashMap<>();
-            outFiles.put(Manifest.TRAIN, Map.of("sha256", train.sha256(), "records", train.records));
-            outFiles.put(Manifest.VAL, Map.of("sha256", val.sha256(), "records", val.records));
+            outFiles.put(Manifest.TRAIN, train.manifestEntry());
+            outFiles.put(Manifest.VAL, val.manifestEntry());
             Json.writeAtomic(staging.resolve(Manifest.FILE_NAME),
                     Manifest.build(hash, outFiles, sources, config, stats, issues));
             Map<String, Object> report = stats.toMap(issues);

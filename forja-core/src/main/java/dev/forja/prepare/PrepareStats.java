@@ -52,7 +52,7 @@ public final class PrepareStats {
         int at = exampleOrdinals.size();
         while (at > 0 && exampleOrdinals.get(at - 1) > ordinal) at--;
         exampleOrdinals.add(at, ordinal);
-        examples.add(at, Map.of("reason", reason, "source", source, "text", cut));
+        examples.add(at, ordered("reason", reason, "source", source, "text", cut));
     }
 
     void lengths(int chars, int tokens) {
@@ -91,10 +91,10 @@ public final class PrepareStats {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stages", stages);
         m.put("removed", removed);
-        m.put("duplicates", Map.of("exact", removed.getOrDefault("exact_duplicate", 0L),
+        m.put("duplicates", ordered("exact", removed.getOrDefault("exact_duplicate", 0L),
                 "near", removed.getOrDefault("near_duplicate", 0L)));
         m.put("near_duplicate_clusters_kept_together", nearDupClustered);
-        m.put("split", new LinkedHashMap<>(Map.of("train", train, "val", val)));
+        m.put("split", ordered("train", train, "val", val));
         m.put("pii", pii);
         m.put("languages", languages);
         Map<String, Object> hist = new LinkedHashMap<>();
@@ -102,8 +102,17 @@ public final class PrepareStats {
         hist.put("chars", charHistogram);
         hist.put("tokens", tokenHistogram);
         m.put("length_histograms", hist);
-        m.put("issues", Map.of("counts", issues.counts(), "first", issues.messages()));
+        m.put("issues", ordered("counts", issues.counts(), "first", issues.messages()));
         m.put("removed_examples", examples);
+        return m;
+    }
+
+    // Keys in the order given: Map.of iterates in an order that changes from one JVM to the next, and the report
+    // must be byte-identical across runs.
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> ordered(Object... keysAndValues) {
+        Map<String, V> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
         return m;
     }
 }
