@@ -25,6 +25,9 @@ public final class PrepareStats {
     final Map<String, Long> languages = new TreeMap<>();
     final long[] charHistogram = new long[BUCKETS], tokenHistogram = new long[BUCKETS];
     final List<Map<String, String>> examples = new ArrayList<>();
+    // The ordinal (records read before it) of each example: dedup examples are found in a later pass than the
+    // filters' ones, and the report lists them all in input order, as a single pass would.
+    private final List<Long> exampleOrdinals = new ArrayList<>();
     private final Map<String, Integer> examplesByReason = new TreeMap<>();
     long train, val, nearDupClustered;
 
@@ -42,10 +45,14 @@ public final class PrepareStats {
         return examplesByReason.getOrDefault(reason, 0) < EXAMPLES_PER_REASON;
     }
 
-    void example(String reason, SourceRef source, String maskedText) {
+    /** Keeps an example of the record read {@code ordinal}-th (0-based), from {@code source}. */
+    void example(long ordinal, String reason, String source, String maskedText) {
         examplesByReason.merge(reason, 1, Integer::sum);
         String cut = maskedText.length() > EXAMPLE_CHARS ? maskedText.substring(0, EXAMPLE_CHARS) + "…" : maskedText;
-        examples.add(Map.of("reason", reason, "source", source.toString(), "text", cut));
+        int at = exampleOrdinals.size();
+        while (at > 0 && exampleOrdinals.get(at - 1) > ordinal) at--;
+        exampleOrdinals.add(at, ordinal);
+        examples.add(at, ordered("reason", reason, "source", source, "text", cut));
     }
 
     void lengths(int chars, int tokens) {
@@ -84,10 +91,10 @@ public final class PrepareStats {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stages", stages);
         m.put("removed", removed);
-        m.put("duplicates", Map.of("exact", removed.getOrDefault("exact_duplicate", 0L),
+        m.put("duplicates", ordered("exact", removed.getOrDefault("exact_duplicate", 0L),
                 "near", removed.getOrDefault("near_duplicate", 0L)));
         m.put("near_duplicate_clusters_kept_together", nearDupClustered);
-        m.put("split", new LinkedHashMap<>(Map.of("train", train, "val", val)));
+        m.put("split", ordered("train", train, "val", val));
         m.put("pii", pii);
         m.put("languages", languages);
         Map<String, Object> hist = new LinkedHashMap<>();
@@ -95,8 +102,17 @@ public final class PrepareStats {
         hist.put("chars", charHistogram);
         hist.put("tokens", tokenHistogram);
         m.put("length_histograms", hist);
-        m.put("issues", Map.of("counts", issues.counts(), "first", issues.messages()));
+        m.put("issues", ordered("counts", issues.counts(), "first", issues.messages()));
         m.put("removed_examples", examples);
+        return m;
+    }
+
+    // Keys in the order given: Map.of iterates in an order that changes from one JVM to the next, and the report
+    // must be byte-identical across runs.
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> ordered(Object... keysAndValues) {
+        Map<String, V> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
         return m;
     }
 }

@@ -73,13 +73,19 @@ class NearDuplicateTest {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 200; i++) b.append("t").append(r.nextInt(5000)).append(' ');
         String a = b.toString(), c = a + " tail extra words here now";
-        NearDuplicateIndex index = new NearDuplicateIndex();
-        index.add(h.signature(a, new int[MinHasher.PERMUTATIONS]));
-        NearDuplicateIndex.Match m = index.best(h.signature(c, new int[MinHasher.PERMUTATIONS]));
-        assertThat(m.id()).isZero();
-        assertThat(m.similarity()).isCloseTo(jaccard(a, c), org.assertj.core.data.Offset.offset(0.1));
-        assertThat(index.best(h.signature("completely different words appear in this one", new int[128])).id())
-                .isEqualTo(-1);
+        int[] sa = h.signature(a, new int[MinHasher.PERMUTATIONS]), sc = h.signature(c, new int[MinHasher.PERMUTATIONS]);
+        byte[] ra = MinHashBands.reduce(sa, new byte[128]), rc = MinHashBands.reduce(sc, new byte[128]);
+        assertThat(MinHashBands.similarity(ra, rc)).isCloseTo(jaccard(a, c), org.assertj.core.data.Offset.offset(0.1));
+        assertThat(bandsShared(sa, sc)).isPositive();
+        int[] far = h.signature("completely different words appear in this one", new int[128]);
+        assertThat(bandsShared(sa, far)).isZero();
+        assertThat(MinHashBands.similarity(ra, MinHashBands.reduce(far, new byte[128]))).isLessThan(0.1);
+    }
+
+    private static int bandsShared(int[] x, int[] y) {
+        int n = 0;
+        for (int b = 0; b < MinHashBands.BANDS; b++) if (MinHashBands.bandKey(x, b) == MinHashBands.bandKey(y, b)) n++;
+        return n;
     }
 
     private static String edit(String text, SplittableRandom r, String[] vocabulary) {

@@ -1,0 +1,110 @@
+package dev.forja.prepare;
+
+import dev.forja.config.Recipe;
+import dev.forja.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The three-pass dedup: sort buffers change nothing, and near-duplicate clusters stay on one side of the split. */
+class ExternalDedupTest {
+    @TempDir
+    Path tmp;
+
+    private static final List<String> FILES = List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json",
+            "report.html");
+
+    @Test
+    void tinySortBuffersWithManyRunsGiveTheSameFilesAsTheDefaultBuffer() throws Exception {
+        Path in = tmp.resolve("corpus");
+        CorpusGenerator.write(in, 600_000, 9);
+        PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(),
+                Map.of("anonymize", true));
+        PrepareConfig a = config.withIo(List.of(in), tmp.resolve("default"));
+        PrepareConfig b = config.withIo(List.of(in), tmp.resolve("tiny"));
+        PreparePipeline.Result big = new PreparePipeline(a, PiiTextAnonymizer.of(a, null)).threads(2).run();
+        // 50 pairs a run: hundreds of runs per sort, merged through intermediate runs.
+        PreparePipeline.Result tiny = new PreparePipeline(b, PiiTextAnonymizer.of(b, null)).threads(2)
+                .sortBufferPairs(50).run();
+        assertThat(big.stats().removed).containsKeys("exact_duplicate", "near_duplicate");
+        assertThat(big.stats().stages().get("language")).isGreaterThan(500);
+        for (String f : FILES) {
+            assertThat(Files.readAllBytes(tiny.output().resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(big.output().resolve(f)));
+        }
+        try (var s = Files.list(tmp)) { // no staging or spill left behind
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("corpus", "default", "tiny");
+        }
+        try (var s = Files.list(big.output())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(FILES);
+        }
+    }
+
+    @Test
+    void everyLinkedClusterMemberIsWrittenOnTheSideOfItsOriginal() throws Exception {
+        SplittableRandom r = new SplittableRandom(21);
+        String[] vocabulary = new String[5000];
+        for (int i = 0; i < vocabulary.length; i++) vocabulary[i] = "v" + Integer.toString(i * 7919 % 100000, 36);
+        List<String> originals = new ArrayList<>();
+        Map<String, String> originalOf = new HashMap<>();
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            String text;
+            if (i >= 50 && r.nextInt(3) == 0) {
+                // 5 to 7 words replaced in ~100: Jaccard ~0.65 to 0.73, under removal, over clustering (0.55)
+                String original = originals.get(r.nextInt(originals.size()));
+                text = replaceWords(original, 5 + r.nextInt(3), r, vocabulary);
+                originalOf.put(text, original);
+            } else {
+                StringBuilder b = new StringBuilder();
+                for (int w = 0; w < 100; w++) b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
+                text = b.toString();
+                originals.add(text);
+            }
+            jsonl.append("{\"text\":\"").append(text).append("\"}\n");
+        }
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.writeString(in.resolve("c.jsonl"), jsonl);
+        PrepareConfig c = PrepareConfig.defaults().withIo(List.of(in), tmp.resolve("out"));
+        PreparePipeline.Result res = new PreparePipeline(c, TextAnonymizer.NONE).sortBufferPairs(64).run();
+
+        Map<String, Boolean> inVal = new HashMap<>();
+        for (String f : List.of("train.jsonl", "val.jsonl")) {
+            for (String l : Files.readAllLines(tmp.resolve("out").resolve(f))) {
+                inVal.put(Json.mapper().readTree(l).get("text").asText(), f.equals("val.jsonl"));
+            }
+        }
+        // Which variants the pipeline must link to their original: a shared band and an estimate over clusterAt.
+        MinHasher h = new MinHasher(3);
+        double clusterAt = c.nearDupThreshold() - 0.25;
+        int linked = 0, linkedInVal = 0;
+        for (Map.Entry<String, String> e : originalOf.entrySet()) {
+            int[] sv = h.signature(e.getKey(), new int[128]), so = h.signature(e.getValue(), new int[128]);
+            boolean candidates = false;
+            for (int b = 0; b < MinHashBands.BANDS; b++) candidates |= MinHashBands.bandKey(sv, b) == MinHashBands.bandKey(so, b);
+            double sim = MinHashBands.similarity(MinHashBands.reduce(sv, new byte[128]), MinHashBands.reduce(so, new byte[128]));
+            if (!candidates || sim < clusterAt || !inVal.containsKey(e.getKey())) continue;
+            linked++;
+            assertThat(inVal.get(e.getKey())).as("variant on its original's side").isEqualTo(inVal.get(e.getValue()));
+            if (inVal.get(e.getKey())) linkedInVal++;
+        }
+        assertThat(linked).isGreaterThan(150);
+        assertThat(linkedInVal).as("clusters went to validation too").isGreaterThan(10);
+        assertThat(res.stats().nearDupClustered).isGreaterThanOrEqualTo(linked);
+    }
+
+    private static String replaceWords(String text, int n, SplittableRandom r, String[] vocabulary) {
+        String[] words = text.split(" ");
+        for (int i = 0; i < n; i++) words[r.nextInt(words.length)] = vocabulary[r.nextInt(vocabulary.length)];
+        return String.join(" ", words);
+    }
+}
