@@ -6,7 +6,9 @@ import dev.forja.data.BatchPlanner;
 import dev.forja.data.TrainingData;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
+import dev.forja.model.Architectures;
 import dev.forja.model.CausalLM;
+import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
@@ -34,7 +36,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     private final Map<String, Tensor> trainable;
     private final BatchPlanner planner;
     private final BatchPlanner validation; // null without validation data
-    private final LossComputation loss;
+    private final boolean bf16;
+    private LossComputation loss; // replaced when computing on the optimizer's bf16 shadow
 
     /**
      * Reads and checks the data first (bad data fails before the model is loaded), then loads the model and
@@ -43,6 +46,7 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     public CausalLmTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
         this.config = c;
         this.modelDir = modelDir;
+        this.bf16 = bf16;
         ModelConfig modelConfig = ModelLoader.readConfig(modelDir);
         if (c.maxLength() > modelConfig.maxPositions()) {
             throw new ForjaException("max_length " + c.maxLength() + " is beyond the model's context of "
@@ -65,6 +69,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             adapter = LoraAdapter.attach(model, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
                     c.loraTargetModules(), c.useRslora()), c.seed());
             trainable = adapter.trainableParameters();
+            // the frozen base stored in bf16 once, instead of autocast casting all of it at every step
+            if (bf16) FrozenMatrices.convert(model, ScalarType.BFloat16);
         } else {
             adapter = null;
             trainable = model.parameters();
@@ -80,6 +86,18 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         long total = adapter == null ? base : base + n;
         return String.format(Locale.ROOT, "model %s (%s): %,d parameters, %,d trainable (%.2f%%), %s", modelDir,
                 model.config().modelType(), total, n, 100.0 * n / total, config.method().name().toLowerCase());
+    }
+
+    @Override
+    public boolean acceptsBf16Shadow() {
+        return bf16 && adapter == null;
+    }
+
+    @Override
+    public void computeWith(Map<String, Tensor> parameters) {
+        if (!acceptsBf16Shadow()) TrainingTask.super.computeWith(parameters);
+        this.loss = new LossComputation(Architectures.create(model.config(), parameters), false,
+                config.gradientCheckpointing());
     }
 
     @Override

@@ -77,10 +77,16 @@ public final class Trainer {
         String datasetHash = Fingerprints.files(java.util.Arrays.asList(c.data(), c.valData()));
         String baseHash = Fingerprints.modelDir(modelDir);
         Map<String, Object> savedConfig = comparableConfig(c);
-        log.println(task.describe() + ", " + (bf16 ? "bf16 autocast" : "fp32"));
-
-        // 2) optimizer and schedule
-        AdamW optimizer = new AdamW(task.trainableParameters(), new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()));
+        // 2) optimizer and schedule. Full bf16 fine-tuning with one micro-batch per step computes on bf16 copies of
+        // the matrices that the optimizer refreshes in its update pass (no per-step casts); with accumulation the
+        // gradients must sum in float32, so autocast does the casting instead.
+        boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
+        String precision = shadow ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
+                : bf16 ? "bf16 autocast (float32 master weights)" : "fp32";
+        log.println(task.describe() + ", " + precision);
+        AdamW optimizer = new AdamW(task.trainableParameters(), new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()),
+                shadow);
+        if (shadow) task.computeWith(optimizer.computeParameters());
         LrSchedule schedule = LrSchedule.of(c.lrSchedulerType(), c.effectiveLearningRate(),
                 LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps), totalSteps);
 
@@ -101,6 +107,7 @@ public final class Trainer {
             Path dir = Checkpoints.dir(runDir, step);
             task.restoreWeights(dir);
             optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
+            optimizer.refreshComputeParameters(); // the bf16 copies follow the restored weights
             bestLoss = s.bestEvalLoss();
             bestStep = s.bestStep();
             noImprovement = s.evalsWithoutImprovement();
@@ -232,7 +239,7 @@ public final class Trainer {
                     Math.exp(bestLoss), bestStep));
         }
         summary.putAll(task.summary());
-        summary.put("precision", bf16 ? "bf16 autocast" : "fp32");
+        summary.put("precision", precision);
         summary.put("dataset sha256", datasetHash);
         summary.put("base model sha256", baseHash);
         summary.put("final", finalDir.toString());

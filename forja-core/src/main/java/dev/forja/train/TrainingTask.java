@@ -59,6 +59,23 @@ public interface TrainingTask<B> {
     /** Lines for the end-of-run summary and report (final metrics...). */
     Map<String, String> summary();
 
+    /**
+     * Whether this bf16 run may compute on bf16 copies of its weights kept by the optimizer ({@code AdamW}'s shadow)
+     * instead of autocast casting every weight at every step. Full fine-tuning of a causal LM says yes; the
+     * default is no.
+     */
+    default boolean acceptsBf16Shadow() {
+        return false;
+    }
+
+    /**
+     * From now on, compute forward and backward with these tensors (by parameter name: the optimizer's bf16 copies
+     * of the matrices, float32 for the rest), without autocast. Called only when {@link #acceptsBf16Shadow} is true.
+     */
+    default void computeWith(Map<String, Tensor> parameters) {
+        throw new UnsupportedOperationException(describe() + " does not compute on an optimizer's bf16 shadow");
+    }
+
     /** SVG figures for the report's Evaluation section (a confusion matrix...); none by default. */
     default List<String> reportFigures() {
         return List.of();
