@@ -54,6 +54,10 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--on-error", description = "skip (count and report bad input) or fatal (stop at the first).")
     String onError;
 
+    @Option(names = "--tokenizer", description = "Count tokens (min_tokens, max_tokens, histograms) with this model's"
+            + " tokenizer: a model directory, tokenizer.json or Hub id (default: an approximation, words and punctuation).")
+    String tokenizer;
+
     @Parameters(description = "key=value overrides of recipe keys, e.g. min_chars=20 text_column=body")
     List<String> overrides = new ArrayList<>();
 
@@ -70,6 +74,7 @@ final class PrepareCommand implements Callable<Integer> {
         if (valFraction != null) flags.put("val_fraction", valFraction);
         if (seed != null) flags.put("seed", seed);
         if (onError != null) flags.put("on_error", onError);
+        if (tokenizer != null) flags.put("tokenizer", tokenizer);
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
                 .requireRunnable();
         long start = System.nanoTime();

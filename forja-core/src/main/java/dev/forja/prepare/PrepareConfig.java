@@ -38,6 +38,8 @@ import java.util.Set;
  * @param seed              seed of the split
  * @param onError           what a bad file or line does: skip it (counted and reported) or stop the run
  * @param repairMojibake    undo UTF-8 text that was decoded as Windows-1252 ("canciÃ³n" to "canción")
+ * @param tokenizer         a model directory, tokenizer.json or Hub id whose tokenizer counts the tokens of
+ *                          min_tokens/max_tokens and the histograms; empty: an approximation (words and punctuation)
  */
 public record PrepareConfig(List<Path> inputs, Path output, List<String> include, List<String> exclude,
                             String textField, String labelField, String textColumn, String labelColumn,
@@ -45,7 +47,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
                             int maxTokens, List<String> languages, boolean anonymize, String piiMode,
                             List<Map<String, String>> piiRules, boolean exactDedup,
                             boolean nearDedup, double nearDupThreshold, int shingleWords, double valFraction,
-                            long seed, OnError onError, boolean repairMojibake) {
+                            long seed, OnError onError, boolean repairMojibake, String tokenizer) {
 
     /** What a bad input does. */
     public enum OnError { SKIP, FATAL }
@@ -64,6 +66,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
         labelColumn = labelColumn == null ? "" : labelColumn;
         logStartPattern = logStartPattern == null ? "" : logStartPattern;
         onError = onError == null ? OnError.SKIP : onError;
+        tokenizer = tokenizer == null ? "" : tokenizer.strip();
         piiMode = piiMode == null ? "placeholder" : piiMode.toLowerCase(Locale.ROOT);
         require(Set.of("placeholder", "pseudonym", "redact").contains(piiMode),
                 "pii_mode must be placeholder, pseudonym or redact, got '" + piiMode + "'");
@@ -89,7 +92,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     /** The defaults: 80/20 split, seed 42, exact and near dedup at Jaccard 0.8 on 3-word shingles, skip bad input. */
     public static PrepareConfig defaults() {
         return new PrepareConfig(List.of(), null, List.of(), List.of(), "text", "label", "text", "", true, "",
-                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true);
+                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true, "");
     }
 
     /** Checks what only a run needs (inputs and output), with messages for the command line. */
@@ -103,7 +106,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     public PrepareConfig withIo(List<Path> in, Path out) {
         return new PrepareConfig(in, out, include, exclude, textField, labelField, textColumn, labelColumn, csvHeader,
                 logStartPattern, minChars, maxChars, minTokens, maxTokens, languages, anonymize, piiMode, piiRules, exactDedup,
-                nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake);
+                nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake, tokenizer);
     }
 
     private static void require(boolean ok, String message) {

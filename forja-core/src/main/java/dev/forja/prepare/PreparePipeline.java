@@ -59,7 +59,6 @@ public final class PreparePipeline {
 
     private final PrepareConfig config;
     private final TextAnonymizer anonymizer;
-    private final RecordMapper mapper;
     private final SplitAssigner split;
     private final PrepareStats stats = new PrepareStats();
     private final double removeAt, clusterAt;
@@ -76,7 +75,6 @@ public final class PreparePipeline {
     public PreparePipeline(PrepareConfig config, TextAnonymizer anonymizer) {
         this.config = config.requireRunnable();
         this.anonymizer = anonymizer;
-        this.mapper = new RecordMapper(config, anonymizer);
         this.split = new SplitAssigner(config.valFraction(), config.seed());
         double t = config.nearDupThreshold();
         // The estimate's standard error at the threshold: pairs just above it would otherwise be missed half the time.
@@ -137,8 +135,9 @@ public final class PreparePipeline {
                 exactPairs = exact;
                 bandPairs = bands;
                 // 1) map, filter and spill
-                try (OrderedParallelMap<Pending, RecordMapper.Mapped> map = new OrderedParallelMap<>(threads, BATCH,
-                             p -> mapper.map(p.doc(), p.file()), this::spill)) {
+                try (TokenCount tokens = TokenCount.of(config);
+                     OrderedParallelMap<Pending, RecordMapper.Mapped> map = new OrderedParallelMap<>(threads, BATCH,
+                             mapperOf(tokens), this::spill)) {
                     for (Ingest.InputFile f : files) sources.add(ingest.read(f, d -> map.accept(new Pending(d, f.name()))));
                     map.finish();
                 }
@@ -226,6 +225,11 @@ public final class PreparePipeline {
 
     private void remove(long ordinal, String reason, String source, String text) {
         if (stats.wantsExample(reason)) stats.example(ordinal, reason, source, anonymizer.apply(text).text());
+    }
+
+    private java.util.function.Function<Pending, RecordMapper.Mapped> mapperOf(TokenCount tokens) {
+        RecordMapper mapper = new RecordMapper(config, anonymizer, tokens);
+        return p -> mapper.map(p.doc(), p.file());
     }
 
     private static boolean isEmptyDir(Path dir) {

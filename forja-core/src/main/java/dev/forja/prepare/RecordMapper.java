@@ -31,7 +31,7 @@ final class RecordMapper {
      * @param pii      replacement counts per anonymized string, to add to the stats
      * @param lang     its language, once identified
      * @param chars    code points, once counted
-     * @param tokens   approximate tokens, once counted
+     * @param tokens   tokens (the model's, or approximate: see TokenCount), once counted
      * @param key      the hash of its normalised text (exact dedup and the split's draw)
      * @param sig      its MinHash signature, when near dedup is on
      * @param line     its JSON line, ready to write
@@ -43,8 +43,11 @@ final class RecordMapper {
     private final TextAnonymizer anonymizer;
     private final TextCleaner cleaner;
     private final MinHasher minHasher;
+    private final TokenCount tokens;
 
-    RecordMapper(PrepareConfig config, TextAnonymizer anonymizer) {
+    /** @param tokens counts tokens for the length filter (the caller closes it) */
+    RecordMapper(PrepareConfig config, TextAnonymizer anonymizer, TokenCount tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.anonymizer = anonymizer;
         this.cleaner = new TextCleaner(config.repairMojibake());
@@ -67,7 +70,7 @@ final class RecordMapper {
         }
         // 3) length
         String text = doc.text();
-        int chars = text.codePointCount(0, text.length()), tokens = TokenCount.of(text);
+        int chars = text.codePointCount(0, text.length()), tokens = this.tokens.count(text);
         if (chars < config.minChars() || tokens < config.minTokens()) {
             return removed(doc, file, Reached.CLEANED, "too_short", pii, null, chars, tokens);
         }
