@@ -57,7 +57,7 @@ final class PagedLongArray implements AutoCloseable {
         this.ways = Math.min(WAYS, pages);
         this.sets = pages / ways;
         int n = sets * ways;
-        this.frames = new long[n][pageLongs];
+        this.frames = new long[n][]; // allocated on first use: a small file never fills the cache
         this.framePage = new long[n];
         Arrays.fill(framePage, -1);
         this.lastUse = new long[n];
@@ -119,6 +119,7 @@ final class PagedLongArray implements AutoCloseable {
             throw failure(e);
         }
         int longs = io.position() >>> 3;
+        if (frames[frame] == null) frames[frame] = new long[pageMask + 1];
         ioLongs.clear();
         ioLongs.get(frames[frame], 0, longs);
         Arrays.fill(frames[frame], longs, frames[frame].length, 0L);

@@ -33,7 +33,7 @@ import java.util.Map;
  * cluster components ({@link SpillingUnionFind}): each holds up to 2M united ids in memory (a table of at most 64 MB,
  * 96 MB for a moment while it doubles), and past that moves to a file with a 16 MB page cache, so together they stay
  * under 200 MB. Which clusters went to validation is a bit on their roots in the cluster union-find.
- * Measured on {@code forja bench prepare --size-mb 300} (-Xmx640m, 2 threads): peak RSS 267 MiB, against 436 MiB in
+ * Measured on {@code forja bench prepare --size-mb 300} (-Xmx640m, 2 threads): peak RSS ~270 MiB, against 436 MiB in
  * one pass.
  * Disk, in the staging directory, is what grows: about the output's size again (the spilled records) plus ~350
  * bytes per record (a 128-byte signature, its exact-key and band-key pairs and their sort runs), plus 8 bytes per
