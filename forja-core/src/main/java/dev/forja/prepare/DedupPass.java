@@ -2,7 +2,7 @@ package dev.forja.prepare;
 
 /**
  * The second pass of {@link PreparePipeline}: finds duplicates among the spilled records from externally sorted
- * keys, holding in memory only the records that have a near-duplicate or a cluster partner.
+ * keys, in bounded memory: the components are {@link SpillingUnionFind}s, which move to disk past their budget.
  *
  * <p><b>Exact:</b> in (exact key, id) order, every id after the first of a key is an exact duplicate; those ids are
  * handed to a sorter keyed by id, since on a log corpus they may be most records.
@@ -37,7 +37,7 @@ final class DedupPass {
      * of candidate pairs checked.
      */
     static long nearDuplicates(PairSorter.Cursor byBand, SignatureFile signatures, double removeAt, double clusterAt,
-                               SparseUnionFind duplicates, SparseUnionFind clusters) {
+                               SpillingUnionFind duplicates, SpillingUnionFind clusters) {
         byte[] first = new byte[MinHashBands.SIGNATURE_BYTES], other = new byte[MinHashBands.SIGNATURE_BYTES];
         boolean any = false, firstRead = false;
         long bucket = 0, smallest = -1, checked = 0;

@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
  * ({@link DedupPass}), counts them, splits the kept ones and writes them. Exact duplicates come as a stream of ids
  * in ascending order (so they are never held in memory) and take precedence over near duplicates; a near duplicate
  * is a record whose duplicate component has a smaller id. A record with cluster partners follows the side of its
- * cluster's smallest id, which is always kept and always comes first; only the clusters that went to validation
- * are remembered, one set entry each.
+ * cluster's smallest id, which is always kept and always comes first; a cluster that went to validation is
+ * remembered by a mark on its root in the cluster union-find (a bit, in memory or on disk, no set that grows).
  */
 final class KeepPass {
     private final PrepareConfig config;
@@ -26,9 +26,8 @@ final class KeepPass {
         this.anonymizer = anonymizer;
     }
 
-    void run(RecordSpill.Reader records, PairSorter.Cursor exactDuplicateIds, SparseUnionFind duplicates,
-             SparseUnionFind clusters, OutputFile train, OutputFile val) {
-        LongHashSet valClusters = new LongHashSet();
+    void run(RecordSpill.Reader records, PairSorter.Cursor exactDuplicateIds, SpillingUnionFind duplicates,
+             SpillingUnionFind clusters, OutputFile train, OutputFile val) {
         boolean exactLeft = exactDuplicateIds.next();
         RecordSpill.Entry e;
         for (long id = 0; (e = records.next()) != null; id++) {
@@ -46,13 +45,13 @@ final class KeepPass {
                 }
                 long first = clusters.find(id);
                 if (first != id) {
-                    side = split.follow(e.label(), valClusters.contains(first));
+                    side = split.follow(e.label(), clusters.marked(first));
                     stats.nearDupClustered++;
                 }
             }
             stats.passed("near_dedup");
             boolean toVal = side != null ? side : split.assign(e.label(), e.key());
-            if (toVal && side == null && clusters.contains(id)) valClusters.add(id);
+            if (toVal && side == null && clusters.contains(id)) clusters.mark(id);
             stats.lengths(e.chars(), e.tokens());
             (toVal ? val : train).write(e.line());
             stats.passed("written");

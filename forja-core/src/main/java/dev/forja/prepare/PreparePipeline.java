@@ -27,23 +27,35 @@ import java.util.Map;
  *   <li>The spilled records are read back in id order with the removals; kept ones are split (stratified, seeded,
  *       each near-duplicate cluster on the side of its first record) and written.</li>
  * </ol>
- * Memory, whatever the input size: the batches in flight (a few MB), at most two sort buffers of 16 MB, 64 merge
- * buffers of 64 KB, an 8 MB table of recent exact keys ({@link RecentKeys}) and the per-label split counts. What
- * grows is the union-find of the records that have a verified near-duplicate or cluster partner (24 to 48 bytes in
- * each of the two it is in, plus a 16-byte set entry per cluster sent to validation): unique records and exact
- * duplicates cost no memory, and a corpus with 4 million near-duplicate records needs ~300 MB for it. Measured on
- * {@code forja bench prepare --size-mb 300} (-Xmx640m, 2 threads): peak RSS 267 MiB, against 436 MiB in one pass.
- * Disk, in the staging directory: about the output's size again plus ~350 bytes per record, removed at the end.
- * The output does not depend on the number of threads or the sort buffers. The dataset is written into a hidden
- * staging directory beside the output and renamed into place at the end; an exception (or a kill) leaves no output
- * directory.
+ * Memory is a fixed budget, whatever the input size: the batches in flight (4 of 256 records per thread, a few
+ * MB), at most two sort buffers of 16 MB and 64 merge buffers of 64 KB ({@link PairSorter}), an 8 MB table of recent
+ * exact keys ({@link RecentKeys}), the per-label split counts, and the two union-finds of the near-duplicate and
+ * cluster components ({@link SpillingUnionFind}): each holds up to 2M united ids in memory (a table of at most 64 MB,
+ * 96 MB for a moment while it doubles), and past that moves to a file with a 16 MB page cache, so together they stay
+ * under 200 MB. Which clusters went to validation is a bit on their roots in the cluster union-find.
+ * Measured on {@code forja bench prepare --size-mb 300} (-Xmx640m, 2 threads): peak RSS ~270 MiB, against 436 MiB in
+ * one pass.
+ * Disk, in the staging directory, is what grows: about the output's size again (the spilled records) plus ~350
+ * bytes per record (a 128-byte signature, its exact-key and band-key pairs and their sort runs), plus 8 bytes per
+ * record for each union-find that outgrew its budget (sparse where no record of a page has a partner); all of it is
+ * removed at the end.
+ * The output does not depend on the number of threads, the sort buffers or the union-find budget. The dataset is
+ * written into a hidden staging directory beside the output and renamed into place at the end; an exception (or a
+ * kill) leaves no output directory.
  *
  * <p>Example: {@code new PreparePipeline(config, TextAnonymizer.NONE).run().contentHash()}
  */
 public final class PreparePipeline {
-    /** Told of progress after each record read; an exception thrown here aborts the run cleanly. */
+    /** Told of progress; an exception thrown here aborts the run cleanly. */
     public interface Listener {
+        /** After each record read (the first pass). */
         void onRecord(long recordsRead, String currentFile);
+
+        /**
+         * When a later pass starts: {@code "dedup"} (sorting the keys and finding the duplicates, after the last
+         * record was read), then {@code "writing"} (splitting and writing what is kept).
+         */
+        default void onPhase(String phase) {}
     }
 
     /** What a run produced. */
@@ -67,6 +79,8 @@ public final class PreparePipeline {
     private Listener listener = (n, f) -> {};
     private int threads = Runtime.getRuntime().availableProcessors();
     private int sortBufferPairs = SORT_BUFFER_PAIRS;
+    private int unionFindBudget = SpillingUnionFind.BUDGET;
+    private int unionFindPageLongs = SpillingUnionFind.PAGE_LONGS, unionFindPages = SpillingUnionFind.CACHE_PAGES;
     // The first pass's spills.
     private RecordSpill.Writer spill;
     private SignatureFile signatures;
@@ -110,6 +124,24 @@ public final class PreparePipeline {
         return this;
     }
 
+    /** United ids each union-find holds in memory before it moves to disk (tests force the disk with a few). */
+    PreparePipeline unionFindBudget(int ids) {
+        if (ids < 0) throw new IllegalArgumentException("union-find budget must be >= 0 ids, got " + ids);
+        this.unionFindBudget = ids;
+        return this;
+    }
+
+    /** The page cache of a union-find on disk: {@code pages} pages of {@code pageLongs} ids (a power of two). */
+    PreparePipeline unionFindCache(int pageLongs, int pages) {
+        if (pageLongs < 1 || Integer.bitCount(pageLongs) != 1 || pages < 1) {
+            throw new IllegalArgumentException("the cache needs >= 1 page of a power of two ids, got " + pages
+                    + " of " + pageLongs);
+        }
+        this.unionFindPageLongs = pageLongs;
+        this.unionFindPages = pages;
+        return this;
+    }
+
     public Result run() {
         Path out = config.output();
         if (Files.isDirectory(out) && !isEmptyDir(out)) {
@@ -144,20 +176,24 @@ public final class PreparePipeline {
                 s.close();
                 sigs.finishWriting();
                 // 2) find the duplicates
+                listener.onPhase("dedup");
                 DedupPass.exactDuplicates(exact.sorted(), exactIds);
                 exact.close();
-                SparseUnionFind duplicates = new SparseUnionFind(), clusters = new SparseUnionFind();
-                DedupPass.nearDuplicates(bands.sorted(), sigs, removeAt, clusterAt, duplicates, clusters);
-                bands.close();
-                sigs.close();
-                // 3) split and write what is kept
-                try (RecordSpill.Reader records = new RecordSpill.Reader(work.resolve("records.bin"), s.records());
-                     OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
-                     OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
-                    new KeepPass(config, split, stats, anonymizer).run(records, exactIds.sorted(), duplicates,
-                            clusters, t, v);
-                    train = t;
-                    val = v;
+                try (SpillingUnionFind duplicates = unionFind(work.resolve("duplicates.uf"), s.records());
+                     SpillingUnionFind clusters = unionFind(work.resolve("clusters.uf"), s.records())) {
+                    DedupPass.nearDuplicates(bands.sorted(), sigs, removeAt, clusterAt, duplicates, clusters);
+                    bands.close();
+                    sigs.close();
+                    // 3) split and write what is kept
+                    listener.onPhase("writing");
+                    try (RecordSpill.Reader records = new RecordSpill.Reader(work.resolve("records.bin"), s.records());
+                         OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
+                         OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
+                        new KeepPass(config, split, stats, anonymizer).run(records, exactIds.sorted(), duplicates,
+                                clusters, t, v);
+                        train = t;
+                        val = v;
+                    }
                 }
             }
             ModelWriter.deleteTree(work);
@@ -181,6 +217,10 @@ public final class PreparePipeline {
             ModelWriter.deleteTree(staging);
             throw e;
         }
+    }
+
+    private SpillingUnionFind unionFind(Path file, long ids) {
+        return new SpillingUnionFind(file, ids, unionFindBudget, unionFindPageLongs, unionFindPages);
     }
 
     // The first pass's stateful half, in input order: counts, then the spills of a record that reaches dedup.

@@ -7,11 +7,20 @@ package dev.forja.prepare;
  * is its smallest member (the smaller root wins a union; paths are compressed on {@link #find}), which is what the
  * deduplication keeps: the first record of a component, in input order.
  *
+ * <p>A united id can also carry a mark ({@link #mark}), kept in the parent's sign bit at no cost: the pipeline marks
+ * the clusters it sent to validation on their roots.
+ *
  * <p>Example: {@code u.union(7, 3); u.union(9, 7); u.find(9) == 3}
  */
 final class SparseUnionFind {
+    /** Each of the (id, parent, marked) held, in no particular order. */
+    interface Visitor {
+        void visit(long id, long parent, boolean marked);
+    }
+
+    private static final long MARK = Long.MIN_VALUE;
     private long[] ids = new long[1 << 4];     // id + 1; 0 = a free slot
-    private long[] parents = new long[1 << 4];
+    private long[] parents = new long[1 << 4]; // parent, | MARK if the id is marked
     private int size;
 
     /** Joins the sets of {@code a} and {@code b}; the smaller root becomes the root of both. */
@@ -22,7 +31,7 @@ final class SparseUnionFind {
         long ra = find(a), rb = find(b);
         if (ra == rb) return;
         int s = slot(Math.max(ra, rb), false); // a root, so present; looked up after every insertion (no growth left)
-        parents[s] = Math.min(ra, rb);
+        parents[s] = Math.min(ra, rb) | (parents[s] & MARK);
     }
 
     /** The smallest member of {@code id}'s set; {@code id} itself when it was never united. */
@@ -30,15 +39,35 @@ final class SparseUnionFind {
         int s = slot(id, false);
         if (s < 0) return id;
         long root = id;
-        for (long p = parents[s]; p != root; p = parents[slot(root, false)]) root = p;
+        for (long p = parents[s] & ~MARK; p != root; p = parents[slot(root, false)] & ~MARK) root = p;
         // Path compression: point every id on the way straight at the root.
         long x = id;
         while (x != root) {
             int xs = slot(x, false);
-            x = parents[xs];
-            parents[xs] = root;
+            x = parents[xs] & ~MARK;
+            parents[xs] = root | (parents[xs] & MARK);
         }
         return root;
+    }
+
+    /** Marks {@code id}, which must have been united. */
+    void mark(long id) {
+        int s = slot(id, false);
+        if (s < 0) throw new IllegalArgumentException("only a united id can be marked, not " + id);
+        parents[s] |= MARK;
+    }
+
+    /** Whether {@code id} was marked. */
+    boolean marked(long id) {
+        int s = slot(id, false);
+        return s >= 0 && parents[s] < 0;
+    }
+
+    /** Calls {@code v} with each id held. */
+    void forEach(Visitor v) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != 0) v.visit(ids[i] - 1, parents[i] & ~MARK, parents[i] < 0);
+        }
     }
 
     /** Whether {@code id} was ever united with another id. */

@@ -4,7 +4,11 @@ import dev.forja.config.Recipe;
 import dev.forja.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +18,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The three-pass dedup: sort buffers change nothing, and near-duplicate clusters stay on one side of the split. */
+/**
+ * The three-pass dedup: sort buffers and union-find budgets change nothing, near-duplicate clusters stay on one side
+ * of the split, and nothing is left behind.
+ */
 class ExternalDedupTest {
     @TempDir
     Path tmp;
@@ -24,7 +32,7 @@ class ExternalDedupTest {
             "report.html");
 
     @Test
-    void tinySortBuffersWithManyRunsGiveTheSameFilesAsTheDefaultBuffer() throws Exception {
+    void tinySortBuffersAndUnionFindsOnDiskGiveTheSameFilesAsTheDefaults() throws Exception {
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 600_000, 9);
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(),
@@ -32,10 +40,12 @@ class ExternalDedupTest {
         PrepareConfig a = config.withIo(List.of(in), tmp.resolve("default"));
         PrepareConfig b = config.withIo(List.of(in), tmp.resolve("tiny"));
         PreparePipeline.Result big = new PreparePipeline(a, PiiTextAnonymizer.of(a, null)).threads(2).run();
-        // 50 pairs a run: hundreds of runs per sort, merged through intermediate runs.
+        // 50 pairs a run: hundreds of runs per sort, merged through intermediate runs. Union-finds of 16 ids in
+        // memory, then on disk through 4 pages of 8 ids (this corpus has no clusters: the test below marks on disk).
         PreparePipeline.Result tiny = new PreparePipeline(b, PiiTextAnonymizer.of(b, null)).threads(2)
-                .sortBufferPairs(50).run();
+                .sortBufferPairs(50).unionFindBudget(16).unionFindCache(8, 4).run();
         assertThat(big.stats().removed).containsKeys("exact_duplicate", "near_duplicate");
+        assertThat(big.stats().removed.get("near_duplicate")).as("the union-finds outgrew 16 ids").isGreaterThan(16);
         assertThat(big.stats().stages().get("language")).isGreaterThan(500);
         for (String f : FILES) {
             assertThat(Files.readAllBytes(tiny.output().resolve(f))).as(f)
@@ -49,33 +59,14 @@ class ExternalDedupTest {
         }
     }
 
-    @Test
-    void everyLinkedClusterMemberIsWrittenOnTheSideOfItsOriginal() throws Exception {
-        SplittableRandom r = new SplittableRandom(21);
-        String[] vocabulary = new String[5000];
-        for (int i = 0; i < vocabulary.length; i++) vocabulary[i] = "v" + Integer.toString(i * 7919 % 100000, 36);
-        List<String> originals = new ArrayList<>();
-        Map<String, String> originalOf = new HashMap<>();
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < 900; i++) {
-            String text;
-            if (i >= 50 && r.nextInt(3) == 0) {
-                // 5 to 7 words replaced in ~100: Jaccard ~0.65 to 0.73, under removal, over clustering (0.55)
-                String original = originals.get(r.nextInt(originals.size()));
-                text = replaceWords(original, 5 + r.nextInt(3), r, vocabulary);
-                originalOf.put(text, original);
-            } else {
-                StringBuilder b = new StringBuilder();
-                for (int w = 0; w < 100; w++) b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
-                text = b.toString();
-                originals.add(text);
-            }
-            jsonl.append("{\"text\":\"").append(text).append("\"}\n");
-        }
-        Path in = Files.createDirectories(tmp.resolve("in"));
-        Files.writeString(in.resolve("c.jsonl"), jsonl);
-        PrepareConfig c = PrepareConfig.defaults().withIo(List.of(in), tmp.resolve("out"));
-        PreparePipeline.Result res = new PreparePipeline(c, TextAnonymizer.NONE).sortBufferPairs(64).run();
+    @ParameterizedTest(name = "union-finds on disk: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyLinkedClusterMemberIsWrittenOnTheSideOfItsOriginal(boolean onDisk) throws Exception {
+        Map<String, String> originalOf = clusterCorpus(Files.createDirectories(tmp.resolve("in")));
+        PrepareConfig c = PrepareConfig.defaults().withIo(List.of(tmp.resolve("in")), tmp.resolve("out"));
+        PreparePipeline p = new PreparePipeline(c, TextAnonymizer.NONE).sortBufferPairs(64);
+        if (onDisk) p.unionFindBudget(0).unionFindCache(4, 3);
+        PreparePipeline.Result res = p.run();
 
         Map<String, Boolean> inVal = new HashMap<>();
         for (String f : List.of("train.jsonl", "val.jsonl")) {
@@ -100,6 +91,67 @@ class ExternalDedupTest {
         assertThat(linked).isGreaterThan(150);
         assertThat(linkedInVal).as("clusters went to validation too").isGreaterThan(10);
         assertThat(res.stats().nearDupClustered).isGreaterThanOrEqualTo(linked);
+    }
+
+    @Test
+    void theListenerHearsEachPhaseAndARunKilledWhileWritingLeavesNothingBehind() throws Exception {
+        clusterCorpus(Files.createDirectories(tmp.resolve("in")));
+        PrepareConfig c = PrepareConfig.defaults().withIo(List.of(tmp.resolve("in")), tmp.resolve("out"));
+        List<String> heard = new ArrayList<>();
+        List<String> spills = new ArrayList<>();
+        PreparePipeline p = new PreparePipeline(c, TextAnonymizer.NONE).unionFindBudget(10).listener(
+                new PreparePipeline.Listener() {
+                    @Override
+                    public void onRecord(long recordsRead, String currentFile) {
+                        if (heard.isEmpty() || !heard.get(heard.size() - 1).equals("record")) heard.add("record");
+                    }
+
+                    @Override
+                    public void onPhase(String phase) {
+                        heard.add(phase);
+                        if (!phase.equals("writing")) return;
+                        try (var staging = Files.list(tmp); var all = Files.walk(staging.filter(
+                                x -> x.getFileName().toString().startsWith(".out.tmp-")).findFirst().orElseThrow())) {
+                            all.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(".uf")).forEach(spills::add);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        throw new IllegalStateException("killed while writing");
+                    }
+                });
+        assertThatThrownBy(p::run).hasMessage("killed while writing");
+        assertThat(heard).containsExactly("record", "dedup", "writing");
+        assertThat(spills).as("the union-finds were on disk").containsExactlyInAnyOrder("duplicates.uf", "clusters.uf");
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(x -> x.getFileName().toString())).containsExactly("in");
+        }
+    }
+
+    // 900 documents of 100 words, a third of them variants of an earlier one; returns each variant's original.
+    private static Map<String, String> clusterCorpus(Path dir) throws Exception {
+        SplittableRandom r = new SplittableRandom(21);
+        String[] vocabulary = new String[5000];
+        for (int i = 0; i < vocabulary.length; i++) vocabulary[i] = "v" + Integer.toString(i * 7919 % 100000, 36);
+        List<String> originals = new ArrayList<>();
+        Map<String, String> originalOf = new HashMap<>();
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            String text;
+            if (i >= 50 && r.nextInt(3) == 0) {
+                // 5 to 7 words replaced in ~100: Jaccard ~0.65 to 0.73, under removal, over clustering (0.55)
+                String original = originals.get(r.nextInt(originals.size()));
+                text = replaceWords(original, 5 + r.nextInt(3), r, vocabulary);
+                originalOf.put(text, original);
+            } else {
+                StringBuilder b = new StringBuilder();
+                for (int w = 0; w < 100; w++) b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
+                text = b.toString();
+                originals.add(text);
+            }
+            jsonl.append("{\"text\":\"").append(text).append("\"}\n");
+        }
+        Files.writeString(dir.resolve("c.jsonl"), jsonl);
+        return originalOf;
     }
 
     private static String replaceWords(String text, int n, SplittableRandom r, String[] vocabulary) {

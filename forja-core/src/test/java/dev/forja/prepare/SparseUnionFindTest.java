@@ -2,9 +2,12 @@ package dev.forja.prepare;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SparseUnionFindTest {
     @Test
@@ -44,6 +47,26 @@ class SparseUnionFindTest {
         assertThat(u.size()).isEqualTo(5);
         u.union(21, 9);
         assertThat(u.find(20)).isEqualTo(3);
+    }
+
+    @Test
+    void aMarkStaysOnItsIdThroughUnionsAndPathCompression() {
+        SparseUnionFind u = new SparseUnionFind();
+        u.union(10, 11);
+        u.union(11, 12);
+        u.mark(10);
+        u.mark(12);
+        u.union(12, 5); // 10's set joins under 5
+        assertThat(u.find(12)).isEqualTo(5);
+        assertThat(u.find(11)).isEqualTo(5);
+        assertThat(u.marked(10)).isTrue();
+        assertThat(u.marked(12)).isTrue();
+        assertThat(u.marked(5)).isFalse();
+        assertThat(u.marked(11)).isFalse();
+        assertThatThrownBy(() -> u.mark(99)).isInstanceOf(IllegalArgumentException.class);
+        List<String> held = new ArrayList<>();
+        u.forEach((id, parent, marked) -> held.add(id + (marked ? "*" : "")));
+        assertThat(held).containsExactlyInAnyOrder("5", "10*", "11", "12*");
     }
 
     private static int root(int[] p, int x) {
