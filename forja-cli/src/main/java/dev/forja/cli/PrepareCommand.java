@@ -81,11 +81,20 @@ final class PrepareCommand implements Callable<Integer> {
         TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(config,
                 System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));
         long[] lastPrint = {start};
-        PreparePipeline.Result r = new PreparePipeline(config, anonymizer).listener((n, file) -> {
-            long now = System.nanoTime();
-            if (now - lastPrint[0] > 2_000_000_000L) {
-                lastPrint[0] = now;
-                System.err.printf("prepare: %,d records read | %s%n", n, file);
+        PreparePipeline.Result r = new PreparePipeline(config, anonymizer).listener(new PreparePipeline.Listener() {
+            @Override
+            public void onRecord(long n, String file) {
+                long now = System.nanoTime();
+                if (now - lastPrint[0] > 2_000_000_000L) {
+                    lastPrint[0] = now;
+                    System.err.printf("prepare: %,d records read | %s%n", n, file);
+                }
+            }
+
+            @Override
+            public void onPhase(String phase) {
+                System.err.printf("prepare: %s | %.1fs%n", phase.equals("dedup") ? "finding duplicates"
+                        : "writing the dataset", (System.nanoTime() - start) / 1e9);
             }
         }).run();
         for (String m : r.issues().messages()) System.err.println("forja: skipped: " + m);
