@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import dev.forja.tensor.CpuThreads;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,9 +91,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             case "fp32", "float32" -> false;
             default -> throw new ForjaException("--precision must be bf16 or fp32, got '" + precision + "'");
         };
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
-        torch.set_num_threads(n);
+        int n = threads == null ? CpuThreads.all() : threads;
+        CpuThreads.use(n, !bf16);
 
         double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);

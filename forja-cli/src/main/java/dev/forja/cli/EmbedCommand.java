@@ -47,9 +47,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
-        torch.set_num_threads(n);
+        dev.forja.tensor.CpuThreads.use(threads == null ? dev.forja.tensor.CpuThreads.all() : threads, true);
         try (SentenceEncoder encoder = open()) {
             long[] lines = new long[1];
             if (output == null) {

@@ -1,7 +1,7 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
-import org.bytedeco.pytorch.global.torch;
+import dev.forja.tensor.CpuThreads;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
@@ -15,13 +15,12 @@ final class EngineOptions {
 
     /** Applies the thread count and returns the parameter dtype. */
     ScalarType apply() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
-        torch.set_num_threads(n);
-        return switch (dtype.toLowerCase()) {
+        ScalarType type = switch (dtype.toLowerCase()) {
             case "fp32", "float32", "f32" -> ScalarType.Float;
             case "bf16", "bfloat16" -> ScalarType.BFloat16;
             default -> throw new ForjaException("--dtype must be fp32 or bf16, got '" + dtype + "'");
         };
+        CpuThreads.use(threads == null ? CpuThreads.all() : threads, type == ScalarType.Float);
+        return type;
     }
 }

@@ -56,9 +56,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
-        torch.set_num_threads(n);
+        int n = threads == null ? dev.forja.tensor.CpuThreads.all() : threads;
+        dev.forja.tensor.CpuThreads.use(n, true); // MiniLM runs in float32 here (see the training step below)
         Path dir = freshDir(output != null ? output : Path.of("runs", "quickstart"));
         Files.createDirectories(dir);
 

@@ -38,7 +38,8 @@ public final class MachineInfo {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpu());
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("threads", torch.get_num_threads());
+        m.put("threads", dev.forja.tensor.CpuThreads.count());
+        m.put("libtorch_threads", torch.get_num_threads());
         m.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
         m.put("OPENBLAS_L2_SIZE", System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
         m.put("avx512_bf16", cpuHasBf16());

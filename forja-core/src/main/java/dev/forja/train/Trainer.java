@@ -1,5 +1,7 @@
 package dev.forja.train;
 
+import dev.forja.tensor.CpuThreads;
+
 import dev.forja.ForjaException;
 import dev.forja.bench.MachineInfo;
 import dev.forja.config.Recipe;
@@ -48,7 +50,6 @@ public final class Trainer {
     /** Runs the training described by the config; returns where the results are. */
     public TrainResult run() {
         TrainConfig c = config;
-        torch.set_num_threads(c.threads() != null ? c.threads() : Runtime.getRuntime().availableProcessors());
         Path modelDir = "minilm".equalsIgnoreCase(c.model()) ? dev.forja.embed.MiniLm.directory()
                 : ModelLocator.resolve(c.model());
         Path runDir = c.output();
@@ -63,6 +64,7 @@ public final class Trainer {
             case BF16 -> true;
             case AUTO -> MachineInfo.cpuHasBf16();
         };
+        CpuThreads.use(c.threads() != null ? c.threads() : CpuThreads.all(), !bf16);
 
         // 1) the task: data first (bad data fails before anything heavy), then the model
         TrainingTask<?> task = TrainingTasks.create(c, modelDir, bf16, log);

@@ -79,7 +79,7 @@ final class AdamWKernel implements AutoCloseable {
 
     private void fused(FlatGroup group, Coefficients c) {
         long n = group.numel();
-        int threads = Math.max(1, torch.get_num_threads());
+        int threads = dev.forja.tensor.CpuThreads.count();
         long per = Math.min(MAX_TASK, (n + threads - 1) / threads);
         per = (per + CHUNK - 1) / CHUNK * CHUNK;
         List<Callable<Void>> tasks = new ArrayList<>();
