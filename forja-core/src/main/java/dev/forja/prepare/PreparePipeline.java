@@ -94,7 +94,15 @@ public final class PreparePipeline {
         // The estimate's standard error at the threshold: pairs just above it would otherwise be missed half the time.
         this.removeAt = t - Math.sqrt(t * (1 - t) / MinHasher.PERMUTATIONS);
         // Less similar pairs are kept, but on the same side of the split, so validation never holds a near-copy.
-        this.clusterAt = Math.max(0, t - 0.25);
+        this.clusterAt = clusterThreshold(t);
+    }
+
+    /**
+     * The similarity from which kept records count as one cluster and stay on one side of the split: a quarter below
+     * the near-duplicate threshold, so validation never holds a near-copy of a training record.
+     */
+    public static double clusterThreshold(double nearDupThreshold) {
+        return Math.max(0, nearDupThreshold - 0.25);
     }
 
     public PreparePipeline listener(Listener l) {

@@ -86,6 +86,11 @@ public final class PrepareStats {
         return val;
     }
 
+    /** Records written that followed their near-duplicate cluster's side of the split instead of drawing one. */
+    public long nearDuplicatesClustered() {
+        return nearDupClustered;
+    }
+
     /** The report as a JSON-ready map (key order fixed). */
     Map<String, Object> toMap(InputIssues issues) {
         Map<String, Object> m = new LinkedHashMap<>();
