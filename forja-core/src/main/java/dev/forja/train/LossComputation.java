@@ -28,7 +28,7 @@ public final class LossComputation {
     private final boolean bf16;
     private final boolean checkpointing;
     private final boolean fused;   // head and loss by ChunkedHeadLoss; false: through autograd (kept for tests)
-    private final int chunkRows;   // rows per ChunkedHeadLoss chunk, 0 for its default
+    private final ChunkedHeadLoss head;
 
     private long forwardNanos;
     private long backwardNanos;
@@ -51,7 +51,7 @@ public final class LossComputation {
         this.bf16 = bf16;
         this.checkpointing = checkpointing;
         this.fused = fused && model.outputWeight() != null;
-        this.chunkRows = chunkRows;
+        this.head = new ChunkedHeadLoss(chunkRows);
     }
 
     /**
@@ -149,7 +149,7 @@ public final class LossComputation {
                     for (int i = 0; i < model.numBlocks(); i++) x = model.block(i, x, step);
                     return model.finalNorm(x);
                 });
-                return ChunkedHeadLoss.compute(h, model.outputWeight(), b.labels(), bf16, 1, false, chunkRows).loss();
+                return head.compute(h, model.outputWeight(), b.labels(), bf16, 1, false).loss();
             }
             return autocast(() -> summedLoss(model.forward(ids, positions, mask(b), null), labels)).item_double();
         }
@@ -170,8 +170,7 @@ public final class LossComputation {
      * weight gradient is already accumulated. Returns the summed loss.
      */
     private double headBackward(Tensor h, Batch b, double normalizer) {
-        ChunkedHeadLoss.Result r = ChunkedHeadLoss.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true,
-                chunkRows);
+        ChunkedHeadLoss.Result r = head.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true);
         h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
                 new org.bytedeco.pytorch.TensorArrayRefOptional());
         return r.loss();

@@ -126,6 +126,32 @@ class ChunkedHeadLossTest {
                 .isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
     }
 
+    @Test
+    void defaultChunksAreAsFewAsFitAndOfEqualSize() {
+        long gpt2 = 50257; // 64 MiB of float32 logits hold 333 rows
+        assertThat(ChunkedHeadLoss.balancedRows(256, gpt2)).isEqualTo(256);
+        assertThat(ChunkedHeadLoss.balancedRows(333, gpt2)).isEqualTo(333);
+        assertThat(ChunkedHeadLoss.balancedRows(334, gpt2)).isEqualTo(167);
+        assertThat(ChunkedHeadLoss.balancedRows(1000, gpt2)).isEqualTo(250);
+        assertThat(ChunkedHeadLoss.balancedRows(1, gpt2)).isEqualTo(1);
+    }
+
+    @Test
+    void oneInstanceServesBatchesOfDifferentSizes() {
+        CausalLM model = fullModel("gpt2", "tiny", 17);
+        LossComputation autograd = new LossComputation(model, false, false, false, 0);
+        LossComputation fused = new LossComputation(model, false, false); // one workspace, grown when needed
+        for (boolean packed : new boolean[] {false, true}) {
+            Batch b = batch(packed, 67);
+            double expected = autograd.evaluate(b);
+            assertThat(fused.evaluate(b)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
+        }
+        Batch small = new BatchPlanner(LossComputationTest.samples(1, 8, 8, 3),
+                new BatchPlanner.Options(1, 64, 1, false, false), PAD).batch(0, 0);
+        double expected = autograd.evaluate(small);
+        assertThat(fused.evaluate(small)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
+    }
+
     /**
      * bf16 autocast: both paths run the head's products in bf16 on the same bf16 values, and the head's weight
      * gradient is one bf16 product over all rows as autocast's backward computes it. Measured here: loss within
