@@ -44,7 +44,8 @@ public final class LossComputation {
     /**
      * @param fused compute the head and the loss with {@link ChunkedHeadLoss} (when the model exposes its head's
      *     weight); false runs them through autograd
-     * @param chunkRows rows per chunk of the fused head, 0 for the most that fit {@link ChunkedHeadLoss#CHUNK_BYTES}
+     * @param chunkRows rows per chunk of the fused head, 0 for the fewest equal chunks within {@link
+     *     ChunkedHeadLoss#CHUNK_BYTES}
      */
     LossComputation(CausalLM model, boolean bf16, boolean checkpointing, boolean fused, int chunkRows) {
         this.model = model;
