@@ -1,5 +1,6 @@
 package dev.forja.model;
 
+import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
@@ -43,8 +44,19 @@ public interface CausalLM extends Adaptable {
     /** Transformer block {@code i}: (B, T, C) to (B, T, C). */
     Tensor block(int i, Tensor x, Step step);
 
+    /** The final norm, the LM head's input: (B, T, C) to (B, T, C). */
+    Tensor finalNorm(Tensor x);
+
+    /**
+     * The LM head's weight (V, C), with no bias: the token embedding itself when tied, so that its gradient is the
+     * embedding's too. Training computes the head and the loss from it in row chunks instead of through autograd.
+     */
+    Tensor outputWeight();
+
     /** Final norm and LM head: (B, T, C) to logits (B, T, V). */
-    Tensor head(Tensor x);
+    default Tensor head(Tensor x) {
+        return Dense.linear(finalNorm(x), outputWeight(), null); // (B, T, V)
+    }
 
     /** A cache for up to {@code capacity} tokens of {@code batch} sequences, in the parameters' dtype. */
     KvCache newCache(long batch, long capacity);

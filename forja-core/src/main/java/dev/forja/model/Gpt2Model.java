@@ -139,8 +139,13 @@ public final class Gpt2Model implements CausalLM {
     }
 
     @Override
-    public Tensor head(Tensor x) {
-        return Dense.linear(lnF.apply(x), wte, null); // (B, T, V)
+    public Tensor finalNorm(Tensor x) {
+        return lnF.apply(x);
+    }
+
+    @Override
+    public Tensor outputWeight() {
+        return wte; // tied
     }
 
     @Override

@@ -147,8 +147,13 @@ public final class LlamaModel implements CausalLM {
     }
 
     @Override
-    public Tensor head(Tensor x) {
-        return Dense.linear(finalNorm.apply(x), lmHead, null); // (B, T, V)
+    public Tensor finalNorm(Tensor x) {
+        return finalNorm.apply(x);
+    }
+
+    @Override
+    public Tensor outputWeight() {
+        return lmHead;
     }
 
     @Override

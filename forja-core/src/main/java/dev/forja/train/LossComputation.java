@@ -15,6 +15,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The loss of a micro-batch and its gradients: token-level cross-entropy summed over the trainable labels, divided
  * by the trainable-token count of the whole optimizer step (so k micro-batches give the gradient of one batch k times
  * larger). Optionally under bf16 autocast, and optionally with gradient checkpointing per transformer block.
+ *
+ * <p>The LM head and the loss are computed by {@link ChunkedHeadLoss} (row chunks, hand-written gradients, the head's
+ * weight gradient accumulated in place) rather than through autograd, which would allocate several B·T × V tensors
+ * and a V × C weight gradient at every step; autograd then takes over from the final norm's output.
  */
 public final class LossComputation {
     private static final long IGNORE = Batch.IGNORE;
@@ -23,6 +27,8 @@ public final class LossComputation {
     private final CausalLM model;
     private final boolean bf16;
     private final boolean checkpointing;
+    private final boolean fused;   // head and loss by ChunkedHeadLoss; false: through autograd (kept for tests)
+    private final ChunkedHeadLoss head;
 
     private long forwardNanos;
     private long backwardNanos;
@@ -32,9 +38,21 @@ public final class LossComputation {
      * @param checkpointing recompute each block's activations in the backward pass instead of keeping them
      */
     public LossComputation(CausalLM model, boolean bf16, boolean checkpointing) {
+        this(model, bf16, checkpointing, true, 0);
+    }
+
+    /**
+     * @param fused compute the head and the loss with {@link ChunkedHeadLoss} (when the model exposes its head's
+     *     weight); false runs them through autograd
+     * @param chunkRows rows per chunk of the fused head, 0 for the fewest equal chunks within {@link
+     *     ChunkedHeadLoss#CHUNK_BYTES}
+     */
+    LossComputation(CausalLM model, boolean bf16, boolean checkpointing, boolean fused, int chunkRows) {
         this.model = model;
         this.bf16 = bf16;
         this.checkpointing = checkpointing;
+        this.fused = fused && model.outputWeight() != null;
+        this.head = new ChunkedHeadLoss(chunkRows);
     }
 
     /**
@@ -49,15 +67,16 @@ public final class LossComputation {
         Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
         Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen()); // (B*T)
         Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
+        if (!checkpointing && fused) {
+            Tensor h = autocast(() -> model.finalNorm(blocks(ids, step, seed))); // (B, T, C)
+            long t1 = System.nanoTime();
+            double value = headBackward(h, b, normalizer);
+            forwardNanos = t1 - t0;
+            backwardNanos = System.nanoTime() - t1;
+            return value;
+        }
         if (!checkpointing) {
-            Tensor loss = autocast(() -> {
-                Tensor x = model.embed(ids, step);
-                for (int i = 0; i < model.numBlocks(); i++) {
-                    torch.manual_seed(seed + i);
-                    x = model.block(i, x, step);
-                }
-                return summedLoss(model.head(x), labels);
-            });
+            Tensor loss = autocast(() -> summedLoss(model.head(blocks(ids, step, seed)), labels));
             double value = loss.item_double();
             long t1 = System.nanoTime();
             loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
@@ -78,9 +97,14 @@ public final class LossComputation {
         }
         // 2) head and loss, backward to the last block's output
         Tensor last = inputs[model.numBlocks()].detach().requires_grad_(true);
-        Tensor loss = autocast(() -> summedLoss(model.head(last), labels));
-        double value = loss.item_double();
-        loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+        double value;
+        if (fused) {
+            value = headBackward(autocast(() -> model.finalNorm(last)), b, normalizer);
+        } else {
+            Tensor loss = autocast(() -> summedLoss(model.head(last), labels));
+            value = loss.item_double();
+            loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+        }
         Tensor grad = last.grad();
         // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
         for (int i = model.numBlocks() - 1; i >= 0; i--) {
@@ -100,7 +124,10 @@ public final class LossComputation {
         return value;
     }
 
-    /** Seconds of the last {@link #forwardBackward}'s forward pass (loss included); 0 with checkpointing. */
+    /**
+     * Seconds of the last {@link #forwardBackward}'s forward pass, up to the final norm (the fused head computes its
+     * loss and gradients together: that counts as backward); 0 with checkpointing.
+     */
     public double lastForwardSeconds() {
         return forwardNanos / 1e9;
     }
@@ -116,8 +143,38 @@ public final class LossComputation {
             Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen());
             Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen());
             Tensor positions = Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen());
+            if (fused) {
+                Step step = new Step(positions, mask(b), null);
+                Tensor h = autocast(() -> {
+                    Tensor x = model.embed(ids, step);
+                    for (int i = 0; i < model.numBlocks(); i++) x = model.block(i, x, step);
+                    return model.finalNorm(x);
+                });
+                return head.compute(h, model.outputWeight(), b.labels(), bf16, 1, false).loss();
+            }
             return autocast(() -> summedLoss(model.forward(ids, positions, mask(b), null), labels)).item_double();
         }
+    }
+
+    /** Embeddings and blocks, dropout reseeded per block: (B, T) ids to (B, T, C). */
+    private Tensor blocks(Tensor ids, Step step, long seed) {
+        Tensor x = model.embed(ids, step);
+        for (int i = 0; i < model.numBlocks(); i++) {
+            torch.manual_seed(seed + i);
+            x = model.block(i, x, step);
+        }
+        return x;
+    }
+
+    /**
+     * The fused head and loss on the final norm's output {@code h}, then autograd backward from {@code h}; the head's
+     * weight gradient is already accumulated. Returns the summed loss.
+     */
+    private double headBackward(Tensor h, Batch b, double normalizer) {
+        ChunkedHeadLoss.Result r = head.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true);
+        h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
+                new org.bytedeco.pytorch.TensorArrayRefOptional());
+        return r.loss();
     }
 
     private static Tensor summedLoss(Tensor logits, Tensor labels) {
