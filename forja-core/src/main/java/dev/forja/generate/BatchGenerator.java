@@ -91,6 +91,8 @@ public final class BatchGenerator {
                 for (int b = 0; b < live.size(); b++) {
                     Row row = live.get(b);
                     long id = row.choose(Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab));
+                    // the listener hears the token before the stop condition is asked, as in the single path: a
+                    // stop-string condition reads what the listener decoded
                     listener.onToken(row.index, id);
                     if (row.done()) {
                         results[row.index] = row.generated();
@@ -130,7 +132,6 @@ public final class BatchGenerator {
         int length;
         final long[] generated;
         int n;
-        boolean stopped;
 
         Row(int index, GenerationRequest request, int budget) {
             this.index = index;
@@ -146,12 +147,12 @@ public final class BatchGenerator {
             int id = sampler.sample(logits, context, length);
             context[length++] = id;
             generated[n++] = id;
-            stopped = request.stop().shouldStop(generated, n);
             return id;
         }
 
+        /** Asks the stop condition once per chosen token. */
         boolean done() {
-            return stopped || n == budget;
+            return request.stop().shouldStop(generated, n) || n == budget;
         }
 
         long last() {
