@@ -7,9 +7,10 @@ import dev.forja.eval.Bleu;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.RougeL;
-import dev.forja.generate.SamplingConfig;
+import dev.forja.generate.BatchGenerator;
+import dev.forja.generate.BatchListener;
+import dev.forja.generate.GenerationRequest;
 import dev.forja.generate.Scorer;
-import dev.forja.generate.TextGenerator;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.lora.LoraAdapter;
@@ -60,12 +61,17 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt.")
     int maxNewTokens;
 
+    @Option(names = "--batch-size", defaultValue = "8", description = "Causal LM: prompts whose greedy continuations "
+            + "are decoded together (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Mixin
     EngineOptions engine;
 
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(data)) throw new ForjaException("--data " + data + " does not exist");
+        if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
         var dtype = engine.apply();
         Path dir = ModelLocator.resolve(model);
         ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
@@ -112,7 +118,7 @@ final class EvalCommand implements Callable<Integer> {
         try (PretrainedModel m = PretrainedModel.load(dir, dtype)) {
             if (adapter != null) LoraAdapter.load(m.model(), adapter);
             Scorer scorer = new Scorer(m.model());
-            TextGenerator generator = new TextGenerator(m.model());
+            List<GenerationRequest> requests = new ArrayList<>();
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
             List<String> lines = Files.readAllLines(data, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
@@ -130,10 +136,7 @@ final class EvalCommand implements Callable<Integer> {
                     double[] lp = scorer.score(all, false).logprobs();
                     for (int k = prompt.length - 1; k < lp.length; k++) nll -= lp[k]; // completion tokens only
                     tokens += completion.length;
-                    long[] gen = generator.generate(prompt, maxNewTokens, SamplingConfig.greedy(), true,
-                            (g, n) -> eos.contains(g[n - 1]), id -> { });
-                    if (gen.length > 0 && eos.contains(gen[gen.length - 1])) gen = Arrays.copyOf(gen, gen.length - 1);
-                    hyps.add(m.tokenizer().decode(gen, true).strip());
+                    requests.add(GenerationRequest.greedy(prompt, maxNewTokens, (g, n) -> eos.contains(g[n - 1])));
                     refs.add(j.get("completion").asText().strip());
                 } else if (j.path("text").isTextual()) {
                     double[] lp = scorer.score(m.tokenizer().encode(j.get("text").asText(), true), false).logprobs();
@@ -142,6 +145,11 @@ final class EvalCommand implements Callable<Integer> {
                 } else {
                     throw new ForjaException(data + ":" + (i + 1) + ": expected {\"text\"} or {\"prompt\",\"completion\"}");
                 }
+            }
+            // greedy continuations for BLEU / ROUGE-L, batchSize prompts per forward
+            for (long[] gen : new BatchGenerator(m.model()).generate(requests, batchSize, BatchListener.NONE)) {
+                if (gen.length > 0 && eos.contains(gen[gen.length - 1])) gen = Arrays.copyOf(gen, gen.length - 1);
+                hyps.add(m.tokenizer().decode(gen, true).strip());
             }
         }
         if (tokens == 0) throw new ForjaException(data + " has no tokens to evaluate");

@@ -51,6 +51,28 @@ public final class KvCache implements AutoCloseable {
         return new Tensor[] {keys[layer].narrow(2, 0, length + t), values[layer].narrow(2, 0, length + t)};
     }
 
+    /**
+     * Keeps only the sequences at {@code rows} (int64 indices into the batch), in that order: batched generation
+     * drops finished rows so that later steps stop computing them. Copies the kept rows once.
+     */
+    public void keepRows(Tensor rows) {
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = replace(keys[i], keys[i].index_select(0, rows.to(keys[i].device(), ScalarType.Long)));
+            values[i] = replace(values[i], values[i].index_select(0, rows.to(values[i].device(), ScalarType.Long)));
+        }
+    }
+
+    /** Batch size: sequences held. */
+    public long batch() {
+        return keys.length == 0 ? 0 : keys[0].size(0);
+    }
+
+    private static Tensor replace(Tensor old, Tensor kept) {
+        kept.retainReference();
+        old.releaseReference();
+        return kept;
+    }
+
     /** Marks {@code t} more tokens as cached. */
     public void advance(long t) {
         length += t;

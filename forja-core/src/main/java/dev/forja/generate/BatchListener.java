@@ -1,0 +1,19 @@
+package dev.forja.generate;
+
+/**
+ * Hears a batched generation as it runs. Rows are numbered as the requests were given. Each row's tokens arrive in
+ * order, then its {@code onFinished} once; different rows interleave and finish in any order.
+ */
+public interface BatchListener {
+    /** Row {@code row} chose {@code id}. */
+    default void onToken(int row, long id) {
+    }
+
+    /** Row {@code row} is done: {@code generated} holds its ids (the prompt excluded, the stopping token included). */
+    default void onFinished(int row, long[] generated) {
+    }
+
+    /** Hears nothing. */
+    BatchListener NONE = new BatchListener() {
+    };
+}
