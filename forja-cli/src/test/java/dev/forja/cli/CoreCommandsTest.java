@@ -64,6 +64,25 @@ class CoreCommandsTest {
     }
 
     @Test
+    void severalPromptsDecodedInABatchPrintWhatOneByOneDecodingPrints() {
+        for (Path m : List.of(gpt2, llama)) {
+            String[] args = {"generate", "--model", m.toString(), "--prompt", "Hola", "--prompt", "¿Qué puerto usa SSH?",
+                "--prompt", "a", "--max-new-tokens", "12", "--seed", "3", "--temperature", "0.8", "--stop", "e"};
+            CliRun batched = CliRun.of(args);
+            String[] oneByOne = java.util.Arrays.copyOf(args, args.length + 2);
+            oneByOne[args.length] = "--batch-size";
+            oneByOne[args.length + 1] = "1";
+            CliRun single = CliRun.of(oneByOne);
+            String[] recompute = java.util.Arrays.copyOf(args, args.length + 1);
+            recompute[args.length] = "--no-cache";
+            CliRun noCache = CliRun.of(recompute);
+            assertThat(batched.exit()).as(batched.err()).isZero();
+            assertThat(batched.out()).contains("Hola", "¿Qué puerto usa SSH?").isEqualTo(single.out())
+                    .isEqualTo(noCache.out());
+        }
+    }
+
+    @Test
     void scoreWritesOneLinePerInputAndTheCachedPathAgrees() throws IOException {
         Path in = tmp.resolve("score.jsonl");
         Files.writeString(in, "{\"text\": \"¿Dónde está el índice? Ação, coração.\"}\n{\"ids\": [256, 72, 111, 108, 97]}\n");
