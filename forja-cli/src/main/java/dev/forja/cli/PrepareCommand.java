@@ -54,6 +54,10 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--on-error", description = "skip (count and report bad input) or fatal (stop at the first).")
     String onError;
 
+    @Option(names = "--language-detector", description = "trigram (forja's own es/pt/en model, fast; default) or"
+            + " lingua (the Lingua library: any of 75 languages in --languages, about 35 times slower).")
+    String languageDetector;
+
     @Option(names = "--tokenizer", description = "Count tokens (min_tokens, max_tokens, histograms) with this model's"
             + " tokenizer: a model directory, tokenizer.json or Hub id (default: an approximation, words and punctuation).")
     String tokenizer;
@@ -75,6 +79,7 @@ final class PrepareCommand implements Callable<Integer> {
         if (seed != null) flags.put("seed", seed);
         if (onError != null) flags.put("on_error", onError);
         if (tokenizer != null) flags.put("tokenizer", tokenizer);
+        if (languageDetector != null) flags.put("language_detector", languageDetector);
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
                 .requireRunnable();
         long start = System.nanoTime();

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Example: {@code LanguageId.shared().identify("¿Dónde está la estación?")} is {@code "es"}.
  */
-public final class LanguageId {
+public final class LanguageId implements LanguageDetector {
     public static final String UNKNOWN = "unknown";
     static final int SAMPLE_CHARS = 600;
     private static final int MIN_LETTERS = 12;
@@ -61,6 +61,7 @@ public final class LanguageId {
     }
 
     /** "es", "pt", "en" or {@link #UNKNOWN}. */
+    @Override
     public String identify(String text) {
         double[] score = new double[LANGUAGES.size()];
         int[] n = {0, 0};

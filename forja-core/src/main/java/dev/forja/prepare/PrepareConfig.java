@@ -38,6 +38,8 @@ import java.util.Set;
  * @param seed              seed of the split
  * @param onError           what a bad file or line does: skip it (counted and reported) or stop the run
  * @param repairMojibake    undo UTF-8 text that was decoded as Windows-1252 ("canciÃ³n" to "canción")
+ * @param languageDetector  trigram (forja's own model of es, pt and en; fast) or lingua (the Lingua library: any of its
+ *                          75 languages by ISO 639-1 code, about 35 times slower)
  * @param tokenizer         a model directory, tokenizer.json or Hub id whose tokenizer counts the tokens of
  *                          min_tokens/max_tokens and the histograms; empty: an approximation (words and punctuation)
  */
@@ -47,7 +49,8 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
                             int maxTokens, List<String> languages, boolean anonymize, String piiMode,
                             List<Map<String, String>> piiRules, boolean exactDedup,
                             boolean nearDedup, double nearDupThreshold, int shingleWords, double valFraction,
-                            long seed, OnError onError, boolean repairMojibake, String tokenizer) {
+                            long seed, OnError onError, boolean repairMojibake, String languageDetector,
+                            String tokenizer) {
 
     /** What a bad input does. */
     public enum OnError { SKIP, FATAL }
@@ -67,6 +70,10 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
         logStartPattern = logStartPattern == null ? "" : logStartPattern;
         onError = onError == null ? OnError.SKIP : onError;
         tokenizer = tokenizer == null ? "" : tokenizer.strip();
+        languageDetector = languageDetector == null || languageDetector.isBlank() ? LanguageDetector.TRIGRAM
+                : languageDetector.strip().toLowerCase(Locale.ROOT);
+        require(languageDetector.equals(LanguageDetector.TRIGRAM) || languageDetector.equals(LanguageDetector.LINGUA),
+                "language_detector must be trigram or lingua, got '" + languageDetector + "'");
         piiMode = piiMode == null ? "placeholder" : piiMode.toLowerCase(Locale.ROOT);
         require(Set.of("placeholder", "pseudonym", "redact").contains(piiMode),
                 "pii_mode must be placeholder, pseudonym or redact, got '" + piiMode + "'");
@@ -78,7 +85,12 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
         require(shingleWords >= 1 && shingleWords <= 16, "shingle_words must be within [1, 16]; 3 suits sentences");
         require(valFraction >= 0 && valFraction < 1, "val_fraction must be within [0, 1), e.g. 0.2 for 80/20");
         for (String l : languages) {
-            require(LANGUAGES.contains(l), "unknown language '" + l + "' in languages: use es, pt, en or unknown");
+            if (languageDetector.equals(LanguageDetector.LINGUA)) {
+                if (!l.equals(LanguageId.UNKNOWN)) LinguaLanguageDetector.isoCode(l);
+            } else {
+                require(LANGUAGES.contains(l), "unknown language '" + l + "' in languages: use es, pt, en or unknown"
+                        + " (or language_detector: lingua for others)");
+            }
         }
         if (!logStartPattern.isEmpty()) {
             try {
@@ -92,7 +104,7 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     /** The defaults: 80/20 split, seed 42, exact and near dedup at Jaccard 0.8 on 3-word shingles, skip bad input. */
     public static PrepareConfig defaults() {
         return new PrepareConfig(List.of(), null, List.of(), List.of(), "text", "label", "text", "", true, "",
-                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true, "");
+                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true, LanguageDetector.TRIGRAM, "");
     }
 
     /** Checks what only a run needs (inputs and output), with messages for the command line. */
@@ -106,7 +118,8 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
     public PrepareConfig withIo(List<Path> in, Path out) {
         return new PrepareConfig(in, out, include, exclude, textField, labelField, textColumn, labelColumn, csvHeader,
                 logStartPattern, minChars, maxChars, minTokens, maxTokens, languages, anonymize, piiMode, piiRules, exactDedup,
-                nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake, tokenizer);
+                nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake, languageDetector,
+                tokenizer);
     }
 
     private static void require(boolean ok, String message) {

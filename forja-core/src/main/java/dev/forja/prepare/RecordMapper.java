@@ -44,10 +44,12 @@ final class RecordMapper {
     private final TextCleaner cleaner;
     private final MinHasher minHasher;
     private final TokenCount tokens;
+    private final LanguageDetector languages;
 
     /** @param tokens counts tokens for the length filter (the caller closes it) */
     RecordMapper(PrepareConfig config, TextAnonymizer anonymizer, TokenCount tokens) {
         this.tokens = tokens;
+        this.languages = LanguageDetector.of(config);
         this.config = config;
         this.anonymizer = anonymizer;
         this.cleaner = new TextCleaner(config.repairMojibake());
@@ -78,7 +80,7 @@ final class RecordMapper {
             return removed(doc, file, Reached.CLEANED, "too_long", pii, null, chars, tokens);
         }
         // 4) language
-        String lang = LanguageId.shared().identify(text);
+        String lang = languages.identify(text);
         if (!config.languages().isEmpty() && !config.languages().contains(lang)) {
             return removed(doc, file, Reached.LENGTH, "language_" + lang, pii, lang, chars, tokens);
         }
