@@ -172,7 +172,7 @@ public final class AdamW implements AutoCloseable {
     public void zeroGrad() {
         for (FlatGroup g : groups) {
             g.rebindGrads();
-            g.grads.zero_();
+            kernel.zero(g.grads);
         }
     }
 
@@ -183,32 +183,10 @@ public final class AdamW implements AutoCloseable {
             for (FlatGroup g : groups) {
                 g.rebindGrads();
                 if (g.numel() == 0) continue;
-                if (g.shadow == null) {
-                    double n = g.grads.norm().item_double();
-                    sumSq += n * n;
-                } else {
-                    sumSq += bf16SumOfSquares(g.grads);
-                }
+                sumSq += kernel.sumOfSquares(g.grads);
             }
         }
         return Math.sqrt(sumSq);
-    }
-
-    /**
-     * The squared L2 norm of a bf16 buffer, from the norms of 1M-element slices: each is accumulated in float32 by
-     * libtorch and rounded to bf16, and those errors are independent, so the sum is within ~1e-4 of exact. A single
-     * float32-output norm of the whole buffer is seven times slower on the CPU (it converts first) and, over 10^8
-     * elements, no more accurate.
-     */
-    private static double bf16SumOfSquares(Tensor flat) {
-        long n = flat.numel();
-        long slice = 1L << 20;
-        double sum = 0;
-        for (long from = 0; from < n; from += slice) {
-            double part = flat.narrow(0, from, Math.min(slice, n - from)).norm().item_double();
-            sum += part * part;
-        }
-        return sum;
     }
 
     /**
