@@ -110,13 +110,16 @@ final class PrepareCommand implements Callable<Integer> {
         System.err.printf("prepare: %s in %.1fs | stages %s | train %,d, val %,d%n", r.output(),
                 (System.nanoTime() - start) / 1e9, r.stats().stages(), r.stats().train(), r.stats().val());
         long written = r.stats().train() + r.stats().val();
-        if (r.stats().val() == 0 && config.valFraction() > 0 && written > 1) {
-            System.err.printf("forja: warning: val.jsonl is empty although val_fraction is %s: %,d of the %,d records"
+        boolean noTrain = r.stats().train() == 0, noVal = r.stats().val() == 0;
+        if ((noTrain || noVal) && config.valFraction() > 0 && written > 1) {
+            System.err.printf("forja: warning: %s is empty although val_fraction is %s: %,d of the %,d records"
                     + " kept are near-duplicates of an earlier one (Jaccard >= %.2f), and a cluster of near-duplicates"
                     + " stays on one side of the split so that validation never sees a near-copy of a training record."
-                    + " Validate on data of your own (forja train --val-data FILE).%n",
-                    config.valFraction(), r.stats().nearDuplicatesClustered(), written,
-                    PreparePipeline.clusterThreshold(config.nearDupThreshold()));
+                    + " %s%n", noTrain ? "train.jsonl" : "val.jsonl", config.valFraction(),
+                    r.stats().nearDuplicatesClustered(), written,
+                    PreparePipeline.clusterThreshold(config.nearDupThreshold()),
+                    noTrain ? "Train on val.jsonl and validate on data of your own (forja train --data DIR/val.jsonl"
+                            + " --val-data FILE)." : "Validate on data of your own (forja train --val-data FILE).");
         }
         System.out.println(r.contentHash());
         return 0;

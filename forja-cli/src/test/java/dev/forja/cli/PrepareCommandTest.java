@@ -37,6 +37,24 @@ class PrepareCommandTest {
     }
 
     @Test
+    void oneBigClusterOfNearDuplicatesLeavesOneSideEmptyAndSaysSo() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("logs"));
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            log.append("10.1.0.7 - - \"GET /api/v1/items/").append(1000 + i * 7919 % 9000).append(" HTTP/1.1\" 200 512 "
+                    + "\"https://intranet.example.com/dashboard/items/list\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+                    + " load test client with a long constant tail\"\n");
+        }
+        Files.writeString(in.resolve("access.log"), log);
+        CliRun r = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("ds").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String train = Files.readString(tmp.resolve("ds/train.jsonl")), val = Files.readString(tmp.resolve("ds/val.jsonl"));
+        assertThat(train.isEmpty() || val.isEmpty()).as("one cluster: one side only").isTrue();
+        assertThat(train + val).isNotEmpty();
+        assertThat(r.err()).contains((train.isEmpty() ? "train" : "val") + ".jsonl is empty").contains("--val-data");
+    }
+
+    @Test
     void badInputUnderFatalFailsWithFileAndLineAndWritesNothing() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
