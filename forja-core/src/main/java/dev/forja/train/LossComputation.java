@@ -67,19 +67,10 @@ public final class LossComputation {
         Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
         Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen()); // (B*T)
         Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
-        if (!checkpointing && fused) {
-            Tensor h = autocast(() -> model.finalNorm(blocks(ids, step, seed))); // (B, T, C)
-            long t1 = System.nanoTime();
-            double value = headBackward(h, b, normalizer);
-            forwardNanos = t1 - t0;
-            backwardNanos = System.nanoTime() - t1;
-            return value;
-        }
         if (!checkpointing) {
-            Tensor loss = autocast(() -> summedLoss(model.head(blocks(ids, step, seed)), labels));
-            double value = loss.item_double();
+            Tensor x = autocast(() -> blocks(ids, step, seed)); // (B, T, C)
             long t1 = System.nanoTime();
-            loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+            double value = headAndBackward(x, b, labels, normalizer);
             forwardNanos = t1 - t0;
             backwardNanos = System.nanoTime() - t1;
             return value;
@@ -97,14 +88,7 @@ public final class LossComputation {
         }
         // 2) head and loss, backward to the last block's output
         Tensor last = inputs[model.numBlocks()].detach().requires_grad_(true);
-        double value;
-        if (fused) {
-            value = headBackward(autocast(() -> model.finalNorm(last)), b, normalizer);
-        } else {
-            Tensor loss = autocast(() -> summedLoss(model.head(last), labels));
-            value = loss.item_double();
-            loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
-        }
+        double value = headAndBackward(last, b, labels, normalizer);
         Tensor grad = last.grad();
         // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
         for (int i = model.numBlocks() - 1; i >= 0; i--) {
@@ -125,8 +109,8 @@ public final class LossComputation {
     }
 
     /**
-     * Seconds of the last {@link #forwardBackward}'s forward pass, up to the final norm (the fused head computes its
-     * loss and gradients together: that counts as backward); 0 with checkpointing.
+     * Seconds of the last {@link #forwardBackward}'s forward pass, up to the last block (the head and the loss, which
+     * the fused head computes together with their gradients, count as backward); 0 with checkpointing.
      */
     public double lastForwardSeconds() {
         return forwardNanos / 1e9;
@@ -167,14 +151,22 @@ public final class LossComputation {
     }
 
     /**
-     * The fused head and loss on the final norm's output {@code h}, then autograd backward from {@code h}; the head's
-     * weight gradient is already accumulated. Returns the summed loss.
+     * The head and the summed loss of the last block's output {@code x}, then backward from there; returns the summed
+     * loss. Fused: {@link ChunkedHeadLoss} on the final norm's output (the head's weight gradient accumulated by
+     * hand), then autograd from it. Otherwise autograd over the whole head and loss.
      */
-    private double headBackward(Tensor h, Batch b, double normalizer) {
-        ChunkedHeadLoss.Result r = head.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true);
-        h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
-                new org.bytedeco.pytorch.TensorArrayRefOptional());
-        return r.loss();
+    private double headAndBackward(Tensor x, Batch b, Tensor labels, double normalizer) {
+        if (fused) {
+            Tensor h = autocast(() -> model.finalNorm(x));
+            ChunkedHeadLoss.Result r = head.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true);
+            h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
+                    new org.bytedeco.pytorch.TensorArrayRefOptional());
+            return r.loss();
+        }
+        Tensor loss = autocast(() -> summedLoss(model.head(x), labels));
+        double value = loss.item_double();
+        loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
+        return value;
     }
 
     private static Tensor summedLoss(Tensor logits, Tensor labels) {

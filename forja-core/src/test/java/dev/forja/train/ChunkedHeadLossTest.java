@@ -17,7 +17,6 @@ import dev.forja.model.Presets;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -67,9 +66,9 @@ class ChunkedHeadLossTest {
         Map<String, Tensor> trainable = model.parameters();
 
         double expected = new LossComputation(model, false, checkpointing, false, 0).forwardBackward(b, 7.0, 5);
-        Map<String, float[]> autograd = takeGrads(trainable);
+        Map<String, float[]> autograd = LossComputationTest.takeGrads(trainable);
         double actual = new LossComputation(model, false, checkpointing, true, ROWS).forwardBackward(b, 7.0, 5);
-        Map<String, float[]> fused = takeGrads(trainable);
+        Map<String, float[]> fused = LossComputationTest.takeGrads(trainable);
 
         assertThat(b.trainableTokens()).as("several chunks").isGreaterThan(4 * ROWS);
         assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
@@ -84,9 +83,9 @@ class ChunkedHeadLossTest {
         Batch b = batch(false, 43);
         for (boolean checkpointing : new boolean[] {false, true}) {
             double expected = new LossComputation(model, false, checkpointing, false, 0).forwardBackward(b, 9.0, 8);
-            Map<String, float[]> autograd = takeGrads(trainable);
+            Map<String, float[]> autograd = LossComputationTest.takeGrads(trainable);
             double actual = new LossComputation(model, false, checkpointing, true, ROWS).forwardBackward(b, 9.0, 8);
-            Map<String, float[]> fused = takeGrads(trainable);
+            Map<String, float[]> fused = LossComputationTest.takeGrads(trainable);
 
             assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
             assertSameGrads(fused, autograd, 1e-5);
@@ -164,9 +163,9 @@ class ChunkedHeadLossTest {
         CausalLM model = fullModel(arch, "tiny", 11);
         Batch b = batch(true, 59);
         double expected = new LossComputation(model, true, checkpointing, false, 0).forwardBackward(b, 6.0, 2);
-        Map<String, float[]> autograd = takeGrads(model.parameters());
+        Map<String, float[]> autograd = LossComputationTest.takeGrads(model.parameters());
         double actual = new LossComputation(model, true, checkpointing, true, ROWS).forwardBackward(b, 6.0, 2);
-        Map<String, float[]> fused = takeGrads(model.parameters());
+        Map<String, float[]> fused = LossComputationTest.takeGrads(model.parameters());
 
         assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
         assertThat(relativeDiff(fused, autograd)).isLessThan(1e-2);
@@ -190,9 +189,9 @@ class ChunkedHeadLossTest {
             CausalLM model = Architectures.create(master.config(), compute);
             assertThat(model.outputWeight().scalar_type().value).isEqualTo(ScalarType.BFloat16.value);
             double expected = new LossComputation(model, false, false, false, 0).forwardBackward(b, 6.0, 2);
-            Map<String, float[]> autograd = takeGrads(compute);
+            Map<String, float[]> autograd = LossComputationTest.takeGrads(compute);
             double actual = new LossComputation(model, false, false, true, ROWS).forwardBackward(b, 6.0, 2);
-            Map<String, float[]> fused = takeGrads(compute);
+            Map<String, float[]> fused = LossComputationTest.takeGrads(compute);
 
             assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
             assertThat(relativeDiff(fused, autograd)).isLessThan(1e-2);
@@ -233,18 +232,6 @@ class ChunkedHeadLossTest {
         long ignored = java.util.Arrays.stream(b.labels()).filter(l -> l == Batch.IGNORE).count();
         assertThat(ignored).as("masked labels").isGreaterThan(0);
         return b;
-    }
-
-    /** Copies every gradient out and zeroes it, ready for the next run. */
-    private static Map<String, float[]> takeGrads(Map<String, Tensor> params) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        params.forEach((k, p) -> {
-            Tensor g = p.grad();
-            assertThat(g.defined()).as("gradient of " + k).isTrue();
-            out.put(k, Tensors.toFloats(g));
-            g.zero_();
-        });
-        return out;
     }
 
     /** max |a - b| over every parameter, over the largest |b|. */

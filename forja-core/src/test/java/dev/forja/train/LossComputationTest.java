@@ -181,8 +181,8 @@ class LossComputationTest {
         return out;
     }
 
-    /** Copies every gradient out and zeroes it, ready for the next accumulation. */
-    private static Map<String, float[]> takeGrads(Map<String, Tensor> params) {
+    /** Copies every gradient out and zeroes it, ready for the next accumulation (or the next run). */
+    static Map<String, float[]> takeGrads(Map<String, Tensor> params) {
         Map<String, float[]> out = new LinkedHashMap<>();
         params.forEach((k, p) -> {
             Tensor g = p.grad();
