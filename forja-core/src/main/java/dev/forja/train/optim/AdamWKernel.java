@@ -78,32 +78,17 @@ final class AdamWKernel implements AutoCloseable {
     }
 
     private void fused(FlatGroup group, Coefficients c) {
-        long n = group.numel();
-        int threads = dev.forja.tensor.CpuThreads.count();
-        long per = Math.min(MAX_TASK, (n + threads - 1) / threads);
-        per = (per + CHUNK - 1) / CHUNK * CHUNK;
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (long from = 0; from < n; from += per) {
-            int len = (int) Math.min(per, n - from);
+        inParallel(group.numel(), CHUNK, (from, n) -> {
+            int len = (int) n;
             FloatBuffer p = floats(group.values, from, len);
             FloatBuffer m = floats(group.expAvg, from, len);
             FloatBuffer v = floats(group.expAvgSq, from, len);
             if (group.shadow != null) {
-                ShortBuffer g = shorts(group.grads, from, len);
-                ShortBuffer h = shorts(group.shadow, from, len);
-                tasks.add(() -> {
-                    updateRangeWithShadow(p, g, m, v, h, len, c);
-                    return null;
-                });
+                updateRangeWithShadow(p, shorts(group.grads, from, len), m, v, shorts(group.shadow, from, len), len, c);
             } else {
-                FloatBuffer g = floats(group.grads, from, len);
-                tasks.add(() -> {
-                    updateRange(p, g, m, v, len, c);
-                    return null;
-                });
+                updateRange(p, floats(group.grads, from, len), m, v, len, c);
             }
-        }
-        runAll(tasks);
+        });
     }
 
     /**
@@ -111,20 +96,12 @@ final class AdamWKernel implements AutoCloseable {
      * {@code CpuThreads}), and one thread fills 124M floats in ~57 ms where two take ~30.
      */
     void zero(Tensor flat) {
-        long n = flat.numel();
-        int threads = flat.is_cpu() ? dev.forja.tensor.CpuThreads.count() : 1;
-        long per = (n + threads - 1) / Math.max(1, threads);
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (long from = 0; from < n; from += per) {
-            long start = from, len = Math.min(per, n - from);
-            tasks.add(() -> {
-                try (PointerScope scope = new PointerScope()) {
-                    flat.narrow(0, start, len).zero_();
-                }
-                return null;
-            });
-        }
-        runAll(tasks);
+        inParallel(flat.is_cpu() ? flat.numel() : 0, 1, (from, n) -> {
+            try (PointerScope scope = new PointerScope()) {
+                flat.narrow(0, from, n).zero_();
+            }
+        });
+        if (!flat.is_cpu()) flat.zero_();
     }
 
     /**
@@ -136,39 +113,51 @@ final class AdamWKernel implements AutoCloseable {
      */
     double sumOfSquares(Tensor flat) {
         long n = flat.numel(), slice = 1L << 20;
-        int slices = (int) ((n + slice - 1) / slice);
-        double[] squares = new double[slices];
-        int threads = flat.is_cpu() ? dev.forja.tensor.CpuThreads.count() : 1;
-        int per = (slices + threads - 1) / Math.max(1, threads);
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int first = 0; first < slices; first += per) {
-            int a = first, b = Math.min(slices, first + per);
-            tasks.add(() -> {
-                try (PointerScope scope = new PointerScope()) {
-                    for (int i = a; i < b; i++) {
-                        long from = i * slice;
-                        double norm = flat.narrow(0, from, Math.min(slice, n - from)).norm().item_double();
-                        squares[i] = norm * norm;
-                    }
+        double[] squares = new double[(int) ((n + slice - 1) / slice)];
+        inParallel(squares.length, 1, (first, count) -> {
+            try (PointerScope scope = new PointerScope()) {
+                for (long i = first; i < first + count; i++) {
+                    long from = i * slice;
+                    double norm = flat.narrow(0, from, Math.min(slice, n - from)).norm().item_double();
+                    squares[(int) i] = norm * norm;
                 }
-                return null;
-            });
-        }
-        runAll(tasks);
+            }
+        });
         double sum = 0;
         for (double q : squares) sum += q;
         return sum;
     }
 
-    private <T> List<T> runAll(List<Callable<T>> tasks) {
-        List<T> out = new ArrayList<>(tasks.size());
+    private interface RangeWork {
+        void run(long from, long count);
+    }
+
+    /**
+     * Splits {@code 0..n} into one contiguous range per thread ({@code CpuThreads.count()}), each a multiple of
+     * {@code align} long (the last excepted) and within a buffer's int index, and runs them on the pool.
+     */
+    private void inParallel(long n, long align, RangeWork work) {
+        int threads = dev.forja.tensor.CpuThreads.count();
+        long per = Math.min(MAX_TASK, (n + threads - 1) / threads);
+        per = Math.max(align, (per + align - 1) / align * align);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (long from = 0; from < n; from += per) {
+            long start = from, count = Math.min(per, n - from);
+            tasks.add(() -> {
+                work.run(start, count);
+                return null;
+            });
+        }
+        runAll(tasks);
+    }
+
+    private void runAll(List<Callable<Void>> tasks) {
         try {
             if (tasks.size() == 1) {
-                out.add(tasks.get(0).call());
-                return out;
+                tasks.get(0).call();
+                return;
             }
-            for (Future<T> f : pool().invokeAll(tasks)) out.add(f.get());
-            return out;
+            for (Future<Void> f : pool().invokeAll(tasks)) f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the optimizer step", e);
@@ -179,36 +168,44 @@ final class AdamWKernel implements AutoCloseable {
         }
     }
 
+    /** The step's scalars, computed in double and rounded to float once, as PyTorch's kernels use them. */
+    private record Scalars(float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2, float bc2Sqrt, float eps,
+                           float negStepSize, float gradScale) {
+        Scalars(Coefficients c) {
+            this((float) c.decay(), (float) (1 - c.beta1()), (float) c.beta2(), (float) (1 - c.beta2()),
+                    (float) c.biasCorrection2Sqrt(), (float) c.eps(), (float) -c.stepSize(), (float) c.gradScale());
+        }
+    }
+
+    /** AdamW on {@code k} elements of cache-resident arrays: a plain loop over arrays so that C2 vectorises it. */
+    private static void update(float[] p, float[] g, float[] m, float[] v, int k, Scalars f) {
+        float decay = f.decay(), oneMinusBeta1 = f.oneMinusBeta1(), beta2 = f.beta2(), oneMinusBeta2 = f.oneMinusBeta2();
+        float bc2Sqrt = f.bc2Sqrt(), eps = f.eps(), negStepSize = f.negStepSize(), gradScale = f.gradScale();
+        for (int i = 0; i < k; i++) {
+            float gi = g[i] * gradScale;
+            float mi = m[i] + oneMinusBeta1 * (gi - m[i]);
+            float vi = v[i] * beta2 + oneMinusBeta2 * gi * gi;
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+            p[i] = p[i] * decay + negStepSize * mi / denom;
+            m[i] = mi;
+            v[i] = vi;
+        }
+    }
+
     private static void updateRange(FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n,
                                     Coefficients c) {
         float[] p = new float[CHUNK];
         float[] g = new float[CHUNK];
         float[] m = new float[CHUNK];
         float[] v = new float[CHUNK];
-        float decay = (float) c.decay();
-        float oneMinusBeta1 = (float) (1 - c.beta1());
-        float beta2 = (float) c.beta2();
-        float oneMinusBeta2 = (float) (1 - c.beta2());
-        float bc2Sqrt = (float) c.biasCorrection2Sqrt();
-        float eps = (float) c.eps();
-        float negStepSize = (float) -c.stepSize();
-        float gradScale = (float) c.gradScale();
+        Scalars f = new Scalars(c);
         for (int off = 0; off < n; off += CHUNK) {
             int k = Math.min(CHUNK, n - off);
             pb.get(off, p, 0, k);
             gb.get(off, g, 0, k);
             mb.get(off, m, 0, k);
             vb.get(off, v, 0, k);
-            // a plain loop over arrays so that C2 vectorises it
-            for (int i = 0; i < k; i++) {
-                float gi = g[i] * gradScale;
-                float mi = m[i] + oneMinusBeta1 * (gi - m[i]);
-                float vi = v[i] * beta2 + oneMinusBeta2 * gi * gi;
-                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                p[i] = p[i] * decay + negStepSize * mi / denom;
-                m[i] = mi;
-                v[i] = vi;
-            }
+            update(p, g, m, v, k, f);
             pb.put(off, p, 0, k);
             mb.put(off, m, 0, k);
             vb.put(off, v, 0, k);
@@ -233,14 +230,7 @@ final class AdamWKernel implements AutoCloseable {
         ByteBuffer scratch = ByteBuffer.allocateDirect(4 * CHUNK).order(ByteOrder.nativeOrder());
         IntBuffer scratchInts = scratch.asIntBuffer();
         FloatBuffer scratchFloats = scratch.asFloatBuffer();
-        float decay = (float) c.decay();
-        float oneMinusBeta1 = (float) (1 - c.beta1());
-        float beta2 = (float) c.beta2();
-        float oneMinusBeta2 = (float) (1 - c.beta2());
-        float bc2Sqrt = (float) c.biasCorrection2Sqrt();
-        float eps = (float) c.eps();
-        float negStepSize = (float) -c.stepSize();
-        float gradScale = (float) c.gradScale();
+        Scalars f = new Scalars(c);
         for (int off = 0; off < n; off += CHUNK) {
             int k = Math.min(CHUNK, n - off);
             pb.get(off, p, 0, k);
@@ -250,15 +240,7 @@ final class AdamWKernel implements AutoCloseable {
             for (int i = 0; i < k; i++) bits[i] = half[i] << 16; // bf16 is the top half of a float32
             scratchInts.put(0, bits, 0, k);
             scratchFloats.get(0, g, 0, k);
-            for (int i = 0; i < k; i++) {
-                float gi = g[i] * gradScale;
-                float mi = m[i] + oneMinusBeta1 * (gi - m[i]);
-                float vi = v[i] * beta2 + oneMinusBeta2 * gi * gi;
-                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                p[i] = p[i] * decay + negStepSize * mi / denom;
-                m[i] = mi;
-                v[i] = vi;
-            }
+            update(p, g, m, v, k, f);
             pb.put(off, p, 0, k);
             mb.put(off, m, 0, k);
             vb.put(off, v, 0, k);
