@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,7 +47,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
-        dev.forja.tensor.CpuThreads.use(threads == null ? dev.forja.tensor.CpuThreads.all() : threads, true);
+        CpuThreads.use(threads == null ? CpuThreads.all() : threads, true);
         try (SentenceEncoder encoder = open()) {
             long[] lines = new long[1];
             if (output == null) {

@@ -1,6 +1,7 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.config.Recipe;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
@@ -56,8 +57,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
-        int n = threads == null ? dev.forja.tensor.CpuThreads.all() : threads;
-        dev.forja.tensor.CpuThreads.use(n, true); // MiniLM runs in float32 here (see the training step below)
+        int n = threads == null ? CpuThreads.all() : threads;
+        CpuThreads.use(n, true); // MiniLM runs in float32 here (see the training step below)
         Path dir = freshDir(output != null ? output : Path.of("runs", "quickstart"));
         Files.createDirectories(dir);
 

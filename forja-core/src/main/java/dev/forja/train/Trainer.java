@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * {@code forja train}: the training loop shared by every {@link TrainingTask} — AdamW with a learning-rate schedule,
