@@ -1,6 +1,7 @@
 package dev.forja.prepare;
 
-import dev.forja.train.monitor.SvgBarChart;
+import dev.forja.report.Escape;
+import dev.forja.report.SvgBarChart;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +17,12 @@ final class PrepareReport {
     @SuppressWarnings("unchecked")
     static String html(String title, Map<String, Object> report) {
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title))
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(Escape.xml(title))
                 .append("</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;"
                         + "color:#222}\ntable{border-collapse:collapse;margin-bottom:1.5em}\ntd,th{border:1px solid #ddd;"
                         + "padding:4px 10px;text-align:left;vertical-align:top}\nth{background:#f6f6f6}\n"
                         + "figure{display:inline-block;margin:0 1em 1em 0}\n</style>\n</head>\n<body>\n<h1>")
-                .append(esc(title)).append("</h1>\n");
+                .append(Escape.xml(title)).append("</h1>\n");
         Map<String, Long> stages = (Map<String, Long>) report.get("stages");
         table(h, "Records per stage", stages);
         figure(h, chart("Records after each stage", "stage", "records", stages));
@@ -41,26 +42,26 @@ final class PrepareReport {
         List<String> first = (List<String>) issues.get("first");
         if (!first.isEmpty()) {
             h.append("<ul>\n");
-            for (String m : first) h.append("<li><code>").append(esc(m)).append("</code></li>\n");
+            for (String m : first) h.append("<li><code>").append(Escape.xml(m)).append("</code></li>\n");
             h.append("</ul>\n");
         }
         h.append("<h2>Examples of removed records (PII masked)</h2>\n<table>\n<tr><th>reason</th><th>source</th>"
                 + "<th>text</th></tr>\n");
         for (Map<String, String> e : (List<Map<String, String>>) report.get("removed_examples")) {
-            h.append("<tr><td>").append(esc(e.get("reason"))).append("</td><td>").append(esc(e.get("source")))
-                    .append("</td><td>").append(esc(e.get("text"))).append("</td></tr>\n");
+            h.append("<tr><td>").append(Escape.xml(e.get("reason"))).append("</td><td>").append(Escape.xml(e.get("source")))
+                    .append("</td><td>").append(Escape.xml(e.get("text"))).append("</td></tr>\n");
         }
         return h.append("</table>\n</body>\n</html>\n").toString();
     }
 
     private static void table(StringBuilder h, String title, Map<String, ?> rows) {
-        h.append("<h2>").append(esc(title)).append("</h2>\n");
+        h.append("<h2>").append(Escape.xml(title)).append("</h2>\n");
         if (rows.isEmpty()) {
             h.append("<p>none</p>\n");
             return;
         }
         h.append("<table>\n");
-        rows.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(String.valueOf(v)))
+        rows.forEach((k, v) -> h.append("<tr><th>").append(Escape.xml(k)).append("</th><td>").append(Escape.xml(String.valueOf(v)))
                 .append("</td></tr>\n"));
         h.append("</table>\n");
     }
@@ -80,9 +81,5 @@ final class PrepareReport {
 
     private static void figure(StringBuilder h, String svg) {
         h.append("<figure>\n").append(svg).append("</figure>\n");
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -11,7 +11,7 @@ import dev.forja.model.bert.BertLoader;
 import dev.forja.model.bert.BertModel;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
-import dev.forja.train.monitor.SvgHeatmap;
+import dev.forja.report.SvgHeatmap;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

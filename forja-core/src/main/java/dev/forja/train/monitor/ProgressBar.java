@@ -1,5 +1,7 @@
 package dev.forja.train.monitor;
 
+import dev.forja.report.HumanFormat;
+
 import java.io.PrintStream;
 import java.util.function.LongSupplier;
 

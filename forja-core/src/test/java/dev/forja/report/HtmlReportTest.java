@@ -1,5 +1,6 @@
-package dev.forja.train.monitor;
+package dev.forja.report;
 
+import dev.forja.train.monitor.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

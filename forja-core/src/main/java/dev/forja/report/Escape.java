@@ -1,10 +1,11 @@
-package dev.forja.train.monitor;
+package dev.forja.report;
 
 /** Escapes text for HTML and SVG, in element content and in quoted attributes alike. */
-final class Escape {
+public final class Escape {
     private Escape() {}
 
-    static String xml(String s) {
+    /** {@code s} with {@code & < > " '} as entities and XML-illegal control characters as U+FFFD; null → "". */
+    public static String xml(String s) {
         if (s == null) return "";
         StringBuilder out = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {

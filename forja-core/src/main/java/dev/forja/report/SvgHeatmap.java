@@ -1,4 +1,4 @@
-package dev.forja.train.monitor;
+package dev.forja.report;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.forja.train.monitor;
+package dev.forja.report;
 
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
