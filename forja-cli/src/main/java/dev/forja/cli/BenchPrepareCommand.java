@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.PeakRss;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
-import dev.forja.model.ModelWriter;
 import dev.forja.prepare.CorpusGenerator;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
@@ -80,7 +80,7 @@ final class BenchPrepareCommand implements Callable<Integer> {
             System.out.println(Json.line(o));
             return 0;
         } finally {
-            if (dir == null) ModelWriter.deleteTree(work);
+            if (dir == null) AtomicDirectory.deleteTree(work);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.model.GenerationDefaults;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
@@ -42,15 +43,9 @@ final class InitModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(output)) {
-            try (var s = Files.list(output)) {
-                if (s.findAny().isPresent()) {
-                    throw new ForjaException(output + " already exists and is not empty: choose another --output");
-                }
-            }
-        }
-        Path staging = ModelWriter.stagingDir(output);
-        try {
+        AtomicDirectory.requireAbsentOrEmpty(output, "choose another --output");
+        String[] written = new String[1];
+        AtomicDirectory.write(output, staging -> {
             copyOrWriteTokenizer(staging);
             long eos;
             long bos;
@@ -65,14 +60,12 @@ final class InitModelCommand implements Callable<Integer> {
             GenerationDefaults gen = new GenerationDefaults(eos >= 0 ? List.of(eos) : List.of(), true, 0.8, 50, 0.95,
                     1.0);
             ModelWriter.write(staging, config, params, gen, ScalarType.Float);
-            ModelWriter.publish(staging, output);
             long n = params.values().stream().mapToLong(t -> t.numel()).sum();
-            System.err.printf("wrote %s: %s, %,d parameters, vocab %d, seed %d%n", output, config.modelType(), n,
+            written[0] = String.format("wrote %s: %s, %,d parameters, vocab %d, seed %d", output, config.modelType(), n,
                     config.vocabSize(), seed);
-            return 0;
-        } finally {
-            ModelWriter.deleteTree(staging);
-        }
+        });
+        System.err.println(written[0]);
+        return 0;
     }
 
     private void copyOrWriteTokenizer(Path dir) throws IOException {

@@ -1,13 +1,12 @@
 package dev.forja.cli;
 
-import dev.forja.ForjaException;
 import dev.forja.hub.ModelLocator;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -35,27 +34,17 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(output)) {
-            try (var s = Files.list(output)) {
-                if (s.findAny().isPresent()) {
-                    throw new ForjaException(output + " already exists and is not empty: choose another --output");
-                }
-            }
-        }
+        AtomicDirectory.requireAbsentOrEmpty(output, "choose another --output");
         ScalarType dtype = engine.apply();
         Path base = ModelLocator.resolve(model);
         // Merge in fp32 whatever the output dtype, so W + scaling * B A is rounded once, at the end.
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         LoraAdapter lora = LoraAdapter.load(m, adapter);
         var merged = lora.mergedParameters();
-        Path staging = ModelWriter.stagingDir(output);
-        try {
+        AtomicDirectory.write(output, staging -> {
             ModelWriter.write(staging, m.config(), merged, ModelLoader.readGenerationDefaults(base, m.config()), dtype);
             dev.forja.tokenizer.TokenizerFiles.copy(base, staging);
-            ModelWriter.publish(staging, output);
-        } finally {
-            ModelWriter.deleteTree(staging);
-        }
+        });
         System.err.printf("wrote %s: %s merged with %s (%d layers, r %d, scaling %.4g), %s%n", output, base, adapter,
                 lora.layers().size(), lora.config().r(), lora.config().scaling(),
                 dtype == ScalarType.BFloat16 ? "bf16" : "fp32");

@@ -1,6 +1,7 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.config.Recipe;
 import dev.forja.embed.MiniLm;
@@ -138,17 +139,11 @@ final class QuickstartCommand implements Callable<Integer> {
     /** An empty directory to write into: the given one, or its first free numbered sibling. */
     static Path freshDir(Path wanted) throws IOException {
         Path p = wanted;
-        for (int k = 2; Files.isDirectory(p) && !isEmpty(p); k++) {
+        for (int k = 2; Files.isDirectory(p) && !AtomicDirectory.isAbsentOrEmpty(p); k++) {
             p = wanted.resolveSibling(wanted.getFileName() + "-" + k);
         }
         if (!p.equals(wanted)) System.err.println("forja: " + wanted + " is not empty; writing to " + p);
         return p;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
     }
 
     /** The sample file: next to the working directory in a clone, else the copy inside the forja-cli jar. */

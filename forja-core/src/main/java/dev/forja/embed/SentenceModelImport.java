@@ -3,9 +3,9 @@ package dev.forja.embed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
-import dev.forja.model.ModelWriter;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertWriter;
 import dev.forja.onnx.BertOnnxImport;
@@ -44,8 +44,7 @@ public final class SentenceModelImport {
             throw new ForjaException("max sequence length must be within [2, " + config.maxPositionEmbeddings()
                     + "] (the model's positions), got " + maxSeq);
         }
-        Path stage = ModelWriter.stagingDir(output);
-        try {
+        AtomicDirectory.write(output, stage -> {
             BertWriter.write(stage, config, imported.parameters());
             byte[] tokenizer = withoutPaddingAndTruncation(tokenizerJson);
             AtomicFile.write(stage.resolve("tokenizer.json"), ch -> ch.write(ByteBuffer.wrap(tokenizer)));
@@ -56,11 +55,7 @@ public final class SentenceModelImport {
                 }
             }
             SentenceTransformersFiles.write(stage, config.hiddenSize(), maxSeq);
-            ModelWriter.publish(stage, output);
-        } catch (RuntimeException e) {
-            ModelWriter.deleteTree(stage);
-            throw e;
-        }
+        });
         return config;
     }
 

@@ -1,9 +1,9 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
-import dev.forja.model.ModelWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,79 +152,75 @@ public final class PreparePipeline {
 
     public Result run() {
         Path out = config.output();
-        if (Files.isDirectory(out) && !isEmptyDir(out)) {
-            throw new ForjaException(out + " already exists and is not empty: choose another --output or remove it");
-        }
+        AtomicDirectory.requireAbsentOrEmpty(out, "choose another --output or remove it");
         InputIssues issues = new InputIssues(config.onError());
         Ingest ingest = new Ingest(config, issues);
         List<Ingest.InputFile> files = ingest.files();
         if (files.isEmpty()) throw new ForjaException("no input files found in " + config.inputs() + " (supported: "
                 + ".txt .md .jsonl .json .csv .tsv .html .pdf .log; check --include/--exclude)");
-        Path staging = ModelWriter.stagingDir(out);
-        try {
-            Path work = Files.createDirectories(staging.resolve(".dedup"));
-            List<Ingest.SourceInfo> sources = new ArrayList<>();
-            OutputFile train, val;
-            try (RecordSpill.Writer s = new RecordSpill.Writer(work.resolve("records.bin"));
-                 SignatureFile sigs = new SignatureFile(work.resolve("signatures.bin"));
-                 PairSorter exact = new PairSorter(work, "exact", sortBufferPairs);
-                 PairSorter bands = new PairSorter(work, "bands", sortBufferPairs);
-                 PairSorter exactIds = new PairSorter(work, "exact-ids", sortBufferPairs)) {
-                spill = s;
-                signatures = sigs;
-                exactPairs = exact;
-                bandPairs = bands;
-                // 1) map, filter and spill
-                try (TokenCount tokens = TokenCount.of(config);
-                     OrderedParallelMap<Pending, RecordMapper.Mapped> map = new OrderedParallelMap<>(threads, BATCH,
-                             mapperOf(tokens), this::spill)) {
-                    for (Ingest.InputFile f : files) sources.add(ingest.read(f, d -> map.accept(new Pending(d, f.name()))));
-                    map.finish();
-                }
-                s.close();
-                sigs.finishWriting();
-                // 2) find the duplicates
-                listener.onPhase("dedup");
-                DedupPass.exactDuplicates(exact.sorted(), exactIds);
-                exact.close();
-                try (SpillingUnionFind duplicates = unionFind(work.resolve("duplicates.uf"), s.records());
-                     SpillingUnionFind clusters = unionFind(work.resolve("clusters.uf"), s.records())) {
-                    DedupPass.nearDuplicates(bands.sorted(), sigs, removeAt, clusterAt, duplicates, clusters);
-                    bands.close();
-                    sigs.close();
-                    // 3) split and write what is kept
-                    listener.onPhase("writing");
-                    try (RecordSpill.Reader records = new RecordSpill.Reader(work.resolve("records.bin"), s.records());
-                         OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
-                         OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
-                        new KeepPass(config, split, stats, anonymizer).run(records, exactIds.sorted(), duplicates,
-                                clusters, t, v);
-                        train = t;
-                        val = v;
-                    }
+        List<Ingest.SourceInfo> sources = new ArrayList<>();
+        String[] hash = new String[1];
+        AtomicDirectory.write(out, staging -> hash[0] = writeDataset(staging, ingest, files, sources, issues));
+        return new Result(out, hash[0], stats, issues, sources);
+    }
+
+    /** Reads, deduplicates, splits and writes the dataset into {@code staging}; returns its content hash. */
+    private String writeDataset(Path staging, Ingest ingest, List<Ingest.InputFile> files,
+                                List<Ingest.SourceInfo> sources, InputIssues issues) throws IOException {
+        Path work = Files.createDirectories(staging.resolve(".dedup"));
+        OutputFile train, val;
+        try (RecordSpill.Writer s = new RecordSpill.Writer(work.resolve("records.bin"));
+             SignatureFile sigs = new SignatureFile(work.resolve("signatures.bin"));
+             PairSorter exact = new PairSorter(work, "exact", sortBufferPairs);
+             PairSorter bands = new PairSorter(work, "bands", sortBufferPairs);
+             PairSorter exactIds = new PairSorter(work, "exact-ids", sortBufferPairs)) {
+            spill = s;
+            signatures = sigs;
+            exactPairs = exact;
+            bandPairs = bands;
+            // 1) map, filter and spill
+            try (TokenCount tokens = TokenCount.of(config);
+                 OrderedParallelMap<Pending, RecordMapper.Mapped> map = new OrderedParallelMap<>(threads, BATCH,
+                         mapperOf(tokens), this::spill)) {
+                for (Ingest.InputFile f : files) sources.add(ingest.read(f, d -> map.accept(new Pending(d, f.name()))));
+                map.finish();
+            }
+            s.close();
+            sigs.finishWriting();
+            // 2) find the duplicates
+            listener.onPhase("dedup");
+            DedupPass.exactDuplicates(exact.sorted(), exactIds);
+            exact.close();
+            try (SpillingUnionFind duplicates = unionFind(work.resolve("duplicates.uf"), s.records());
+                 SpillingUnionFind clusters = unionFind(work.resolve("clusters.uf"), s.records())) {
+                DedupPass.nearDuplicates(bands.sorted(), sigs, removeAt, clusterAt, duplicates, clusters);
+                bands.close();
+                sigs.close();
+                // 3) split and write what is kept
+                listener.onPhase("writing");
+                try (RecordSpill.Reader records = new RecordSpill.Reader(work.resolve("records.bin"), s.records());
+                     OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
+                     OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
+                    new KeepPass(config, split, stats, anonymizer).run(records, exactIds.sorted(), duplicates,
+                            clusters, t, v);
+                    train = t;
+                    val = v;
                 }
             }
-            ModelWriter.deleteTree(work);
-            stats.train = train.records;
-            stats.val = val.records;
-            String hash = Manifest.contentHash(train.sha256(), val.sha256());
-            Map<String, Map<String, Object>> outFiles = new LinkedHashMap<>();
-            outFiles.put(Manifest.TRAIN, train.manifestEntry());
-            outFiles.put(Manifest.VAL, val.manifestEntry());
-            Json.writeAtomic(staging.resolve(Manifest.FILE_NAME),
-                    Manifest.build(hash, outFiles, sources, config, stats, issues));
-            Map<String, Object> report = stats.toMap(issues);
-            Json.writeAtomic(staging.resolve("report.json"), report);
-            AtomicFile.writeString(staging.resolve("report.html"), PrepareReport.html("forja prepare: " + hash, report));
-            ModelWriter.publish(staging, out);
-            return new Result(out, hash, stats, issues, sources);
-        } catch (IOException e) {
-            ModelWriter.deleteTree(staging);
-            throw new ForjaException("cannot write beside " + out + ": " + e.getMessage());
-        } catch (RuntimeException | Error e) {
-            ModelWriter.deleteTree(staging);
-            throw e;
         }
+        AtomicDirectory.deleteTree(work);
+        stats.train = train.records;
+        stats.val = val.records;
+        String hash = Manifest.contentHash(train.sha256(), val.sha256());
+        Map<String, Map<String, Object>> outFiles = new LinkedHashMap<>();
+        outFiles.put(Manifest.TRAIN, train.manifestEntry());
+        outFiles.put(Manifest.VAL, val.manifestEntry());
+        Json.writeAtomic(staging.resolve(Manifest.FILE_NAME),
+                Manifest.build(hash, outFiles, sources, config, stats, issues));
+        Map<String, Object> report = stats.toMap(issues);
+        Json.writeAtomic(staging.resolve("report.json"), report);
+        AtomicFile.writeString(staging.resolve("report.html"), PrepareReport.html("forja prepare: " + hash, report));
+        return hash;
     }
 
     private SpillingUnionFind unionFind(Path file, long ids) {
@@ -278,13 +274,5 @@ public final class PreparePipeline {
     private java.util.function.Function<Pending, RecordMapper.Mapped> mapperOf(TokenCount tokens) {
         RecordMapper mapper = new RecordMapper(config, anonymizer, tokens);
         return p -> mapper.map(p.doc(), p.file());
-    }
-
-    private static boolean isEmptyDir(Path dir) {
-        try (var s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

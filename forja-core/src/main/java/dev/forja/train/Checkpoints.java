@@ -2,12 +2,11 @@ package dev.forja.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
-import dev.forja.model.ModelWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -36,20 +35,10 @@ final class Checkpoints {
 
     /** Writes a checkpoint: {@code body} fills the temporary directory, then it is renamed to checkpoint-STEP. */
     Path write(long step, TrainerState state, Consumer<Path> body) {
-        Path target = dir(runDir, step);
-        Path tmp = ModelWriter.stagingDir(target);
-        try {
+        return AtomicDirectory.replace(dir(runDir, step), tmp -> {
             body.accept(tmp);
             Json.writeAtomic(tmp.resolve(STATE_FILE), state); // last: its presence marks a complete checkpoint
-            if (Files.exists(target)) ModelWriter.deleteTree(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException e) {
-            throw new ForjaException("cannot write checkpoint " + target + ": " + e.getMessage()
-                    + "; check free disk space");
-        } finally {
-            ModelWriter.deleteTree(tmp);
-        }
+        });
     }
 
     /** Steps of the complete checkpoints, ascending. Leftover temporary directories are removed. */
@@ -63,7 +52,7 @@ final class Checkpoints {
                 if (m.matches() && Files.isRegularFile(p.resolve(STATE_FILE))) {
                     steps.add(Long.parseLong(m.group(1)));
                 } else if (n.startsWith(".checkpoint-") && n.contains(".tmp-")) {
-                    ModelWriter.deleteTree(p); // an interrupted write
+                    AtomicDirectory.deleteTree(p); // an interrupted write
                 }
             }
         } catch (IOException e) {
@@ -88,7 +77,7 @@ final class Checkpoints {
     void rotate(int keep, long protectedStep) {
         List<Long> s = steps();
         for (int i = 0; i < s.size() - keep; i++) {
-            if (s.get(i) != protectedStep) ModelWriter.deleteTree(dir(runDir, s.get(i)));
+            if (s.get(i) != protectedStep) AtomicDirectory.deleteTree(dir(runDir, s.get(i)));
         }
     }
 }

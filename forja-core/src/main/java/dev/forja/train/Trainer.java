@@ -6,9 +6,9 @@ import dev.forja.ForjaException;
 import dev.forja.bench.MachineInfo;
 import dev.forja.config.Recipe;
 import dev.forja.hub.ModelLocator;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
-import dev.forja.model.ModelWriter;
 import dev.forja.report.HtmlReport;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.monitor.MetricsLog;
@@ -222,14 +222,7 @@ public final class Trainer {
         // 5) the end: final model or adapter, report
         task.setTraining(false);
         Path finalDir = runDir.resolve("final");
-        Path staging = ModelWriter.stagingDir(finalDir);
-        try {
-            task.writeFinal(staging);
-            ModelWriter.deleteTree(finalDir);
-            ModelWriter.publish(staging, finalDir);
-        } finally {
-            ModelWriter.deleteTree(staging);
-        }
+        AtomicDirectory.replace(finalDir, task::writeFinal);
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("model", c.model());
         summary.put("method", c.method().name().toLowerCase());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
@@ -106,8 +107,8 @@ class ClassificationTaskTest {
         // an interrupted run: the same run with everything after checkpoint-10 gone
         Path b = tmp.resolve("b");
         new Trainer(config(model, train, val, b, "lora", 20), QUIET).run();
-        ModelWriterAccess.deleteFinal(b);
-        ModelWriterAccess.deleteCheckpoint(b, 20);
+        AtomicDirectory.deleteTree(b.resolve("final"));
+        AtomicDirectory.deleteTree(b.resolve("checkpoint-20"));
         dev.forja.train.monitor.MetricsLog.truncateAfter(b.resolve("metrics.jsonl"), 10);
         TrainResult resumed = new Trainer(config(model, train, val, b, "lora", 20).with(Map.of("resume", true)),
                 QUIET).run();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
-import dev.forja.model.ModelWriter;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.train.monitor.MetricsLog;
 import dev.forja.train.monitor.TensorBoardReader;
 import java.io.ByteArrayOutputStream;
@@ -118,9 +118,9 @@ class TrainerTest {
         // the same run "killed" after step 5: checkpoint-4 survives, the write of checkpoint-8 was under way
         Path b = tmp.resolve("killed-" + method);
         TinyRuns.copyTree(a, b);
-        ModelWriter.deleteTree(b.resolve("checkpoint-8"));
-        ModelWriter.deleteTree(b.resolve("checkpoint-10"));
-        ModelWriter.deleteTree(b.resolve("final"));
+        AtomicDirectory.deleteTree(b.resolve("checkpoint-8"));
+        AtomicDirectory.deleteTree(b.resolve("checkpoint-10"));
+        AtomicDirectory.deleteTree(b.resolve("final"));
         Path partial = b.resolve(".checkpoint-8.tmp-12345");
         Files.createDirectories(partial);
         Files.writeString(partial.resolve("adapter_model.safetensors"), "half a file");

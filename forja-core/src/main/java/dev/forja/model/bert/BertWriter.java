@@ -14,8 +14,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Writes a BERT encoder as a Hugging Face directory: {@code config.json} and {@code model.safetensors} with
- * {@code BertModel}'s names, float32, each file atomically. Callers wanting the whole directory atomic write into
- * {@link ModelWriter#stagingDir} and {@link ModelWriter#publish} it.
+ * {@code BertModel}'s names, float32, each file atomically. Callers wanting the whole directory atomic write it
+ * through {@link dev.forja.io.AtomicDirectory}.
  */
 public final class BertWriter {
     private BertWriter() {

@@ -1,0 +1,111 @@
+package dev.forja.io;
+
+import dev.forja.ForjaException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AtomicDirectoryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSuccessfulWritePublishesTheDirectoryAndNoStagingDirectory() throws IOException {
+        Path out = dir.resolve("nested").resolve("model");
+        Path[] staging = new Path[1];
+        Path written = AtomicDirectory.write(out, d -> {
+            staging[0] = d;
+            assertThat(out).as("nothing is visible at the target while it is written").doesNotExist();
+            Files.writeString(d.resolve("config.json"), "{}");
+            Files.createDirectories(d.resolve("sub"));
+            Files.writeString(d.resolve("sub").resolve("weights"), "w");
+        });
+        assertThat(written).isEqualTo(out);
+        assertThat(staging[0].getParent()).isEqualTo(out.toAbsolutePath().getParent());
+        assertThat(staging[0].getFileName().toString()).startsWith(".model.tmp-");
+        assertThat(Files.readString(out.resolve("config.json"))).isEqualTo("{}");
+        assertThat(Files.readString(out.resolve("sub").resolve("weights"))).isEqualTo("w");
+        assertThat(out.getParent().toFile().list()).containsExactly("model");
+    }
+
+    @Test
+    void anEmptyTargetDirectoryIsFilled() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        AtomicDirectory.write(out, d -> Files.writeString(d.resolve("a"), "1"));
+        assertThat(Files.readString(out.resolve("a"))).isEqualTo("1");
+    }
+
+    @Test
+    void aFailureLeavesNothingBehind() {
+        Path out = dir.resolve("out");
+        assertThatThrownBy(() -> AtomicDirectory.write(out, d -> {
+            Files.writeString(d.resolve("half"), "written");
+            throw new IOException("disk full");
+        })).isInstanceOf(ForjaException.class).hasMessageContaining(out.toString()).hasMessageContaining("disk full");
+        assertThat(dir.toFile().list()).isEmpty();
+
+        assertThatThrownBy(() -> AtomicDirectory.write(out, d -> {
+            Files.writeString(d.resolve("half"), "written");
+            throw new IllegalStateException("killed");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("killed");
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void aNonEmptyTargetIsRefusedByNameAndKept() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("mine"), "keep me");
+        assertThatThrownBy(() -> AtomicDirectory.requireAbsentOrEmpty(out, "choose another --output"))
+                .isInstanceOf(ForjaException.class)
+                .hasMessage(out + " already exists and is not empty: choose another --output");
+        assertThatThrownBy(() -> AtomicDirectory.write(out, d -> Files.writeString(d.resolve("new"), "x")))
+                .isInstanceOf(ForjaException.class).hasMessageContaining(out.toString())
+                .hasMessageContaining("not empty");
+        assertThat(out.toFile().list()).containsExactly("mine");
+        assertThat(Files.readString(out.resolve("mine"))).isEqualTo("keep me");
+        assertThat(dir.toFile().list()).containsExactly("out");
+    }
+
+    @Test
+    void absentOrEmpty() throws IOException {
+        assertThat(AtomicDirectory.isAbsentOrEmpty(dir.resolve("missing"))).isTrue();
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(AtomicDirectory.isAbsentOrEmpty(empty)).isTrue();
+        AtomicDirectory.requireAbsentOrEmpty(empty, "unused");
+        Files.writeString(empty.resolve("f"), "");
+        assertThat(AtomicDirectory.isAbsentOrEmpty(empty)).isFalse();
+        assertThat(AtomicDirectory.isAbsentOrEmpty(empty.resolve("f"))).as("a file").isFalse();
+    }
+
+    @Test
+    void replaceSwapsAnExistingDirectoryOnlyOnceTheNewOneIsComplete() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("final"));
+        Files.writeString(out.resolve("old"), "old");
+        assertThatThrownBy(() -> AtomicDirectory.replace(out, d -> {
+            throw new IOException("disk full");
+        })).isInstanceOf(ForjaException.class);
+        assertThat(out.toFile().list()).as("a failed replace keeps the old directory").containsExactly("old");
+
+        AtomicDirectory.replace(out, d -> Files.writeString(d.resolve("new"), "new"));
+        assertThat(out.toFile().list()).containsExactly("new");
+        assertThat(dir.toFile().list()).containsExactly("final");
+    }
+
+    @Test
+    void deleteTreeRemovesNestedFilesAndIgnoresAMissingPath() throws IOException {
+        Path tree = dir.resolve("t");
+        Files.createDirectories(tree.resolve("a").resolve("b"));
+        Files.writeString(tree.resolve("a").resolve("b").resolve("c"), "x");
+        AtomicDirectory.deleteTree(tree);
+        assertThat(tree).doesNotExist();
+        AtomicDirectory.deleteTree(tree);
+    }
+}
