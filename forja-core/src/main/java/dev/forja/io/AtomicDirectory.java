@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * Writes a directory so that readers see either no directory or the complete one, never a half-written one: the
  * files go to a hidden sibling {@code .<name>.tmp-<random>}, which is renamed to the target once the body returns.
- * Any failure deletes the staging directory, so an error or an exception leaves nothing behind.
+ * Any failure deletes the staging directory, so an error or an exception leaves nothing behind. The directory has
+ * the permissions a plain create would give it under the process umask.
  *
  * <p>Example: {@code AtomicDirectory.write(output, dir -> ModelWriter.write(dir, config, params, gen, dtype));}
  */
@@ -94,7 +95,7 @@ public final class AtomicDirectory {
         Path abs = target.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            return Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+            return StagingPath.newDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-", "");
         } catch (IOException e) {
             throw new ForjaException("cannot create a directory next to " + target + ": " + e.getMessage());
         }

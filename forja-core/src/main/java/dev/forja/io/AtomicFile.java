@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a file so that readers see either the old content or the complete new content, never a half-written file:
  * the bytes go to a temporary file in the same directory, are flushed to disk, and the temporary file is renamed over
- * the target. A crash or an exception leaves the previous file untouched.
+ * the target. A crash or an exception leaves the previous file untouched. The new file has the permissions a plain
+ * create would give it under the process umask.
  *
  * <p>Example: {@code AtomicFile.write(dir.resolve("config.json"), ch -> ch.write(ByteBuffer.wrap(bytes)));}
  */
@@ -36,7 +37,7 @@ public final class AtomicFile {
         try {
             Files.createDirectories(dir);
             // Same directory as the target so the rename never crosses file systems.
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            tmp = StagingPath.newFile(dir, "." + absolute.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.writeTo(ch);
                 ch.force(true);

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,11 +70,11 @@ public final class ByteLevelTokenizerFiles {
         }
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve("tokenizer.json"),
+            AtomicFile.writeString(dir.resolve("tokenizer.json"),
                     JSON.writeValueAsString(tokenizerJson(merges, specialTokens)));
-            writeAtomically(dir.resolve("tokenizer_config.json"),
+            AtomicFile.writeString(dir.resolve("tokenizer_config.json"),
                     JSON.writeValueAsString(tokenizerConfig(specialTokens, chatTemplate, modelMaxLength)));
-            writeAtomically(dir.resolve("special_tokens_map.json"),
+            AtomicFile.writeString(dir.resolve("special_tokens_map.json"),
                     JSON.writeValueAsString(specialTokensMap(specialTokens)));
         } catch (IOException e) {
             throw new ForjaException("Cannot write the tokenizer into " + dir + ": " + e.getMessage(), e);
@@ -192,20 +190,5 @@ public final class ByteLevelTokenizerFiles {
         ArrayNode additional = m.putArray("additional_special_tokens");
         new ArrayList<>(specialTokens.subList(1, specialTokens.size())).forEach(additional::add);
         return m;
-    }
-
-    /** Writes next to the target, then renames, so a crash never leaves a half-written tokenizer file. */
-    static void writeAtomically(Path target, String content) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

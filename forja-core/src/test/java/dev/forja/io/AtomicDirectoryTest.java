@@ -8,9 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AtomicDirectoryTest {
 
@@ -107,5 +111,26 @@ class AtomicDirectoryTest {
         AtomicDirectory.deleteTree(tree);
         assertThat(tree).doesNotExist();
         AtomicDirectory.deleteTree(tree);
+    }
+
+    /** Issue 16 defect 11: createTemp* made final/ and report.html 0700 / 0600 whatever the umask said. */
+    @Test
+    void writtenFilesAndDirectoriesGetThePermissionsOfAPlainCreate() throws IOException {
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "POSIX permissions");
+        Set<PosixFilePermission> plainDir = Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain")));
+        Set<PosixFilePermission> plainFile = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.txt")));
+
+        Path out = AtomicDirectory.write(dir.resolve("out"), d -> AtomicFile.writeString(d.resolve("report.html"), "r"));
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(plainDir);
+        assertThat(Files.getPosixFilePermissions(out.resolve("report.html"))).isEqualTo(plainFile);
+        Path replaced = AtomicDirectory.replace(dir.resolve("final"), d -> { });
+        assertThat(Files.getPosixFilePermissions(replaced)).isEqualTo(plainDir);
+        AtomicFile.writeString(dir.resolve("config.yaml"), "a: 1");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("config.yaml"))).isEqualTo(plainFile);
+
+        // what a user sees: readable by group and others exactly when a plainly created file is
+        boolean othersRead = plainFile.contains(PosixFilePermission.OTHERS_READ);
+        Set<PosixFilePermission> written = Files.getPosixFilePermissions(dir.resolve("config.yaml"));
+        assertThat(written.contains(PosixFilePermission.OTHERS_READ)).isEqualTo(othersRead);
     }
 }
