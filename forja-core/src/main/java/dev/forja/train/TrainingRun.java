@@ -90,6 +90,11 @@ final class TrainingRun<B> {
 
     /** Resumes from the checkpoint given (or starts fresh), trains to the end and writes the results. */
     TrainResult run(OptionalLong resumeFrom) {
+        if (resumeFrom.isPresent()) {
+            TrainerState s = checkpoints.readState(resumeFrom.getAsLong());
+            refuseChangedInputs(s, resumeFrom.getAsLong());
+            if (isComplete(s) && Files.isDirectory(runDir.resolve("final"))) return alreadyComplete(s);
+        }
         try {
             Files.createDirectories(runDir);
         } catch (IOException e) {
@@ -107,10 +112,38 @@ final class TrainingRun<B> {
         return finish(stoppedEarly);
     }
 
+    /** Whether the run that wrote this state has ended: all its steps done, or stopped early. */
+    private boolean isComplete(TrainerState s) {
+        return s.globalStep() >= totalSteps || new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(),
+                s.bestStep(), s.evalsWithoutImprovement()).shouldStop();
+    }
+
+    /** A resume of a finished run: says so and changes nothing in the run directory. */
+    private TrainResult alreadyComplete(TrainerState s) {
+        Path finalDir = runDir.resolve("final");
+        double loss = lastTrainLoss(s.globalStep());
+        log.printf(Locale.ROOT, "%s is complete (%d of %d steps%s, final train loss %.4f); nothing to resume, "
+                + "nothing changed. The result is in %s; to train further, start a new run with another --output%n",
+                runDir, s.globalStep(), totalSteps, s.globalStep() < totalSteps ? ", stopped early" : "", loss,
+                finalDir);
+        return new TrainResult(runDir, finalDir, s.globalStep(), loss, s.bestStep() >= 0 ? s.bestEvalLoss()
+                : Double.NaN, s.bestStep());
+    }
+
+    /** The train loss logged last at or before {@code atStep}, from metrics.jsonl (NaN when none). */
+    private double lastTrainLoss(long atStep) {
+        double loss = Double.NaN;
+        for (Map<String, Object> e : MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME))) {
+            if (e.get("train/loss") instanceof Number n && ((Number) e.get("step")).longValue() <= atStep) {
+                loss = n.doubleValue();
+            }
+        }
+        return loss;
+    }
+
     /** Restores weights, optimizer state, early-stopping state and the metrics log as of checkpoint {@code from}. */
     private void resume(long from) {
         TrainerState s = checkpoints.readState(from);
-        refuseChangedInputs(s, from);
         Path dir = Checkpoints.dir(runDir, from);
         task.restoreWeights(dir);
         optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
@@ -119,11 +152,13 @@ final class TrainingRun<B> {
         early = new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(),
                 s.evalsWithoutImprovement());
         MetricsLog.truncateAfter(runDir.resolve(MetricsLog.FILE_NAME), from);
+        lastLoss = lastTrainLoss(from); // what the report shows if no step is left to run
         log.printf("resuming from checkpoint-%d (step %d of %d)%n", from, from, totalSteps);
     }
 
     /** The step loop; returns whether early stopping ended it. */
     private boolean train() {
+        if (step >= totalSteps || early.shouldStop()) return early.shouldStop(); // only final/ was missing
         progress = ProgressBar.onStderr(totalSteps);
         try (MetricsLog m = MetricsLog.open(runDir); TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
             metrics = m;
