@@ -7,6 +7,7 @@ import dev.forja.tensor.CpuThreads;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * {@code forja train}: the training loop shared by every {@link TrainingTask} — AdamW with a learning-rate schedule,
@@ -20,10 +21,17 @@ import java.util.OptionalLong;
 public final class Trainer {
     private final TrainConfig config;
     private final PrintStream log;
+    private Consumer<TrainingRun<?>> afterStep = run -> { };
 
     public Trainer(TrainConfig config, PrintStream log) {
         this.config = config.requireRunInputs();
         this.log = log;
+    }
+
+    /** Calls {@code hook} after each optimizer step (and its checkpoint); tests stop a run part-way with it. */
+    Trainer afterEachStep(Consumer<TrainingRun<?>> hook) {
+        this.afterStep = hook;
+        return this;
     }
 
     /** Runs the training described by the config; returns where the results are. */
@@ -52,6 +60,6 @@ public final class Trainer {
 
     private <B> TrainResult start(TrainingTask<B> task, TrainConfig c, Path modelDir, Checkpoints checkpoints,
                                   OptionalLong resumeFrom, boolean bf16) {
-        return new TrainingRun<>(task, c, modelDir, checkpoints, bf16, log).run(resumeFrom);
+        return new TrainingRun<>(task, c, modelDir, checkpoints, bf16, log, afterStep).run(resumeFrom);
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
@@ -46,8 +47,12 @@ final class TrainingRun<B> {
     private final String precision;
     private final AdamW optimizer;
     private final LrSchedule schedule;
+    private final int saveSteps;
+    private final int evalSteps;
+    private final Consumer<TrainingRun<?>> afterStep;
 
-    private long step;
+    private volatile long step; // read by the shutdown hook
+    private volatile long lastCheckpoint = -1;
     private double lastLoss = Double.NaN;
     private EarlyStopping early;
     private MetricsLog metrics;
@@ -64,7 +69,7 @@ final class TrainingRun<B> {
      * gradients must sum in float32, so autocast does the casting instead.
      */
     TrainingRun(TrainingTask<B> task, TrainConfig c, Path modelDir, Checkpoints checkpoints, boolean bf16,
-                PrintStream log) {
+                PrintStream log, Consumer<TrainingRun<?>> afterStep) {
         this.task = task;
         this.c = c;
         this.runDir = c.output();
@@ -86,6 +91,9 @@ final class TrainingRun<B> {
         this.schedule = LrSchedule.of(c.lrSchedulerType(), c.effectiveLearningRate(),
                 LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps), totalSteps);
         this.early = EarlyStopping.start(c.earlyStoppingPatience());
+        this.saveSteps = c.effectiveSaveSteps(totalSteps);
+        this.evalSteps = c.effectiveEvalSteps(totalSteps);
+        this.afterStep = afterStep;
     }
 
     /** Resumes from the checkpoint given (or starts fresh), trains to the end and writes the results. */
@@ -102,8 +110,10 @@ final class TrainingRun<B> {
         }
         if (resumeFrom.isPresent()) {
             resume(resumeFrom.getAsLong());
-        } else if (c.resume()) {
-            log.println("no checkpoint in " + runDir + ": starting from the beginning");
+        } else {
+            if (c.resume()) log.println("no checkpoint in " + runDir + ": starting from the beginning");
+            RunFiles.setAsidePrevious(runDir).ifPresent(d -> log.println("an earlier attempt in " + runDir
+                    + " left no checkpoint: its metrics, events and report were moved to " + d));
         }
         Recipe.save(c, runDir.resolve("config.yaml"));
         log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
@@ -151,7 +161,8 @@ final class TrainingRun<B> {
         step = from;
         early = new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(),
                 s.evalsWithoutImprovement());
-        MetricsLog.truncateAfter(runDir.resolve(MetricsLog.FILE_NAME), from);
+        RunFiles.truncateAfter(runDir, from); // the steps after the checkpoint are run (and logged) again
+        lastCheckpoint = from;
         lastLoss = lastTrainLoss(from); // what the report shows if no step is left to run
         log.printf("resuming from checkpoint-%d (step %d of %d)%n", from, from, totalSteps);
     }
@@ -160,6 +171,8 @@ final class TrainingRun<B> {
     private boolean train() {
         if (step >= totalSteps || early.shouldStop()) return early.shouldStop(); // only final/ was missing
         progress = ProgressBar.onStderr(totalSteps);
+        Thread notice = new Thread(() -> log.println(interruptionNotice()), "forja-train-interrupted");
+        Runtime.getRuntime().addShutdownHook(notice); // SIGTERM, SIGINT: say what is kept
         try (MetricsLog m = MetricsLog.open(runDir); TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
             metrics = m;
             tb = t;
@@ -170,6 +183,7 @@ final class TrainingRun<B> {
                 log(stats);
                 evaluateIfDue();
                 checkpointIfDue();
+                afterStep.accept(this);
                 stoppedEarly = early.shouldStop();
                 if (stoppedEarly) {
                     log.printf("%nearly stopping at step %d: no improvement in %d evaluations (best: step %d)%n",
@@ -178,7 +192,31 @@ final class TrainingRun<B> {
             }
             progress.finish();
             return stoppedEarly;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(notice);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the notice is being printed
+            }
         }
+    }
+
+    /** Optimizer steps done. */
+    long stepsDone() {
+        return step;
+    }
+
+    /** The line printed when the process is stopped mid-run: what was kept and how to go on. */
+    String interruptionNotice() {
+        long at = step;
+        long kept = lastCheckpoint;
+        if (kept >= 0) {
+            return String.format(Locale.ROOT, "%ninterrupted at step %d of %d: checkpoint-%d is kept in %s; run the "
+                    + "same command with --resume to continue from step %d", at, totalSteps, kept, runDir, kept);
+        }
+        return String.format(Locale.ROOT, "%ninterrupted at step %d of %d: no checkpoint yet (the first comes at "
+                + "step %d), so nothing can be resumed; run the same command to start over (this attempt's metrics "
+                + "will be moved aside)", at, totalSteps, Math.min(saveSteps, totalSteps));
     }
 
     /** One optimizer step: grad_accum micro-batches, normalised by their total weight, then clip and update. */
@@ -239,7 +277,7 @@ final class TrainingRun<B> {
 
     /** Evaluates every eval_steps and at the last step, and updates early stopping. */
     private void evaluateIfDue() {
-        if (step % c.effectiveEvalSteps() != 0 && step != totalSteps) return;
+        if (step % evalSteps != 0 && step != totalSteps) return;
         task.setTraining(false);
         Map<String, Double> m = task.evaluate();
         task.setTraining(true);
@@ -252,7 +290,7 @@ final class TrainingRun<B> {
 
     /** Checkpoints every save_steps, at a new best evaluation, before an early stop and at the last step. */
     private void checkpointIfDue() {
-        if (step % c.saveSteps() != 0 && !early.improvedAt(step) && !early.shouldStop() && step != totalSteps) return;
+        if (step % saveSteps != 0 && !early.improvedAt(step) && !early.shouldStop() && step != totalSteps) return;
         long microDone = step * c.gradAccum();
         TrainerState state = new TrainerState(step, microDone / microPerEpoch, microDone % microPerEpoch,
                 early.bestLoss(), early.bestStep(), early.badEvaluations(), datasetHash, baseHash, savedConfig);
@@ -262,6 +300,7 @@ final class TrainingRun<B> {
             optimizer.state().forEach((k, v) -> entries.add(Tensors.toEntry(k, v)));
             SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), entries, Map.of());
         });
+        lastCheckpoint = step;
         checkpoints.rotate(c.saveTotalLimit(), early.bestStep());
         tb.flush();
     }

@@ -206,6 +206,87 @@ class TrainerTest {
         assertThat(TinyRuns.snapshot(out)).as("no file added, removed, rewritten or touched").isEqualTo(before);
     }
 
+    /** Runs until {@code stopAt}, then fails as a kill would; returns the interruption notice at that point. */
+    private static String runUntil(TrainConfig c, long stopAt) {
+        String[] notice = new String[1];
+        Trainer t = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).afterEachStep(run -> {
+            if (run.stepsDone() == stopAt) {
+                notice[0] = run.interruptionNotice();
+                throw new IllegalStateException("killed");
+            }
+        });
+        assertThatThrownBy(t::run).hasMessage("killed");
+        return notice[0];
+    }
+
+    private static List<TensorBoardReader.Scalar> eventLosses(Path runDir) throws IOException {
+        List<TensorBoardReader.Scalar> losses = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(runDir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                TensorBoardReader.read(f).scalars().stream().filter(x -> x.tag().equals("train/loss"))
+                        .forEach(losses::add);
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void aRunInterruptedAfterACheckpointResumesToTheUninterruptedLosses() throws IOException {
+        Map<String, Object> knobs = Map.of("max_steps", 10, "save_steps", 4, "logging_steps", 1, "eval_steps", 5);
+        Path whole = tmp.resolve("uninterrupted");
+        run(config(whole, knobs));
+        Path cut = tmp.resolve("interrupted");
+        // checkpoints at 4 (save_steps) and 5 (the first evaluation, a new best); killed at step 7
+        assertThat(runUntil(config(cut, knobs), 7)).contains("interrupted at step 7 of 10")
+                .contains("checkpoint-5 is kept").contains("--resume");
+        assertThat(TinyRuns.checkpointSteps(cut)).containsExactly(4L, 5L);
+
+        Map<String, Object> resume = new HashMap<>(knobs);
+        resume.put("resume", true);
+        assertThat(run(config(cut, resume))).contains("resuming from checkpoint-5");
+        Map<Long, Double> a = TinyRuns.trainLosses(whole);
+        Map<Long, Double> b = TinyRuns.trainLosses(cut); // fails on a step logged twice
+        assertThat(b.keySet()).isEqualTo(a.keySet()).hasSize(10);
+        for (long s = 1; s <= 10; s++) {
+            assertThat(b.get(s)).as("loss at step " + s).isCloseTo(a.get(s), Offset.offset(1e-6));
+        }
+        assertThat(eventLosses(cut)).as("TensorBoard holds each step once, across the two event files")
+                .extracting(TensorBoardReader.Scalar::step).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L,
+                        8L, 9L, 10L);
+    }
+
+    @Test
+    void aRestartWithoutACheckpointSetsTheKilledAttemptAside() throws IOException {
+        Map<String, Object> knobs = Map.of("max_steps", 6, "save_steps", 100, "logging_steps", 1);
+        Path out = tmp.resolve("no-checkpoint");
+        assertThat(runUntil(config(out, knobs), 3)).contains("interrupted at step 3 of 6: no checkpoint yet")
+                .contains("first comes at step 6");
+        assertThat(TinyRuns.trainLosses(out).keySet()).containsExactly(1L, 2L, 3L);
+
+        String log = run(config(out, knobs));
+        assertThat(log).contains("left no checkpoint").contains("previous-");
+        assertThat(TinyRuns.trainLosses(out).keySet()).as("each step once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(eventLosses(out)).extracting(TensorBoardReader.Scalar::step)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        Path aside;
+        try (Stream<Path> s = Files.list(out)) {
+            aside = s.filter(p -> p.getFileName().toString().startsWith("previous-")).findFirst().orElseThrow();
+        }
+        assertThat(TinyRuns.trainLosses(aside).keySet()).as("the killed attempt's log, kept aside")
+                .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void theDefaultSaveIntervalIsAQuarterOfTheRun() {
+        TrainConfig d = TrainConfig.defaults();
+        assertThat(d.saveSteps()).isNull();
+        assertThat(d.effectiveSaveSteps(200)).as("the tour's run: a checkpoint by step 50").isEqualTo(50);
+        assertThat(d.effectiveSaveSteps(100_000)).isEqualTo(500);
+        assertThat(d.effectiveSaveSteps(3)).isEqualTo(1);
+        assertThat(d.effectiveEvalSteps(200)).isEqualTo(50);
+        assertThat(d.with(Map.of("save_steps", 7)).effectiveSaveSteps(200)).isEqualTo(7);
+    }
+
     @Test
     void earlyStoppingKeepsTheBestCheckpointThroughRotation() {
         // a learning rate so small that the adapter's update vanishes in fp32: the eval loss can never improve
