@@ -52,6 +52,7 @@ final class MergeCommand implements Callable<Integer> {
         try {
             ModelWriter.write(staging, m.config(), merged, ModelLoader.readGenerationDefaults(base, m.config()), dtype);
             dev.forja.tokenizer.TokenizerFiles.copy(base, staging);
+            dev.forja.train.Lineage.copy(adapter, staging); // the dataset hash follows the model
             ModelWriter.publish(staging, output);
         } finally {
             ModelWriter.deleteTree(staging);

@@ -5,6 +5,7 @@ import dev.forja.config.Recipe;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
 import dev.forja.model.ModelWriter;
+import dev.forja.prepare.Manifest;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.monitor.HtmlReport;
 import dev.forja.train.monitor.MetricsLog;
@@ -78,7 +79,7 @@ final class TrainingRun<B> {
         this.microPerEpoch = task.microBatchesPerEpoch();
         this.totalSteps = c.maxSteps() != null ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
-        this.datasetHash = Fingerprints.files(java.util.Arrays.asList(c.data(), c.valData()));
+        this.datasetHash = Manifest.datasetHash(c.data(), c.valData());
         this.baseHash = Fingerprints.modelDir(modelDir);
         this.savedConfig = comparableConfig(c);
         boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
@@ -312,6 +313,7 @@ final class TrainingRun<B> {
         Path staging = ModelWriter.stagingDir(finalDir);
         try {
             task.writeFinal(staging);
+            Lineage.write(staging, datasetHash, c.model(), baseHash);
             ModelWriter.deleteTree(finalDir);
             ModelWriter.publish(staging, finalDir);
         } finally {
@@ -339,7 +341,7 @@ final class TrainingRun<B> {
         }
         summary.putAll(task.summary());
         summary.put("precision", precision);
-        summary.put("dataset sha256", datasetHash);
+        summary.put("dataset hash", datasetHash);
         summary.put("base model sha256", baseHash);
         summary.put("final", finalDir.toString());
         return summary;
@@ -364,8 +366,7 @@ final class TrainingRun<B> {
     private void refuseChangedInputs(TrainerState s, long from) {
         if (!s.datasetHash().equals(datasetHash)) {
             throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was written "
-                    + "(sha256 " + s.datasetHash().substring(0, 12) + " then, " + datasetHash.substring(0, 12)
-                    + " now); restore the data or start a new run with another --output");
+                    + "(dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data or start a new run with another --output");
         }
         if (!s.baseModelHash().equals(baseHash)) {
             throw new ForjaException("cannot resume from checkpoint-" + from + ": the base model's files changed since "
