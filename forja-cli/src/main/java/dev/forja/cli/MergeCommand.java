@@ -44,6 +44,7 @@ final class MergeCommand implements Callable<Integer> {
         AtomicDirectory.write(output, staging -> {
             ModelWriter.write(staging, m.config(), merged, ModelLoader.readGenerationDefaults(base, m.config()), dtype);
             dev.forja.tokenizer.TokenizerFiles.copy(base, staging);
+            dev.forja.train.Lineage.copy(adapter, staging); // the dataset hash follows the model
         });
         System.err.printf("wrote %s: %s merged with %s (%d layers, r %d, scaling %.4g), %s%n", output, base, adapter,
                 lora.layers().size(), lora.config().r(), lora.config().scaling(),

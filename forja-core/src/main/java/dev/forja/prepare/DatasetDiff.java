@@ -35,6 +35,8 @@ public final class DatasetDiff {
         out.add("counts: " + flat(m.path("counts")));
         if (m.path("removed").size() > 0) out.add("removed: " + flat(m.path("removed")));
         if (m.path("issues").size() > 0) out.add("input problems: " + flat(m.path("issues")));
+        if (m.has("pii")) out.add("PII replaced: " + (m.path("pii").size() > 0 ? flat(m.path("pii")) : "none"));
+        if (m.path("languages").size() > 0) out.add("languages: " + flat(m.path("languages")));
         out.add(m.path("sources").size() + " sources:");
         for (JsonNode s : m.path("sources")) {
             out.add("  " + s.path("name").asText() + "  " + s.path("sha256").asText().substring(0, 12) + "  "

@@ -54,8 +54,52 @@ public final class Manifest {
         m.put("parameters", params);
         m.put("counts", stats.stages);
         m.put("removed", stats.removed);
+        m.put("pii", stats.pii);
+        m.put("languages", stats.languages);
         m.put("issues", issues.counts());
         return m;
+    }
+
+    /**
+     * The one hash that names the data a model was trained on, shown by {@code forja prepare}, {@code forja data
+     * info}, the training report and the model's {@code forja_lineage.json}:
+     * <ol>
+     *   <li>a file of a prepared dataset (its directory's manifest lists it with the same sha256): the manifest's
+     *       {@code content_hash};
+     *   <li>any other file: {@code sha256:} and the sha256 of its bytes, as the manifest gives each source;
+     *   <li>training data and separate validation data of different versions: {@code sha256:} over the two lines
+     *       {@code data <hash>} and {@code val_data <hash>}.
+     * </ol>
+     * So training on a prepared dataset's train.jsonl (with or without its val.jsonl) links to that dataset.
+     *
+     * @param valData null when the validation split is taken from {@code data}
+     */
+    public static String datasetHash(Path data, Path valData) {
+        String d = fileHash(data);
+        String v = valData == null ? d : fileHash(valData);
+        if (v.equals(d)) return d;
+        var sha = Ingest.sha256();
+        sha.update(("data " + d + "\nval_data " + v + "\n").getBytes(StandardCharsets.UTF_8));
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static String fileHash(Path file) {
+        var sha = Ingest.sha256();
+        byte[] buf = new byte[1 << 20];
+        try (var in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+        } catch (java.io.IOException e) {
+            throw new ForjaException("cannot read " + file + ": " + e.getMessage());
+        }
+        String hex = HexFormat.of().formatHex(sha.digest());
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && Files.isRegularFile(dir.resolve(FILE_NAME))) {
+            JsonNode m = Json.read(dir.resolve(FILE_NAME));
+            if (hex.equals(m.path("files").path(file.getFileName().toString()).path("sha256").asText())) {
+                return m.path("content_hash").asText();
+            }
+        }
+        return "sha256:" + hex;
     }
 
     /** Reads {@code dir/manifest.json}; an error says what to do when {@code dir} is not a prepared dataset. */

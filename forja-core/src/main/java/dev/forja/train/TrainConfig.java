@@ -28,8 +28,10 @@ import java.util.Map;
  * @param gradientCheckpointing recompute each block in the backward pass instead of keeping its activations
  * @param seed seeds the split, the data order, initialisation of LoRA and dropout
  * @param resume continue from the last checkpoint in {@code output}
- * @param saveSteps checkpoint every N optimizer steps
- * @param evalSteps evaluate every N steps; null = saveSteps
+ * @param saveSteps checkpoint every N optimizer steps (and always at the last one); null = a quarter of the run's
+ *     steps, at most 500, so that a run killed part-way always has a checkpoint to {@code --resume} from (200 steps
+ *     save at 50, 100, 150 and 200)
+ * @param evalSteps evaluate every N steps (and at the last one); null = the save interval
  * @param loggingSteps log every N steps
  * @param saveTotalLimit keep the last K checkpoints (the best one is kept too)
  * @param warmupRatio fraction of steps for linear warmup (used when warmupSteps is 0)
@@ -53,7 +55,7 @@ import java.util.Map;
 public record TrainConfig(String model, Path data, Path valData, Path output, Task task, Method method, Integer epochs,
                           Integer maxSteps, Double learningRate, int batchSize, int gradAccum, int maxLength,
                           Precision precision, boolean gradientCheckpointing, long seed, boolean resume,
-                          int saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit, double warmupRatio,
+                          Integer saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit, double warmupRatio,
                           int warmupSteps, double weightDecay, double maxGradNorm, String lrSchedulerType,
                           Integer earlyStoppingPatience, int loraR, double loraAlpha, double loraDropout,
                           List<String> loraTargetModules, boolean useRslora, boolean trainOnPrompt, boolean packing,
@@ -75,7 +77,7 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
         require(batchSize >= 1, "batch_size must be >= 1");
         require(gradAccum >= 1, "grad_accum must be >= 1");
         require(maxLength >= 2, "max_length must be >= 2");
-        require(saveSteps >= 1, "save_steps must be >= 1");
+        require(saveSteps == null || saveSteps >= 1, "save_steps must be >= 1");
         require(evalSteps == null || evalSteps >= 1, "eval_steps must be >= 1");
         require(loggingSteps >= 1, "logging_steps must be >= 1");
         require(saveTotalLimit >= 1, "save_total_limit must be >= 1");
@@ -103,7 +105,7 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
     /** The defaults every recipe starts from (model, data and output are null: a run must set them). */
     public static TrainConfig defaults() {
         return new TrainConfig(null, null, null, null, Task.CAUSAL_LM, Method.LORA, 3, null, null, 8, 1, 512,
-                Precision.AUTO, false, 42, false, 500, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
+                Precision.AUTO, false, 42, false, null, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
                 List.of("all-linear"), false, false, false, 0.2, false, null);
     }
 
@@ -135,8 +137,13 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
         return learningRate != null ? learningRate : method == Method.FULL ? 5e-5 : 2e-4;
     }
 
-    /** Evaluation interval. */
-    public int effectiveEvalSteps() {
-        return evalSteps != null ? evalSteps : saveSteps;
+    /** Checkpoint interval of a run of {@code totalSteps}: the given one, else a quarter of the run, at most 500. */
+    public int effectiveSaveSteps(long totalSteps) {
+        return saveSteps != null ? saveSteps : (int) Math.max(1, Math.min(500, totalSteps / 4));
+    }
+
+    /** Evaluation interval of a run of {@code totalSteps}: the given one, else the checkpoint interval. */
+    public int effectiveEvalSteps(long totalSteps) {
+        return evalSteps != null ? evalSteps : effectiveSaveSteps(totalSteps);
     }
 }

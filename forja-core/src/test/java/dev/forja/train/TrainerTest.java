@@ -180,8 +180,111 @@ class TrainerTest {
         assertThat(Files.readString(out.resolve("metrics.jsonl"))).as("a refused resume touches nothing")
                 .isEqualTo(metrics);
         assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(saved);
-        // with the inputs restored it resumes (and, finished already, only rewrites the final adapter)
-        assertThat(run(config(out, resume))).contains("resuming from checkpoint-2");
+        // with the inputs restored it resumes (and, finished already, says so and changes nothing)
+        assertThat(run(config(out, resume))).contains("is complete");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void resumingAFinishedRunSaysSoAndChangesNothing(boolean stoppedEarly) throws IOException {
+        Path out = tmp.resolve("finished-" + stoppedEarly);
+        Map<String, Object> knobs = new HashMap<>(Map.of("max_steps", 4, "save_steps", 2, "logging_steps", 1,
+                "eval_steps", 1));
+        if (stoppedEarly) knobs.putAll(Map.of("learning_rate", 1e-30, "early_stopping_patience", 1));
+        TrainResult first = new Trainer(config(out, knobs), new PrintStream(new ByteArrayOutputStream())).run();
+        assertThat(first.steps()).isEqualTo(stoppedEarly ? 2 : 4);
+        Map<String, String> before = TinyRuns.snapshot(out);
+
+        knobs.put("resume", true);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainResult again = new Trainer(config(out, knobs), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(out + " is complete")
+                .contains("nothing changed").doesNotContain("NaN");
+        assertThat(again.steps()).isEqualTo(first.steps());
+        assertThat(again.finalTrainLoss()).isEqualTo(first.finalTrainLoss());
+        assertThat(again.bestStep()).isEqualTo(first.bestStep());
+        assertThat(TinyRuns.snapshot(out)).as("no file added, removed, rewritten or touched").isEqualTo(before);
+    }
+
+    /** Runs until {@code stopAt}, then fails as a kill would; returns the interruption notice at that point. */
+    private static String runUntil(TrainConfig c, long stopAt) {
+        String[] notice = new String[1];
+        Trainer t = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).afterEachStep(run -> {
+            if (run.stepsDone() == stopAt) {
+                notice[0] = run.interruptionNotice();
+                throw new IllegalStateException("killed");
+            }
+        });
+        assertThatThrownBy(t::run).hasMessage("killed");
+        return notice[0];
+    }
+
+    private static List<TensorBoardReader.Scalar> eventLosses(Path runDir) throws IOException {
+        List<TensorBoardReader.Scalar> losses = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(runDir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                TensorBoardReader.read(f).scalars().stream().filter(x -> x.tag().equals("train/loss"))
+                        .forEach(losses::add);
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void aRunInterruptedAfterACheckpointResumesToTheUninterruptedLosses() throws IOException {
+        Map<String, Object> knobs = Map.of("max_steps", 10, "save_steps", 4, "logging_steps", 1, "eval_steps", 5);
+        Path whole = tmp.resolve("uninterrupted");
+        run(config(whole, knobs));
+        Path cut = tmp.resolve("interrupted");
+        // checkpoints at 4 (save_steps) and 5 (the first evaluation, a new best); killed at step 7
+        assertThat(runUntil(config(cut, knobs), 7)).contains("interrupted at step 7 of 10")
+                .contains("checkpoint-5 is kept").contains("--resume");
+        assertThat(TinyRuns.checkpointSteps(cut)).containsExactly(4L, 5L);
+
+        Map<String, Object> resume = new HashMap<>(knobs);
+        resume.put("resume", true);
+        assertThat(run(config(cut, resume))).contains("resuming from checkpoint-5");
+        Map<Long, Double> a = TinyRuns.trainLosses(whole);
+        Map<Long, Double> b = TinyRuns.trainLosses(cut); // fails on a step logged twice
+        assertThat(b.keySet()).isEqualTo(a.keySet()).hasSize(10);
+        for (long s = 1; s <= 10; s++) {
+            assertThat(b.get(s)).as("loss at step " + s).isCloseTo(a.get(s), Offset.offset(1e-6));
+        }
+        assertThat(eventLosses(cut)).as("TensorBoard holds each step once, across the two event files")
+                .extracting(TensorBoardReader.Scalar::step).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L,
+                        8L, 9L, 10L);
+    }
+
+    @Test
+    void aRestartWithoutACheckpointSetsTheKilledAttemptAside() throws IOException {
+        Map<String, Object> knobs = Map.of("max_steps", 6, "save_steps", 100, "logging_steps", 1);
+        Path out = tmp.resolve("no-checkpoint");
+        assertThat(runUntil(config(out, knobs), 3)).contains("interrupted at step 3 of 6: no checkpoint yet")
+                .contains("first comes at step 6");
+        assertThat(TinyRuns.trainLosses(out).keySet()).containsExactly(1L, 2L, 3L);
+
+        String log = run(config(out, knobs));
+        assertThat(log).contains("left no checkpoint").contains("previous-");
+        assertThat(TinyRuns.trainLosses(out).keySet()).as("each step once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(eventLosses(out)).extracting(TensorBoardReader.Scalar::step)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        Path aside;
+        try (Stream<Path> s = Files.list(out)) {
+            aside = s.filter(p -> p.getFileName().toString().startsWith("previous-")).findFirst().orElseThrow();
+        }
+        assertThat(TinyRuns.trainLosses(aside).keySet()).as("the killed attempt's log, kept aside")
+                .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void theDefaultSaveIntervalIsAQuarterOfTheRun() {
+        TrainConfig d = TrainConfig.defaults();
+        assertThat(d.saveSteps()).isNull();
+        assertThat(d.effectiveSaveSteps(200)).as("the tour's run: a checkpoint by step 50").isEqualTo(50);
+        assertThat(d.effectiveSaveSteps(100_000)).isEqualTo(500);
+        assertThat(d.effectiveSaveSteps(3)).isEqualTo(1);
+        assertThat(d.effectiveEvalSteps(200)).isEqualTo(50);
+        assertThat(d.with(Map.of("save_steps", 7)).effectiveSaveSteps(200)).isEqualTo(7);
     }
 
     @Test

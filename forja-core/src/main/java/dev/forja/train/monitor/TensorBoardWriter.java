@@ -67,6 +67,71 @@ public final class TensorBoardWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps only the events of steps at most {@code step} in the run directory's event files, rewriting each one
+     * atomically, and deletes a file left without scalars; used when a run resumes from the checkpoint of that step,
+     * so TensorBoard does not draw the abandoned steps twice. A record cut short by a kill ends its file.
+     */
+    public static void truncateAfter(Path runDir, long step) {
+        try (java.util.stream.Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.filter(TensorBoardWriter::isEventFile).sorted().toList()) truncateFile(f, step);
+        } catch (IOException e) {
+            throw new ForjaException("cannot list " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the file name is that of an event file TensorBoard reads. */
+    public static boolean isEventFile(Path file) {
+        return file.getFileName().toString().startsWith("events.out.tfevents.") && Files.isRegularFile(file);
+    }
+
+    private static void truncateFile(Path file, long step) throws IOException {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        boolean scalars = false;
+        boolean dropped = false;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            for (byte[] event; (event = readOrNull(in)) != null; ) {
+                long[] stepAndSummary = stepAndSummary(event);
+                if (stepAndSummary[0] > step) {
+                    dropped = true;
+                    continue;
+                }
+                scalars |= stepAndSummary[1] == 1;
+                TfRecord.write(kept, event);
+            }
+        }
+        if (!scalars) {
+            Files.delete(file);
+        } else if (dropped || kept.size() != Files.size(file)) {
+            byte[] bytes = kept.toByteArray();
+            dev.forja.io.AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+        }
+    }
+
+    private static byte[] readOrNull(java.io.InputStream in) {
+        try {
+            return TfRecord.read(in);
+        } catch (IOException e) {
+            return null; // a record cut short by a kill, or corrupt: what follows cannot be trusted
+        }
+    }
+
+    /** An event's step and whether it holds a summary (1) or not (0). */
+    private static long[] stepAndSummary(byte[] event) throws IOException {
+        long step = 0;
+        long summary = 0;
+        ProtoReader r = new ProtoReader(event);
+        while (r.next()) {
+            if (r.field() == STEP) {
+                step = r.varint();
+            } else {
+                if (r.field() == SUMMARY) summary = 1;
+                r.skip();
+            }
+        }
+        return new long[] {step, summary};
+    }
+
     /** The event file being written. */
     public Path file() {
         return file;
