@@ -9,7 +9,7 @@ import dev.forja.eval.ClassificationMetrics;
 import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
-import dev.forja.train.LabeledTexts;
+import dev.forja.data.classify.LabeledTexts;
 import dev.forja.train.LinearProbe;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.TrainResult;

@@ -1,6 +1,11 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.data.TrainValSplit;
+import dev.forja.data.classify.ClassificationBatch;
+import dev.forja.data.classify.ClassificationBatches;
+import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.io.ModelWeights;
@@ -33,13 +38,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * rows on {"text","label"} JSONL; full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
  * modules_to_save). Labels are the training set's, sorted; evaluation reports loss, accuracy and macro-F1.
  */
-public final class ClassificationTask implements TrainingTask<ClassificationTask.Rows> {
+public final class ClassificationTask implements TrainingTask<ClassificationBatch> {
     /** The peft key prefix under which the head is saved beside the adapter. */
     static final String PEFT_PREFIX = "base_model.model.";
-
-    /** A micro-batch: token ids (with [CLS]/[SEP]) and label indices. */
-    public record Rows(List<long[]> ids, int[] labels) {
-    }
 
     private final TrainConfig config;
     private final Path modelDir;
@@ -62,9 +63,10 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
         if (c.valData() != null) {
             valRows = LabeledTexts.read(c.valData());
         } else {
-            List<List<LabeledTexts.Row>> split = StratifiedSplit.split(trainRows, c.valFraction(), c.seed());
-            trainRows = split.get(0);
-            valRows = split.get(1);
+            TrainValSplit.Parts<LabeledTexts.Row> split = new TrainValSplit(c.valFraction(), c.seed())
+                    .stratified(trainRows, LabeledTexts.Row::label);
+            trainRows = split.train();
+            valRows = split.validation();
         }
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
@@ -134,22 +136,22 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     }
 
     @Override
-    public Rows microBatch(int epoch, int index) {
+    public ClassificationBatch microBatch(int epoch, int index) {
         return train.batch(epoch, index);
     }
 
     @Override
-    public int weight(Rows b) {
+    public int weight(ClassificationBatch b) {
         return b.labels().length;
     }
 
     @Override
-    public long tokens(Rows b) {
+    public long tokens(ClassificationBatch b) {
         return b.ids().stream().mapToLong(x -> x.length).sum();
     }
 
     @Override
-    public double forwardBackward(Rows b, double normalizer, long seed) {
+    public double forwardBackward(ClassificationBatch b, double normalizer, long seed) {
         torch.manual_seed(seed);
         Tensor loss = summedLoss(b);
         loss.div(new Scalar(normalizer)).backward();
@@ -157,7 +159,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     }
 
     /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
-    private Tensor summedLoss(Rows b) {
+    private Tensor summedLoss(ClassificationBatch b) {
         PaddedBatch p = PaddedBatch.of(b.ids(), padId);
         long[] y = new long[b.labels().length];
         for (int i = 0; i < y.length; i++) y[i] = b.labels()[i];
@@ -193,7 +195,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
         int k = 0;
         for (int i = 0; i < validation.batchesPerEpoch(); i++) {
             try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                Rows b = validation.batch(0, i);
+                ClassificationBatch b = validation.batch(0, i);
                 PaddedBatch p = PaddedBatch.of(b.ids(), padId);
                 Tensor logits = logits(p);
                 long[] y = new long[b.labels().length];

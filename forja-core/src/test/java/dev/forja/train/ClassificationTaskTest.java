@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.data.classify.LabeledTexts;
 import dev.forja.io.Json;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
@@ -140,17 +141,5 @@ class ClassificationTaskTest {
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": \"a\", \"label\": \"x\"}\n{\"texto\": \"b\"}\n");
         assertThatThrownBy(() -> LabeledTexts.read(bad)).hasMessageContaining("bad.jsonl:2");
-    }
-
-    @Test
-    void longTextsAreTruncatedAndCounted() throws IOException {
-        Path model = tinyBert(tmp.resolve("m"));
-        var rows = List.of(new LabeledTexts.Row("x".repeat(500), "a", 1), new LabeledTexts.Row("short", "b", 2));
-        try (var tok = dev.forja.tokenizer.HfTokenizer.load(model)) {
-            TokenizedRows t = TokenizedRows.of(rows, List.of("a", "b"), tok, 16);
-            assertThat(t.truncated()).isEqualTo(1);
-            assertThat(t.ids().get(0)).hasSize(16);
-            assertThat(t.labels()).containsExactly(0, 1);
-        }
     }
 }

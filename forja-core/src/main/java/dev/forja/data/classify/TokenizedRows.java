@@ -1,4 +1,4 @@
-package dev.forja.train;
+package dev.forja.data.classify;
 
 import dev.forja.tokenizer.HfTokenizer;
 import java.util.ArrayList;
