@@ -4,6 +4,7 @@ import dev.forja.embed.PaddedBatch;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.Tokenizer;
+import dev.forja.tokenizer.Truncation;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -28,13 +29,7 @@ public final class ClassifierEvaluation {
                 try (PointerScope scope = new PointerScope()) {
                     List<long[]> ids = new ArrayList<>();
                     for (int i = start; i < Math.min(texts.size(), start + batchSize); i++) {
-                        long[] t = tokenizer.encode(texts.get(i), true);
-                        if (t.length > maxLength) {
-                            long last = t[t.length - 1];
-                            t = java.util.Arrays.copyOf(t, maxLength);
-                            t[maxLength - 1] = last;
-                        }
-                        ids.add(t);
+                        ids.add(Truncation.keepingLast(tokenizer.encode(texts.get(i), true), maxLength));
                     }
                     PaddedBatch p = PaddedBatch.of(ids, pad);
                     Tensor logits = classifier.logits(p.ids(), p.mask()); // (B, K)
