@@ -94,11 +94,9 @@ final class EvalCommand implements Callable<Integer> {
         BertClassifier classifier = BertClassifier.load(dir);
         List<LabeledTexts.Row> rows = LabeledTexts.read(data);
         LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        int[] gold = rows.stream().mapToInt(r -> classifier.labels().indexOf(r.label())).toArray();
         ClassificationMetrics m;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            m = ClassifierEvaluation.evaluate(classifier, tok, rows.stream().map(LabeledTexts.Row::text).toList(), gold,
-                    maxLength, 32);
+            m = ClassifierEvaluation.evaluate(classifier, tok, rows, maxLength, 32).metrics();
         }
         System.err.println(m.render());
         ObjectNode o = Json.mapper().createObjectNode();

@@ -8,6 +8,7 @@ import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.eval.ClassificationMetrics;
+import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.io.ModelWeights;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
@@ -24,11 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -160,12 +159,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
 
     /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
     private Tensor summedLoss(ClassificationBatch b) {
-        PaddedBatch p = PaddedBatch.of(b.ids(), padId);
-        long[] y = new long[b.labels().length];
-        for (int i = 0; i < y.length; i++) y[i] = b.labels()[i];
-        Tensor logits = logits(p);
-        return torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */,
-                -100, 0.0);
+        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels());
     }
 
     private Tensor logits(PaddedBatch p) {
@@ -188,30 +182,10 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     @Override
     public Map<String, Double> evaluate() {
         if (validation == null) return Map.of();
-        int n = validation.rows().size();
-        int[] gold = new int[n];
-        int[] pred = new int[n];
-        double loss = 0;
-        int k = 0;
-        for (int i = 0; i < validation.batchesPerEpoch(); i++) {
-            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                ClassificationBatch b = validation.batch(0, i);
-                PaddedBatch p = PaddedBatch.of(b.ids(), padId);
-                Tensor logits = logits(p);
-                long[] y = new long[b.labels().length];
-                for (int j = 0; j < y.length; j++) y[j] = b.labels()[j];
-                loss += torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2, -100,
-                        0.0).item_double();
-                long[] argmax = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
-                for (int j = 0; j < y.length; j++, k++) {
-                    gold[k] = b.labels()[j];
-                    pred[k] = (int) argmax[j];
-                }
-            }
-        }
-        lastMetrics = ClassificationMetrics.compute(classifier.labels(), gold, pred);
+        ClassifierEvaluation.Result r = ClassifierEvaluation.evaluate(classifier, validation, this::logits);
+        lastMetrics = r.metrics();
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("eval/loss", loss / n);
+        m.put("eval/loss", r.loss());
         m.put("eval/accuracy", lastMetrics.accuracy());
         m.put("eval/macro_f1", lastMetrics.macroF1());
         return m;
@@ -236,24 +210,13 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     }
 
     @Override
-    public void restoreWeights(Path dir) {
+    public Map<String, Tensor> readWeights(Path dir) {
+        if (adapter != null) return Tensors.readAll(dir.resolve("adapter_model.safetensors"));
         Map<String, Tensor> saved = new LinkedHashMap<>();
-        if (adapter != null) {
-            saved.putAll(Tensors.readAll(dir.resolve("adapter_model.safetensors")));
-        } else {
-            try (ModelWeights w = ModelWeights.open(dir)) {
-                w.tensors().forEach((k, e) -> saved.put(k, Tensors.fromEntry(e)));
-            }
+        try (ModelWeights w = ModelWeights.open(dir)) {
+            w.tensors().forEach((k, e) -> saved.put(k, Tensors.fromEntry(e)));
         }
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (var e : trainable.entrySet()) {
-                Tensor s = saved.get(e.getKey());
-                if (s == null) {
-                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
-                }
-                e.getValue().detach().copy_(s);
-            }
-        }
+        return saved;
     }
 
     @Override

@@ -88,10 +88,8 @@ class ClassificationTaskTest {
 
         // forja eval's path: the written classifier, reloaded, scores the validation set as the trainer did
         List<LabeledTexts.Row> rows = LabeledTexts.read(val);
-        int[] gold = rows.stream().mapToInt(row -> loaded.labels().indexOf(row.label())).toArray();
         try (var tok = dev.forja.tokenizer.HfTokenizer.load(r.finalDir())) {
-            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok,
-                    rows.stream().map(LabeledTexts.Row::text).toList(), gold, 512, 4);
+            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok, rows, 512, 4).metrics();
             assertThat(metrics.accuracy()).isEqualTo(acc);
         }
     }
