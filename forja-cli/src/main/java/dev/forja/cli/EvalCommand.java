@@ -17,6 +17,7 @@ import dev.forja.io.Json;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertDirectory;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,11 +88,14 @@ final class EvalCommand implements Callable<Integer> {
         if (adapter != null) {
             throw new ForjaException("--adapter is for causal LMs; evaluate a classifier through its final/ directory");
         }
-        if (!BertClassifier.isClassifier(dir)) {
-            throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
-                    + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
+        BertClassifier classifier;
+        try (BertDirectory d = BertDirectory.open(dir)) { // config.json read and weights opened once
+            if (!d.isClassifier()) {
+                throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
+                        + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
+            }
+            classifier = BertClassifier.load(d);
         }
-        BertClassifier classifier = BertClassifier.load(dir);
         List<LabeledTexts.Row> rows = LabeledTexts.read(data);
         LabeledTexts.checkKnown(rows, classifier.labels(), data);
         ClassificationMetrics m;

@@ -13,8 +13,8 @@ import dev.forja.io.ModelWeights;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
-import dev.forja.model.bert.BertModel;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.monitor.SvgHeatmap;
@@ -50,6 +50,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     private final ClassificationBatches validation; // null without validation data
     private final boolean bf16;
     private final long padId;
+    private final int maxLength; // tokens per text, as trained: written into the final model's tokenizer_config.json
     private ClassificationMetrics lastMetrics;
 
     public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
@@ -57,33 +58,15 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         this.modelDir = modelDir;
         this.bf16 = bf16;
         // 1) data first: bad data fails before the model loads
-        List<LabeledTexts.Row> trainRows = LabeledTexts.read(c.data());
-        List<LabeledTexts.Row> valRows;
-        if (c.valData() != null) {
-            valRows = LabeledTexts.read(c.valData());
-        } else {
-            TrainValSplit.Parts<LabeledTexts.Row> split = new TrainValSplit(c.valFraction(), c.seed())
-                    .stratified(trainRows, LabeledTexts.Row::label);
-            trainRows = split.train();
-            valRows = split.validation();
-        }
+        TrainValSplit.Parts<LabeledTexts.Row> rows = readRows(c);
+        List<LabeledTexts.Row> trainRows = rows.train();
+        List<LabeledTexts.Row> valRows = rows.validation();
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
 
         // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
-        if (BertClassifier.isClassifier(modelDir)) {
-            classifier = BertClassifier.load(modelDir);
-            if (!classifier.labels().equals(labels)) {
-                throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels are "
-                        + labels + "; start from the encoder, or use data with the same labels");
-            }
-        } else {
-            BertModel encoder = BertLoader.load(modelDir, ScalarType.Float);
-            boolean sentenceModel = Files.isRegularFile(modelDir.resolve("sentence_bert_config.json"))
-                    || Files.isRegularFile(modelDir.resolve("modules.json"));
-            classifier = BertClassifier.create(encoder, labels, sentenceModel, c.seed());
-        }
-        int maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
+        classifier = loadClassifier(modelDir, labels, c.seed());
+        maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
         padId = classifier.encoder().config().padTokenId();
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
@@ -108,6 +91,30 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             trainable.putAll(classifier.parameters());
         }
         trainable.values().forEach(t -> t.requires_grad_(true));
+    }
+
+    /** The training rows and the validation rows: the validation file's, or a stratified split of the training data. */
+    private static TrainValSplit.Parts<LabeledTexts.Row> readRows(TrainConfig c) {
+        List<LabeledTexts.Row> rows = LabeledTexts.read(c.data());
+        if (c.valData() != null) return new TrainValSplit.Parts<>(rows, LabeledTexts.read(c.valData()));
+        return new TrainValSplit(c.valFraction(), c.seed()).stratified(rows, LabeledTexts.Row::label);
+    }
+
+    /** The model directory opened once: a classifier with the data's labels continues, an encoder gets a new head. */
+    private static BertClassifier loadClassifier(Path modelDir, List<String> labels, long seed) {
+        try (BertDirectory d = BertDirectory.open(modelDir)) {
+            if (d.isClassifier()) {
+                BertClassifier classifier = BertClassifier.load(d);
+                if (!classifier.labels().equals(labels)) {
+                    throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels "
+                            + "are " + labels + "; start from the encoder, or use data with the same labels");
+                }
+                return classifier;
+            }
+            boolean sentenceModel = Files.isRegularFile(modelDir.resolve("sentence_bert_config.json"))
+                    || Files.isRegularFile(modelDir.resolve("modules.json"));
+            return BertClassifier.create(BertLoader.load(d, ScalarType.Float), labels, sentenceModel, seed);
+        }
     }
 
     @Override
