@@ -3,6 +3,7 @@ package dev.forja.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.data.classify.LabeledTexts;
 import dev.forja.eval.Bleu;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
@@ -16,8 +17,8 @@ import dev.forja.io.Json;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertDirectory;
 import dev.forja.tokenizer.HfTokenizer;
-import dev.forja.train.LabeledTexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,18 +88,19 @@ final class EvalCommand implements Callable<Integer> {
         if (adapter != null) {
             throw new ForjaException("--adapter is for causal LMs; evaluate a classifier through its final/ directory");
         }
-        if (!BertClassifier.isClassifier(dir)) {
-            throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
-                    + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
+        BertClassifier classifier;
+        try (BertDirectory d = BertDirectory.open(dir)) { // config.json read and weights opened once
+            if (!d.isClassifier()) {
+                throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
+                        + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
+            }
+            classifier = BertClassifier.load(d);
         }
-        BertClassifier classifier = BertClassifier.load(dir);
         List<LabeledTexts.Row> rows = LabeledTexts.read(data);
         LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        int[] gold = rows.stream().mapToInt(r -> classifier.labels().indexOf(r.label())).toArray();
         ClassificationMetrics m;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            m = ClassifierEvaluation.evaluate(classifier, tok, rows.stream().map(LabeledTexts.Row::text).toList(), gold,
-                    maxLength, 32);
+            m = ClassifierEvaluation.evaluate(classifier, tok, rows, maxLength, 32).metrics();
         }
         System.err.println(m.render());
         ObjectNode o = Json.mapper().createObjectNode();

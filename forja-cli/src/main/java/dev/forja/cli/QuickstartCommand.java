@@ -10,7 +10,8 @@ import dev.forja.eval.ClassificationMetrics;
 import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
-import dev.forja.train.LabeledTexts;
+import dev.forja.data.classify.LabeledTexts;
+import dev.forja.tokenizer.Truncation;
 import dev.forja.train.LinearProbe;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.TrainResult;
@@ -169,7 +170,7 @@ final class QuickstartCommand implements Callable<Integer> {
         for (int s = 0; s < rows.size(); s += chunk) {
             List<long[]> ids = new ArrayList<>();
             int e = Math.min(rows.size(), s + chunk);
-            for (int i = s; i < e; i++) ids.add(truncate(enc.tokenize(rows.get(i).text()), maxLength)); // the same input the fine-tuning sees
+            for (int i = s; i < e; i++) ids.add(Truncation.keepingLast(enc.tokenize(rows.get(i).text()), maxLength)); // the same input the fine-tuning sees
             float[][] v;
             if (bf16) {
                 torch.set_autocast_dtype(org.bytedeco.pytorch.global.torch.DeviceType.CPU,
@@ -188,13 +189,6 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         System.err.println();
         return out;
-    }
-
-    private static long[] truncate(long[] ids, int max) {
-        if (ids.length <= max) return ids;
-        long[] cut = java.util.Arrays.copyOf(ids, max);
-        cut[max - 1] = ids[ids.length - 1];
-        return cut;
     }
 
     private static String bar(double f) {

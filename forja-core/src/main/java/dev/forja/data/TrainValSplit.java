@@ -2,13 +2,17 @@ package dev.forja.data;
 
 import dev.forja.ForjaException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * A seeded, reproducible train/validation split, used when no validation file is given: the same samples, seed and
  * fraction always give the same split, on every machine ({@link Random}'s sequence is fixed by its specification).
- * Both parts keep the samples' original order.
+ * {@link #split} keeps the samples' original order in both parts; {@link #stratified} keeps each label's share.
  *
  * <p>Example: {@code TrainValSplit.Parts<Example> p = new TrainValSplit(0.2, 42).split(examples);}
  */
@@ -74,6 +78,27 @@ public final class TrainValSplit {
         List<T> val = new ArrayList<>(validation);
         for (int i = 0; i < n; i++) {
             (held[i] ? val : train).add(samples.get(i));
+        }
+        return new Parts<>(train, val);
+    }
+
+    /**
+     * Splits labelled samples with the same label shares in both parts: each label's samples (labels in first-seen
+     * order, one seeded shuffle after another) give round(n × fraction) to validation, at least one when the label
+     * has two or more samples and the fraction is positive. Both parts are grouped by label.
+     */
+    public <T> Parts<T> stratified(List<T> samples, Function<T, String> labelOf) {
+        Map<String, List<T>> byLabel = new LinkedHashMap<>();
+        samples.forEach(s -> byLabel.computeIfAbsent(labelOf.apply(s), k -> new ArrayList<>()).add(s));
+        List<T> train = new ArrayList<>();
+        List<T> val = new ArrayList<>();
+        Random random = new Random(seed);
+        for (List<T> group : byLabel.values()) {
+            Collections.shuffle(group, random);
+            int validation = group.size() < 2 || validationFraction == 0 ? 0
+                    : Math.max(1, (int) Math.round(group.size() * validationFraction));
+            val.addAll(group.subList(0, validation));
+            train.addAll(group.subList(validation, group.size()));
         }
         return new Parts<>(train, val);
     }

@@ -5,6 +5,7 @@ import dev.forja.model.bert.BertLoader;
 import dev.forja.model.bert.BertModel;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
+import dev.forja.tokenizer.Truncation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,11 +102,8 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     public long[] tokenize(String text) {
         long[] ids = tokenizer.encode(text, true);
-        if (ids.length <= maxTokens) return ids;
-        truncated.incrementAndGet();
-        long[] cut = Arrays.copyOf(ids, maxTokens);
-        cut[maxTokens - 1] = ids[ids.length - 1];
-        return cut;
+        if (ids.length > maxTokens) truncated.incrementAndGet();
+        return Truncation.keepingLast(ids, maxTokens);
     }
 
     /** One unit vector per text, in the order given. */

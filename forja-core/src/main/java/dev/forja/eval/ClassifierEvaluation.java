@@ -1,48 +1,76 @@
 package dev.forja.eval;
 
+import dev.forja.data.classify.ClassificationBatch;
+import dev.forja.data.classify.ClassificationBatches;
+import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.tensor.Tensors;
-import dev.forja.tokenizer.Tokenizer;
-import java.util.ArrayList;
+import dev.forja.tokenizer.HfTokenizer;
 import java.util.List;
+import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
 
-/** Predictions of a sequence classifier over labelled texts, and their metrics. */
+/**
+ * The evaluation of a sequence classifier over labelled rows: mean cross-entropy and the metrics of its argmax
+ * predictions. Training's validation ({@code ClassificationTask}) and {@code forja eval} both run this one.
+ */
 public final class ClassifierEvaluation {
     private ClassifierEvaluation() {
     }
 
+    /** Mean cross-entropy over the rows, and the metrics of the predictions. */
+    public record Result(double loss, ClassificationMetrics metrics) {
+    }
+
     /**
-     * Classifies {@code texts} in batches (truncated to {@code maxLength} tokens, the final special token kept) and
-     * scores them against {@code gold} (indices into the classifier's labels).
+     * Tokenizes {@code rows} (truncated to {@code maxLength} tokens, the final special token kept) and evaluates them
+     * in float32, {@code batchSize} rows per forward. Every row's label must be one of the classifier's.
      */
-    public static ClassificationMetrics evaluate(BertClassifier classifier, Tokenizer tokenizer, List<String> texts,
-                                                 int[] gold, int maxLength, int batchSize) {
-        int[] predicted = new int[texts.size()];
-        long pad = tokenizer.tokenToId("[PAD]").orElse(0);
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (int start = 0; start < texts.size(); start += batchSize) {
-                try (PointerScope scope = new PointerScope()) {
-                    List<long[]> ids = new ArrayList<>();
-                    for (int i = start; i < Math.min(texts.size(), start + batchSize); i++) {
-                        long[] t = tokenizer.encode(texts.get(i), true);
-                        if (t.length > maxLength) {
-                            long last = t[t.length - 1];
-                            t = java.util.Arrays.copyOf(t, maxLength);
-                            t[maxLength - 1] = last;
-                        }
-                        ids.add(t);
-                    }
-                    PaddedBatch p = PaddedBatch.of(ids, pad);
-                    Tensor logits = classifier.logits(p.ids(), p.mask()); // (B, K)
-                    long[] argmax = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
-                    for (int j = 0; j < argmax.length; j++) predicted[start + j] = (int) argmax[j];
+    public static Result evaluate(BertClassifier classifier, HfTokenizer tokenizer, List<LabeledTexts.Row> rows,
+                                  int maxLength, int batchSize) {
+        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength);
+        return evaluate(classifier, new ClassificationBatches(t, batchSize, 0, false),
+                p -> classifier.logits(p.ids(), p.mask()));
+    }
+
+    /**
+     * Evaluates every batch of {@code batches} (epoch 0); {@code logits} computes (B, K) for a padded batch, e.g.
+     * under bf16 autocast.
+     */
+    public static Result evaluate(BertClassifier classifier, ClassificationBatches batches,
+                                  Function<PaddedBatch, Tensor> logits) {
+        int n = batches.rows().size();
+        int[] gold = new int[n];
+        int[] predicted = new int[n];
+        double loss = 0;
+        int k = 0;
+        for (int i = 0; i < batches.batchesPerEpoch(); i++) {
+            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+                ClassificationBatch b = batches.batch(0, i);
+                Tensor z = logits.apply(PaddedBatch.of(b.ids(), classifier.encoder().config().padTokenId())); // (B, K)
+                loss += summedLoss(z, b.labels()).item_double();
+                long[] argmax = Tensors.toLongs(z.argmax(new LongOptional(1), false));
+                for (int j = 0; j < argmax.length; j++, k++) {
+                    gold[k] = b.labels()[j];
+                    predicted[k] = (int) argmax[j];
                 }
             }
         }
-        return ClassificationMetrics.compute(classifier.labels(), gold, predicted);
+        return new Result(loss / n, ClassificationMetrics.compute(classifier.labels(), gold, predicted));
+    }
+
+    /** Cross-entropy of logits (B, K) against label indices (B), summed over the rows (float32). */
+    public static Tensor summedLoss(Tensor logits, int[] labels) {
+        long[] y = new long[labels.length];
+        for (int i = 0; i < y.length; i++) y[i] = labels[i];
+        return torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */, -100,
+                0.0);
     }
 }

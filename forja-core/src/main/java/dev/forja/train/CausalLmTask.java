@@ -167,19 +167,9 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     }
 
     @Override
-    public void restoreWeights(Path dir) {
-        Map<String, Tensor> saved = adapter != null
-                ? Tensors.readAll(dir.resolve("adapter_model.safetensors"))
+    public Map<String, Tensor> readWeights(Path dir) {
+        return adapter != null ? Tensors.readAll(dir.resolve("adapter_model.safetensors"))
                 : ModelLoader.load(dir, ScalarType.Float).parameters();
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (var e : trainable.entrySet()) {
-                Tensor s = saved.get(e.getKey());
-                if (s == null) {
-                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
-                }
-                e.getValue().detach().copy_(s);
-            }
-        }
     }
 
     @Override

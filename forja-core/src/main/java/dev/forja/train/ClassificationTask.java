@@ -1,14 +1,20 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.data.TrainValSplit;
+import dev.forja.data.classify.ClassificationBatch;
+import dev.forja.data.classify.ClassificationBatches;
+import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.eval.ClassificationMetrics;
+import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.io.ModelWeights;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
-import dev.forja.model.bert.BertModel;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.report.SvgHeatmap;
@@ -19,11 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -33,13 +37,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * rows on {"text","label"} JSONL; full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
  * modules_to_save). Labels are the training set's, sorted; evaluation reports loss, accuracy and macro-F1.
  */
-public final class ClassificationTask implements TrainingTask<ClassificationTask.Rows> {
+public final class ClassificationTask implements TrainingTask<ClassificationBatch> {
     /** The peft key prefix under which the head is saved beside the adapter. */
     static final String PEFT_PREFIX = "base_model.model.";
-
-    /** A micro-batch: token ids (with [CLS]/[SEP]) and label indices. */
-    public record Rows(List<long[]> ids, int[] labels) {
-    }
 
     private final TrainConfig config;
     private final Path modelDir;
@@ -50,6 +50,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     private final ClassificationBatches validation; // null without validation data
     private final boolean bf16;
     private final long padId;
+    private final int maxLength; // tokens per text, as trained: written into the final model's tokenizer_config.json
     private ClassificationMetrics lastMetrics;
 
     public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
@@ -57,32 +58,15 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
         this.modelDir = modelDir;
         this.bf16 = bf16;
         // 1) data first: bad data fails before the model loads
-        List<LabeledTexts.Row> trainRows = LabeledTexts.read(c.data());
-        List<LabeledTexts.Row> valRows;
-        if (c.valData() != null) {
-            valRows = LabeledTexts.read(c.valData());
-        } else {
-            List<List<LabeledTexts.Row>> split = StratifiedSplit.split(trainRows, c.valFraction(), c.seed());
-            trainRows = split.get(0);
-            valRows = split.get(1);
-        }
+        TrainValSplit.Parts<LabeledTexts.Row> rows = readRows(c);
+        List<LabeledTexts.Row> trainRows = rows.train();
+        List<LabeledTexts.Row> valRows = rows.validation();
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
 
         // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
-        if (BertClassifier.isClassifier(modelDir)) {
-            classifier = BertClassifier.load(modelDir);
-            if (!classifier.labels().equals(labels)) {
-                throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels are "
-                        + labels + "; start from the encoder, or use data with the same labels");
-            }
-        } else {
-            BertModel encoder = BertLoader.load(modelDir, ScalarType.Float);
-            boolean sentenceModel = Files.isRegularFile(modelDir.resolve("sentence_bert_config.json"))
-                    || Files.isRegularFile(modelDir.resolve("modules.json"));
-            classifier = BertClassifier.create(encoder, labels, sentenceModel, c.seed());
-        }
-        int maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
+        classifier = loadClassifier(modelDir, labels, c.seed());
+        maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
         padId = classifier.encoder().config().padTokenId();
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
@@ -107,6 +91,30 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
             trainable.putAll(classifier.parameters());
         }
         trainable.values().forEach(t -> t.requires_grad_(true));
+    }
+
+    /** The training rows and the validation rows: the validation file's, or a stratified split of the training data. */
+    private static TrainValSplit.Parts<LabeledTexts.Row> readRows(TrainConfig c) {
+        List<LabeledTexts.Row> rows = LabeledTexts.read(c.data());
+        if (c.valData() != null) return new TrainValSplit.Parts<>(rows, LabeledTexts.read(c.valData()));
+        return new TrainValSplit(c.valFraction(), c.seed()).stratified(rows, LabeledTexts.Row::label);
+    }
+
+    /** The model directory opened once: a classifier with the data's labels continues, an encoder gets a new head. */
+    private static BertClassifier loadClassifier(Path modelDir, List<String> labels, long seed) {
+        try (BertDirectory d = BertDirectory.open(modelDir)) {
+            if (d.isClassifier()) {
+                BertClassifier classifier = BertClassifier.load(d);
+                if (!classifier.labels().equals(labels)) {
+                    throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels "
+                            + "are " + labels + "; start from the encoder, or use data with the same labels");
+                }
+                return classifier;
+            }
+            boolean sentenceModel = Files.isRegularFile(modelDir.resolve("sentence_bert_config.json"))
+                    || Files.isRegularFile(modelDir.resolve("modules.json"));
+            return BertClassifier.create(BertLoader.load(d, ScalarType.Float), labels, sentenceModel, seed);
+        }
     }
 
     @Override
@@ -134,22 +142,22 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     }
 
     @Override
-    public Rows microBatch(int epoch, int index) {
+    public ClassificationBatch microBatch(int epoch, int index) {
         return train.batch(epoch, index);
     }
 
     @Override
-    public int weight(Rows b) {
+    public int weight(ClassificationBatch b) {
         return b.labels().length;
     }
 
     @Override
-    public long tokens(Rows b) {
+    public long tokens(ClassificationBatch b) {
         return b.ids().stream().mapToLong(x -> x.length).sum();
     }
 
     @Override
-    public double forwardBackward(Rows b, double normalizer, long seed) {
+    public double forwardBackward(ClassificationBatch b, double normalizer, long seed) {
         torch.manual_seed(seed);
         Tensor loss = summedLoss(b);
         loss.div(new Scalar(normalizer)).backward();
@@ -157,13 +165,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     }
 
     /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
-    private Tensor summedLoss(Rows b) {
-        PaddedBatch p = PaddedBatch.of(b.ids(), padId);
-        long[] y = new long[b.labels().length];
-        for (int i = 0; i < y.length; i++) y[i] = b.labels()[i];
-        Tensor logits = logits(p);
-        return torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */,
-                -100, 0.0);
+    private Tensor summedLoss(ClassificationBatch b) {
+        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels());
     }
 
     private Tensor logits(PaddedBatch p) {
@@ -186,30 +189,10 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     @Override
     public Map<String, Double> evaluate() {
         if (validation == null) return Map.of();
-        int n = validation.rows().size();
-        int[] gold = new int[n];
-        int[] pred = new int[n];
-        double loss = 0;
-        int k = 0;
-        for (int i = 0; i < validation.batchesPerEpoch(); i++) {
-            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                Rows b = validation.batch(0, i);
-                PaddedBatch p = PaddedBatch.of(b.ids(), padId);
-                Tensor logits = logits(p);
-                long[] y = new long[b.labels().length];
-                for (int j = 0; j < y.length; j++) y[j] = b.labels()[j];
-                loss += torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2, -100,
-                        0.0).item_double();
-                long[] argmax = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
-                for (int j = 0; j < y.length; j++, k++) {
-                    gold[k] = b.labels()[j];
-                    pred[k] = (int) argmax[j];
-                }
-            }
-        }
-        lastMetrics = ClassificationMetrics.compute(classifier.labels(), gold, pred);
+        ClassifierEvaluation.Result r = ClassifierEvaluation.evaluate(classifier, validation, this::logits);
+        lastMetrics = r.metrics();
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("eval/loss", loss / n);
+        m.put("eval/loss", r.loss());
         m.put("eval/accuracy", lastMetrics.accuracy());
         m.put("eval/macro_f1", lastMetrics.macroF1());
         return m;
@@ -234,24 +217,13 @@ public final class ClassificationTask implements TrainingTask<ClassificationTask
     }
 
     @Override
-    public void restoreWeights(Path dir) {
+    public Map<String, Tensor> readWeights(Path dir) {
+        if (adapter != null) return Tensors.readAll(dir.resolve("adapter_model.safetensors"));
         Map<String, Tensor> saved = new LinkedHashMap<>();
-        if (adapter != null) {
-            saved.putAll(Tensors.readAll(dir.resolve("adapter_model.safetensors")));
-        } else {
-            try (ModelWeights w = ModelWeights.open(dir)) {
-                w.tensors().forEach((k, e) -> saved.put(k, Tensors.fromEntry(e)));
-            }
+        try (ModelWeights w = ModelWeights.open(dir)) {
+            w.tensors().forEach((k, e) -> saved.put(k, Tensors.fromEntry(e)));
         }
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (var e : trainable.entrySet()) {
-                Tensor s = saved.get(e.getKey());
-                if (s == null) {
-                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
-                }
-                e.getValue().detach().copy_(s);
-            }
-        }
+        return saved;
     }
 
     @Override

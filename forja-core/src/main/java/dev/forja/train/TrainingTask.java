@@ -1,8 +1,10 @@
 package dev.forja.train;
 
+import dev.forja.ForjaException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -50,8 +52,22 @@ public interface TrainingTask<B> {
     /** Writes what a checkpoint holds of the model (weights or adapter). */
     void writeWeights(Path dir);
 
+    /** The tensors of a checkpoint written by {@link #writeWeights}, named as {@link #trainableParameters()}. */
+    Map<String, Tensor> readWeights(Path dir);
+
     /** Restores the trainable tensors from a checkpoint written by {@link #writeWeights}. */
-    void restoreWeights(Path dir);
+    default void restoreWeights(Path dir) {
+        Map<String, Tensor> saved = readWeights(dir);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (var e : trainableParameters().entrySet()) {
+                Tensor s = saved.get(e.getKey());
+                if (s == null) {
+                    throw new ForjaException(dir + " lacks " + e.getKey() + ": the checkpoint is from another run");
+                }
+                e.getValue().detach().copy_(s);
+            }
+        }
+    }
 
     /** Writes the final result: a model directory or an adapter, with what is needed to use it (tokenizer...). */
     void writeFinal(Path dir);

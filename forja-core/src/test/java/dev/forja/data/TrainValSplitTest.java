@@ -42,4 +42,21 @@ class TrainValSplitTest {
         assertThatThrownBy(() -> new TrainValSplit(1.0, 1)).isInstanceOf(ForjaException.class)
                 .hasMessageContaining("[0, 1)");
     }
+
+    @Test
+    void stratifiedSplitKeepsEachLabelsShare() {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) rows.add("a" + i);
+        for (int i = 0; i < 10; i++) rows.add("b" + i);
+        rows.add("c0"); // a lone example stays in training
+        TrainValSplit.Parts<String> parts = TrainValSplit.defaults(3).stratified(rows, s -> s.substring(0, 1));
+        assertThat(parts.validation().stream().filter(s -> s.startsWith("a"))).hasSize(10);
+        assertThat(parts.validation().stream().filter(s -> s.startsWith("b"))).hasSize(2);
+        assertThat(parts.train()).contains("c0").hasSize(49);
+        List<String> all = new ArrayList<>(parts.train());
+        all.addAll(parts.validation());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(rows);
+        assertThat(TrainValSplit.defaults(3).stratified(rows, s -> s.substring(0, 1))).isEqualTo(parts);
+        assertThat(TrainValSplit.defaults(4).stratified(rows, s -> s.substring(0, 1))).isNotEqualTo(parts);
+    }
 }

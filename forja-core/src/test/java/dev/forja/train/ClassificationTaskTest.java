@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.data.classify.LabeledTexts;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
 import dev.forja.model.bert.BertClassifier;
@@ -88,10 +89,8 @@ class ClassificationTaskTest {
 
         // forja eval's path: the written classifier, reloaded, scores the validation set as the trainer did
         List<LabeledTexts.Row> rows = LabeledTexts.read(val);
-        int[] gold = rows.stream().mapToInt(row -> loaded.labels().indexOf(row.label())).toArray();
         try (var tok = dev.forja.tokenizer.HfTokenizer.load(r.finalDir())) {
-            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok,
-                    rows.stream().map(LabeledTexts.Row::text).toList(), gold, 512, 4);
+            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok, rows, 512, 4).metrics();
             assertThat(metrics.accuracy()).isEqualTo(acc);
         }
     }
@@ -141,17 +140,5 @@ class ClassificationTaskTest {
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": \"a\", \"label\": \"x\"}\n{\"texto\": \"b\"}\n");
         assertThatThrownBy(() -> LabeledTexts.read(bad)).hasMessageContaining("bad.jsonl:2");
-    }
-
-    @Test
-    void longTextsAreTruncatedAndCounted() throws IOException {
-        Path model = tinyBert(tmp.resolve("m"));
-        var rows = List.of(new LabeledTexts.Row("x".repeat(500), "a", 1), new LabeledTexts.Row("short", "b", 2));
-        try (var tok = dev.forja.tokenizer.HfTokenizer.load(model)) {
-            TokenizedRows t = TokenizedRows.of(rows, List.of("a", "b"), tok, 16);
-            assertThat(t.truncated()).isEqualTo(1);
-            assertThat(t.ids().get(0)).hasSize(16);
-            assertThat(t.labels()).containsExactly(0, 1);
-        }
     }
 }

@@ -11,7 +11,6 @@ import dev.forja.model.Adaptable;
 import dev.forja.model.ModelWriter;
 import dev.forja.nn.Linear;
 import dev.forja.tensor.Tensors;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -79,30 +78,27 @@ public final class BertClassifier implements Adaptable {
                 w, b);
     }
 
-    /** Whether {@code dir}'s config.json describes a classifier (it has id2label and the weights a classifier). */
-    public static boolean isClassifier(Path dir) {
-        Path cfg = dir.resolve("config.json");
-        if (!Files.isRegularFile(cfg) || !Json.read(cfg).has("id2label")) return false;
-        try (ModelWeights w = ModelWeights.open(dir)) {
-            return w.contains("classifier.weight");
+    /** Loads a classifier written by {@link #write} (or transformers' BertForSequenceClassification). */
+    public static BertClassifier load(Path dir) {
+        try (BertDirectory d = BertDirectory.open(dir)) {
+            return load(d);
         }
     }
 
-    /** Loads a classifier written by {@link #write} (or transformers' BertForSequenceClassification). */
-    public static BertClassifier load(Path dir) {
-        BertModel encoder = BertLoader.load(dir, ScalarType.Float);
-        JsonNode cfg = Json.read(dir.resolve("config.json"));
-        List<String> labels = labels(cfg, dir);
+    /** Loads a classifier from an open directory: its config and weights, as opened there, and nothing else. */
+    public static BertClassifier load(BertDirectory d) {
+        BertModel encoder = BertLoader.load(d, ScalarType.Float);
+        JsonNode cfg = d.configJson();
+        List<String> labels = labels(cfg, d.dir());
         Pooling pooling = cfg.has(POOLING_KEY) ? Pooling.valueOf(cfg.get(POOLING_KEY).asText().toUpperCase(Locale.ROOT))
                 : Pooling.POOLER;
-        try (ModelWeights w = ModelWeights.open(dir)) {
-            if (!w.contains("classifier.weight") || !w.contains("classifier.bias")) {
-                throw new ForjaException(dir + " has no classifier.weight / classifier.bias: it is an encoder without "
-                        + "a classification head; train one with forja train task=classification");
-            }
-            return new BertClassifier(encoder, labels, pooling, Tensors.fromEntry(w.get("classifier.weight"))
-                    .to(ScalarType.Float), Tensors.fromEntry(w.get("classifier.bias")).to(ScalarType.Float));
+        ModelWeights w = d.weights();
+        if (!w.contains("classifier.weight") || !w.contains("classifier.bias")) {
+            throw new ForjaException(d.dir() + " has no classifier.weight / classifier.bias: it is an encoder without "
+                    + "a classification head; train one with forja train task=classification");
         }
+        return new BertClassifier(encoder, labels, pooling, Tensors.fromEntry(w.get("classifier.weight"))
+                .to(ScalarType.Float), Tensors.fromEntry(w.get("classifier.bias")).to(ScalarType.Float));
     }
 
     /** The labels in id order from config.json's id2label. */

@@ -1,12 +1,10 @@
 package dev.forja.model.bert;
 
 import dev.forja.ForjaException;
-import dev.forja.io.Json;
 import dev.forja.io.ModelWeights;
 import dev.forja.io.TensorEntry;
 import dev.forja.model.ParamSpec;
 import dev.forja.tensor.Tensors;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,32 +25,28 @@ public final class BertLoader {
     private BertLoader() {
     }
 
-    /** Reads {@code dir/config.json} as a BERT config. */
-    public static BertConfig readConfig(Path dir) {
-        Path file = dir.resolve("config.json");
-        if (!Files.isRegularFile(file)) {
-            throw new ForjaException(dir + " has no config.json: give a Hugging Face BERT directory (forja import-onnx "
-                    + "writes one from an ONNX file)");
+    /** Loads the model with its parameters in {@code dtype} (Float or BFloat16), opening {@code dir} once. */
+    public static BertModel load(Path dir, ScalarType dtype) {
+        try (BertDirectory d = BertDirectory.open(dir)) {
+            return load(d, dtype);
         }
-        return BertConfig.fromJson(Json.read(file), file);
     }
 
-    /** Loads the model with its parameters in {@code dtype} (Float or BFloat16). */
-    public static BertModel load(Path dir, ScalarType dtype) {
-        BertConfig config = readConfig(dir);
+    /** Loads the encoder from an open directory, its parameters in {@code dtype} (Float or BFloat16). */
+    public static BertModel load(BertDirectory d, ScalarType dtype) {
+        BertConfig config = d.config();
+        ModelWeights w = d.weights();
         Map<String, Tensor> params = new LinkedHashMap<>();
-        try (ModelWeights w = ModelWeights.open(dir)) {
-            boolean pooler = w.contains("pooler.dense.weight") || w.contains(PREFIX + "pooler.dense.weight");
-            for (ParamSpec spec : BertModel.specs(config, pooler)) {
-                TensorEntry e = w.contains(spec.name()) || !w.contains(PREFIX + spec.name()) ? w.get(spec.name())
-                        : w.get(PREFIX + spec.name());
-                if (!Arrays.equals(e.shape(), spec.shape())) {
-                    throw new ForjaException("tensor '" + e.name() + "' in " + dir + " has shape "
-                            + Arrays.toString(e.shape()) + " but config.json implies " + Arrays.toString(spec.shape())
-                            + ": config.json and the weights disagree; use the config.json that came with the weights");
-                }
-                params.put(spec.name(), Tensors.fromEntry(e).to(dtype));
+        boolean pooler = w.contains("pooler.dense.weight") || w.contains(PREFIX + "pooler.dense.weight");
+        for (ParamSpec spec : BertModel.specs(config, pooler)) {
+            TensorEntry e = w.contains(spec.name()) || !w.contains(PREFIX + spec.name()) ? w.get(spec.name())
+                    : w.get(PREFIX + spec.name());
+            if (!Arrays.equals(e.shape(), spec.shape())) {
+                throw new ForjaException("tensor '" + e.name() + "' in " + d.dir() + " has shape "
+                        + Arrays.toString(e.shape()) + " but config.json implies " + Arrays.toString(spec.shape())
+                        + ": config.json and the weights disagree; use the config.json that came with the weights");
             }
+            params.put(spec.name(), Tensors.fromEntry(e).to(dtype));
         }
         return new BertModel(config, params);
     }

@@ -1,8 +1,8 @@
-package dev.forja.train;
+package dev.forja.data.classify;
 
 import dev.forja.tokenizer.HfTokenizer;
+import dev.forja.tokenizer.Truncation;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,13 +19,8 @@ public record TokenizedRows(List<long[]> ids, int[] labels, int truncated) {
         int truncated = 0;
         for (int i = 0; i < rows.size(); i++) {
             long[] t = tokenizer.encode(rows.get(i).text(), true);
-            if (t.length > maxLength) {
-                long last = t[t.length - 1];
-                t = Arrays.copyOf(t, maxLength);
-                t[maxLength - 1] = last;
-                truncated++;
-            }
-            ids.add(t);
+            if (t.length > maxLength) truncated++;
+            ids.add(Truncation.keepingLast(t, maxLength));
             labels[i] = labelSet.indexOf(rows.get(i).label());
         }
         return new TokenizedRows(List.copyOf(ids), labels, truncated);

@@ -1,4 +1,4 @@
-package dev.forja.train;
+package dev.forja.data.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.Random;
  * order shuffled); a given (epoch, index) is always the same batch, so a resumed run sees the same data.
  * Validation batches are fixed.
  */
-final class ClassificationBatches {
+public final class ClassificationBatches {
     private static final int WINDOW_BATCHES = 50;
 
     private final TokenizedRows rows;
@@ -22,22 +22,24 @@ final class ClassificationBatches {
     private int planEpoch = -1;
     private List<int[]> plan;
 
-    ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle) {
+    /** @param shuffle true for training (re-drawn each epoch), false for validation (one fixed plan) */
+    public ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle) {
         this.rows = rows;
         this.batchSize = batchSize;
         this.seed = seed;
         this.shuffle = shuffle;
     }
 
-    TokenizedRows rows() {
+    public TokenizedRows rows() {
         return rows;
     }
 
-    int batchesPerEpoch() {
+    public int batchesPerEpoch() {
         return (rows.size() + batchSize - 1) / batchSize;
     }
 
-    ClassificationTask.Rows batch(int epoch, int index) {
+    /** Batch {@code index} of {@code epoch}: always the same for the same pair. */
+    public ClassificationBatch batch(int epoch, int index) {
         int[] members = plan(shuffle ? epoch : 0).get(index);
         List<long[]> ids = new ArrayList<>(members.length);
         int[] labels = new int[members.length];
@@ -45,7 +47,7 @@ final class ClassificationBatches {
             ids.add(rows.ids().get(members[i]));
             labels[i] = rows.labels()[members[i]];
         }
-        return new ClassificationTask.Rows(ids, labels);
+        return new ClassificationBatch(ids, labels);
     }
 
     private synchronized List<int[]> plan(int epoch) {

@@ -1,4 +1,4 @@
-package dev.forja.train;
+package dev.forja.data.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

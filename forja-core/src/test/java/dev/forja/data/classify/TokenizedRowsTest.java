@@ -1,0 +1,28 @@
+package dev.forja.data.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forja.tokenizer.ByteLevelTokenizerFiles;
+import dev.forja.tokenizer.HfTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenizedRowsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void longTextsAreTruncatedAndCounted() {
+        ByteLevelTokenizerFiles.write(tmp, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
+                ByteLevelTokenizerFiles.chatMlTemplate());
+        var rows = List.of(new LabeledTexts.Row("x".repeat(500), "a", 1), new LabeledTexts.Row("short", "b", 2));
+        try (var tok = HfTokenizer.load(tmp)) {
+            TokenizedRows t = TokenizedRows.of(rows, List.of("a", "b"), tok, 16);
+            assertThat(t.truncated()).isEqualTo(1);
+            assertThat(t.ids().get(0)).hasSize(16);
+            assertThat(t.labels()).containsExactly(0, 1);
+        }
+    }
+}
