@@ -114,6 +114,11 @@ public final class Gpt2Model implements CausalLM {
     }
 
     @Override
+    public boolean fanInFanOut() {
+        return true; // Conv1D stores its weight (in, out)
+    }
+
+    @Override
     public int numBlocks() {
         return config.nLayer();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import java.util.function.Function;
 
 /**
  * {@code LlamaForCausalLM}'s config, also used for Mistral and Qwen2 (Llama with q/k/v bias): RMSNorm, RoPE,
@@ -80,6 +81,11 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
     /** True when the output projection carries a bias: Llama's attention_bias, never Qwen2. */
     public boolean outputBias() {
         return attentionBias && !modelType.equals("qwen2");
+    }
+
+    @Override
+    public <R> R match(Function<Gpt2Config, R> gpt2, Function<LlamaConfig, R> llama) {
+        return llama.apply(this);
     }
 
     @Override
