@@ -150,12 +150,8 @@ public final class Gpt2Model implements CausalLM {
         Tensor q = parts.get(0).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
         Tensor v = parts.get(2).view(B, T, H, D).transpose(1, 2);
-        if (step.cache() != null) {
-            Tensor[] kv = step.cache().append(i, k, v);
-            k = kv[0];
-            v = kv[1];
-        }
-        Tensor y = Attention.attend(q, k, v, step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
+        KeyValues kv = step.keyValues(i, k, v); // (B, H, S, D), S counting the cached tokens
+        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
         x = x.add(b.attnProj().apply(y));
         Tensor h = torch.gelu(b.cFc().apply(b.ln2().apply(x)), "tanh"); // (B, T, F)
         return x.add(b.mlpProj().apply(h));

@@ -96,10 +96,7 @@ public final class LlamaModel implements CausalLM {
                     linears.add(p + UP_PROJ, params), linears.add(p + DOWN_PROJ, params));
         }
         finalNorm = norm(NORM);
-        LlamaConfig.RopeScaling rs = config.ropeScaling();
-        rope = rs == null ? new Rope(config.headDim(), config.ropeTheta())
-                : new Rope(config.headDim(), config.ropeTheta(), rs.factor(), rs.lowFreqFactor(), rs.highFreqFactor(),
-                        rs.originalMaxPositions(), true);
+        rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
     }
 
     private RmsNorm norm(String module) {
@@ -147,15 +144,10 @@ public final class LlamaModel implements CausalLM {
         Tensor q = l.q().apply(h).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
         Tensor k = l.k().apply(h).view(B, T, K, D).transpose(1, 2); // (B, K, T, D)
         Tensor v = l.v().apply(h).view(B, T, K, D).transpose(1, 2);
-        Tensor[] cs = step.rope(rope, q.scalar_type());
-        q = Rope.apply(q, cs[0], cs[1]);
-        k = Rope.apply(k, cs[0], cs[1]);
-        if (step.cache() != null) {
-            Tensor[] kv = step.cache().append(i, k, v);
-            k = kv[0];
-            v = kv[1];
-        }
-        Tensor y = Attention.attend(q, k, v, step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
+        Rope.CosSin cs = step.rope(rope, q.scalar_type());
+        q = cs.rotate(q);
+        KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
+        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
         x = x.add(l.o().apply(y));
         h = l.mlpNorm().apply(x);
         Tensor gated = torch.silu(l.gate().apply(h)).mul(l.up().apply(h)); // (B, T, F)
