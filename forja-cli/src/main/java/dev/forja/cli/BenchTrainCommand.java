@@ -132,7 +132,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
-            LossComputation loss = new LossComputation(compute, bf16 && !shadow, checkpointing);
+            LossComputation loss = new LossComputation(compute, LossComputation.Options.DEFAULT
+                    .withBf16(bf16 && !shadow).withCheckpointing(checkpointing));
             System.gc(); // the parameters' storage from before the optimizer flattened them
             rss("after setting up the optimizer");
             for (int s = -warmup; s < steps; s++) {

@@ -78,7 +78,7 @@ public final class LoraAdapter {
                     + "save_pretrained writes)?");
         }
         Path cfgFile = dir.resolve(AdapterConfigJson.FILE);
-        Map<String, Tensor[]> pairs = readPairs(weights, AdapterConfigJson.modulesToSave(cfgFile)); // path -> {A, B}
+        Map<String, Factors> pairs = readPairs(weights, AdapterConfigJson.modulesToSave(cfgFile));
         if (!Files.isRegularFile(cfgFile)) {
             throw new ForjaException(dir + " has no " + AdapterConfigJson.FILE + ": copy it from where the adapter "
                     + "was trained (it holds r and lora_alpha, which the weights alone do not)");
@@ -87,13 +87,13 @@ public final class LoraAdapter {
         String mismatch = "adapter " + dir + " was trained for a different base model: ";
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         for (String p : model.linears().keySet()) {
-            Tensor[] ab = pairs.remove(p);
+            Factors ab = pairs.remove(p);
             if (ab == null) continue;
             Linear base = plain(model, p);
             long out = base.weight().size(0);
             long in = base.weight().size(1);
-            long[] aShape = Tensors.shape(ab[0]);
-            long[] bShape = Tensors.shape(ab[1]);
+            long[] aShape = Tensors.shape(ab.a());
+            long[] bShape = Tensors.shape(ab.b());
             if (aShape.length != 2 || aShape[1] != in || bShape.length != 2 || bShape[0] != out) {
                 throw new ForjaException(mismatch + "module '" + p + "' has lora_A " + Arrays.toString(aShape)
                         + " and lora_B " + Arrays.toString(bShape) + " but this model's layer maps " + in + " to "
@@ -105,7 +105,7 @@ public final class LoraAdapter {
                         + " but " + AdapterConfigJson.FILE + " says r = " + cfg.r() + "; the files do not belong "
                         + "together");
             }
-            layers.put(p, new LoraLinear(base, master(ab[0], base), master(ab[1], base), cfg.scaling(),
+            layers.put(p, new LoraLinear(base, master(ab.a(), base), master(ab.b(), base), cfg.scaling(),
                     cfg.dropout()));
         }
         if (!pairs.isEmpty()) {
@@ -253,8 +253,18 @@ public final class LoraAdapter {
         return modules.stream().anyMatch(m -> name.startsWith(m + "."));
     }
 
-    private static Map<String, Tensor[]> readPairs(Path weights, List<String> modulesToSave) {
-        Map<String, Tensor[]> pairs = new LinkedHashMap<>();
+    /** One module's factors as read from a file: A (R, in) and B (out, R), either null until its tensor is read. */
+    private record Factors(Tensor a, Tensor b) {
+        static final Factors NONE = new Factors(null, null);
+
+        Factors with(boolean isA, Tensor t) {
+            return isA ? new Factors(t, b) : new Factors(a, t);
+        }
+    }
+
+    /** The A and B of each module path in the file, in the file's order. */
+    private static Map<String, Factors> readPairs(Path weights, List<String> modulesToSave) {
+        Map<String, Factors> pairs = new LinkedHashMap<>();
         try (ModelWeights w = ModelWeights.openFile(weights)) {
             for (TensorEntry e : w.tensors().values()) {
                 String plainName = e.name().startsWith(PeftKeys.PREFIX)
@@ -266,14 +276,14 @@ public final class LoraAdapter {
                             + "base_model.model.<module>.lora_A.weight / lora_B.weight); only plain LoRA adapters "
                             + "are supported");
                 }
-                Tensor[] ab = pairs.computeIfAbsent(k.modulePath(), x -> new Tensor[2]);
-                ab[k.isA() ? 0 : 1] = Tensors.fromEntry(e);
+                pairs.put(k.modulePath(), pairs.getOrDefault(k.modulePath(), Factors.NONE).with(k.isA(),
+                        Tensors.fromEntry(e)));
             }
         }
-        for (Map.Entry<String, Tensor[]> p : pairs.entrySet()) {
-            if (p.getValue()[0] == null || p.getValue()[1] == null) {
+        for (Map.Entry<String, Factors> p : pairs.entrySet()) {
+            if (p.getValue().a() == null || p.getValue().b() == null) {
                 throw new ForjaException(weights + ": module '" + p.getKey() + "' has only lora_"
-                        + (p.getValue()[0] == null ? "B" : "A") + "; the file is incomplete");
+                        + (p.getValue().a() == null ? "B" : "A") + "; the file is incomplete");
             }
         }
         return pairs;

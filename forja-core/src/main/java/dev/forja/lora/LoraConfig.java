@@ -1,7 +1,6 @@
 package dev.forja.lora;
 
 import dev.forja.ForjaException;
-import dev.forja.model.Gpt2Config;
 import dev.forja.model.ModelConfig;
 import java.util.List;
 
@@ -44,8 +43,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
 
     /** PEFT's defaults per architecture: the attention projections ({@code c_attn} for GPT-2). */
     public static List<String> defaultTargets(ModelConfig model) {
-        if (model instanceof Gpt2Config) return List.of("c_attn");
-        return List.of("q_proj", "k_proj", "v_proj", "o_proj");
+        return model.match(gpt2 -> List.of("c_attn"), llama -> List.of("q_proj", "k_proj", "v_proj", "o_proj"));
     }
 
     /** Whether the targets are PEFT's {@code all-linear} shorthand. */

@@ -22,11 +22,6 @@ public interface CausalLM extends Adaptable {
         return config().modelType();
     }
 
-    @Override
-    default boolean fanInFanOut() {
-        return config() instanceof Gpt2Config;
-    }
-
     /** Every parameter by its Hugging Face name, in the layout held in memory (see {@link ParamSpec#transposed}). */
     @Override
     Map<String, Tensor> parameters();

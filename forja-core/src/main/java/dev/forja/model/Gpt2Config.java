@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import java.util.function.Function;
 
 /** {@code GPT2LMHeadModel}'s config: learned positions, LayerNorm, GELU-tanh MLP, tied head. */
 public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, int nInner,
@@ -60,6 +61,11 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
     @Override
     public int maxPositions() {
         return nPositions;
+    }
+
+    @Override
+    public <R> R match(Function<Gpt2Config, R> gpt2, Function<LlamaConfig, R> llama) {
+        return gpt2.apply(this);
     }
 
     @Override

@@ -6,11 +6,9 @@ import static dev.forja.model.ParamSpec.Init.ONES;
 import static dev.forja.model.ParamSpec.Init.ZEROS;
 
 import dev.forja.nn.Attention;
-import dev.forja.nn.Dense;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -23,13 +21,30 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * head tied to the token embedding. {@code x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))}.
  */
 public final class Gpt2Model implements CausalLM {
+    // The Hugging Face name table of GPT2LMHeadModel, each name spelled here once: module paths, whose parameters
+    // are <path>.weight and <path>.bias; block i's modules sit under transformer.h.{i}.
+    private static final String WTE = "transformer.wte";
+    private static final String WPE = "transformer.wpe";
+    private static final String BLOCKS = "transformer.h.";
+    private static final String LN_1 = "ln_1";
+    private static final String C_ATTN = "attn.c_attn";
+    private static final String ATTN_C_PROJ = "attn.c_proj";
+    private static final String LN_2 = "ln_2";
+    private static final String C_FC = "mlp.c_fc";
+    private static final String MLP_C_PROJ = "mlp.c_proj";
+    private static final String LN_F = "transformer.ln_f";
+
+    /** Block i's modules ({@code transformer.h.{i}}), named as in the table above. */
+    private record Gpt2Block(LayerNorm ln1, Linear cAttn, Linear attnProj, LayerNorm ln2, Linear cFc,
+                             Linear mlpProj) {
+    }
+
     private final Gpt2Config config;
     private final Map<String, Tensor> params;
-    private final Map<String, Linear> linears = new LinkedHashMap<>();
+    private final LinearTable linears = new LinearTable();
     private final Tensor wte; // (V, C)
     private final Tensor wpe; // (P, C)
-    private final LayerNorm[] ln1;
-    private final LayerNorm[] ln2;
+    private final Gpt2Block[] blocks;
     private final LayerNorm lnF;
 
     /** The Hugging Face name table: checkpoint names of {@code GPT2LMHeadModel} as transformers saves it. */
@@ -37,47 +52,50 @@ public final class Gpt2Model implements CausalLM {
         long C = c.nEmbd();
         long F = c.nInner();
         List<ParamSpec> s = new ArrayList<>();
-        s.add(ParamSpec.of("transformer.wte.weight", NORMAL, c.vocabSize(), C));
-        s.add(ParamSpec.of("transformer.wpe.weight", NORMAL, c.nPositions(), C));
+        s.add(ParamSpec.of(WTE + ".weight", NORMAL, c.vocabSize(), C));
+        s.add(ParamSpec.of(WPE + ".weight", NORMAL, c.nPositions(), C));
         for (int i = 0; i < c.nLayer(); i++) {
-            String p = "transformer.h." + i + ".";
-            s.add(ParamSpec.of(p + "ln_1.weight", ONES, C));
-            s.add(ParamSpec.of(p + "ln_1.bias", ZEROS, C));
-            s.add(ParamSpec.conv1d(p + "attn.c_attn.weight", NORMAL, 3 * C, C));
-            s.add(ParamSpec.of(p + "attn.c_attn.bias", ZEROS, 3 * C));
-            s.add(ParamSpec.conv1d(p + "attn.c_proj.weight", NORMAL_RESIDUAL, C, C));
-            s.add(ParamSpec.of(p + "attn.c_proj.bias", ZEROS, C));
-            s.add(ParamSpec.of(p + "ln_2.weight", ONES, C));
-            s.add(ParamSpec.of(p + "ln_2.bias", ZEROS, C));
-            s.add(ParamSpec.conv1d(p + "mlp.c_fc.weight", NORMAL, F, C));
-            s.add(ParamSpec.of(p + "mlp.c_fc.bias", ZEROS, F));
-            s.add(ParamSpec.conv1d(p + "mlp.c_proj.weight", NORMAL_RESIDUAL, C, F));
-            s.add(ParamSpec.of(p + "mlp.c_proj.bias", ZEROS, C));
+            String p = BLOCKS + i + ".";
+            layerNorm(s, p + LN_1, C);
+            conv1d(s, p + C_ATTN, NORMAL, 3 * C, C);
+            conv1d(s, p + ATTN_C_PROJ, NORMAL_RESIDUAL, C, C);
+            layerNorm(s, p + LN_2, C);
+            conv1d(s, p + C_FC, NORMAL, F, C);
+            conv1d(s, p + MLP_C_PROJ, NORMAL_RESIDUAL, C, F);
         }
-        s.add(ParamSpec.of("transformer.ln_f.weight", ONES, C));
-        s.add(ParamSpec.of("transformer.ln_f.bias", ZEROS, C));
+        layerNorm(s, LN_F, C);
         return s;
+    }
+
+    private static void layerNorm(List<ParamSpec> s, String module, long C) {
+        s.add(ParamSpec.of(module + ".weight", ONES, C));
+        s.add(ParamSpec.of(module + ".bias", ZEROS, C));
+    }
+
+    /** A Conv1D module: weight stored (in, out), bias of zeros. */
+    private static void conv1d(List<ParamSpec> s, String module, ParamSpec.Init init, long out, long in) {
+        s.add(ParamSpec.conv1d(module + ".weight", init, out, in));
+        s.add(ParamSpec.of(module + ".bias", ZEROS, out));
     }
 
     /** Builds the model over parameters named as in {@link #specs}, already in memory layout. */
     public Gpt2Model(Gpt2Config config, Map<String, Tensor> params) {
         this.config = config;
         this.params = params;
-        this.wte = params.get("transformer.wte.weight");
-        this.wpe = params.get("transformer.wpe.weight");
-        int L = config.nLayer();
-        ln1 = new LayerNorm[L];
-        ln2 = new LayerNorm[L];
-        double eps = config.layerNormEpsilon();
-        for (int i = 0; i < L; i++) {
-            String p = "transformer.h." + i + ".";
-            ln1[i] = new LayerNorm(params.get(p + "ln_1.weight"), params.get(p + "ln_1.bias"), eps);
-            ln2[i] = new LayerNorm(params.get(p + "ln_2.weight"), params.get(p + "ln_2.bias"), eps);
-            for (String m : List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj")) {
-                linears.put(p + m, new Dense(params.get(p + m + ".weight"), params.get(p + m + ".bias")));
-            }
+        this.wte = params.get(WTE + ".weight");
+        this.wpe = params.get(WPE + ".weight");
+        blocks = new Gpt2Block[config.nLayer()];
+        for (int i = 0; i < blocks.length; i++) {
+            String p = BLOCKS + i + ".";
+            blocks[i] = new Gpt2Block(norm(p + LN_1), linears.add(p + C_ATTN, params),
+                    linears.add(p + ATTN_C_PROJ, params), norm(p + LN_2), linears.add(p + C_FC, params),
+                    linears.add(p + MLP_C_PROJ, params));
         }
-        lnF = new LayerNorm(params.get("transformer.ln_f.weight"), params.get("transformer.ln_f.bias"), eps);
+        lnF = norm(LN_F);
+    }
+
+    private LayerNorm norm(String module) {
+        return new LayerNorm(params.get(module + ".weight"), params.get(module + ".bias"), config.layerNormEpsilon());
     }
 
     @Override
@@ -93,6 +111,11 @@ public final class Gpt2Model implements CausalLM {
     @Override
     public Map<String, Linear> linears() {
         return linears;
+    }
+
+    @Override
+    public boolean fanInFanOut() {
+        return true; // Conv1D stores its weight (in, out)
     }
 
     @Override
@@ -120,22 +143,18 @@ public final class Gpt2Model implements CausalLM {
 
     @Override
     public Tensor block(int i, Tensor x, Step step) {
-        String p = "transformer.h." + i + ".";
+        Gpt2Block b = blocks[i];
         long B = x.size(0), T = x.size(1), C = config.nEmbd(), H = config.nHead(), D = config.headDim();
-        Tensor qkv = linears.get(p + "attn.c_attn").apply(ln1[i].apply(x)); // (B, T, 3C)
+        Tensor qkv = b.cAttn().apply(b.ln1().apply(x)); // (B, T, 3C)
         TensorVector parts = qkv.split(C, 2);
         Tensor q = parts.get(0).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
         Tensor v = parts.get(2).view(B, T, H, D).transpose(1, 2);
-        if (step.cache() != null) {
-            Tensor[] kv = step.cache().append(i, k, v);
-            k = kv[0];
-            v = kv[1];
-        }
-        Tensor y = Attention.attend(q, k, v, step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
-        x = x.add(linears.get(p + "attn.c_proj").apply(y));
-        Tensor h = torch.gelu(linears.get(p + "mlp.c_fc").apply(ln2[i].apply(x)), "tanh"); // (B, T, F)
-        return x.add(linears.get(p + "mlp.c_proj").apply(h));
+        KeyValues kv = step.keyValues(i, k, v); // (B, H, S, D), S counting the cached tokens
+        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
+        x = x.add(b.attnProj().apply(y));
+        Tensor h = torch.gelu(b.cFc().apply(b.ln2().apply(x)), "tanh"); // (B, T, F)
+        return x.add(b.mlpProj().apply(h));
     }
 
     @Override

@@ -41,14 +41,14 @@ public final class KvCache implements AutoCloseable {
      * Writes layer {@code layer}'s new keys/values (B, K, T, D) after the cached ones and returns views of all of them
      * (B, K, length + T, D). {@link #advance} moves the length once every layer has appended.
      */
-    public Tensor[] append(int layer, Tensor k, Tensor v) {
+    public KeyValues append(int layer, Tensor k, Tensor v) {
         long t = k.size(2);
         if (length + t > capacity) {
             throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
         }
         keys[layer].narrow(2, length, t).copy_(k);
         values[layer].narrow(2, length, t).copy_(v);
-        return new Tensor[] {keys[layer].narrow(2, 0, length + t), values[layer].narrow(2, 0, length + t)};
+        return new KeyValues(keys[layer].narrow(2, 0, length + t), values[layer].narrow(2, 0, length + t));
     }
 
     /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.nn.Rope;
+import java.util.function.Function;
 
 /**
  * {@code LlamaForCausalLM}'s config, also used for Mistral and Qwen2 (Llama with q/k/v bias): RMSNorm, RoPE,
@@ -11,13 +13,9 @@ import dev.forja.ForjaException;
  */
 public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
                           int numHeads, int numKvHeads, int headDim, double rmsNormEps, double ropeTheta,
-                          RopeScaling ropeScaling, int maxPositions, boolean tieWordEmbeddings,
+                          Rope.Llama3Scaling ropeScaling, int maxPositions, boolean tieWordEmbeddings,
                           boolean attentionBias, boolean mlpBias, double initializerRange, long bosTokenId,
                           long eosTokenId) implements ModelConfig {
-
-    /** Llama 3's frequency-dependent RoPE scaling ({@code rope_scaling.rope_type == "llama3"}). */
-    public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
-    }
 
     public LlamaConfig {
         if (numHeads % numKvHeads != 0) {
@@ -48,11 +46,11 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
         double theta = ConfigJson.number(j, "rope_theta", ConfigJson.number(rp, "rope_theta", 10000.0));
         JsonNode rs = j.get("rope_scaling");
         if ((rs == null || rs.isNull()) && rp.isObject() && rp.has("rope_type")) rs = rp;
-        RopeScaling scaling = null;
+        Rope.Llama3Scaling scaling = null;
         if (rs != null && !rs.isNull()) {
             String kind = rs.path("rope_type").asText(rs.path("type").asText("default"));
             if (kind.equals("llama3")) {
-                scaling = new RopeScaling(rs.path("factor").asDouble(8), rs.path("low_freq_factor").asDouble(1),
+                scaling = new Rope.Llama3Scaling(rs.path("factor").asDouble(8), rs.path("low_freq_factor").asDouble(1),
                         rs.path("high_freq_factor").asDouble(4),
                         rs.path("original_max_position_embeddings").asInt(8192));
             } else if (!kind.equals("default")) {
@@ -80,6 +78,11 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
     /** True when the output projection carries a bias: Llama's attention_bias, never Qwen2. */
     public boolean outputBias() {
         return attentionBias && !modelType.equals("qwen2");
+    }
+
+    @Override
+    public <R> R match(Function<Gpt2Config, R> gpt2, Function<LlamaConfig, R> llama) {
+        return llama.apply(this);
     }
 
     @Override

@@ -5,16 +5,13 @@ import static dev.forja.model.ParamSpec.Init.ONES;
 import static dev.forja.model.ParamSpec.Init.ZEROS;
 
 import dev.forja.nn.Attention;
-import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
 import dev.forja.nn.RmsNorm;
 import dev.forja.nn.Rope;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -24,13 +21,34 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code x = x + attn(norm(x)); x = x + mlp(norm(x))}.
  */
 public final class LlamaModel implements CausalLM {
+    // The Hugging Face name table of LlamaForCausalLM / Qwen2ForCausalLM, each name spelled here once: module paths,
+    // whose parameters are <path>.weight (and <path>.bias where the config asks); layer i's modules sit under
+    // model.layers.{i}.
+    private static final String EMBED_TOKENS = "model.embed_tokens";
+    private static final String LAYERS = "model.layers.";
+    private static final String INPUT_LAYERNORM = "input_layernorm";
+    private static final String Q_PROJ = "self_attn.q_proj";
+    private static final String K_PROJ = "self_attn.k_proj";
+    private static final String V_PROJ = "self_attn.v_proj";
+    private static final String O_PROJ = "self_attn.o_proj";
+    private static final String POST_ATTENTION_LAYERNORM = "post_attention_layernorm";
+    private static final String GATE_PROJ = "mlp.gate_proj";
+    private static final String UP_PROJ = "mlp.up_proj";
+    private static final String DOWN_PROJ = "mlp.down_proj";
+    private static final String NORM = "model.norm";
+    private static final String LM_HEAD = "lm_head";
+
+    /** Layer i's modules ({@code model.layers.{i}}), named as in the table above. */
+    private record LlamaLayer(RmsNorm attnNorm, Linear q, Linear k, Linear v, Linear o, RmsNorm mlpNorm, Linear gate,
+                              Linear up, Linear down) {
+    }
+
     private final LlamaConfig config;
     private final Map<String, Tensor> params;
-    private final Map<String, Linear> linears = new LinkedHashMap<>();
+    private final LinearTable linears = new LinearTable();
     private final Tensor embedTokens; // (V, C)
     private final Tensor lmHead;      // (V, C), the embedding when tied
-    private final RmsNorm[] attnNorm;
-    private final RmsNorm[] mlpNorm;
+    private final LlamaLayer[] layers;
     private final RmsNorm finalNorm;
     private final Rope rope;
 
@@ -40,21 +58,21 @@ public final class LlamaModel implements CausalLM {
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
         List<ParamSpec> s = new ArrayList<>();
-        s.add(ParamSpec.of("model.embed_tokens.weight", NORMAL, V, C));
+        s.add(ParamSpec.of(EMBED_TOKENS + ".weight", NORMAL, V, C));
         for (int i = 0; i < c.numLayers(); i++) {
-            String p = "model.layers." + i + ".";
-            s.add(ParamSpec.of(p + "input_layernorm.weight", ONES, C));
-            linear(s, p + "self_attn.q_proj", q, C, c.qkvBias());
-            linear(s, p + "self_attn.k_proj", kv, C, c.qkvBias());
-            linear(s, p + "self_attn.v_proj", kv, C, c.qkvBias());
-            linear(s, p + "self_attn.o_proj", C, q, c.outputBias());
-            s.add(ParamSpec.of(p + "post_attention_layernorm.weight", ONES, C));
-            linear(s, p + "mlp.gate_proj", F, C, c.mlpBias());
-            linear(s, p + "mlp.up_proj", F, C, c.mlpBias());
-            linear(s, p + "mlp.down_proj", C, F, c.mlpBias());
+            String p = LAYERS + i + ".";
+            s.add(ParamSpec.of(p + INPUT_LAYERNORM + ".weight", ONES, C));
+            linear(s, p + Q_PROJ, q, C, c.qkvBias());
+            linear(s, p + K_PROJ, kv, C, c.qkvBias());
+            linear(s, p + V_PROJ, kv, C, c.qkvBias());
+            linear(s, p + O_PROJ, C, q, c.outputBias());
+            s.add(ParamSpec.of(p + POST_ATTENTION_LAYERNORM + ".weight", ONES, C));
+            linear(s, p + GATE_PROJ, F, C, c.mlpBias());
+            linear(s, p + UP_PROJ, F, C, c.mlpBias());
+            linear(s, p + DOWN_PROJ, C, F, c.mlpBias());
         }
-        s.add(ParamSpec.of("model.norm.weight", ONES, C));
-        if (!c.tieWordEmbeddings()) s.add(ParamSpec.of("lm_head.weight", NORMAL, V, C));
+        s.add(ParamSpec.of(NORM + ".weight", ONES, C));
+        if (!c.tieWordEmbeddings()) s.add(ParamSpec.of(LM_HEAD + ".weight", NORMAL, V, C));
         return s;
     }
 
@@ -67,26 +85,22 @@ public final class LlamaModel implements CausalLM {
     public LlamaModel(LlamaConfig config, Map<String, Tensor> params) {
         this.config = config;
         this.params = params;
-        this.embedTokens = params.get("model.embed_tokens.weight");
-        this.lmHead = config.tieWordEmbeddings() ? embedTokens : params.get("lm_head.weight");
-        int L = config.numLayers();
-        attnNorm = new RmsNorm[L];
-        mlpNorm = new RmsNorm[L];
-        double eps = config.rmsNormEps();
-        for (int i = 0; i < L; i++) {
-            String p = "model.layers." + i + ".";
-            attnNorm[i] = new RmsNorm(params.get(p + "input_layernorm.weight"), eps);
-            mlpNorm[i] = new RmsNorm(params.get(p + "post_attention_layernorm.weight"), eps);
-            for (String m : List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-                    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
-                linears.put(p + m, new Dense(params.get(p + m + ".weight"), params.get(p + m + ".bias")));
-            }
+        this.embedTokens = params.get(EMBED_TOKENS + ".weight");
+        this.lmHead = config.tieWordEmbeddings() ? embedTokens : params.get(LM_HEAD + ".weight");
+        layers = new LlamaLayer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = LAYERS + i + ".";
+            layers[i] = new LlamaLayer(norm(p + INPUT_LAYERNORM), linears.add(p + Q_PROJ, params),
+                    linears.add(p + K_PROJ, params), linears.add(p + V_PROJ, params), linears.add(p + O_PROJ, params),
+                    norm(p + POST_ATTENTION_LAYERNORM), linears.add(p + GATE_PROJ, params),
+                    linears.add(p + UP_PROJ, params), linears.add(p + DOWN_PROJ, params));
         }
-        finalNorm = new RmsNorm(params.get("model.norm.weight"), eps);
-        LlamaConfig.RopeScaling rs = config.ropeScaling();
-        rope = rs == null ? new Rope(config.headDim(), config.ropeTheta())
-                : new Rope(config.headDim(), config.ropeTheta(), rs.factor(), rs.lowFreqFactor(), rs.highFreqFactor(),
-                        rs.originalMaxPositions(), true);
+        finalNorm = norm(NORM);
+        rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+    }
+
+    private RmsNorm norm(String module) {
+        return new RmsNorm(params.get(module + ".weight"), config.rmsNormEps());
     }
 
     @Override
@@ -124,26 +138,20 @@ public final class LlamaModel implements CausalLM {
 
     @Override
     public Tensor block(int i, Tensor x, Step step) {
-        String p = "model.layers." + i + ".";
+        LlamaLayer l = layers[i];
         long B = x.size(0), T = x.size(1), H = config.numHeads(), K = config.numKvHeads(), D = config.headDim();
-        Tensor h = attnNorm[i].apply(x);
-        Tensor q = linears.get(p + "self_attn.q_proj").apply(h).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
-        Tensor k = linears.get(p + "self_attn.k_proj").apply(h).view(B, T, K, D).transpose(1, 2); // (B, K, T, D)
-        Tensor v = linears.get(p + "self_attn.v_proj").apply(h).view(B, T, K, D).transpose(1, 2);
-        Tensor[] cs = step.rope(rope, q.scalar_type());
-        q = Rope.apply(q, cs[0], cs[1]);
-        k = Rope.apply(k, cs[0], cs[1]);
-        if (step.cache() != null) {
-            Tensor[] kv = step.cache().append(i, k, v);
-            k = kv[0];
-            v = kv[1];
-        }
-        Tensor y = Attention.attend(q, k, v, step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
-        x = x.add(linears.get(p + "self_attn.o_proj").apply(y));
-        h = mlpNorm[i].apply(x);
-        Tensor gated = torch.silu(linears.get(p + "mlp.gate_proj").apply(h))
-                .mul(linears.get(p + "mlp.up_proj").apply(h)); // (B, T, F)
-        return x.add(linears.get(p + "mlp.down_proj").apply(gated));
+        Tensor h = l.attnNorm().apply(x);
+        Tensor q = l.q().apply(h).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
+        Tensor k = l.k().apply(h).view(B, T, K, D).transpose(1, 2); // (B, K, T, D)
+        Tensor v = l.v().apply(h).view(B, T, K, D).transpose(1, 2);
+        Rope.CosSin cs = step.rope(rope, q.scalar_type());
+        q = cs.rotate(q);
+        KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
+        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
+        x = x.add(l.o().apply(y));
+        h = l.mlpNorm().apply(x);
+        Tensor gated = torch.silu(l.gate().apply(h)).mul(l.up().apply(h)); // (B, T, F)
+        return x.add(l.down().apply(gated));
     }
 
     @Override

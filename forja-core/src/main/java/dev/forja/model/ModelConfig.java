@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * A causal LM's Hugging Face {@code config.json}, one record per architecture family. {@link #fromJson} picks the
@@ -23,6 +24,9 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
     /** Longest sequence the position encoding was trained for. */
     int maxPositions();
 
+    /** Token id that starts a sequence (-1 when the config names none). */
+    long bosTokenId();
+
     /** Token id that ends a sequence (-1 when the config names none). */
     long eosTokenId();
 
@@ -31,6 +35,14 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
 
     /** The config as Hugging Face writes it. */
     ObjectNode toJson();
+
+    /**
+     * The one dispatch on the architecture family: applies the function for this config's family. Java 17 has no
+     * pattern switch; a new family adds a parameter here, so every caller must say what to do with it.
+     *
+     * <p>Example: {@code config.match(Gpt2Model::specs, LlamaModel::specs)}
+     */
+    <R> R match(Function<Gpt2Config, R> gpt2, Function<LlamaConfig, R> llama);
 
     /** The model types forja can load, for error messages. */
     String SUPPORTED = "gpt2, llama, mistral, qwen2";

@@ -36,8 +36,7 @@ public final class ModelWriter {
         var json = config.toJson();
         json.put("torch_dtype", dtype == ScalarType.BFloat16 ? "bfloat16" : "float32");
         Json.writeAtomic(dir.resolve("config.json"), json);
-        long bos = config instanceof Gpt2Config g ? g.bosTokenId() : ((LlamaConfig) config).bosTokenId();
-        Json.writeAtomic(dir.resolve("generation_config.json"), gen.toJson(bos));
+        Json.writeAtomic(dir.resolve("generation_config.json"), gen.toJson(config.bosTokenId()));
         ModelWeightsWriter.writeModel(dir, entries, Map.of("format", "pt"), MAX_SHARD_BYTES);
     }
 }

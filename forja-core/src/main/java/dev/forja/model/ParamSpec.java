@@ -21,7 +21,8 @@ public record ParamSpec(String name, long[] shape, Init init, boolean transposed
         shape = shape.clone();
     }
 
-    static ParamSpec of(String name, Init init, long... shape) {
+    /** A tensor stored as it is held in memory. */
+    public static ParamSpec of(String name, Init init, long... shape) {
         return new ParamSpec(name, shape, init, false);
     }
 

@@ -12,7 +12,7 @@ public final class Step {
     private final Tensor positions;
     private final Tensor mask;
     private final KvCache cache;
-    private Tensor[] cosSin;
+    private Rope.CosSin cosSin;
 
     public Step(Tensor positions, Tensor mask, KvCache cache) {
         this.positions = positions;
@@ -33,8 +33,16 @@ public final class Step {
     }
 
     /** The rotary cos/sin tables for these positions, computed on first use. */
-    Tensor[] rope(Rope rope, ScalarType dtype) {
+    Rope.CosSin rope(Rope rope, ScalarType dtype) {
         if (cosSin == null) cosSin = rope.cosSin(positions, dtype);
         return cosSin;
+    }
+
+    /**
+     * Layer {@code layer}'s keys and values to attend to: the new ones (B, K, T, D), after the cached ones when the
+     * pass has a cache (which keeps the new ones), (B, K, S, D).
+     */
+    KeyValues keyValues(int layer, Tensor k, Tensor v) {
+        return cache == null ? new KeyValues(k, v) : cache.append(layer, k, v);
     }
 }

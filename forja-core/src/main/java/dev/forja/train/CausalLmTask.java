@@ -76,7 +76,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             trainable = model.parameters();
             trainable.values().forEach(t -> t.requires_grad_(true));
         }
-        this.loss = new LossComputation(model, bf16, c.gradientCheckpointing());
+        this.loss = new LossComputation(model, LossComputation.Options.DEFAULT.withBf16(bf16)
+                .withCheckpointing(c.gradientCheckpointing()));
     }
 
     @Override
@@ -96,8 +97,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     @Override
     public void computeWith(Map<String, Tensor> parameters) {
         if (!acceptsBf16Shadow()) TrainingTask.super.computeWith(parameters);
-        this.loss = new LossComputation(Architectures.create(model.config(), parameters), false,
-                config.gradientCheckpointing());
+        this.loss = new LossComputation(Architectures.create(model.config(), parameters),
+                LossComputation.Options.DEFAULT.withCheckpointing(config.gradientCheckpointing()));
     }
 
     @Override

@@ -4,9 +4,9 @@ import dev.forja.data.Batch;
 import dev.forja.model.CausalLM;
 import dev.forja.model.Step;
 import dev.forja.tensor.Tensors;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -21,38 +21,84 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * and a V × C weight gradient at every step; autograd then takes over from the final norm's output.
  */
 public final class LossComputation {
-    private static final long IGNORE = Batch.IGNORE;
-    private static final long SUM = 2; // at::Reduction::Sum
-
     private final CausalLM model;
     private final boolean bf16;
     private final boolean checkpointing;
-    private final boolean fused;   // head and loss by ChunkedHeadLoss; false: through autograd (kept for tests)
-    private final ChunkedHeadLoss head;
+    private final HeadLoss head;
 
     private long forwardNanos;
     private long backwardNanos;
 
     /**
+     * How the loss is computed.
+     *
      * @param bf16 run the forward pass under bf16 autocast (the parameters stay float32)
      * @param checkpointing recompute each block's activations in the backward pass instead of keeping them
+     * @param headChunkRows rows per chunk of the head and loss, 0 for the fewest equal chunks within
+     *     {@link ChunkedHeadLoss#CHUNK_BYTES}
      */
-    public LossComputation(CausalLM model, boolean bf16, boolean checkpointing) {
-        this(model, bf16, checkpointing, true, 0);
+    public record Options(boolean bf16, boolean checkpointing, int headChunkRows) {
+        /** float32, every activation kept, the head in as few chunks as fit. */
+        public static final Options DEFAULT = new Options(false, false, 0);
+
+        public Options {
+            if (headChunkRows < 0) throw new IllegalArgumentException("headChunkRows must be >= 0: " + headChunkRows);
+        }
+
+        public Options withBf16(boolean bf16) {
+            return new Options(bf16, checkpointing, headChunkRows);
+        }
+
+        public Options withCheckpointing(boolean checkpointing) {
+            return new Options(bf16, checkpointing, headChunkRows);
+        }
+
+        public Options withHeadChunkRows(int headChunkRows) {
+            return new Options(bf16, checkpointing, headChunkRows);
+        }
     }
 
     /**
-     * @param fused compute the head and the loss with {@link ChunkedHeadLoss} (when the model exposes its head's
-     *     weight); false runs them through autograd
-     * @param chunkRows rows per chunk of the fused head, 0 for the fewest equal chunks within {@link
-     *     ChunkedHeadLoss#CHUNK_BYTES}
+     * The head and the summed loss of the last block's output: how {@link LossComputation} ends each pass. Training
+     * uses the fused {@link ChunkedHeadLoss}; the tests check it against autograd's through this seam.
      */
-    LossComputation(CausalLM model, boolean bf16, boolean checkpointing, boolean fused, int chunkRows) {
+    interface HeadLoss {
+        /**
+         * The summed loss over the batch's trainable labels of {@code x} (B, T, C), the last block's output; with
+         * {@code backward}, the gradient of the loss divided by {@code normalizer} flows back from {@code x}.
+         */
+        double compute(Tensor x, Batch b, double normalizer, boolean backward);
+    }
+
+    /** A loss computation whose head and loss are {@link ChunkedHeadLoss}'s. */
+    public LossComputation(CausalLM model, Options options) {
+        this(model, options, fusedHead(model, options));
+    }
+
+    /** A loss computation ending in {@code head} (tests: autograd's head and loss as the reference). */
+    LossComputation(CausalLM model, Options options, HeadLoss head) {
         this.model = model;
-        this.bf16 = bf16;
-        this.checkpointing = checkpointing;
-        this.fused = fused && model.outputWeight() != null;
-        this.head = new ChunkedHeadLoss(chunkRows);
+        this.bf16 = options.bf16();
+        this.checkpointing = options.checkpointing();
+        this.head = head;
+    }
+
+    /**
+     * {@link ChunkedHeadLoss} on the final norm's output, the head's weight gradient accumulated by hand, then
+     * autograd from the final norm's output back.
+     */
+    private static HeadLoss fusedHead(CausalLM model, Options options) {
+        ChunkedHeadLoss chunked = new ChunkedHeadLoss(options.headChunkRows());
+        return (x, b, normalizer, backward) -> {
+            Tensor h = autocast(options.bf16(), () -> model.finalNorm(x)); // (B, T, C)
+            ChunkedHeadLoss.Result r = chunked.compute(h, model.outputWeight(), b.labels(), options.bf16(),
+                    normalizer, backward);
+            if (backward) {
+                h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
+                        new org.bytedeco.pytorch.TensorArrayRefOptional());
+            }
+            return r.loss();
+        };
     }
 
     /**
@@ -65,12 +111,11 @@ public final class LossComputation {
     public double forwardBackward(Batch b, double normalizer, long seed) {
         long t0 = System.nanoTime();
         Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
-        Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen()); // (B*T)
         Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
         if (!checkpointing) {
             Tensor x = autocast(() -> blocks(ids, step, seed)); // (B, T, C)
             long t1 = System.nanoTime();
-            double value = headAndBackward(x, b, labels, normalizer);
+            double value = head.compute(x, b, normalizer, true);
             forwardNanos = t1 - t0;
             backwardNanos = System.nanoTime() - t1;
             return value;
@@ -88,7 +133,7 @@ public final class LossComputation {
         }
         // 2) head and loss, backward to the last block's output
         Tensor last = inputs[model.numBlocks()].detach().requires_grad_(true);
-        double value = headAndBackward(last, b, labels, normalizer);
+        double value = head.compute(last, b, normalizer, true);
         Tensor grad = last.grad();
         // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
         for (int i = model.numBlocks() - 1; i >= 0; i--) {
@@ -124,19 +169,14 @@ public final class LossComputation {
     /** Summed loss over the trainable labels, without gradients. */
     double evaluate(Batch b) {
         try (NoGradGuard ng = new NoGradGuard()) {
-            Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen());
-            Tensor labels = Tensors.ofLongs(b.labels(), (long) b.batchSize() * b.seqLen());
-            Tensor positions = Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen());
-            if (fused) {
-                Step step = new Step(positions, mask(b), null);
-                Tensor h = autocast(() -> {
-                    Tensor x = model.embed(ids, step);
-                    for (int i = 0; i < model.numBlocks(); i++) x = model.block(i, x, step);
-                    return model.finalNorm(x);
-                });
-                return head.compute(h, model.outputWeight(), b.labels(), bf16, 1, false).loss();
-            }
-            return autocast(() -> summedLoss(model.forward(ids, positions, mask(b), null), labels)).item_double();
+            Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
+            Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
+            Tensor x = autocast(() -> {
+                Tensor h = model.embed(ids, step);
+                for (int i = 0; i < model.numBlocks(); i++) h = model.block(i, h, step);
+                return h;
+            }); // (B, T, C)
+            return head.compute(x, b, 1, false);
         }
     }
 
@@ -148,34 +188,6 @@ public final class LossComputation {
             x = model.block(i, x, step);
         }
         return x;
-    }
-
-    /**
-     * The head and the summed loss of the last block's output {@code x}, then backward from there; returns the summed
-     * loss. Fused: {@link ChunkedHeadLoss} on the final norm's output (the head's weight gradient accumulated by
-     * hand), then autograd from it. Otherwise autograd over the whole head and loss.
-     */
-    private double headAndBackward(Tensor x, Batch b, Tensor labels, double normalizer) {
-        if (fused) {
-            Tensor h = autocast(() -> model.finalNorm(x));
-            ChunkedHeadLoss.Result r = head.compute(h, model.outputWeight(), b.labels(), bf16, normalizer, true);
-            h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
-                    new org.bytedeco.pytorch.TensorArrayRefOptional());
-            return r.loss();
-        }
-        Tensor loss = autocast(() -> summedLoss(model.head(x), labels));
-        double value = loss.item_double();
-        loss.div(new org.bytedeco.pytorch.Scalar(normalizer)).backward();
-        return value;
-    }
-
-    private static Tensor summedLoss(Tensor logits, Tensor labels) {
-        long v = logits.size(2);
-        // cross_entropy_loss is nll_loss(log_softmax(x)); asking log_softmax for float32 output widens bf16 logits
-        // inside the kernel instead of writing a float32 copy first (a fifth less CPU time at 50k classes)
-        Tensor logProbs = torch.log_softmax(logits.reshape(-1, v), 1,
-                new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Float)); // (B*T, V)
-        return torch.nll_loss(logProbs, labels, new TensorOptional(), SUM, IGNORE);
     }
 
     /** For packed rows: (B, 1, T, T), true where query i may attend key j (same sample, j ≤ i). Null otherwise. */
@@ -190,16 +202,17 @@ public final class LossComputation {
         return same.logical_and(causal).unsqueeze(1);
     }
 
-    private interface Body {
-        Tensor run();
+    private Tensor autocast(Supplier<Tensor> body) {
+        return autocast(bf16, body);
     }
 
-    private Tensor autocast(Body body) {
-        if (!bf16) return body.run();
+    /** {@code body} under bf16 autocast when {@code bf16}, as is otherwise. */
+    static Tensor autocast(boolean bf16, Supplier<Tensor> body) {
+        if (!bf16) return body.get();
         torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
         torch.set_autocast_enabled(DeviceType.CPU, true);
         try {
-            return body.run();
+            return body.get();
         } finally {
             torch.set_autocast_enabled(DeviceType.CPU, false);
             torch.clear_cache(); // the cast copies of the weights must not outlive the optimizer step

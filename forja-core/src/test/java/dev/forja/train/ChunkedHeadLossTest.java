@@ -15,6 +15,7 @@ import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
 import dev.forja.tensor.Tensors;
+import dev.forja.train.LossComputation.Options;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
 import java.util.List;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChunkedHeadLossTest {
     private static final long PAD = 256;
     private static final int ROWS = 3; // rows per chunk: tens of trainable tokens give many chunks
+    private static final Options CHUNKED = Options.DEFAULT.withHeadChunkRows(ROWS);
     private static final String TIED_LLAMA = "{\"tie_word_embeddings\": true}";
     private PointerScope scope;
 
@@ -65,9 +67,10 @@ class ChunkedHeadLossTest {
         Batch b = batch(packed, 41);
         Map<String, Tensor> trainable = model.parameters();
 
-        double expected = new LossComputation(model, false, checkpointing, false, 0).forwardBackward(b, 7.0, 5);
+        Options options = CHUNKED.withCheckpointing(checkpointing);
+        double expected = AutogradHeadLoss.lossComputation(model, options).forwardBackward(b, 7.0, 5);
         Map<String, float[]> autograd = LossComputationTest.takeGrads(trainable);
-        double actual = new LossComputation(model, false, checkpointing, true, ROWS).forwardBackward(b, 7.0, 5);
+        double actual = new LossComputation(model, options).forwardBackward(b, 7.0, 5);
         Map<String, float[]> fused = LossComputationTest.takeGrads(trainable);
 
         assertThat(b.trainableTokens()).as("several chunks").isGreaterThan(4 * ROWS);
@@ -82,9 +85,10 @@ class ChunkedHeadLossTest {
         Map<String, Tensor> trainable = adapter.trainableParameters();
         Batch b = batch(false, 43);
         for (boolean checkpointing : new boolean[] {false, true}) {
-            double expected = new LossComputation(model, false, checkpointing, false, 0).forwardBackward(b, 9.0, 8);
+            Options options = CHUNKED.withCheckpointing(checkpointing);
+            double expected = AutogradHeadLoss.lossComputation(model, options).forwardBackward(b, 9.0, 8);
             Map<String, float[]> autograd = LossComputationTest.takeGrads(trainable);
-            double actual = new LossComputation(model, false, checkpointing, true, ROWS).forwardBackward(b, 9.0, 8);
+            double actual = new LossComputation(model, options).forwardBackward(b, 9.0, 8);
             Map<String, float[]> fused = LossComputationTest.takeGrads(trainable);
 
             assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
@@ -98,12 +102,12 @@ class ChunkedHeadLossTest {
         CausalLM model = fullModel("llama", "tiny", 6);
         Batch b = batch(false, 47);
         Tensor w = model.outputWeight();
-        new LossComputation(model, false, false, false, 0).forwardBackward(b, 5.0, 1);
+        AutogradHeadLoss.lossComputation(model, CHUNKED).forwardBackward(b, 5.0, 1);
         float[] alone = Tensors.toFloats(w.grad());
         w.grad().fill_(new Scalar(0.5));
         long address = w.grad().data_ptr().address();
 
-        new LossComputation(model, false, false, true, ROWS).forwardBackward(b, 5.0, 1);
+        new LossComputation(model, CHUNKED).forwardBackward(b, 5.0, 1);
 
         assertThat(w.grad().data_ptr().address()).as("same grad buffer (the optimizer's)").isEqualTo(address);
         float[] accumulated = Tensors.toFloats(w.grad());
@@ -117,11 +121,11 @@ class ChunkedHeadLossTest {
     void evaluationGivesTheLossOfAutograd(String arch, boolean packed) {
         CausalLM model = fullModel(arch, "tiny", 9);
         Batch b = batch(packed, 53);
-        double expected = new LossComputation(model, false, false, false, 0).evaluate(b);
-        double actual = new LossComputation(model, false, false, true, ROWS).evaluate(b);
+        double expected = AutogradHeadLoss.lossComputation(model, CHUNKED).evaluate(b);
+        double actual = new LossComputation(model, CHUNKED).evaluate(b);
         assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
         // the default chunk size (all rows in one chunk here) agrees too
-        assertThat(new LossComputation(model, false, false).evaluate(b))
+        assertThat(new LossComputation(model, Options.DEFAULT).evaluate(b))
                 .isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
     }
 
@@ -138,8 +142,8 @@ class ChunkedHeadLossTest {
     @Test
     void oneInstanceServesBatchesOfDifferentSizes() {
         CausalLM model = fullModel("gpt2", "tiny", 17);
-        LossComputation autograd = new LossComputation(model, false, false, false, 0);
-        LossComputation fused = new LossComputation(model, false, false); // one workspace, grown when needed
+        LossComputation autograd = AutogradHeadLoss.lossComputation(model, CHUNKED);
+        LossComputation fused = new LossComputation(model, Options.DEFAULT); // one workspace, grown when needed
         for (boolean packed : new boolean[] {false, true}) {
             Batch b = batch(packed, 67);
             double expected = autograd.evaluate(b);
@@ -162,15 +166,16 @@ class ChunkedHeadLossTest {
     void bf16AutocastStaysCloseToAutograd(String arch, boolean checkpointing) {
         CausalLM model = fullModel(arch, "tiny", 11);
         Batch b = batch(true, 59);
-        double expected = new LossComputation(model, true, checkpointing, false, 0).forwardBackward(b, 6.0, 2);
+        Options options = CHUNKED.withBf16(true).withCheckpointing(checkpointing);
+        double expected = AutogradHeadLoss.lossComputation(model, options).forwardBackward(b, 6.0, 2);
         Map<String, float[]> autograd = LossComputationTest.takeGrads(model.parameters());
-        double actual = new LossComputation(model, true, checkpointing, true, ROWS).forwardBackward(b, 6.0, 2);
+        double actual = new LossComputation(model, options).forwardBackward(b, 6.0, 2);
         Map<String, float[]> fused = LossComputationTest.takeGrads(model.parameters());
 
         assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
         assertThat(relativeDiff(fused, autograd)).isLessThan(1e-2);
         // the products really ran in bf16: float32 gives another loss
-        double fp32 = new LossComputation(model, false, false, true, ROWS).evaluate(b);
+        double fp32 = new LossComputation(model, CHUNKED).evaluate(b);
         assertThat(Math.abs(fp32 - actual)).isGreaterThan(1e-5 * Math.abs(fp32));
     }
 
@@ -188,9 +193,9 @@ class ChunkedHeadLossTest {
             Map<String, Tensor> compute = opt.computeParameters();
             CausalLM model = Architectures.create(master.config(), compute);
             assertThat(model.outputWeight().scalar_type().value).isEqualTo(ScalarType.BFloat16.value);
-            double expected = new LossComputation(model, false, false, false, 0).forwardBackward(b, 6.0, 2);
+            double expected = AutogradHeadLoss.lossComputation(model, CHUNKED).forwardBackward(b, 6.0, 2);
             Map<String, float[]> autograd = LossComputationTest.takeGrads(compute);
-            double actual = new LossComputation(model, false, false, true, ROWS).forwardBackward(b, 6.0, 2);
+            double actual = new LossComputation(model, CHUNKED).forwardBackward(b, 6.0, 2);
             Map<String, float[]> fused = LossComputationTest.takeGrads(compute);
 
             assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));

@@ -1,6 +1,7 @@
 package dev.forja.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.data.Batch;
 import dev.forja.data.BatchPlanner;
@@ -15,6 +16,7 @@ import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
 import dev.forja.tensor.Tensors;
+import dev.forja.train.LossComputation.Options;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LossComputationTest {
     private static final long PAD = 256;
+    private static final Options CHECKPOINTING = Options.DEFAULT.withCheckpointing(true);
     private PointerScope scope;
 
     @BeforeEach
@@ -48,6 +51,14 @@ class LossComputationTest {
     @AfterEach
     void closeScope() {
         scope.close();
+    }
+
+    @Test
+    void optionsAreNamedAndRefuseANegativeChunkSize() {
+        Options o = Options.DEFAULT.withBf16(true).withCheckpointing(true).withHeadChunkRows(7);
+        assertThat(o).isEqualTo(new Options(true, true, 7));
+        assertThat(Options.DEFAULT).isEqualTo(new Options(false, false, 0));
+        assertThatThrownBy(() -> Options.DEFAULT.withHeadChunkRows(-1)).hasMessageContaining("headChunkRows");
     }
 
     @Test
@@ -63,7 +74,7 @@ class LossComputationTest {
         int tokens = four.stream().mapToInt(Batch::trainableTokens).sum();
         assertThat(tokens).isEqualTo(one.get(0).trainableTokens());
 
-        LossComputation loss = new LossComputation(model, false, false);
+        LossComputation loss = new LossComputation(model, Options.DEFAULT);
         double big = loss.forwardBackward(one.get(0), tokens, 5);
         Map<String, float[]> expected = takeGrads(model.parameters());
         double summed = 0;
@@ -96,9 +107,9 @@ class LossComputationTest {
         List<EncodedSample> samples = samples(4, 6, 30, 21);
         Batch b = new BatchPlanner(samples, new BatchPlanner.Options(4, 64, 2, false, true), PAD).batch(0, 0);
 
-        double plain = new LossComputation(model, false, false).forwardBackward(b, b.trainableTokens(), 99);
+        double plain = new LossComputation(model, Options.DEFAULT).forwardBackward(b, b.trainableTokens(), 99);
         Map<String, float[]> expected = takeGrads(trainable);
-        double recomputed = new LossComputation(model, false, true).forwardBackward(b, b.trainableTokens(), 99);
+        double recomputed = new LossComputation(model, CHECKPOINTING).forwardBackward(b, b.trainableTokens(), 99);
         Map<String, float[]> actual = takeGrads(trainable);
 
         assertThat(recomputed).isCloseTo(plain, Offset.offset(1e-4));
@@ -106,7 +117,7 @@ class LossComputationTest {
         assertSameGrads(actual, expected, 1e-5);
         if (method.equals("lora")) {
             // dropout is really on: another seed draws other masks and so other gradients
-            new LossComputation(model, false, true).forwardBackward(b, b.trainableTokens(), 100);
+            new LossComputation(model, CHECKPOINTING).forwardBackward(b, b.trainableTokens(), 100);
             assertThat(maxDiff(takeGrads(trainable), expected)).isGreaterThan(1e-6);
         }
     }
@@ -120,7 +131,7 @@ class LossComputationTest {
         assertThat(packed.packed()).isTrue();
         assertThat(packed.batchSize()).as("several samples share a row").isLessThan(samples.size());
 
-        LossComputation loss = new LossComputation(model, false, false);
+        LossComputation loss = new LossComputation(model, Options.DEFAULT);
         double apart = 0;
         for (EncodedSample s : samples) {
             Batch alone = new BatchPlanner(List.of(s), new BatchPlanner.Options(1, 64, 0, false, false), PAD)
@@ -130,7 +141,7 @@ class LossComputationTest {
         assertThat(loss.evaluate(packed)).isCloseTo(apart, Offset.offset(1e-4));
         // the training path (embed, blocks with the mask, head) agrees
         assertThat(loss.forwardBackward(packed, 1, 0)).isCloseTo(apart, Offset.offset(1e-4));
-        assertThat(new LossComputation(model, false, true).forwardBackward(packed, 1, 0))
+        assertThat(new LossComputation(model, CHECKPOINTING).forwardBackward(packed, 1, 0))
                 .isCloseTo(apart, Offset.offset(1e-4));
         // without the segment mask the samples would see each other: the check can fail
         Batch leaky = new Batch(packed.batchSize(), packed.seqLen(), packed.inputIds(), packed.labels(),

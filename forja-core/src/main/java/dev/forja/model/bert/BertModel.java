@@ -6,8 +6,8 @@ import static dev.forja.model.ParamSpec.Init.ZEROS;
 
 import dev.forja.ForjaException;
 import dev.forja.model.Adaptable;
+import dev.forja.model.LinearTable;
 import dev.forja.model.ParamSpec;
-import dev.forja.nn.Dense;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
 import java.util.ArrayList;
@@ -29,47 +29,70 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * when the checkpoint has it.
  */
 public final class BertModel implements Adaptable {
+    // The Hugging Face name table of BertModel, each name spelled here once: module paths, whose parameters are
+    // <path>.weight and <path>.bias; layer i's modules sit under encoder.layer.{i}.
+    private static final String WORD_EMBEDDINGS = "embeddings.word_embeddings";
+    private static final String POSITION_EMBEDDINGS = "embeddings.position_embeddings";
+    private static final String TOKEN_TYPE_EMBEDDINGS = "embeddings.token_type_embeddings";
+    private static final String EMBEDDINGS_LAYER_NORM = "embeddings.LayerNorm";
+    private static final String LAYERS = "encoder.layer.";
+    private static final String QUERY = "attention.self.query";
+    private static final String KEY = "attention.self.key";
+    private static final String VALUE = "attention.self.value";
+    private static final String ATTENTION_OUTPUT = "attention.output.dense";
+    private static final String ATTENTION_LAYER_NORM = "attention.output.LayerNorm";
+    private static final String INTERMEDIATE = "intermediate.dense";
+    private static final String OUTPUT = "output.dense";
+    private static final String OUTPUT_LAYER_NORM = "output.LayerNorm";
+    private static final String POOLER = "pooler.dense";
+
+    /** Layer i's modules ({@code encoder.layer.{i}}), named as in the table above. */
+    private record BertLayer(Linear query, Linear key, Linear value, Linear attentionOutput, LayerNorm attentionNorm,
+                             Linear intermediate, Linear output, LayerNorm outputNorm) {
+    }
+
     private final BertConfig config;
     private final Map<String, Tensor> params;
-    private final Map<String, Linear> linears = new LinkedHashMap<>();
+    private final LinearTable linears = new LinearTable();
     private final Tensor wordEmbeddings; // (V, C)
     private final Tensor positionEmbeddings; // (P, C)
     private final Tensor tokenTypeEmbeddings; // (2, C)
     private final LayerNorm embeddingsNorm;
-    private final LayerNorm[] attentionNorm;
-    private final LayerNorm[] outputNorm;
+    private final BertLayer[] layers;
+    private final Linear pooler; // null when the checkpoint has none
 
     /** The Hugging Face name table of {@code BertModel}'s state dict, pooler included when {@code withPooler}. */
     public static List<ParamSpec> specs(BertConfig c, boolean withPooler) {
         long C = c.hiddenSize();
         long F = c.intermediateSize();
         List<ParamSpec> s = new ArrayList<>();
-        s.add(spec("embeddings.word_embeddings.weight", NORMAL, c.vocabSize(), C));
-        s.add(spec("embeddings.position_embeddings.weight", NORMAL, c.maxPositionEmbeddings(), C));
-        s.add(spec("embeddings.token_type_embeddings.weight", NORMAL, c.typeVocabSize(), C));
-        s.add(spec("embeddings.LayerNorm.weight", ONES, C));
-        s.add(spec("embeddings.LayerNorm.bias", ZEROS, C));
+        s.add(ParamSpec.of(WORD_EMBEDDINGS + ".weight", NORMAL, c.vocabSize(), C));
+        s.add(ParamSpec.of(POSITION_EMBEDDINGS + ".weight", NORMAL, c.maxPositionEmbeddings(), C));
+        s.add(ParamSpec.of(TOKEN_TYPE_EMBEDDINGS + ".weight", NORMAL, c.typeVocabSize(), C));
+        layerNorm(s, EMBEDDINGS_LAYER_NORM, C);
         for (int i = 0; i < c.numHiddenLayers(); i++) {
-            String p = "encoder.layer." + i + ".";
-            for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value",
-                    "attention.output.dense")) {
-                s.add(spec(p + m + ".weight", NORMAL, C, C));
-                s.add(spec(p + m + ".bias", ZEROS, C));
-            }
-            s.add(spec(p + "attention.output.LayerNorm.weight", ONES, C));
-            s.add(spec(p + "attention.output.LayerNorm.bias", ZEROS, C));
-            s.add(spec(p + "intermediate.dense.weight", NORMAL, F, C));
-            s.add(spec(p + "intermediate.dense.bias", ZEROS, F));
-            s.add(spec(p + "output.dense.weight", NORMAL, C, F));
-            s.add(spec(p + "output.dense.bias", ZEROS, C));
-            s.add(spec(p + "output.LayerNorm.weight", ONES, C));
-            s.add(spec(p + "output.LayerNorm.bias", ZEROS, C));
+            String p = LAYERS + i + ".";
+            linear(s, p + QUERY, C, C);
+            linear(s, p + KEY, C, C);
+            linear(s, p + VALUE, C, C);
+            linear(s, p + ATTENTION_OUTPUT, C, C);
+            layerNorm(s, p + ATTENTION_LAYER_NORM, C);
+            linear(s, p + INTERMEDIATE, F, C);
+            linear(s, p + OUTPUT, C, F);
+            layerNorm(s, p + OUTPUT_LAYER_NORM, C);
         }
-        if (withPooler) {
-            s.add(spec("pooler.dense.weight", NORMAL, C, C));
-            s.add(spec("pooler.dense.bias", ZEROS, C));
-        }
+        if (withPooler) linear(s, POOLER, C, C);
         return s;
+    }
+
+    private static void linear(List<ParamSpec> s, String module, long out, long in) {
+        s.add(ParamSpec.of(module + ".weight", NORMAL, out, in));
+        s.add(ParamSpec.of(module + ".bias", ZEROS, out));
+    }
+
+    private static void layerNorm(List<ParamSpec> s, String module, long C) {
+        s.add(ParamSpec.of(module + ".weight", ONES, C));
+        s.add(ParamSpec.of(module + ".bias", ZEROS, C));
     }
 
     /** Fresh parameters as Hugging Face's {@code _init_weights} draws them (normal(0, initializer_range)); seeded. */
@@ -87,41 +110,31 @@ public final class BertModel implements Adaptable {
         return params;
     }
 
-    private static ParamSpec spec(String name, ParamSpec.Init init, long... shape) {
-        return new ParamSpec(name, shape, init, false);
-    }
-
     /** Builds the model over parameters named as in {@link #specs}; the pooler is used if its tensors are there. */
     public BertModel(BertConfig config, Map<String, Tensor> params) {
         this.config = config;
         this.params = params;
-        for (ParamSpec s : specs(config, params.containsKey("pooler.dense.weight"))) {
+        boolean withPooler = params.containsKey(POOLER + ".weight");
+        for (ParamSpec s : specs(config, withPooler)) {
             if (!params.containsKey(s.name())) throw new IllegalArgumentException("parameter " + s.name() + " missing");
         }
-        double eps = config.layerNormEps();
-        wordEmbeddings = params.get("embeddings.word_embeddings.weight");
-        positionEmbeddings = params.get("embeddings.position_embeddings.weight");
-        tokenTypeEmbeddings = params.get("embeddings.token_type_embeddings.weight");
-        embeddingsNorm = norm("embeddings.LayerNorm", eps);
-        int L = config.numHiddenLayers();
-        attentionNorm = new LayerNorm[L];
-        outputNorm = new LayerNorm[L];
-        for (int i = 0; i < L; i++) {
-            String p = "encoder.layer." + i + ".";
-            attentionNorm[i] = norm(p + "attention.output.LayerNorm", eps);
-            outputNorm[i] = norm(p + "output.LayerNorm", eps);
-            for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value",
-                    "attention.output.dense", "intermediate.dense", "output.dense")) {
-                linears.put(p + m, new Dense(params.get(p + m + ".weight"), params.get(p + m + ".bias")));
-            }
+        wordEmbeddings = params.get(WORD_EMBEDDINGS + ".weight");
+        positionEmbeddings = params.get(POSITION_EMBEDDINGS + ".weight");
+        tokenTypeEmbeddings = params.get(TOKEN_TYPE_EMBEDDINGS + ".weight");
+        embeddingsNorm = norm(EMBEDDINGS_LAYER_NORM);
+        layers = new BertLayer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = LAYERS + i + ".";
+            layers[i] = new BertLayer(linears.add(p + QUERY, params), linears.add(p + KEY, params),
+                    linears.add(p + VALUE, params), linears.add(p + ATTENTION_OUTPUT, params),
+                    norm(p + ATTENTION_LAYER_NORM), linears.add(p + INTERMEDIATE, params),
+                    linears.add(p + OUTPUT, params), norm(p + OUTPUT_LAYER_NORM));
         }
-        if (params.containsKey("pooler.dense.weight")) {
-            linears.put("pooler.dense", new Dense(params.get("pooler.dense.weight"), params.get("pooler.dense.bias")));
-        }
+        pooler = withPooler ? linears.add(POOLER, params) : null;
     }
 
-    private LayerNorm norm(String path, double eps) {
-        return new LayerNorm(params.get(path + ".weight"), params.get(path + ".bias"), eps);
+    private LayerNorm norm(String module) {
+        return new LayerNorm(params.get(module + ".weight"), params.get(module + ".bias"), config.layerNormEps());
     }
 
     public BertConfig config() {
@@ -146,7 +159,7 @@ public final class BertModel implements Adaptable {
     }
 
     public boolean hasPooler() {
-        return linears.containsKey("pooler.dense");
+        return pooler != null;
     }
 
     /**
@@ -178,17 +191,17 @@ public final class BertModel implements Adaptable {
 
     /** Block {@code i}: (B, T, C) to (B, T, C). */
     private Tensor block(int i, Tensor x, Tensor mask) {
-        String p = "encoder.layer." + i + ".";
+        BertLayer l = layers[i];
         long B = x.size(0), T = x.size(1), C = config.hiddenSize(), H = config.numAttentionHeads(), D = config.headDim();
-        Tensor q = heads(linears.get(p + "attention.self.query").apply(x), B, T, H, D); // (B, H, T, D)
-        Tensor k = heads(linears.get(p + "attention.self.key").apply(x), B, T, H, D);
-        Tensor v = heads(linears.get(p + "attention.self.value").apply(x), B, T, H, D);
+        Tensor q = heads(l.query().apply(x), B, T, H, D); // (B, H, T, D)
+        Tensor k = heads(l.key().apply(x), B, T, H, D);
+        Tensor v = heads(l.value().apply(x), B, T, H, D);
         TensorOptional m = mask == null ? new TensorOptional() : new TensorOptional(mask);
         Tensor y = torch.scaled_dot_product_attention(q, k, v, m, 0.0, false, new DoubleOptional(), false)
                 .transpose(1, 2).reshape(B, T, C); // (B, T, C)
-        x = attentionNorm[i].apply(x.add(linears.get(p + "attention.output.dense").apply(y)));
-        Tensor h = torch.gelu(linears.get(p + "intermediate.dense").apply(x), "none"); // (B, T, F)
-        return outputNorm[i].apply(x.add(linears.get(p + "output.dense").apply(h)));
+        x = l.attentionNorm().apply(x.add(l.attentionOutput().apply(y)));
+        Tensor h = torch.gelu(l.intermediate().apply(x), "none"); // (B, T, F)
+        return l.outputNorm().apply(x.add(l.output().apply(h)));
     }
 
     private static Tensor heads(Tensor t, long B, long T, long H, long D) {
@@ -197,10 +210,9 @@ public final class BertModel implements Adaptable {
 
     /** The pooler output (B, C): {@code tanh(dense(hidden[:, 0]))}, for classification heads trained on it. */
     public Tensor pool(Tensor hidden) {
-        Linear dense = linears.get("pooler.dense");
-        if (dense == null) {
-            throw new ForjaException("this BERT checkpoint has no pooler (pooler.dense.*); use mean pooling instead");
+        if (pooler == null) {
+            throw new ForjaException("this BERT checkpoint has no pooler (" + POOLER + ".*); use mean pooling instead");
         }
-        return torch.tanh(dense.apply(hidden.select(1, 0)));
+        return torch.tanh(pooler.apply(hidden.select(1, 0)));
     }
 }
