@@ -8,6 +8,7 @@ import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.StopStrings;
 import dev.forja.generate.TextGenerator;
 import dev.forja.hub.ModelLocator;
+import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.tokenizer.StreamingDecoder;
@@ -79,8 +80,12 @@ final class GenerateCommand implements Callable<Integer> {
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
         var dtype = engine.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype)) {
-            if (adapter != null) LoraAdapter.load(m.model(), adapter);
+        Path base = ModelLocator.resolve(model);
+        try (PretrainedModel m = PretrainedModel.load(base, dtype)) {
+            if (adapter != null) {
+                AdapterBase.warn(adapter, model, base, System.err);
+                LoraAdapter.load(m.model(), adapter);
+            }
             SamplingConfig s = sampling.resolve(m.generation());
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
             List<long[]> ids = new ArrayList<>();
