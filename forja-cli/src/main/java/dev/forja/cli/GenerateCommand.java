@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
         description = {"Generate text with a KV cache.",
             "One prompt streams to stdout token by token. Several prompts (--prompt repeated, or --prompt-file) are "
                 + "decoded --batch-size at a time in one forward per step; each completion is printed when it "
-                + "finishes, in prompt order, prompts separated by a blank line."})
+                + "finishes, in prompt order, prompts separated by a blank line.",
+            "Decoding follows the model's generation_config.json (sampling, if it says do_sample); without one, or "
+                + "with --temperature 0, it is greedy."})
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id (e.g. gpt2).")
     String model;

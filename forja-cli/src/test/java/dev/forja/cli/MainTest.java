@@ -50,4 +50,12 @@ class MainTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("forja: error: ");
     }
+
+    @Test
+    void generateSaysWhereItsDecodingDefaultsComeFrom() {
+        // init-model's generation_config.json samples; the help must not suggest that generate is greedy by default
+        String help = CliRun.of("generate", "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--temperature", "default: the model's generation_config.json, else 0: greedy")
+                .contains("without one, or with --temperature 0, it is greedy");
+    }
 }
