@@ -15,6 +15,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelLoader;
 import dev.forja.train.LossComputation;
+import dev.forja.train.TrainConfig;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
 import java.util.Arrays;
@@ -46,7 +47,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--method", defaultValue = "full", description = "full or lora (default: ${DEFAULT-VALUE}).")
-    String method;
+    TrainConfig.Method method;
 
     @Option(names = "--batch-size", defaultValue = "4", description = "Rows per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -60,8 +61,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--precision", defaultValue = "bf16", description = "bf16 (autocast, float32 master weights) or fp32 (default: ${DEFAULT-VALUE}).")
-    String precision;
+    @Option(names = "--precision", defaultValue = "auto", description = "bf16 (autocast, float32 master weights), fp32, "
+            + "or auto: bf16 where the CPU has bf16 instructions, as in forja train (default: ${DEFAULT-VALUE}).")
+    TrainConfig.Precision precision;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
@@ -80,16 +82,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 1 || seqLen < 1 || steps < 1 || warmup < 0) {
             throw new ForjaException("--batch-size, --seq-len and --steps must be >= 1, --warmup >= 0");
         }
-        boolean lora = switch (method.toLowerCase(Locale.ROOT)) {
-            case "full" -> false;
-            case "lora" -> true;
-            default -> throw new ForjaException("--method must be full or lora, got '" + method + "'");
-        };
-        boolean bf16 = switch (precision.toLowerCase(Locale.ROOT)) {
-            case "bf16", "bfloat16" -> true;
-            case "fp32", "float32" -> false;
-            default -> throw new ForjaException("--precision must be bf16 or fp32, got '" + precision + "'");
-        };
+        boolean lora = method == TrainConfig.Method.LORA;
+        boolean bf16 = precision.bf16();
         int n = threads == null ? CpuThreads.all() : threads;
         CpuThreads.use(n, !bf16);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.embed.SentenceEncoder;
+import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
 import java.io.BufferedReader;
@@ -65,8 +66,8 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private SentenceEncoder open() {
-        if (model.equalsIgnoreCase("minilm") || model.equalsIgnoreCase("all-MiniLM-L6-v2")) {
-            return SentenceEncoder.miniLm();
+        if (ModelLocator.isEmbedded(model)) {
+            return SentenceEncoder.load(ModelLocator.resolve(model));
         }
         Path dir = Path.of(model);
         if (!Files.isDirectory(dir)) {

@@ -14,6 +14,7 @@ import dev.forja.generate.GenerationRequest;
 import dev.forja.generate.Scorer;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
+import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
@@ -118,7 +119,10 @@ final class EvalCommand implements Callable<Integer> {
         double nll = 0;
         long tokens = 0;
         try (PretrainedModel m = PretrainedModel.load(dir, dtype)) {
-            if (adapter != null) LoraAdapter.load(m.model(), adapter);
+            if (adapter != null) {
+                AdapterBase.warn(adapter, model, dir, System.err);
+                LoraAdapter.load(m.model(), adapter);
+            }
             Scorer scorer = new Scorer(m.model());
             List<GenerationRequest> requests = new ArrayList<>();
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());

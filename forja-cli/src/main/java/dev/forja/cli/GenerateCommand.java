@@ -8,6 +8,7 @@ import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.StopStrings;
 import dev.forja.generate.TextGenerator;
 import dev.forja.hub.ModelLocator;
+import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.tokenizer.StreamingDecoder;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Option;
         description = {"Generate text with a KV cache.",
             "One prompt streams to stdout token by token. Several prompts (--prompt repeated, or --prompt-file) are "
                 + "decoded --batch-size at a time in one forward per step; each completion is printed when it "
-                + "finishes, in prompt order, prompts separated by a blank line."})
+                + "finishes, in prompt order, prompts separated by a blank line.",
+            "Decoding follows the model's generation_config.json (sampling, if it says do_sample); without one, or "
+                + "with --temperature 0, it is greedy."})
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id (e.g. gpt2).")
     String model;
@@ -79,8 +82,12 @@ final class GenerateCommand implements Callable<Integer> {
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
         var dtype = engine.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype)) {
-            if (adapter != null) LoraAdapter.load(m.model(), adapter);
+        Path base = ModelLocator.resolve(model);
+        try (PretrainedModel m = PretrainedModel.load(base, dtype)) {
+            if (adapter != null) {
+                AdapterBase.warn(adapter, model, base, System.err);
+                LoraAdapter.load(m.model(), adapter);
+            }
             SamplingConfig s = sampling.resolve(m.generation());
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
             List<long[]> ids = new ArrayList<>();

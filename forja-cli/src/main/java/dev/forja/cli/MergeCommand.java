@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicDirectory;
+import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
@@ -39,6 +40,7 @@ final class MergeCommand implements Callable<Integer> {
         Path base = ModelLocator.resolve(model);
         // Merge in fp32 whatever the output dtype, so W + scaling * B A is rounded once, at the end.
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
+        AdapterBase.warn(adapter, model, base, System.err);
         LoraAdapter lora = LoraAdapter.load(m, adapter);
         var merged = lora.mergedParameters();
         AtomicDirectory.write(output, staging -> {

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code forja prepare}: raw files in, a dataset directory out (train.jsonl, val.jsonl, manifest.json, report.html,
@@ -21,13 +24,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Clean, anonymize, deduplicate and split raw files into a versioned dataset.")
 final class PrepareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--input", arity = "1..*", description = "Files or directories (recursive).")
     List<Path> inputs;
 
     @Option(names = "--output", description = "Dataset directory to create (must not exist or be empty).")
     Path output;
 
-    @Option(names = "--recipe", description = "YAML recipe whose keys are PrepareConfig's (snake_case).")
+    @Option(names = {"--config", "--recipe"}, paramLabel = "YAML",
+            description = "YAML recipe whose keys are PrepareConfig's (snake_case); --recipe is the same.")
     Path recipe;
 
     @Option(names = "--anonymize", description = "Replace personal data (e-mails, phones, IDs...) before writing.")
@@ -51,7 +58,12 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the split (default 42).")
     Long seed;
 
-    @Option(names = "--on-error", description = "skip (count and report bad input) or fatal (stop at the first).")
+    @Option(names = "--skip-bad-lines", arity = "0..1", paramLabel = "BOOL", description = "Skip (count and report) "
+            + "bad files and lines; false stops at the first, as forja train does by default (default: true).")
+    Boolean skipBadLines;
+
+    @Option(names = "--on-error", paramLabel = "skip|fatal",
+            description = "The same as --skip-bad-lines true|false (the recipe key on_error).")
     String onError;
 
     @Option(names = "--language-detector", description = "trigram (forja's own es/pt/en model, fast; default) or"
@@ -77,7 +89,11 @@ final class PrepareCommand implements Callable<Integer> {
         if (threshold != null) flags.put("near_dup_threshold", threshold);
         if (valFraction != null) flags.put("val_fraction", valFraction);
         if (seed != null) flags.put("seed", seed);
+        if (skipBadLines != null && onError != null) {
+            throw new ParameterException(spec.commandLine(), "--skip-bad-lines and --on-error say the same; keep one");
+        }
         if (onError != null) flags.put("on_error", onError);
+        if (skipBadLines != null) flags.put("on_error", skipBadLines ? "skip" : "fatal");
         if (tokenizer != null) flags.put("tokenizer", tokenizer);
         if (languageDetector != null) flags.put("language_detector", languageDetector);
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)

@@ -6,6 +6,7 @@ import dev.forja.ForjaException;
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TokenScores;
 import dev.forja.hub.ModelLocator;
+import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
@@ -53,9 +54,13 @@ final class ScoreCommand implements Callable<Integer> {
         var dtype = engine.apply();
         StringBuilder result = new StringBuilder();
         Writer stdout = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) : null;
-        try (PretrainedModel m = PretrainedModel.load(ModelLocator.resolve(model), dtype);
+        Path base = ModelLocator.resolve(model);
+        try (PretrainedModel m = PretrainedModel.load(base, dtype);
              BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            if (adapter != null) LoraAdapter.load(m.model(), adapter);
+            if (adapter != null) {
+                AdapterBase.warn(adapter, model, base, System.err);
+                LoraAdapter.load(m.model(), adapter);
+            }
             Scorer scorer = new Scorer(m.model());
             String line;
             int lineNo = 0;

@@ -119,4 +119,20 @@ class MergeCommandTest {
         }
         return err.toString(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void anAdapterAppliedToAnotherBaseOfTheSameShapeIsWarnedAbout() {
+        // a second init-model with another seed: same shapes, so the adapter loads, but not the base it was made for
+        Path other = tmp.resolve("other");
+        assertThat(Main.run("init-model", "--arch", "llama", "--seed", "7", "--output", other.toString())).isZero();
+        CliRun onOther = CliRun.of("generate", "--model", other.toString(), "--adapter", adapter.toString(),
+                "--prompt", "hola", "--max-new-tokens", "1");
+        assertThat(onOther.exit()).as(onOther.err()).isZero();
+        assertThat(onOther.err().lines().filter(l -> l.startsWith("forja: warning: adapter "))).singleElement()
+                .asString().contains("was trained on " + base, "not on " + other.toAbsolutePath());
+        CliRun onBase = CliRun.of("generate", "--model", base.toString(), "--adapter", adapter.toString(),
+                "--prompt", "hola", "--max-new-tokens", "1");
+        assertThat(onBase.exit()).isZero();
+        assertThat(onBase.err()).doesNotContain("warning");
+    }
 }

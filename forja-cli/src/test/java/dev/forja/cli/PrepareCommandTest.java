@@ -75,4 +75,21 @@ class PrepareCommandTest {
         assertThat(run.out().strip()).startsWith("{").contains("\"mb_per_s\"").contains("\"peak_rss_mb\"");
         assertThat(run.err()).contains("MB/s").contains("peak RSS");
     }
+
+    @Test
+    void trainsFlagNamesWorkHereToo() throws Exception {
+        // --config and --skip-bad-lines, as forja train spells them, beside --recipe and --on-error
+        Path in = Files.createDirectories(tmp.resolve("names-in"));
+        Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
+        Path recipe = tmp.resolve("names.yaml");
+        Files.writeString(recipe, "val_fraction: 0.5\n");
+        CliRun run = CliRun.of("prepare", "--config", recipe.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("names-out").toString(), "--skip-bad-lines=false");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("x.jsonl:2: not JSON");
+        CliRun both = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("names-out").toString(),
+                "--skip-bad-lines", "--on-error", "skip");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).startsWith("forja: error: --skip-bad-lines and --on-error say the same");
+    }
 }

@@ -205,6 +205,20 @@ class TrainCommandTest {
         assertThat(r.err()).contains("max_steps: 3");
     }
 
+    @Test
+    void prepareSpellingOfSkipBadLinesWorksInTrain() throws IOException {
+        Path bad = tmp.resolve("bad-line.jsonl");
+        Files.writeString(bad, Files.readString(data) + "{oops\n");
+        CliRun r = CliRun.of("train", "--model", base.toString(), "--data", bad.toString(), "--val-data",
+                data.toString(), "--output", tmp.resolve("on-error").toString(), "--precision", "fp32", "--threads",
+                "1", "--max-steps", "1", "--on-error", "skip");
+        assertThat(r.exit()).as(r.err()).isZero();
+        r = CliRun.of("train", "--model", base.toString(), "--data", bad.toString(), "--val-data", data.toString(),
+                "--output", tmp.resolve("on-error-fatal").toString(), "--max-steps", "1", "--on-error", "fatal");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("bad-line.jsonl:7");
+    }
+
     private static List<Long> checkpointSteps(Path run) throws IOException {
         Pattern name = Pattern.compile("checkpoint-(\\d+)");
         try (Stream<Path> s = Files.list(run)) {

@@ -3,11 +3,11 @@ package dev.forja.config;
 import java.util.Collection;
 
 /** Spellings of configuration keys, and the nearest valid key to a misspelt one. */
-final class KeyNames {
+public final class KeyNames {
     private KeyNames() {}
 
     /** {@code learningRate → learning_rate}; {@code maxSeqLen2 → max_seq_len2}. */
-    static String snake(String camel) {
+    public static String snake(String camel) {
         StringBuilder out = new StringBuilder(camel.length() + 4);
         for (int i = 0; i < camel.length(); i++) {
             char c = camel.charAt(i);
@@ -21,13 +21,21 @@ final class KeyNames {
         return out.toString();
     }
 
-    /** The candidate closest to {@code key} in edit distance, or null when none is close enough to be a typo. */
-    static String nearest(String key, Collection<String> candidates) {
-        String probe = snake(key).replace('-', '_').toLowerCase();
+    /** {@code learning_rate → --learning-rate}: the command-line flag for a key. */
+    public static String flag(String key) {
+        return "--" + snake(key).replace('_', '-');
+    }
+
+    /**
+     * The candidate closest to {@code key} in edit distance, or null when none is close enough to be a typo. Case,
+     * camelCase and '-' versus '_' do not count: {@code --lerning-rate} finds {@code learning_rate}.
+     */
+    public static String nearest(String key, Collection<String> candidates) {
+        String probe = plain(key);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            int d = levenshtein(probe, c.toLowerCase());
+            int d = levenshtein(probe, plain(c));
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
@@ -35,6 +43,10 @@ final class KeyNames {
         }
         // A third of the key's length, at least 2: "lerning_rate" → "learning_rate", but "foo" → nothing.
         return bestDistance <= Math.max(2, probe.length() / 3) ? best : null;
+    }
+
+    private static String plain(String key) {
+        return snake(key.replaceFirst("^-+", "")).replace('-', '_').toLowerCase();
     }
 
     /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */

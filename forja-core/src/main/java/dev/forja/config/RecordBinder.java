@@ -21,6 +21,8 @@ import java.util.function.Function;
  * <p>Example: {@code RecordBinder.bind(TrainConfig.class, Map.of("epochs", "3"), TrainConfig.defaults())}
  */
 public final class RecordBinder {
+    private static final int SHORT_LIST = 12;
+
     private RecordBinder() {}
 
     /** Binds values whose origin is not worth naming; errors say "in config". */
@@ -140,14 +142,36 @@ public final class RecordBinder {
         }
     }
 
+    /**
+     * Converts one value for {@code key} (snake_case, camelCase or kebab-case) of {@code type} as binding would, before
+     * the record's own validation: for checking a command-line value where it is parsed.
+     *
+     * @throws ForjaException if {@code type} has no such key
+     * @throws IllegalArgumentException saying what is wrong with the value, e.g. {@code 'abc' is not a number}
+     */
+    public static Object convert(Class<? extends Record> type, String key, Object value) {
+        String name = KeyNames.snake(key).replace('-', '_');
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (!KeyNames.snake(c.getName()).equals(name)) continue;
+            try {
+                return ValueConverter.convert(name, value, c.getGenericType());
+            } catch (ValueConverter.BadValue e) {
+                throw new IllegalArgumentException(e.problem(), e);
+            }
+        }
+        throw unknownKey(type, "", key, "config");
+    }
+
+    // The valid keys are listed when none is near, or when they are few: a list of 36 would bury the suggestion.
     private static ForjaException unknownKey(Class<?> type, String prefix, String key, String source) {
         List<String> valid = Arrays.stream(type.getRecordComponents())
                 .map(c -> KeyNames.snake(c.getName())).toList();
         String nearest = KeyNames.nearest(key, valid);
+        boolean list = nearest == null || valid.size() <= SHORT_LIST;
         return new ForjaException("unknown key '" + prefix + key + "' in " + source
                 + (nearest == null ? "" : "; did you mean '" + prefix + nearest + "'?")
-                + " (valid keys" + (prefix.isEmpty() ? "" : " under '" + prefix.substring(0, prefix.length() - 1) + "'")
-                + ": " + String.join(", ", valid) + ")");
+                + (!list ? "" : " (valid keys" + (prefix.isEmpty() ? "" : " under '"
+                        + prefix.substring(0, prefix.length() - 1) + "'") + ": " + String.join(", ", valid) + ")"));
     }
 
     static Map<String, Object> stringKeys(Map<?, ?> map) {

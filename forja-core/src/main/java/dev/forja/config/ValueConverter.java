@@ -157,7 +157,21 @@ final class ValueConverter {
         return String.valueOf(value);
     }
 
-    private static IllegalArgumentException bad(String key, String problem) {
-        return new IllegalArgumentException("key '" + key + "': " + problem);
+    private static BadValue bad(String key, String problem) {
+        return new BadValue(key, problem);
+    }
+
+    /** A value the component's type cannot hold; the message names the key, {@link #problem} does not. */
+    static final class BadValue extends IllegalArgumentException {
+        private final String problem;
+
+        BadValue(String key, String problem) {
+            super("key '" + key + "': " + problem);
+            this.problem = problem;
+        }
+
+        String problem() {
+            return problem;
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.ForjaException;
+import dev.forja.io.CsvRows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
  *       {@code {"prompt","completion"}} or {@code {"messages":[{"role","content"},...]}}; other keys are ignored,
  *       blank lines are skipped. A {@code .json} file whose first character is {@code [} is read as one JSON array
  *       of such objects instead.</li>
+ *   <li>{@code .csv} / {@code .tsv}: a header row naming a {@code text} column, or {@code prompt} and
+ *       {@code completion} columns (others, such as {@code label}, are ignored), then one sample per row; RFC 4180
+ *       quoting, as {@code forja prepare} reads it.</li>
  *   <li>{@code .txt} (or any other extension): plain text, one sample per paragraph, paragraphs separated by one or
  *       more blank lines; line breaks inside a paragraph are kept.</li>
  * </ul>
@@ -88,6 +92,8 @@ public final class DatasetReader {
                     in.reset();
                     readJsonLines(in, name, counter);
                 }
+            } else if (lower.endsWith(".csv") || lower.endsWith(".tsv")) {
+                readCsv(in, name, lower.endsWith(".tsv") ? '\t' : ',', counter);
             } else {
                 readParagraphs(in, name, counter);
             }
@@ -154,6 +160,47 @@ public final class DatasetReader {
             int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
             throw new ForjaException(name + ":" + line + ": not valid JSON (" + firstLine(e.getOriginalMessage())
                     + "); fix the file, or write it as JSON lines (.jsonl) to be able to skip bad lines");
+        }
+    }
+
+    // Each row becomes the JSON object its header spells, so the shapes and their checks are those of JSON lines.
+    private void readCsv(BufferedReader in, String name, char delimiter, Counter counter) throws IOException {
+        CsvRows rows = new CsvRows(in, delimiter);
+        List<String> header = rows.next();
+        if (header == null) return;
+        header = header.stream().map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+        boolean text = header.contains("text");
+        boolean pair = header.contains("prompt") && header.contains("completion");
+        if (!text && !pair) {
+            throw new ForjaException(name + ":1: a CSV to train on needs a header with a 'text' column, or 'prompt' "
+                    + "and 'completion' columns; found " + header + ". forja train reads JSON lines ({\"text\"}, "
+                    + "{\"prompt\",\"completion\"}, {\"messages\"}), such a CSV or TSV, or .txt (one sample per "
+                    + "paragraph); forja prepare turns other CSVs into JSON lines (text_column=NAME)");
+        }
+        for (List<String> row = rows.next(); row != null; row = rows.next()) {
+            counter.line = (int) rows.startLine();
+            if (row.size() == 1 && row.get(0).isBlank()) continue;
+            Source source = new Source(name, counter.line);
+            try {
+                if (row.size() != header.size()) {
+                    throw new ForjaException(source + ": the row has " + row.size() + " fields but the header has "
+                            + header.size() + "; quote fields that hold a '" + (delimiter == '\t' ? "\\t" : ",")
+                            + "' or a line break with \"...\"");
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+                for (int i = 0; i < header.size(); i++) {
+                    String column = header.get(i);
+                    if (column.equals("text") || (pair && (column.equals("prompt") || column.equals("completion")))) {
+                        node.put(column, row.get(i));
+                    }
+                }
+                counter.accept(ExampleShapes.parse(node, source));
+            } catch (ForjaException e) {
+                if (!skipBadLines) {
+                    throw e;
+                }
+                counter.skip(source);
+            }
         }
     }
 

@@ -1,11 +1,16 @@
 package dev.forja.hub;
 
 import dev.forja.ForjaException;
+import dev.forja.config.KeyNames;
+import dev.forja.embed.MiniLm;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Turns a {@code --model} argument into a directory: a local directory as is, anything else as a Hugging Face id
@@ -13,7 +18,11 @@ import java.util.function.Supplier;
  *
  * <p>Examples: {@code ./runs/sft-1} and {@code /models/llama} are directories; {@code gpt2},
  * {@code HuggingFaceTB/SmolLM2-135M} and {@code HuggingFaceTB/SmolLM2-135M@main} are Hub ids. An existing directory
- * wins over a Hub id of the same name, as in transformers.
+ * wins over a Hub id of the same name, as in transformers. {@code minilm} (or {@code all-MiniLM-L6-v2}) is the
+ * embedded all-MiniLM-L6-v2, imported on first use.
+ *
+ * <p>A missing {@code owner/name} whose {@code owner} is a local directory is a typo, not a Hub id:
+ * {@code runs/bsae} with a {@code runs/} here says that runs/bsae does not exist and names {@code runs/base}.
  */
 public final class ModelLocator {
 
@@ -45,11 +54,39 @@ public final class ModelLocator {
         if (path != null && Files.exists(path)) {
             throw new ForjaException(path + " is a file, not a model directory: " + WHAT_TO_GIVE);
         }
-        if (looksLikePath(arg)) {
-            throw new ForjaException("model directory " + (path == null ? arg : path) + " does not exist: "
-                    + WHAT_TO_GIVE);
+        if (isEmbedded(arg)) {
+            return MiniLm.directory();
+        }
+        boolean localParent = path != null && path.getParent() != null && Files.isDirectory(path.getParent());
+        if (looksLikePath(arg) || localParent) {
+            String near = path == null ? null : nearestSibling(path);
+            throw new ForjaException("model directory " + (path == null ? arg : path) + " does not exist"
+                    + (near == null ? "" : " (did you mean " + near + "?)")
+                    + (looksLikePath(arg) ? "" : "; " + path.getParent() + " is a local directory, so this is not "
+                    + "looked up on the Hugging Face Hub") + ": " + WHAT_TO_GIVE);
         }
         return hub.get().snapshot(arg);
+    }
+
+    /** Whether {@code modelArg} names the embedded all-MiniLM-L6-v2: {@code minilm} or {@code all-MiniLM-L6-v2}. */
+    public static boolean isEmbedded(String modelArg) {
+        String arg = modelArg.strip();
+        return arg.equalsIgnoreCase("minilm") || arg.equalsIgnoreCase("all-MiniLM-L6-v2");
+    }
+
+    /** The directory beside {@code missing} whose name is nearest to its name, or null. */
+    private static String nearestSibling(Path missing) {
+        Path parent = missing.getParent() != null ? missing.getParent() : Path.of("");
+        Path dir = parent.toString().isEmpty() ? Path.of(".") : parent;
+        if (!Files.isDirectory(dir) || missing.getFileName() == null) return null;
+        List<String> names;
+        try (Stream<Path> s = Files.list(dir)) {
+            names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            return null;
+        }
+        String near = KeyNames.nearest(missing.getFileName().toString(), names);
+        return near == null ? null : parent.resolve(near).toString();
     }
 
     /**

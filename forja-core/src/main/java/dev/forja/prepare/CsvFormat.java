@@ -1,5 +1,6 @@
 package dev.forja.prepare;
 
+import dev.forja.io.CsvRows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,7 +32,7 @@ final class CsvFormat implements Format {
     public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        Rows rows = new Rows(new BufferedReader(new InputStreamReader(in, decoder)));
+        CsvRows rows = new CsvRows(new BufferedReader(new InputStreamReader(in, decoder)), delimiter);
         try {
             List<String> first = rows.next();
             if (first == null) {
@@ -47,9 +47,9 @@ final class CsvFormat implements Format {
                 return;
             }
             List<String> row = header ? rows.next() : first;
-            long line = header ? rows.startLine : 1;
+            long line = header ? rows.startLine() : 1;
             boolean any = false;
-            for (; row != null; row = rows.next(), line = rows.startLine) {
+            for (; row != null; row = rows.next(), line = rows.startLine()) {
                 any = true;
                 SourceRef at = new SourceRef(name, line, 0);
                 if (row.size() == 1 && row.get(0).isEmpty()) continue;
@@ -62,7 +62,7 @@ final class CsvFormat implements Format {
             }
             if (!any) issues.report("empty_csv", new SourceRef(name, 1, 0), "CSV has a header but no rows");
         } catch (CharacterCodingException e) {
-            issues.report("invalid_utf8", new SourceRef(name, rows.line, 0), "not valid UTF-8; the rest of the file "
+            issues.report("invalid_utf8", new SourceRef(name, rows.line(), 0), "not valid UTF-8; the rest of the file "
                     + "is skipped (convert it with iconv -f LATIN1 -t UTF-8)");
         }
     }
@@ -77,65 +77,6 @@ final class CsvFormat implements Format {
             return Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** Splits the character stream into rows; tracks the physical line each row starts on. */
-    private final class Rows {
-        private final BufferedReader r;
-        long line = 1, startLine = 1;
-        private int peeked = -2;
-
-        Rows(BufferedReader r) {
-            this.r = r;
-        }
-
-        private int read() throws IOException {
-            if (peeked != -2) {
-                int c = peeked;
-                peeked = -2;
-                return c;
-            }
-            return r.read();
-        }
-
-        List<String> next() throws IOException {
-            startLine = line;
-            int c = read();
-            if (c == 0xFEFF && line == 1) c = read();
-            if (c < 0) return null;
-            List<String> fields = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            while (true) {
-                if (c < 0) break;
-                if (quoted) {
-                    if (c == '"') {
-                        int d = read();
-                        if (d == '"') f.append('"');
-                        else {
-                            quoted = false;
-                            peeked = d;
-                        }
-                    } else {
-                        if (c == '\n') line++;
-                        f.append((char) c);
-                    }
-                } else if (c == '"' && f.length() == 0) {
-                    quoted = true;
-                } else if (c == delimiter) {
-                    fields.add(f.toString());
-                    f.setLength(0);
-                } else if (c == '\n') {
-                    line++;
-                    break;
-                } else if (c != '\r') {
-                    f.append((char) c);
-                }
-                c = read();
-            }
-            fields.add(f.toString());
-            return fields;
         }
     }
 }

@@ -51,8 +51,7 @@ final class JsonFormat implements Format {
             try {
                 node = Json.mapper().readTree(line);
             } catch (JsonProcessingException e) {
-                issues.report("bad_json", at, "not JSON (" + e.getOriginalMessage() + "); each line must be one "
-                        + "JSON object");
+                issues.report("bad_json", at, "not JSON (" + problem(e) + "); each line must be one JSON object");
                 continue;
             }
             accept(node, at, sink, issues);
@@ -76,9 +75,25 @@ final class JsonFormat implements Format {
             }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            issues.report("bad_json", new SourceRef(name, line, 0), "invalid JSON (" + e.getOriginalMessage()
+            issues.report("bad_json", new SourceRef(name, line, 0), "invalid JSON (" + problem(e)
                     + "); the rest of the file is skipped");
         }
+    }
+
+    /**
+     * Jackson's message in a user's words: its first line, the column, without the Jackson feature and class names
+     * ("bound as `com.fasterxml...`", "`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled") it appends.
+     */
+    static String problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "parse error" : e.getOriginalMessage().lines().findFirst().orElse("");
+        if (m.startsWith("Trailing token")) m = "more than one JSON value";
+        int cut = m.indexOf(" (bound as");
+        if (cut < 0) cut = m.indexOf(": not allowed as per");
+        if (cut < 0) cut = m.indexOf(" at [Source");
+        if (cut >= 0) m = m.substring(0, cut);
+        m = m.replaceAll("\\(`[^`]*` disabled\\)", "").strip();
+        long column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+        return m + (column > 0 ? " at column " + column : "");
     }
 
     private void accept(JsonNode node, SourceRef at, Consumer<Doc> sink, InputIssues issues) {

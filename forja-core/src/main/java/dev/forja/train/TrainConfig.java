@@ -68,7 +68,14 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
     public enum Method { FULL, LORA }
 
     /** Training precision. */
-    public enum Precision { FP32, BF16, AUTO }
+    public enum Precision {
+        FP32, BF16, AUTO;
+
+        /** Whether training computes in bf16: auto means where the CPU has bf16 instructions. */
+        public boolean bf16() {
+            return this == BF16 || this == AUTO && dev.forja.bench.MachineInfo.cpuHasBf16();
+        }
+    }
 
     public TrainConfig {
         require(epochs == null || epochs >= 1, "epochs must be >= 1");

@@ -1,7 +1,6 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
-import dev.forja.bench.MachineInfo;
 import dev.forja.hub.ModelLocator;
 import dev.forja.tensor.CpuThreads;
 import java.io.PrintStream;
@@ -37,8 +36,7 @@ public final class Trainer {
     /** Runs the training described by the config; returns where the results are. */
     public TrainResult run() {
         TrainConfig c = config;
-        Path modelDir = "minilm".equalsIgnoreCase(c.model()) ? dev.forja.embed.MiniLm.directory()
-                : ModelLocator.resolve(c.model());
+        Path modelDir = ModelLocator.resolve(c.model());
         Path runDir = c.output();
         Checkpoints checkpoints = new Checkpoints(runDir);
         OptionalLong resumeFrom = checkpoints.latest();
@@ -46,11 +44,7 @@ public final class Trainer {
             throw new ForjaException(runDir + " already holds checkpoints (last: checkpoint-" + resumeFrom.getAsLong()
                     + "): pass --resume to continue that run, or choose another --output");
         }
-        boolean bf16 = switch (c.precision()) {
-            case FP32 -> false;
-            case BF16 -> true;
-            case AUTO -> MachineInfo.cpuHasBf16();
-        };
+        boolean bf16 = c.precision().bf16();
         CpuThreads.use(c.threads() != null ? c.threads() : CpuThreads.all(), !bf16);
 
         // the task: data first (bad data fails before anything heavy), then the model

@@ -41,6 +41,31 @@ class DatasetReaderTest {
     }
 
     @Test
+    void aCsvIsReadByItsHeaderNotAsOneParagraph() throws IOException {
+        Path pairs = write("qa.csv", "id,prompt,completion,label\n1,\"2+2=\",\" 4\",x\n2,\"Hola, \"\"mundo\"\"\",\" y\nadiós\",y\n");
+        DatasetReader.Result r = new DatasetReader(false).read(pairs);
+        assertThat(r.examples()).containsExactly(
+                new PromptCompletionExample("2+2=", " 4", new Source(pairs.toString(), 2)),
+                new PromptCompletionExample("Hola, \"mundo\"", " y\nadiós", new Source(pairs.toString(), 3)));
+        Path texts = write("t.tsv", "label\ttext\na\tuno\nb\tdos\n");
+        assertThat(new DatasetReader(false).read(texts).examples()).extracting(e -> ((TextExample) e).text())
+                .containsExactly("uno", "dos");
+    }
+
+    @Test
+    void aCsvWithoutAUsableHeaderIsRefusedNamingTheFormatsThatWork() throws IOException {
+        Path file = write("raw.csv", "body,category\nhola,a\n");
+        assertThatThrownBy(() -> new DatasetReader(false).read(file))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith(file + ":1: a CSV to train on needs a header with a 'text' column")
+                .hasMessageContaining("[body, category]").hasMessageContaining("JSON lines");
+        Path ragged = write("ragged.csv", "text\nuno\ndos,tres\n");
+        assertThatThrownBy(() -> new DatasetReader(false).read(ragged))
+                .hasMessageStartingWith(ragged + ":3: the row has 2 fields but the header has 1");
+        assertThat(new DatasetReader(true).read(ragged).stats().skippedLines()).isEqualTo(1);
+    }
+
+    @Test
     void malformedLineIsAnErrorNamingFileAndLine() throws IOException {
         Path file = write("bad.jsonl", """
                 {"text": "a"}

@@ -49,6 +49,39 @@ class ModelLocatorTest {
     }
 
     @Test
+    void aTypoUnderALocalDirectoryNamesTheNearestOneInsteadOfAskingTheHub() throws IOException {
+        // "runs/bsae" has the shape of a Hub id (owner/name), but with a runs/ here it is a local path with a typo
+        String runs = "locator-test-" + ProcessHandle.current().pid();
+        Path base = Files.createDirectories(Path.of(runs, "base"));
+        try {
+            assertThat(ModelLocator.looksLikePath(runs + "/bsae")).isFalse();
+            assertThatThrownBy(() -> ModelLocator.resolve(runs + "/bsae", NO_HUB))
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageStartingWith("model directory " + Path.of(runs, "bsae") + " does not exist (did you mean "
+                            + Path.of(runs, "base") + "?); " + runs + " is a local directory");
+            assertThatThrownBy(() -> ModelLocator.resolve(runs + "/zzzzzzzz", NO_HUB))
+                    .hasMessageStartingWith("model directory " + Path.of(runs, "zzzzzzzz") + " does not exist; ");
+        } finally {
+            Files.delete(base);
+            Files.delete(base.getParent());
+        }
+    }
+
+    @Test
+    void minilmIsTheEmbeddedModel() {
+        String old = System.getProperty("forja.cache");
+        System.setProperty("forja.cache", temp.resolve("cache").toString());
+        try {
+            Path dir = ModelLocator.resolve("minilm", NO_HUB);
+            assertThat(dir.resolve("config.json")).isRegularFile();
+            assertThat(ModelLocator.resolve("all-MiniLM-L6-v2", NO_HUB)).isEqualTo(dir);
+        } finally {
+            if (old == null) System.clearProperty("forja.cache");
+            else System.setProperty("forja.cache", old);
+        }
+    }
+
+    @Test
     void fileIsNotAModelDirectory() throws IOException {
         Path file = Files.writeString(temp.resolve("config.json"), "{}");
 

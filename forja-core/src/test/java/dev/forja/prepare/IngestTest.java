@@ -138,6 +138,19 @@ class IngestTest {
                 .isInstanceOf(ForjaException.class).hasMessageStartingWith("bad/a.jsonl:2: not JSON");
     }
 
+    @Test
+    void aBadLineIsDescribedWithoutJacksonInternals() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("two-values"));
+        Files.writeString(dir.resolve("a.jsonl"), "{\"text\":\"ok\"}\n{\"text\": \"a\"}{\"text\": \"b\"}\n"
+                + "{\"text\": \"cut\n");
+        InputIssues issues = new InputIssues(PrepareConfig.OnError.SKIP);
+        read(dir, PrepareConfig.defaults(), issues);
+        assertThat(issues.messages()).hasSize(2)
+                .anyMatch(m -> m.startsWith("two-values/a.jsonl:2: not JSON (more than one JSON value at column "))
+                .anyMatch(m -> m.startsWith("two-values/a.jsonl:3: not JSON (Unexpected end-of-input"))
+                .noneMatch(m -> m.contains("`") || m.contains("jackson") || m.contains("Feature"));
+    }
+
     private static byte[] concat(byte[]... parts) {
         var out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) out.writeBytes(p);

@@ -1,0 +1,68 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forja.config.KeyNames;
+import dev.forja.config.Recipe;
+import dev.forja.train.TrainConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every TrainConfig key is a {@code forja train} flag, documented with its default; errors name the flag typed. */
+class KeyFlagsTest {
+    @Test
+    void everyKeyHasAHelpLineAndTheHelpListsItWithItsDefault() {
+        KeyFlags flags = new TrainCommand().keyFlags();
+        assertThat(flags.keys()).hasSize(TrainConfig.class.getRecordComponents().length)
+                .allSatisfy(k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
+        CliRun r = CliRun.of("train", "--help");
+        assertThat(r.exit()).isZero();
+        String help = r.out();
+        Map<String, Object> defaults = Recipe.toMap(TrainConfig.defaults());
+        for (String key : flags.keys()) assertThat(help).contains(KeyNames.flag(key));
+        assertThat(help).contains("--lr", "--task=causal_lm|classification", "--val-fraction", "--config")
+                .contains("(default: " + defaults.get("lora_r") + ")", "(default: 0.2)", "(default: linear)");
+    }
+
+    @Test
+    void aBadValueNamesTheFlagAsTyped() {
+        CliRun r = CliRun.of("train", "--lr", "abc");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("forja: error: ").contains("'--lr'", "'abc' is not a number")
+                .doesNotContain("--learning-rate");
+        r = CliRun.of("train", "--learning-rate", "abc");
+        assertThat(r.err()).contains("'--learning-rate'");
+    }
+
+    @Test
+    void anUnknownFlagNamesTheNearestKey() {
+        CliRun r = CliRun.of("train", "--lerning-rate", "3e-4");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("forja: error: unknown option '--lerning-rate'; did you mean --learning-rate?");
+    }
+
+    @Test
+    void keysWithoutAHandWrittenFlagReachTheConfig() {
+        // val_fraction and task were key=value only; their values now reach TrainConfig's validation
+        CliRun r = CliRun.of("train", "--val-fraction", "1.5", "--model", "m", "--data", "d", "--output", "o");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("val_fraction must be within (0, 1)");
+        r = CliRun.of("train", "--task", "clasification");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("did you mean 'classification'?");
+    }
+
+    @Test
+    void aKeyGivenAsAFlagAndAsAnAliasIsRefused() {
+        CliRun r = CliRun.of("train", "--lr", "1e-3", "--learning-rate", "2e-3");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--lr", "--learning-rate", "keep one");
+    }
+
+    @Test
+    void anUnknownOverrideNamesTheNearestKeyWithoutListingThemAll() {
+        CliRun r = CliRun.of("train", "lerning_rate=1", "--model", "m", "--data", "d", "--output", "o");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("did you mean 'learning_rate'?").doesNotContain("valid keys");
+    }
+}
