@@ -20,8 +20,8 @@ class ClassifierEvaluationTest {
     @Test
     void maxLengthIsTheTrainedOneElseThePositionsAndNeverMore() throws Exception {
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(128);
-        Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"model_max_length\": 1000000000000000019884624838656, "
-                + "\"tokenizer_class\": \"BertTokenizerFast\"}");
+        Files.writeString(tmp.resolve("tokenizer_config.json"),
+                "{\"model_max_length\": 1000000000000000019884624838656, \"tokenizer_class\": \"BertTokenizerFast\"}");
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(128); // HF's "no limit"
         TokenizerFiles.writeModelMaxLength(tmp, 48);
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(48);
