@@ -57,8 +57,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
     Path adapter;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Classification: truncate texts to this many tokens.")
-    int maxLength;
+    @Option(names = "--max-length", description = "Classification: truncate texts to this many tokens (default: the "
+            + "length the model was trained at, its tokenizer_config.json model_max_length, else the model's "
+            + "max_position_embeddings).")
+    Integer maxLength;
 
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt.")
     int maxNewTokens;
@@ -99,14 +101,20 @@ final class EvalCommand implements Callable<Integer> {
         }
         List<LabeledTexts.Row> rows = LabeledTexts.read(data);
         LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        ClassificationMetrics m;
+        ClassifierEvaluation.MaxLength length = ClassifierEvaluation.maxLength(maxLength, dir,
+                classifier.encoder().config());
+        System.err.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
+        ClassifierEvaluation.Result r;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            m = ClassifierEvaluation.evaluate(classifier, tok, rows, maxLength, 32).metrics();
+            r = ClassifierEvaluation.evaluate(classifier, tok, rows, length.tokens(), 32);
         }
+        ClassificationMetrics m = r.metrics();
         System.err.println(m.render());
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "classification");
         o.put("examples", rows.size());
+        o.put("max_length", length.tokens());
+        o.put("loss", r.loss());
         o.put("accuracy", m.accuracy());
         o.put("macro_f1", m.macroF1());
         o.set("report", Json.mapper().readTree(m.toJson()));

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -163,26 +162,17 @@ final class QuickstartCommand implements Callable<Integer> {
         return raw;
     }
 
+    /** float32 embeddings (bf16 autocast ran MiniLM inference several times slower than fp32 on the CPUs measured). */
     private static float[][] embed(SentenceEncoder enc, List<LabeledTexts.Row> rows, String what, int maxLength) {
-        boolean bf16 = false; // measured: bf16 autocast ran MiniLM inference several times slower than fp32 on CPU
         float[][] out = new float[rows.size()][];
         int chunk = 256;
         for (int s = 0; s < rows.size(); s += chunk) {
             List<long[]> ids = new ArrayList<>();
             int e = Math.min(rows.size(), s + chunk);
-            for (int i = s; i < e; i++) ids.add(Truncation.keepingLast(enc.tokenize(rows.get(i).text()), maxLength)); // the same input the fine-tuning sees
-            float[][] v;
-            if (bf16) {
-                torch.set_autocast_dtype(org.bytedeco.pytorch.global.torch.DeviceType.CPU,
-                        org.bytedeco.pytorch.global.torch.ScalarType.BFloat16);
-                torch.set_autocast_enabled(org.bytedeco.pytorch.global.torch.DeviceType.CPU, true);
+            for (int i = s; i < e; i++) {
+                ids.add(Truncation.keepingLast(enc.tokenize(rows.get(i).text()), maxLength)); // what fine-tuning sees
             }
-            try {
-                v = enc.embedTokens(ids);
-            } finally {
-                torch.set_autocast_enabled(org.bytedeco.pytorch.global.torch.DeviceType.CPU, false);
-                torch.clear_cache();
-            }
+            float[][] v = enc.embedTokens(ids);
             System.arraycopy(v, 0, out, s, v.length);
             System.err.printf(Locale.ROOT, "\r  embedding %s %s %,d/%,d", what, bar((double) e / rows.size()), e,
                     rows.size());

@@ -2,14 +2,32 @@ package dev.forja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forja.io.Json;
+import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertModel;
+import dev.forja.model.bert.BertWriter;
+import dev.forja.tokenizer.ByteLevelTokenizerFiles;
+import dev.forja.train.TrainConfig;
+import dev.forja.train.TrainResult;
+import dev.forja.train.Trainer;
+import dev.forja.train.monitor.MetricsLog;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** forja eval on a causal LM: perplexity over the completions, BLEU and ROUGE-L of greedy continuations. */
+/**
+ * forja eval on a causal LM (perplexity over the completions, BLEU and ROUGE-L of greedy continuations) and on a
+ * classifier (the same metrics as training's own evaluation).
+ */
 class EvalCommandTest {
     @TempDir
     Path tmp;
@@ -32,5 +50,68 @@ class EvalCommandTest {
         CliRun bad = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--task", "classification");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("not a sequence classifier");
+    }
+
+    @Test
+    void aClassifierIsEvaluatedAtTheLengthItWasTrainedAt() throws Exception {
+        Path base = tmp.resolve("bert");
+        ByteLevelTokenizerFiles.write(base, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
+                ByteLevelTokenizerFiles.chatMlTemplate());
+        BertConfig c = BertConfig.tiny(259); // 128 positions, one token per byte
+        BertWriter.write(base, c, BertModel.initialize(c, false, 7));
+        Path train = labelled(tmp.resolve("train.jsonl"), 6);
+        Path val = labelled(tmp.resolve("val.jsonl"), 2);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", base.toString());
+        m.put("data", train.toString());
+        m.put("val_data", val.toString());
+        m.put("output", tmp.resolve("run").toString());
+        m.put("task", "classification");
+        m.put("method", "full");
+        m.put("max_steps", 8);
+        m.put("learning_rate", 1e-3);
+        m.put("batch_size", 8);
+        m.put("max_length", 12); // texts are 40+ bytes: training sees only their heads
+        m.put("precision", "fp32");
+        m.put("threads", 1);
+        TrainResult run = new Trainer(TrainConfig.defaults().with(m), new PrintStream(PrintStream.nullOutputStream()))
+                .run();
+        Map<String, Object> trained = lastEval(run.runDir());
+        assertThat(Json.read(run.finalDir().resolve("tokenizer_config.json")).get("model_max_length").asInt())
+                .isEqualTo(12);
+
+        CliRun r = CliRun.of("eval", "--model", run.finalDir().toString(), "--data", val.toString(), "--threads", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("max length 12 tokens (as trained");
+        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        assertThat(j.get("max_length").asInt()).isEqualTo(12);
+        assertThat(j.get("accuracy").asDouble()).isEqualTo(((Number) trained.get("eval/accuracy")).doubleValue());
+        assertThat(j.get("macro_f1").asDouble()).isEqualTo(((Number) trained.get("eval/macro_f1")).doubleValue());
+        assertThat(j.get("loss").asDouble()).isCloseTo(((Number) trained.get("eval/loss")).doubleValue(), within(1e-4));
+
+        // the control: read whole, the same texts score otherwise, so the default above is what made them agree
+        CliRun whole = CliRun.of("eval", "--model", run.finalDir().toString(), "--data", val.toString(),
+                "--max-length", "128", "--threads", "1");
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        JsonNode w = new ObjectMapper().readTree(whole.out().strip());
+        assertThat(w.get("loss").asDouble()).isNotCloseTo(j.get("loss").asDouble(), within(1e-3));
+    }
+
+    /** Three classes told apart by their first bytes, each text padded past 40 bytes. */
+    private static Path labelled(Path file, int copies) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < copies; i++) {
+            String tail = " &session=" + Integer.toHexString(31 * i + 7) + "-trailing-bytes-" + i;
+            sb.append("{\"text\": \"GET /index.html").append(tail).append("\", \"label\": \"benigno\"}\n");
+            sb.append("{\"text\": \"' OR 1=1 --").append(tail).append("\", \"label\": \"sqli\"}\n");
+            sb.append("{\"text\": \"<script>x</script>").append(tail).append("\", \"label\": \"xss\"}\n");
+        }
+        Files.writeString(file, sb);
+        return file;
+    }
+
+    private static Map<String, Object> lastEval(Path runDir) {
+        List<Map<String, Object>> log = MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME));
+        return log.stream().filter(e -> e.containsKey("eval/loss")).reduce((a, b) -> b).orElseThrow();
     }
 }

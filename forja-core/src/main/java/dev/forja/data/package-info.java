@@ -9,7 +9,8 @@
  *             ──EncodedDataset─▶ kept samples + DataReport (truncated, zero-trainable, token counts)
  *             ──BatchPlanner───▶ Batch per step (length-grouped or packed; labels shifted, -100 elsewhere)
  * </pre>
- * {@link dev.forja.data.TrainingData#prepare} runs the first four for {@code forja train}.
+ * {@link dev.forja.data.TrainingData#prepare} runs the first four for {@code forja train}. Classification data
+ * ({"text","label"}) takes its own path in {@code data.classify}, with the same split.
  *
  * <p>Conventions: {@code trainable[i]} marks token i as a target (predicted from the tokens before it);
  * {@link dev.forja.data.Batch#labels()} is already shifted ({@code labels[t]} = the target at position t), so the

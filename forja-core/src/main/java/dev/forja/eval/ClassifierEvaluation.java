@@ -1,14 +1,19 @@
 package dev.forja.eval;
 
+import dev.forja.ForjaException;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertConfig;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
+import dev.forja.tokenizer.TokenizerFiles;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -27,6 +32,30 @@ public final class ClassifierEvaluation {
 
     /** Mean cross-entropy over the rows, and the metrics of the predictions. */
     public record Result(double loss, ClassificationMetrics metrics) {
+    }
+
+    /** How many tokens of each text a classifier reads, and why (for the log). */
+    public record MaxLength(int tokens, String source) {
+    }
+
+    /**
+     * The max length to evaluate at: {@code requested} when given; else the length the model was trained at
+     * (tokenizer_config.json's model_max_length, which forja train writes into the final model); else the model's
+     * max_position_embeddings. Never more than the model's positions, as in training.
+     */
+    public static MaxLength maxLength(Integer requested, Path modelDir, BertConfig config) {
+        int positions = config.maxPositionEmbeddings();
+        if (requested != null) {
+            if (requested < 2) throw new ForjaException("--max-length must be at least 2, got " + requested);
+            return requested <= positions ? new MaxLength(requested, "--max-length")
+                    : new MaxLength(positions, "--max-length " + requested + " cut to the model's positions");
+        }
+        OptionalInt trained = TokenizerFiles.modelMaxLength(modelDir);
+        if (trained.isPresent()) {
+            return new MaxLength(Math.min(trained.getAsInt(), positions), "as trained: model_max_length in "
+                    + modelDir.resolve(TokenizerFiles.CONFIG));
+        }
+        return new MaxLength(positions, "the model's max_position_embeddings");
     }
 
     /**

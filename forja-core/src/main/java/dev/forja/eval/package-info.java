@@ -7,6 +7,8 @@
  *   <li>{@link dev.forja.eval.RougeL}: ROUGE-L as Google's {@code rouge-score} package ({@code rougeL}, no stemming);</li>
  *   <li>{@link dev.forja.eval.Perplexity}: exp of the mean token negative log-likelihood.</li>
  * </ul>
- * Pure Java, no native code: metrics run anywhere the CLI runs.
+ * These are pure Java, no native code: metrics run anywhere the CLI runs.
+ * {@link dev.forja.eval.ClassifierEvaluation} runs a classifier over labelled rows and scores it: the one evaluation
+ * behind training's validation and {@code forja eval}.
  */
 package dev.forja.eval;

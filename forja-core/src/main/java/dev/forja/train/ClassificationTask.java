@@ -18,6 +18,7 @@ import dev.forja.model.bert.BertLoader;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.report.SvgHeatmap;
+import dev.forja.tokenizer.TokenizerFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,10 +227,12 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         return saved;
     }
 
+    /** Weights and tokenizer; tokenizer_config.json's model_max_length says the length trained at, for forja eval. */
     @Override
     public void writeFinal(Path dir) {
         writeWeights(dir);
-        dev.forja.tokenizer.TokenizerFiles.copy(modelDir, dir, "vocab.txt", "sentence_bert_config.json");
+        TokenizerFiles.copy(modelDir, dir, "vocab.txt", "sentence_bert_config.json");
+        TokenizerFiles.writeModelMaxLength(dir, maxLength);
     }
 
     @Override
