@@ -1,9 +1,9 @@
 package dev.forja.train;
 
+import dev.forja.tensor.CpuFeatures;
 import dev.forja.tensor.CpuThreads;
 
 import dev.forja.ForjaException;
-import dev.forja.bench.MachineInfo;
 import dev.forja.config.Recipe;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicDirectory;
@@ -61,7 +61,7 @@ public final class Trainer {
         boolean bf16 = switch (c.precision()) {
             case FP32 -> false;
             case BF16 -> true;
-            case AUTO -> MachineInfo.cpuHasBf16();
+            case AUTO -> CpuFeatures.hasBf16();
         };
         CpuThreads.use(c.threads() != null ? c.threads() : CpuThreads.all(), !bf16);
 
