@@ -38,7 +38,7 @@ public final class JsonFormat implements Format {
     }
 
     private void readLines(InputStream in, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
-        Utf8Lines lines = new Utf8Lines(in);
+        Utf8LineReader lines = new Utf8LineReader(in);
         String line;
         while ((line = lines.next()) != null) {
             SourceRef at = new SourceRef(name, lines.lineNumber(), 0);

@@ -27,7 +27,7 @@ public final class LineFormat implements Format {
 
     @Override
     public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
-        Utf8Lines lines = new Utf8Lines(in);
+        Utf8LineReader lines = new Utf8LineReader(in);
         StringBuilder record = new StringBuilder();
         long first = 0;
         String line;

@@ -13,9 +13,10 @@ import java.util.Arrays;
 /**
  * Reads a stream line by line as strict UTF-8, so that one invalid line is found, named by number and skipped
  * while the rest of the file is read (a {@code Reader} would fail the whole file, or silently replace bytes).
- * Lines end at {@code \n}; a trailing {@code \r} is dropped; a leading byte-order mark is dropped.
+ * Lines end at {@code \n}; a trailing {@code \r} is dropped; a leading byte-order mark is dropped. (The tokenizer
+ * trainer's {@code dev.forja.tokenizer.Utf8Lines} differs: it keeps each {@code \n} and stops at a bad line.)
  */
-final class Utf8Lines {
+final class Utf8LineReader {
     private final InputStream in;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -25,7 +26,7 @@ final class Utf8Lines {
     private long number;
     private boolean invalid, eof;
 
-    Utf8Lines(InputStream in) {
+    Utf8LineReader(InputStream in) {
         this.in = in;
     }
 
