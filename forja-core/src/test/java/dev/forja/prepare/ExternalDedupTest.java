@@ -2,6 +2,7 @@ package dev.forja.prepare;
 
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
+import dev.forja.samples.CorpusGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

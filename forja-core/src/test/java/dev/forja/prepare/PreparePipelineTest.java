@@ -3,6 +3,7 @@ package dev.forja.prepare;
 import dev.forja.ForjaException;
 import dev.forja.data.DatasetReader;
 import dev.forja.data.TextExample;
+import dev.forja.samples.CorpusGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

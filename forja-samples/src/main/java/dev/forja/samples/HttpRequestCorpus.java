@@ -1,8 +1,11 @@
 package dev.forja.samples;
 
-import dev.forja.io.AtomicFile;
-import dev.forja.io.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +34,7 @@ public final class HttpRequestCorpus {
     public static final int SIZE = 3000;
     /** Where the committed output lives, relative to the repository root. */
     public static final String FILE = "samples/http-requests-es.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One labelled record. */
     public record Example(String text, String label) {
@@ -80,18 +84,30 @@ public final class HttpRequestCorpus {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("text", e.text());
             m.put("label", e.label());
-            sb.append(Json.line(m)).append('\n');
+            sb.append(jsonLine(m)).append('\n');
         }
         return sb.toString();
     }
 
-    /** Writes the default corpus ({@link #SEED}, {@link #SIZE}) to {@code file}, atomically. */
-    public static void write(Path file) {
-        AtomicFile.writeString(file, toJsonl(generate(SEED, SIZE)));
+    /**
+     * Writes the default corpus ({@link #SEED}, {@link #SIZE}) to {@code file}. Not atomic: this module stays free of
+     * forja-core so that core's tests can use it; the file is a committed one, and git shows an interrupted write.
+     */
+    public static void write(Path file) throws IOException {
+        Files.writeString(file, toJsonl(generate(SEED, SIZE)), StandardCharsets.UTF_8);
+    }
+
+    /** One record as compact JSON, as forja's {@code Json.line} writes it. */
+    private static String jsonLine(Map<String, String> record) {
+        try {
+            return JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is always JSON", e);
+        }
     }
 
     /** Regenerates the committed file: {@code java ... dev.forja.samples.HttpRequestCorpus [output.jsonl]}. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : FILE);
         write(out);
         System.out.println("wrote " + SIZE + " records to " + out);

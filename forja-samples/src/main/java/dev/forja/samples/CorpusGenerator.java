@@ -1,4 +1,4 @@
-package dev.forja.prepare;
+package dev.forja.samples;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes a synthetic, seeded corpus for {@code forja bench prepare}: JSONL documents of mixed Spanish, Portuguese and
- * English sentences (with accents, ñ, ç, ¿ and ¡), about 5% exact copies and 5% near-copies (a word or two changed),
- * some e-mail addresses and phone numbers as PII, and {@code .log} files of server lines. All text is made up here.
+ * Writes a synthetic, seeded corpus for {@code forja bench prepare} and prepare's tests: JSONL documents of mixed
+ * Spanish, Portuguese and English sentences (with accents, ñ, ç, ¿ and ¡), about 5% exact copies and 5% near-copies
+ * (a word or two changed), some e-mail addresses and phone numbers as PII, and {@code .log} files of server lines.
+ * All text is made up here.
  */
 public final class CorpusGenerator {
     /** What was written. */
@@ -105,7 +106,7 @@ public final class CorpusGenerator {
     }
 
     /** A document of 6 to 20 sentences in one language, some with an e-mail address or phone number. */
-    static String document(SplittableRandom r) {
+    public static String document(SplittableRandom r) {
         String lang = LANGS[r.nextInt(LANGS.length)];
         int sentences = 6 + r.nextInt(15);
         StringBuilder b = new StringBuilder();
