@@ -7,7 +7,7 @@ import dev.forja.bench.MachineInfo;
 import dev.forja.bench.PeakRss;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
-import dev.forja.prepare.CorpusGenerator;
+import dev.forja.samples.CorpusGenerator;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
 import dev.forja.config.Recipe;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.io.Json;
 
+import dev.forja.prepare.dedup.Hash64;
+import dev.forja.prepare.dedup.LongHashSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,15 @@ package dev.forja.prepare;
 
 import dev.forja.ForjaException;
 
+import dev.forja.prepare.formats.CsvFormat;
+import dev.forja.prepare.formats.Doc;
+import dev.forja.prepare.formats.Format;
+import dev.forja.prepare.formats.HtmlFormat;
+import dev.forja.prepare.formats.InputIssues;
+import dev.forja.prepare.formats.JsonFormat;
+import dev.forja.prepare.formats.LineFormat;
+import dev.forja.prepare.formats.PdfFormat;
+import dev.forja.prepare.formats.SourceRef;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,10 @@ package dev.forja.prepare;
 
 import dev.forja.io.Json;
 
+import dev.forja.prepare.dedup.DedupPass;
+import dev.forja.prepare.dedup.PairSorter;
+import dev.forja.prepare.dedup.RecordSpill;
+import dev.forja.prepare.dedup.SpillingUnionFind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
 
+import dev.forja.prepare.formats.InputIssues;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

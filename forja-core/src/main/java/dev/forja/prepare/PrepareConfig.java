@@ -2,6 +2,10 @@ package dev.forja.prepare;
 
 import dev.forja.ForjaException;
 
+import dev.forja.prepare.formats.OnError;
+import dev.forja.prepare.lang.LanguageDetector;
+import dev.forja.prepare.lang.LanguageId;
+import dev.forja.prepare.lang.LinguaLanguageDetector;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +57,6 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
                             String tokenizer) {
 
     /** What a bad input does. */
-    public enum OnError { SKIP, FATAL }
 
     private static final Set<String> LANGUAGES = Set.of("es", "pt", "en", "unknown");
 

@@ -5,6 +5,16 @@ import dev.forja.io.AtomicDirectory;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
 
+import dev.forja.prepare.dedup.DedupPass;
+import dev.forja.prepare.dedup.MinHashBands;
+import dev.forja.prepare.dedup.MinHasher;
+import dev.forja.prepare.dedup.PairSorter;
+import dev.forja.prepare.dedup.RecentKeys;
+import dev.forja.prepare.dedup.RecordSpill;
+import dev.forja.prepare.dedup.SignatureFile;
+import dev.forja.prepare.dedup.SpillingUnionFind;
+import dev.forja.prepare.formats.Doc;
+import dev.forja.prepare.formats.InputIssues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

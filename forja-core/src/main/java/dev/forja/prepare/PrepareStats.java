@@ -1,5 +1,6 @@
 package dev.forja.prepare;
 
+import dev.forja.prepare.formats.InputIssues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.forja.io.Json;
 
+import dev.forja.prepare.dedup.Hash64;
+import dev.forja.prepare.dedup.MinHasher;
+import dev.forja.prepare.formats.Doc;
+import dev.forja.prepare.lang.LanguageDetector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,7 @@ final class RecordMapper {
     /** @param tokens counts tokens for the length filter (the caller closes it) */
     RecordMapper(PrepareConfig config, TextAnonymizer anonymizer, TokenCount tokens) {
         this.tokens = tokens;
-        this.languages = LanguageDetector.of(config);
+        this.languages = LanguageDetector.of(config.languageDetector(), config.languages());
         this.config = config;
         this.anonymizer = anonymizer;
         this.cleaner = new TextCleaner(config.repairMojibake());

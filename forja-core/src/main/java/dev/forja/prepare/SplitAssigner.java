@@ -1,5 +1,6 @@
 package dev.forja.prepare;
 
+import dev.forja.prepare.dedup.Hash64;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -73,7 +73,7 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
 
         /** Whether training computes in bf16: auto means where the CPU has bf16 instructions. */
         public boolean bf16() {
-            return this == BF16 || this == AUTO && dev.forja.bench.MachineInfo.cpuHasBf16();
+            return this == BF16 || this == AUTO && dev.forja.tensor.CpuFeatures.hasBf16();
         }
     }
 

@@ -2,11 +2,14 @@ package dev.forja.prepare;
 
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
+import dev.forja.samples.CorpusGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.forja.prepare.dedup.MinHashBands;
+import dev.forja.prepare.dedup.MinHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

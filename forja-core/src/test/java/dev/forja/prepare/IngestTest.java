@@ -9,6 +9,9 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.forja.prepare.formats.Doc;
+import dev.forja.prepare.formats.InputIssues;
+import dev.forja.prepare.formats.OnError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,7 @@ class IngestTest {
     }
 
     private List<Doc> read(Path file) {
-        return read(file, PrepareConfig.defaults(), new InputIssues(PrepareConfig.OnError.FATAL));
+        return read(file, PrepareConfig.defaults(), new InputIssues(OnError.FATAL));
     }
 
     @Test
@@ -51,7 +54,7 @@ class IngestTest {
         Files.writeString(csv, "id,body,label\n1,\"Hola, \"\"mundo\"\"\",pos\n2,\"dos\nlíneas\",neg\n3,tres,pos\n");
         PrepareConfig c = dev.forja.config.RecordBinder.bind(PrepareConfig.class,
                 java.util.Map.of("text_column", "body", "label_column", "label"), PrepareConfig.defaults());
-        List<Doc> docs = read(csv, c, new InputIssues(PrepareConfig.OnError.FATAL));
+        List<Doc> docs = read(csv, c, new InputIssues(OnError.FATAL));
         assertThat(docs).extracting(Doc::text).containsExactly("Hola, \"mundo\"", "dos\nlíneas", "tres");
         assertThat(docs).extracting(Doc::label).containsExactly("pos", "neg", "pos");
         assertThat(docs).extracting(d -> d.source().line()).containsExactly(2L, 3L, 5L);
@@ -60,7 +63,7 @@ class IngestTest {
         Files.writeString(tsv, "a\tuno\nb\tdos\n");
         PrepareConfig noHeader = dev.forja.config.RecordBinder.bind(PrepareConfig.class,
                 java.util.Map.of("text_column", "1", "csv_header", false), PrepareConfig.defaults());
-        assertThat(read(tsv, noHeader, new InputIssues(PrepareConfig.OnError.FATAL))).extracting(Doc::text)
+        assertThat(read(tsv, noHeader, new InputIssues(OnError.FATAL))).extracting(Doc::text)
                 .containsExactly("uno", "dos");
     }
 
@@ -78,7 +81,7 @@ class IngestTest {
         Files.writeString(arr, "[\n {\"body\": \"x\"},\n {\"body\": \"y\"}\n]");
         PrepareConfig c = dev.forja.config.RecordBinder.bind(PrepareConfig.class, java.util.Map.of("text_field", "body"),
                 PrepareConfig.defaults());
-        assertThat(read(arr, c, new InputIssues(PrepareConfig.OnError.FATAL))).extracting(Doc::text)
+        assertThat(read(arr, c, new InputIssues(OnError.FATAL))).extracting(Doc::text)
                 .containsExactly("x", "y");
     }
 
@@ -89,7 +92,7 @@ class IngestTest {
         assertThat(read(f)).hasSize(4);
         PrepareConfig c = dev.forja.config.RecordBinder.bind(PrepareConfig.class,
                 java.util.Map.of("log_start_pattern", "\\d{4}-\\d{2}-\\d{2} "), PrepareConfig.defaults());
-        List<Doc> grouped = read(f, c, new InputIssues(PrepareConfig.OnError.FATAL));
+        List<Doc> grouped = read(f, c, new InputIssues(OnError.FATAL));
         assertThat(grouped).extracting(Doc::text).containsExactly(
                 "2025-01-01 ERROR boom\n  at A.b(A.java:1)\n  at C.d(C.java:2)", "2025-01-01 INFO ok");
         assertThat(grouped).extracting(d -> d.source().toString()).containsExactly("app.log:1", "app.log:4");
@@ -125,7 +128,7 @@ class IngestTest {
                 new byte[] {'m', 'a', (byte) 0xF1, 'a', 'n', 'a', '\n'}, "\nfin\n".getBytes(StandardCharsets.UTF_8)));
         Files.write(dir.resolve("c.txt"), new byte[] {1, 0, 2, 0, 3});
         Files.writeString(dir.resolve("d.csv"), "");
-        InputIssues issues = new InputIssues(PrepareConfig.OnError.SKIP);
+        InputIssues issues = new InputIssues(OnError.SKIP);
         List<Doc> docs = read(dir, PrepareConfig.defaults(), issues);
         assertThat(docs).extracting(Doc::text).containsExactly("ok", "ok2", "bueno", "fin");
         assertThat(issues.counts()).containsEntry("bad_json", 1L).containsEntry("invalid_utf8", 1L)
@@ -134,7 +137,7 @@ class IngestTest {
                 .anyMatch(m -> m.startsWith("bad/b.txt:3: not valid UTF-8"))
                 .anyMatch(m -> m.startsWith("bad/c.txt: binary file"));
 
-        assertThatThrownBy(() -> read(dir, PrepareConfig.defaults(), new InputIssues(PrepareConfig.OnError.FATAL)))
+        assertThatThrownBy(() -> read(dir, PrepareConfig.defaults(), new InputIssues(OnError.FATAL)))
                 .isInstanceOf(ForjaException.class).hasMessageStartingWith("bad/a.jsonl:2: not JSON");
     }
 
@@ -143,7 +146,7 @@ class IngestTest {
         Path dir = Files.createDirectories(tmp.resolve("two-values"));
         Files.writeString(dir.resolve("a.jsonl"), "{\"text\":\"ok\"}\n{\"text\": \"a\"}{\"text\": \"b\"}\n"
                 + "{\"text\": \"cut\n");
-        InputIssues issues = new InputIssues(PrepareConfig.OnError.SKIP);
+        InputIssues issues = new InputIssues(OnError.SKIP);
         read(dir, PrepareConfig.defaults(), issues);
         assertThat(issues.messages()).hasSize(2)
                 .anyMatch(m -> m.startsWith("two-values/a.jsonl:2: not JSON (more than one JSON value at column "))

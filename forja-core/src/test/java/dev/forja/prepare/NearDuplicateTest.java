@@ -5,6 +5,8 @@ import dev.forja.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.forja.prepare.dedup.MinHashBands;
+import dev.forja.prepare.dedup.MinHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

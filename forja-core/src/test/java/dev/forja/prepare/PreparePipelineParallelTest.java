@@ -1,6 +1,7 @@
 package dev.forja.prepare;
 
 import dev.forja.config.Recipe;
+import dev.forja.samples.CorpusGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

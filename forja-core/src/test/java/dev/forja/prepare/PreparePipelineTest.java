@@ -3,6 +3,7 @@ package dev.forja.prepare;
 import dev.forja.ForjaException;
 import dev.forja.data.DatasetReader;
 import dev.forja.data.TextExample;
+import dev.forja.samples.CorpusGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +103,7 @@ class PreparePipelineTest {
         Files.writeString(in.resolve("t.csv"), csv);
         PrepareConfig c = new PrepareConfig(List.of(in), tmp.resolve("out"), List.of(), List.of(), "text", "label",
                 "body", "label", true, "", 1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42,
-                PrepareConfig.OnError.FATAL, true, "trigram", "");
+                dev.forja.prepare.formats.OnError.FATAL, true, "trigram", "");
         new PreparePipeline(c, TextAnonymizer.NONE).run();
         List<String> val = Files.readAllLines(tmp.resolve("out/val.jsonl"));
         long spam = val.stream().filter(l -> l.contains("\"label\":\"spam\"")).count();

@@ -1,6 +1,7 @@
 package dev.forja.prepare;
 
 import org.junit.jupiter.api.Test;
+import dev.forja.prepare.lang.LanguageId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
