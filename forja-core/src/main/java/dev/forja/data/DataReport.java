@@ -53,9 +53,10 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
         }
         if (zeroTrainable > 0) {
             String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
+            boolean one = zeroTrainable == 1;
             out.append(String.format(Locale.ROOT, "data: %s %s no tokens to train on and %s left out (%s%s)%n",
-                    Plural.of(zeroTrainable, "sample"), zeroTrainable == 1 ? "has" : "have",
-                    zeroTrainable == 1 ? "is" : "are", where, zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
+                    Plural.of(zeroTrainable, "sample"), one ? "has" : "have", one ? "is" : "are", where,
+                    zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
         }
         double percent = totalTokens == 0 ? 0 : 100.0 * trainableTokens / totalTokens;
         out.append(String.format(Locale.ROOT, "data: %s, %s, %,d trained (%.1f%%)", Plural.of(samplesKept(), "sample"),

@@ -238,7 +238,8 @@ final class TrainingRun<B> {
             double normalizer = micro.stream().mapToInt(task::weight).sum();
             double summed = 0;
             for (int k = 0; k < micro.size(); k++) {
-                summed += task.forwardBackward(micro.get(k), normalizer, c.seed() * 1_000_003L + step * 4099L + k * 131L);
+                long seed = c.seed() * 1_000_003L + step * 4099L + k * 131L; // dropout masks, the same on resume
+                summed += task.forwardBackward(micro.get(k), normalizer, seed);
                 tokens += task.tokens(micro.get(k));
             }
             loss = summed / Math.max(1, normalizer);
@@ -382,8 +383,9 @@ final class TrainingRun<B> {
 
     private void refuseChangedInputs(TrainerState s, long from) {
         if (!s.datasetHash().equals(datasetHash)) {
-            throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was written "
-                    + "(dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data or start a new run with another --output");
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was "
+                    + "written (dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data "
+                    + "or start a new run with another --output");
         }
         if (!s.baseModelHash().equals(baseHash)) {
             throw new ForjaException("cannot resume from checkpoint-" + from + ": the base model's files changed since "
