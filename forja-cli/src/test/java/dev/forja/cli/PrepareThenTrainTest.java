@@ -12,12 +12,18 @@ class PrepareThenTrainTest {
     @TempDir
     Path tmp;
 
+    /** The sample prepared with anonymization into tmp/ds; returns prepare's run (stdout: the content hash). */
+    private CliRun prepareSample() {
+        CliRun prep = CliRun.of("prepare", "--input", "../samples/seguridad-qa.jsonl", "--output",
+                tmp.resolve("ds").toString(), "--anonymize");
+        assertThat(prep.exit()).as(prep.err()).isZero();
+        return prep;
+    }
+
     @Test
     void preparedDatasetTrainsAsItIs() throws Exception {
         Path data = tmp.resolve("ds");
-        CliRun prep = CliRun.of("prepare", "--input", "../samples/seguridad-qa.jsonl", "--output", data.toString(),
-                "--anonymize");
-        assertThat(prep.exit()).as(prep.err()).isZero();
+        prepareSample();
         // completions keep the space that separates them from the prompt
         assertThat(Files.readString(data.resolve("train.jsonl"))).contains("\"completion\":\" ");
         Path model = tmp.resolve("m");
@@ -33,10 +39,7 @@ class PrepareThenTrainTest {
     @Test
     void oneHashLinksDatasetRunModelAndMerge() throws Exception {
         Path data = tmp.resolve("ds");
-        CliRun prep = CliRun.of("prepare", "--input", "../samples/seguridad-qa.jsonl", "--output", data.toString(),
-                "--anonymize");
-        assertThat(prep.exit()).as(prep.err()).isZero();
-        String hash = prep.out().strip();
+        String hash = prepareSample().out().strip();
         assertThat(hash).startsWith("sha256:").hasSize(71);
 
         CliRun info = CliRun.of("data", "info", data.toString());

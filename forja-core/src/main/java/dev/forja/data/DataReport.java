@@ -1,5 +1,6 @@
 package dev.forja.data;
 
+import dev.forja.Plural;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -32,7 +33,7 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
     /**
      * A few lines for the console, e.g.:
      * <pre>
-     * data: 1,200 samples read, 3 bad lines skipped
+     * data: 1,200 samples read, 3 bad lines skipped     (only when lines were skipped or samples left out)
      * data: 14 samples truncated to 512 tokens
      * data: 2 samples have no tokens to train on and are left out (train.jsonl:4, train.jsonl:9)
      * data: 1,198 samples, 310,222 tokens, 120,004 trained (38.7%)
@@ -40,23 +41,26 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
      */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "data: %,d samples read", samplesRead));
-        if (skippedLines > 0) {
-            out.append(String.format(Locale.ROOT, ", %,d bad lines skipped", skippedLines));
+        // the "read" line only when something was skipped or left out; else the last line says it all
+        if (skippedLines > 0 || zeroTrainable > 0) {
+            out.append("data: ").append(Plural.of(samplesRead, "sample")).append(" read");
+            if (skippedLines > 0) out.append(", ").append(Plural.of(skippedLines, "bad line")).append(" skipped");
+            out.append('\n');
         }
-        out.append('\n');
         if (truncated > 0) {
-            out.append(String.format(Locale.ROOT, "data: %,d samples truncated to %,d tokens (raise max_length to"
-                    + " keep them whole)%n", truncated, maxLength));
+            out.append(String.format(Locale.ROOT, "data: %s truncated to %,d tokens (raise max_length to"
+                    + " keep them whole)%n", Plural.of(truncated, "sample"), maxLength));
         }
         if (zeroTrainable > 0) {
             String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
-            out.append(String.format(Locale.ROOT, "data: %,d samples have no tokens to train on and are left out"
-                    + " (%s%s)%n", zeroTrainable, where, zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
+            boolean one = zeroTrainable == 1;
+            out.append(String.format(Locale.ROOT, "data: %s %s no tokens to train on and %s left out (%s%s)%n",
+                    Plural.of(zeroTrainable, "sample"), one ? "has" : "have", one ? "is" : "are", where,
+                    zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
         }
         double percent = totalTokens == 0 ? 0 : 100.0 * trainableTokens / totalTokens;
-        out.append(String.format(Locale.ROOT, "data: %,d samples, %,d tokens, %,d trained (%.1f%%)", samplesKept(),
-                totalTokens, trainableTokens, percent));
+        out.append(String.format(Locale.ROOT, "data: %s, %s, %,d trained (%.1f%%)", Plural.of(samplesKept(), "sample"),
+                Plural.of(totalTokens, "token"), trainableTokens, percent));
         return out.toString();
     }
 }

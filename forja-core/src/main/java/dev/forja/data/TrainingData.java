@@ -4,7 +4,6 @@ import dev.forja.ForjaException;
 import dev.forja.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -79,8 +78,8 @@ public record TrainingData(EncodedDataset train, Optional<EncodedDataset> valida
 
     /** The training report, then one line for validation. */
     public String summary() {
-        String val = validation.map(v -> String.format(Locale.ROOT, "validation: %,d samples, %,d tokens",
-                v.samples().size(), v.report().totalTokens())).orElse("validation: none");
+        String val = validation.map(v -> "validation: " + dev.forja.Plural.of(v.samples().size(), "sample") + ", "
+                + dev.forja.Plural.of(v.report().totalTokens(), "token")).orElse("validation: none");
         return train.report().summary() + "\n" + val;
     }
 }

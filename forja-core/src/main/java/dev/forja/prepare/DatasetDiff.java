@@ -2,6 +2,7 @@ package dev.forja.prepare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
+import dev.forja.Plural;
 import dev.forja.io.Json;
 
 import dev.forja.prepare.dedup.Hash64;
@@ -33,16 +34,17 @@ public final class DatasetDiff {
         out.add("dataset " + dir + " (schema " + m.path("schema_version").asInt() + ")");
         out.add("content hash " + m.path("content_hash").asText());
         m.path("files").fields().forEachRemaining(e -> out.add("  " + e.getKey() + ": "
-                + e.getValue().path("records").asLong() + " records, sha256 " + e.getValue().path("sha256").asText()));
+                + Plural.of(e.getValue().path("records").asLong(), "record") + ", sha256 "
+                + e.getValue().path("sha256").asText()));
         out.add("counts: " + flat(m.path("counts")));
         if (m.path("removed").size() > 0) out.add("removed: " + flat(m.path("removed")));
         if (m.path("issues").size() > 0) out.add("input problems: " + flat(m.path("issues")));
         if (m.has("pii")) out.add("PII replaced: " + (m.path("pii").size() > 0 ? flat(m.path("pii")) : "none"));
         if (m.path("languages").size() > 0) out.add("languages: " + flat(m.path("languages")));
-        out.add(m.path("sources").size() + " sources:");
+        out.add(Plural.of(m.path("sources").size(), "source") + ":");
         for (JsonNode s : m.path("sources")) {
             out.add("  " + s.path("name").asText() + "  " + s.path("sha256").asText().substring(0, 12) + "  "
-                    + s.path("records").asLong() + " records" + (s.has("skipped") ? " (skipped: "
+                    + Plural.of(s.path("records").asLong(), "record") + (s.has("skipped") ? " (skipped: "
                     + s.path("skipped").asText() + ")" : ""));
         }
         return out;

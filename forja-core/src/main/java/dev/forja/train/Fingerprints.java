@@ -12,7 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Content hashes that tie a checkpoint to its inputs: the data files and the base model's files. */
+/**
+ * Content hashes of the base model's files, which tie a checkpoint and a trained model to the base they started from.
+ * (The data's hash is {@link dev.forja.prepare.Manifest#datasetHash}, the one {@code forja data info} shows.)
+ */
 public final class Fingerprints {
     private Fingerprints() {
     }

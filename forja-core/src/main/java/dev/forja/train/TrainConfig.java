@@ -55,8 +55,9 @@ import java.util.Map;
 public record TrainConfig(String model, Path data, Path valData, Path output, Task task, Method method, Integer epochs,
                           Integer maxSteps, Double learningRate, int batchSize, int gradAccum, int maxLength,
                           Precision precision, boolean gradientCheckpointing, long seed, boolean resume,
-                          Integer saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit, double warmupRatio,
-                          int warmupSteps, double weightDecay, double maxGradNorm, String lrSchedulerType,
+                          Integer saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit,
+                          double warmupRatio, int warmupSteps, double weightDecay, double maxGradNorm,
+                          String lrSchedulerType,
                           Integer earlyStoppingPatience, int loraR, double loraAlpha, double loraDropout,
                           List<String> loraTargetModules, boolean useRslora, boolean trainOnPrompt, boolean packing,
                           double valFraction, boolean skipBadLines, Integer threads) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param bestEvalLoss lowest validation loss so far (NaN before the first evaluation)
  * @param bestStep the step of that evaluation (-1 before)
  * @param evalsWithoutImprovement for early stopping
- * @param datasetHash sha256 of the data files
+ * @param datasetHash the dataset hash of the training and validation data
+ *     ({@link dev.forja.prepare.Manifest#datasetHash}), as in the report and final/forja_lineage.json
  * @param baseModelHash sha256 of the base model's config and weights
  * @param config the resolved configuration, as saved in config.yaml
  */

@@ -44,6 +44,7 @@ final class TrainingRun<B> {
     private final long totalSteps;
     private final String datasetHash;
     private final String baseHash;
+    private final TrainConfig effective;
     private final Map<String, Object> savedConfig;
     private final String precision;
     private final AdamW optimizer;
@@ -81,7 +82,8 @@ final class TrainingRun<B> {
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
         this.datasetHash = Manifest.datasetHash(c.data(), c.valData());
         this.baseHash = Fingerprints.modelDir(modelDir);
-        this.savedConfig = comparableConfig(c);
+        this.effective = effective(c, totalSteps);
+        this.savedConfig = comparableConfig(effective);
         boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
         this.precision = shadow ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
                 : bf16 ? "bf16 autocast (float32 master weights)" : "fp32";
@@ -116,9 +118,9 @@ final class TrainingRun<B> {
             RunFiles.setAsidePrevious(runDir).ifPresent(d -> log.println("an earlier attempt in " + runDir
                     + " left no checkpoint: its metrics, events and report were moved to " + d));
         }
-        Recipe.save(c, runDir.resolve("config.yaml"));
+        Recipe.save(effective, runDir.resolve("config.yaml"));
         log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
-        log.print(Recipe.toYaml(c).indent(2));
+        log.print(Recipe.toYaml(effective).indent(2));
         boolean stoppedEarly = train();
         return finish(stoppedEarly);
     }
@@ -236,7 +238,8 @@ final class TrainingRun<B> {
             double normalizer = micro.stream().mapToInt(task::weight).sum();
             double summed = 0;
             for (int k = 0; k < micro.size(); k++) {
-                summed += task.forwardBackward(micro.get(k), normalizer, c.seed() * 1_000_003L + step * 4099L + k * 131L);
+                long seed = c.seed() * 1_000_003L + step * 4099L + k * 131L; // dropout masks, the same on resume
+                summed += task.forwardBackward(micro.get(k), normalizer, seed);
                 tokens += task.tokens(micro.get(k));
             }
             loss = summed / Math.max(1, normalizer);
@@ -348,6 +351,21 @@ final class TrainingRun<B> {
         return String.join(", ", parts);
     }
 
+    /**
+     * The config as it takes effect in a run of {@code totalSteps}, as printed and saved in config.yaml: the learning
+     * rate, save and eval intervals that defaulted are filled in, {@code epochs} is null when {@code max_steps}
+     * decides, and {@code resume} is false (config.yaml describes the run, not the command that continued it).
+     */
+    static TrainConfig effective(TrainConfig c, long totalSteps) {
+        Map<String, Object> m = new java.util.HashMap<>();
+        m.put("learning_rate", c.effectiveLearningRate());
+        m.put("save_steps", c.effectiveSaveSteps(totalSteps));
+        m.put("eval_steps", c.effectiveEvalSteps(totalSteps));
+        m.put("resume", false);
+        if (c.maxSteps() != null) m.put("epochs", null);
+        return c.with(m);
+    }
+
     /** The config as compared on resume: everything but where it runs and whether it resumes. */
     private static Map<String, Object> comparableConfig(TrainConfig c) {
         Map<String, Object> m = new LinkedHashMap<>(Recipe.toMap(c));
@@ -360,8 +378,9 @@ final class TrainingRun<B> {
 
     private void refuseChangedInputs(TrainerState s, long from) {
         if (!s.datasetHash().equals(datasetHash)) {
-            throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was written "
-                    + "(dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data or start a new run with another --output");
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was "
+                    + "written (dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data "
+                    + "or start a new run with another --output");
         }
         if (!s.baseModelHash().equals(baseHash)) {
             throw new ForjaException("cannot resume from checkpoint-" + from + ": the base model's files changed since "

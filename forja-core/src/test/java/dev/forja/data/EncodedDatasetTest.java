@@ -48,6 +48,13 @@ class EncodedDatasetTest {
     }
 
     @Test
+    void aCleanReadIsOneLineInTheSingular() {
+        DataReport report = EncodedDataset.encode(List.of(new TextExample("short", at(1))), encoder(20), 0).report();
+        assertThat(report.summary()).as("no separate 'samples read' line repeating the count")
+                .isEqualTo("data: 1 sample, 6 tokens, 5 trained (83.3%)");
+    }
+
+    @Test
     void allZeroTrainableIsAnErrorBeforeTraining() {
         List<Example> examples = List.of(
                 new ChatExample(List.of(new Message("user", "hello")), at(1)),

@@ -100,9 +100,22 @@ class TrainerTest {
         assertThat(tbLoss).isCloseTo(losses.get(8L), Offset.offset(1e-5 * Math.abs(tbLoss) + 1e-6));
 
         assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
-        // config.yaml is the resolved config and reads back to an equal one
-        assertThat(Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), out.resolve("config.yaml"), List.of(),
-                Map.of())).isEqualTo(c);
+        // config.yaml is the resolved config, with the values that took effect, and reads back to an equal one
+        TrainConfig saved = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), out.resolve("config.yaml"),
+                List.of(), Map.of());
+        assertThat(saved).isEqualTo(TrainingRun.effective(c, 8));
+        assertThat(saved.epochs()).as("max_steps decided").isNull();
+        assertThat(saved.saveSteps()).as("a quarter of 8 steps").isEqualTo(2);
+        assertThat(saved.evalSteps()).isEqualTo(4);
+        assertThat(saved.learningRate()).isEqualTo(3e-3);
+        assertThat(Files.readString(out.resolve("config.yaml"))).contains("max_steps: 8").contains("epochs: null")
+                .contains("save_steps: 2").contains("resume: false");
+        // the tour's run: no learning rate, save or eval interval given
+        TrainConfig tour = TrainingRun.effective(TrainConfig.defaults().with(Map.of("max_steps", 200)), 200);
+        assertThat(tour.learningRate()).as("the LoRA default").isEqualTo(2e-4);
+        assertThat(tour.saveSteps()).isEqualTo(50);
+        assertThat(tour.evalSteps()).isEqualTo(50);
+        assertThat(TrainingRun.effective(TrainConfig.defaults(), 30).epochs()).as("epochs decide").isEqualTo(3);
     }
 
     @ParameterizedTest

@@ -1,0 +1,46 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code forja train} stopped by SIGTERM, in a process of its own: it says what was kept and how to go on. */
+class TrainInterruptTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermSaysWhichCheckpointIsKept() throws Exception {
+        Path model = tmp.resolve("m");
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString()).exit()).isZero();
+        Path data = tmp.resolve("d.jsonl");
+        Files.writeString(data, "{\"text\": \"hola mundo\"}\n".repeat(8));
+        Path run = tmp.resolve("run");
+        Path log = tmp.resolve("log.txt");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--model", model.toString(), "--data", data.toString(), "--output",
+                run.toString(), "--max-steps", "100000", "--save-steps", "3", "--batch-size", "2", "--threads", "1",
+                "--precision", "fp32"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.isDirectory(run.resolve("checkpoint-3")) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(run.resolve("checkpoint-3")).as(Files.readString(log)).isDirectory();
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(log)).containsPattern("interrupted at step \\d+ of 100000: checkpoint-\\d+ is kept")
+                .contains("--resume");
+    }
+}
