@@ -31,7 +31,9 @@ public interface CausalLM extends Adaptable {
     Map<String, Linear> linears();
 
     /** Number of transformer blocks. */
-    int numBlocks();
+    default int numBlocks() {
+        return config().numLayers();
+    }
 
     /** Token (and, for GPT-2, position) embeddings: ids (B, T) to (B, T, C). */
     Tensor embed(Tensor ids, Step step);

@@ -119,11 +119,6 @@ public final class Gpt2Model implements CausalLM {
     }
 
     @Override
-    public int numBlocks() {
-        return config.nLayer();
-    }
-
-    @Override
     public ScalarType dtype() {
         return wte.scalar_type();
     }

@@ -119,11 +119,6 @@ public final class LlamaModel implements CausalLM {
     }
 
     @Override
-    public int numBlocks() {
-        return config.numLayers();
-    }
-
-    @Override
     public ScalarType dtype() {
         return embedTokens.scalar_type();
     }

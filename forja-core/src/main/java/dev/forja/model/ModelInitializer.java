@@ -16,11 +16,17 @@ public final class ModelInitializer {
 
     /** Parameters (float32, memory layout) for every row of the config's name table. */
     public static Map<String, Tensor> initialize(ModelConfig config, long seed) {
-        torch.manual_seed(seed);
         double std = config.initializerRange();
-        double residualStd = std / Math.sqrt(2.0 * config.numLayers());
+        return initialize(Architectures.specs(config), std, std / Math.sqrt(2.0 * config.numLayers()), seed);
+    }
+
+    /**
+     * Parameters (float32) for every row of {@code specs}, drawn in their order from libtorch's generator seeded with
+     * {@code seed}: normal(0, std), normal(0, residualStd) for {@link ParamSpec.Init#NORMAL_RESIDUAL}, zeros, ones.
+     */
+    public static Map<String, Tensor> initialize(List<ParamSpec> specs, double std, double residualStd, long seed) {
+        torch.manual_seed(seed);
         Map<String, Tensor> params = new LinkedHashMap<>();
-        List<ParamSpec> specs = Architectures.specs(config);
         TensorOptions f32 = new TensorOptions(ScalarType.Float);
         for (ParamSpec s : specs) {
             Tensor t = switch (s.init()) {

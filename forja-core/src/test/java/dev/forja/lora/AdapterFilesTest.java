@@ -185,4 +185,23 @@ class AdapterFilesTest {
         assertThatThrownBy(() -> LoraAdapter.load(m, tmp)).hasMessageContaining("LoRA adapters only");
         assertThat(m.linears().values()).noneMatch(l -> l instanceof LoraLinear);
     }
+
+    @Test
+    void aModuleWithOneFactorOnlyIsRefusedByName() {
+        CausalLM m = TinyModels.model("llama", 1);
+        LoraAdapter a = LoraAdapter.attach(TinyModels.model("llama", 1), LoraConfig.defaults(m.config()), 1);
+        a.save(tmp, "base");
+        List<TensorEntry> entries = new ArrayList<>();
+        a.layers().forEach((p, l) -> {
+            // the second layer's o_proj keeps its B and loses its A
+            if (!p.equals("model.layers.1.self_attn.o_proj")) {
+                entries.add(Tensors.toEntry(PeftKeys.loraA(p), l.loraA().detach()));
+            }
+            entries.add(Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach()));
+        });
+        SafetensorsWriter.write(tmp.resolve("adapter_model.safetensors"), entries, Map.of("format", "pt"));
+        assertThatThrownBy(() -> LoraAdapter.load(m, tmp)).isInstanceOf(ForjaException.class)
+                .hasMessageContaining("module 'model.layers.1.self_attn.o_proj' has only lora_B");
+        assertThat(m.linears().values()).noneMatch(l -> l instanceof LoraLinear);
+    }
 }

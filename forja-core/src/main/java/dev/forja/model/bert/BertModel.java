@@ -7,11 +7,11 @@ import static dev.forja.model.ParamSpec.Init.ZEROS;
 import dev.forja.ForjaException;
 import dev.forja.model.Adaptable;
 import dev.forja.model.LinearTable;
+import dev.forja.model.ModelInitializer;
 import dev.forja.model.ParamSpec;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -97,17 +97,8 @@ public final class BertModel implements Adaptable {
 
     /** Fresh parameters as Hugging Face's {@code _init_weights} draws them (normal(0, initializer_range)); seeded. */
     public static Map<String, Tensor> initialize(BertConfig config, boolean withPooler, long seed) {
-        torch.manual_seed(seed);
-        TensorOptions f32 = new TensorOptions(ScalarType.Float);
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        for (ParamSpec s : specs(config, withPooler)) {
-            params.put(s.name(), switch (s.init()) {
-                case ZEROS -> torch.zeros(s.shape(), f32);
-                case ONES -> torch.ones(s.shape(), f32);
-                case NORMAL, NORMAL_RESIDUAL -> torch.randn(s.shape(), f32).mul(new Scalar(config.initializerRange()));
-            });
-        }
-        return params;
+        double std = config.initializerRange();
+        return ModelInitializer.initialize(specs(config, withPooler), std, std, seed);
     }
 
     /** Builds the model over parameters named as in {@link #specs}; the pooler is used if its tensors are there. */
