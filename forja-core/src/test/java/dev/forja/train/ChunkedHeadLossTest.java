@@ -14,21 +14,20 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
+import dev.forja.tensor.NativeScope;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.LossComputation.Options;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,22 +37,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * |Δ| 1e-5 in float32) with masked prompts, packing, gradient checkpointing and LoRA, three rows per chunk so that
  * several chunks run. In bf16 both round the same products; the measured differences are stated at each test.
  */
+@ExtendWith(NativeScope.class)
 class ChunkedHeadLossTest {
     private static final long PAD = 256;
     private static final int ROWS = 3; // rows per chunk: tens of trainable tokens give many chunks
     private static final Options CHUNKED = Options.DEFAULT.withHeadChunkRows(ROWS);
     private static final String TIED_LLAMA = "{\"tie_word_embeddings\": true}";
-    private PointerScope scope;
-
-    @BeforeEach
-    void openScope() {
-        scope = new PointerScope();
-    }
-
-    @AfterEach
-    void closeScope() {
-        scope.close();
-    }
 
     @ParameterizedTest(name = "{0} {1} packed={2} checkpointing={3}")
     @CsvSource({

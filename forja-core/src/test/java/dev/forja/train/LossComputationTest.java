@@ -15,6 +15,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
+import dev.forja.tensor.NativeScope;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.LossComputation.Options;
 import java.util.ArrayList;
@@ -23,14 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.data.Offset;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,20 +37,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The loss and gradients of {@link LossComputation} on tiny fp32 models: gradient accumulation equals one large batch,
  * gradient checkpointing equals plain backward (dropout included), and packed samples never see each other.
  */
+@ExtendWith(NativeScope.class)
 class LossComputationTest {
     private static final long PAD = 256;
     private static final Options CHECKPOINTING = Options.DEFAULT.withCheckpointing(true);
-    private PointerScope scope;
-
-    @BeforeEach
-    void openScope() {
-        scope = new PointerScope();
-    }
-
-    @AfterEach
-    void closeScope() {
-        scope.close();
-    }
 
     @Test
     void optionsAreNamedAndRefuseANegativeChunkSize() {
