@@ -56,10 +56,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
     Path adapter;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Classification: truncate texts to this many tokens.")
+    @Option(names = "--max-length", defaultValue = "512", description = "Classification: truncate texts to this many tokens (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt.")
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Causal LM: prompts whose greedy continuations "

@@ -71,9 +71,9 @@ final class KeyFlags {
             String key = KeyNames.snake(c.getName());
             String also = aliases.entrySet().stream().filter(a -> a.getValue().equals(key)).map(Map.Entry::getKey)
                     .collect(Collectors.joining(", "));
-            String text = (help(key) == null ? key : help(key))
-                    + (shown.get(key) == null ? "" : " (default: " + render(shown.get(key)) + ")")
-                    + (also.isEmpty() ? "" : "; also " + also);
+            String line = help(key) == null ? key : help(key).replaceFirst("\\.$", "");
+            String text = line + (shown.get(key) == null ? "" : " (default: " + render(shown.get(key)) + ")")
+                    + (also.isEmpty() ? "" : "; also " + also) + ".";
             add(spec, c, key, KeyNames.flag(key), text, false);
         }
         aliases.forEach((flag, key) -> add(spec, component(key), key, flag, "", true));

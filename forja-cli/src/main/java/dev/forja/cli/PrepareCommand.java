@@ -49,13 +49,13 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--exclude", split = ",", description = "Glob(s) that drop a file.")
     List<String> exclude;
 
-    @Option(names = "--near-dup-threshold", description = "Jaccard similarity of near-duplicates (default 0.8).")
+    @Option(names = "--near-dup-threshold", description = "Jaccard similarity of near-duplicates (default: 0.8).")
     Double threshold;
 
-    @Option(names = "--val-fraction", description = "Share of records for validation (default 0.2).")
+    @Option(names = "--val-fraction", description = "Share of records for validation (default: 0.2).")
     Double valFraction;
 
-    @Option(names = "--seed", description = "Seed of the split (default 42).")
+    @Option(names = "--seed", description = "Seed of the split (default: 42).")
     Long seed;
 
     @Option(names = "--skip-bad-lines", arity = "0..1", paramLabel = "BOOL", description = "Skip (count and report) "
@@ -66,8 +66,8 @@ final class PrepareCommand implements Callable<Integer> {
             description = "The same as --skip-bad-lines true|false (the recipe key on_error).")
     String onError;
 
-    @Option(names = "--language-detector", description = "trigram (forja's own es/pt/en model, fast; default) or"
-            + " lingua (the Lingua library: any of 75 languages in --languages, about 35 times slower).")
+    @Option(names = "--language-detector", description = "trigram (forja's own es/pt/en model, fast) or lingua"
+            + " (the Lingua library: any of 75 languages in --languages, about 35 times slower) (default: trigram).")
     String languageDetector;
 
     @Option(names = "--tokenizer", description = "Count tokens (min_tokens, max_tokens, histograms) with this model's"

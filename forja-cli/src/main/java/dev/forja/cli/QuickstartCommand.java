@@ -41,17 +41,17 @@ import picocli.CommandLine.Option;
 final class QuickstartCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/http-requests-es.jsonl";
 
-    @Option(names = "--output", description = "Where to write (default runs/quickstart; an existing non-empty one "
+    @Option(names = "--output", description = "Where to write (default: runs/quickstart; an existing non-empty one "
             + "gets a fresh numbered sibling, runs/quickstart-2...).")
     Path output;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
 
-    @Option(names = "--max-steps", description = "Fine-tuning steps (default 100: about 0.7 epoch).")
+    @Option(names = "--max-steps", description = "Fine-tuning steps (default: 100, about 0.7 epoch).")
     int maxSteps = 100;
 
-    @Option(names = "--max-length", description = "Tokens kept per request (default 64).")
+    @Option(names = "--max-length", description = "Tokens kept per request (default: 64).")
     int maxLength = 64;
 
     @Override
