@@ -1,5 +1,6 @@
 package dev.forja.cli;
 
+import dev.forja.Counted;
 import dev.forja.config.Recipe;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
@@ -8,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -120,11 +123,14 @@ final class PrepareCommand implements Callable<Integer> {
         }).run();
         for (String m : r.issues().messages()) System.err.println("forja: skipped: " + m);
         if (r.issues().total() > r.issues().messages().size()) {
-            System.err.println("forja: ... " + r.issues().total() + " input problems in all, by kind: "
-                    + r.issues().counts() + " (see report.json)");
+            System.err.println("forja: ... " + Counted.of(r.issues().total(), "input problem") + " in all: "
+                    + r.issues().counts().entrySet().stream().map(e -> Counted.of(e.getValue(), e.getKey(),
+                    e.getKey())).collect(Collectors.joining(", ")) + " (see report.json)");
         }
-        System.err.printf("prepare: %s in %.1fs | stages %s | train %,d, val %,d%n", r.output(),
-                (System.nanoTime() - start) / 1e9, r.stats().stages(), r.stats().train(), r.stats().val());
+        System.err.printf(Locale.ROOT, "prepare: wrote %s in %.1fs: %s for training, %,d for validation%n",
+                r.output(), (System.nanoTime() - start) / 1e9, Counted.of(r.stats().train(), "record"),
+                r.stats().val());
+        System.err.print(stages(r.stats().stages()));
         long written = r.stats().train() + r.stats().val();
         boolean noTrain = r.stats().train() == 0, noVal = r.stats().val() == 0;
         if ((noTrain || noVal) && config.valFraction() > 0 && written > 1) {
@@ -139,5 +145,19 @@ final class PrepareCommand implements Callable<Integer> {
         }
         System.out.println(r.contentHash());
         return 0;
+    }
+
+    /** One line per stage: the records left after it, and how many it removed. */
+    static String stages(Map<String, Long> stages) {
+        StringBuilder out = new StringBuilder();
+        int width = stages.keySet().stream().mapToInt(String::length).max().orElse(0);
+        long before = -1;
+        for (Map.Entry<String, Long> e : stages.entrySet()) {
+            long n = e.getValue();
+            out.append(String.format(Locale.ROOT, "  %-" + width + "s  %,12d%s%n", e.getKey().replace('_', ' '), n,
+                    before >= 0 && n < before ? String.format(Locale.ROOT, "  (-%,d)", before - n) : ""));
+            before = n;
+        }
+        return out.toString();
     }
 }

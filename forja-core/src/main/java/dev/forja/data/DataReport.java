@@ -1,5 +1,6 @@
 package dev.forja.data;
 
+import dev.forja.Counted;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -40,23 +41,24 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
      */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "data: %,d samples read", samplesRead));
+        out.append("data: ").append(Counted.of(samplesRead, "sample")).append(" read");
         if (skippedLines > 0) {
-            out.append(String.format(Locale.ROOT, ", %,d bad lines skipped", skippedLines));
+            out.append(", ").append(Counted.of(skippedLines, "bad line")).append(" skipped");
         }
         out.append('\n');
         if (truncated > 0) {
-            out.append(String.format(Locale.ROOT, "data: %,d samples truncated to %,d tokens (raise max_length to"
-                    + " keep them whole)%n", truncated, maxLength));
+            out.append(String.format(Locale.ROOT, "data: %s truncated to %,d tokens (raise max_length to"
+                    + " keep %s whole)%n", Counted.of(truncated, "sample"), maxLength, truncated == 1 ? "it" : "them"));
         }
         if (zeroTrainable > 0) {
             String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
-            out.append(String.format(Locale.ROOT, "data: %,d samples have no tokens to train on and are left out"
-                    + " (%s%s)%n", zeroTrainable, where, zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
+            out.append(String.format(Locale.ROOT, "data: %s no tokens to train on and %s left out (%s%s)%n",
+                    zeroTrainable == 1 ? "1 sample has" : Counted.of(zeroTrainable, "sample") + " have",
+                    zeroTrainable == 1 ? "is" : "are", where, zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
         }
         double percent = totalTokens == 0 ? 0 : 100.0 * trainableTokens / totalTokens;
-        out.append(String.format(Locale.ROOT, "data: %,d samples, %,d tokens, %,d trained (%.1f%%)", samplesKept(),
-                totalTokens, trainableTokens, percent));
+        out.append(String.format(Locale.ROOT, "data: %s, %s, %,d trained (%.1f%%)", Counted.of(samplesKept(), "sample"),
+                Counted.of(totalTokens, "token"), trainableTokens, percent));
         return out.toString();
     }
 }

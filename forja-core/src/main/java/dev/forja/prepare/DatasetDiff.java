@@ -1,5 +1,6 @@
 package dev.forja.prepare;
 
+import dev.forja.Counted;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.io.Json;
@@ -31,14 +32,15 @@ public final class DatasetDiff {
         out.add("dataset " + dir + " (schema " + m.path("schema_version").asInt() + ")");
         out.add("content hash " + m.path("content_hash").asText());
         m.path("files").fields().forEachRemaining(e -> out.add("  " + e.getKey() + ": "
-                + e.getValue().path("records").asLong() + " records, sha256 " + e.getValue().path("sha256").asText()));
+                + Counted.of(e.getValue().path("records").asLong(), "record") + ", sha256 "
+                + e.getValue().path("sha256").asText()));
         out.add("counts: " + flat(m.path("counts")));
         if (m.path("removed").size() > 0) out.add("removed: " + flat(m.path("removed")));
         if (m.path("issues").size() > 0) out.add("input problems: " + flat(m.path("issues")));
-        out.add(m.path("sources").size() + " sources:");
+        out.add(Counted.of(m.path("sources").size(), "source") + ":");
         for (JsonNode s : m.path("sources")) {
             out.add("  " + s.path("name").asText() + "  " + s.path("sha256").asText().substring(0, 12) + "  "
-                    + s.path("records").asLong() + " records" + (s.has("skipped") ? " (skipped: "
+                    + Counted.of(s.path("records").asLong(), "record") + (s.has("skipped") ? " (skipped: "
                     + s.path("skipped").asText() + ")" : ""));
         }
         return out;
