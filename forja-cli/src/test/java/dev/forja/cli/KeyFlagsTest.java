@@ -25,6 +25,18 @@ class KeyFlagsTest {
     }
 
     @Test
+    void prepareKeysAreFlagsToo() {
+        KeyFlags flags = new PrepareCommand().keyFlags();
+        assertThat(flags.keys()).contains("min_chars", "on_error", "language_detector").doesNotContain("inputs")
+                .allSatisfy(k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
+        CliRun r = CliRun.of("prepare", "--min-chars", "x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'--min-chars'", "'x' is not an integer");
+        r = CliRun.of("prepare", "--anonymise");
+        assertThat(r.err()).contains("did you mean --anonymize?");
+    }
+
+    @Test
     void aBadValueNamesTheFlagAsTyped() {
         CliRun r = CliRun.of("train", "--lr", "abc");
         assertThat(r.exit()).isEqualTo(2);
