@@ -39,7 +39,7 @@ class TrainingDataTest {
         EncodedSample first = data.train().samples().get(0);
         // "aN<|im_end|>": 2 bytes + end-of-turn, which is also EOS, so no extra token
         assertThat(first.trainableTokens()).isEqualTo(3);
-        assertThat(data.summary()).contains("8 samples").contains("1 bad lines skipped")
+        assertThat(data.summary()).contains("8 samples").contains("1 bad line skipped")
                 .contains("validation: 2 samples");
     }
 
