@@ -41,7 +41,7 @@ class BenchCommandsTest {
         assertThat(j.get("ms_per_step").asDouble()).isPositive();
 
         JsonNode lora = lastJson(CliRun.of("bench", "train", "--model", model.toString(), "--method", "lora",
-                "--precision", "fp32", "--batch-size", "1", "--seq-len", "8", "--steps", "1", "--warmup", "0",
+                "--precision", "float32", "--batch-size", "1", "--seq-len", "8", "--steps", "1", "--warmup", "0",
                 "--threads", "1"));
         assertThat(lora.get("method").asText()).isEqualTo("lora");
         assertThat(lora.get("precision").asText()).isEqualTo("fp32");
