@@ -15,6 +15,11 @@ public final class Plural {
 
     /** {@code n} with thousands separators, then the noun, with an "s" unless {@code n} is 1. */
     public static String of(long n, String singular) {
-        return String.format(Locale.ROOT, "%,d %s%s", n, singular, n == 1 ? "" : "s");
+        return of(n, singular, singular + "s");
+    }
+
+    /** {@code n} and {@code singular} or {@code plural}: {@code of(2, "entry", "entries")} is "2 entries". */
+    public static String of(long n, String singular, String plural) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? singular : plural);
     }
 }

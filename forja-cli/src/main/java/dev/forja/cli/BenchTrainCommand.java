@@ -61,7 +61,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--precision", defaultValue = "auto", description = "bf16 (autocast, float32 master weights), fp32, "
+    @Option(names = "--precision", defaultValue = "auto", converter = PrecisionName.class, description = "bf16 (autocast, float32 master weights), fp32, "
             + "or auto: bf16 where the CPU has bf16 instructions, as in forja train (default: ${DEFAULT-VALUE}).")
     TrainConfig.Precision precision;
 
@@ -76,6 +76,21 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--gradient-checkpointing", description = "Recompute activations per block in the backward pass.")
     boolean checkpointing;
+
+    /** fp32, bf16 or auto, and the long spellings bench train always took (float32, bfloat16). */
+    static final class PrecisionName implements picocli.CommandLine.ITypeConverter<TrainConfig.Precision> {
+        @Override
+        public TrainConfig.Precision convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "fp32", "float32" -> TrainConfig.Precision.FP32;
+                case "bf16", "bfloat16" -> TrainConfig.Precision.BF16;
+                case "auto" -> TrainConfig.Precision.AUTO;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not fp32, bf16 "
+                        + "or auto");
+            };
+        }
+    }
 
     @Override
     public Integer call() {

@@ -9,13 +9,15 @@ import picocli.CommandLine.Parameters;
 /** {@code forja data info DIR} and {@code forja data diff A B}: look at prepared datasets and their versions. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect and compare prepared datasets.",
         subcommands = {DataCommand.Info.class, DataCommand.Diff.class})
-final class DataCommand implements Runnable {
+final class DataCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The command alone: its usage, and the exit code of a usage error. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(System.err);
+        return Main.USAGE;
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Hash, counts and sources of a dataset.")

@@ -62,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
             + "max_position_embeddings).")
     Integer maxLength;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt.")
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Causal LM: prompts whose greedy continuations "

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,23 +41,29 @@ final class KeyFlags {
     private final Class<? extends Record> type;
     private final Record defaults;
     private final Map<String, String> aliases;
+    private final Set<String> skipped;
     private final Properties help;
     private final Map<OptionSpec, String> keyOf = new LinkedHashMap<>();
 
     /**
      * @param aliases extra spellings, e.g. {@code --lr → learning_rate}
+     * @param skipped keys that get no flag: the command declares its own (prepare's {@code --input a b c}), or a
+     *                flag cannot spell them (a list of mappings)
      * @param helpResource a properties file next to this class: key = one-line description
      */
-    KeyFlags(Class<? extends Record> type, Record defaults, Map<String, String> aliases, String helpResource) {
+    KeyFlags(Class<? extends Record> type, Record defaults, Map<String, String> aliases, Set<String> skipped,
+             String helpResource) {
         this.type = type;
         this.defaults = defaults;
         this.aliases = aliases;
+        this.skipped = skipped;
         this.help = load(helpResource);
     }
 
-    /** The record's components, in declaration order, as snake_case keys. */
+    /** The record's components that are flags, in declaration order, as snake_case keys. */
     List<String> keys() {
-        return Arrays.stream(type.getRecordComponents()).map(c -> KeyNames.snake(c.getName())).toList();
+        return Arrays.stream(type.getRecordComponents()).map(c -> KeyNames.snake(c.getName()))
+                .filter(k -> !skipped.contains(k)).toList();
     }
 
     /** The help line of {@code key}, or null when the properties file has none. */
@@ -69,11 +76,14 @@ final class KeyFlags {
         Map<String, Object> shown = Recipe.toMap(defaults);
         for (RecordComponent c : type.getRecordComponents()) {
             String key = KeyNames.snake(c.getName());
+            if (skipped.contains(key)) continue;
             String also = aliases.entrySet().stream().filter(a -> a.getValue().equals(key)).map(Map.Entry::getKey)
                     .collect(Collectors.joining(", "));
-            String text = (help(key) == null ? key : help(key))
-                    + (shown.get(key) == null ? "" : " (default: " + render(shown.get(key)) + ")")
-                    + (also.isEmpty() ? "" : "; also " + also);
+            String line = help(key) == null ? key : help(key).replaceFirst("\\.$", "");
+            String shownDefault = render(shown.get(key));
+            String text = line + (shownDefault.isEmpty() || line.contains("(default: ") ? ""
+                    : " (default: " + shownDefault + ")")
+                    + (also.isEmpty() ? "" : "; also " + also) + ".";
             add(spec, c, key, KeyNames.flag(key), text, false);
         }
         aliases.forEach((flag, key) -> add(spec, component(key), key, flag, "", true));
@@ -147,7 +157,9 @@ final class KeyFlags {
         return "TEXT";
     }
 
+    // "" for no value (null, empty text or list): the help line then says what its absence means, if anything
     private static String render(Object value) {
+        if (value == null) return "";
         if (value instanceof List<?> l) return l.stream().map(String::valueOf).collect(Collectors.joining(","));
         return String.valueOf(value);
     }

@@ -52,6 +52,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         addKeyFlags(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setHelpFactory(WordWrappedHelp.FACTORY);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CommandLine.ParameterException p) return usageError(p);
             if (e instanceof ForjaException) {

@@ -1,15 +1,18 @@
 package dev.forja.cli;
 
+import dev.forja.Plural;
 import dev.forja.config.Recipe;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
 import dev.forja.prepare.TextAnonymizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,83 +22,48 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code forja prepare}: raw files in, a dataset directory out (train.jsonl, val.jsonl, manifest.json, report.html,
- * report.json). Flags override the recipe, which overrides the defaults.
+ * report.json). Flags override the recipe, which overrides the defaults. Every PrepareConfig key is a flag
+ * ({@link KeyFlags}) but {@code inputs} (its own {@code --input a b c}) and {@code pii_rules} (a recipe's list).
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = "Clean, anonymize, deduplicate and split raw files into a versioned dataset.")
-final class PrepareCommand implements Callable<Integer> {
+@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = {"Clean, anonymize, deduplicate and split raw files into a versioned dataset.",
+            "Precedence: defaults < --config recipe < key=value overrides < flags. Every key of a recipe is also a "
+                    + "flag: min_chars=20 is --min-chars 20."})
+final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", arity = "1..*", description = "Files or directories (recursive).")
-    List<Path> inputs;
+    private final KeyFlags keys = new KeyFlags(PrepareConfig.class, PrepareConfig.defaults(), Map.of(),
+            Set.of("inputs", "pii_rules"), "prepare-keys.properties");
 
-    @Option(names = "--output", description = "Dataset directory to create (must not exist or be empty).")
-    Path output;
+    @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
+            description = "Files or directories (walked recursively, in sorted order).")
+    List<Path> inputs;
 
     @Option(names = {"--config", "--recipe"}, paramLabel = "YAML",
             description = "YAML recipe whose keys are PrepareConfig's (snake_case); --recipe is the same.")
     Path recipe;
 
-    @Option(names = "--anonymize", description = "Replace personal data (e-mails, phones, IDs...) before writing.")
-    Boolean anonymize;
-
-    @Option(names = "--languages", split = ",", description = "Keep only these languages: es, pt, en, unknown.")
-    List<String> languages;
-
-    @Option(names = "--include", split = ",", description = "Glob(s) a file must match, e.g. '*.jsonl'.")
-    List<String> include;
-
-    @Option(names = "--exclude", split = ",", description = "Glob(s) that drop a file.")
-    List<String> exclude;
-
-    @Option(names = "--near-dup-threshold", description = "Jaccard similarity of near-duplicates (default 0.8).")
-    Double threshold;
-
-    @Option(names = "--val-fraction", description = "Share of records for validation (default 0.2).")
-    Double valFraction;
-
-    @Option(names = "--seed", description = "Seed of the split (default 42).")
-    Long seed;
-
     @Option(names = "--skip-bad-lines", arity = "0..1", paramLabel = "BOOL", description = "Skip (count and report) "
             + "bad files and lines; false stops at the first, as forja train does by default (default: true).")
     Boolean skipBadLines;
 
-    @Option(names = "--on-error", paramLabel = "skip|fatal",
-            description = "The same as --skip-bad-lines true|false (the recipe key on_error).")
-    String onError;
-
-    @Option(names = "--language-detector", description = "trigram (forja's own es/pt/en model, fast; default) or"
-            + " lingua (the Lingua library: any of 75 languages in --languages, about 35 times slower).")
-    String languageDetector;
-
-    @Option(names = "--tokenizer", description = "Count tokens (min_tokens, max_tokens, histograms) with this model's"
-            + " tokenizer: a model directory, tokenizer.json or Hub id (default: an approximation, words and punctuation).")
-    String tokenizer;
-
-    @Parameters(description = "key=value overrides of recipe keys, e.g. min_chars=20 text_column=body")
+    @Parameters(paramLabel = "KEY=VALUE", description = "Overrides of recipe keys, e.g. min_chars=20 text_column=body.")
     List<String> overrides = new ArrayList<>();
 
     @Override
+    public KeyFlags keyFlags() {
+        return keys;
+    }
+
+    @Override
     public Integer call() {
-        Map<String, Object> flags = new LinkedHashMap<>();
+        Map<String, Object> flags = keys.given();
         if (inputs != null) flags.put("inputs", inputs.stream().map(Path::toString).toList());
-        if (output != null) flags.put("output", output.toString());
-        if (anonymize != null) flags.put("anonymize", anonymize);
-        if (languages != null) flags.put("languages", languages);
-        if (include != null) flags.put("include", include);
-        if (exclude != null) flags.put("exclude", exclude);
-        if (threshold != null) flags.put("near_dup_threshold", threshold);
-        if (valFraction != null) flags.put("val_fraction", valFraction);
-        if (seed != null) flags.put("seed", seed);
-        if (skipBadLines != null && onError != null) {
+        if (skipBadLines != null && flags.containsKey("on_error")) {
             throw new ParameterException(spec.commandLine(), "--skip-bad-lines and --on-error say the same; keep one");
         }
-        if (onError != null) flags.put("on_error", onError);
         if (skipBadLines != null) flags.put("on_error", skipBadLines ? "skip" : "fatal");
-        if (tokenizer != null) flags.put("tokenizer", tokenizer);
-        if (languageDetector != null) flags.put("language_detector", languageDetector);
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
                 .requireRunnable();
         long start = System.nanoTime();
@@ -120,11 +88,14 @@ final class PrepareCommand implements Callable<Integer> {
         }).run();
         for (String m : r.issues().messages()) System.err.println("forja: skipped: " + m);
         if (r.issues().total() > r.issues().messages().size()) {
-            System.err.println("forja: ... " + r.issues().total() + " input problems in all, by kind: "
-                    + r.issues().counts() + " (see report.json)");
+            System.err.println("forja: ... " + Plural.of(r.issues().total(), "input problem") + " in all: "
+                    + r.issues().counts().entrySet().stream().map(e -> Plural.of(e.getValue(), e.getKey(),
+                    e.getKey())).collect(Collectors.joining(", ")) + " (see report.json)");
         }
-        System.err.printf("prepare: %s in %.1fs | stages %s | train %,d, val %,d%n", r.output(),
-                (System.nanoTime() - start) / 1e9, r.stats().stages(), r.stats().train(), r.stats().val());
+        System.err.printf(Locale.ROOT, "prepare: wrote %s in %.1fs: %s for training, %,d for validation%n",
+                r.output(), (System.nanoTime() - start) / 1e9, Plural.of(r.stats().train(), "record"),
+                r.stats().val());
+        System.err.print(stages(r.stats().stages()));
         long written = r.stats().train() + r.stats().val();
         boolean noTrain = r.stats().train() == 0, noVal = r.stats().val() == 0;
         if ((noTrain || noVal) && config.valFraction() > 0 && written > 1) {
@@ -139,5 +110,19 @@ final class PrepareCommand implements Callable<Integer> {
         }
         System.out.println(r.contentHash());
         return 0;
+    }
+
+    /** One line per stage: the records left after it, and how many it removed. */
+    static String stages(Map<String, Long> stages) {
+        StringBuilder out = new StringBuilder();
+        int width = stages.keySet().stream().mapToInt(String::length).max().orElse(0);
+        long before = -1;
+        for (Map.Entry<String, Long> e : stages.entrySet()) {
+            long n = e.getValue();
+            out.append(String.format(Locale.ROOT, "  %-" + width + "s  %,12d%s%n", e.getKey().replace('_', ' '), n,
+                    before >= 0 && n < before ? String.format(Locale.ROOT, "  (-%,d)", before - n) : ""));
+            before = n;
+        }
+        return out.toString();
     }
 }

@@ -42,21 +42,31 @@ import picocli.CommandLine.Option;
 final class QuickstartCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/http-requests-es.jsonl";
 
-    @Option(names = "--output", description = "Where to write (default runs/quickstart; an existing non-empty one "
+    @Option(names = "--output", description = "Where to write (default: runs/quickstart; an existing non-empty one "
             + "gets a fresh numbered sibling, runs/quickstart-2...).")
     Path output;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
 
-    @Option(names = "--max-steps", description = "Fine-tuning steps (default 100: about 0.7 epoch).")
+    @Option(names = "--max-steps", description = "Fine-tuning steps (default: 100, about 0.7 epoch).")
     int maxSteps = 100;
 
-    @Option(names = "--max-length", description = "Tokens kept per request (default 64).")
+    @Option(names = "--max-length", description = "Tokens kept per request (default: 64).")
     int maxLength = 64;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Labelled JSON lines {\"text\",\"label\"} to use "
+            + "instead of the bundled sample (default: " + SAMPLE + ").")
+    Path input;
 
     @Override
     public Integer call() throws IOException {
+        if (maxSteps < 1) throw new ForjaException("--max-steps must be >= 1, got " + maxSteps);
+        if (maxLength < 2) throw new ForjaException("--max-length must be >= 2, got " + maxLength);
+        if (input != null && !Files.isRegularFile(input)) {
+            throw new ForjaException("--input " + input + " does not exist; give a JSON lines file of {\"text\", "
+                    + "\"label\"} records, or leave --input out for the bundled sample");
+        }
         long start = System.nanoTime();
         int n = threads == null ? CpuThreads.all() : threads;
         CpuThreads.use(n, true); // MiniLM runs in float32 here (see the training step below)
@@ -64,8 +74,10 @@ final class QuickstartCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         // 1) data
-        step(1, "preparing " + SAMPLE + " (anonymize, exact + near dedup, 80/20 stratified split)", start);
-        Path raw = sample(dir);
+        step(1, "preparing " + (input != null ? input : SAMPLE) + " (anonymize, exact + near dedup, 80/20 stratified "
+                + "split)", start);
+        Path raw = input != null ? Files.copy(input, Files.createDirectories(dir.resolve("raw"))
+                .resolve(input.getFileName()), StandardCopyOption.REPLACE_EXISTING) : sample(dir);
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("inputs", List.of(raw.toString()));
         flags.put("output", dir.resolve("data").toString());

@@ -14,13 +14,15 @@ import picocli.CommandLine.Option;
 /** {@code forja tokenizer}: tokenizer tools. */
 @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = "Tokenizer tools.",
         subcommands = {TokenizerCommand.Train.class})
-final class TokenizerCommand implements Runnable {
+final class TokenizerCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The command alone: its usage, and the exit code of a usage error. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(System.err);
+        return Main.USAGE;
     }
 
     /** {@code forja tokenizer train}: a byte-level BPE vocabulary from the user's text. */

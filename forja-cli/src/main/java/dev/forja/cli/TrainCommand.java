@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Parameters;
                     + "flag: learning_rate=3e-4 is --learning-rate 3e-4."})
 final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     private final KeyFlags keys = new KeyFlags(TrainConfig.class, TrainConfig.defaults(),
-            Map.of("--lr", "learning_rate", "--gradient-accumulation-steps", "grad_accum"), "train-keys.properties");
+            Map.of("--lr", "learning_rate", "--gradient-accumulation-steps", "grad_accum"), Set.of(),
+            "train-keys.properties");
 
     @Option(names = {"--config", "--recipe"}, paramLabel = "YAML", description = "A YAML recipe (see recipes/); --recipe is the same.")
     Path recipe;

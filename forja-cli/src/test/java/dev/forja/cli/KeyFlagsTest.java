@@ -25,6 +25,38 @@ class KeyFlagsTest {
     }
 
     @Test
+    void prepareKeysAreFlagsToo() {
+        KeyFlags flags = new PrepareCommand().keyFlags();
+        assertThat(flags.keys()).contains("min_chars", "on_error", "language_detector").doesNotContain("inputs")
+                .allSatisfy(k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
+        CliRun r = CliRun.of("prepare", "--min-chars", "x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'--min-chars'", "'x' is not an integer");
+        r = CliRun.of("prepare", "--anonymise");
+        assertThat(r.err()).contains("did you mean --anonymize?");
+    }
+
+    @Test
+    void parsedFlagsResolveToTheConfigAKeyValueWouldGive() {
+        TrainCommand command = new TrainCommand();
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        command.keyFlags().addTo(cl.getCommandSpec());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.parseArgs("--lr", "3e-4", "--lora-target-modules", "q_proj,v_proj", "--lora-target-modules", "o_proj",
+                "--packing", "--resume=false", "--precision", "BF16", "--data", "d.jsonl", "--task", "classification",
+                "--val-fraction", "0.1", "--gradient-accumulation-steps", "4");
+        TrainConfig fromFlags = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), null,
+                java.util.List.of(), command.keyFlags().given());
+        TrainConfig fromKeys = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), null,
+                java.util.List.of("learning_rate=3e-4", "lora_target_modules=q_proj,v_proj,o_proj", "packing=true",
+                        "resume=false", "precision=bf16", "data=d.jsonl", "task=classification", "val_fraction=0.1",
+                        "grad_accum=4"), Map.of());
+        assertThat(fromFlags).isEqualTo(fromKeys);
+        assertThat(fromFlags.loraTargetModules()).containsExactly("q_proj", "v_proj", "o_proj");
+        assertThat(fromFlags.packing()).isTrue();
+    }
+
+    @Test
     void aBadValueNamesTheFlagAsTyped() {
         CliRun r = CliRun.of("train", "--lr", "abc");
         assertThat(r.exit()).isEqualTo(2);

@@ -11,6 +11,11 @@ class MainTest {
         CliRun r = CliRun.of();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Usage: forja", "train", "prepare");
+        for (String group : new String[] {"data", "bench", "tokenizer"}) {
+            r = CliRun.of(group);
+            assertThat(r.exit()).as(group).isEqualTo(2);
+            assertThat(r.err()).startsWith("Usage: forja " + group);
+        }
     }
 
     @Test

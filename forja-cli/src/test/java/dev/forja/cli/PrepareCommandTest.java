@@ -92,4 +92,18 @@ class PrepareCommandTest {
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).startsWith("forja: error: --skip-bad-lines and --on-error say the same");
     }
+
+    @Test
+    void theSummaryIsReadableLinesInTheRightNumber() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("one-each"));
+        Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola mundo, esto es uno\"}\n"
+                + "{\"text\":\"otra cosa distinta del todo\"}\n");
+        CliRun run = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("one-each-out").toString(),
+                "val_fraction=0.5");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("1 record for training, 1 for validation").containsPattern("(?m)^  read +2$")
+                .doesNotContain("{read=", "1 records");
+        CliRun info = CliRun.of("data", "info", tmp.resolve("one-each-out").toString());
+        assertThat(info.out()).contains("1 source:", "train.jsonl: 1 record,").doesNotContain("1 sources", "1 records");
+    }
 }

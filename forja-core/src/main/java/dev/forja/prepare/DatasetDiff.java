@@ -70,7 +70,9 @@ public final class DatasetDiff {
         for (String file : List.of(Manifest.TRAIN, Manifest.VAL)) {
             LongHashSet inA = hashes(a.resolve(file)), inB = hashes(b.resolve(file));
             long added = count(b.resolve(file), inA), removed = count(a.resolve(file), inB);
-            if (added + removed > 0) out.add(file + ": " + added + " records added, " + removed + " removed");
+            if (added + removed > 0) {
+                out.add(file + ": " + Plural.of(added, "record") + " added, " + removed + " removed");
+            }
         }
         return out;
     }

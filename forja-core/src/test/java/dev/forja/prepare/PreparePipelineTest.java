@@ -53,7 +53,7 @@ class PreparePipelineTest {
         assertThat(three.contentHash()).isNotEqualTo(one.contentHash());
         List<String> diff = DatasetDiff.diff(tmp.resolve("out1"), tmp.resolve("out3"));
         assertThat(diff).contains("source changed: in/b.txt");
-        assertThat(String.join("\n", diff)).contains("1 records added, 0 removed");
+        assertThat(String.join("\n", diff)).contains("1 record added, 0 removed");
         assertThat(DatasetDiff.info(tmp.resolve("out3"))).anyMatch(l -> l.contains(three.contentHash()));
     }
 

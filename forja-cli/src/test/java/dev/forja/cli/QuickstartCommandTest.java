@@ -1,0 +1,62 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.io.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code forja quickstart} end to end, made small: 40 records of the bundled sample (--input), 2 fine-tuning steps,
+ * 16 tokens. The real run (3,000 records, 100 steps) takes minutes; this one checks that the four steps connect.
+ */
+class QuickstartCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReducedRunGoesThroughTheFourStepsAndEndsWithOneJsonLine() throws IOException {
+        Path input = tmp.resolve("small.jsonl");
+        List<String> lines = Files.readAllLines(Path.of("..", QuickstartCommand.SAMPLE), StandardCharsets.UTF_8);
+        Files.write(input, lines.subList(0, 40), StandardCharsets.UTF_8);
+        Path out = tmp.resolve("qs");
+        CliRun r = CliRun.of("quickstart", "--input", input.toString(), "--output", out.toString(), "--max-steps", "2",
+                "--max-length", "16", "--threads", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 "
+                + "tokens)");
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        JsonNode j = Json.mapper().readTree(last);
+        assertThat(j.get("base_macro_f1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("finetuned_macro_f1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(Path.of(j.get("model").asText()).resolve("config.json")).isRegularFile();
+        assertThat(Path.of(j.get("report").asText())).isRegularFile();
+        assertThat(out.resolve("data/train.jsonl")).isRegularFile();
+    }
+
+    @Test
+    void badArgumentsFailBeforeAnyWork() {
+        Path out = tmp.resolve("never");
+        CliRun r = CliRun.of("quickstart", "--max-steps", "0", "--output", out.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("forja: error: --max-steps must be >= 1");
+        r = CliRun.of("quickstart", "--input", tmp.resolve("missing.jsonl").toString(), "--output", out.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("missing.jsonl does not exist");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anOccupiedOutputGetsAFreshNumberedSibling() throws IOException {
+        Path wanted = Files.createDirectories(tmp.resolve("runs/quickstart"));
+        Files.writeString(wanted.resolve("x"), "taken");
+        Files.createDirectories(tmp.resolve("runs/quickstart-2"));
+        assertThat(QuickstartCommand.freshDir(wanted)).isEqualTo(tmp.resolve("runs/quickstart-2"));
+    }
+}
