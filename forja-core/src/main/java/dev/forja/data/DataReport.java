@@ -49,7 +49,7 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
         }
         if (truncated > 0) {
             out.append(String.format(Locale.ROOT, "data: %s truncated to %,d tokens (raise max_length to"
-                    + " keep them whole)%n", Plural.of(truncated, "sample"), maxLength));
+                    + " keep %s whole)%n", Plural.of(truncated, "sample"), maxLength, truncated == 1 ? "it" : "them"));
         }
         if (zeroTrainable > 0) {
             String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
