@@ -61,16 +61,8 @@ final class ChunkedHeadLoss {
     Result compute(Tensor h, Tensor weight, long[] labels, boolean bf16Products, double normalizer,
                    boolean gradients) {
         long C = h.size(h.dim() - 1), V = weight.size(0), N = labels.length;
-        int k = 0;
-        for (long l : labels) if (l != Batch.IGNORE) k++;
-        long[] rows = new long[k];
-        long[] targets = new long[k];
-        k = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == Batch.IGNORE) continue;
-            rows[k] = i;
-            targets[k++] = labels[i];
-        }
+        Labelled labelled = Labelled.of(labels);
+        int k = labelled.rows().length;
         int step = chunkRows > 0 ? chunkRows : balancedRows(k, V);
         ScalarType compute = computeType(weight, bf16Products);
         boolean weightGrad = gradients && weight.requires_grad();
@@ -79,12 +71,10 @@ final class ChunkedHeadLoss {
             if (k == 0) {
                 return new Result(0, gradients ? torch.zeros_like(h.detach()) : null);
             }
-            Tensor w = weight.detach(); // (V, C)
-            if (w.scalar_type().value != compute.value) w = w.to(compute);
-            Tensor index = Tensors.ofLongs(rows, k); // (K)
-            Tensor hs = h.detach().reshape(N, C).index_select(0, index); // (K, C)
-            if (hs.scalar_type().value != compute.value) hs = hs.to(compute);
-            Tensor target = Tensors.ofLongs(targets, k, 1); // (K, 1)
+            Tensor w = as(weight.detach(), compute); // (V, C)
+            Tensor index = Tensors.ofLongs(labelled.rows(), k); // (K)
+            Tensor hs = as(h.detach().reshape(N, C).index_select(0, index), compute); // (K, C)
+            Tensor target = Tensors.ofLongs(labelled.targets(), k, 1); // (K, 1)
             Tensor buffer = workspace(step, V); // (step, V)
             boolean deferred = weightGrad && compute.value != ScalarType.Float.value;
             Tensor kept = deferred ? torch.empty(new long[] {k, V}, new TensorOptions(compute), null) : null; // (K, V)
@@ -112,27 +102,42 @@ final class ChunkedHeadLoss {
                     logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
                     logits.scatter_add_(1, t, torch.full(new long[] {n, 1}, new Scalar(-inv),
                             new TensorOptions(ScalarType.Float)));
-                    Tensor dl = logits; // (n, V)
-                    if (deferred) {
-                        dl = kept.narrow(0, start, n).copy_(logits);
-                    } else if (compute.value != ScalarType.Float.value) {
-                        dl = logits.to(compute);
-                    }
+                    Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
                     dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
                     if (weightGrad && !deferred) gradW.addmm_(dl.t(), hc);
                 }
             }
-            if (deferred) {
-                if (gradW.scalar_type().value == compute.value) {
-                    gradW.addmm_(kept.t(), hs); // bf16 grad (the optimizer's bf16 shadow): rounded once
-                } else {
-                    gradW.add_(kept.t().mm(hs)); // the bf16 product autocast's backward gives, widened as it adds
-                }
-            }
+            if (deferred) addDeferred(gradW, kept, hs);
             if (!gradients) return new Result(loss, null);
             Tensor gradH = torch.zeros(new long[] {N, C}, new TensorOptions(h.scalar_type())); // (B·T, C)
             gradH.index_copy_(0, index, dhs.to(h.scalar_type()));
             return new Result(loss, gradH.view(Tensors.shape(h)));
+        }
+    }
+
+    /** The rows that carry a label and their target ids, in order. */
+    private record Labelled(long[] rows, long[] targets) {
+        static Labelled of(long[] labels) {
+            int k = 0;
+            for (long l : labels) if (l != Batch.IGNORE) k++;
+            long[] rows = new long[k];
+            long[] targets = new long[k];
+            k = 0;
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] == Batch.IGNORE) continue;
+                rows[k] = i;
+                targets[k++] = labels[i];
+            }
+            return new Labelled(rows, targets);
+        }
+    }
+
+    /** The weight gradient from all chunks' kept half-precision dlogits (K, V) and inputs (K, C), in one product. */
+    private static void addDeferred(Tensor gradW, Tensor kept, Tensor hs) {
+        if (gradW.scalar_type().value == kept.scalar_type().value) {
+            gradW.addmm_(kept.t(), hs); // bf16 grad (the optimizer's bf16 shadow): rounded once
+        } else {
+            gradW.add_(kept.t().mm(hs)); // the bf16 product autocast's backward gives, widened as it adds
         }
     }
 
@@ -161,6 +166,11 @@ final class ChunkedHeadLoss {
         ScalarType w = weight.scalar_type();
         if (w.value == ScalarType.BFloat16.value || w.value == ScalarType.Half.value) return w;
         return bf16Products ? ScalarType.BFloat16 : w;
+    }
+
+    /** {@code t} itself when it already has {@code type}, else a copy converted to it. */
+    private static Tensor as(Tensor t, ScalarType type) {
+        return t.scalar_type().value == type.value ? t : t.to(type);
     }
 
     /** The weight's grad, created as zeros if it has none yet (the optimizer's flat buffer usually holds it). */
