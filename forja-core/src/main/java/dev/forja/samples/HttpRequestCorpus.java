@@ -138,7 +138,7 @@ public final class HttpRequestCorpus {
         for (int i = 0; i < names.size(); i++) {
             if (query.length() > 0) query.append(json ? "," : "&");
             if (json) {
-                query.append('"').append(names.get(i)).append("\":\"").append(TrafficFormats.jsonEscape(values.get(i))).append('"');
+                query.append(Json.line(names.get(i))).append(':').append(Json.line(values.get(i)));
             } else {
                 query.append(names.get(i)).append('=').append(enc.queryValue(values.get(i), i == payloadAt));
             }
