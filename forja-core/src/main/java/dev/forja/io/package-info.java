@@ -1,2 +1,5 @@
-/** Files forja reads and writes: safetensors, model directories, JSON. Knows nothing of models or training. */
+/**
+ * Files forja reads and writes: safetensors, model directories, JSON, protobuf wire format. Knows nothing of models
+ * or training.
+ */
 package dev.forja.io;

@@ -1,5 +1,7 @@
 package dev.forja.train.monitor;
 
+import dev.forja.io.ProtoWriter;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

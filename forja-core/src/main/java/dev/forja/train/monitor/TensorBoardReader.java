@@ -1,6 +1,7 @@
 package dev.forja.train.monitor;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoWriter;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
