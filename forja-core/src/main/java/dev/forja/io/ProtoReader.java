@@ -34,14 +34,17 @@ public final class ProtoReader {
         return true;
     }
 
+    /** The current field's number. */
     public int field() {
         return field;
     }
 
+    /** The current field's wire type, one of {@link ProtoWriter}'s constants. */
     public int wireType() {
         return wireType;
     }
 
+    /** A varint field (int32, int64, uint64, bool, enum); negative int64 are ten bytes. */
     public long varint() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
@@ -53,11 +56,13 @@ public final class ProtoReader {
         throw new ProtoFormatException("malformed varint in field " + field);
     }
 
+    /** A fixed64 field read as a little-endian double. */
     public double fixed64AsDouble() {
         need(8);
         return in.getDouble();
     }
 
+    /** A fixed32 field read as a little-endian float. */
     public float fixed32AsFloat() {
         need(4);
         return in.getFloat();
@@ -75,6 +80,7 @@ public final class ProtoReader {
         return out;
     }
 
+    /** A length-delimited field as UTF-8 text. */
     public String string() {
         ByteBuffer b = bytes();
         byte[] a = new byte[b.remaining()];
@@ -101,6 +107,7 @@ public final class ProtoReader {
         return out.size();
     }
 
+    /** Passes over the current field, whatever its wire type. */
     public void skip() {
         switch (wireType) {
             case ProtoWriter.VARINT -> varint();

@@ -18,12 +18,14 @@ public final class ProtoWriter {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+    /** A varint field (int64, int32, enum, bool). */
     public ProtoWriter int64(int field, long value) {
         key(field, VARINT);
         varint(value);
         return this;
     }
 
+    /** A fixed64 double, little-endian. */
     public ProtoWriter doubleField(int field, double value) {
         key(field, FIXED64);
         long bits = Double.doubleToRawLongBits(value);
@@ -31,6 +33,7 @@ public final class ProtoWriter {
         return this;
     }
 
+    /** A fixed32 float, little-endian. */
     public ProtoWriter floatField(int field, float value) {
         key(field, FIXED32);
         int bits = Float.floatToRawIntBits(value);
@@ -38,14 +41,17 @@ public final class ProtoWriter {
         return this;
     }
 
+    /** A length-delimited UTF-8 string. */
     public ProtoWriter string(int field, String value) {
         return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A nested message, length-delimited. */
     public ProtoWriter message(int field, ProtoWriter message) {
         return bytes(field, message.toByteArray());
     }
 
+    /** Length-delimited bytes. */
     public ProtoWriter bytes(int field, byte[] value) {
         key(field, LENGTH_DELIMITED);
         varint(value.length);
@@ -53,6 +59,7 @@ public final class ProtoWriter {
         return this;
     }
 
+    /** The message written so far. */
     public byte[] toByteArray() {
         return out.toByteArray();
     }
