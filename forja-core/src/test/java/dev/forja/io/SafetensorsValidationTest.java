@@ -4,6 +4,8 @@ import dev.forja.ForjaException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -79,55 +81,44 @@ class SafetensorsValidationTest {
         assertOpenFails(file, "html.safetensors", "not a valid safetensors file");
     }
 
-    @Test
-    void corruptHeaderJsonIsReported() throws Exception {
-        Path file = raw("corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0);
-        assertOpenFails(file, "corrupt.safetensors", "not valid JSON");
+    /** A header that parses but is refused: the file it is written to, its data size, what the error must say. */
+    record Damage(String what, String file, String header, int dataBytes, List<String> says) {
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    @Test
-    void overlappingTensorsAreReported() throws Exception {
-        Path file = raw("overlap.safetensors",
-                "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12);
-        assertOpenFails(file, "overlap.safetensors", "'a' and 'b' overlap");
+    static List<Damage> damagedHeaders() {
+        return List.of(
+                new Damage("corrupt header JSON", "corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0,
+                        List.of("not valid JSON")),
+                new Damage("overlapping tensors", "overlap.safetensors",
+                        "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12,
+                        List.of("'a' and 'b' overlap")),
+                new Damage("a hole between tensors", "hole.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12,
+                        List.of("hole of 4 bytes before tensor 'b'")),
+                new Damage("offsets that disagree with dtype and shape", "size.safetensors",
+                        "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8,
+                        List.of("spans 8 bytes but its dtype BF16 and shape [3] need 6")),
+                new Damage("a duplicate tensor name", "dup.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8,
+                        List.of("'a'")),
+                new Damage("an unknown dtype names the supported ones", "f8.safetensors",
+                        "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1, List.of("F8_E4M3", "BF16")),
+                new Damage("trailing bytes after the data", "tail.safetensors",
+                        "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5, List.of("4 bytes after the last tensor")),
+                new Damage("non-string metadata", "meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0,
+                        List.of("'step' is not a string")));
     }
 
-    @Test
-    void holesBetweenTensorsAreReported() throws Exception {
-        Path file = raw("hole.safetensors",
-                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12);
-        assertOpenFails(file, "hole.safetensors", "hole of 4 bytes before tensor 'b'");
-    }
-
-    @Test
-    void offsetsThatDisagreeWithDtypeAndShapeAreReported() throws Exception {
-        Path file = raw("size.safetensors", "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8);
-        assertOpenFails(file, "size.safetensors", "spans 8 bytes but its dtype BF16 and shape [3] need 6");
-    }
-
-    @Test
-    void duplicateTensorNamesAreReported() throws Exception {
-        Path file = raw("dup.safetensors",
-                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8);
-        assertOpenFails(file, "dup.safetensors", "'a'");
-    }
-
-    @Test
-    void unknownDtypeNamesTheSupportedOnes() throws Exception {
-        Path file = raw("f8.safetensors", "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1);
-        assertOpenFails(file, "f8.safetensors", "F8_E4M3", "BF16");
-    }
-
-    @Test
-    void trailingBytesAfterTheDataAreReported() throws Exception {
-        Path file = raw("tail.safetensors", "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5);
-        assertOpenFails(file, "tail.safetensors", "4 bytes after the last tensor");
-    }
-
-    @Test
-    void nonStringMetadataIsReported() throws Exception {
-        Path file = raw("meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0);
-        assertOpenFails(file, "meta.safetensors", "'step' is not a string");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damagedHeaders")
+    void aDamagedHeaderIsReportedNamingTheFile(Damage d) throws Exception {
+        Path file = raw(d.file(), d.header(), d.dataBytes());
+        assertOpenFails(file, d.file());
+        assertOpenFails(file, d.says().toArray(String[]::new));
     }
 
     @Test
