@@ -1,6 +1,8 @@
 package dev.forja.onnx;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoFormatException;
+import dev.forja.io.ProtoReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -69,9 +71,9 @@ public final class OnnxModel {
 
     private static OnnxModel parse(ByteBuffer bytes, String source) {
         try {
-            WireReader model = new WireReader(bytes);
+            ProtoReader model = new ProtoReader(bytes);
             String producer = "";
-            WireReader graph = null;
+            ProtoReader graph = null;
             while (model.next()) {
                 switch (model.field()) {
                     case 2 -> producer = model.string();
@@ -102,14 +104,14 @@ public final class OnnxModel {
             // Older exporters list initializers among the graph inputs too; those are weights, not inputs.
             inputs.removeIf(inits::containsKey);
             return new OnnxModel(source, producer, inits, nodes, inputs, outputs);
-        } catch (OnnxFormatException e) {
+        } catch (OnnxFormatException | ProtoFormatException e) {
             throw new ForjaException(source + " is not a valid ONNX file (" + e.getMessage() + "); the file is "
                     + "truncated or is not ONNX: download or export it again");
         }
     }
 
     /** ValueInfoProto.name = 1. */
-    private static String valueName(WireReader r) {
+    private static String valueName(ProtoReader r) {
         String name = "";
         while (r.next()) {
             if (r.field() == 1) name = r.string();

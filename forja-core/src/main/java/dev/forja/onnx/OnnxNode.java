@@ -1,5 +1,7 @@
 package dev.forja.onnx;
 
+import dev.forja.io.ProtoReader;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,7 @@ public record OnnxNode(String name, String opType, List<String> inputs, List<Str
         numberAttributes = Map.copyOf(numberAttributes);
     }
 
-    static OnnxNode read(WireReader r) {
+    static OnnxNode read(ProtoReader r) {
         String name = "";
         String op = "";
         List<String> in = new ArrayList<>();
@@ -40,7 +42,7 @@ public record OnnxNode(String name, String opType, List<String> inputs, List<Str
     }
 
     /** AttributeProto: name = 1, f = 2, i = 3, t = 5; the rest (strings, graphs, lists) are skipped. */
-    private static void readAttribute(WireReader r, Map<String, OnnxTensor> tensors, Map<String, Double> numbers) {
+    private static void readAttribute(ProtoReader r, Map<String, OnnxTensor> tensors, Map<String, Double> numbers) {
         String name = null;
         OnnxTensor t = null;
         Double number = null;

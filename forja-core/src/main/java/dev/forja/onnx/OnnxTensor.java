@@ -1,5 +1,8 @@
 package dev.forja.onnx;
 
+import dev.forja.io.ProtoReader;
+import dev.forja.io.ProtoWriter;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,10 +72,10 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
     }
 
     /** Parses a {@code TensorProto} message. */
-    static OnnxTensor read(WireReader r) {
+    static OnnxTensor read(ProtoReader r) {
         String name = "";
         int type = 0;
-        WireReader.LongList dims = new WireReader.LongList();
+        ProtoReader.LongList dims = new ProtoReader.LongList();
         ByteBuffer raw = null;
         ByteArrayOutputStream values = null; // unpacked float_data / int32_data / int64_data, re-encoded
         boolean external = false;
@@ -83,7 +86,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
                 case 8 -> name = r.string();
                 case 9 -> raw = r.bytes();
                 case 4, 5, 7 -> {
-                    if (r.wireType() == WireReader.LENGTH_DELIMITED && r.field() == 4) {
+                    if (r.wireType() == ProtoWriter.LENGTH_DELIMITED && r.field() == 4) {
                         raw = r.bytes(); // packed floats are already little-endian float32
                     } else {
                         if (values == null) values = new ByteArrayOutputStream();
@@ -108,12 +111,12 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
      * here as the little-endian bytes {@code raw_data} would hold. int32_data also carries int8/uint8/float16 in
      * ONNX, which forja does not import, so each value is written at the width its own field implies.
      */
-    private static void appendUnpacked(WireReader r, ByteArrayOutputStream out) {
+    private static void appendUnpacked(ProtoReader r, ByteArrayOutputStream out) {
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         switch (r.field()) {
             case 4 -> out.write(b.putFloat(r.fixed32AsFloat()).array(), 0, 4);
             case 5, 7 -> {
-                WireReader.LongList l = new WireReader.LongList();
+                ProtoReader.LongList l = new ProtoReader.LongList();
                 r.longs(l);
                 for (long v : l.toArray()) {
                     b.clear();

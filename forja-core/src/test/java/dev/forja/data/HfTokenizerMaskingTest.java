@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,18 +46,7 @@ class HfTokenizerMaskingTest {
             long[] whole = tok.encode(template.render(chat, false) + eos, false);
             assertThat(s.ids()).containsExactly(whole);
             assertThat(s.length()).isLessThan(template.render(chat, false).getBytes().length); // merges happened
-            List<String> runs = new ArrayList<>();
-            for (int i = 0; i < s.length(); ) {
-                if (!s.trainable()[i]) {
-                    i++;
-                    continue;
-                }
-                int start = i;
-                while (i < s.length() && s.trainable()[i]) {
-                    i++;
-                }
-                runs.add(tok.decode(Arrays.copyOfRange(s.ids(), start, i), false));
-            }
+            List<String> runs = SampleEncoderTest.trainedRuns(tok, s);
             List<String> expected = new ArrayList<>(List.of(answer1 + "<|im_end|>", answer2 + "<|im_end|>"));
             if (!eos.equals("<|im_end|>")) {
                 expected.add(eos);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +17,8 @@ class SampleEncoderTest {
     private final ByteTokenizer gpt = new ByteTokenizer(false);
     private final ByteTokenizer llama = new ByteTokenizer(true);
 
-    /** The trained positions, decoded as maximal runs of consecutive targets. */
-    private static List<String> trainedRuns(ByteTokenizer tok, EncodedSample s) {
+    /** The trained positions, decoded as maximal runs of consecutive targets (also used by other data tests). */
+    static List<String> trainedRuns(Tokenizer tok, EncodedSample s) {
         List<String> runs = new ArrayList<>();
         int i = 0;
         while (i < s.length()) {

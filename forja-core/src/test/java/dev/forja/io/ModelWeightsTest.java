@@ -102,24 +102,25 @@ class ModelWeightsTest {
                 .hasMessageContaining("download");
     }
 
-    @Test
-    void indexThatPointsAtTheWrongShardIsAClearError() {
+    /** Writes the model in four shards, then edits the index to say that layer 0's weight is in {@code shard}. */
+    private void writeShardedWithLayer0In(String shard) {
         ModelWeightsWriter.writeModel(dir, model(), Map.of(), 600);
         Path indexFile = dir.resolve("model.safetensors.index.json");
         ObjectNode index = (ObjectNode) Json.read(indexFile);
-        ((ObjectNode) index.get("weight_map")).put("model.layers.0.weight", "model-00004-of-00004.safetensors");
+        ((ObjectNode) index.get("weight_map")).put("model.layers.0.weight", shard);
         Json.writeAtomic(indexFile, index);
+    }
+
+    @Test
+    void indexThatPointsAtTheWrongShardIsAClearError() {
+        writeShardedWithLayer0In("model-00004-of-00004.safetensors");
         assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
                 .hasMessageContaining("'model.layers.0.weight' is in model-00004-of-00004.safetensors, but it is not");
     }
 
     @Test
     void indexNamingAPathOutsideTheDirectoryIsRefused() {
-        ModelWeightsWriter.writeModel(dir, model(), Map.of(), 600);
-        Path indexFile = dir.resolve("model.safetensors.index.json");
-        ObjectNode index = (ObjectNode) Json.read(indexFile);
-        ((ObjectNode) index.get("weight_map")).put("model.layers.0.weight", "../elsewhere.safetensors");
-        Json.writeAtomic(indexFile, index);
+        writeShardedWithLayer0In("../elsewhere.safetensors");
         assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
                 .hasMessageContaining("not a plain file name");
     }

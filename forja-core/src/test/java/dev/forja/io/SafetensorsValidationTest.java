@@ -4,6 +4,8 @@ import dev.forja.ForjaException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -36,6 +38,12 @@ class SafetensorsValidationTest {
         return raw(name, header.getBytes(StandardCharsets.UTF_8).length, header, dataBytes);
     }
 
+    /** Opening {@code file} fails with a message that contains each of {@code fragments}. */
+    private static void assertOpenFails(Path file, String... fragments) {
+        var thrown = assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class);
+        for (String fragment : fragments) thrown.hasMessageContaining(fragment);
+    }
+
     private static String tensor(String name, String dtype, String shape, long begin, long end) {
         return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + ","
                 + end + "]}";
@@ -49,93 +57,68 @@ class SafetensorsValidationTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(size - 600);
         }
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("truncated (expected 1200 bytes of tensor data, found 600)")
-                .hasMessageContaining("download it again");
+        assertOpenFails(file, file.toString(), "truncated (expected 1200 bytes of tensor data, found 600)",
+                "download it again");
     }
 
     @Test
     void headerLongerThanTheFileIsTruncation() throws Exception {
         Path file = raw("short.safetensors", 1000, "{}", 0);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("short.safetensors").hasMessageContaining("truncated");
+        assertOpenFails(file, "short.safetensors", "truncated");
     }
 
     @Test
     void fileShorterThanTheLengthFieldIsTruncation() throws Exception {
         Path file = dir.resolve("tiny.safetensors");
         Files.write(file, new byte[]{1, 2, 3});
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("tiny.safetensors").hasMessageContaining("truncated");
+        assertOpenFails(file, "tiny.safetensors", "truncated");
     }
 
     @Test
     void absurdHeaderLengthMeansNotSafetensors() throws Exception {
         Path file = dir.resolve("html.safetensors");
         Files.writeString(file, "<!DOCTYPE html><html>404 not found</html>");
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("html.safetensors").hasMessageContaining("not a valid safetensors file");
+        assertOpenFails(file, "html.safetensors", "not a valid safetensors file");
     }
 
-    @Test
-    void corruptHeaderJsonIsReported() throws Exception {
-        Path file = raw("corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("corrupt.safetensors").hasMessageContaining("not valid JSON");
+    /** A header that parses but is refused: the file it is written to, its data size, what the error must say. */
+    record Damage(String what, String file, String header, int dataBytes, List<String> says) {
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    @Test
-    void overlappingTensorsAreReported() throws Exception {
-        Path file = raw("overlap.safetensors",
-                "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("overlap.safetensors").hasMessageContaining("'a' and 'b' overlap");
+    static List<Damage> damagedHeaders() {
+        return List.of(
+                new Damage("corrupt header JSON", "corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0,
+                        List.of("not valid JSON")),
+                new Damage("overlapping tensors", "overlap.safetensors",
+                        "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12,
+                        List.of("'a' and 'b' overlap")),
+                new Damage("a hole between tensors", "hole.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12,
+                        List.of("hole of 4 bytes before tensor 'b'")),
+                new Damage("offsets that disagree with dtype and shape", "size.safetensors",
+                        "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8,
+                        List.of("spans 8 bytes but its dtype BF16 and shape [3] need 6")),
+                new Damage("a duplicate tensor name", "dup.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8,
+                        List.of("'a'")),
+                new Damage("an unknown dtype names the supported ones", "f8.safetensors",
+                        "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1, List.of("F8_E4M3", "BF16")),
+                new Damage("trailing bytes after the data", "tail.safetensors",
+                        "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5, List.of("4 bytes after the last tensor")),
+                new Damage("non-string metadata", "meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0,
+                        List.of("'step' is not a string")));
     }
 
-    @Test
-    void holesBetweenTensorsAreReported() throws Exception {
-        Path file = raw("hole.safetensors",
-                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("hole.safetensors").hasMessageContaining("hole of 4 bytes before tensor 'b'");
-    }
-
-    @Test
-    void offsetsThatDisagreeWithDtypeAndShapeAreReported() throws Exception {
-        Path file = raw("size.safetensors", "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("size.safetensors")
-                .hasMessageContaining("spans 8 bytes but its dtype BF16 and shape [3] need 6");
-    }
-
-    @Test
-    void duplicateTensorNamesAreReported() throws Exception {
-        Path file = raw("dup.safetensors",
-                "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("dup.safetensors").hasMessageContaining("'a'");
-    }
-
-    @Test
-    void unknownDtypeNamesTheSupportedOnes() throws Exception {
-        Path file = raw("f8.safetensors", "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("f8.safetensors").hasMessageContaining("F8_E4M3").hasMessageContaining("BF16");
-    }
-
-    @Test
-    void trailingBytesAfterTheDataAreReported() throws Exception {
-        Path file = raw("tail.safetensors", "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("tail.safetensors").hasMessageContaining("4 bytes after the last tensor");
-    }
-
-    @Test
-    void nonStringMetadataIsReported() throws Exception {
-        Path file = raw("meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0);
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("meta.safetensors").hasMessageContaining("'step' is not a string");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damagedHeaders")
+    void aDamagedHeaderIsReportedNamingTheFile(Damage d) throws Exception {
+        Path file = raw(d.file(), d.header(), d.dataBytes());
+        assertOpenFails(file, d.file());
+        assertOpenFails(file, d.says().toArray(String[]::new));
     }
 
     @Test
@@ -192,7 +175,6 @@ class SafetensorsValidationTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(Files.size(file) + huge);
         }
-        assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("huge.safetensors").hasMessageContaining("'w'").hasMessageContaining("2 GiB");
+        assertOpenFails(file, "huge.safetensors", "'w'", "2 GiB");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoWriter;
 import dev.forja.model.ParamSpec;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
@@ -56,7 +57,7 @@ class BertOnnxImportTest {
     @Test
     void nonBertModelIsAClearError() {
         // y = x W + b: a linear layer named like a classifier, nothing BERT about it
-        OnnxBytes graph = new OnnxBytes()
+        ProtoWriter graph = new ProtoWriter()
                 .message(1, OnnxBytes.node("MatMul", "mm", new String[] {"x", "onnx::MatMul_1"}, "h"))
                 .message(1, OnnxBytes.node("Add", "add", new String[] {"classifier.bias", "h"}, "y"))
                 .message(5, OnnxBytes.floatTensor("onnx::MatMul_1", new float[6], 3, 2))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoWriter;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,17 +38,17 @@ class OnnxModelTest {
 
     @Test
     void readsPackedAndUnpackedFields() {
-        OnnxBytes packedDims = new OnnxBytes().bytes(1, new byte[] {2, 3}); // dims [2, 3], packed
+        ProtoWriter packedDims = new ProtoWriter().bytes(1, new byte[] {2, 3}); // dims [2, 3], packed
         ByteBuffer floats = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 6; i++) floats.putFloat(i * 0.5f);
-        OnnxBytes a = packedDims.varint(2, OnnxTensor.FLOAT).string(8, "a").bytes(4, floats.array())
-                .varint(99, 7); // an unknown field is skipped
-        OnnxBytes b = new OnnxBytes().varint(1, 2).varint(2, OnnxTensor.INT64).string(8, "b")
-                .varint(7, 5).varint(7, -1); // int64_data, unpacked
-        OnnxBytes c = new OnnxBytes().varint(2, OnnxTensor.FLOAT).string(8, "c").fixed32(4, 2.5f); // scalar
-        OnnxBytes constant = OnnxBytes.node("Constant", "k", new String[0], "k_out")
-                .message(5, new OnnxBytes().string(1, "value").message(5, c));
-        OnnxBytes graph = new OnnxBytes().message(1, constant).message(5, a).message(5, b)
+        ProtoWriter a = packedDims.int64(2, OnnxTensor.FLOAT).string(8, "a").bytes(4, floats.array())
+                .int64(99, 7); // an unknown field is skipped
+        ProtoWriter b = new ProtoWriter().int64(1, 2).int64(2, OnnxTensor.INT64).string(8, "b")
+                .int64(7, 5).int64(7, -1); // int64_data, unpacked
+        ProtoWriter c = new ProtoWriter().int64(2, OnnxTensor.FLOAT).string(8, "c").floatField(4, 2.5f); // scalar
+        ProtoWriter constant = OnnxBytes.node("Constant", "k", new String[0], "k_out")
+                .message(5, new ProtoWriter().string(1, "value").message(5, c));
+        ProtoWriter graph = new ProtoWriter().message(1, constant).message(5, a).message(5, b)
                 .message(11, OnnxBytes.value("x")).message(11, OnnxBytes.value("a")).message(12, OnnxBytes.value("y"));
         OnnxModel m = OnnxModel.read(new ByteArrayInputStream(OnnxBytes.model(graph)), "test.onnx");
 
@@ -76,7 +77,7 @@ class OnnxModelTest {
     @Test
     void fileWithoutGraphIsRefused(@TempDir Path tmp) throws Exception {
         Path notOnnx = tmp.resolve("notes.onnx");
-        Files.write(notOnnx, new OnnxBytes().varint(1, 8).string(2, "x").toByteArray());
+        Files.write(notOnnx, new ProtoWriter().int64(1, 8).string(2, "x").toByteArray());
         assertThatThrownBy(() -> OnnxModel.read(notOnnx)).isInstanceOf(ForjaException.class)
                 .hasMessageContaining("has no graph");
         assertThatThrownBy(() -> OnnxModel.read(tmp.resolve("missing.onnx"))).isInstanceOf(ForjaException.class)
@@ -85,8 +86,8 @@ class OnnxModelTest {
 
     @Test
     void externalDataIsRefused() {
-        OnnxBytes t = new OnnxBytes().varint(1, 4).varint(2, OnnxTensor.FLOAT).string(8, "w").varint(14, 1);
-        byte[] model = OnnxBytes.model(new OnnxBytes().message(5, t));
+        ProtoWriter t = new ProtoWriter().int64(1, 4).int64(2, OnnxTensor.FLOAT).string(8, "w").int64(14, 1);
+        byte[] model = OnnxBytes.model(new ProtoWriter().message(5, t));
         assertThatThrownBy(() -> OnnxModel.read(new ByteArrayInputStream(model), "big.onnx"))
                 .isInstanceOf(ForjaException.class).hasMessageContaining("external file");
     }

@@ -19,8 +19,7 @@ class ByteLevelBpeTest {
 
     @Test
     void sameIdsAsHuggingFaceOnATrainedTokenizer() throws IOException {
-        Path corpus = TokenizerCorpus.writeTrainingFile(dir);
-        BpeTrainer.train(List.of(corpus), 700, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(dir);
+        TokenizerCorpus.trainTokenizer(dir, 700, dir);
         assertParity(dir);
     }
 

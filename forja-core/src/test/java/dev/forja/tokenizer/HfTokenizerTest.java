@@ -7,7 +7,6 @@ import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +18,7 @@ class HfTokenizerTest {
     @Test
     void encodesLongTextsWithoutTruncation() throws IOException {
         // DJL truncates to 512 tokens unless told otherwise; a 2,000-token prompt must come back whole.
-        Path corpus = TokenizerCorpus.writeTrainingFile(dir);
-        BpeTrainer.train(List.of(corpus), 400, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(dir);
+        TokenizerCorpus.trainTokenizer(dir, 400, dir);
         StringBuilder sb = new StringBuilder();
         while (sb.length() < 12_000) {
             sb.append(String.join(" ", TokenizerCorpus.LINES)).append(' ');

@@ -20,9 +20,7 @@ class StreamingDecoderTest {
     void streamsExactlyTheTextAndNeverAReplacementCharacter() throws IOException {
         // The untrained tokenizer is the hardest case: one id per byte, so every emoji arrives in 4 pieces.
         ByteLevelTokenizerFiles.write(dir.resolve("bytes"), ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, null);
-        Path corpus = TokenizerCorpus.writeTrainingFile(dir);
-        BpeTrainer.train(List.of(corpus), 400, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2)
-                .write(dir.resolve("trained"));
+        TokenizerCorpus.trainTokenizer(dir, 400, dir.resolve("trained"));
         for (String name : List.of("bytes", "trained")) {
             try (HfTokenizer tok = HfTokenizer.load(dir.resolve(name))) {
                 StreamingDecoder stream = new StreamingDecoder(tok);

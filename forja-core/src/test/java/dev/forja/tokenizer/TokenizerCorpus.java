@@ -44,4 +44,13 @@ final class TokenizerCorpus {
         }
         return Files.writeString(dir.resolve("corpus.txt"), sb.toString());
     }
+
+    /**
+     * Trains a byte-level BPE of {@code vocabSize} on the training file (written into {@code dir}) and writes its
+     * tokenizer files into {@code modelDir}.
+     */
+    static void trainTokenizer(Path dir, int vocabSize, Path modelDir) throws IOException {
+        Path corpus = writeTrainingFile(dir);
+        BpeTrainer.train(List.of(corpus), vocabSize, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(modelDir);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.forja.samples;
 
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -75,7 +77,7 @@ public final class CorpusGenerator {
                             if (recent.size() < 1000) recent.add(text);
                             else recent.set(r.nextInt(1000), text);
                         }
-                        String line = "{\"id\":" + docs + ",\"text\":\"" + text.replace("\"", "\\\"") + "\"}\n";
+                        String line = jsonLine(docs, text);
                         w.write(line);
                         inFile += line.getBytes(StandardCharsets.UTF_8).length;
                         docs++;
@@ -103,6 +105,14 @@ public final class CorpusGenerator {
             throw new UncheckedIOException("cannot write the corpus into " + dir, e);
         }
         return new Summary(written, files, docs, exact, nearCopies, logLines);
+    }
+
+    /** One corpus document as a JSON line: {@code {"id":7,"text":"..."}} and a newline. */
+    static String jsonLine(long id, String text) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("id", id);
+        doc.put("text", text);
+        return SampleJson.line(doc) + "\n";
     }
 
     /** A document of 6 to 20 sentences in one language, some with an e-mail address or phone number. */

@@ -1,7 +1,5 @@
 package dev.forja.samples;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ public final class HttpRequestCorpus {
     public static final int SIZE = 3000;
     /** Where the committed output lives, relative to the repository root. */
     public static final String FILE = "samples/http-requests-es.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One labelled record. */
     public record Example(String text, String label) {
@@ -84,7 +81,7 @@ public final class HttpRequestCorpus {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("text", e.text());
             m.put("label", e.label());
-            sb.append(jsonLine(m)).append('\n');
+            sb.append(SampleJson.line(m)).append('\n');
         }
         return sb.toString();
     }
@@ -95,15 +92,6 @@ public final class HttpRequestCorpus {
      */
     public static void write(Path file) throws IOException {
         Files.writeString(file, toJsonl(generate(SEED, SIZE)), StandardCharsets.UTF_8);
-    }
-
-    /** One record as compact JSON, as forja's {@code Json.line} writes it. */
-    private static String jsonLine(Map<String, String> record) {
-        try {
-            return JSON.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
-        }
     }
 
     /** Regenerates the committed file: {@code java ... dev.forja.samples.HttpRequestCorpus [output.jsonl]}. */
@@ -154,7 +142,7 @@ public final class HttpRequestCorpus {
         for (int i = 0; i < names.size(); i++) {
             if (query.length() > 0) query.append(json ? "," : "&");
             if (json) {
-                query.append('"').append(names.get(i)).append("\":\"").append(TrafficFormats.jsonEscape(values.get(i))).append('"');
+                query.append(SampleJson.line(names.get(i))).append(':').append(SampleJson.line(values.get(i)));
             } else {
                 query.append(names.get(i)).append('=').append(enc.queryValue(values.get(i), i == payloadAt));
             }

@@ -1,10 +1,13 @@
 package dev.forja.samples;
 
+
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -88,12 +91,16 @@ final class TrafficFormats {
         }
         if (form < 55) return raw(req);
         if (form < 75) {
-            StringBuilder sb = new StringBuilder("{\"ts\":\"").append(ISO.format(time)).append("\",\"ip\":\"").append(ip)
-                    .append("\",\"metodo\":\"").append(req.method()).append("\",\"uri\":\"").append(jsonEscape(req.target()))
-                    .append("\",\"estado\":").append(status).append(",\"ua\":\"").append(jsonEscape(req.userAgent())).append('"');
-            if (!req.body().isEmpty()) sb.append(",\"cuerpo\":\"").append(jsonEscape(req.body())).append('"');
-            if (!req.cookie().isEmpty()) sb.append(",\"cookie\":\"").append(jsonEscape(req.cookie())).append('"');
-            return sb.append('}').toString();
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("ts", ISO.format(time));
+            line.put("ip", ip);
+            line.put("metodo", req.method());
+            line.put("uri", req.target());
+            line.put("estado", status);
+            line.put("ua", req.userAgent());
+            if (!req.body().isEmpty()) line.put("cuerpo", req.body());
+            if (!req.cookie().isEmpty()) line.put("cookie", req.cookie());
+            return SampleJson.line(line);
         }
         if (form < 85) return req.target();
         String what = req.method() + " " + req.target();
@@ -116,24 +123,6 @@ final class TrafficFormats {
         if (!req.body().isEmpty()) {
             sb.append("\nContent-Type: ").append(req.jsonBody() ? "application/json" : "application/x-www-form-urlencoded");
             sb.append("\n\n").append(req.body());
-        }
-        return sb.toString();
-    }
-
-    static String jsonEscape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
         }
         return sb.toString();
     }

@@ -1,10 +1,10 @@
 package dev.forja.train.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.forja.ForjaException;
+import dev.forja.io.AtomicFile;
+import dev.forja.io.Json;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,10 +31,6 @@ import java.util.Map;
 public final class MetricsLog implements AutoCloseable {
     public static final String FILE_NAME = "metrics.jsonl";
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
-
     private final Path file;
     private final BufferedWriter out;
 
@@ -59,12 +55,15 @@ public final class MetricsLog implements AutoCloseable {
         return file;
     }
 
-    /** Appends one line: {@code step} first, then the values in the map's iteration order. */
+    /**
+     * Appends one line: {@code step} first, then the values in the map's iteration order. The layout (a space after
+     * each colon and comma, bare {@code NaN}) is written here; each tag is quoted by {@link Json#line}.
+     */
     public void log(long step, Map<String, Double> values) {
         StringBuilder line = new StringBuilder("{\"step\": ").append(step);
         values.forEach((tag, value) -> {
             if (tag.equals("step")) throw new IllegalArgumentException("'step' is reserved in " + FILE_NAME);
-            line.append(", ").append(quote(tag)).append(": ").append(number(value));
+            line.append(", ").append(Json.line(tag)).append(": ").append(number(value));
         });
         line.append("}\n");
         try {
@@ -113,7 +112,7 @@ public final class MetricsLog implements AutoCloseable {
             Object s = parse(file, i + 1, lines.get(i)).get("step");
             if (s instanceof Number n && n.longValue() <= step) kept.append(lines.get(i)).append('\n');
         }
-        dev.forja.io.AtomicFile.writeString(file, kept.toString());
+        AtomicFile.writeString(file, kept.toString());
     }
 
     private static List<String> completeLines(Path file) {
@@ -131,7 +130,7 @@ public final class MetricsLog implements AutoCloseable {
 
     private static Map<String, Object> parse(Path file, int lineNumber, String line) {
         try {
-            Map<String, Object> entry = JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
+            Map<String, Object> entry = Json.mapper().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
             if (!(entry.get("step") instanceof Number)) {
                 throw new ForjaException(file + ":" + lineNumber + ": entry has no numeric \"step\"");
             }
@@ -139,14 +138,6 @@ public final class MetricsLog implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new ForjaException(file + ":" + lineNumber + ": not a JSON object: " + e.getOriginalMessage()
                     + " (fix or delete the line)", e);
-        }
-    }
-
-    private static String quote(String s) {
-        try {
-            return JSON.writeValueAsString(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.forja.train.monitor;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoFormatException;
+import dev.forja.io.ProtoReader;
+import dev.forja.io.ProtoWriter;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -31,7 +34,7 @@ public final class TensorBoardReader {
             for (byte[] event; (event = readRecord(in, file, record)) != null; record++) {
                 version = parseEvent(event, scalars, version);
             }
-        } catch (IOException e) {
+        } catch (IOException | ProtoFormatException e) {
             throw new ForjaException("cannot read TensorBoard events " + file + ": " + e.getMessage(), e);
         }
         return new Contents(version, List.copyOf(scalars));
@@ -45,34 +48,32 @@ public final class TensorBoardReader {
         }
     }
 
-    private static String parseEvent(byte[] event, List<Scalar> out, String version) throws IOException {
+    private static String parseEvent(byte[] event, List<Scalar> out, String version) {
         double wallTime = 0;
         long step = 0;
-        List<byte[]> summaries = new ArrayList<>();
+        List<ProtoReader> summaries = new ArrayList<>();
         ProtoReader r = new ProtoReader(event);
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> wallTime = r.fixed64AsDouble();
                 case 2 -> step = r.varint();
                 case 3 -> version = r.string();
-                case 5 -> summaries.add(r.bytes());
+                case 5 -> summaries.add(r.message());
                 default -> r.skip();
             }
         }
-        for (byte[] summary : summaries) {
-            ProtoReader s = new ProtoReader(summary);
+        for (ProtoReader s : summaries) {
             while (s.next()) {
-                if (s.field() == 1) parseValue(s.bytes(), step, wallTime, out);
+                if (s.field() == 1) parseValue(s.message(), step, wallTime, out);
                 else s.skip();
             }
         }
         return version;
     }
 
-    private static void parseValue(byte[] value, long step, double wallTime, List<Scalar> out) throws IOException {
+    private static void parseValue(ProtoReader v, long step, double wallTime, List<Scalar> out) {
         String tag = null;
         Float simple = null;
-        ProtoReader v = new ProtoReader(value);
         while (v.next()) {
             if (v.field() == 1) tag = v.string();
             else if (v.field() == 2 && v.wireType() == ProtoWriter.FIXED32) simple = v.fixed32AsFloat();

@@ -1,6 +1,9 @@
 package dev.forja.train.monitor;
 
 import dev.forja.ForjaException;
+import dev.forja.io.ProtoFormatException;
+import dev.forja.io.ProtoReader;
+import dev.forja.io.ProtoWriter;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -75,7 +78,7 @@ public final class TensorBoardWriter implements AutoCloseable {
     public static void truncateAfter(Path runDir, long step) {
         try (java.util.stream.Stream<Path> files = Files.list(runDir)) {
             for (Path f : files.filter(TensorBoardWriter::isEventFile).sorted().toList()) truncateFile(f, step);
-        } catch (IOException e) {
+        } catch (IOException | ProtoFormatException e) {
             throw new ForjaException("cannot list " + runDir + ": " + e.getMessage(), e);
         }
     }
@@ -117,7 +120,7 @@ public final class TensorBoardWriter implements AutoCloseable {
     }
 
     /** An event's step and whether it holds a summary (1) or not (0). */
-    private static long[] stepAndSummary(byte[] event) throws IOException {
+    private static long[] stepAndSummary(byte[] event) {
         long step = 0;
         long summary = 0;
         ProtoReader r = new ProtoReader(event);

@@ -61,6 +61,16 @@ class MetricsLogTest {
     }
 
     @Test
+    void aTagWithControlCharactersStaysOnOneLine() throws IOException {
+        try (MetricsLog log = MetricsLog.open(dir)) {
+            log.log(1, values("two\nlines\t", 1.0));
+            log.log(2, values("two\nlines\t", 2.0));
+        }
+        assertThat(Files.readAllLines(dir.resolve(MetricsLog.FILE_NAME))).hasSize(2);
+        assertThat(MetricsLog.read(dir.resolve(MetricsLog.FILE_NAME)).get(1)).containsEntry("two\nlines\t", 2.0);
+    }
+
+    @Test
     void aTornLastLineIsDroppedAndABadLineNamesFileAndLine() throws IOException {
         Path file = dir.resolve("metrics.jsonl");
         Files.writeString(file, "{\"step\": 1, \"a\": 1.0}\n{\"step\": 2, \"a\": 2.0}\n{\"step\": 3, \"a\"");

@@ -72,13 +72,17 @@ class TensorBoardWriterTest {
         assertThat(contents.scalars().get(0).wallTime()).isBetween(before - 1, before + 60);
     }
 
+    /** Writes an event file in {@code dir} holding one scalar; returns the file. */
+    private Path oneScalar(String tag, long step, double value) {
+        try (TensorBoardWriter tb = TensorBoardWriter.open(dir)) {
+            tb.scalar(tag, step, value);
+            return tb.file();
+        }
+    }
+
     @Test
     void eventBytesFollowTheProtobufWireFormat() throws IOException {
-        Path file;
-        try (TensorBoardWriter tb = TensorBoardWriter.open(dir)) {
-            file = tb.file();
-            tb.scalar("a", 300, 1.0);
-        }
+        Path file = oneScalar("a", 300, 1.0);
         var in = new ByteArrayInputStream(Files.readAllBytes(file));
         TfRecord.read(in); // the version event
         byte[] event = TfRecord.read(in);
@@ -94,11 +98,7 @@ class TensorBoardWriterTest {
 
     @Test
     void aCorruptedByteIsReportedWithTheRecord() throws IOException {
-        Path file;
-        try (TensorBoardWriter tb = TensorBoardWriter.open(dir)) {
-            file = tb.file();
-            tb.scalar("train/loss", 1, 2.0);
-        }
+        Path file = oneScalar("train/loss", 1, 2.0);
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 6] ^= 0x01; // inside the second record's data
         Files.write(file, bytes);

@@ -1,56 +1,66 @@
-package dev.forja.train.monitor;
+package dev.forja.io;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The few protobuf wire-format encodings an event file needs (varint, fixed32, fixed64, length-delimited), so
- * that forja writes TensorBoard's messages without a protobuf dependency. Fields are appended in call order.
+ * The protobuf wire-format encodings forja writes (varint, fixed32, fixed64, length-delimited), so that
+ * TensorBoard event files (and, in tests, ONNX models) are written without a protobuf dependency. Fields are
+ * appended in call order.
+ *
+ * <p>Example: {@code new ProtoWriter().int64(1, 40).string(2, "train/loss").toByteArray()}
  */
-final class ProtoWriter {
-    static final int VARINT = 0;
-    static final int FIXED64 = 1;
-    static final int LENGTH_DELIMITED = 2;
-    static final int FIXED32 = 5;
+public final class ProtoWriter {
+    public static final int VARINT = 0;
+    public static final int FIXED64 = 1;
+    public static final int LENGTH_DELIMITED = 2;
+    public static final int FIXED32 = 5;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    ProtoWriter int64(int field, long value) {
+    /** A varint field (int64, int32, enum, bool). */
+    public ProtoWriter int64(int field, long value) {
         key(field, VARINT);
         varint(value);
         return this;
     }
 
-    ProtoWriter doubleField(int field, double value) {
+    /** A fixed64 double, little-endian. */
+    public ProtoWriter doubleField(int field, double value) {
         key(field, FIXED64);
         long bits = Double.doubleToRawLongBits(value);
         for (int i = 0; i < 8; i++) out.write((int) (bits >>> (8 * i)));
         return this;
     }
 
-    ProtoWriter floatField(int field, float value) {
+    /** A fixed32 float, little-endian. */
+    public ProtoWriter floatField(int field, float value) {
         key(field, FIXED32);
         int bits = Float.floatToRawIntBits(value);
         for (int i = 0; i < 4; i++) out.write(bits >>> (8 * i));
         return this;
     }
 
-    ProtoWriter string(int field, String value) {
+    /** A length-delimited UTF-8 string. */
+    public ProtoWriter string(int field, String value) {
         return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    ProtoWriter message(int field, ProtoWriter message) {
+    /** A nested message, length-delimited. */
+    public ProtoWriter message(int field, ProtoWriter message) {
         return bytes(field, message.toByteArray());
     }
 
-    ProtoWriter bytes(int field, byte[] value) {
+    /** Length-delimited bytes. */
+    public ProtoWriter bytes(int field, byte[] value) {
         key(field, LENGTH_DELIMITED);
         varint(value.length);
         out.writeBytes(value);
         return this;
     }
 
-    byte[] toByteArray() {
+    /** The message written so far. */
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 
