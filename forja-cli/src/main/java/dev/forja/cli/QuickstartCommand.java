@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.io.AtomicDirectory;
+import dev.forja.io.Json;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.config.Recipe;
 import dev.forja.embed.MiniLm;
@@ -139,8 +140,12 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("  ./forja eval --task classification --model " + r.finalDir() + " --data " + valFile);
         System.out.println("  ./forja embed --help");
         System.out.println("  ./forja train --config recipes/minilm-classify.yaml");
-        System.out.printf(Locale.ROOT, "{\"base_macro_f1\": %.6f, \"finetuned_macro_f1\": %.6f, \"report\": \"%s\", "
-                + "\"model\": \"%s\"}%n", baseF1, tunedF1, json(report.toString()), json(r.finalDir().toString()));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("base_macro_f1", baseF1);
+        summary.put("finetuned_macro_f1", tunedF1);
+        summary.put("report", report.toString());
+        summary.put("model", r.finalDir().toString());
+        System.out.println(Json.line(summary));
         return 0;
     }
 
@@ -212,9 +217,5 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         if (Double.isNaN(v)) throw new ForjaException("the run logged no " + tag + "; see " + runDir);
         return v;
-    }
-
-    private static String json(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
