@@ -203,7 +203,7 @@ class LossComputationTest {
         return worst;
     }
 
-    private static void assertSameGrads(Map<String, float[]> actual, Map<String, float[]> expected, double tol) {
+    static void assertSameGrads(Map<String, float[]> actual, Map<String, float[]> expected, double tol) {
         double scale = 0;
         for (float[] g : expected.values()) for (float v : g) scale = Math.max(scale, Math.abs(v));
         assertThat(scale).as("gradients must not all be zero").isGreaterThan(1e-4);
