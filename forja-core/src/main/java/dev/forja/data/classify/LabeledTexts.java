@@ -3,6 +3,7 @@ package dev.forja.data.classify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.ForjaException;
+import dev.forja.io.CsvRows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Classification data: JSONL lines {@code {"text": ..., "label": ...}} (a numeric label is read as its text).
- * Errors name the file and line.
+ * Classification data: JSONL lines {@code {"text": ..., "label": ...}} (a numeric label is read as its text), or a
+ * CSV / TSV file whose header names a {@code text} and a {@code label} column. Errors name the file and line.
  */
 public final class LabeledTexts {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +33,15 @@ public final class LabeledTexts {
         if (!Files.isRegularFile(file)) {
             throw new ForjaException(file + " does not exist: give a JSONL file of {\"text\", \"label\"} lines");
         }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        List<Row> rows = name.endsWith(".csv") || name.endsWith(".tsv")
+                ? readCsv(file, name.endsWith(".tsv") ? '\t' : ',')
+                : readJsonLines(file);
+        if (rows.isEmpty()) throw new ForjaException(file + " holds no examples");
+        return rows;
+    }
+
+    private static List<Row> readJsonLines(Path file) {
         List<Row> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -55,7 +66,36 @@ public final class LabeledTexts {
         } catch (IOException e) {
             throw new ForjaException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (rows.isEmpty()) throw new ForjaException(file + " holds no examples");
+        return rows;
+    }
+
+    // A header row names the columns; 'text' and 'label' are read, any other column is left alone.
+    private static List<Row> readCsv(Path file, char delimiter) {
+        List<Row> rows = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            CsvRows csv = new CsvRows(r, delimiter);
+            List<String> header = csv.next();
+            if (header == null) return rows;
+            header = header.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+            int text = header.indexOf("text"), label = header.indexOf("label");
+            if (text < 0 || label < 0) {
+                throw new ForjaException(file + ":1: a CSV to classify needs a header with 'text' and 'label' "
+                        + "columns; found " + header + ". Rename the columns, or give JSON lines of {\"text\", "
+                        + "\"label\"}");
+            }
+            for (List<String> row = csv.next(); row != null; row = csv.next()) {
+                int n = (int) csv.startLine();
+                if (row.size() == 1 && row.get(0).isBlank()) continue;
+                if (row.size() != header.size()) {
+                    throw new ForjaException(file + ":" + n + ": the row has " + row.size() + " fields but the header "
+                            + "has " + header.size() + "; quote fields that hold the delimiter or a line break");
+                }
+                if (row.get(label).isBlank()) throw new ForjaException(file + ":" + n + ": the label is empty");
+                rows.add(new Row(row.get(text), row.get(label).strip(), n));
+            }
+        } catch (IOException e) {
+            throw new ForjaException("cannot read " + file + ": " + e.getMessage(), e);
+        }
         return rows;
     }
 
