@@ -77,6 +77,23 @@ final class TinyRuns {
         }
     }
 
+    /** Every file and directory under {@code dir}: relative path → modification time and sha256 of the bytes. */
+    static Map<String, String> snapshot(Path dir) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String content = Files.isRegularFile(p) ? java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))) : "dir";
+                out.put(dir.relativize(p).toString(), Files.getLastModifiedTime(p) + " " + content);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     /** Copies a directory tree. */
     static void copyTree(Path from, Path to) {
         try (Stream<Path> s = Files.walk(from)) {

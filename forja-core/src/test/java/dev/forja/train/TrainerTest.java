@@ -180,8 +180,30 @@ class TrainerTest {
         assertThat(Files.readString(out.resolve("metrics.jsonl"))).as("a refused resume touches nothing")
                 .isEqualTo(metrics);
         assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(saved);
-        // with the inputs restored it resumes (and, finished already, only rewrites the final adapter)
-        assertThat(run(config(out, resume))).contains("resuming from checkpoint-2");
+        // with the inputs restored it resumes (and, finished already, says so and changes nothing)
+        assertThat(run(config(out, resume))).contains("is complete");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void resumingAFinishedRunSaysSoAndChangesNothing(boolean stoppedEarly) throws IOException {
+        Path out = tmp.resolve("finished-" + stoppedEarly);
+        Map<String, Object> knobs = new HashMap<>(Map.of("max_steps", 4, "save_steps", 2, "logging_steps", 1,
+                "eval_steps", 1));
+        if (stoppedEarly) knobs.putAll(Map.of("learning_rate", 1e-30, "early_stopping_patience", 1));
+        TrainResult first = new Trainer(config(out, knobs), new PrintStream(new ByteArrayOutputStream())).run();
+        assertThat(first.steps()).isEqualTo(stoppedEarly ? 2 : 4);
+        Map<String, String> before = TinyRuns.snapshot(out);
+
+        knobs.put("resume", true);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainResult again = new Trainer(config(out, knobs), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(out + " is complete")
+                .contains("nothing changed").doesNotContain("NaN");
+        assertThat(again.steps()).isEqualTo(first.steps());
+        assertThat(again.finalTrainLoss()).isEqualTo(first.finalTrainLoss());
+        assertThat(again.bestStep()).isEqualTo(first.bestStep());
+        assertThat(TinyRuns.snapshot(out)).as("no file added, removed, rewritten or touched").isEqualTo(before);
     }
 
     @Test

@@ -1,0 +1,347 @@
+package dev.forja.train;
+
+import dev.forja.ForjaException;
+import dev.forja.config.Recipe;
+import dev.forja.io.SafetensorsWriter;
+import dev.forja.io.TensorEntry;
+import dev.forja.model.ModelWriter;
+import dev.forja.tensor.Tensors;
+import dev.forja.report.HtmlReport;
+import dev.forja.train.monitor.MetricsLog;
+import dev.forja.train.monitor.ProgressBar;
+import dev.forja.train.monitor.TensorBoardWriter;
+import dev.forja.train.optim.AdamW;
+import dev.forja.train.optim.AdamWOptions;
+import dev.forja.train.optim.LrSchedule;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * One run of {@link Trainer}'s loop over a {@link TrainingTask}, in the order it happens: set up the optimizer and
+ * schedule, resume (or start fresh), then per step: train, log, evaluate if due, checkpoint if due; finally write the
+ * final model and the report.
+ *
+ * @param <B> the task's micro-batch
+ */
+final class TrainingRun<B> {
+    private final TrainingTask<B> task;
+    private final TrainConfig c;
+    private final Path runDir;
+    private final Checkpoints checkpoints;
+    private final PrintStream log;
+    private final long microPerEpoch;
+    private final long totalSteps;
+    private final String datasetHash;
+    private final String baseHash;
+    private final Map<String, Object> savedConfig;
+    private final String precision;
+    private final AdamW optimizer;
+    private final LrSchedule schedule;
+
+    private long step;
+    private double lastLoss = Double.NaN;
+    private EarlyStopping early;
+    private MetricsLog metrics;
+    private TensorBoardWriter tb;
+    private ProgressBar progress;
+
+    /** What one optimizer step measured. */
+    private record StepStats(double loss, double lr, double gradNorm, double tokensPerSecond) {
+    }
+
+    /**
+     * Sets up the optimizer and schedule. Full bf16 fine-tuning with one micro-batch per step computes on bf16 copies
+     * of the matrices that the optimizer refreshes in its update pass (no per-step casts); with accumulation the
+     * gradients must sum in float32, so autocast does the casting instead.
+     */
+    TrainingRun(TrainingTask<B> task, TrainConfig c, Path modelDir, Checkpoints checkpoints, boolean bf16,
+                PrintStream log) {
+        this.task = task;
+        this.c = c;
+        this.runDir = c.output();
+        this.checkpoints = checkpoints;
+        this.log = log;
+        this.microPerEpoch = task.microBatchesPerEpoch();
+        this.totalSteps = c.maxSteps() != null ? c.maxSteps()
+                : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
+        this.datasetHash = Fingerprints.files(java.util.Arrays.asList(c.data(), c.valData()));
+        this.baseHash = Fingerprints.modelDir(modelDir);
+        this.savedConfig = comparableConfig(c);
+        boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
+        this.precision = shadow ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
+                : bf16 ? "bf16 autocast (float32 master weights)" : "fp32";
+        log.println(task.describe() + ", " + precision);
+        this.optimizer = new AdamW(task.trainableParameters(),
+                new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()), shadow);
+        if (shadow) task.computeWith(optimizer.computeParameters());
+        this.schedule = LrSchedule.of(c.lrSchedulerType(), c.effectiveLearningRate(),
+                LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps), totalSteps);
+        this.early = EarlyStopping.start(c.earlyStoppingPatience());
+    }
+
+    /** Resumes from the checkpoint given (or starts fresh), trains to the end and writes the results. */
+    TrainResult run(OptionalLong resumeFrom) {
+        if (resumeFrom.isPresent()) {
+            TrainerState s = checkpoints.readState(resumeFrom.getAsLong());
+            refuseChangedInputs(s, resumeFrom.getAsLong());
+            if (isComplete(s) && Files.isDirectory(runDir.resolve("final"))) return alreadyComplete(s);
+        }
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new ForjaException("cannot create " + runDir + ": " + e.getMessage());
+        }
+        if (resumeFrom.isPresent()) {
+            resume(resumeFrom.getAsLong());
+        } else if (c.resume()) {
+            log.println("no checkpoint in " + runDir + ": starting from the beginning");
+        }
+        Recipe.save(c, runDir.resolve("config.yaml"));
+        log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
+        log.print(Recipe.toYaml(c).indent(2));
+        boolean stoppedEarly = train();
+        return finish(stoppedEarly);
+    }
+
+    /** Whether the run that wrote this state has ended: all its steps done, or stopped early. */
+    private boolean isComplete(TrainerState s) {
+        return s.globalStep() >= totalSteps || new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(),
+                s.bestStep(), s.evalsWithoutImprovement()).shouldStop();
+    }
+
+    /** A resume of a finished run: says so and changes nothing in the run directory. */
+    private TrainResult alreadyComplete(TrainerState s) {
+        Path finalDir = runDir.resolve("final");
+        double loss = lastTrainLoss(s.globalStep());
+        log.printf(Locale.ROOT, "%s is complete (%d of %d steps%s, final train loss %.4f); nothing to resume, "
+                + "nothing changed. The result is in %s; to train further, start a new run with another --output%n",
+                runDir, s.globalStep(), totalSteps, s.globalStep() < totalSteps ? ", stopped early" : "", loss,
+                finalDir);
+        return new TrainResult(runDir, finalDir, s.globalStep(), loss, s.bestStep() >= 0 ? s.bestEvalLoss()
+                : Double.NaN, s.bestStep());
+    }
+
+    /** The train loss logged last at or before {@code atStep}, from metrics.jsonl (NaN when none). */
+    private double lastTrainLoss(long atStep) {
+        double loss = Double.NaN;
+        for (Map<String, Object> e : MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME))) {
+            if (e.get("train/loss") instanceof Number n && ((Number) e.get("step")).longValue() <= atStep) {
+                loss = n.doubleValue();
+            }
+        }
+        return loss;
+    }
+
+    /** Restores weights, optimizer state, early-stopping state and the metrics log as of checkpoint {@code from}. */
+    private void resume(long from) {
+        TrainerState s = checkpoints.readState(from);
+        Path dir = Checkpoints.dir(runDir, from);
+        task.restoreWeights(dir);
+        optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
+        optimizer.refreshComputeParameters(); // the bf16 copies follow the restored weights
+        step = from;
+        early = new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(),
+                s.evalsWithoutImprovement());
+        MetricsLog.truncateAfter(runDir.resolve(MetricsLog.FILE_NAME), from);
+        lastLoss = lastTrainLoss(from); // what the report shows if no step is left to run
+        log.printf("resuming from checkpoint-%d (step %d of %d)%n", from, from, totalSteps);
+    }
+
+    /** The step loop; returns whether early stopping ended it. */
+    private boolean train() {
+        if (step >= totalSteps || early.shouldStop()) return early.shouldStop(); // only final/ was missing
+        progress = ProgressBar.onStderr(totalSteps);
+        try (MetricsLog m = MetricsLog.open(runDir); TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
+            metrics = m;
+            tb = t;
+            task.setTraining(true);
+            boolean stoppedEarly = false;
+            while (step < totalSteps && !stoppedEarly) {
+                StepStats stats = step();
+                log(stats);
+                evaluateIfDue();
+                checkpointIfDue();
+                stoppedEarly = early.shouldStop();
+                if (stoppedEarly) {
+                    log.printf("%nearly stopping at step %d: no improvement in %d evaluations (best: step %d)%n",
+                            step, early.badEvaluations(), early.bestStep());
+                }
+            }
+            progress.finish();
+            return stoppedEarly;
+        }
+    }
+
+    /** One optimizer step: grad_accum micro-batches, normalised by their total weight, then clip and update. */
+    private StepStats step() {
+        long t0 = System.nanoTime();
+        double lr = schedule.lr(step);
+        double loss;
+        double gradNorm;
+        long tokens = 0;
+        try (PointerScope scope = new PointerScope()) {
+            List<B> micro = new ArrayList<>(c.gradAccum());
+            for (int k = 0; k < c.gradAccum(); k++) {
+                long index = step * c.gradAccum() + k;
+                micro.add(task.microBatch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
+            }
+            double normalizer = micro.stream().mapToInt(task::weight).sum();
+            double summed = 0;
+            for (int k = 0; k < micro.size(); k++) {
+                summed += task.forwardBackward(micro.get(k), normalizer, c.seed() * 1_000_003L + step * 4099L + k * 131L);
+                tokens += task.tokens(micro.get(k));
+            }
+            loss = summed / Math.max(1, normalizer);
+            // one pass for the norm (and the finiteness check), one for the clipped update
+            gradNorm = Double.isFinite(loss)
+                    ? optimizer.clipAndStep(lr, c.maxGradNorm() > 0 ? c.maxGradNorm() : Double.MAX_VALUE)
+                    : Double.NaN;
+            if (!Double.isFinite(gradNorm)) throw notFinite(loss);
+            optimizer.zeroGrad();
+        }
+        step++;
+        lastLoss = loss;
+        return new StepStats(loss, lr, gradNorm, tokens / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    private ForjaException notFinite(double loss) {
+        OptionalLong last = checkpoints.latest();
+        return new ForjaException(String.format(Locale.ROOT, "step %d: the %s is not finite (loss %s); stopped "
+                + "before it reached the weights. %s Lower --lr or use --precision fp32.", step + 1,
+                Double.isFinite(loss) ? "gradient" : "loss", loss, last.isPresent()
+                        ? "The last good checkpoint is checkpoint-" + last.getAsLong() + "."
+                        : "No checkpoint was written yet."));
+    }
+
+    /** The progress bar every step; metrics.jsonl and TensorBoard every logging_steps and at the last step. */
+    private void log(StepStats s) {
+        boolean logging = step % c.loggingSteps() == 0 || step == totalSteps;
+        progress.update(step, s.loss(), s.lr(), s.tokensPerSecond(), logging);
+        if (!logging) return;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train/loss", s.loss());
+        m.put("train/lr", s.lr());
+        m.put("train/grad_norm", s.gradNorm());
+        m.put("train/tokens_per_s", s.tokensPerSecond());
+        m.put("train/epoch", (double) step * c.gradAccum() / microPerEpoch);
+        metrics.log(step, m);
+        tb.scalars(step, m);
+    }
+
+    /** Evaluates every eval_steps and at the last step, and updates early stopping. */
+    private void evaluateIfDue() {
+        if (step % c.effectiveEvalSteps() != 0 && step != totalSteps) return;
+        task.setTraining(false);
+        Map<String, Double> m = task.evaluate();
+        task.setTraining(true);
+        if (m.isEmpty()) return;
+        metrics.log(step, m);
+        tb.scalars(step, m);
+        log.printf(Locale.ROOT, "%nstep %d: %s%n", step, describe(m));
+        early = early.evaluated(step, m.get("eval/loss"));
+    }
+
+    /** Checkpoints every save_steps, at a new best evaluation, before an early stop and at the last step. */
+    private void checkpointIfDue() {
+        if (step % c.saveSteps() != 0 && !early.improvedAt(step) && !early.shouldStop() && step != totalSteps) return;
+        long microDone = step * c.gradAccum();
+        TrainerState state = new TrainerState(step, microDone / microPerEpoch, microDone % microPerEpoch,
+                early.bestLoss(), early.bestStep(), early.badEvaluations(), datasetHash, baseHash, savedConfig);
+        checkpoints.write(step, state, dir -> {
+            task.writeWeights(dir);
+            List<TensorEntry> entries = new ArrayList<>();
+            optimizer.state().forEach((k, v) -> entries.add(Tensors.toEntry(k, v)));
+            SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), entries, Map.of());
+        });
+        checkpoints.rotate(c.saveTotalLimit(), early.bestStep());
+        tb.flush();
+    }
+
+    /** The final model or adapter, the report and the closing lines. */
+    private TrainResult finish(boolean stoppedEarly) {
+        task.setTraining(false);
+        Path finalDir = runDir.resolve("final");
+        Path staging = ModelWriter.stagingDir(finalDir);
+        try {
+            task.writeFinal(staging);
+            ModelWriter.deleteTree(finalDir);
+            ModelWriter.publish(staging, finalDir);
+        } finally {
+            ModelWriter.deleteTree(staging);
+        }
+        HtmlReport.write(runDir, "forja train: " + runDir.getFileName(), summary(stoppedEarly, finalDir),
+                MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)), task.reportFigures());
+        log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n", step,
+                lastLoss, early.hasBest() ? String.format(Locale.ROOT, ", best eval loss %.4f (step %d)",
+                        early.bestLoss(), early.bestStep()) : "", finalDir, runDir.resolve("report.html"));
+        return new TrainResult(runDir, finalDir, step, lastLoss, early.hasBest() ? early.bestLoss() : Double.NaN,
+                early.bestStep());
+    }
+
+    /** The report's summary table. */
+    private Map<String, String> summary(boolean stoppedEarly, Path finalDir) {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("model", c.model());
+        summary.put("method", c.method().name().toLowerCase());
+        summary.put("steps", step + " of " + totalSteps + (stoppedEarly ? " (early stop)" : ""));
+        summary.put("final train loss", String.format(Locale.ROOT, "%.4f", lastLoss));
+        if (early.hasBest()) {
+            summary.put("best eval loss", String.format(Locale.ROOT, "%.4f (perplexity %.3f) at step %d",
+                    early.bestLoss(), Math.exp(early.bestLoss()), early.bestStep()));
+        }
+        summary.putAll(task.summary());
+        summary.put("precision", precision);
+        summary.put("dataset sha256", datasetHash);
+        summary.put("base model sha256", baseHash);
+        summary.put("final", finalDir.toString());
+        return summary;
+    }
+
+    private static String describe(Map<String, Double> metrics) {
+        List<String> parts = new ArrayList<>();
+        metrics.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.4f", k, v)));
+        return String.join(", ", parts);
+    }
+
+    /** The config as compared on resume: everything but where it runs and whether it resumes. */
+    private static Map<String, Object> comparableConfig(TrainConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>(Recipe.toMap(c));
+        m.remove("resume");
+        m.remove("output");
+        m.remove("threads");
+        m.replaceAll((k, v) -> v == null ? null : v.toString());
+        return m;
+    }
+
+    private void refuseChangedInputs(TrainerState s, long from) {
+        if (!s.datasetHash().equals(datasetHash)) {
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was written "
+                    + "(sha256 " + s.datasetHash().substring(0, 12) + " then, " + datasetHash.substring(0, 12)
+                    + " now); restore the data or start a new run with another --output");
+        }
+        if (!s.baseModelHash().equals(baseHash)) {
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": the base model's files changed since "
+                    + "it was written; use the same --model or start a new run with another --output");
+        }
+        List<String> diffs = new ArrayList<>();
+        for (var e : savedConfig.entrySet()) {
+            Object before = s.config().get(e.getKey());
+            if (!java.util.Objects.equals(before, e.getValue())) {
+                diffs.add(e.getKey() + ": " + before + " -> " + e.getValue());
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": the configuration differs ("
+                    + String.join(", ", diffs) + "); use the same settings or start a new run with another --output");
+        }
+    }
+}
