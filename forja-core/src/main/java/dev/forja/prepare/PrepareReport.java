@@ -72,17 +72,17 @@ final class PrepareReport {
 
     // A table, not a bar chart: bars of 3,000 and 2,860 look the same, the removed counts are what matter.
     private static void stages(StringBuilder h, Map<String, Long> stages) {
-        h.append("<h2>Records per stage</h2>\n<table>\n<tr><th>stage</th><th>records</th><th>removed</th>"
+        h.append("<h2>Records per stage</h2>\n<table>\n<tr><th>stage</th><th>records</th><th>change</th>"
                 + "<th>kept of read</th></tr>\n");
         Long previous = null, read = null;
         for (Map.Entry<String, Long> e : stages.entrySet()) {
             long n = e.getValue();
             if (read == null) read = n;
-            String removed = previous == null ? "" : previous - n == 0 ? "0"
+            String change = previous == null ? "" : previous - n == 0 ? "0"
                     : (previous - n > 0 ? "−" : "+") + HumanFormat.thousands(Math.abs(previous - n));
             String kept = read == 0 ? "" : String.format(Locale.ROOT, "%.1f%%", 100.0 * n / read);
             h.append("<tr><th>").append(Escape.xml(e.getKey())).append("</th><td class=\"num\">")
-                    .append(HumanFormat.thousands(n)).append("</td><td class=\"num\">").append(removed)
+                    .append(HumanFormat.thousands(n)).append("</td><td class=\"num\">").append(change)
                     .append("</td><td class=\"num\">").append(kept).append("</td></tr>\n");
             previous = n;
         }

@@ -42,6 +42,7 @@ class PrepareReportTest {
                 + "<td class=\"num\">100.0%</td></tr>");
         assertThat(html).contains("<tr><th>exact_dedup</th><td class=\"num\">41</td><td class=\"num\">−2</td>"
                 + "<td class=\"num\">95.3%</td></tr>");
-        assertThat(html).doesNotContain("Records after each stage");
+        assertThat(html).contains("<th>stage</th><th>records</th><th>change</th><th>kept of read</th>")
+                .doesNotContain("Records after each stage");
     }
 }
