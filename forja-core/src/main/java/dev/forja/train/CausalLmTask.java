@@ -80,7 +80,7 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         }
         this.loss = new LossComputation(model, bf16, c.gradientCheckpointing());
         setTraining(false);
-        this.samples = SampleContinuations.before(model, modelDir, data.ids().eos(),
+        this.samples = SampleContinuations.before(model, modelDir, data.ids().eos(), bf16,
                 data.validation().orElse(data.train()).samples());
     }
 

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The report's sample generations for a causal LM: the first few samples' prompts, continued greedily by the base
@@ -24,12 +27,15 @@ final class SampleContinuations {
 
     private final Path tokenizerDir;
     private final long eos;
+    private final boolean bf16;
     private final List<Prompt> prompts;
     private final List<String> before;
 
-    private SampleContinuations(Path tokenizerDir, long eos, List<Prompt> prompts, List<String> before) {
+    private SampleContinuations(Path tokenizerDir, long eos, boolean bf16, List<Prompt> prompts,
+                                List<String> before) {
         this.tokenizerDir = tokenizerDir;
         this.eos = eos;
+        this.bf16 = bf16;
         this.prompts = prompts;
         this.before = before;
     }
@@ -37,8 +43,11 @@ final class SampleContinuations {
     /**
      * Picks the prompts from {@code samples} (the validation set, else the training set) and continues them with
      * {@code model} as it is now, the base.
+     *
+     * @param bf16 decode under bf16 autocast, as the run computes (a LoRA base may hold bf16 matrices)
      */
-    static SampleContinuations before(CausalLM model, Path tokenizerDir, long eos, List<EncodedSample> samples) {
+    static SampleContinuations before(CausalLM model, Path tokenizerDir, long eos, boolean bf16,
+                                      List<EncodedSample> samples) {
         List<Prompt> prompts = new ArrayList<>();
         for (EncodedSample s : samples) {
             if (prompts.size() == SAMPLES) break;
@@ -48,12 +57,13 @@ final class SampleContinuations {
                         Arrays.copyOfRange(s.ids(), cut, Math.min(s.length(), cut + MAX_NEW_TOKENS))));
             }
         }
-        return new SampleContinuations(tokenizerDir, eos, prompts, continueWith(model, tokenizerDir, eos, prompts));
+        return new SampleContinuations(tokenizerDir, eos, bf16, prompts,
+                continueWith(model, tokenizerDir, eos, bf16, prompts));
     }
 
     /** The report fragment: the prompts with the base's continuations and {@code model}'s, now trained. */
     String html(CausalLM model) {
-        List<String> after = continueWith(model, tokenizerDir, eos, prompts);
+        List<String> after = continueWith(model, tokenizerDir, eos, bf16, prompts);
         List<GenerationSamples.Sample> rows = new ArrayList<>();
         try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             for (int i = 0; i < prompts.size(); i++) {
@@ -76,15 +86,25 @@ final class SampleContinuations {
         return 0;
     }
 
-    private static List<String> continueWith(CausalLM model, Path tokenizerDir, long eos, List<Prompt> prompts) {
+    private static List<String> continueWith(CausalLM model, Path tokenizerDir, long eos, boolean bf16,
+                                             List<Prompt> prompts) {
         if (prompts.isEmpty()) return List.of();
         TextGenerator generator = new TextGenerator(model);
         List<String> texts = new ArrayList<>();
+        if (bf16) {
+            torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
+            torch.set_autocast_enabled(DeviceType.CPU, true);
+        }
         try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             for (Prompt p : prompts) {
                 long[] ids = generator.generate(p.ids(), MAX_NEW_TOKENS, SamplingConfig.greedy(), true,
                         (generated, n) -> generated[n - 1] == eos, id -> { });
                 texts.add(tokenizer.decode(ids, true));
+            }
+        } finally {
+            if (bf16) {
+                torch.set_autocast_enabled(DeviceType.CPU, false);
+                torch.clear_cache();
             }
         }
         return texts;

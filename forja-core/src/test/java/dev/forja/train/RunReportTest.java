@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A training run's report.html, read as its reader would: words that fit the task, samples of what changed. */
 class RunReportTest {
@@ -17,14 +19,16 @@ class RunReportTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aCausalLmReportShowsSampleGenerationsBeforeAndAfterAndItsPerplexity() throws Exception {
+    /** {@code auto}: bf16 autocast over a base of bf16 matrices where the CPU supports it, the LoRA default. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fp32", "auto"})
+    void aCausalLmReportShowsSampleGenerationsBeforeAndAfterAndItsPerplexity(String precision) throws Exception {
         Path model = TinyRuns.model(tmp.resolve("base"), "llama", 1);
         Path data = TinyRuns.data(tmp.resolve("train.jsonl"), 2);
         Path val = TinyRuns.data(tmp.resolve("val.jsonl"), 1);
         Map<String, Object> m = new LinkedHashMap<>(Map.of("model", model.toString(), "data", data, "val_data", val,
                 "output", tmp.resolve("run"), "method", TrainConfig.Method.LORA, "max_steps", 4, "eval_steps", 2,
-                "learning_rate", 3e-3, "batch_size", 4, "precision", "fp32"));
+                "learning_rate", 3e-3, "batch_size", 4, "precision", precision));
         m.put("threads", 1);
         TrainConfig c = TrainConfig.defaults().with(m);
         TrainResult r = new Trainer(c, QUIET).run();
@@ -37,7 +41,7 @@ class RunReportTest {
                 "¿Qué es una inyección SQL?").doesNotContain("¿Qué es XSS?");
         int table = html.indexOf("<th>after</th>");
         assertThat(html.substring(table).split("<tr>")).hasSize(1 + 3);
-        assertThat(html).contains("<th>best eval loss</th>", "(perplexity ", "<th>numeric precision</th><td>fp32</td>")
+        assertThat(html).contains("<th>best eval loss</th>", "(perplexity ", "<th>numeric precision</th><td>")
                 .doesNotContain("<th>precision</th>");
     }
 
