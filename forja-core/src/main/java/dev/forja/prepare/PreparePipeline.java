@@ -229,7 +229,7 @@ public final class PreparePipeline {
                 Manifest.build(hash, outFiles, sources, config, stats, issues));
         Map<String, Object> report = stats.toMap(issues);
         Json.writeAtomic(staging.resolve("report.json"), report);
-        AtomicFile.writeString(staging.resolve("report.html"), PrepareReport.html("forja prepare: " + hash, report));
+        AtomicFile.writeString(staging.resolve("report.html"), PrepareReport.html(hash, report));
         return hash;
     }
 

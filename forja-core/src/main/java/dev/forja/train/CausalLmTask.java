@@ -17,6 +17,7 @@ import dev.forja.tokenizer.HfTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -37,6 +38,7 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     private final BatchPlanner planner;
     private final BatchPlanner validation; // null without validation data
     private final boolean bf16;
+    private final SampleContinuations samples; // the report's before/after generations
     private LossComputation loss; // replaced when computing on the optimizer's bf16 shadow
 
     /**
@@ -78,6 +80,9 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         }
         this.loss = new LossComputation(model, LossComputation.Options.DEFAULT.withBf16(bf16)
                 .withCheckpointing(c.gradientCheckpointing()));
+        setTraining(false);
+        this.samples = SampleContinuations.before(model, modelDir, data.ids().eos(), bf16,
+                data.validation().orElse(data.train()).samples());
     }
 
     @Override
@@ -177,6 +182,12 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     public void writeFinal(Path dir) {
         writeWeights(dir);
         dev.forja.tokenizer.TokenizerFiles.copy(modelDir, dir);
+    }
+
+    /** The sample generations: a few prompts continued by the base model and by the trained one. */
+    @Override
+    public List<String> reportFigures() {
+        return samples.isEmpty() ? List.of() : List.of(samples.html(model));
     }
 
     @Override

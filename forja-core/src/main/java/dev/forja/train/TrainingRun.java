@@ -7,7 +7,6 @@ import dev.forja.io.TensorEntry;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.prepare.Manifest;
 import dev.forja.tensor.Tensors;
-import dev.forja.report.HtmlReport;
 import dev.forja.train.monitor.MetricsLog;
 import dev.forja.train.monitor.ProgressBar;
 import dev.forja.train.monitor.TensorBoardWriter;
@@ -317,32 +316,13 @@ final class TrainingRun<B> {
             task.writeFinal(staging);
             Lineage.write(staging, datasetHash, c.model(), baseHash);
         });
-        HtmlReport.write(runDir, "forja train: " + runDir.getFileName(), summary(stoppedEarly, finalDir),
-                MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)), task.reportFigures());
+        RunReport.write(runDir, c, task, new RunReport.Outcome(step, totalSteps, stoppedEarly, lastLoss, early),
+                new RunReport.Provenance(precision, datasetHash, baseHash), finalDir);
         log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n", step,
                 lastLoss, early.hasBest() ? String.format(Locale.ROOT, ", best eval loss %.4f (step %d)",
                         early.bestLoss(), early.bestStep()) : "", finalDir, runDir.resolve("report.html"));
         return new TrainResult(runDir, finalDir, step, lastLoss, early.hasBest() ? early.bestLoss() : Double.NaN,
                 early.bestStep());
-    }
-
-    /** The report's summary table. */
-    private Map<String, String> summary(boolean stoppedEarly, Path finalDir) {
-        Map<String, String> summary = new LinkedHashMap<>();
-        summary.put("model", c.model());
-        summary.put("method", c.method().name().toLowerCase());
-        summary.put("steps", step + " of " + totalSteps + (stoppedEarly ? " (early stop)" : ""));
-        summary.put("final train loss", String.format(Locale.ROOT, "%.4f", lastLoss));
-        if (early.hasBest()) {
-            summary.put("best eval loss", String.format(Locale.ROOT, "%.4f (perplexity %.3f) at step %d",
-                    early.bestLoss(), Math.exp(early.bestLoss()), early.bestStep()));
-        }
-        summary.putAll(task.summary());
-        summary.put("precision", precision);
-        summary.put("dataset hash", datasetHash);
-        summary.put("base model sha256", baseHash);
-        summary.put("final", finalDir.toString());
-        return summary;
     }
 
     private static String describe(Map<String, Double> metrics) {

@@ -69,17 +69,62 @@ class HtmlReportTest {
     @Test
     void missingSeriesAreNamedAndExtraTagsGetTheirOwnChart() throws Exception {
         List<Map<String, Object>> metrics = new ArrayList<>();
-        Map<String, Object> only = new LinkedHashMap<>();
-        only.put("step", 1);
-        only.put("train/loss", 2.0);
-        only.put("train/grad_norm", 0.7);
-        metrics.add(only);
+        for (int step = 1; step <= 2; step++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", step);
+            m.put("train/loss", 2.0 / step);
+            m.put("train/grad_norm", 0.7 * step);
+            metrics.add(m);
+        }
         String html = HtmlReport.render("r", Map.of(), metrics);
         List<String> svgs = svgs(html);
         assertThat(svgs).hasSize(2);
-        assertThat(svgs.get(1)).contains("<title>train/grad_norm</title>");
+        assertThat(svgs.get(1)).contains("<title>Gradient norm</title>");
         assertThat(html).contains("Not logged in this run: eval/loss, eval/perplexity, train/lr, train/tokens_per_s.");
         for (String svg : svgs) assertThat(svg).doesNotContain("NaN");
+    }
+
+    @Test
+    void tagsAreTitledForPeopleAndKeptInTheLegend() throws Exception {
+        assertThat(HtmlReport.title("train/grad_norm")).isEqualTo("Gradient norm");
+        assertThat(HtmlReport.title("eval/macro_f1")).isEqualTo("Eval macro-F1");
+        assertThat(HtmlReport.title("eval/bleu_4")).isEqualTo("Eval bleu 4");
+        assertThat(HtmlReport.title("custom")).isEqualTo("Custom");
+        List<Map<String, Object>> metrics = metrics();
+        metrics.forEach(m -> m.put("train/grad_norm", 0.5));
+        String chart = svgs(HtmlReport.render("r", Map.of(), metrics)).get(4);
+        assertThat(SvgChartsTest.texts(SvgChartsTest.parse(chart))).contains("Gradient norm", "train/grad_norm");
+        assertThat(chart).doesNotContain("<title>train/grad_norm</title>");
+    }
+
+    @Test
+    void aSeriesOfOnePointIsShownAsANumberNotAChart() {
+        List<Map<String, Object>> metrics = metrics();
+        metrics.forEach(m -> {
+            m.remove("eval/loss");
+            m.remove("eval/perplexity");
+        });
+        metrics.get(9).put("eval/loss", 2.0);
+        metrics.get(9).put("eval/perplexity", 7.389056);
+        String html = HtmlReport.render("r", Map.of(), metrics);
+        List<String> svgs = svgs(html);
+        assertThat(svgs).hasSize(3); // loss (train/loss has ten points), learning rate, throughput
+        assertThat(svgs).noneMatch(svg -> svg.contains("Eval perplexity"));
+        assertThat(html).contains("Eval perplexity: <b>7.389</b> at step 100 <span class=\"tag\">eval/perplexity</span>");
+    }
+
+    @Test
+    void aClassifierReportDoesNotMentionPerplexity() {
+        List<Map<String, Object>> metrics = metrics();
+        metrics.forEach(m -> {
+            if (m.remove("eval/perplexity") != null) {
+                m.put("eval/accuracy", 0.9);
+                m.put("eval/macro_f1", 0.85);
+            }
+        });
+        String html = HtmlReport.render("r", Map.of(), metrics);
+        assertThat(html.toLowerCase()).doesNotContain("perplexity");
+        assertThat(html).contains("<title>Eval accuracy</title>", "<title>Eval macro-F1</title>");
     }
 
     @Test

@@ -109,4 +109,33 @@ class SvgChartsTest {
         assertThat(((Element) rects.item(3)).getAttribute("fill")).isEqualTo("#ffffff");
         assertThat(texts(doc)).contains("1,200", "3", "0", "40", "spam", "ham", "true label", "predicted label");
     }
+
+    @Test
+    void confusionMatrixTurnsLongColumnLabelsAndSizesItsMarginsToThem() throws Exception {
+        List<String> labels = List.of("benigno", "cmd_injection", "path_traversal", "sqli", "xss");
+        long[][] counts = new long[5][5];
+        for (int i = 0; i < 5; i++) counts[i][i] = 100;
+        String svg = SvgHeatmap.confusionMatrix(labels, counts).toSvg();
+        Document doc = parse(svg);
+        NodeList texts = doc.getElementsByTagName("text");
+        List<Element> columnLabels = new ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            Element t = (Element) texts.item(i);
+            if (labels.contains(t.getTextContent()) && t.hasAttribute("transform")) columnLabels.add(t);
+        }
+        // 48 px cells cannot hold "path_traversal" (about 90 px) level: each column label is turned 45 degrees
+        assertThat(columnLabels).hasSize(5)
+                .allSatisfy(t -> assertThat(t.getAttribute("transform")).startsWith("rotate(-45 "));
+        // the grid starts below the longest turned label (14 characters reach about 64 px up) and right of the
+        // longest row label
+        Element firstCell = (Element) doc.getElementsByTagName("rect").item(1);
+        double top = Double.parseDouble(firstCell.getAttribute("y")), left = Double.parseDouble(firstCell.getAttribute("x"));
+        double labelBaseline = Double.parseDouble(columnLabels.get(0).getAttribute("y"));
+        assertThat(labelBaseline - 14 * 6.5 / Math.sqrt(2)).isGreaterThan(40); // clear of the axis title at y 40
+        assertThat(top).isGreaterThan(labelBaseline);
+        assertThat(left).isGreaterThanOrEqualTo(14 * 6.5);
+        // labels that fit their cells stay level
+        String small = SvgHeatmap.confusionMatrix(List.of("spam", "ham"), new long[][] {{1, 0}, {0, 1}}).toSvg();
+        assertThat(small).doesNotContain("rotate(");
+    }
 }

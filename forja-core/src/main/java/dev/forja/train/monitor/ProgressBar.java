@@ -15,12 +15,12 @@ import java.util.function.LongSupplier;
  *
  * <pre>  step 120/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 4m12s</pre>
  *
- * The ETA uses an exponentially smoothed time per step, so one slow step (an evaluation, a checkpoint) moves it
- * only a little. A NaN value leaves its field out.
+ * The ETA is the time per step averaged over every step since the first (whose time, spent warming up, is left
+ * out): evaluations and checkpoints recur, so their cost belongs in the average, spread over all steps instead of
+ * jerking the estimate up after each one and down again. A NaN value leaves its field out.
  */
 public final class ProgressBar {
     private static final int WIDTH = 30;
-    private static final double SMOOTHING = 0.1;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintStream out;
@@ -29,8 +29,9 @@ public final class ProgressBar {
     private final long intervalNanos;
     private final LongSupplier clock;
 
+    private long firstStep = -1;
+    private long firstTime;
     private long lastStep = -1;
-    private long lastTime;
     private double secondsPerStep = Double.NaN;
     private long lastPrint;
     private boolean printed;
@@ -63,13 +64,13 @@ public final class ProgressBar {
      */
     public void update(long step, double loss, double lr, double tokensPerSecond, boolean loggingStep) {
         long now = clock.getAsLong();
-        if (lastStep >= 0 && step > lastStep) {
-            double perStep = (now - lastTime) / 1e9 / (step - lastStep);
-            secondsPerStep = Double.isNaN(secondsPerStep)
-                    ? perStep : SMOOTHING * perStep + (1 - SMOOTHING) * secondsPerStep;
+        if (firstStep < 0) {
+            firstStep = step;
+            firstTime = now;
+        } else if (step > firstStep) {
+            secondsPerStep = (now - firstTime) / 1e9 / (step - firstStep);
         }
         lastStep = step;
-        lastTime = now;
 
         boolean last = step >= totalSteps;
         if (interactive) {
@@ -93,7 +94,7 @@ public final class ProgressBar {
         out.flush();
     }
 
-    /** Estimated seconds left, from the smoothed step time; NaN until two steps have been seen. */
+    /** Estimated seconds left, from the mean step time since the first step; NaN until two steps have been seen. */
     public double etaSeconds() {
         return secondsPerStep * Math.max(0, totalSteps - lastStep);
     }

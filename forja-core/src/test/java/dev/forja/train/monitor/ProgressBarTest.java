@@ -49,8 +49,27 @@ class ProgressBarTest {
         assertThat(bar.etaSeconds()).isCloseTo(50, org.assertj.core.api.Assertions.within(1e-6));
         nanos.addAndGet(61_000_000_000L); // an evaluation: one 61 s step
         bar.update(51, 1, 1, 1, false);
-        // Smoothed: 0.1 * 61 + 0.9 * 1 = 7 s per step, not 61.
-        assertThat(bar.etaSeconds()).isCloseTo(49 * 7.0, org.assertj.core.api.Assertions.within(1e-6));
+        // The mean since step 1: (49 * 1 + 61) / 50 = 2.2 s per step, not 61.
+        assertThat(bar.etaSeconds()).isCloseTo(49 * 2.2, org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    @Test
+    void etaHoldsSteadyThroughRecurringEvaluations() {
+        // 1 s per step and a 30 s evaluation every 50 steps, as a classification recipe runs: 460 s in all.
+        ProgressBar bar = new ProgressBar(out, 400, false, 1e9, nanos::get);
+        double previous = Double.NaN;
+        for (int step = 1; step <= 399; step++) {
+            nanos.addAndGet(step % 50 == 0 ? 31_000_000_000L : 1_000_000_000L);
+            bar.update(step, 1, 1, 1, false);
+            double eta = bar.etaSeconds();
+            if (step > 60) {
+                // No evaluation makes the estimate jump (an exponential average went from 1 to 4 s per step).
+                assertThat(eta).as("eta at step %d", step).isLessThan(previous * 1.3);
+                double left = (400 - step) + 30.0 * ((400 - step) / 50); // the true time left
+                assertThat(eta).as("eta at step %d", step).isBetween(left * 0.6, left * 1.6 + 10);
+            }
+            previous = eta;
+        }
     }
 
     @Test
