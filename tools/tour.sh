@@ -103,7 +103,7 @@ for x in open(sys.argv[1]):
 print(v)' runs/cls/metrics.jsonl)
   python3 -c "import sys; a,b=float('$eval_f1'),float('$train_f1'); sys.exit(0 if abs(a-b)<=0.01 else 1)" ||
     fail "forja eval macro-F1 $eval_f1 differs from training's last evaluation $train_f1"
-  ok "eval agrees with training: macro-F1 $eval_f1"
+  ok "eval agrees with training: macro-F1 $eval_f1 (training's last evaluation: $train_f1)"
 fi
 
 # the interrupt scenario: kill during training, resume, compare final losses with the uninterrupted run
