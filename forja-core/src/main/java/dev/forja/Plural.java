@@ -10,8 +10,7 @@ import java.util.Locale;
  * {@code Plural.of(3, "bad line") → "3 bad lines"}.
  */
 public final class Plural {
-    private Plural() {
-    }
+    private Plural() {}
 
     /** {@code n} with thousands separators, then the noun, with an "s" unless {@code n} is 1. */
     public static String of(long n, String singular) {

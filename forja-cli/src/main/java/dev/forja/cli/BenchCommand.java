@@ -4,7 +4,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code forja bench}: performance measurements, printed for people and as one JSON line. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure speed and memory.",
         subcommands = {BenchGenerateCommand.class, BenchTrainCommand.class, BenchPrepareCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec

@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
  * {@code forja bench generate}: prompt (prefill) and generation (decode) throughput with the KV cache, greedy, on
  * random token ids, and the peak RSS.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Measure prompt and generated tokens/s with the KV cache, and peak RSS.")
 final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
@@ -31,10 +33,16 @@ final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt-tokens", defaultValue = "128", description = "Prompt length (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--new-tokens", defaultValue = "128", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--new-tokens",
+            defaultValue = "128",
+            description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     int newTokens;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs after one warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "Timed runs after one warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
     @Mixin
@@ -69,10 +77,11 @@ final class BenchGenerateCommand implements Callable<Integer> {
         double genTps = newTokens / decode[repeats / 2];
         double rss = PeakRss.mib();
         System.err.println("machine: " + MachineInfo.describe());
-        System.err.printf("model %s (%s, %s), prompt %d tokens, generate %d tokens, median of %d%n", model,
-                m.config().modelType(), engine.dtype, promptTokens, newTokens, repeats);
-        System.err.printf("prompt: %,.1f tokens/s | generation: %,.1f tokens/s | peak RSS %,.0f MiB%n", promptTps,
-                genTps, rss);
+        System.err.printf(
+                "model %s (%s, %s), prompt %d tokens, generate %d tokens, median of %d%n",
+                model, m.config().modelType(), engine.dtype, promptTokens, newTokens, repeats);
+        System.err.printf(
+                "prompt: %,.1f tokens/s | generation: %,.1f tokens/s | peak RSS %,.0f MiB%n", promptTps, genTps, rss);
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("prompt_tokens_per_s", round(promptTps));
         o.put("generated_tokens_per_s", round(genTps));
@@ -85,7 +94,8 @@ final class BenchGenerateCommand implements Callable<Integer> {
 
     /** Seconds for the prefill and for the decode of one generation. */
     private double[] runOnce(CausalLM m, long[] prompt) {
-        try (NoGradGuard ng = new NoGradGuard(); KvCache cache = m.newCache(1, prompt.length + newTokens)) {
+        try (NoGradGuard ng = new NoGradGuard();
+                KvCache cache = m.newCache(1, prompt.length + newTokens)) {
             long t0 = System.nanoTime();
             long next;
             try (PointerScope s = new PointerScope()) {

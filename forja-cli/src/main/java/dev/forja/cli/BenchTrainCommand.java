@@ -14,6 +14,7 @@ import dev.forja.model.Architectures;
 import dev.forja.model.CausalLM;
 import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelLoader;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.train.LossComputation;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.optim.AdamW;
@@ -26,7 +27,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import dev.forja.tensor.CpuThreads;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +40,9 @@ import picocli.CommandLine.Option;
  * two or more dimensions, none on biases and norms; lr 6e-4, betas 0.9/0.95, clipping at 1.0) so the figure compares
  * with nanoGPT's training step.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
         description = "Measure training tokens/s, ms/step, MFU against the measured matmul peak, and peak RSS.")
 final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
@@ -55,23 +57,38 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--seq-len", defaultValue = "64", description = "Tokens per row (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
-    @Option(names = "--steps", defaultValue = "8", description = "Timed steps after the warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "8",
+            description = "Timed steps after the warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--precision", defaultValue = "auto", converter = PrecisionName.class, description = "bf16 (autocast, float32 master weights), fp32, "
-            + "or auto: bf16 where the CPU has bf16 instructions, as in forja train (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--precision",
+            defaultValue = "auto",
+            converter = PrecisionName.class,
+            description =
+                    "bf16 (autocast, float32 master weights), fp32, "
+                            + "or auto: bf16 where the CPU has bf16 instructions, as in forja train (default: ${DEFAULT-VALUE}).")
     TrainConfig.Precision precision;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
 
-    @Option(names = "--lora-r", defaultValue = "8", description = "LoRA rank, with --method lora (default: ${DEFAULT-VALUE}); alpha 2r, all linear layers.")
+    @Option(
+            names = "--lora-r",
+            defaultValue = "8",
+            description = "LoRA rank, with --method lora (default: ${DEFAULT-VALUE}); alpha 2r, all linear layers.")
     int loraR;
 
-    @Option(names = "--bf16-mode", defaultValue = "shadow", description = "bf16 strategy: shadow (full: the optimizer keeps bf16 copies of the matrices; lora: the frozen matrices are stored in bf16) or autocast (every weight cast at every step) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bf16-mode",
+            defaultValue = "shadow",
+            description =
+                    "bf16 strategy: shadow (full: the optimizer keeps bf16 copies of the matrices; lora: the frozen matrices are stored in bf16) or autocast (every weight cast at every step) (default: ${DEFAULT-VALUE}).")
     String bf16Mode;
 
     @Option(names = "--gradient-checkpointing", description = "Recompute activations per block in the backward pass.")
@@ -86,8 +103,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 case "fp32", "float32" -> TrainConfig.Precision.FP32;
                 case "bf16", "bfloat16" -> TrainConfig.Precision.BF16;
                 case "auto" -> TrainConfig.Precision.AUTO;
-                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not fp32, bf16 "
-                        + "or auto");
+                default ->
+                    throw new picocli.CommandLine.TypeConversionException(
+                            "'" + value + "' is not fp32, bf16 " + "or auto");
             };
         }
     }
@@ -109,15 +127,15 @@ final class BenchTrainCommand implements Callable<Integer> {
         System.gc();
         rss("after loading the model");
         if (seqLen > m.config().maxPositions()) {
-            throw new ForjaException("--seq-len " + seqLen + " exceeds the model's " + m.config().maxPositions()
-                    + " positions");
+            throw new ForjaException(
+                    "--seq-len " + seqLen + " exceeds the model's " + m.config().maxPositions() + " positions");
         }
         long flopsPerToken = flopsPerToken(m, lora);
         Map<String, Tensor> trainable;
         LoraAdapter adapter = null;
         if (lora) {
-            adapter = LoraAdapter.attach(m, new LoraConfig(loraR, 2.0 * loraR, 0.05, List.of(LoraConfig.ALL_LINEAR),
-                    false), 0);
+            adapter = LoraAdapter.attach(
+                    m, new LoraConfig(loraR, 2.0 * loraR, 0.05, List.of(LoraConfig.ALL_LINEAR), false), 0);
             adapter.setTraining(true);
             trainable = adapter.trainableParameters();
             // the frozen base in bf16 once, instead of autocast casting all of it at every step
@@ -136,13 +154,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
         System.err.println("machine: " + MachineInfo.describe());
-        System.err.printf(Locale.ROOT, "matmul peak (%s, 2048², %d threads): %,.1f GFLOP/s%n", bf16 ? "bf16" : "fp32",
-                n, peak);
+        System.err.printf(
+                Locale.ROOT, "matmul peak (%s, 2048², %d threads): %,.1f GFLOP/s%n", bf16 ? "bf16" : "fp32", n, peak);
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
-            LossComputation loss = new LossComputation(compute, LossComputation.Options.DEFAULT
-                    .withBf16(bf16 && !shadow).withCheckpointing(checkpointing));
+            LossComputation loss = new LossComputation(
+                    compute,
+                    LossComputation.Options.DEFAULT.withBf16(bf16 && !shadow).withCheckpointing(checkpointing));
             System.gc(); // the parameters' storage from before the optimizer flattened them
             rss("after setting up the optimizer");
             for (int s = -warmup; s < steps; s++) {
@@ -157,10 +176,18 @@ final class BenchTrainCommand implements Callable<Integer> {
                     long t2 = System.nanoTime();
                     double sec = (t2 - t0) / 1e9;
                     // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
-                    System.err.printf(Locale.ROOT, "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
-                                    + "optimizer %.0f; process CPU %.0f ms)%n", s + warmup, s < 0 ? " (warm-up)" : "",
-                            l / b.trainableTokens(), sec * 1e3, loss.lastForwardSeconds() * 1e3,
-                            loss.lastBackwardSeconds() * 1e3, (t2 - t1) / 1e6, (cpuNanos() - c0) / 1e6);
+                    System.err.printf(
+                            Locale.ROOT,
+                            "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
+                                    + "optimizer %.0f; process CPU %.0f ms)%n",
+                            s + warmup,
+                            s < 0 ? " (warm-up)" : "",
+                            l / b.trainableTokens(),
+                            sec * 1e3,
+                            loss.lastForwardSeconds() * 1e3,
+                            loss.lastBackwardSeconds() * 1e3,
+                            (t2 - t1) / 1e6,
+                            (cpuNanos() - c0) / 1e6);
                     if (s == -warmup) rss("after the first step");
                     if (s >= 0) {
                         total[s] = sec;
@@ -175,15 +202,40 @@ final class BenchTrainCommand implements Callable<Integer> {
         double tps = (double) batchSize * seqLen / stepSeconds;
         double mfu = flopsPerToken * tps / (peak * 1e9);
         double rss = PeakRss.mib();
-        System.err.printf(Locale.ROOT, "model %s (%s), %s, %,d trainable parameters, batch %d x %d, %s, %d threads%n",
-                model, m.config().modelType(), lora ? "lora r" + loraR : "full", nTrainable, batchSize, seqLen,
-                shadow ? "bf16 weight shadow" : !bf16 ? "fp32" : lora && bf16Mode.equalsIgnoreCase("shadow")
-                        ? "bf16 autocast, frozen matrices stored in bf16" : "bf16 autocast", n);
-        System.err.printf(Locale.ROOT, "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f + "
-                        + "optimizer %,.1f (medians of each)%n", steps, stepSeconds * 1e3, median(fwd) * 1e3,
-                median(bwd) * 1e3, median(opt) * 1e3);
-        System.err.printf(Locale.ROOT, "%,.1f tokens/s | MFU %.1f%% of %,.0f GFLOP/s (%s model FLOPs/token) | "
-                + "peak RSS %,.0f MiB%n", tps, 100 * mfu, peak, flopsPerToken, rss);
+        System.err.printf(
+                Locale.ROOT,
+                "model %s (%s), %s, %,d trainable parameters, batch %d x %d, %s, %d threads%n",
+                model,
+                m.config().modelType(),
+                lora ? "lora r" + loraR : "full",
+                nTrainable,
+                batchSize,
+                seqLen,
+                shadow
+                        ? "bf16 weight shadow"
+                        : !bf16
+                                ? "fp32"
+                                : lora && bf16Mode.equalsIgnoreCase("shadow")
+                                        ? "bf16 autocast, frozen matrices stored in bf16"
+                                        : "bf16 autocast",
+                n);
+        System.err.printf(
+                Locale.ROOT,
+                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f + "
+                        + "optimizer %,.1f (medians of each)%n",
+                steps,
+                stepSeconds * 1e3,
+                median(fwd) * 1e3,
+                median(bwd) * 1e3,
+                median(opt) * 1e3);
+        System.err.printf(
+                Locale.ROOT,
+                "%,.1f tokens/s | MFU %.1f%% of %,.0f GFLOP/s (%s model FLOPs/token) | " + "peak RSS %,.0f MiB%n",
+                tps,
+                100 * mfu,
+                peak,
+                flopsPerToken,
+                rss);
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("tokens_per_s", round(tps));
         o.put("ms_per_step", round(stepSeconds * 1e3));
@@ -220,8 +272,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     private static void rss(String when) {
-        System.err.printf(Locale.ROOT, "RSS %s: %,.0f MiB (%,.0f MiB of it mapped files), peak so far %,.0f MiB%n",
-                when, PeakRss.currentMib(), PeakRss.fileMib(), PeakRss.mib());
+        System.err.printf(
+                Locale.ROOT,
+                "RSS %s: %,.0f MiB (%,.0f MiB of it mapped files), peak so far %,.0f MiB%n",
+                when,
+                PeakRss.currentMib(),
+                PeakRss.fileMib(),
+                PeakRss.mib());
     }
 
     private static long cpuNanos() {

@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code forja data info DIR} and {@code forja data diff A B}: look at prepared datasets and their versions. */
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect and compare prepared datasets.",
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
+        description = "Inspect and compare prepared datasets.",
         subcommands = {DataCommand.Info.class, DataCommand.Diff.class})
 final class DataCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
@@ -32,7 +35,9 @@ final class DataCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "diff", mixinStandardHelpOptions = true,
+    @Command(
+            name = "diff",
+            mixinStandardHelpOptions = true,
             description = "What changed from dataset A to B: sources, parameters, counts, records. Exit 0 either way.")
     static final class Diff implements Callable<Integer> {
         @Parameters(index = "0", description = "The older dataset directory.")

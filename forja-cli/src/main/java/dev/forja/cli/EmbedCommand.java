@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
-import dev.forja.tensor.CpuThreads;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
+import dev.forja.tensor.CpuThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,17 +23,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code forja embed}: sentence embeddings for each line of a JSONL file. */
-@Command(name = "embed", mixinStandardHelpOptions = true,
-        description = {"Embed texts: reads JSON lines {\"text\": ...} and writes each line back with an \"embedding\" "
-                + "field added (other fields, such as \"id\", are kept).",
+@Command(
+        name = "embed",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Embed texts: reads JSON lines {\"text\": ...} and writes each line back with an \"embedding\" "
+                    + "field added (other fields, such as \"id\", are kept).",
             "Vectors are mean-pooled over the tokens and L2-normalised, as sentence-transformers computes them, so a "
-                + "dot product is a cosine similarity."})
+                    + "dot product is a cosine similarity."
+        })
 final class EmbedCommand implements Callable<Integer> {
     /** Lines read and embedded together; bounds memory on large files. */
     private static final int CHUNK = 256;
 
-    @Option(names = "--model", required = true, description = "A BERT sentence-embedding directory, or 'minilm' for "
-            + "the embedded all-MiniLM-L6-v2 (imported into ~/.cache/forja on first use).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "A BERT sentence-embedding directory, or 'minilm' for "
+                    + "the embedded all-MiniLM-L6-v2 (imported into ~/.cache/forja on first use).")
     String model;
 
     @Option(names = "--input", required = true, description = "JSONL file of {\"text\": ...} lines.")
@@ -58,7 +65,8 @@ final class EmbedCommand implements Callable<Integer> {
                 AtomicFile.write(output, ch -> lines[0] = embedAll(encoder, Channels.newOutputStream(ch)));
             }
             if (encoder.truncatedCount() > 0) {
-                System.err.printf("forja: %d of %d texts were longer than %d tokens and were truncated%n",
+                System.err.printf(
+                        "forja: %d of %d texts were longer than %d tokens and were truncated%n",
                         encoder.truncatedCount(), lines[0], encoder.maxTokens());
             }
         }

@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 
 /** Options every command that runs a model shares: precision and threads. */
 final class EngineOptions {
-    @Option(names = "--dtype", defaultValue = "fp32", description = "Weights and compute precision: fp32 or bf16 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dtype",
+            defaultValue = "fp32",
+            description = "Weights and compute precision: fp32 or bf16 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")

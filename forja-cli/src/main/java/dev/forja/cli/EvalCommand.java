@@ -40,33 +40,52 @@ import picocli.CommandLine.Option;
  * precision/recall/F1, confusion matrix. Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
  * continuations of {"prompt","completion"} lines against the completions.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Evaluate a model: classification metrics, or perplexity / BLEU / ROUGE-L for causal LMs.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model directory (a classifier written by forja train, "
-            + "or a causal LM) or Hugging Face id.")
+    @Option(
+            names = "--model",
+            required = true,
+            description =
+                    "Model directory (a classifier written by forja train, " + "or a causal LM) or Hugging Face id.")
     String model;
 
-    @Option(names = "--data", required = true, description = "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
-            + "or {\"prompt\",\"completion\"} (causal_lm).")
+    @Option(
+            names = "--data",
+            required = true,
+            description = "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
+                    + "or {\"prompt\",\"completion\"} (causal_lm).")
     Path data;
 
-    @Option(names = "--task", defaultValue = "classification", description = "classification or causal_lm (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--task",
+            defaultValue = "classification",
+            description = "classification or causal_lm (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
     Path adapter;
 
-    @Option(names = "--max-length", description = "Classification: truncate texts to this many tokens (default: the "
-            + "length the model was trained at, its tokenizer_config.json model_max_length, else the model's "
-            + "max_position_embeddings).")
+    @Option(
+            names = "--max-length",
+            description = "Classification: truncate texts to this many tokens (default: the "
+                    + "length the model was trained at, its tokenizer_config.json model_max_length, else the model's "
+                    + "max_position_embeddings).")
     Integer maxLength;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Causal LM: tokens generated per prompt (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-new-tokens",
+            defaultValue = "64",
+            description = "Causal LM: tokens generated per prompt (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Causal LM: prompts whose greedy continuations "
-            + "are decoded together (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Causal LM: prompts whose greedy continuations "
+                    + "are decoded together (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
@@ -101,8 +120,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         List<LabeledTexts.Row> rows = LabeledTexts.read(data);
         LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        ClassifierEvaluation.MaxLength length = ClassifierEvaluation.maxLength(maxLength, dir,
-                classifier.encoder().config());
+        ClassifierEvaluation.MaxLength length = ClassifierEvaluation.maxLength(
+                maxLength, dir, classifier.encoder().config());
         System.err.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
         ClassifierEvaluation.Result r;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
@@ -153,11 +172,14 @@ final class EvalCommand implements Callable<Integer> {
                     requests.add(GenerationRequest.greedy(prompt, maxNewTokens, (g, n) -> eos.contains(g[n - 1])));
                     refs.add(j.get("completion").asText().strip());
                 } else if (j.path("text").isTextual()) {
-                    double[] lp = scorer.score(m.tokenizer().encode(j.get("text").asText(), true), false).logprobs();
+                    double[] lp = scorer.score(
+                                    m.tokenizer().encode(j.get("text").asText(), true), false)
+                            .logprobs();
                     for (double v : lp) nll -= v;
                     tokens += lp.length;
                 } else {
-                    throw new ForjaException(data + ":" + (i + 1) + ": expected {\"text\"} or {\"prompt\",\"completion\"}");
+                    throw new ForjaException(
+                            data + ":" + (i + 1) + ": expected {\"text\"} or {\"prompt\",\"completion\"}");
                 }
             }
             // greedy continuations for BLEU / ROUGE-L, batchSize prompts per forward
@@ -173,7 +195,8 @@ final class EvalCommand implements Callable<Integer> {
         o.put("nll", nll / tokens);
         o.put("perplexity", Math.exp(nll / tokens));
         if (!hyps.isEmpty()) {
-            dev.forja.eval.BleuScore bleu = Bleu.corpus(hyps, refs.stream().map(List::of).toList());
+            dev.forja.eval.BleuScore bleu =
+                    Bleu.corpus(hyps, refs.stream().map(List::of).toList());
             o.put("bleu", bleu.score());
             o.put("rouge_l_f1", RougeL.corpus(hyps, refs).f1());
             System.err.println(bleu);

@@ -30,13 +30,17 @@ import picocli.CommandLine.Option;
  * {@code forja generate}: text from a causal LM. One prompt is streamed to stdout token by token; several are decoded
  * together in batches, each completion printed once its row finishes, in prompt order.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Generate text with a KV cache.",
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Generate text with a KV cache.",
             "One prompt streams to stdout token by token. Several prompts (--prompt repeated, or --prompt-file) are "
-                + "decoded --batch-size at a time in one forward per step; each completion is printed when it "
-                + "finishes, in prompt order, prompts separated by a blank line.",
+                    + "decoded --batch-size at a time in one forward per step; each completion is printed when it "
+                    + "finishes, in prompt order, prompts separated by a blank line.",
             "Decoding follows the model's generation_config.json (sampling, if it says do_sample); without one, or "
-                + "with --temperature 0, it is greedy."})
+                    + "with --temperature 0, it is greedy."
+        })
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id (e.g. gpt2).")
     String model;
@@ -47,18 +51,25 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt-file", description = "A file with one prompt per line.")
     Path promptFile;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-new-tokens",
+            defaultValue = "64",
+            description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Option(names = "--stop", description = "Stop when this text appears (repeatable); it is not printed.")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = "--no-cache", description = "Recompute the whole sequence each step instead of using the KV cache "
-            + "(one prompt at a time).")
+    @Option(
+            names = "--no-cache",
+            description =
+                    "Recompute the whole sequence each step instead of using the KV cache " + "(one prompt at a time).")
     boolean noCache;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Prompts decoded together when there are several "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Prompts decoded together when there are several " + "(default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
@@ -74,8 +85,11 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> all = new ArrayList<>(prompts);
         if (promptFile != null) {
-            if (!Files.isRegularFile(promptFile)) throw new ForjaException("--prompt-file " + promptFile + " does not exist");
-            Files.readAllLines(promptFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).forEach(all::add);
+            if (!Files.isRegularFile(promptFile))
+                throw new ForjaException("--prompt-file " + promptFile + " does not exist");
+            Files.readAllLines(promptFile, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .forEach(all::add);
         }
         if (all.isEmpty()) throw new ForjaException("give a --prompt (or --prompt-file)");
         if (maxNewTokens < 1) throw new ForjaException("--max-new-tokens must be >= 1");
@@ -104,15 +118,19 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void streamOneByOne(PretrainedModel m, List<String> all, List<long[]> ids, SamplingConfig s, Set<Long> eos,
-                                PrintStream out) {
+    private void streamOneByOne(
+            PretrainedModel m, List<String> all, List<long[]> ids, SamplingConfig s, Set<Long> eos, PrintStream out) {
         TextGenerator generator = new TextGenerator(m.model());
         for (int p = 0; p < all.size(); p++) {
             StreamingDecoder decoder = new StreamingDecoder(m.tokenizer(), true);
             StopStrings stops = new StopStrings(stop);
             if (p > 0) out.println();
             out.print(all.get(p));
-            generator.generate(ids.get(p), maxNewTokens, s, !noCache,
+            generator.generate(
+                    ids.get(p),
+                    maxNewTokens,
+                    s,
+                    !noCache,
                     (gen, n) -> eos.contains(gen[n - 1]) || stops.stopped(),
                     id -> {
                         if (!eos.contains(id)) out.print(stops.push(decoder.push(id)));
@@ -123,8 +141,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Decodes in batches; a completion is printed once it and every one before it have finished. */
-    private void printBatched(PretrainedModel m, List<String> all, List<long[]> ids, SamplingConfig s, Set<Long> eos,
-                              PrintStream out) {
+    private void printBatched(
+            PretrainedModel m, List<String> all, List<long[]> ids, SamplingConfig s, Set<Long> eos, PrintStream out) {
         int n = all.size();
         StreamingDecoder[] decoders = new StreamingDecoder[n];
         StopStrings[] stops = new StopStrings[n];
@@ -135,8 +153,8 @@ final class GenerateCommand implements Callable<Integer> {
             StopStrings st = new StopStrings(stop);
             stops[p] = st;
             texts[p] = new StringBuilder();
-            requests.add(new GenerationRequest(ids.get(p), maxNewTokens, s,
-                    (gen, k) -> eos.contains(gen[k - 1]) || st.stopped()));
+            requests.add(new GenerationRequest(
+                    ids.get(p), maxNewTokens, s, (gen, k) -> eos.contains(gen[k - 1]) || st.stopped()));
         }
         boolean[] finished = new boolean[n];
         int[] printed = {0};

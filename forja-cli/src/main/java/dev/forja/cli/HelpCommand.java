@@ -22,8 +22,8 @@ final class HelpCommand implements Callable<Integer>, CommandLine.IHelpCommandIn
     private PrintWriter out;
 
     @Override
-    public void init(CommandLine helpCommandLine, CommandLine.Help.ColorScheme colorScheme, PrintWriter out,
-                     PrintWriter err) {
+    public void init(
+            CommandLine helpCommandLine, CommandLine.Help.ColorScheme colorScheme, PrintWriter out, PrintWriter err) {
         this.self = helpCommandLine;
         this.colors = colorScheme;
         this.out = out;

@@ -13,11 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code forja import-onnx}: an ONNX export of a BERT encoder to a Hugging Face directory. */
-@Command(name = "import-onnx", mixinStandardHelpOptions = true,
-        description = {"Import a BERT encoder exported to ONNX (e.g. all-MiniLM-L6-v2's model.onnx) as a Hugging Face "
-                + "directory: config.json, model.safetensors, tokenizer.json and the sentence-transformers files.",
+@Command(
+        name = "import-onnx",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Import a BERT encoder exported to ONNX (e.g. all-MiniLM-L6-v2's model.onnx) as a Hugging Face "
+                    + "directory: config.json, model.safetensors, tokenizer.json and the sentence-transformers files.",
             "Linear weights with generated names (onnx::MatMul_787) get their Hugging Face names from the bias added "
-                + "to their output."})
+                    + "to their output."
+        })
 final class ImportOnnxCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "The .onnx file.")
     Path input;
@@ -31,8 +35,10 @@ final class ImportOnnxCommand implements Callable<Integer> {
     @Option(names = "--heads", description = "Attention heads, if the graph does not tell (it usually does).")
     Integer heads;
 
-    @Option(names = "--max-seq-length", description = "sentence-transformers' max_seq_length: longer texts are cut "
-            + "when embedding (default: the model's positions; all-MiniLM-L6-v2 uses 256).")
+    @Option(
+            names = "--max-seq-length",
+            description = "sentence-transformers' max_seq_length: longer texts are cut "
+                    + "when embedding (default: the model's positions; all-MiniLM-L6-v2 uses 256).")
     Integer maxSeqLength;
 
     @Override
@@ -42,10 +48,14 @@ final class ImportOnnxCommand implements Callable<Integer> {
                     + "with the ONNX model");
         }
         OnnxModel onnx = OnnxModel.read(input);
-        BertConfig c = SentenceModelImport.write(onnx, Files.readAllBytes(tokenizer), output,
+        BertConfig c = SentenceModelImport.write(
+                onnx,
+                Files.readAllBytes(tokenizer),
+                output,
                 heads == null ? OptionalInt.empty() : OptionalInt.of(heads),
                 maxSeqLength == null ? OptionalInt.empty() : OptionalInt.of(maxSeqLength));
-        System.err.printf("forja: imported BERT (%d layers, hidden %d, %d heads, vocabulary %,d) into %s%n",
+        System.err.printf(
+                "forja: imported BERT (%d layers, hidden %d, %d heads, vocabulary %,d) into %s%n",
                 c.numHiddenLayers(), c.hiddenSize(), c.numAttentionHeads(), c.vocabSize(), output);
         return 0;
     }

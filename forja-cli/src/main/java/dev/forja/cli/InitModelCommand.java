@@ -19,20 +19,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code forja init-model}: a randomly initialised model as a complete Hugging Face directory. */
-@Command(name = "init-model", mixinStandardHelpOptions = true,
+@Command(
+        name = "init-model",
+        mixinStandardHelpOptions = true,
         description = "Write a randomly initialised model (config, safetensors weights, tokenizer) as a Hugging Face "
                 + "directory that forja and transformers both load.")
 final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, description = "gpt2, llama or qwen2.")
     String arch;
 
-    @Option(names = "--preset", defaultValue = "tiny",
+    @Option(
+            names = "--preset",
+            defaultValue = "tiny",
             description = "tiny (2 layers, width 64), small (GPT-2 124M / SmolLM2-135M shape) or a JSON object of "
                     + "config.json overrides on tiny (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--tokenizer", description = "A tokenizer.json or a model directory holding one; default: a "
-            + "byte-level tokenizer (256 bytes + <|endoftext|>, <|im_start|>, <|im_end|>) with a ChatML template.")
+    @Option(
+            names = "--tokenizer",
+            description =
+                    "A tokenizer.json or a model directory holding one; default: a "
+                            + "byte-level tokenizer (256 bytes + <|endoftext|>, <|im_start|>, <|im_end|>) with a ChatML template.")
     Path tokenizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Initialisation seed (default: ${DEFAULT-VALUE}).")
@@ -57,12 +64,13 @@ final class InitModelCommand implements Callable<Integer> {
             }
             ModelConfig config = Presets.of(arch, preset, vocab, bos, eos);
             var params = ModelInitializer.initialize(config, seed);
-            GenerationDefaults gen = new GenerationDefaults(eos >= 0 ? List.of(eos) : List.of(), true, 0.8, 50, 0.95,
-                    1.0);
+            GenerationDefaults gen =
+                    new GenerationDefaults(eos >= 0 ? List.of(eos) : List.of(), true, 0.8, 50, 0.95, 1.0);
             ModelWriter.write(staging, config, params, gen, ScalarType.Float);
             long n = params.values().stream().mapToLong(t -> t.numel()).sum();
-            written[0] = String.format("wrote %s: %s, %,d parameters, vocab %d, seed %d", output, config.modelType(), n,
-                    config.vocabSize(), seed);
+            written[0] = String.format(
+                    "wrote %s: %s, %,d parameters, vocab %d, seed %d",
+                    output, config.modelType(), n, config.vocabSize(), seed);
         });
         System.err.println(written[0]);
         return 0;
@@ -70,8 +78,8 @@ final class InitModelCommand implements Callable<Integer> {
 
     private void copyOrWriteTokenizer(Path dir) throws IOException {
         if (tokenizer == null) {
-            ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                    ByteLevelTokenizerFiles.chatMlTemplate());
+            ByteLevelTokenizerFiles.write(
+                    dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
             return;
         }
         Path json = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;

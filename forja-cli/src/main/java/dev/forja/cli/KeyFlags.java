@@ -51,8 +51,12 @@ final class KeyFlags {
      *                flag cannot spell them (a list of mappings)
      * @param helpResource a properties file next to this class: key = one-line description
      */
-    KeyFlags(Class<? extends Record> type, Record defaults, Map<String, String> aliases, Set<String> skipped,
-             String helpResource) {
+    KeyFlags(
+            Class<? extends Record> type,
+            Record defaults,
+            Map<String, String> aliases,
+            Set<String> skipped,
+            String helpResource) {
         this.type = type;
         this.defaults = defaults;
         this.aliases = aliases;
@@ -62,8 +66,10 @@ final class KeyFlags {
 
     /** The record's components that are flags, in declaration order, as snake_case keys. */
     List<String> keys() {
-        return Arrays.stream(type.getRecordComponents()).map(c -> KeyNames.snake(c.getName()))
-                .filter(k -> !skipped.contains(k)).toList();
+        return Arrays.stream(type.getRecordComponents())
+                .map(c -> KeyNames.snake(c.getName()))
+                .filter(k -> !skipped.contains(k))
+                .toList();
     }
 
     /** The help line of {@code key}, or null when the properties file has none. */
@@ -77,12 +83,14 @@ final class KeyFlags {
         for (RecordComponent c : type.getRecordComponents()) {
             String key = KeyNames.snake(c.getName());
             if (skipped.contains(key)) continue;
-            String also = aliases.entrySet().stream().filter(a -> a.getValue().equals(key)).map(Map.Entry::getKey)
+            String also = aliases.entrySet().stream()
+                    .filter(a -> a.getValue().equals(key))
+                    .map(Map.Entry::getKey)
                     .collect(Collectors.joining(", "));
             String line = help(key) == null ? key : help(key).replaceFirst("\\.$", "");
             String shownDefault = render(shown.get(key));
-            String text = line + (shownDefault.isEmpty() || line.contains("(default: ") ? ""
-                    : " (default: " + shownDefault + ")")
+            String text = line
+                    + (shownDefault.isEmpty() || line.contains("(default: ") ? "" : " (default: " + shownDefault + ")")
                     + (also.isEmpty() ? "" : "; also " + also) + ".";
             add(spec, c, key, KeyNames.flag(key), text, false);
         }
@@ -90,8 +98,10 @@ final class KeyFlags {
     }
 
     private void add(CommandSpec spec, RecordComponent c, String key, String flag, String text, boolean hidden) {
-        OptionSpec.Builder b = OptionSpec.builder(flag).hidden(hidden)
-                .description(text.replace("%", "%%")).paramLabel(label(c));
+        OptionSpec.Builder b = OptionSpec.builder(flag)
+                .hidden(hidden)
+                .description(text.replace("%", "%%"))
+                .paramLabel(label(c));
         if (c.getType() == boolean.class || c.getType() == Boolean.class) {
             b.type(Boolean.class).arity("0..1");
         } else if (c.getType() == List.class) {
@@ -128,8 +138,9 @@ final class KeyFlags {
             if (value == null) return;
             String earlier = spelledAs.put(key, option.longestName());
             if (earlier != null) {
-                throw new CommandLine.ParameterException(option.command().commandLine(), earlier + " and "
-                        + option.longestName() + " both set " + key + "; keep one");
+                throw new CommandLine.ParameterException(
+                        option.command().commandLine(),
+                        earlier + " and " + option.longestName() + " both set " + key + "; keep one");
             }
             out.put(key, value);
         });
@@ -146,7 +157,8 @@ final class KeyFlags {
     private static String label(RecordComponent c) {
         Class<?> t = c.getType();
         if (t.isEnum()) {
-            return Arrays.stream(t.getEnumConstants()).map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT))
+            return Arrays.stream(t.getEnumConstants())
+                    .map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining("|"));
         }
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return "N";

@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
  * {@code forja: error: ...}, and the exit code says whose it was: 1 for bad input or a failed run, 2 for a command
  * line that does not parse (with the help command to read).
  */
-@Command(name = "forja", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "forja",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = "Fine-tune language models on your own data, on your own machine.",
         subcommands = {
             InitModelCommand.class,
@@ -29,7 +32,8 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             QuickstartCommand.class,
             EvalCommand.class,
-            HelpCommand.class})
+            HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
     static final int BAD_INPUT = 1, USAGE = 2;
 
@@ -60,8 +64,8 @@ public final class Main implements Callable<Integer> {
             } else if (System.getenv("FORJA_DEBUG") != null) {
                 e.printStackTrace();
             } else {
-                System.err.println("forja: error: internal: " + e + " (rerun with FORJA_DEBUG=1 for details, and "
-                        + "report it)");
+                System.err.println(
+                        "forja: error: internal: " + e + " (rerun with FORJA_DEBUG=1 for details, and " + "report it)");
             }
             return BAD_INPUT;
         });
@@ -78,7 +82,8 @@ public final class Main implements Callable<Integer> {
         CommandLine where = e.getCommandLine();
         String message = e.getMessage();
         // picocli checks required options before unknown ones; a misspelt option is the more useful news
-        List<String> unknown = e instanceof CommandLine.UnmatchedArgumentException u ? u.getUnmatched()
+        List<String> unknown = e instanceof CommandLine.UnmatchedArgumentException u
+                ? u.getUnmatched()
                 : where.getUnmatchedArguments();
         if (!unknown.isEmpty()) message = unmatched(where, unknown);
         String name = where.getCommandSpec().qualifiedName(" ");
@@ -93,10 +98,12 @@ public final class Main implements Callable<Integer> {
             String flag = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
             List<String> names = new ArrayList<>();
             where.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
-            String near = KeyNames.nearest(flag, names.stream().filter(n -> n.startsWith("--")).toList());
+            String near = KeyNames.nearest(
+                    flag, names.stream().filter(n -> n.startsWith("--")).toList());
             return "unknown option '" + flag + "'" + (near == null ? "" : "; did you mean " + near + "?");
         }
-        if (!where.getSubcommands().isEmpty() && where.getCommandSpec().positionalParameters().isEmpty()) {
+        if (!where.getSubcommands().isEmpty()
+                && where.getCommandSpec().positionalParameters().isEmpty()) {
             return unknownCommand(where, first);
         }
         return "unexpected argument" + (args.size() > 1 ? "s " : " ") + String.join(" ", args);
@@ -105,8 +112,11 @@ public final class Main implements Callable<Integer> {
     /** "unknown command 'trian'; did you mean train?" for a subcommand of {@code parent}. */
     static String unknownCommand(CommandLine parent, String name) {
         String near = KeyNames.nearest(name, parent.getSubcommands().keySet());
-        return "unknown command '" + name + "'" + (near == null ? "" : "; did you mean "
-                + parent.getCommandSpec().qualifiedName(" ").replaceFirst("^forja ?", "")
-                + (parent.getParent() == null ? "" : " ") + near + "?");
+        return "unknown command '" + name + "'"
+                + (near == null
+                        ? ""
+                        : "; did you mean "
+                                + parent.getCommandSpec().qualifiedName(" ").replaceFirst("^forja ?", "")
+                                + (parent.getParent() == null ? "" : " ") + near + "?");
     }
 }

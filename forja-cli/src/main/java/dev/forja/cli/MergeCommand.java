@@ -16,15 +16,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code forja merge}: a LoRA adapter folded into its base model, written as a plain Hugging Face directory. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
         description = "Merge a PEFT LoRA adapter into its base model (W + scaling * B A) and write the result as a "
                 + "Hugging Face model directory that needs no adapter to load.")
 final class MergeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Base model directory or Hugging Face id.")
     String model;
 
-    @Option(names = "--adapter", required = true, description = "PEFT adapter directory (adapter_config.json + "
-            + "adapter_model.safetensors).")
+    @Option(
+            names = "--adapter",
+            required = true,
+            description = "PEFT adapter directory (adapter_config.json + " + "adapter_model.safetensors).")
     Path adapter;
 
     @Option(names = "--output", required = true, description = "Directory to create (must not exist or be empty).")
@@ -48,8 +52,14 @@ final class MergeCommand implements Callable<Integer> {
             dev.forja.tokenizer.TokenizerFiles.copy(base, staging);
             dev.forja.train.Lineage.copy(adapter, staging); // the dataset hash follows the model
         });
-        System.err.printf("wrote %s: %s merged with %s (%d layers, r %d, scaling %.4g), %s%n", output, base, adapter,
-                lora.layers().size(), lora.config().r(), lora.config().scaling(),
+        System.err.printf(
+                "wrote %s: %s merged with %s (%d layers, r %d, scaling %.4g), %s%n",
+                output,
+                base,
+                adapter,
+                lora.layers().size(),
+                lora.config().r(),
+                lora.config().scaling(),
                 dtype == ScalarType.BFloat16 ? "bf16" : "fp32");
         return 0;
     }

@@ -25,27 +25,46 @@ import picocli.CommandLine.Spec;
  * report.json). Flags override the recipe, which overrides the defaults. Every PrepareConfig key is a flag
  * ({@link KeyFlags}) but {@code inputs} (its own {@code --input a b c}) and {@code pii_rules} (a recipe's list).
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Clean, anonymize, deduplicate and split raw files into a versioned dataset.",
+@Command(
+        name = "prepare",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "Clean, anonymize, deduplicate and split raw files into a versioned dataset.",
             "Precedence: defaults < --config recipe < key=value overrides < flags. Every key of a recipe is also a "
-                    + "flag: min_chars=20 is --min-chars 20."})
+                    + "flag: min_chars=20 is --min-chars 20."
+        })
 final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
     @Spec
     CommandSpec spec;
 
-    private final KeyFlags keys = new KeyFlags(PrepareConfig.class, PrepareConfig.defaults(), Map.of(),
-            Set.of("inputs", "pii_rules"), "prepare-keys.properties");
+    private final KeyFlags keys = new KeyFlags(
+            PrepareConfig.class,
+            PrepareConfig.defaults(),
+            Map.of(),
+            Set.of("inputs", "pii_rules"),
+            "prepare-keys.properties");
 
-    @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
+    @Option(
+            names = "--input",
+            arity = "1..*",
+            paramLabel = "PATH",
             description = "Files or directories (walked recursively, in sorted order).")
     List<Path> inputs;
 
-    @Option(names = {"--config", "--recipe"}, paramLabel = "YAML",
+    @Option(
+            names = {"--config", "--recipe"},
+            paramLabel = "YAML",
             description = "YAML recipe whose keys are PrepareConfig's (snake_case); --recipe is the same.")
     Path recipe;
 
-    @Option(names = "--skip-bad-lines", arity = "0..1", paramLabel = "BOOL", description = "Skip (count and report) "
-            + "bad files and lines; false stops at the first, as forja train does by default (default: true).")
+    @Option(
+            names = "--skip-bad-lines",
+            arity = "0..1",
+            paramLabel = "BOOL",
+            description = "Skip (count and report) "
+                    + "bad files and lines; false stops at the first, as forja train does by default (default: true).")
     Boolean skipBadLines;
 
     @Parameters(paramLabel = "KEY=VALUE", description = "Overrides of recipe keys, e.g. min_chars=20 text_column=body.")
@@ -59,7 +78,8 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
     @Override
     public Integer call() {
         Map<String, Object> flags = keys.given();
-        if (inputs != null) flags.put("inputs", inputs.stream().map(Path::toString).toList());
+        if (inputs != null)
+            flags.put("inputs", inputs.stream().map(Path::toString).toList());
         if (skipBadLines != null && flags.containsKey("on_error")) {
             throw new ParameterException(spec.commandLine(), "--skip-bad-lines and --on-error say the same; keep one");
         }
@@ -67,46 +87,62 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
         PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
                 .requireRunnable();
         long start = System.nanoTime();
-        TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(config,
-                System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));
+        TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(
+                config, System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));
         long[] lastPrint = {start};
-        PreparePipeline.Result r = new PreparePipeline(config, anonymizer).listener(new PreparePipeline.Listener() {
-            @Override
-            public void onRecord(long n, String file) {
-                long now = System.nanoTime();
-                if (now - lastPrint[0] > 2_000_000_000L) {
-                    lastPrint[0] = now;
-                    System.err.printf("prepare: %,d records read | %s%n", n, file);
-                }
-            }
+        PreparePipeline.Result r = new PreparePipeline(config, anonymizer)
+                .listener(new PreparePipeline.Listener() {
+                    @Override
+                    public void onRecord(long n, String file) {
+                        long now = System.nanoTime();
+                        if (now - lastPrint[0] > 2_000_000_000L) {
+                            lastPrint[0] = now;
+                            System.err.printf("prepare: %,d records read | %s%n", n, file);
+                        }
+                    }
 
-            @Override
-            public void onPhase(String phase) {
-                System.err.printf("prepare: %s | %.1fs%n", phase.equals("dedup") ? "finding duplicates"
-                        : "writing the dataset", (System.nanoTime() - start) / 1e9);
-            }
-        }).run();
+                    @Override
+                    public void onPhase(String phase) {
+                        System.err.printf(
+                                "prepare: %s | %.1fs%n",
+                                phase.equals("dedup") ? "finding duplicates" : "writing the dataset",
+                                (System.nanoTime() - start) / 1e9);
+                    }
+                })
+                .run();
         for (String m : r.issues().messages()) System.err.println("forja: skipped: " + m);
         if (r.issues().total() > r.issues().messages().size()) {
             System.err.println("forja: ... " + Plural.of(r.issues().total(), "input problem") + " in all: "
-                    + r.issues().counts().entrySet().stream().map(e -> Plural.of(e.getValue(), e.getKey(),
-                    e.getKey())).collect(Collectors.joining(", ")) + " (see report.json)");
+                    + r.issues().counts().entrySet().stream()
+                            .map(e -> Plural.of(e.getValue(), e.getKey(), e.getKey()))
+                            .collect(Collectors.joining(", "))
+                    + " (see report.json)");
         }
-        System.err.printf(Locale.ROOT, "prepare: wrote %s in %.1fs: %s for training, %,d for validation%n",
-                r.output(), (System.nanoTime() - start) / 1e9, Plural.of(r.stats().train(), "record"),
+        System.err.printf(
+                Locale.ROOT,
+                "prepare: wrote %s in %.1fs: %s for training, %,d for validation%n",
+                r.output(),
+                (System.nanoTime() - start) / 1e9,
+                Plural.of(r.stats().train(), "record"),
                 r.stats().val());
         System.err.print(stages(r.stats().stages()));
         long written = r.stats().train() + r.stats().val();
         boolean noTrain = r.stats().train() == 0, noVal = r.stats().val() == 0;
         if ((noTrain || noVal) && config.valFraction() > 0 && written > 1) {
-            System.err.printf("forja: warning: %s is empty although val_fraction is %s: %,d of the %,d records"
-                    + " kept are near-duplicates of an earlier one (Jaccard >= %.2f), and a cluster of near-duplicates"
-                    + " stays on one side of the split so that validation never sees a near-copy of a training record."
-                    + " %s%n", noTrain ? "train.jsonl" : "val.jsonl", config.valFraction(),
-                    r.stats().nearDuplicatesClustered(), written,
+            System.err.printf(
+                    "forja: warning: %s is empty although val_fraction is %s: %,d of the %,d records"
+                            + " kept are near-duplicates of an earlier one (Jaccard >= %.2f), and a cluster of near-duplicates"
+                            + " stays on one side of the split so that validation never sees a near-copy of a training record."
+                            + " %s%n",
+                    noTrain ? "train.jsonl" : "val.jsonl",
+                    config.valFraction(),
+                    r.stats().nearDuplicatesClustered(),
+                    written,
                     PreparePipeline.clusterThreshold(config.nearDupThreshold()),
-                    noTrain ? "Train on val.jsonl and validate on data of your own (forja train --data DIR/val.jsonl"
-                            + " --val-data FILE)." : "Validate on data of your own (forja train --val-data FILE).");
+                    noTrain
+                            ? "Train on val.jsonl and validate on data of your own (forja train --data DIR/val.jsonl"
+                                    + " --val-data FILE)."
+                            : "Validate on data of your own (forja train --val-data FILE).");
         }
         System.out.println(r.contentHash());
         return 0;
@@ -119,7 +155,11 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
         long before = -1;
         for (Map.Entry<String, Long> e : stages.entrySet()) {
             long n = e.getValue();
-            out.append(String.format(Locale.ROOT, "  %-" + width + "s  %,12d%s%n", e.getKey().replace('_', ' '), n,
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %-" + width + "s  %,12d%s%n",
+                    e.getKey().replace('_', ' '),
+                    n,
                     before >= 0 && n < before ? String.format(Locale.ROOT, "  (-%,d)", before - n) : ""));
             before = n;
         }

@@ -1,17 +1,17 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
-import dev.forja.io.AtomicDirectory;
-import dev.forja.io.Json;
-import dev.forja.tensor.CpuThreads;
 import dev.forja.config.Recipe;
+import dev.forja.data.classify.LabeledTexts;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.eval.ClassificationMetrics;
+import dev.forja.io.AtomicDirectory;
+import dev.forja.io.Json;
 import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
-import dev.forja.data.classify.LabeledTexts;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tokenizer.Truncation;
 import dev.forja.train.LinearProbe;
 import dev.forja.train.TrainConfig;
@@ -38,13 +38,17 @@ import picocli.CommandLine.Option;
  * linear probe), fine-tunes MiniLM on it (full fine-tuning: on this data it beats LoRA at equal time, see the
  * recipe recipes/minilm-classify.yaml), evaluates, and ends with one JSON line.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
         description = "Prepare the sample data, measure the base model, fine-tune it and compare (a few minutes).")
 final class QuickstartCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/http-requests-es.jsonl";
 
-    @Option(names = "--output", description = "Where to write (default: runs/quickstart; an existing non-empty one "
-            + "gets a fresh numbered sibling, runs/quickstart-2...).")
+    @Option(
+            names = "--output",
+            description = "Where to write (default: runs/quickstart; an existing non-empty one "
+                    + "gets a fresh numbered sibling, runs/quickstart-2...).")
     Path output;
 
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
@@ -56,8 +60,11 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--max-length", description = "Tokens kept per request (default: 64).")
     int maxLength = 64;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Labelled JSON lines {\"text\",\"label\"} to use "
-            + "instead of the bundled sample (default: " + SAMPLE + ").")
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
+            description = "Labelled JSON lines {\"text\",\"label\"} to use "
+                    + "instead of the bundled sample (default: " + SAMPLE + ").")
     Path input;
 
     @Override
@@ -75,18 +82,29 @@ final class QuickstartCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         // 1) data
-        step(1, "preparing " + (input != null ? input : SAMPLE) + " (anonymize, exact + near dedup, 80/20 stratified "
-                + "split)", start);
-        Path raw = input != null ? Files.copy(input, Files.createDirectories(dir.resolve("raw"))
-                .resolve(input.getFileName()), StandardCopyOption.REPLACE_EXISTING) : sample(dir);
+        step(
+                1,
+                "preparing " + (input != null ? input : SAMPLE) + " (anonymize, exact + near dedup, 80/20 stratified "
+                        + "split)",
+                start);
+        Path raw = input != null
+                ? Files.copy(
+                        input,
+                        Files.createDirectories(dir.resolve("raw")).resolve(input.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING)
+                : sample(dir);
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("inputs", List.of(raw.toString()));
         flags.put("output", dir.resolve("data").toString());
         flags.put("anonymize", true);
         PrepareConfig pc = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), flags);
         PreparePipeline.Result prepared = new PreparePipeline(pc, PiiTextAnonymizer.of(pc, null)).run();
-        System.err.printf(Locale.ROOT, "  %,d train, %,d validation records in %s%n", prepared.stats().train(),
-                prepared.stats().val(), prepared.output());
+        System.err.printf(
+                Locale.ROOT,
+                "  %,d train, %,d validation records in %s%n",
+                prepared.stats().train(),
+                prepared.stats().val(),
+                prepared.output());
         Path trainFile = prepared.output().resolve("train.jsonl");
         Path valFile = prepared.output().resolve("val.jsonl");
 
@@ -131,8 +149,13 @@ final class QuickstartCommand implements Callable<Integer> {
         double tunedF1 = lastEval(r.runDir(), "eval/macro_f1");
         Path report = r.runDir().resolve("report.html");
         System.err.println();
-        System.out.printf(Locale.ROOT, "macro-F1 on %,d validation requests: base %.4f -> fine-tuned %.4f (%+.4f)%n",
-                val.size(), baseF1, tunedF1, tunedF1 - baseF1);
+        System.out.printf(
+                Locale.ROOT,
+                "macro-F1 on %,d validation requests: base %.4f -> fine-tuned %.4f (%+.4f)%n",
+                val.size(),
+                baseF1,
+                tunedF1,
+                tunedF1 - baseF1);
         System.out.println("model:  " + r.finalDir());
         System.out.println("report: " + report);
         System.out.printf(Locale.ROOT, "time:   %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -172,8 +195,9 @@ final class QuickstartCommand implements Callable<Integer> {
             return raw;
         }
         try (InputStream in = QuickstartCommand.class.getClassLoader().getResourceAsStream(SAMPLE)) {
-            if (in == null) throw new ForjaException("the sample " + SAMPLE + " is neither in the working directory "
-                    + "nor in the forja jar; run from the forja checkout");
+            if (in == null)
+                throw new ForjaException("the sample " + SAMPLE + " is neither in the working directory "
+                        + "nor in the forja jar; run from the forja checkout");
             Files.copy(in, raw, StandardCopyOption.REPLACE_EXISTING);
         }
         return raw;
@@ -191,8 +215,8 @@ final class QuickstartCommand implements Callable<Integer> {
             }
             float[][] v = enc.embedTokens(ids);
             System.arraycopy(v, 0, out, s, v.length);
-            System.err.printf(Locale.ROOT, "\r  embedding %s %s %,d/%,d", what, bar((double) e / rows.size()), e,
-                    rows.size());
+            System.err.printf(
+                    Locale.ROOT, "\r  embedding %s %s %,d/%,d", what, bar((double) e / rows.size()), e, rows.size());
         }
         System.err.println();
         return out;

@@ -6,9 +6,9 @@ import dev.forja.ForjaException;
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TokenScores;
 import dev.forja.hub.ModelLocator;
+import dev.forja.io.Json;
 import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
-import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -24,10 +24,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code forja score}: per-token log-probabilities, for checking numerics against other tools. */
-@Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Score token sequences: reads JSON lines {\"text\": ...} or {\"ids\": [...]} and writes one line "
-                + "each: {\"ids\", \"logprobs\", \"nll\", \"ppl\"}, where logprobs[i] = log p(ids[i+1] | ids[0..i]).",
-            "Computed in fp32 unless --dtype says otherwise."})
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score token sequences: reads JSON lines {\"text\": ...} or {\"ids\": [...]} and writes one line "
+                    + "each: {\"ids\", \"logprobs\", \"nll\", \"ppl\"}, where logprobs[i] = log p(ids[i+1] | ids[0..i]).",
+            "Computed in fp32 unless --dtype says otherwise."
+        })
 final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
     String model;
@@ -38,8 +42,10 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Write here instead of stdout (atomically).")
     Path output;
 
-    @Option(names = "--incremental", description = "Feed tokens one at a time through the KV cache (as generation does) "
-            + "instead of one full pass.")
+    @Option(
+            names = "--incremental",
+            description = "Feed tokens one at a time through the KV cache (as generation does) "
+                    + "instead of one full pass.")
     boolean incremental;
 
     @Option(names = "--adapter", description = "A PEFT LoRA adapter directory to apply on the fly (no merge).")
@@ -53,10 +59,11 @@ final class ScoreCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
         var dtype = engine.apply();
         StringBuilder result = new StringBuilder();
-        Writer stdout = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) : null;
+        Writer stdout =
+                output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) : null;
         Path base = ModelLocator.resolve(model);
         try (PretrainedModel m = PretrainedModel.load(base, dtype);
-             BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+                BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             if (adapter != null) {
                 AdapterBase.warn(adapter, model, base, System.err);
                 LoraAdapter.load(m.model(), adapter);
@@ -106,13 +113,14 @@ final class ScoreCommand implements Callable<Integer> {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = j.get("ids").get(i).asLong(-1);
                 if (ids[i] < 0 || ids[i] >= vocab) {
-                    throw new ForjaException(input + ":" + lineNo + ": id " + j.get("ids").get(i) + " is outside the "
-                            + "model's vocabulary [0, " + vocab + ")");
+                    throw new ForjaException(input + ":" + lineNo + ": id "
+                            + j.get("ids").get(i) + " is outside the " + "model's vocabulary [0, " + vocab + ")");
                 }
             }
             return ids;
         }
-        if (j.has("text") && j.get("text").isTextual()) return m.tokenizer().encode(j.get("text").asText(), true);
+        if (j.has("text") && j.get("text").isTextual())
+            return m.tokenizer().encode(j.get("text").asText(), true);
         throw new ForjaException(input + ":" + lineNo + ": expected {\"text\": ...} or {\"ids\": [...]}");
     }
 }

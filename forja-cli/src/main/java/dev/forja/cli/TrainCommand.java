@@ -17,21 +17,36 @@ import picocli.CommandLine.Parameters;
  * {@code forja train}: full or LoRA fine-tuning from a recipe, key=value overrides and flags. Every TrainConfig key
  * is a flag ({@link KeyFlags}); this class declares only what is not a key.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Fine-tune a model (full or LoRA): a causal LM on text, prompt/completion or chat data, or a "
-                + "classifier on text/label data; with evaluation, checkpoints, exact resume, metrics.jsonl, "
-                + "TensorBoard events and report.html in the run directory.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "Fine-tune a model (full or LoRA): a causal LM on text, prompt/completion or chat data, or a "
+                    + "classifier on text/label data; with evaluation, checkpoints, exact resume, metrics.jsonl, "
+                    + "TensorBoard events and report.html in the run directory.",
             "Precedence: defaults < --config recipe < key=value overrides < flags. Every key of a recipe is also a "
-                    + "flag: learning_rate=3e-4 is --learning-rate 3e-4."})
+                    + "flag: learning_rate=3e-4 is --learning-rate 3e-4."
+        })
 final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
-    private final KeyFlags keys = new KeyFlags(TrainConfig.class, TrainConfig.defaults(),
-            Map.of("--lr", "learning_rate", "--gradient-accumulation-steps", "grad_accum"), Set.of(),
+    private final KeyFlags keys = new KeyFlags(
+            TrainConfig.class,
+            TrainConfig.defaults(),
+            Map.of("--lr", "learning_rate", "--gradient-accumulation-steps", "grad_accum"),
+            Set.of(),
             "train-keys.properties");
 
-    @Option(names = {"--config", "--recipe"}, paramLabel = "YAML", description = "A YAML recipe (see recipes/); --recipe is the same.")
+    @Option(
+            names = {"--config", "--recipe"},
+            paramLabel = "YAML",
+            description = "A YAML recipe (see recipes/); --recipe is the same.")
     Path recipe;
 
-    @Option(names = "--on-error", hidden = true, paramLabel = "skip|fatal",
+    @Option(
+            names = "--on-error",
+            hidden = true,
+            paramLabel = "skip|fatal",
             description = "prepare's spelling of --skip-bad-lines: skip or fatal.")
     OnError onError;
 
@@ -39,7 +54,10 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     List<String> overrides = new ArrayList<>();
 
     /** {@code --on-error}'s values, as prepare spells them. */
-    enum OnError { SKIP, FATAL }
+    enum OnError {
+        SKIP,
+        FATAL
+    }
 
     @Override
     public KeyFlags keyFlags() {

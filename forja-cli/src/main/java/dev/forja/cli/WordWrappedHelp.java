@@ -26,10 +26,13 @@ final class WordWrappedHelp extends Help {
     static final CommandLine.IHelpFactory FACTORY = WordWrappedHelp::new;
 
     @Override
-    public Layout createDefaultLayout(List<OptionSpec> options, List<PositionalParamSpec> positionals,
-                                      ColorScheme colors) {
+    public Layout createDefaultLayout(
+            List<OptionSpec> options, List<PositionalParamSpec> positionals, ColorScheme colors) {
         Layout picocli = super.createDefaultLayout(options, positionals, colors);
-        return new Layout(colors, new SpaceWrapped(colors, picocli.textTable()), picocli.optionRenderer(),
+        return new Layout(
+                colors,
+                new SpaceWrapped(colors, picocli.textTable()),
+                picocli.optionRenderer(),
                 picocli.parameterRenderer());
     }
 
@@ -63,7 +66,8 @@ final class WordWrappedHelp extends Help {
         int width = spec.usageMessage().width();
         for (String line : lines) {
             String formatted = String.format(line.replace("%n", "\n"), params);
-            for (String paragraph : formatted.split("\n", -1)) out.append(wrap(paragraph, width, 0)).append('\n');
+            for (String paragraph : formatted.split("\n", -1))
+                out.append(wrap(paragraph, width, 0)).append('\n');
         }
         return out.toString().replace("\n", System.lineSeparator());
     }
@@ -108,7 +112,8 @@ final class WordWrappedHelp extends Help {
                 return super.putValue(row, col, value);
             }
             // one row per line: the first at the cell's row, the others on new rows, indented as picocli would
-            String[] lines = wrap(plain.replace('\n', ' '), c.width - c.indent - 2, indentWrappedLines).split("\n");
+            String[] lines = wrap(plain.replace('\n', ' '), c.width - c.indent - 2, indentWrappedLines)
+                    .split("\n");
             Cell cell = super.putValue(row, col, colors.text(lines[0]));
             for (int i = 1; i < lines.length; i++) {
                 addEmptyRow();

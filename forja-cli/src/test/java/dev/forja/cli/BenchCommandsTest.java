@@ -15,23 +15,39 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandsTest {
     @TempDir
     static Path tmp;
+
     static Path model;
 
     @BeforeAll
     static void tinyModel() {
         model = tmp.resolve("tiny");
-        assertThat(Main.run("init-model", "--arch", "llama", "--output", model.toString())).isZero();
+        assertThat(Main.run("init-model", "--arch", "llama", "--output", model.toString()))
+                .isZero();
     }
 
     private static JsonNode lastJson(CliRun r) throws IOException {
         assertThat(r.exit()).as(r.err()).isZero();
-        return Json.mapper().readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        return Json.mapper()
+                .readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 
     @Test
     void benchTrainMeasuresAStepAndDefaultsToTrainsPrecision() throws IOException {
-        JsonNode j = lastJson(CliRun.of("bench", "train", "--model", model.toString(), "--batch-size", "2",
-                "--seq-len", "16", "--steps", "1", "--warmup", "0", "--threads", "1"));
+        JsonNode j = lastJson(CliRun.of(
+                "bench",
+                "train",
+                "--model",
+                model.toString(),
+                "--batch-size",
+                "2",
+                "--seq-len",
+                "16",
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--threads",
+                "1"));
         assertThat(j.get("method").asText()).isEqualTo("full");
         // the default is auto, as in forja train: bf16 exactly where train would choose it
         assertThat(j.get("precision").asText()).isEqualTo(TrainConfig.Precision.AUTO.bf16() ? "bf16" : "fp32");
@@ -40,9 +56,25 @@ class BenchCommandsTest {
         assertThat(j.get("tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("ms_per_step").asDouble()).isPositive();
 
-        JsonNode lora = lastJson(CliRun.of("bench", "train", "--model", model.toString(), "--method", "lora",
-                "--precision", "float32", "--batch-size", "1", "--seq-len", "8", "--steps", "1", "--warmup", "0",
-                "--threads", "1"));
+        JsonNode lora = lastJson(CliRun.of(
+                "bench",
+                "train",
+                "--model",
+                model.toString(),
+                "--method",
+                "lora",
+                "--precision",
+                "float32",
+                "--batch-size",
+                "1",
+                "--seq-len",
+                "8",
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--threads",
+                "1"));
         assertThat(lora.get("method").asText()).isEqualTo("lora");
         assertThat(lora.get("precision").asText()).isEqualTo("fp32");
     }
@@ -59,8 +91,19 @@ class BenchCommandsTest {
 
     @Test
     void benchGenerateMeasuresPrefillAndDecode() throws IOException {
-        JsonNode j = lastJson(CliRun.of("bench", "generate", "--model", model.toString(), "--prompt-tokens", "8",
-                "--new-tokens", "4", "--repeats", "1", "--threads", "1"));
+        JsonNode j = lastJson(CliRun.of(
+                "bench",
+                "generate",
+                "--model",
+                model.toString(),
+                "--prompt-tokens",
+                "8",
+                "--new-tokens",
+                "4",
+                "--repeats",
+                "1",
+                "--threads",
+                "1"));
         assertThat(j.get("prompt_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("generated_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("dtype").asText()).isEqualTo("fp32");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CoreCommandsTest {
     @TempDir
     static Path tmp;
+
     static Path gpt2;
     static Path llama;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -25,13 +26,21 @@ class CoreCommandsTest {
     static void models() {
         gpt2 = tmp.resolve("gpt2");
         llama = tmp.resolve("llama");
-        assertThat(CliRun.of("init-model", "--arch", "gpt2", "--seed", "3", "--output", gpt2.toString()).exit()).isZero();
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "5", "--output", llama.toString()).exit()).isZero();
+        assertThat(CliRun.of("init-model", "--arch", "gpt2", "--seed", "3", "--output", gpt2.toString())
+                        .exit())
+                .isZero();
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "5", "--output", llama.toString())
+                        .exit())
+                .isZero();
     }
 
     @Test
     void initModelWritesACompleteHuggingFaceDirectory() throws IOException {
-        for (String f : List.of("config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
+        for (String f : List.of(
+                "config.json",
+                "generation_config.json",
+                "model.safetensors",
+                "tokenizer.json",
                 "tokenizer_config.json")) {
             assertThat(llama.resolve(f)).isRegularFile();
         }
@@ -49,25 +58,67 @@ class CoreCommandsTest {
 
     @Test
     void generationIsReproducibleAndCacheInvariant() {
-        String[] args = {"generate", "--model", llama.toString(), "--prompt", "Hola", "--max-new-tokens", "20",
-            "--seed", "1", "--temperature", "0.9"};
+        String[] args = {
+            "generate",
+            "--model",
+            llama.toString(),
+            "--prompt",
+            "Hola",
+            "--max-new-tokens",
+            "20",
+            "--seed",
+            "1",
+            "--temperature",
+            "0.9"
+        };
         CliRun a = CliRun.of(args);
         CliRun b = CliRun.of(args);
         String[] noCache = java.util.Arrays.copyOf(args, args.length + 1);
         noCache[args.length] = "--no-cache";
         CliRun c = CliRun.of(noCache);
         assertThat(a.exit()).as(a.err()).isZero();
-        assertThat(a.out()).startsWith("Hola").hasSizeGreaterThan("Hola".length()).isEqualTo(b.out()).isEqualTo(c.out());
-        CliRun other = CliRun.of("generate", "--model", llama.toString(), "--prompt", "Hola", "--max-new-tokens", "20",
-                "--seed", "2", "--temperature", "0.9");
+        assertThat(a.out())
+                .startsWith("Hola")
+                .hasSizeGreaterThan("Hola".length())
+                .isEqualTo(b.out())
+                .isEqualTo(c.out());
+        CliRun other = CliRun.of(
+                "generate",
+                "--model",
+                llama.toString(),
+                "--prompt",
+                "Hola",
+                "--max-new-tokens",
+                "20",
+                "--seed",
+                "2",
+                "--temperature",
+                "0.9");
         assertThat(other.out()).isNotEqualTo(a.out());
     }
 
     @Test
     void severalPromptsDecodedInABatchPrintWhatOneByOneDecodingPrints() {
         for (Path m : List.of(gpt2, llama)) {
-            String[] args = {"generate", "--model", m.toString(), "--prompt", "Hola", "--prompt", "¿Qué puerto usa SSH?",
-                "--prompt", "a", "--max-new-tokens", "12", "--seed", "3", "--temperature", "0.8", "--stop", "e"};
+            String[] args = {
+                "generate",
+                "--model",
+                m.toString(),
+                "--prompt",
+                "Hola",
+                "--prompt",
+                "¿Qué puerto usa SSH?",
+                "--prompt",
+                "a",
+                "--max-new-tokens",
+                "12",
+                "--seed",
+                "3",
+                "--temperature",
+                "0.8",
+                "--stop",
+                "e"
+            };
             CliRun batched = CliRun.of(args);
             String[] oneByOne = java.util.Arrays.copyOf(args, args.length + 2);
             oneByOne[args.length] = "--batch-size";
@@ -77,7 +128,9 @@ class CoreCommandsTest {
             recompute[args.length] = "--no-cache";
             CliRun noCache = CliRun.of(recompute);
             assertThat(batched.exit()).as(batched.err()).isZero();
-            assertThat(batched.out()).contains("Hola", "¿Qué puerto usa SSH?").isEqualTo(single.out())
+            assertThat(batched.out())
+                    .contains("Hola", "¿Qué puerto usa SSH?")
+                    .isEqualTo(single.out())
                     .isEqualTo(noCache.out());
         }
     }
@@ -85,7 +138,8 @@ class CoreCommandsTest {
     @Test
     void scoreWritesOneLinePerInputAndTheCachedPathAgrees() throws IOException {
         Path in = tmp.resolve("score.jsonl");
-        Files.writeString(in, "{\"text\": \"¿Dónde está el índice? Ação, coração.\"}\n{\"ids\": [256, 72, 111, 108, 97]}\n");
+        Files.writeString(
+                in, "{\"text\": \"¿Dónde está el índice? Ação, coração.\"}\n{\"ids\": [256, 72, 111, 108, 97]}\n");
         for (Path m : List.of(gpt2, llama)) {
             CliRun full = CliRun.of("score", "--model", m.toString(), "--input", in.toString());
             CliRun inc = CliRun.of("score", "--model", m.toString(), "--input", in.toString(), "--incremental");
@@ -106,7 +160,8 @@ class CoreCommandsTest {
                 for (int k = 0; k < n; k++) {
                     double lp = a.get("logprobs").get(k).asDouble();
                     sum -= lp;
-                    assertThat(b.get("logprobs").get(k).asDouble()).isCloseTo(lp, org.assertj.core.data.Offset.offset(1e-5));
+                    assertThat(b.get("logprobs").get(k).asDouble())
+                            .isCloseTo(lp, org.assertj.core.data.Offset.offset(1e-5));
                     // the stated bf16 tolerance on the tiny preset: 0.15 nats for any token, 0.05 on average
                     double d = Math.abs(c.get("logprobs").get(k).asDouble() - lp);
                     assertThat(d).isLessThanOrEqualTo(0.15);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbedCommandTest {
     @TempDir
     static Path tmp;
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -31,11 +32,21 @@ class EmbedCommandTest {
     void writesOneUnitVectorPerLineKeepingOtherFields() throws IOException {
         Path input = tmp.resolve("in.jsonl");
         String longText = "GET /index.php?id=1%20UNION%20SELECT%20password HTTP/1.1 ".repeat(60);
-        Files.writeString(input, "{\"id\": \"a\", \"text\": \"Su cuenta será suspendida hoy\", \"label\": \"phishing\"}\n"
-                + "\n{\"id\": \"b\", \"text\": \"" + longText + "\"}\n{\"id\": \"c\", \"text\": \"ok\"}\n");
+        Files.writeString(
+                input,
+                "{\"id\": \"a\", \"text\": \"Su cuenta será suspendida hoy\", \"label\": \"phishing\"}\n"
+                        + "\n{\"id\": \"b\", \"text\": \"" + longText + "\"}\n{\"id\": \"c\", \"text\": \"ok\"}\n");
         Path output = tmp.resolve("out/vectors.jsonl");
-        CliRun r = CliRun.of("embed", "--model", "minilm", "--input", input.toString(), "--output", output.toString(),
-                "--threads", "2");
+        CliRun r = CliRun.of(
+                "embed",
+                "--model",
+                "minilm",
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--threads",
+                "2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("1 of 3 texts were longer than 256 tokens and were truncated");

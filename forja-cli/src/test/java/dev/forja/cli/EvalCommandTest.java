@@ -1,7 +1,6 @@
 package dev.forja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,11 +34,23 @@ class EvalCommandTest {
     @Test
     void causalLmEvaluationReportsPerplexityBleuAndRouge() throws Exception {
         Path m = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", m.toString()).exit()).isZero();
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", m.toString())
+                        .exit())
+                .isZero();
         Path data = tmp.resolve("d.jsonl");
         Files.writeString(data, "{\"prompt\": \"Hola\", \"completion\": \" mundo\"}\n{\"text\": \"¿Qué es XSS?\"}\n");
-        CliRun r = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--task", "causal_lm",
-                "--max-new-tokens", "5", "--threads", "1");
+        CliRun r = CliRun.of(
+                "eval",
+                "--model",
+                m.toString(),
+                "--data",
+                data.toString(),
+                "--task",
+                "causal_lm",
+                "--max-new-tokens",
+                "5",
+                "--threads",
+                "1");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out().strip());
         // a random model over 259 tokens: perplexity in the hundreds; BLEU of random text vs " mundo" is ~0
@@ -55,8 +66,8 @@ class EvalCommandTest {
     @Test
     void aClassifierIsEvaluatedAtTheLengthItWasTrainedAt() throws Exception {
         Path base = tmp.resolve("bert");
-        ByteLevelTokenizerFiles.write(base, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate());
+        ByteLevelTokenizerFiles.write(
+                base, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
         BertConfig c = BertConfig.tiny(259); // 128 positions, one token per byte
         BertWriter.write(base, c, BertModel.initialize(c, false, 7));
         Path train = labelled(tmp.resolve("train.jsonl"), 6);
@@ -74,10 +85,12 @@ class EvalCommandTest {
         m.put("max_length", 12); // texts are 40+ bytes: training sees only their heads
         m.put("precision", "fp32");
         m.put("threads", 1);
-        TrainResult run = new Trainer(TrainConfig.defaults().with(m), new PrintStream(PrintStream.nullOutputStream()))
-                .run();
+        TrainResult run =
+                new Trainer(TrainConfig.defaults().with(m), new PrintStream(PrintStream.nullOutputStream())).run();
         Map<String, Object> trained = lastEval(run.runDir());
-        assertThat(Json.read(run.finalDir().resolve("tokenizer_config.json")).get("model_max_length").asInt())
+        assertThat(Json.read(run.finalDir().resolve("tokenizer_config.json"))
+                        .get("model_max_length")
+                        .asInt())
                 .isEqualTo(12);
 
         CliRun r = CliRun.of("eval", "--model", run.finalDir().toString(), "--data", val.toString(), "--threads", "1");
@@ -90,8 +103,16 @@ class EvalCommandTest {
         assertThat(j.get("loss").asDouble()).isCloseTo(((Number) trained.get("eval/loss")).doubleValue(), within(1e-4));
 
         // the control: read whole, the same texts score otherwise, so the default above is what made them agree
-        CliRun whole = CliRun.of("eval", "--model", run.finalDir().toString(), "--data", val.toString(),
-                "--max-length", "128", "--threads", "1");
+        CliRun whole = CliRun.of(
+                "eval",
+                "--model",
+                run.finalDir().toString(),
+                "--data",
+                val.toString(),
+                "--max-length",
+                "128",
+                "--threads",
+                "1");
         assertThat(whole.exit()).as(whole.err()).isZero();
         JsonNode w = new ObjectMapper().readTree(whole.out().strip());
         assertThat(w.get("loss").asDouble()).isNotCloseTo(j.get("loss").asDouble(), within(1e-3));
@@ -112,6 +133,9 @@ class EvalCommandTest {
 
     private static Map<String, Object> lastEval(Path runDir) {
         List<Map<String, Object>> log = MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME));
-        return log.stream().filter(e -> e.containsKey("eval/loss")).reduce((a, b) -> b).orElseThrow();
+        return log.stream()
+                .filter(e -> e.containsKey("eval/loss"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
-import org.junit.jupiter.api.Test;
 
 /** Every command's help: words whole on one line, every default said one way. */
 class HelpTextTest {
@@ -40,8 +40,10 @@ class HelpTextTest {
             assertThat(r.exit()).as(command).isZero();
             List<String> lines = r.out().lines().toList();
             for (int i = 0; i + 1 < lines.size(); i++) {
-                boolean split = CUT.matcher(lines.get(i)).matches() && GOES_ON.matcher(lines.get(i + 1)).matches();
-                assertThat(split).as("forja %s --help splits a word:%n%s%n%s", command, lines.get(i), lines.get(i + 1))
+                boolean split = CUT.matcher(lines.get(i)).matches()
+                        && GOES_ON.matcher(lines.get(i + 1)).matches();
+                assertThat(split)
+                        .as("forja %s --help splits a word:%n%s%n%s", command, lines.get(i), lines.get(i + 1))
                         .isFalse();
             }
         }
@@ -57,9 +59,14 @@ class HelpTextTest {
                 if (o.usageHelp() || o.versionHelp() || o.hidden()) continue;
                 String text = String.join(" ", o.description());
                 String where = cl.getCommandSpec().qualifiedName() + " " + o.longestName();
-                assertThat(text).as(where).doesNotContainPattern("\\((?i:default) [^:]").doesNotContain("; default)");
+                assertThat(text)
+                        .as(where)
+                        .doesNotContainPattern("\\((?i:default) [^:]")
+                        .doesNotContain("; default)");
                 if (o.defaultValue() != null && !o.defaultValue().equals("false")) {
-                    assertThat(text).as(where + " has a default, which its help must say").contains("(default: ");
+                    assertThat(text)
+                            .as(where + " has a default, which its help must say")
+                            .contains("(default: ");
                 }
             }
         }

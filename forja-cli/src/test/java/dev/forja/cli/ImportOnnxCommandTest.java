@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportOnnxCommandTest {
     @TempDir
     static Path tmp;
+
     static Path onnx;
     static Path tokenizer;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,8 +43,16 @@ class ImportOnnxCommandTest {
     @Test
     void importedDirectoryEmbedsLikeTheEmbeddedDefault() throws IOException {
         Path out = tmp.resolve("minilm-hf");
-        CliRun imp = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", tokenizer.toString(),
-                "--output", out.toString(), "--max-seq-length", "256");
+        CliRun imp = CliRun.of(
+                "import-onnx",
+                "--input",
+                onnx.toString(),
+                "--tokenizer",
+                tokenizer.toString(),
+                "--output",
+                out.toString(),
+                "--max-seq-length",
+                "256");
         assertThat(imp.exit()).as(imp.err()).isZero();
         assertThat(imp.err()).contains("6 layers, hidden 384, 12 heads");
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
@@ -51,8 +60,10 @@ class ImportOnnxCommandTest {
         assertThat(out.resolve("model.safetensors")).isRegularFile();
 
         Path input = tmp.resolve("texts.jsonl");
-        Files.writeString(input, "{\"id\": 1, \"text\": \"Failed password for root from 203.0.113.4\"}\n"
-                + "{\"id\": 2, \"text\": \"Confirme su contraseña en este enlace\"}\n");
+        Files.writeString(
+                input,
+                "{\"id\": 1, \"text\": \"Failed password for root from 203.0.113.4\"}\n"
+                        + "{\"id\": 2, \"text\": \"Confirme su contraseña en este enlace\"}\n");
         CliRun fromDir = CliRun.of("embed", "--model", out.toString(), "--input", input.toString());
         CliRun fromJar = CliRun.of("embed", "--model", "minilm", "--input", input.toString());
         assertThat(fromDir.exit()).as(fromDir.err()).isZero();
@@ -68,8 +79,14 @@ class ImportOnnxCommandTest {
     void aFileThatIsNotOnnxIsAClearError() throws IOException {
         Path bogus = tmp.resolve("bogus.onnx");
         Files.writeString(bogus, "this is not a protobuf");
-        CliRun r = CliRun.of("import-onnx", "--input", bogus.toString(), "--tokenizer", tokenizer.toString(),
-                "--output", tmp.resolve("never").toString());
+        CliRun r = CliRun.of(
+                "import-onnx",
+                "--input",
+                bogus.toString(),
+                "--tokenizer",
+                tokenizer.toString(),
+                "--output",
+                tmp.resolve("never").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("forja: error: ").contains("bogus.onnx");
         assertThat(tmp.resolve("never")).doesNotExist();
@@ -79,8 +96,14 @@ class ImportOnnxCommandTest {
     void aFileThatIsNotATokenizerIsAClearError() throws IOException {
         Path notTokenizer = tmp.resolve("config.json");
         Files.writeString(notTokenizer, "{\"model_type\": \"bert\"}");
-        CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", notTokenizer.toString(),
-                "--output", tmp.resolve("never3").toString());
+        CliRun r = CliRun.of(
+                "import-onnx",
+                "--input",
+                onnx.toString(),
+                "--tokenizer",
+                notTokenizer.toString(),
+                "--output",
+                tmp.resolve("never3").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("not a Hugging Face tokenizer.json");
         assertThat(tmp.resolve("never3")).doesNotExist();
@@ -88,8 +111,14 @@ class ImportOnnxCommandTest {
 
     @Test
     void aMissingTokenizerIsAClearError() {
-        CliRun r = CliRun.of("import-onnx", "--input", onnx.toString(), "--tokenizer", tmp.resolve("nope.json")
-                .toString(), "--output", tmp.resolve("never2").toString());
+        CliRun r = CliRun.of(
+                "import-onnx",
+                "--input",
+                onnx.toString(),
+                "--tokenizer",
+                tmp.resolve("nope.json").toString(),
+                "--output",
+                tmp.resolve("never2").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("--tokenizer").contains("does not exist");
     }

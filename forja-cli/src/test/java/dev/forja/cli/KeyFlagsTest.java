@@ -13,22 +13,28 @@ class KeyFlagsTest {
     @Test
     void everyKeyHasAHelpLineAndTheHelpListsItWithItsDefault() {
         KeyFlags flags = new TrainCommand().keyFlags();
-        assertThat(flags.keys()).hasSize(TrainConfig.class.getRecordComponents().length)
-                .allSatisfy(k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
+        assertThat(flags.keys())
+                .hasSize(TrainConfig.class.getRecordComponents().length)
+                .allSatisfy(
+                        k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
         CliRun r = CliRun.of("train", "--help");
         assertThat(r.exit()).isZero();
         String help = r.out();
         Map<String, Object> defaults = Recipe.toMap(TrainConfig.defaults());
         for (String key : flags.keys()) assertThat(help).contains(KeyNames.flag(key));
-        assertThat(help).contains("--lr", "--task=causal_lm|classification", "--val-fraction", "--config")
+        assertThat(help)
+                .contains("--lr", "--task=causal_lm|classification", "--val-fraction", "--config")
                 .contains("(default: " + defaults.get("lora_r") + ")", "(default: 0.2)", "(default: linear)");
     }
 
     @Test
     void prepareKeysAreFlagsToo() {
         KeyFlags flags = new PrepareCommand().keyFlags();
-        assertThat(flags.keys()).contains("min_chars", "on_error", "language_detector").doesNotContain("inputs")
-                .allSatisfy(k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
+        assertThat(flags.keys())
+                .contains("min_chars", "on_error", "language_detector")
+                .doesNotContain("inputs")
+                .allSatisfy(
+                        k -> assertThat(flags.help(k)).as("help line of " + k).isNotBlank());
         CliRun r = CliRun.of("prepare", "--min-chars", "x");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("'--min-chars'", "'x' is not an integer");
@@ -42,15 +48,46 @@ class KeyFlagsTest {
         picocli.CommandLine cl = new picocli.CommandLine(command);
         command.keyFlags().addTo(cl.getCommandSpec());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.parseArgs("--lr", "3e-4", "--lora-target-modules", "q_proj,v_proj", "--lora-target-modules", "o_proj",
-                "--packing", "--resume=false", "--precision", "BF16", "--data", "d.jsonl", "--task", "classification",
-                "--val-fraction", "0.1", "--gradient-accumulation-steps", "4");
-        TrainConfig fromFlags = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), null,
-                java.util.List.of(), command.keyFlags().given());
-        TrainConfig fromKeys = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), null,
-                java.util.List.of("learning_rate=3e-4", "lora_target_modules=q_proj,v_proj,o_proj", "packing=true",
-                        "resume=false", "precision=bf16", "data=d.jsonl", "task=classification", "val_fraction=0.1",
-                        "grad_accum=4"), Map.of());
+        cl.parseArgs(
+                "--lr",
+                "3e-4",
+                "--lora-target-modules",
+                "q_proj,v_proj",
+                "--lora-target-modules",
+                "o_proj",
+                "--packing",
+                "--resume=false",
+                "--precision",
+                "BF16",
+                "--data",
+                "d.jsonl",
+                "--task",
+                "classification",
+                "--val-fraction",
+                "0.1",
+                "--gradient-accumulation-steps",
+                "4");
+        TrainConfig fromFlags = Recipe.resolve(
+                TrainConfig.class,
+                TrainConfig.defaults(),
+                null,
+                java.util.List.of(),
+                command.keyFlags().given());
+        TrainConfig fromKeys = Recipe.resolve(
+                TrainConfig.class,
+                TrainConfig.defaults(),
+                null,
+                java.util.List.of(
+                        "learning_rate=3e-4",
+                        "lora_target_modules=q_proj,v_proj,o_proj",
+                        "packing=true",
+                        "resume=false",
+                        "precision=bf16",
+                        "data=d.jsonl",
+                        "task=classification",
+                        "val_fraction=0.1",
+                        "grad_accum=4"),
+                Map.of());
         assertThat(fromFlags).isEqualTo(fromKeys);
         assertThat(fromFlags.loraTargetModules()).containsExactly("q_proj", "v_proj", "o_proj");
         assertThat(fromFlags.packing()).isTrue();
@@ -60,7 +97,9 @@ class KeyFlagsTest {
     void aBadValueNamesTheFlagAsTyped() {
         CliRun r = CliRun.of("train", "--lr", "abc");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("forja: error: ").contains("'--lr'", "'abc' is not a number")
+        assertThat(r.err())
+                .startsWith("forja: error: ")
+                .contains("'--lr'", "'abc' is not a number")
                 .doesNotContain("--learning-rate");
         r = CliRun.of("train", "--learning-rate", "abc");
         assertThat(r.err()).contains("'--learning-rate'");

@@ -22,7 +22,8 @@ class MainTest {
     void anUnknownCommandNamesTheNearestOne() {
         CliRun r = CliRun.of("trian");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("forja: error: unknown command 'trian'; did you mean train?")
+        assertThat(r.err().strip())
+                .startsWith("forja: error: unknown command 'trian'; did you mean train?")
                 .doesNotContain("\n");
         r = CliRun.of("data", "inof");
         assertThat(r.exit()).isEqualTo(2);
@@ -33,8 +34,9 @@ class MainTest {
     void anUnknownOptionNamesTheNearestOne() {
         CliRun r = CliRun.of("generate", "--max-new-tokes", "3");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("forja: error: unknown option '--max-new-tokes'; did you mean "
-                + "--max-new-tokens?").doesNotContain("\n");
+        assertThat(r.err().strip())
+                .startsWith("forja: error: unknown option '--max-new-tokes'; did you mean " + "--max-new-tokens?")
+                .doesNotContain("\n");
     }
 
     @Test
@@ -60,7 +62,8 @@ class MainTest {
     void generateSaysWhereItsDecodingDefaultsComeFrom() {
         // init-model's generation_config.json samples; the help must not suggest that generate is greedy by default
         String help = CliRun.of("generate", "--help").out().replaceAll("\\s+", " ");
-        assertThat(help).contains("--temperature", "default: the model's generation_config.json, else 0: greedy")
+        assertThat(help)
+                .contains("--temperature", "default: the model's generation_config.json, else 0: greedy")
                 .contains("without one, or with --temperature 0, it is greedy");
     }
 }

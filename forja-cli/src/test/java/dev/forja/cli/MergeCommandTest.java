@@ -32,6 +32,7 @@ class MergeCommandTest {
 
     @TempDir
     Path tmp;
+
     Path base;
     Path adapter;
 
@@ -39,7 +40,8 @@ class MergeCommandTest {
     void baseAndAdapter() {
         base = tmp.resolve("base");
         adapter = tmp.resolve("adapter");
-        assertThat(Main.run("init-model", "--arch", "llama", "--output", base.toString())).isEqualTo(0);
+        assertThat(Main.run("init-model", "--arch", "llama", "--output", base.toString()))
+                .isEqualTo(0);
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), 1);
         torch.manual_seed(2);
@@ -54,8 +56,17 @@ class MergeCommandTest {
     @Test
     void mergedModelScoresAsTheAdapterAppliedOnTheFly() throws IOException {
         Path out = tmp.resolve("merged");
-        assertThat(Main.run("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output",
-                out.toString(), "--threads", "2")).isEqualTo(0);
+        assertThat(Main.run(
+                        "merge",
+                        "--model",
+                        base.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--output",
+                        out.toString(),
+                        "--threads",
+                        "2"))
+                .isEqualTo(0);
         assertThat(out.resolve("config.json")).isRegularFile();
         assertThat(out.resolve("model.safetensors")).isRegularFile();
         assertThat(out.resolve("generation_config.json")).isRegularFile();
@@ -66,16 +77,29 @@ class MergeCommandTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
         }
 
-        double[] merged = new Scorer(ModelLoader.load(out, ScalarType.Float)).score(IDS, false).logprobs();
-        double[] plain = new Scorer(ModelLoader.load(base, ScalarType.Float)).score(IDS, false).logprobs();
+        double[] merged = new Scorer(ModelLoader.load(out, ScalarType.Float))
+                .score(IDS, false)
+                .logprobs();
+        double[] plain = new Scorer(ModelLoader.load(base, ScalarType.Float))
+                .score(IDS, false)
+                .logprobs();
         // forja score --adapter applies the adapter without merging
         Path input = tmp.resolve("in.jsonl");
         Path scores = tmp.resolve("scores.jsonl");
         StringBuilder ids = new StringBuilder();
         for (long id : IDS) ids.append(ids.length() == 0 ? "" : ",").append(id);
         Files.writeString(input, "{\"ids\": [" + ids + "]}\n");
-        assertThat(Main.run("score", "--model", base.toString(), "--adapter", adapter.toString(), "--input",
-                input.toString(), "--output", scores.toString())).isEqualTo(0);
+        assertThat(Main.run(
+                        "score",
+                        "--model",
+                        base.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        scores.toString()))
+                .isEqualTo(0);
         JsonNode lp = Json.mapper().readTree(Files.readString(scores)).get("logprobs");
         double shift = 0;
         for (int i = 0; i < merged.length; i++) {
@@ -83,27 +107,63 @@ class MergeCommandTest {
             shift = Math.max(shift, Math.abs(merged[i] - plain[i]));
         }
         assertThat(shift).as("the adapter must change the model").isGreaterThan(1e-2);
-        assertThat(Main.run("generate", "--model", base.toString(), "--adapter", adapter.toString(), "--prompt",
-                "Hola", "--max-new-tokens", "3", "--temperature", "0")).isEqualTo(0);
+        assertThat(Main.run(
+                        "generate",
+                        "--model",
+                        base.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--prompt",
+                        "Hola",
+                        "--max-new-tokens",
+                        "3",
+                        "--temperature",
+                        "0"))
+                .isEqualTo(0);
     }
 
     @Test
     void bf16OutputAndRefusals() throws IOException {
         Path out = tmp.resolve("merged-bf16");
-        assertThat(Main.run("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output",
-                out.toString(), "--dtype", "bf16")).isEqualTo(0);
-        assertThat(Json.read(out.resolve("config.json")).get("torch_dtype").asText()).isEqualTo("bfloat16");
+        assertThat(Main.run(
+                        "merge",
+                        "--model",
+                        base.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--output",
+                        out.toString(),
+                        "--dtype",
+                        "bf16"))
+                .isEqualTo(0);
+        assertThat(Json.read(out.resolve("config.json")).get("torch_dtype").asText())
+                .isEqualTo("bfloat16");
         String before = Files.readString(out.resolve("config.json"));
 
-        assertThat(stderrOf("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output",
-                out.toString())).contains("not empty");
+        assertThat(stderrOf(
+                        "merge",
+                        "--model",
+                        base.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--output",
+                        out.toString()))
+                .contains("not empty");
         assertThat(Files.readString(out.resolve("config.json"))).isEqualTo(before);
 
         Path gpt2 = tmp.resolve("gpt2");
-        assertThat(Main.run("init-model", "--arch", "gpt2", "--output", gpt2.toString())).isEqualTo(0);
+        assertThat(Main.run("init-model", "--arch", "gpt2", "--output", gpt2.toString()))
+                .isEqualTo(0);
         Path other = tmp.resolve("other");
-        assertThat(stderrOf("merge", "--model", gpt2.toString(), "--adapter", adapter.toString(), "--output",
-                other.toString())).contains("was trained for a different base model");
+        assertThat(stderrOf(
+                        "merge",
+                        "--model",
+                        gpt2.toString(),
+                        "--adapter",
+                        adapter.toString(),
+                        "--output",
+                        other.toString()))
+                .contains("was trained for a different base model");
         assertThat(other).doesNotExist();
     }
 
@@ -124,14 +184,33 @@ class MergeCommandTest {
     void anAdapterAppliedToAnotherBaseOfTheSameShapeIsWarnedAbout() {
         // a second init-model with another seed: same shapes, so the adapter loads, but not the base it was made for
         Path other = tmp.resolve("other");
-        assertThat(Main.run("init-model", "--arch", "llama", "--seed", "7", "--output", other.toString())).isZero();
-        CliRun onOther = CliRun.of("generate", "--model", other.toString(), "--adapter", adapter.toString(),
-                "--prompt", "hola", "--max-new-tokens", "1");
+        assertThat(Main.run("init-model", "--arch", "llama", "--seed", "7", "--output", other.toString()))
+                .isZero();
+        CliRun onOther = CliRun.of(
+                "generate",
+                "--model",
+                other.toString(),
+                "--adapter",
+                adapter.toString(),
+                "--prompt",
+                "hola",
+                "--max-new-tokens",
+                "1");
         assertThat(onOther.exit()).as(onOther.err()).isZero();
-        assertThat(onOther.err().lines().filter(l -> l.startsWith("forja: warning: adapter "))).singleElement()
-                .asString().contains("was trained on " + base, "not on " + other.toAbsolutePath());
-        CliRun onBase = CliRun.of("generate", "--model", base.toString(), "--adapter", adapter.toString(),
-                "--prompt", "hola", "--max-new-tokens", "1");
+        assertThat(onOther.err().lines().filter(l -> l.startsWith("forja: warning: adapter ")))
+                .singleElement()
+                .asString()
+                .contains("was trained on " + base, "not on " + other.toAbsolutePath());
+        CliRun onBase = CliRun.of(
+                "generate",
+                "--model",
+                base.toString(),
+                "--adapter",
+                adapter.toString(),
+                "--prompt",
+                "hola",
+                "--max-new-tokens",
+                "1");
         assertThat(onBase.exit()).isZero();
         assertThat(onBase.err()).doesNotContain("warning");
     }

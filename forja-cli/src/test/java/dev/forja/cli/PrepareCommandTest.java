@@ -18,21 +18,39 @@ class PrepareCommandTest {
         Files.writeString(in.resolve("skip.md"), "no me incluyas\n");
         Path recipe = tmp.resolve("r.yaml");
         Files.writeString(recipe, "val_fraction: 0.5  # half and half\ninclude: ['*.txt']\n");
-        CliRun one = CliRun.of("prepare", "--recipe", recipe.toString(), "--input", in.toString(), "--output",
-                tmp.resolve("v1").toString(), "--seed", "1");
+        CliRun one = CliRun.of(
+                "prepare",
+                "--recipe",
+                recipe.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("v1").toString(),
+                "--seed",
+                "1");
         assertThat(one.exit()).as(one.err()).isZero();
         assertThat(one.out().strip()).startsWith("sha256:");
         assertThat(tmp.resolve("v1/report.html")).exists();
-        assertThat(Files.readString(tmp.resolve("v1/manifest.json"))).contains("\"val_fraction\" : 0.5")
+        assertThat(Files.readString(tmp.resolve("v1/manifest.json")))
+                .contains("\"val_fraction\" : 0.5")
                 .doesNotContain("skip.md");
 
         Files.writeString(in.resolve("a.txt"), "Primer párrafo cambiado.\n");
-        assertThat(CliRun.of("prepare", "--recipe", recipe.toString(), "--input", in.toString(), "--output",
-                tmp.resolve("v2").toString()).exit()).isZero();
+        assertThat(CliRun.of(
+                                "prepare",
+                                "--recipe",
+                                recipe.toString(),
+                                "--input",
+                                in.toString(),
+                                "--output",
+                                tmp.resolve("v2").toString())
+                        .exit())
+                .isZero();
         CliRun info = CliRun.of("data", "info", tmp.resolve("v2").toString());
         assertThat(info.exit()).isZero();
         assertThat(info.out()).contains("content hash sha256:").contains("in/a.txt");
-        CliRun diff = CliRun.of("data", "diff", tmp.resolve("v1").toString(), tmp.resolve("v2").toString());
+        CliRun diff = CliRun.of(
+                "data", "diff", tmp.resolve("v1").toString(), tmp.resolve("v2").toString());
         assertThat(diff.out()).contains("source changed: in/a.txt").contains("parameter seed: 1 -> 42");
     }
 
@@ -41,29 +59,52 @@ class PrepareCommandTest {
         Path in = Files.createDirectories(tmp.resolve("logs"));
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < 200; i++) {
-            log.append("10.1.0.7 - - \"GET /api/v1/items/").append(1000 + i * 7919 % 9000).append(" HTTP/1.1\" 200 512 "
-                    + "\"https://intranet.example.com/dashboard/items/list\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
-                    + " load test client with a long constant tail\"\n");
+            log.append("10.1.0.7 - - \"GET /api/v1/items/")
+                    .append(1000 + i * 7919 % 9000)
+                    .append(" HTTP/1.1\" 200 512 "
+                            + "\"https://intranet.example.com/dashboard/items/list\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+                            + " load test client with a long constant tail\"\n");
         }
         Files.writeString(in.resolve("access.log"), log);
-        CliRun r = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("ds").toString());
+        CliRun r = CliRun.of(
+                "prepare",
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("ds").toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        String train = Files.readString(tmp.resolve("ds/train.jsonl")), val = Files.readString(tmp.resolve("ds/val.jsonl"));
-        assertThat(train.isEmpty() || val.isEmpty()).as("one cluster: one side only").isTrue();
+        String train = Files.readString(tmp.resolve("ds/train.jsonl")),
+                val = Files.readString(tmp.resolve("ds/val.jsonl"));
+        assertThat(train.isEmpty() || val.isEmpty())
+                .as("one cluster: one side only")
+                .isTrue();
         assertThat(train + val).isNotEmpty();
-        assertThat(r.err()).contains((train.isEmpty() ? "train" : "val") + ".jsonl is empty").contains("--val-data");
+        assertThat(r.err())
+                .contains((train.isEmpty() ? "train" : "val") + ".jsonl is empty")
+                .contains("--val-data");
     }
 
     @Test
     void badInputUnderFatalFailsWithFileAndLineAndWritesNothing() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
-        CliRun run = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("out").toString(),
-                "--on-error", "fatal");
+        CliRun run = CliRun.of(
+                "prepare",
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("out").toString(),
+                "--on-error",
+                "fatal");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("in/x.jsonl:2: not JSON");
         assertThat(tmp.resolve("out")).doesNotExist();
-        CliRun skip = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+        CliRun skip = CliRun.of(
+                "prepare",
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("out").toString());
         assertThat(skip.exit()).isZero();
         assertThat(skip.err()).contains("skipped: in/x.jsonl:2");
     }
@@ -83,12 +124,26 @@ class PrepareCommandTest {
         Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
         Path recipe = tmp.resolve("names.yaml");
         Files.writeString(recipe, "val_fraction: 0.5\n");
-        CliRun run = CliRun.of("prepare", "--config", recipe.toString(), "--input", in.toString(), "--output",
-                tmp.resolve("names-out").toString(), "--skip-bad-lines=false");
+        CliRun run = CliRun.of(
+                "prepare",
+                "--config",
+                recipe.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("names-out").toString(),
+                "--skip-bad-lines=false");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("x.jsonl:2: not JSON");
-        CliRun both = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("names-out").toString(),
-                "--skip-bad-lines", "--on-error", "skip");
+        CliRun both = CliRun.of(
+                "prepare",
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("names-out").toString(),
+                "--skip-bad-lines",
+                "--on-error",
+                "skip");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).startsWith("forja: error: --skip-bad-lines and --on-error say the same");
     }
@@ -96,12 +151,20 @@ class PrepareCommandTest {
     @Test
     void theSummaryIsReadableLinesInTheRightNumber() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("one-each"));
-        Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola mundo, esto es uno\"}\n"
-                + "{\"text\":\"otra cosa distinta del todo\"}\n");
-        CliRun run = CliRun.of("prepare", "--input", in.toString(), "--output", tmp.resolve("one-each-out").toString(),
+        Files.writeString(
+                in.resolve("x.jsonl"),
+                "{\"text\":\"hola mundo, esto es uno\"}\n" + "{\"text\":\"otra cosa distinta del todo\"}\n");
+        CliRun run = CliRun.of(
+                "prepare",
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("one-each-out").toString(),
                 "val_fraction=0.5");
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.err()).contains("1 record for training, 1 for validation").containsPattern("(?m)^  read +2$")
+        assertThat(run.err())
+                .contains("1 record for training, 1 for validation")
+                .containsPattern("(?m)^  read +2$")
                 .doesNotContain("{read=", "1 records");
         CliRun info = CliRun.of("data", "info", tmp.resolve("one-each-out").toString());
         assertThat(info.out()).contains("1 source:", "train.jsonl: 1 record,").doesNotContain("1 sources", "1 records");

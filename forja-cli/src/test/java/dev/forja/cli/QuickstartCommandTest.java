@@ -26,11 +26,21 @@ class QuickstartCommandTest {
         List<String> lines = Files.readAllLines(Path.of("..", QuickstartCommand.SAMPLE), StandardCharsets.UTF_8);
         Files.write(input, lines.subList(0, 40), StandardCharsets.UTF_8);
         Path out = tmp.resolve("qs");
-        CliRun r = CliRun.of("quickstart", "--input", input.toString(), "--output", out.toString(), "--max-steps", "2",
-                "--max-length", "16", "--threads", "1");
+        CliRun r = CliRun.of(
+                "quickstart",
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--max-steps",
+                "2",
+                "--max-length",
+                "16",
+                "--threads",
+                "1");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 "
-                + "tokens)");
+        assertThat(r.err())
+                .contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 " + "tokens)");
         String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         JsonNode j = Json.mapper().readTree(last);
         assertThat(j.get("base_macro_f1").asDouble()).isBetween(0.0, 1.0);

@@ -30,28 +30,51 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
     @TempDir
     static Path tmp;
+
     static Path base;
     static Path data;
 
     @BeforeAll
     static void baseAndData() throws IOException {
         base = tmp.resolve("base");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "1", "--output", base.toString()).exit())
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "1", "--output", base.toString())
+                        .exit())
                 .isZero();
         data = tmp.resolve("d.jsonl");
         StringBuilder sb = new StringBuilder();
-        String[][] qa = {{"¿Qué puerto usa SSH?", " El 22."}, {"¿Qué puerto usa HTTPS?", " El 443."},
-            {"¿Qué es XSS?", " Script inyectado."}, {"¿Qué es phishing?", " Engaño para robar credenciales."},
-            {"¿Qué es un CVE?", " Un identificador."}, {"¿Qué es un SIEM?", " Correlaciona eventos."}};
+        String[][] qa = {
+            {"¿Qué puerto usa SSH?", " El 22."},
+            {"¿Qué puerto usa HTTPS?", " El 443."},
+            {"¿Qué es XSS?", " Script inyectado."},
+            {"¿Qué es phishing?", " Engaño para robar credenciales."},
+            {"¿Qué es un CVE?", " Un identificador."},
+            {"¿Qué es un SIEM?", " Correlaciona eventos."}
+        };
         for (String[] p : qa) {
-            sb.append("{\"prompt\": \"").append(p[0]).append("\", \"completion\": \"").append(p[1]).append("\"}\n");
+            sb.append("{\"prompt\": \"")
+                    .append(p[0])
+                    .append("\", \"completion\": \"")
+                    .append(p[1])
+                    .append("\"}\n");
         }
         Files.writeString(data, sb);
     }
 
     private static List<String> train(Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--model", base.toString(), "--data", data.toString(),
-                "--output", out.toString(), "--precision", "fp32", "--threads", "1", "--batch-size", "4"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--model",
+                base.toString(),
+                "--data",
+                data.toString(),
+                "--output",
+                out.toString(),
+                "--precision",
+                "fp32",
+                "--threads",
+                "1",
+                "--batch-size",
+                "4"));
         args.addAll(List.of(more));
         return args;
     }
@@ -59,8 +82,8 @@ class TrainCommandTest {
     @Test
     void aTrainedAdapterMergesAndScoresAsAppliedOnTheFly() throws IOException {
         Path run = tmp.resolve("lora");
-        CliRun t = CliRun.of(train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps",
-                "1000").toArray(String[]::new));
+        CliRun t = CliRun.of(train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps", "1000")
+                .toArray(String[]::new));
         assertThat(t.exit()).as(t.err()).isZero();
         Path adapter = run.resolve("final");
 
@@ -73,21 +96,28 @@ class TrainCommandTest {
         try (ModelWeights w = ModelWeights.openFile(adapter.resolve("adapter_model.safetensors"))) {
             keys = List.copyOf(w.tensors().keySet());
         }
-        assertThat(keys).isNotEmpty().allMatch(k -> k.matches("base_model\\.model\\.model\\.layers\\.\\d+\\..+"
-                + "\\.lora_[AB]\\.weight"), "PEFT names");
-        assertThat(keys).anyMatch(k -> k.contains("self_attn.q_proj.lora_A")).anyMatch(k -> k.contains("mlp.down_proj"));
+        assertThat(keys)
+                .isNotEmpty()
+                .allMatch(
+                        k -> k.matches("base_model\\.model\\.model\\.layers\\.\\d+\\..+" + "\\.lora_[AB]\\.weight"),
+                        "PEFT names");
+        assertThat(keys)
+                .anyMatch(k -> k.contains("self_attn.q_proj.lora_A"))
+                .anyMatch(k -> k.contains("mlp.down_proj"));
 
         Path merged = tmp.resolve("merged");
-        CliRun m = CliRun.of("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output",
-                merged.toString());
+        CliRun m = CliRun.of(
+                "merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output", merged.toString());
         assertThat(m.exit()).as(m.err()).isZero();
 
         Path input = tmp.resolve("score.jsonl");
-        Files.writeString(input, "{\"text\": \"<|im_start|>user\\n¿Qué puerto usa SSH?<|im_end|>\\n<|im_start|>"
-                + "assistant\\n El 22.<|im_end|>\"}\n{\"text\": \"Ação, coração, índice.\"}\n");
+        Files.writeString(
+                input,
+                "{\"text\": \"<|im_start|>user\\n¿Qué puerto usa SSH?<|im_end|>\\n<|im_start|>"
+                        + "assistant\\n El 22.<|im_end|>\"}\n{\"text\": \"Ação, coração, índice.\"}\n");
         JsonNode[] fromMerged = score("--model", merged.toString(), "--input", input.toString());
-        JsonNode[] onTheFly = score("--model", base.toString(), "--adapter", adapter.toString(), "--input",
-                input.toString());
+        JsonNode[] onTheFly =
+                score("--model", base.toString(), "--adapter", adapter.toString(), "--input", input.toString());
         JsonNode[] plain = score("--model", base.toString(), "--input", input.toString());
         double shift = 0;
         for (int line = 0; line < 2; line++) {
@@ -96,7 +126,10 @@ class TrainCommandTest {
             assertThat(a.size()).isEqualTo(b.size()).isGreaterThan(5);
             for (int i = 0; i < a.size(); i++) {
                 assertThat(a.get(i).asDouble()).isCloseTo(b.get(i).asDouble(), Offset.offset(1e-4));
-                shift = Math.max(shift, Math.abs(a.get(i).asDouble() - plain[line].get("logprobs").get(i).asDouble()));
+                shift = Math.max(
+                        shift,
+                        Math.abs(a.get(i).asDouble()
+                                - plain[line].get("logprobs").get(i).asDouble()));
             }
         }
         assertThat(shift).as("training must have changed the model").isGreaterThan(0.1);
@@ -134,25 +167,58 @@ class TrainCommandTest {
         try (NoGradGuard ng = new NoGradGuard()) {
             m.parameters().get("model.embed_tokens.weight").select(0, z).fill_(new Scalar(Double.NaN));
         }
-        ModelWriter.write(poisoned, m.config(), m.parameters(), ModelLoader.readGenerationDefaults(base, m.config()),
+        ModelWriter.write(
+                poisoned,
+                m.config(),
+                m.parameters(),
+                ModelLoader.readGenerationDefaults(base, m.config()),
                 ScalarType.Float);
         Path withZ = tmp.resolve("z.jsonl");
         Files.writeString(withZ, Files.readString(data) + "{\"prompt\": \"¿Zeta?\", \"completion\": \" Zzz.\"}\n");
 
         Path run = tmp.resolve("nan");
-        CliRun r = CliRun.of("train", "--model", poisoned.toString(), "--data", withZ.toString(), "--val-data",
-                data.toString(), "--output", run.toString(), "--precision", "fp32", "--threads", "1", "--batch-size",
-                "1", "--max-steps", "7", "--save-steps", "1", "--save-total-limit", "10", "--eval-steps", "1000",
-                "--seed", "4");
+        CliRun r = CliRun.of(
+                "train",
+                "--model",
+                poisoned.toString(),
+                "--data",
+                withZ.toString(),
+                "--val-data",
+                data.toString(),
+                "--output",
+                run.toString(),
+                "--precision",
+                "fp32",
+                "--threads",
+                "1",
+                "--batch-size",
+                "1",
+                "--max-steps",
+                "7",
+                "--save-steps",
+                "1",
+                "--save-total-limit",
+                "10",
+                "--eval-steps",
+                "1000",
+                "--seed",
+                "4");
         assertThat(r.exit()).isEqualTo(1);
-        String error = r.err().lines().filter(l -> l.startsWith("forja: error:")).findFirst().orElseThrow();
-        Matcher found = Pattern.compile("step (\\d+): the loss is not finite.*last good checkpoint is checkpoint-(\\d+)")
+        String error = r.err()
+                .lines()
+                .filter(l -> l.startsWith("forja: error:"))
+                .findFirst()
+                .orElseThrow();
+        Matcher found = Pattern.compile(
+                        "step (\\d+): the loss is not finite.*last good checkpoint is checkpoint-(\\d+)")
                 .matcher(error);
         assertThat(found.find()).as(error).isTrue();
         long bad = Long.parseLong(found.group(1));
         long lastGood = Long.parseLong(found.group(2));
         assertThat(lastGood).isEqualTo(bad - 1).isPositive();
-        assertThat(checkpointSteps(run)).as("nothing is written from the bad step on").allMatch(s -> s < bad)
+        assertThat(checkpointSteps(run))
+                .as("nothing is written from the bad step on")
+                .allMatch(s -> s < bad)
                 .contains(lastGood);
         assertThat(run.resolve("final")).doesNotExist();
     }
@@ -160,7 +226,8 @@ class TrainCommandTest {
     @Test
     void badSettingsFailBeforeTraining() throws IOException {
         Path run = tmp.resolve("too-long");
-        CliRun r = CliRun.of(train(run, "--max-length", "100000", "--max-steps", "2").toArray(String[]::new));
+        CliRun r = CliRun.of(
+                train(run, "--max-length", "100000", "--max-steps", "2").toArray(String[]::new));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("max_length 100000", "512");
         assertThat(weightsIn(run)).isEmpty();
@@ -173,12 +240,14 @@ class TrainCommandTest {
 
         Path recipe = tmp.resolve("typo.yaml");
         Files.writeString(recipe, "method: lora\nlerning_rate: 1\n");
-        r = CliRun.of(train(typo, "--config", recipe.toString(), "--max-steps", "2").toArray(String[]::new));
+        r = CliRun.of(
+                train(typo, "--config", recipe.toString(), "--max-steps", "2").toArray(String[]::new));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("typo.yaml", "lerning_rate", "learning_rate");
         assertThat(weightsIn(typo)).isEmpty();
 
-        r = CliRun.of(train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin").toArray(String[]::new));
+        r = CliRun.of(
+                train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin").toArray(String[]::new));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("lr_scheduler_type", "cosin");
     }
@@ -186,12 +255,30 @@ class TrainCommandTest {
     @Test
     void aRecipeWithOverridesAndFlagsIsResolvedAndSaved() throws IOException {
         Path recipe = tmp.resolve("recipe.yaml");
-        Files.writeString(recipe, "method: full\nlearning_rate: 1.0e-3\nmax_steps: 5\nlogging_steps: 2\n"
-                + "lora_r: 4\nseed: 11\n");
+        Files.writeString(
+                recipe,
+                "method: full\nlearning_rate: 1.0e-3\nmax_steps: 5\nlogging_steps: 2\n" + "lora_r: 4\nseed: 11\n");
         Path run = tmp.resolve("recipe-run");
-        CliRun r = CliRun.of("train", "--config", recipe.toString(), "max_steps=3", "lora_r=2", "--model",
-                base.toString(), "--data", data.toString(), "--output", run.toString(), "--precision", "fp32",
-                "--seed", "12", "--batch-size", "4", "--threads", "1");
+        CliRun r = CliRun.of(
+                "train",
+                "--config",
+                recipe.toString(),
+                "max_steps=3",
+                "lora_r=2",
+                "--model",
+                base.toString(),
+                "--data",
+                data.toString(),
+                "--output",
+                run.toString(),
+                "--precision",
+                "fp32",
+                "--seed",
+                "12",
+                "--batch-size",
+                "4",
+                "--threads",
+                "1");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = Json.mapper().valueToTree(Recipe.load(run.resolve("config.yaml")));
         assertThat(c.get("method").asText()).isEqualTo("full");
@@ -209,12 +296,39 @@ class TrainCommandTest {
     void prepareSpellingOfSkipBadLinesWorksInTrain() throws IOException {
         Path bad = tmp.resolve("bad-line.jsonl");
         Files.writeString(bad, Files.readString(data) + "{oops\n");
-        CliRun r = CliRun.of("train", "--model", base.toString(), "--data", bad.toString(), "--val-data",
-                data.toString(), "--output", tmp.resolve("on-error").toString(), "--precision", "fp32", "--threads",
-                "1", "--max-steps", "1", "--on-error", "skip");
+        CliRun r = CliRun.of(
+                "train",
+                "--model",
+                base.toString(),
+                "--data",
+                bad.toString(),
+                "--val-data",
+                data.toString(),
+                "--output",
+                tmp.resolve("on-error").toString(),
+                "--precision",
+                "fp32",
+                "--threads",
+                "1",
+                "--max-steps",
+                "1",
+                "--on-error",
+                "skip");
         assertThat(r.exit()).as(r.err()).isZero();
-        r = CliRun.of("train", "--model", base.toString(), "--data", bad.toString(), "--val-data", data.toString(),
-                "--output", tmp.resolve("on-error-fatal").toString(), "--max-steps", "1", "--on-error", "fatal");
+        r = CliRun.of(
+                "train",
+                "--model",
+                base.toString(),
+                "--data",
+                bad.toString(),
+                "--val-data",
+                data.toString(),
+                "--output",
+                tmp.resolve("on-error-fatal").toString(),
+                "--max-steps",
+                "1",
+                "--on-error",
+                "fatal");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("bad-line.jsonl:7");
     }
@@ -222,15 +336,19 @@ class TrainCommandTest {
     private static List<Long> checkpointSteps(Path run) throws IOException {
         Pattern name = Pattern.compile("checkpoint-(\\d+)");
         try (Stream<Path> s = Files.list(run)) {
-            return s.map(p -> name.matcher(p.getFileName().toString())).filter(Matcher::matches)
-                    .map(x -> Long.parseLong(x.group(1))).sorted().toList();
+            return s.map(p -> name.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(x -> Long.parseLong(x.group(1)))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static List<Path> weightsIn(Path dir) throws IOException {
         if (!Files.exists(dir)) return List.of();
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".safetensors"))
+                    .toList();
         }
     }
 }

@@ -17,17 +17,40 @@ class TrainInterruptTest {
     @Test
     void sigtermSaysWhichCheckpointIsKept() throws Exception {
         Path model = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString()).exit()).isZero();
+        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString())
+                        .exit())
+                .isZero();
         Path data = tmp.resolve("d.jsonl");
         Files.writeString(data, "{\"text\": \"hola mundo\"}\n".repeat(8));
         Path run = tmp.resolve("run");
         Path log = tmp.resolve("log.txt");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--model", model.toString(), "--data", data.toString(), "--output",
-                run.toString(), "--max-steps", "100000", "--save-steps", "3", "--batch-size", "2", "--threads", "1",
-                "--precision", "fp32"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "train",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        data.toString(),
+                        "--output",
+                        run.toString(),
+                        "--max-steps",
+                        "100000",
+                        "--save-steps",
+                        "3",
+                        "--batch-size",
+                        "2",
+                        "--threads",
+                        "1",
+                        "--precision",
+                        "fp32"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.isDirectory(run.resolve("checkpoint-3")) && p.isAlive() && System.nanoTime() < deadline) {
@@ -40,7 +63,8 @@ class TrainInterruptTest {
             p.destroyForcibly();
         }
         assertThat(p.exitValue()).isEqualTo(143);
-        assertThat(Files.readString(log)).containsPattern("interrupted at step \\d+ of 100000: checkpoint-\\d+ is kept")
+        assertThat(Files.readString(log))
+                .containsPattern("interrupted at step \\d+ of 100000: checkpoint-\\d+ is kept")
                 .contains("--resume");
     }
 }

@@ -8,8 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /** The facts a benchmark figure needs beside it: CPU, threads, BLAS settings, bf16 support. */
 public final class MachineInfo {
-    private MachineInfo() {
-    }
+    private MachineInfo() {}
 
     /** CPU, cores, libtorch threads and the OpenBLAS variables that change fp32 GEMM speed. */
     public static Map<String, Object> describe() {

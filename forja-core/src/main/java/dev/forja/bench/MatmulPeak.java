@@ -12,8 +12,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * than taken from a data sheet, because on a CPU it depends on the BLAS, its core-type setting and the threads.
  */
 public final class MatmulPeak {
-    private MatmulPeak() {
-    }
+    private MatmulPeak() {}
 
     /**
      * GFLOP/s of an {@code n × n} by {@code n × n} matmul in {@code dtype} with libtorch's current thread count: the

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** The process's resident-set high-water mark ({@code VmHWM} in {@code /proc/self/status}, Linux). */
 public final class PeakRss {
-    private PeakRss() {
-    }
+    private PeakRss() {}
 
     /** Peak RSS in MiB, or -1 where /proc is not available. */
     public static double mib() {

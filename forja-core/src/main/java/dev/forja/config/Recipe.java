@@ -1,6 +1,16 @@
 package dev.forja.config;
 
 import dev.forja.ForjaException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -9,19 +19,6 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.representer.Representer;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * A recipe is a YAML file of {@code key: value} lines plus {@code key=value} overrides; {@link #resolve} binds
@@ -51,17 +48,23 @@ public final class Recipe {
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        Yaml parser = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options, new RecipeResolver());
+        Yaml parser = new Yaml(
+                new SafeConstructor(options),
+                new Representer(new DumperOptions()),
+                new DumperOptions(),
+                options,
+                new RecipeResolver());
         Object root;
         try {
             root = parser.load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = mark == null ? yaml.toString() : yaml + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+            String where =
+                    mark == null ? yaml.toString() : yaml + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new ForjaException(where + ": invalid YAML: " + problem
-                    + (e.getContext() != null ? " (" + e.getContext() + ")" : ""), e);
+            throw new ForjaException(
+                    where + ": invalid YAML: " + problem + (e.getContext() != null ? " (" + e.getContext() + ")" : ""),
+                    e);
         } catch (YAMLException e) {
             throw new ForjaException(yaml + ": invalid YAML: " + e.getMessage(), e);
         }
@@ -107,8 +110,8 @@ public final class Recipe {
      * {@code flags} (values the command line set explicitly, keyed by component name). Errors name the source
      * of the offending key.
      */
-    public static <R extends Record> R resolve(Class<R> type, R defaults, Path yaml, List<String> overrides,
-                                               Map<String, ?> flags) {
+    public static <R extends Record> R resolve(
+            Class<R> type, R defaults, Path yaml, List<String> overrides, Map<String, ?> flags) {
         List<Map<String, Object>> layers = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         if (yaml != null) {
@@ -127,8 +130,12 @@ public final class Recipe {
     }
 
     // Deep merge: a later mapping updates an earlier one key by key; anything else replaces it.
-    private static void merge(Map<String, Object> into, Map<String, Object> layer, String source, String prefix,
-                              Map<String, String> origin) {
+    private static void merge(
+            Map<String, Object> into,
+            Map<String, Object> layer,
+            String source,
+            String prefix,
+            Map<String, String> origin) {
         layer.forEach((key, value) -> {
             origin.put(prefix + key, source);
             if (value instanceof Map<?, ?> m && into.get(key) instanceof Map<?, ?> existing) {
@@ -137,12 +144,14 @@ public final class Recipe {
                 into.put(key, copy);
             } else {
                 into.put(key, value);
-                if (value instanceof Map<?, ?> m) recordOrigins(RecordBinder.stringKeys(m), source, prefix + key + ".", origin);
+                if (value instanceof Map<?, ?> m)
+                    recordOrigins(RecordBinder.stringKeys(m), source, prefix + key + ".", origin);
             }
         });
     }
 
-    private static void recordOrigins(Map<String, Object> map, String source, String prefix, Map<String, String> origin) {
+    private static void recordOrigins(
+            Map<String, Object> map, String source, String prefix, Map<String, String> origin) {
         map.forEach((k, v) -> {
             origin.put(prefix + k, source);
             if (v instanceof Map<?, ?> m) recordOrigins(RecordBinder.stringKeys(m), source, prefix + k + ".", origin);

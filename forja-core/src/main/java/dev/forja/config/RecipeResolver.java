@@ -1,9 +1,8 @@
 package dev.forja.config;
 
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
-
-import java.util.regex.Pattern;
 
 /**
  * Which plain YAML scalars become booleans, numbers or null, closer to YAML 1.2 than snakeyaml's YAML 1.1 default:
@@ -14,8 +13,9 @@ final class RecipeResolver extends Resolver {
     private static final Pattern BOOLEAN = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
     private static final Pattern INTEGER = Pattern.compile("^[-+]?(?:0|[1-9][0-9_]*)$");
     // A real has a point or an exponent (else it is an integer, or text like "007").
-    private static final Pattern REAL = Pattern.compile("^(?:[-+]?(?:[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-            + "|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+)|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+    private static final Pattern REAL = Pattern.compile(
+            "^(?:[-+]?(?:[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+                    + "|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+)|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
     private static final Pattern NULL = Pattern.compile("^(?:~|null|Null|NULL|)$");
 
     @Override

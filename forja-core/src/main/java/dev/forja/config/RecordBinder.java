@@ -1,7 +1,6 @@
 package dev.forja.config;
 
 import dev.forja.ForjaException;
-
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -48,7 +47,8 @@ public final class RecordBinder {
         return canonicalize(type, values, source, "");
     }
 
-    private static Map<String, Object> canonicalize(Class<?> type, Map<String, ?> values, String source, String prefix) {
+    private static Map<String, Object> canonicalize(
+            Class<?> type, Map<String, ?> values, String source, String prefix) {
         Map<String, RecordComponent> bySpelling = new LinkedHashMap<>();
         for (RecordComponent c : type.getRecordComponents()) {
             String snake = KeyNames.snake(c.getName());
@@ -84,8 +84,8 @@ public final class RecordBinder {
         return build(type, values, defaults, sourceOf, "");
     }
 
-    private static <R> R build(Class<R> type, Map<String, ?> values, R defaults, Function<String, String> sourceOf,
-                               String prefix) {
+    private static <R> R build(
+            Class<R> type, Map<String, ?> values, R defaults, Function<String, String> sourceOf, String prefix) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] args = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
@@ -138,7 +138,8 @@ public final class RecordBinder {
             accessor.setAccessible(true);
             return accessor.invoke(record);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + c.getName() + " of " + record.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "cannot read " + c.getName() + " of " + record.getClass().getName(), e);
         }
     }
 
@@ -165,13 +166,17 @@ public final class RecordBinder {
     // The valid keys are listed when none is near, or when they are few: a list of 36 would bury the suggestion.
     private static ForjaException unknownKey(Class<?> type, String prefix, String key, String source) {
         List<String> valid = Arrays.stream(type.getRecordComponents())
-                .map(c -> KeyNames.snake(c.getName())).toList();
+                .map(c -> KeyNames.snake(c.getName()))
+                .toList();
         String nearest = KeyNames.nearest(key, valid);
         boolean list = nearest == null || valid.size() <= SHORT_LIST;
         return new ForjaException("unknown key '" + prefix + key + "' in " + source
                 + (nearest == null ? "" : "; did you mean '" + prefix + nearest + "'?")
-                + (!list ? "" : " (valid keys" + (prefix.isEmpty() ? "" : " under '"
-                        + prefix.substring(0, prefix.length() - 1) + "'") + ": " + String.join(", ", valid) + ")"));
+                + (!list
+                        ? ""
+                        : " (valid keys"
+                                + (prefix.isEmpty() ? "" : " under '" + prefix.substring(0, prefix.length() - 1) + "'")
+                                + ": " + String.join(", ", valid) + ")"));
     }
 
     static Map<String, Object> stringKeys(Map<?, ?> map) {

@@ -27,12 +27,16 @@ final class ValueConverter {
 
     static Object convert(String key, Object value, Type type) {
         Class<?> raw = rawClass(type);
-        if (value == null || (value instanceof String s && NULL_WORDS.contains(s.trim().toLowerCase(Locale.ROOT))
-                && raw != String.class && raw != List.class)) {
+        if (value == null
+                || (value instanceof String s
+                        && NULL_WORDS.contains(s.trim().toLowerCase(Locale.ROOT))
+                        && raw != String.class
+                        && raw != List.class)) {
             if (raw.isPrimitive()) throw bad(key, "needs a value (" + describe(raw) + "), not null");
             return null;
         }
-        if (raw == int.class || raw == Integer.class) return (int) integer(key, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (raw == int.class || raw == Integer.class)
+            return (int) integer(key, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (raw == long.class || raw == Long.class) return integer(key, value, Long.MIN_VALUE, Long.MAX_VALUE);
         if (raw == double.class || raw == Double.class) return real(key, value);
         if (raw == float.class || raw == Float.class) return (float) real(key, value);
@@ -88,9 +92,12 @@ final class ValueConverter {
         if (value instanceof Boolean b) return b;
         if (value instanceof String s) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1": return true;
-                case "false", "no", "off", "0": return false;
-                default: break;
+                case "true", "yes", "on", "1":
+                    return true;
+                case "false", "no", "off", "0":
+                    return false;
+                default:
+                    break;
             }
         }
         throw bad(key, quote(value) + " is not true or false");
@@ -116,10 +123,14 @@ final class ValueConverter {
         for (Object c : constants) {
             if (normalize(((Enum<?>) c).name()).equals(normalize(given))) return c;
         }
-        List<String> names = Arrays.stream(constants).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList();
+        List<String> names = Arrays.stream(constants)
+                .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+                .toList();
         String hint = KeyNames.nearest(given.toLowerCase(Locale.ROOT), names);
-        throw bad(key, quote(value) + " is not one of " + String.join(", ", names)
-                + (hint == null ? "" : "; did you mean '" + hint + "'?"));
+        throw bad(
+                key,
+                quote(value) + " is not one of " + String.join(", ", names)
+                        + (hint == null ? "" : "; did you mean '" + hint + "'?"));
     }
 
     private static String normalize(String enumName) {
@@ -132,7 +143,10 @@ final class ValueConverter {
         if (value instanceof List<?> l) items = l;
         else if (value instanceof String s) {
             // "q_proj, v_proj" from a command line is the list [q_proj, v_proj].
-            items = Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            items = Arrays.stream(s.split(","))
+                    .map(String::trim)
+                    .filter(x -> !x.isEmpty())
+                    .toList();
         } else if (value instanceof Map<?, ?>) throw bad(key, "is a mapping, expected a list");
         else items = List.of(value);
         List<Object> out = new ArrayList<>(items.size());
@@ -147,13 +161,15 @@ final class ValueConverter {
     }
 
     private static String describe(Class<?> primitive) {
-        return primitive == boolean.class ? "true or false" : primitive == int.class || primitive == long.class
-                ? "an integer" : "a number";
+        return primitive == boolean.class
+                ? "true or false"
+                : primitive == int.class || primitive == long.class ? "an integer" : "a number";
     }
 
     static String quote(Object value) {
         if (value instanceof String s) return "'" + s + "'";
-        if (value instanceof List<?> l) return l.stream().map(ValueConverter::quote).collect(Collectors.joining(", ", "[", "]"));
+        if (value instanceof List<?> l)
+            return l.stream().map(ValueConverter::quote).collect(Collectors.joining(", ", "[", "]"));
         return String.valueOf(value);
     }
 

@@ -23,18 +23,26 @@ package dev.forja.data;
  * @param segmentIds      (B*T) packed-sample ids, 0 = padding; null without packing
  * @param trainableTokens number of labels that are not -100: the loss's denominator
  */
-public record Batch(int batchSize, int seqLen, long[] inputIds, long[] labels, long[] positionIds, int[] segmentIds,
-                    int trainableTokens) {
+public record Batch(
+        int batchSize,
+        int seqLen,
+        long[] inputIds,
+        long[] labels,
+        long[] positionIds,
+        int[] segmentIds,
+        int trainableTokens) {
 
     /** The label of a position that is not a training target. */
     public static final long IGNORE = -100;
 
     public Batch {
         int n = batchSize * seqLen;
-        if (inputIds.length != n || labels.length != n || positionIds.length != n
+        if (inputIds.length != n
+                || labels.length != n
+                || positionIds.length != n
                 || segmentIds != null && segmentIds.length != n) {
-            throw new IllegalArgumentException("batch arrays must all hold " + batchSize + "x" + seqLen + " = " + n
-                    + " elements");
+            throw new IllegalArgumentException(
+                    "batch arrays must all hold " + batchSize + "x" + seqLen + " = " + n + " elements");
         }
     }
 

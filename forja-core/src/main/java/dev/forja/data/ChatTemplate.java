@@ -107,8 +107,8 @@ public final class ChatTemplate {
                         + " but none is named \"default\"; add one or keep a single template");
             }
         } else {
-            throw new ForjaException(tokenizerConfig + ": chat_template must be a string or a list of"
-                    + " {\"name\",\"template\"}");
+            throw new ForjaException(
+                    tokenizerConfig + ": chat_template must be a string or a list of" + " {\"name\",\"template\"}");
         }
         return Optional.of(of(text, specialTokens(root)));
     }
@@ -160,8 +160,8 @@ public final class ChatTemplate {
                 return new ForjaException("the chat template rejected the conversation: " + raised.getMessage());
             }
         }
-        return new ForjaException("the chat template failed at line " + error.getLineno() + ": "
-                + error.getMessage() + "; forja's Jinja support is described in ChatTemplate's documentation");
+        return new ForjaException("the chat template failed at line " + error.getLineno() + ": " + error.getMessage()
+                + "; forja's Jinja support is described in ChatTemplate's documentation");
     }
 
     private static Jinjava newJinjava() {
@@ -181,10 +181,12 @@ public final class ChatTemplate {
                 .withNestedInterpretationEnabled(false) // message text is data: "{{ x }}" in it must stay as is
                 .build();
         Jinjava jinjava = new Jinjava(config);
-        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-                TemplateFunctions.class, "raiseException", String.class));
-        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
-                TemplateFunctions.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", TemplateFunctions.class, "raiseException", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "strftime_now", TemplateFunctions.class, "strftimeNow", String.class));
         return jinjava;
     }
 

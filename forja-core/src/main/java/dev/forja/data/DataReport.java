@@ -18,8 +18,15 @@ import java.util.stream.Collectors;
  * @param totalTokens       tokens in the kept samples
  * @param trainableTokens   of which training targets
  */
-public record DataReport(int samplesRead, int skippedLines, int truncated, int maxLength, int zeroTrainable,
-                         List<Source> firstZeroTrainable, long totalTokens, long trainableTokens) {
+public record DataReport(
+        int samplesRead,
+        int skippedLines,
+        int truncated,
+        int maxLength,
+        int zeroTrainable,
+        List<Source> firstZeroTrainable,
+        long totalTokens,
+        long trainableTokens) {
 
     public DataReport {
         firstZeroTrainable = List.copyOf(firstZeroTrainable);
@@ -44,23 +51,38 @@ public record DataReport(int samplesRead, int skippedLines, int truncated, int m
         // the "read" line only when something was skipped or left out; else the last line says it all
         if (skippedLines > 0 || zeroTrainable > 0) {
             out.append("data: ").append(Plural.of(samplesRead, "sample")).append(" read");
-            if (skippedLines > 0) out.append(", ").append(Plural.of(skippedLines, "bad line")).append(" skipped");
+            if (skippedLines > 0)
+                out.append(", ").append(Plural.of(skippedLines, "bad line")).append(" skipped");
             out.append('\n');
         }
         if (truncated > 0) {
-            out.append(String.format(Locale.ROOT, "data: %s truncated to %,d tokens (raise max_length to"
-                    + " keep %s whole)%n", Plural.of(truncated, "sample"), maxLength, truncated == 1 ? "it" : "them"));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "data: %s truncated to %,d tokens (raise max_length to" + " keep %s whole)%n",
+                    Plural.of(truncated, "sample"),
+                    maxLength,
+                    truncated == 1 ? "it" : "them"));
         }
         if (zeroTrainable > 0) {
             String where = firstZeroTrainable.stream().map(Source::toString).collect(Collectors.joining(", "));
             boolean one = zeroTrainable == 1;
-            out.append(String.format(Locale.ROOT, "data: %s %s no tokens to train on and %s left out (%s%s)%n",
-                    Plural.of(zeroTrainable, "sample"), one ? "has" : "have", one ? "is" : "are", where,
+            out.append(String.format(
+                    Locale.ROOT,
+                    "data: %s %s no tokens to train on and %s left out (%s%s)%n",
+                    Plural.of(zeroTrainable, "sample"),
+                    one ? "has" : "have",
+                    one ? "is" : "are",
+                    where,
                     zeroTrainable > firstZeroTrainable.size() ? ", ..." : ""));
         }
         double percent = totalTokens == 0 ? 0 : 100.0 * trainableTokens / totalTokens;
-        out.append(String.format(Locale.ROOT, "data: %s, %s, %,d trained (%.1f%%)", Plural.of(samplesKept(), "sample"),
-                Plural.of(totalTokens, "token"), trainableTokens, percent));
+        out.append(String.format(
+                Locale.ROOT,
+                "data: %s, %s, %,d trained (%.1f%%)",
+                Plural.of(samplesKept(), "sample"),
+                Plural.of(totalTokens, "token"),
+                trainableTokens,
+                percent));
         return out.toString();
     }
 }

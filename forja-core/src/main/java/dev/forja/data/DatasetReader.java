@@ -98,8 +98,8 @@ public final class DatasetReader {
                 readParagraphs(in, name, counter);
             }
         } catch (CharacterCodingException e) {
-            throw new ForjaException(name + " is not valid UTF-8 (near line " + (counter.line + 1)
-                    + "); re-save it as UTF-8");
+            throw new ForjaException(
+                    name + " is not valid UTF-8 (near line " + (counter.line + 1) + "); re-save it as UTF-8");
         } catch (IOException e) {
             throw new ForjaException("cannot read " + name + ": " + e.getMessage(), e);
         }
@@ -144,7 +144,8 @@ public final class DatasetReader {
             parser.nextToken(); // the opening '['
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
-                Source source = new Source(name, Math.max(1, parser.currentTokenLocation().getLineNr()));
+                Source source = new Source(
+                        name, Math.max(1, parser.currentTokenLocation().getLineNr()));
                 JsonNode node = JSON.readTree(parser);
                 try {
                     counter.accept(ExampleShapes.parse(node, source));
@@ -168,7 +169,9 @@ public final class DatasetReader {
         CsvRows rows = new CsvRows(in, delimiter);
         List<String> header = rows.next();
         if (header == null) return;
-        header = header.stream().map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+        header = header.stream()
+                .map(h -> h.strip().toLowerCase(java.util.Locale.ROOT))
+                .toList();
         boolean text = header.contains("text");
         boolean pair = header.contains("prompt") && header.contains("completion");
         if (!text && !pair) {

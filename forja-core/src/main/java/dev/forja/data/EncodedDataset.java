@@ -26,8 +26,7 @@ public record EncodedDataset(List<EncodedSample> samples, DataReport report) {
      * @param skippedLines bad lines the reader skipped, carried into the report
      * @throws ForjaException if there are no examples, or none has a token to train on
      */
-    public static EncodedDataset encode(List<? extends Example> examples, SampleEncoder encoder,
-                                        int skippedLines) {
+    public static EncodedDataset encode(List<? extends Example> examples, SampleEncoder encoder, int skippedLines) {
         int maxLength = encoder.options().maxLength();
         if (examples.isEmpty()) {
             throw new ForjaException("the dataset has no samples; check the data file(s)");
@@ -55,8 +54,8 @@ public record EncodedDataset(List<EncodedSample> samples, DataReport report) {
             tokens += sample.length();
             trained += targets;
         }
-        DataReport report = new DataReport(examples.size(), skippedLines, truncated, maxLength, zero, zeroAt, tokens,
-                trained);
+        DataReport report =
+                new DataReport(examples.size(), skippedLines, truncated, maxLength, zero, zeroAt, tokens, trained);
         if (kept.isEmpty()) {
             throw new ForjaException("none of the " + examples.size() + " samples has a token to train on (first: "
                     + zeroAt.get(0) + "); prompts longer than max_length " + maxLength + " leave nothing of the"

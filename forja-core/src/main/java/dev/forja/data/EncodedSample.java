@@ -13,8 +13,8 @@ public record EncodedSample(long[] ids, boolean[] trainable, Source source, bool
         Objects.requireNonNull(trainable, "trainable");
         Objects.requireNonNull(source, "source");
         if (ids.length != trainable.length) {
-            throw new IllegalArgumentException("ids and trainable differ in length: " + ids.length + " vs "
-                    + trainable.length);
+            throw new IllegalArgumentException(
+                    "ids and trainable differ in length: " + ids.length + " vs " + trainable.length);
         }
     }
 

@@ -12,21 +12,20 @@ import java.util.List;
  */
 final class ExampleShapes {
 
-    private ExampleShapes() {
-    }
+    private ExampleShapes() {}
 
     /** @throws ForjaException naming {@code source} when the object fits no shape or a field has the wrong type */
     static Example parse(JsonNode node, Source source) {
         if (!node.isObject()) {
-            throw new ForjaException(source + ": expected a JSON object such as {\"text\": \"...\"}, found "
-                    + kind(node));
+            throw new ForjaException(
+                    source + ": expected a JSON object such as {\"text\": \"...\"}, found " + kind(node));
         }
         if (node.has("messages")) {
             return new ChatExample(messages(node.get("messages"), source), source);
         }
         if (node.has("prompt") && node.has("completion")) {
-            return new PromptCompletionExample(string(node, "prompt", source), string(node, "completion", source),
-                    source);
+            return new PromptCompletionExample(
+                    string(node, "prompt", source), string(node, "completion", source), source);
         }
         if (node.has("text")) {
             return new TextExample(string(node, "text", source), source);
@@ -47,8 +46,8 @@ final class ExampleShapes {
             JsonNode message = array.get(i);
             String where = "messages[" + i + "]";
             if (!message.isObject()) {
-                throw new ForjaException(source + ": " + where + " must be an object {\"role\",\"content\"}, found "
-                        + kind(message));
+                throw new ForjaException(
+                        source + ": " + where + " must be an object {\"role\",\"content\"}, found " + kind(message));
             }
             String role = string(message, "role", source, where + ".role");
             if (role.isBlank()) {
@@ -66,8 +65,8 @@ final class ExampleShapes {
     private static String string(JsonNode object, String key, Source source, String where) {
         JsonNode value = object.get(key);
         if (value == null || !value.isTextual()) {
-            throw new ForjaException(source + ": " + where + " must be a string, found "
-                    + (value == null ? "nothing" : kind(value)));
+            throw new ForjaException(
+                    source + ": " + where + " must be a string, found " + (value == null ? "nothing" : kind(value)));
         }
         return value.textValue();
     }

@@ -44,8 +44,11 @@ final class PythonStringMethods extends ELResolver {
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
             case "title" -> title(s);
-            case "capitalize" -> s.isEmpty() ? s
-                    : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+            case "capitalize" ->
+                s.isEmpty()
+                        ? s
+                        : s.substring(0, 1).toUpperCase(Locale.ROOT)
+                                + s.substring(1).toLowerCase(Locale.ROOT);
             case "split" -> split(s, args);
             case "replace" -> args.length >= 2 ? s.replace(str(args[0]), str(args[1])) : null;
             case "join" -> args.length == 1 ? join(s, args[0]) : null;
@@ -125,7 +128,8 @@ final class PythonStringMethods extends ELResolver {
     }
 
     private static String join(String separator, Object items) {
-        Iterable<?> iterable = items instanceof Iterable<?> it ? it
+        Iterable<?> iterable = items instanceof Iterable<?> it
+                ? it
                 : items instanceof Object[] array ? Arrays.asList(array) : List.of(items);
         StringBuilder out = new StringBuilder();
         boolean first = true;
@@ -167,8 +171,7 @@ final class PythonStringMethods extends ELResolver {
     }
 
     @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {
-    }
+    public void setValue(ELContext context, Object base, Object property, Object value) {}
 
     @Override
     public boolean isReadOnly(ELContext context, Object base, Object property) {

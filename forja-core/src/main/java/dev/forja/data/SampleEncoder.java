@@ -85,14 +85,15 @@ public final class SampleEncoder {
             if (example instanceof TextExample t) {
                 tokens = spanTokenizer.encode(List.of(new Span(t.text(), true)));
             } else if (example instanceof PromptCompletionExample pc) {
-                tokens = spanTokenizer.encode(List.of(
-                        new Span(pc.prompt(), options.trainOnPrompt()), new Span(pc.completion(), true)));
+                tokens = spanTokenizer.encode(
+                        List.of(new Span(pc.prompt(), options.trainOnPrompt()), new Span(pc.completion(), true)));
             } else if (example instanceof ChatExample chat) {
                 tokens = chatTokens(chat);
                 List<Message> messages = chat.messages();
                 appendEos = messages.get(messages.size() - 1).isAssistant() && !lastTargetIsEos(tokens);
             } else {
-                throw new IllegalStateException("SampleEncoder does not handle " + example.getClass().getName());
+                throw new IllegalStateException(
+                        "SampleEncoder does not handle " + example.getClass().getName());
             }
         } catch (ForjaException e) {
             throw new ForjaException(example.source() + ": " + e.getMessage(), e);
@@ -141,8 +142,11 @@ public final class SampleEncoder {
             trainable[length - 1] = true;
         }
         if (length > options.maxLength()) {
-            return new EncodedSample(Arrays.copyOf(ids, options.maxLength()),
-                    Arrays.copyOf(trainable, options.maxLength()), source, true);
+            return new EncodedSample(
+                    Arrays.copyOf(ids, options.maxLength()),
+                    Arrays.copyOf(trainable, options.maxLength()),
+                    source,
+                    true);
         }
         return new EncodedSample(ids, trainable, source, false);
     }

@@ -23,8 +23,7 @@ final class SpanTokenizer {
     }
 
     /** Result of {@link #encode}: ids and, for each, whether it is a training target. */
-    record Tokens(long[] ids, boolean[] trainable) {
-    }
+    record Tokens(long[] ids, boolean[] trainable) {}
 
     Tokens encode(List<Span> spans) {
         StringBuilder whole = new StringBuilder();
@@ -38,9 +37,9 @@ final class SpanTokenizer {
         for (int s = 0; s < spans.size(); s++) {
             Span span = spans.get(s);
             chars += span.text().length();
-            int end = s == spans.size() - 1 ? ids.length
-                    : span.text().isEmpty() ? start
-                    : boundary(whole, chars, ids, start);
+            int end = s == spans.size() - 1
+                    ? ids.length
+                    : span.text().isEmpty() ? start : boundary(whole, chars, ids, start);
             if (span.trainable()) {
                 Arrays.fill(trainable, start, end, true);
             }

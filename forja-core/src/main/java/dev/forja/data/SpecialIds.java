@@ -14,8 +14,8 @@ import java.util.OptionalLong;
 public record SpecialIds(long eos, long pad) {
 
     /** Tried, in order, when {@code tokenizer_config.json} names no {@code eos_token}. */
-    private static final List<String> COMMON_EOS = List.of("</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>",
-            "<|im_end|>", "[SEP]");
+    private static final List<String> COMMON_EOS =
+            List.of("</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>", "<|im_end|>", "[SEP]");
 
     public SpecialIds {
         if (eos < 0 || pad < 0) {

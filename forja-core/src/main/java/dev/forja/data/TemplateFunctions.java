@@ -17,8 +17,7 @@ final class TemplateFunctions {
         }
     }
 
-    private TemplateFunctions() {
-    }
+    private TemplateFunctions() {}
 
     public static Object raiseException(String message) {
         throw new TemplateRaised(message);

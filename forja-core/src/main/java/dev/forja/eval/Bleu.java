@@ -30,8 +30,7 @@ public final class Bleu {
     /** sacreBLEU's floor for log(0), so a zero precision drives the score to 0 rather than NaN. */
     private static final double LOG_ZERO = -9999999999.0;
 
-    private Bleu() {
-    }
+    private Bleu() {}
 
     /**
      * Corpus BLEU of {@code hypotheses} against {@code references}, where {@code references.get(i)} holds every

@@ -7,8 +7,8 @@ import java.util.Arrays;
  * percent (n = 1..4, smoothed as the score used them); {@code counts} and {@code totals}, the matched and proposed
  * n-grams behind them; the brevity penalty {@code bp}; and the hypothesis and effective reference lengths in tokens.
  */
-public record BleuScore(double score, double[] precisions, int[] counts, int[] totals, double bp, int sysLen,
-                        int refLen) {
+public record BleuScore(
+        double score, double[] precisions, int[] counts, int[] totals, double bp, int sysLen, int refLen) {
 
     public BleuScore {
         precisions = precisions.clone();
@@ -40,14 +40,26 @@ public record BleuScore(double score, double[] precisions, int[] counts, int[] t
             p.append(String.format(java.util.Locale.ROOT, "%.1f", precisions[i]));
         }
         double ratio = refLen == 0 ? 0 : (double) sysLen / refLen;
-        return String.format(java.util.Locale.ROOT, "BLEU = %.2f %s (BP = %.3f ratio = %.3f hyp_len = %d ref_len = %d)",
-                score, p, bp, ratio, sysLen, refLen);
+        return String.format(
+                java.util.Locale.ROOT,
+                "BLEU = %.2f %s (BP = %.3f ratio = %.3f hyp_len = %d ref_len = %d)",
+                score,
+                p,
+                bp,
+                ratio,
+                sysLen,
+                refLen);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BleuScore b && score == b.score && bp == b.bp && sysLen == b.sysLen && refLen == b.refLen
-                && Arrays.equals(precisions, b.precisions) && Arrays.equals(counts, b.counts)
+        return o instanceof BleuScore b
+                && score == b.score
+                && bp == b.bp
+                && sysLen == b.sysLen
+                && refLen == b.refLen
+                && Arrays.equals(precisions, b.precisions)
+                && Arrays.equals(counts, b.counts)
                 && Arrays.equals(totals, b.totals);
     }
 

@@ -1,9 +1,7 @@
 package dev.forja.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.forja.io.Json;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +24,20 @@ import java.util.Map;
  * @param perClass   one entry per label, in label order
  * @param confusion  (K, K) counts, rows gold, columns predicted
  */
-public record ClassificationMetrics(List<String> labels, double accuracy, List<ClassScore> perClass,
-                                    double macroPrecision, double macroRecall, double macroF1,
-                                    double weightedPrecision, double weightedRecall, double weightedF1,
-                                    int[][] confusion) {
+public record ClassificationMetrics(
+        List<String> labels,
+        double accuracy,
+        List<ClassScore> perClass,
+        double macroPrecision,
+        double macroRecall,
+        double macroF1,
+        double weightedPrecision,
+        double weightedRecall,
+        double weightedF1,
+        int[][] confusion) {
 
     /** One class's row of the report; {@code support} is its number of gold examples. */
-    public record ClassScore(String label, double precision, double recall, double f1, int support) {
-    }
+    public record ClassScore(String label, double precision, double recall, double f1, int support) {}
 
     public ClassificationMetrics {
         labels = List.copyOf(labels);
@@ -89,8 +93,17 @@ public record ClassificationMetrics(List<String> labels, double accuracy, List<C
             sums[4] += r * support;
             sums[5] += f * support;
         }
-        return new ClassificationMetrics(labels, (double) correct / n, rows, sums[0] / k, sums[1] / k, sums[2] / k,
-                sums[3] / n, sums[4] / n, sums[5] / n, confusion);
+        return new ClassificationMetrics(
+                labels,
+                (double) correct / n,
+                rows,
+                sums[0] / k,
+                sums[1] / k,
+                sums[2] / k,
+                sums[3] / n,
+                sums[4] / n,
+                sums[5] / n,
+                confusion);
     }
 
     /** Number of examples evaluated. */
@@ -127,19 +140,37 @@ public record ClassificationMetrics(List<String> labels, double accuracy, List<C
         int w = "weighted avg".length();
         for (String l : labels) w = Math.max(w, l.length());
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%" + w + "s %10s %10s %10s %10s%n%n", "", "precision", "recall",
-                "f1-score", "support"));
+        sb.append(String.format(
+                Locale.ROOT, "%" + w + "s %10s %10s %10s %10s%n%n", "", "precision", "recall", "f1-score", "support"));
         for (ClassScore s : perClass) {
-            sb.append(String.format(Locale.ROOT, "%" + w + "s %10.4f %10.4f %10.4f %10d%n", s.label(), s.precision(),
-                    s.recall(), s.f1(), s.support()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%" + w + "s %10.4f %10.4f %10.4f %10d%n",
+                    s.label(),
+                    s.precision(),
+                    s.recall(),
+                    s.f1(),
+                    s.support()));
         }
         sb.append('\n');
-        sb.append(String.format(Locale.ROOT, "%" + w + "s %10s %10s %10.4f %10d%n", "accuracy", "", "", accuracy,
+        sb.append(String.format(
+                Locale.ROOT, "%" + w + "s %10s %10s %10.4f %10d%n", "accuracy", "", "", accuracy, total()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%" + w + "s %10.4f %10.4f %10.4f %10d%n",
+                "macro avg",
+                macroPrecision,
+                macroRecall,
+                macroF1,
                 total()));
-        sb.append(String.format(Locale.ROOT, "%" + w + "s %10.4f %10.4f %10.4f %10d%n", "macro avg", macroPrecision,
-                macroRecall, macroF1, total()));
-        sb.append(String.format(Locale.ROOT, "%" + w + "s %10.4f %10.4f %10.4f %10d%n", "weighted avg",
-                weightedPrecision, weightedRecall, weightedF1, total()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%" + w + "s %10.4f %10.4f %10.4f %10d%n",
+                "weighted avg",
+                weightedPrecision,
+                weightedRecall,
+                weightedF1,
+                total()));
         sb.append(String.format(Locale.ROOT, "%nconfusion matrix (rows gold, columns predicted)%n"));
         int cw = 6;
         for (String l : labels) cw = Math.max(cw, l.length());
@@ -148,7 +179,8 @@ public record ClassificationMetrics(List<String> labels, double accuracy, List<C
         sb.append('\n');
         for (int g = 0; g < labels.size(); g++) {
             sb.append(String.format(Locale.ROOT, "%" + w + "s", labels.get(g)));
-            for (int p = 0; p < labels.size(); p++) sb.append(String.format(Locale.ROOT, " %" + cw + "d", confusion[g][p]));
+            for (int p = 0; p < labels.size(); p++)
+                sb.append(String.format(Locale.ROOT, " %" + cw + "d", confusion[g][p]));
             sb.append('\n');
         }
         return sb.toString();

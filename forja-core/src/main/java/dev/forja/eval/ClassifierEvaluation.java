@@ -27,16 +27,13 @@ import org.bytedeco.pytorch.global.torch;
  * predictions. Training's validation ({@code ClassificationTask}) and {@code forja eval} both run this one.
  */
 public final class ClassifierEvaluation {
-    private ClassifierEvaluation() {
-    }
+    private ClassifierEvaluation() {}
 
     /** Mean cross-entropy over the rows, and the metrics of the predictions. */
-    public record Result(double loss, ClassificationMetrics metrics) {
-    }
+    public record Result(double loss, ClassificationMetrics metrics) {}
 
     /** How many tokens of each text a classifier reads, and why (for the log). */
-    public record MaxLength(int tokens, String source) {
-    }
+    public record MaxLength(int tokens, String source) {}
 
     /**
      * The max length to evaluate at: {@code requested} when given; else the length the model was trained at
@@ -47,13 +44,15 @@ public final class ClassifierEvaluation {
         int positions = config.maxPositionEmbeddings();
         if (requested != null) {
             if (requested < 2) throw new ForjaException("--max-length must be at least 2, got " + requested);
-            return requested <= positions ? new MaxLength(requested, "--max-length")
+            return requested <= positions
+                    ? new MaxLength(requested, "--max-length")
                     : new MaxLength(positions, "--max-length " + requested + " cut to the model's positions");
         }
         OptionalInt trained = TokenizerFiles.modelMaxLength(modelDir);
         if (trained.isPresent()) {
-            return new MaxLength(Math.min(trained.getAsInt(), positions), "as trained: model_max_length in "
-                    + modelDir.resolve(TokenizerFiles.CONFIG));
+            return new MaxLength(
+                    Math.min(trained.getAsInt(), positions),
+                    "as trained: model_max_length in " + modelDir.resolve(TokenizerFiles.CONFIG));
         }
         return new MaxLength(positions, "the model's max_position_embeddings");
     }
@@ -62,10 +61,16 @@ public final class ClassifierEvaluation {
      * Tokenizes {@code rows} (truncated to {@code maxLength} tokens, the final special token kept) and evaluates them
      * in float32, {@code batchSize} rows per forward. Every row's label must be one of the classifier's.
      */
-    public static Result evaluate(BertClassifier classifier, HfTokenizer tokenizer, List<LabeledTexts.Row> rows,
-                                  int maxLength, int batchSize) {
+    public static Result evaluate(
+            BertClassifier classifier,
+            HfTokenizer tokenizer,
+            List<LabeledTexts.Row> rows,
+            int maxLength,
+            int batchSize) {
         TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength);
-        return evaluate(classifier, new ClassificationBatches(t, batchSize, 0, false),
+        return evaluate(
+                classifier,
+                new ClassificationBatches(t, batchSize, 0, false),
                 p -> classifier.logits(p.ids(), p.mask()));
     }
 
@@ -73,17 +78,19 @@ public final class ClassifierEvaluation {
      * Evaluates every batch of {@code batches} (epoch 0); {@code logits} computes (B, K) for a padded batch, e.g.
      * under bf16 autocast.
      */
-    public static Result evaluate(BertClassifier classifier, ClassificationBatches batches,
-                                  Function<PaddedBatch, Tensor> logits) {
+    public static Result evaluate(
+            BertClassifier classifier, ClassificationBatches batches, Function<PaddedBatch, Tensor> logits) {
         int n = batches.rows().size();
         int[] gold = new int[n];
         int[] predicted = new int[n];
         double loss = 0;
         int k = 0;
         for (int i = 0; i < batches.batchesPerEpoch(); i++) {
-            try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            try (PointerScope scope = new PointerScope();
+                    NoGradGuard ng = new NoGradGuard()) {
                 ClassificationBatch b = batches.batch(0, i);
-                Tensor z = logits.apply(PaddedBatch.of(b.ids(), classifier.encoder().config().padTokenId())); // (B, K)
+                Tensor z = logits.apply(
+                        PaddedBatch.of(b.ids(), classifier.encoder().config().padTokenId())); // (B, K)
                 loss += summedLoss(z, b.labels()).item_double();
                 long[] argmax = Tensors.toLongs(z.argmax(new LongOptional(1), false));
                 for (int j = 0; j < argmax.length; j++, k++) {
@@ -99,7 +106,7 @@ public final class ClassifierEvaluation {
     public static Tensor summedLoss(Tensor logits, int[] labels) {
         long[] y = new long[labels.length];
         for (int i = 0; i < y.length; i++) y[i] = labels[i];
-        return torch.cross_entropy_loss(logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */, -100,
-                0.0);
+        return torch.cross_entropy_loss(
+                logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */, -100, 0.0);
     }
 }

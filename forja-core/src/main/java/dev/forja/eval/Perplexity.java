@@ -6,15 +6,14 @@ package dev.forja.eval;
  */
 public final class Perplexity {
 
-    private Perplexity() {
-    }
+    private Perplexity() {}
 
     /** Perplexity from the summed NLL (nats) over {@code tokens} predicted tokens. */
     public static double of(double totalNll, long tokens) {
         if (tokens <= 0) throw new IllegalArgumentException("perplexity needs at least one predicted token");
         if (!Double.isFinite(totalNll)) {
-            throw new IllegalArgumentException("total NLL is " + totalNll + "; the loss diverged or a target had "
-                    + "probability 0");
+            throw new IllegalArgumentException(
+                    "total NLL is " + totalNll + "; the loss diverged or a target had " + "probability 0");
         }
         return Math.exp(totalNll / tokens);
     }

@@ -22,8 +22,7 @@ public final class RougeL {
 
     private static final Pattern NON_ALPHANUMERIC = Pattern.compile("[^a-z0-9]+");
 
-    private RougeL() {
-    }
+    private RougeL() {}
 
     /** ROUGE-L of one hypothesis against one reference; all zeros when either has no tokens. */
     public static RougeScore score(String hypothesis, String reference) {

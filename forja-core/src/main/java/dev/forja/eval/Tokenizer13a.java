@@ -24,8 +24,7 @@ public final class Tokenizer13a {
     /** A dash after a digit ("1-2" → "1 - 2"). */
     private static final Pattern DASH_AFTER_DIGIT = Pattern.compile("([0-9])(-)");
 
-    private Tokenizer13a() {
-    }
+    private Tokenizer13a() {}
 
     /** The tokenized line: tokens joined by single spaces, no leading or trailing space. */
     public static String tokenize(String line) {

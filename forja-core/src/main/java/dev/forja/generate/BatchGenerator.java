@@ -77,11 +77,15 @@ public final class BatchGenerator {
         int steps = live.stream().mapToInt(r -> r.budget).max().orElseThrow();
         // the last chosen token is never fed back, hence steps - 1
         long capacity = padding.width() + steps - 1L;
-        try (NoGradGuard ng = new NoGradGuard(); KvCache cache = model.newCache(live.size(), capacity)) {
+        try (NoGradGuard ng = new NoGradGuard();
+                KvCache cache = model.newCache(live.size(), capacity)) {
             float[] logits;
             try (PointerScope scope = new PointerScope()) {
-                Tensor out = model.forward(LeftPadding.ids(prompts, padding.width()), padding.prefillPositions(),
-                        padding.prefillMask(), cache); // (B, T, V)
+                Tensor out = model.forward(
+                        LeftPadding.ids(prompts, padding.width()),
+                        padding.prefillPositions(),
+                        padding.prefillMask(),
+                        cache); // (B, T, V)
                 logits = Tensors.toFloats(out.select(1, padding.width() - 1)); // (B, V)
             }
             while (true) {
@@ -106,7 +110,8 @@ public final class BatchGenerator {
                 if (next.size() < live.size()) {
                     int[] rows = Arrays.copyOf(kept, next.size());
                     try (PointerScope scope = new PointerScope()) {
-                        cache.keepRows(Tensors.ofLongs(Arrays.stream(rows).asLongStream().toArray(), rows.length));
+                        cache.keepRows(Tensors.ofLongs(
+                                Arrays.stream(rows).asLongStream().toArray(), rows.length));
                     }
                     padding.keepRows(rows);
                 }
@@ -114,8 +119,11 @@ public final class BatchGenerator {
                 try (PointerScope scope = new PointerScope()) {
                     long column = cache.length();
                     long[] fed = live.stream().mapToLong(Row::last).toArray();
-                    Tensor out = model.forward(Tensors.ofLongs(fed, fed.length, 1), padding.decodePositions(column),
-                            padding.decodeMask(column + 1), cache); // (B, 1, V)
+                    Tensor out = model.forward(
+                            Tensors.ofLongs(fed, fed.length, 1),
+                            padding.decodePositions(column),
+                            padding.decodeMask(column + 1),
+                            cache); // (B, 1, V)
                     logits = Tensors.toFloats(out.select(1, 0)); // (B, V)
                 }
             }

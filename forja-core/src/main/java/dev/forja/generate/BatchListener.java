@@ -6,14 +6,11 @@ package dev.forja.generate;
  */
 public interface BatchListener {
     /** Row {@code row} chose {@code id}. */
-    default void onToken(int row, long id) {
-    }
+    default void onToken(int row, long id) {}
 
     /** Row {@code row} is done: {@code generated} holds its ids (the prompt excluded, the stopping token included). */
-    default void onFinished(int row, long[] generated) {
-    }
+    default void onFinished(int row, long[] generated) {}
 
     /** Hears nothing. */
-    BatchListener NONE = new BatchListener() {
-    };
+    BatchListener NONE = new BatchListener() {};
 }

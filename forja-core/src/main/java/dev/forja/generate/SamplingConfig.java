@@ -13,7 +13,8 @@ import dev.forja.ForjaException;
  */
 public record SamplingConfig(double temperature, int topK, double topP, double repetitionPenalty, long seed) {
     public SamplingConfig {
-        if (!(temperature >= 0)) throw new ForjaException("--temperature must be >= 0 (0 means greedy), got " + temperature);
+        if (!(temperature >= 0))
+            throw new ForjaException("--temperature must be >= 0 (0 means greedy), got " + temperature);
         if (topK < 0) throw new ForjaException("--top-k must be >= 0 (0 disables it), got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new ForjaException("--top-p must be within (0, 1], got " + topP);
         if (!(repetitionPenalty > 0)) {

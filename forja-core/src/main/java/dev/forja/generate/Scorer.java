@@ -40,9 +40,12 @@ public final class Scorer {
                 try (KvCache cache = model.newCache(1, n)) {
                     for (int i = 0; i < n - 1; i++) {
                         try (PointerScope scope = new PointerScope()) {
-                            Tensor logits = model.forward(Tensors.ofLongs(new long[] {ids[i]}, 1, 1), null, null,
-                                    cache); // (1, 1, V)
-                            Tensor logp = logits.select(0, 0).select(0, 0).to(ScalarType.Float).log_softmax(-1);
+                            Tensor logits = model.forward(
+                                    Tensors.ofLongs(new long[] {ids[i]}, 1, 1), null, null, cache); // (1, 1, V)
+                            Tensor logp = logits.select(0, 0)
+                                    .select(0, 0)
+                                    .to(ScalarType.Float)
+                                    .log_softmax(-1);
                             lp[i] = logp.select(0, ids[i + 1]).item_float();
                         }
                     }

@@ -24,8 +24,13 @@ public final class TextGenerator {
      * Generates up to {@code maxNewTokens} after {@code prompt}, calling {@code onToken} with each id as it is
      * chosen. Returns the generated ids (the prompt excluded; the stopping token included).
      */
-    public long[] generate(long[] prompt, int maxNewTokens, SamplingConfig sampling, boolean useCache,
-                           StopCondition stop, LongConsumer onToken) {
+    public long[] generate(
+            long[] prompt,
+            int maxNewTokens,
+            SamplingConfig sampling,
+            boolean useCache,
+            StopCondition stop,
+            LongConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
         Sampler sampler = new Sampler(sampling);
         long[] context = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
@@ -34,11 +39,12 @@ public final class TextGenerator {
         int n = 0;
         long capacity = Math.min(length + maxNewTokens, Math.max(model.config().maxPositions(), length + 1));
         try (NoGradGuard ng = new NoGradGuard();
-             KvCache cache = useCache ? model.newCache(1, capacity) : null) {
+                KvCache cache = useCache ? model.newCache(1, capacity) : null) {
             while (n < maxNewTokens && length < model.config().maxPositions()) {
                 float[] logits;
                 try (PointerScope scope = new PointerScope()) {
-                    long[] feed = !useCache ? Arrays.copyOf(context, length)
+                    long[] feed = !useCache
+                            ? Arrays.copyOf(context, length)
                             : n == 0 ? prompt : new long[] {context[length - 1]};
                     Tensor ids = Tensors.ofLongs(feed, 1, feed.length); // (1, T)
                     Tensor out = model.forward(ids, null, null, cache); // (1, T, V)

@@ -1,7 +1,6 @@
 package dev.forja.hub;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +45,8 @@ final class BlobDownload {
         Path lockFile = cache.lock(meta.etag());
         try {
             Files.createDirectories(lockFile.getParent());
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock held = channel.tryLock();
                 if (held == null) {
                     progress.note("waiting for another download of '" + filename + "' (lock " + lockFile + ")");
@@ -59,11 +59,15 @@ final class BlobDownload {
                 }
             }
         } catch (OverlappingFileLockException e) {
-            throw new ForjaException("'" + filename + "' of '" + ref.repoId() + "' is already being downloaded by"
-                    + " this process: download one model at a time", e);
+            throw new ForjaException(
+                    "'" + filename + "' of '" + ref.repoId() + "' is already being downloaded by"
+                            + " this process: download one model at a time",
+                    e);
         } catch (IOException e) {
-            throw new ForjaException("cannot lock " + lockFile + ": " + e.getMessage()
-                    + " (check permissions, or point HF_HOME elsewhere)", e);
+            throw new ForjaException(
+                    "cannot lock " + lockFile + ": " + e.getMessage()
+                            + " (check permissions, or point HF_HOME elsewhere)",
+                    e);
         }
     }
 
@@ -88,14 +92,18 @@ final class BlobDownload {
                 }
             }
         } catch (IOException e) {
-            throw new ForjaException("cannot create " + part.getParent() + ": " + e.getMessage()
-                    + " (check permissions, or point HF_HOME elsewhere)", e);
+            throw new ForjaException(
+                    "cannot create " + part.getParent() + ": " + e.getMessage()
+                            + " (check permissions, or point HF_HOME elsewhere)",
+                    e);
         }
         long have = sizeOf(part);
         if (!finished) {
-            throw new ForjaException("download of '" + filename + "' for '" + ref.repoId() + "' stopped after "
-                    + DownloadProgress.size(have) + (expected >= 0 ? " of " + DownloadProgress.size(expected) : "")
-                    + " (" + lastFailure.getMessage() + "): run the same command again to resume from " + part,
+            throw new ForjaException(
+                    "download of '" + filename + "' for '" + ref.repoId() + "' stopped after "
+                            + DownloadProgress.size(have)
+                            + (expected >= 0 ? " of " + DownloadProgress.size(expected) : "")
+                            + " (" + lastFailure.getMessage() + "): run the same command again to resume from " + part,
                     lastFailure);
         }
         if (expected >= 0 && have != expected) {
@@ -140,8 +148,8 @@ final class BlobDownload {
             long expected = meta.size() >= 0 ? meta.size() : announcedTotal(response, have);
             progress.start(ref.toString(), filename, expected, have);
             StandardOpenOption mode = have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, mode)) {
+            try (OutputStream out =
+                    Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
                 byte[] buffer = new byte[BUFFER];
                 long written = have;
                 for (int n; (n = body.read(buffer)) >= 0; ) {
@@ -160,7 +168,9 @@ final class BlobDownload {
         String range = response.headers().firstValue("Content-Range").orElse("");
         int dash = range.indexOf('-');
         try {
-            return range.startsWith("bytes ") && dash > 6 ? Long.parseLong(range.substring(6, dash).strip()) : -1;
+            return range.startsWith("bytes ") && dash > 6
+                    ? Long.parseLong(range.substring(6, dash).strip())
+                    : -1;
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -177,7 +187,9 @@ final class BlobDownload {
                 // fall back to Content-Length
             }
         }
-        return response.headers().firstValueAsLong("Content-Length").stream().map(n -> n + have).findFirst()
+        return response.headers().firstValueAsLong("Content-Length").stream()
+                .map(n -> n + have)
+                .findFirst()
                 .orElse(-1L);
     }
 

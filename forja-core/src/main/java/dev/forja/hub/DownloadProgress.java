@@ -82,8 +82,8 @@ final class DownloadProgress {
     }
 
     private void draw(long bytes) {
-        String line = label + "  " + size(bytes) + (total > 0
-                ? " / " + size(total) + String.format(Locale.ROOT, "  %3d%%", bytes * 100 / total) : "");
+        String line = label + "  " + size(bytes)
+                + (total > 0 ? " / " + size(total) + String.format(Locale.ROOT, "  %3d%%", bytes * 100 / total) : "");
         out.print("\r" + line + "\u001b[K"); // \u001b[K clears what a longer previous line left behind
         out.flush();
     }

@@ -3,7 +3,6 @@ package dev.forja.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +28,11 @@ final class FileSelection {
     static final String INDEX = "model.safetensors.index.json";
 
     private static final Set<String> PICKLE = Set.of(".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle");
-    private static final Set<String> OTHER_WEIGHTS = Set.of(".h5", ".msgpack", ".onnx", ".gguf", ".tflite",
-            ".ot", ".mlmodel", ".joblib", ".npz");
+    private static final Set<String> OTHER_WEIGHTS =
+            Set.of(".h5", ".msgpack", ".onnx", ".gguf", ".tflite", ".ot", ".mlmodel", ".joblib", ".npz");
     private static final Set<String> SMALL_TEXT = Set.of(".json", ".txt", ".model", ".jinja");
 
-    private FileSelection() {
-    }
+    private FileSelection() {}
 
     /**
      * Chooses the files to download.
@@ -80,8 +78,10 @@ final class FileSelection {
         try {
             weightMap = new ObjectMapper().readTree(Files.readString(indexFile)).path("weight_map");
         } catch (IOException e) {
-            throw new ForjaException("model '" + model + "': cannot read " + indexFile + " (" + e.getMessage()
-                    + "); delete it from the cache and download again", e);
+            throw new ForjaException(
+                    "model '" + model + "': cannot read " + indexFile + " (" + e.getMessage()
+                            + "); delete it from the cache and download again",
+                    e);
         }
         if (!weightMap.isObject() || weightMap.isEmpty()) {
             throw new ForjaException("model '" + model + "': " + indexFile
@@ -120,8 +120,8 @@ final class FileSelection {
             return Optional.empty();
         }
         try (var files = Files.list(snapshotDir)) {
-            boolean hasWeights = files.anyMatch(p -> p.getFileName().toString().endsWith(".safetensors")
-                    && Files.isRegularFile(p));
+            boolean hasWeights =
+                    files.anyMatch(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p));
             return hasWeights ? Optional.empty() : Optional.of(snapshotDir + " has no .safetensors weights");
         } catch (IOException e) {
             return Optional.of("cannot list " + snapshotDir + ": " + e.getMessage());
@@ -138,7 +138,10 @@ final class FileSelection {
     }
 
     private static void refuseUnreadableWeights(String model, List<String> siblings) {
-        List<String> pickles = siblings.stream().filter(n -> PICKLE.contains(extension(n))).sorted().toList();
+        List<String> pickles = siblings.stream()
+                .filter(n -> PICKLE.contains(extension(n)))
+                .sorted()
+                .toList();
         if (!pickles.isEmpty()) {
             throw new ForjaException("model '" + model + "' only has pickle weights (" + pickles.get(0)
                     + (pickles.size() > 1 ? " and " + (pickles.size() - 1) + " more" : "") + "), and forja never"
@@ -146,7 +149,10 @@ final class FileSelection {
                     + " with transformers: AutoModelForCausalLM.from_pretrained(id).save_pretrained(dir,"
                     + " safe_serialization=True), then pass --model dir");
         }
-        List<String> others = siblings.stream().filter(n -> OTHER_WEIGHTS.contains(extension(n))).sorted().toList();
+        List<String> others = siblings.stream()
+                .filter(n -> OTHER_WEIGHTS.contains(extension(n)))
+                .sorted()
+                .toList();
         if (!others.isEmpty()) {
             throw new ForjaException("model '" + model + "' has no safetensors weights, only " + others.get(0)
                     + (others.size() > 1 ? " and " + (others.size() - 1) + " more" : "")

@@ -1,7 +1,6 @@
 package dev.forja.hub;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,10 @@ final class HubCache {
 
     /** The lock held while a blob downloads, where huggingface_hub keeps its own: {@code .locks/models--x/}. */
     Path lock(String etag) {
-        return repoDir.getParent().resolve(".locks").resolve(repoDir.getFileName()).resolve(etag + ".lock");
+        return repoDir.getParent()
+                .resolve(".locks")
+                .resolve(repoDir.getFileName())
+                .resolve(etag + ".lock");
     }
 
     Path snapshotDir(String commit) {
@@ -140,7 +142,9 @@ final class HubCache {
     }
 
     private static ForjaException cannotWrite(Path path, IOException e) {
-        return new ForjaException("cannot write " + path + " in the Hugging Face cache: " + e.getMessage()
-                + " (check free space and permissions, or point HF_HOME elsewhere)", new UncheckedIOException(e));
+        return new ForjaException(
+                "cannot write " + path + " in the Hugging Face cache: " + e.getMessage()
+                        + " (check free space and permissions, or point HF_HOME elsewhere)",
+                new UncheckedIOException(e));
     }
 }

@@ -2,7 +2,6 @@ package dev.forja.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,8 +77,8 @@ public final class HubClient {
         JsonNode info = transport.modelInfo(ref);
         String commit = info.path("sha").asText("");
         if (!RepoRef.isCommitSha(commit)) {
-            throw new ForjaException("the Hub at " + env.endpoint() + " sent no commit sha for '" + ref
-                    + "': check HF_ENDPOINT");
+            throw new ForjaException(
+                    "the Hub at " + env.endpoint() + " sent no commit sha for '" + ref + "': check HF_ENDPOINT");
         }
         List<String> siblings = new ArrayList<>();
         for (JsonNode sibling : info.path("siblings")) {
@@ -118,9 +117,11 @@ public final class HubClient {
             throw cause == null
                     ? new ForjaException("HF_HUB_OFFLINE is set and " + model + " is not in the cache at "
                             + cache.repoDir() + ": unset HF_HUB_OFFLINE to download it, or check HF_HOME")
-                    : new ForjaException("cannot reach " + env.endpoint() + " and " + model
-                            + " is not in the cache at " + cache.repoDir()
-                            + ": connect, or set HF_HUB_OFFLINE=1 with a cached model", cause);
+                    : new ForjaException(
+                            "cannot reach " + env.endpoint() + " and " + model
+                                    + " is not in the cache at " + cache.repoDir()
+                                    + ": connect, or set HF_HUB_OFFLINE=1 with a cached model",
+                            cause);
         }
         Path dir = cache.snapshotDir(commit.get());
         Optional<String> missing = FileSelection.incompleteReason(dir, ref.toString());
@@ -128,8 +129,10 @@ public final class HubClient {
             throw cause == null
                     ? new ForjaException("HF_HUB_OFFLINE is set and the cached " + model + " is incomplete ("
                             + missing.get() + "): unset HF_HUB_OFFLINE to finish the download")
-                    : new ForjaException("cannot reach " + env.endpoint() + " and the cached " + model
-                            + " is incomplete (" + missing.get() + "): connect to finish the download", cause);
+                    : new ForjaException(
+                            "cannot reach " + env.endpoint() + " and the cached " + model + " is incomplete ("
+                                    + missing.get() + "): connect to finish the download",
+                            cause);
         }
         if (cause != null) {
             progress.note(cause.getMessage() + ": using the cached " + model + " at " + dir);

@@ -1,7 +1,6 @@
 package dev.forja.hub;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,8 @@ public record HubEnvironment(String endpoint, Path cacheDir, String token, boole
             throw new ForjaException("HF_ENDPOINT '" + endpoint + "' is not a URL: use e.g. " + DEFAULT_ENDPOINT);
         }
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new ForjaException("HF_ENDPOINT '" + endpoint + "' must be an http(s) URL such as " + DEFAULT_ENDPOINT);
+            throw new ForjaException(
+                    "HF_ENDPOINT '" + endpoint + "' must be an http(s) URL such as " + DEFAULT_ENDPOINT);
         }
         if (cacheDir == null) {
             throw new ForjaException("the Hugging Face cache directory is not set: set HF_HOME or HF_HUB_CACHE");
@@ -76,11 +76,14 @@ public record HubEnvironment(String endpoint, Path cacheDir, String token, boole
     public static HubEnvironment fromEnvironment(Map<String, String> env, Path home) {
         Path xdgCache = get(env, "XDG_CACHE_HOME").map(p -> expand(p, home)).orElse(home.resolve(".cache"));
         Path hfHome = get(env, "HF_HOME").map(p -> expand(p, home)).orElse(xdgCache.resolve("huggingface"));
-        Path cache = get(env, "HF_HUB_CACHE").or(() -> get(env, "HUGGINGFACE_HUB_CACHE"))
-                .map(p -> expand(p, home)).orElse(hfHome.resolve("hub"));
-        String token = get(env, "HF_TOKEN").or(() -> get(env, "HUGGING_FACE_HUB_TOKEN"))
-                .orElseGet(() -> readTokenFile(get(env, "HF_TOKEN_PATH").map(p -> expand(p, home))
-                        .orElse(hfHome.resolve("token"))));
+        Path cache = get(env, "HF_HUB_CACHE")
+                .or(() -> get(env, "HUGGINGFACE_HUB_CACHE"))
+                .map(p -> expand(p, home))
+                .orElse(hfHome.resolve("hub"));
+        String token = get(env, "HF_TOKEN")
+                .or(() -> get(env, "HUGGING_FACE_HUB_TOKEN"))
+                .orElseGet(() -> readTokenFile(
+                        get(env, "HF_TOKEN_PATH").map(p -> expand(p, home)).orElse(hfHome.resolve("token"))));
         boolean offline = get(env, "HF_HUB_OFFLINE").map(HubEnvironment::truthy).orElse(false);
         return new HubEnvironment(get(env, "HF_ENDPOINT").orElse(DEFAULT_ENDPOINT), cache, token, offline);
     }
@@ -93,8 +96,8 @@ public record HubEnvironment(String endpoint, Path cacheDir, String token, boole
     @Override
     public String toString() {
         // The token must never reach a log or an error message.
-        return "HubEnvironment[endpoint=" + endpoint + ", cacheDir=" + cacheDir
-                + ", token=" + (token == null ? "none" : "set") + ", offline=" + offline + "]";
+        return "HubEnvironment[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", token="
+                + (token == null ? "none" : "set") + ", offline=" + offline + "]";
     }
 
     private static Optional<String> get(Map<String, String> env, String name) {
@@ -121,7 +124,9 @@ public record HubEnvironment(String endpoint, Path cacheDir, String token, boole
 
     private static String readTokenFile(Path file) {
         try {
-            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+            return Files.isRegularFile(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).strip()
+                    : null;
         } catch (IOException e) {
             return null; // an unreadable token file is the same as none: public models still work
         }

@@ -3,7 +3,6 @@ package dev.forja.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,7 +24,8 @@ final class HubTransport {
 
     private static final int MAX_REDIRECTS = 10;
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(60);
-    private static final String USER_AGENT = "forja/0.1; java/" + Runtime.version().feature();
+    private static final String USER_AGENT =
+            "forja/0.1; java/" + Runtime.version().feature();
 
     private final HubEnvironment env;
     private final URI endpoint;
@@ -43,29 +43,35 @@ final class HubTransport {
 
     /** {@code GET /api/models/{id}/revision/{rev}}: the commit sha and the file list. */
     JsonNode modelInfo(RepoRef ref) {
-        URI uri = URI.create(env.endpoint() + "/api/models/" + ref.repoId() + "/revision/"
-                + encode(ref.revision(), false));
+        URI uri = URI.create(
+                env.endpoint() + "/api/models/" + ref.repoId() + "/revision/" + encode(ref.revision(), false));
         HttpResponse<byte[]> response = send(uri, "GET", null, true, HttpResponse.BodyHandlers.ofByteArray(), ref);
         check(response, ref, null);
         try {
             return json.readTree(new String(response.body(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new ForjaException("the Hub at " + env.endpoint() + " answered " + uri
-                    + " with something that is not JSON: check HF_ENDPOINT", e);
+            throw new ForjaException(
+                    "the Hub at " + env.endpoint() + " answered " + uri
+                            + " with something that is not JSON: check HF_ENDPOINT",
+                    e);
         }
     }
 
     /** HEAD on the file's resolve URL, stopping at a redirect to another host (whose headers are the CDN's). */
     FileMetadata metadata(RepoRef ref, String commit, String filename) {
-        HttpResponse<Void> response = send(resolveUri(ref, commit, filename), "HEAD", null, false,
-                HttpResponse.BodyHandlers.discarding(), ref);
+        HttpResponse<Void> response = send(
+                resolveUri(ref, commit, filename), "HEAD", null, false, HttpResponse.BodyHandlers.discarding(), ref);
         check(response, ref, filename);
         var headers = response.headers();
-        String etag = headers.firstValue("X-Linked-Etag").or(() -> headers.firstValue("ETag")).orElse(null);
-        long size = headers.firstValue("X-Linked-Size").or(() -> headers.firstValue("Content-Length"))
-                .map(Long::parseLong).orElse(-1L);
-        return new FileMetadata(headers.firstValue("X-Repo-Commit").orElse(null),
-                FileMetadata.normalizeEtag(etag), size);
+        String etag = headers.firstValue("X-Linked-Etag")
+                .or(() -> headers.firstValue("ETag"))
+                .orElse(null);
+        long size = headers.firstValue("X-Linked-Size")
+                .or(() -> headers.firstValue("Content-Length"))
+                .map(Long::parseLong)
+                .orElse(-1L);
+        return new FileMetadata(
+                headers.firstValue("X-Repo-Commit").orElse(null), FileMetadata.normalizeEtag(etag), size);
     }
 
     /**
@@ -74,8 +80,8 @@ final class HubTransport {
      */
     HttpResponse<InputStream> download(RepoRef ref, String commit, String filename, long offset) {
         String range = offset > 0 ? "bytes=" + offset + "-" : null;
-        HttpResponse<InputStream> response = send(resolveUri(ref, commit, filename), "GET", range, true,
-                HttpResponse.BodyHandlers.ofInputStream(), ref);
+        HttpResponse<InputStream> response = send(
+                resolveUri(ref, commit, filename), "GET", range, true, HttpResponse.BodyHandlers.ofInputStream(), ref);
         int status = response.statusCode();
         if (status == 200 || status == 206 || status == 416) {
             return response; // 416: the offset is past the end; the caller decides
@@ -95,8 +101,13 @@ final class HubTransport {
                 + encode(filename, true));
     }
 
-    private <T> HttpResponse<T> send(URI uri, String method, String range, boolean followToOtherHosts,
-                                     HttpResponse.BodyHandler<T> handler, RepoRef ref) {
+    private <T> HttpResponse<T> send(
+            URI uri,
+            String method,
+            String range,
+            boolean followToOtherHosts,
+            HttpResponse.BodyHandler<T> handler,
+            RepoRef ref) {
         URI current = uri;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current)
@@ -149,8 +160,8 @@ final class HubTransport {
             throw new HubUnreachableException("the Hub at " + env.endpoint() + " answered HTTP " + status, null);
         }
         if (errorCode.equals("RevisionNotFound")) {
-            throw new ForjaException("model " + model + " has no revision '" + ref.revision() + "' on "
-                    + env.endpoint() + ": check the branch, tag or commit after '@'");
+            throw new ForjaException("model " + model + " has no revision '" + ref.revision() + "' on " + env.endpoint()
+                    + ": check the branch, tag or commit after '@'");
         }
         if (errorCode.equals("EntryNotFound") && filename != null) {
             throw new ForjaException("model " + model + " lists '" + filename + "' but " + env.endpoint()
@@ -163,16 +174,18 @@ final class HubTransport {
         }
         if (status == 401 || status == 403) {
             String hint = env.token() == null ? "" : " (HF_TOKEN is set: check that it grants read access)";
-            throw new ForjaException("model " + model
-                    + " is gated or private: accept its licence on the Hub and set HF_TOKEN" + hint);
+            throw new ForjaException(
+                    "model " + model + " is gated or private: accept its licence on the Hub and set HF_TOKEN" + hint);
         }
         throw new ForjaException("the Hub at " + env.endpoint() + " answered HTTP " + status + " for " + model
                 + (filename == null ? "" : " file '" + filename + "'") + ": check HF_ENDPOINT and try again");
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return Objects.equals(a.getScheme(), b.getScheme()) && a.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+        return Objects.equals(a.getScheme(), b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
     }
 
     private static int port(URI uri) {
@@ -184,8 +197,14 @@ final class HubTransport {
         StringBuilder out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || (keepSlashes && c == '/');
+            boolean unreserved = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || (keepSlashes && c == '/');
             if (unreserved) {
                 out.append(c);
             } else {

@@ -3,7 +3,6 @@ package dev.forja.hub;
 import dev.forja.ForjaException;
 import dev.forja.config.KeyNames;
 import dev.forja.embed.MiniLm;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -28,8 +27,7 @@ public final class ModelLocator {
 
     private static final String WHAT_TO_GIVE = "give a directory with config.json, or a Hugging Face id such as gpt2";
 
-    private ModelLocator() {
-    }
+    private ModelLocator() {}
 
     /** Resolves the argument, using a {@link HubClient} configured from the environment for Hub ids. */
     public static Path resolve(String modelArg) {
@@ -62,8 +60,11 @@ public final class ModelLocator {
             String near = path == null ? null : nearestSibling(path);
             throw new ForjaException("model directory " + (path == null ? arg : path) + " does not exist"
                     + (near == null ? "" : " (did you mean " + near + "?)")
-                    + (looksLikePath(arg) ? "" : "; " + path.getParent() + " is a local directory, so this is not "
-                    + "looked up on the Hugging Face Hub") + ": " + WHAT_TO_GIVE);
+                    + (looksLikePath(arg)
+                            ? ""
+                            : "; " + path.getParent() + " is a local directory, so this is not "
+                                    + "looked up on the Hugging Face Hub")
+                    + ": " + WHAT_TO_GIVE);
         }
         return hub.get().snapshot(arg);
     }
@@ -81,7 +82,9 @@ public final class ModelLocator {
         if (!Files.isDirectory(dir) || missing.getFileName() == null) return null;
         List<String> names;
         try (Stream<Path> s = Files.list(dir)) {
-            names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+            names = s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         } catch (IOException e) {
             return null;
         }
@@ -96,8 +99,13 @@ public final class ModelLocator {
     static boolean looksLikePath(String arg) {
         int at = arg.indexOf('@');
         String id = at < 0 ? arg : arg.substring(0, at);
-        return arg.startsWith("/") || arg.startsWith("./") || arg.startsWith("../") || arg.startsWith("~")
-                || arg.equals(".") || arg.equals("..") || arg.contains("\\")
+        return arg.startsWith("/")
+                || arg.startsWith("./")
+                || arg.startsWith("../")
+                || arg.startsWith("~")
+                || arg.equals(".")
+                || arg.equals("..")
+                || arg.contains("\\")
                 || id.chars().filter(c -> c == '/').count() > 1
                 || arg.matches("[A-Za-z]:.*"); // a Windows drive
     }

@@ -1,7 +1,6 @@
 package dev.forja.hub;
 
 import dev.forja.ForjaException;
-
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +19,11 @@ public record RepoRef(String repoId, String revision) {
     private static final Pattern COMMIT_SHA = Pattern.compile("[0-9a-f]{40}");
 
     public RepoRef {
-        if (repoId == null || !REPO_ID.matcher(repoId).matches() || repoId.length() > 96
-                || repoId.contains("--") || repoId.contains("..")
+        if (repoId == null
+                || !REPO_ID.matcher(repoId).matches()
+                || repoId.length() > 96
+                || repoId.contains("--")
+                || repoId.contains("..")
                 || startsOrEndsWithPunctuation(repoId)) {
             throw new ForjaException("'" + repoId + "' is not a Hugging Face model id: use 'name' or 'org/name'"
                     + " (letters, digits, '-', '_', '.'), e.g. gpt2 or HuggingFaceTB/SmolLM2-135M");
@@ -30,8 +32,8 @@ public record RepoRef(String repoId, String revision) {
             revision = DEFAULT_REVISION;
         }
         if (revision.contains("..") || revision.startsWith("/") || revision.contains("\\")) {
-            throw new ForjaException("revision '" + revision + "' of '" + repoId
-                    + "' is not a branch, tag or commit sha");
+            throw new ForjaException(
+                    "revision '" + revision + "' of '" + repoId + "' is not a branch, tag or commit sha");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.forja.io;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,7 @@ public final class AtomicDirectory {
         void writeTo(Path dir) throws IOException;
     }
 
-    private AtomicDirectory() {
-    }
+    private AtomicDirectory() {}
 
     /**
      * Writes a new directory at {@code target}, which must be absent or an empty directory (forja never overwrites
@@ -83,8 +81,10 @@ public final class AtomicDirectory {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw new ForjaException("cannot write " + target + ": " + e.getMessage()
-                    + "; check that the directory is writable and the disk is not full", e);
+            throw new ForjaException(
+                    "cannot write " + target + ": " + e.getMessage()
+                            + "; check that the directory is writable and the disk is not full",
+                    e);
         } finally {
             deleteTree(staging);
         }

@@ -1,7 +1,6 @@
 package dev.forja.io;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -26,8 +25,7 @@ public final class AtomicFile {
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Writes {@code target} atomically; creates its parent directories if needed. */
     public static void write(Path target, Body body) {
@@ -38,7 +36,8 @@ public final class AtomicFile {
             Files.createDirectories(dir);
             // Same directory as the target so the rename never crosses file systems.
             tmp = StagingPath.newFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.writeTo(ch);
                 ch.force(true);
             }
@@ -50,8 +49,10 @@ public final class AtomicFile {
             tmp = null;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new ForjaException("could not write " + target + ": " + e.getMessage()
-                    + "; check that the directory is writable and the disk is not full", e);
+            throw new ForjaException(
+                    "could not write " + target + ": " + e.getMessage()
+                            + "; check that the directory is writable and the disk is not full",
+                    e);
         } finally {
             if (tmp != null) {
                 try {

@@ -4,8 +4,16 @@ import dev.forja.ForjaException;
 
 /** Element types of tensors on disk, named as safetensors names them. */
 public enum DType {
-    F32("F32", 4), F16("F16", 2), BF16("BF16", 2), I32("I32", 4), I64("I64", 8),
-    F64("F64", 8), I16("I16", 2), I8("I8", 1), U8("U8", 1), BOOL("BOOL", 1);
+    F32("F32", 4),
+    F16("F16", 2),
+    BF16("BF16", 2),
+    I32("I32", 4),
+    I64("I64", 8),
+    F64("F64", 8),
+    I16("I16", 2),
+    I8("I8", 1),
+    U8("U8", 1),
+    BOOL("BOOL", 1);
 
     private final String safetensorsName;
     private final int byteSize;

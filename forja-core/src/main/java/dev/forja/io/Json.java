@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +32,7 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** One value as compact single-line JSON (for JSON-lines output). */
     public static String line(Object value) {
@@ -88,7 +85,8 @@ public final class Json {
         try {
             bytes = (MAPPER.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " for " + file, e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getName() + " for " + file, e);
         }
         AtomicFile.write(file, ch -> {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -109,8 +107,9 @@ public final class Json {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ForjaException("missing file " + file + ": check the path, or that the model or run directory "
-                    + "is complete", e);
+            throw new ForjaException(
+                    "missing file " + file + ": check the path, or that the model or run directory " + "is complete",
+                    e);
         } catch (IOException e) {
             throw new ForjaException("could not read " + file + ": " + e.getMessage(), e);
         }

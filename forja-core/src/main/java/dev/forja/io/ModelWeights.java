@@ -1,9 +1,7 @@
 package dev.forja.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,11 @@ public final class ModelWeights implements AutoCloseable {
     private final Map<String, TensorEntry> tensors;
     private final Map<String, String> metadata;
 
-    private ModelWeights(String source, List<SafetensorsFile> files, Map<String, TensorEntry> tensors,
-                         Map<String, String> metadata) {
+    private ModelWeights(
+            String source,
+            List<SafetensorsFile> files,
+            Map<String, TensorEntry> tensors,
+            Map<String, String> metadata) {
         this.source = source;
         this.files = files;
         this.tensors = Collections.unmodifiableMap(tensors);
@@ -99,8 +100,8 @@ public final class ModelWeights implements AutoCloseable {
         JsonNode index = Json.read(indexFile);
         JsonNode weightMap = index.get("weight_map");
         if (weightMap == null || !weightMap.isObject()) {
-            throw new ForjaException(indexFile + " has no \"weight_map\" object; the index is damaged, download it "
-                    + "again");
+            throw new ForjaException(
+                    indexFile + " has no \"weight_map\" object; the index is damaged, download it " + "again");
         }
         // Shard name -> tensor names the index puts there, shards in order of first mention.
         Map<String, List<String>> byShard = new LinkedHashMap<>();
@@ -139,8 +140,8 @@ public final class ModelWeights implements AutoCloseable {
                     if (assigned.contains(name)) tensors.put(name, t);
                 });
             }
-            return new ModelWeights(dir + " (" + INDEX + " and " + byShard.size() + " shards)", opened, tensors,
-                    indexMetadata(index));
+            return new ModelWeights(
+                    dir + " (" + INDEX + " and " + byShard.size() + " shards)", opened, tensors, indexMetadata(index));
         } catch (RuntimeException e) {
             opened.forEach(SafetensorsFile::close);
             throw e;
@@ -149,8 +150,7 @@ public final class ModelWeights implements AutoCloseable {
 
     /** Shard names are plain file names; anything else could point outside the model directory. */
     private static void checkShardName(Path indexFile, String shard) {
-        if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..")
-                || shard.equals(".")) {
+        if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..") || shard.equals(".")) {
             throw new ForjaException(indexFile + ": weight_map names '" + shard + "', which is not a plain file name "
                     + "in the model directory; the index is damaged or hostile, download it again");
         }
@@ -161,7 +161,11 @@ public final class ModelWeights implements AutoCloseable {
         JsonNode node = index.get("metadata");
         if (node != null && node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+                meta.put(
+                        e.getKey(),
+                        e.getValue().isTextual()
+                                ? e.getValue().textValue()
+                                : e.getValue().toString());
             }
         }
         return meta;
@@ -180,12 +184,15 @@ public final class ModelWeights implements AutoCloseable {
         for (Path f : files) {
             if (PickleCheckpoint.isPickle(f)) return PickleCheckpoint.refusal(f);
         }
-        List<String> other = files.stream().map(f -> f.getFileName().toString())
-                .filter(n -> n.endsWith(".safetensors")).collect(Collectors.toList());
+        List<String> other = files.stream()
+                .map(f -> f.getFileName().toString())
+                .filter(n -> n.endsWith(".safetensors"))
+                .collect(Collectors.toList());
         if (!other.isEmpty()) {
-            return new ForjaException("no " + SINGLE + " or " + INDEX + " in " + dir + " (found " + String.join(", ",
-                    other) + "); for a PEFT adapter pass the adapter file itself, otherwise rename the weights file "
-                    + "to " + SINGLE);
+            return new ForjaException(
+                    "no " + SINGLE + " or " + INDEX + " in " + dir + " (found " + String.join(", ", other)
+                            + "); for a PEFT adapter pass the adapter file itself, otherwise rename the weights file "
+                            + "to " + SINGLE);
         }
         return new ForjaException("no model weights in " + dir + ": expected " + SINGLE + " or " + INDEX
                 + " with its shards; point to a complete Hugging Face model directory or download the model again");

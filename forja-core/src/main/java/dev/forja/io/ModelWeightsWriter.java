@@ -1,9 +1,7 @@
 package dev.forja.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +27,11 @@ public final class ModelWeightsWriter {
 
     private static final Pattern SHARD_NAME = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
 
-    private ModelWeightsWriter() {
-    }
+    private ModelWeightsWriter() {}
 
     /** Writes {@code tensors} (in this order) into {@code dir}, sharding when they exceed {@code maxShardBytes}. */
-    public static void writeModel(Path dir, List<TensorEntry> tensors, Map<String, String> metadata,
-                                  long maxShardBytes) {
+    public static void writeModel(
+            Path dir, List<TensorEntry> tensors, Map<String, String> metadata, long maxShardBytes) {
         if (maxShardBytes <= 0) {
             throw new ForjaException("max shard size must be positive, got " + maxShardBytes + " bytes");
         }
@@ -87,15 +84,19 @@ public final class ModelWeightsWriter {
         List<Path> stale;
         try (Stream<Path> s = Files.list(dir)) {
             stale = s.filter(p -> {
-                String n = p.getFileName().toString();
-                boolean ours = n.equals(ModelWeights.SINGLE) || n.equals(ModelWeights.INDEX)
-                        || SHARD_NAME.matcher(n).matches();
-                return ours && !written.contains(n);
-            }).collect(Collectors.toList());
+                        String n = p.getFileName().toString();
+                        boolean ours = n.equals(ModelWeights.SINGLE)
+                                || n.equals(ModelWeights.INDEX)
+                                || SHARD_NAME.matcher(n).matches();
+                        return ours && !written.contains(n);
+                    })
+                    .collect(Collectors.toList());
             for (Path p : stale) Files.deleteIfExists(p);
         } catch (IOException e) {
-            throw new ForjaException("wrote the new weights to " + dir + " but could not remove the previous save's "
-                    + "files (" + e.getMessage() + "); delete stale model*.safetensors files by hand", e);
+            throw new ForjaException(
+                    "wrote the new weights to " + dir + " but could not remove the previous save's " + "files ("
+                            + e.getMessage() + "); delete stale model*.safetensors files by hand",
+                    e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.forja.io;
 
 import dev.forja.ForjaException;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,7 @@ final class PickleCheckpoint {
 
     private static final List<String> SUFFIXES = List.of(".bin", ".pt", ".pth", ".ckpt");
 
-    private PickleCheckpoint() {
-    }
+    private PickleCheckpoint() {}
 
     /** Whether the file name says PyTorch pickle checkpoint (the content is never looked at). */
     static boolean isPickle(Path file) {

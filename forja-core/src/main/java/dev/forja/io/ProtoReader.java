@@ -72,8 +72,8 @@ public final class ProtoReader {
     public ByteBuffer bytes() {
         long length = varint();
         if (length < 0 || length > in.remaining()) {
-            throw new ProtoFormatException("field " + field + " claims " + length + " bytes but only " + in.remaining()
-                    + " remain");
+            throw new ProtoFormatException(
+                    "field " + field + " claims " + length + " bytes but only " + in.remaining() + " remain");
         }
         ByteBuffer out = in.slice(in.position(), (int) length).order(ByteOrder.LITTLE_ENDIAN);
         in.position(in.position() + (int) length);

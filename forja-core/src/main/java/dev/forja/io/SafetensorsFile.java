@@ -1,7 +1,6 @@
 package dev.forja.io;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,8 +57,8 @@ public final class SafetensorsFile implements AutoCloseable {
                         + "download it again");
             }
             if (available > header.dataBytes()) {
-                throw SafetensorsHeader.corrupt(file, "it has " + (available - header.dataBytes())
-                        + " bytes after the last tensor");
+                throw SafetensorsHeader.corrupt(
+                        file, "it has " + (available - header.dataBytes()) + " bytes after the last tensor");
             }
             return new SafetensorsFile(file, map(file, ch, dataStart, header.tensors()), header.metadata());
         } catch (NoSuchFileException e) {
@@ -119,8 +118,10 @@ public final class SafetensorsFile implements AutoCloseable {
         readFully(ch, buf, 0);
         long n = buf.getLong(0);
         if (n < 0 || n > SafetensorsHeader.MAX_HEADER_BYTES) {
-            throw SafetensorsHeader.corrupt(file, "its first 8 bytes give a header length of "
-                    + Long.toUnsignedString(n) + " bytes, more than any safetensors header");
+            throw SafetensorsHeader.corrupt(
+                    file,
+                    "its first 8 bytes give a header length of " + Long.toUnsignedString(n)
+                            + " bytes, more than any safetensors header");
         }
         if (n > size - 8) {
             throw new ForjaException(file + " is truncated (its header claims " + n + " bytes but the file has only "
@@ -142,8 +143,8 @@ public final class SafetensorsFile implements AutoCloseable {
      * Maps the data section in as few maps as possible, each under 2 GiB and cut at tensor boundaries, and slices one
      * read-only buffer per tensor out of them.
      */
-    private static Map<String, TensorEntry> map(Path file, FileChannel ch, long dataStart,
-                                                List<SafetensorsHeader.Slot> slots) throws IOException {
+    private static Map<String, TensorEntry> map(
+            Path file, FileChannel ch, long dataStart, List<SafetensorsHeader.Slot> slots) throws IOException {
         Map<String, TensorEntry> out = new LinkedHashMap<>();
         int i = 0;
         while (i < slots.size()) {

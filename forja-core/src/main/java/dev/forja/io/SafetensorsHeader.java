@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,8 +41,8 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
         }
     }
 
-    private static final ObjectReader READER = Json.mapper().reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader READER =
+            Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     /** Total bytes of tensor data the header describes. */
     long dataBytes() {
@@ -107,8 +105,10 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
         Map<String, String> meta = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
-                throw corrupt(file, "metadata value '" + e.getKey() + "' is not a string (safetensors metadata maps "
-                        + "strings to strings)");
+                throw corrupt(
+                        file,
+                        "metadata value '" + e.getKey() + "' is not a string (safetensors metadata maps "
+                                + "strings to strings)");
             }
             meta.put(e.getKey(), e.getValue().textValue());
         }
@@ -124,8 +124,8 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
         try {
             dtype = DType.fromSafetensors(dtypeNode.textValue());
         } catch (ForjaException e) {
-            throw new ForjaException(file + ": " + what + " has an " + e.getMessage()
-                    + "; convert the file to one of these dtypes", e);
+            throw new ForjaException(
+                    file + ": " + what + " has an " + e.getMessage() + "; convert the file to one of these dtypes", e);
         }
         long[] shape = longs(file, what, "shape", node.get("shape"), -1);
         long[] offsets = longs(file, what, "data_offsets", node.get("data_offsets"), 2);
@@ -139,8 +139,10 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
             throw corrupt(file, what + " has an impossibly large shape " + Arrays.toString(shape));
         }
         if (offsets[1] - offsets[0] != expected) {
-            throw corrupt(file, what + " spans " + (offsets[1] - offsets[0]) + " bytes but its dtype " + dtype
-                    + " and shape " + Arrays.toString(shape) + " need " + expected);
+            throw corrupt(
+                    file,
+                    what + " spans " + (offsets[1] - offsets[0]) + " bytes but its dtype " + dtype + " and shape "
+                            + Arrays.toString(shape) + " need " + expected);
         }
         return new Slot(name, dtype, shape, offsets[0], offsets[1]);
     }
@@ -151,12 +153,16 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
         Slot previous = null;
         for (Slot s : slots) {
             if (s.begin() < expectedBegin) {
-                throw corrupt(file, "tensors '" + previous.name() + "' and '" + s.name() + "' overlap (bytes "
-                        + s.begin() + ".." + expectedBegin + ")");
+                throw corrupt(
+                        file,
+                        "tensors '" + previous.name() + "' and '" + s.name() + "' overlap (bytes " + s.begin() + ".."
+                                + expectedBegin + ")");
             }
             if (s.begin() > expectedBegin) {
-                throw corrupt(file, "there is a hole of " + (s.begin() - expectedBegin) + " bytes before tensor '"
-                        + s.name() + "' (tensors must be contiguous)");
+                throw corrupt(
+                        file,
+                        "there is a hole of " + (s.begin() - expectedBegin) + " bytes before tensor '" + s.name()
+                                + "' (tensors must be contiguous)");
             }
             expectedBegin = s.end();
             previous = s;
@@ -165,8 +171,10 @@ record SafetensorsHeader(List<Slot> tensors, Map<String, String> metadata) {
 
     private static long[] longs(Path file, String what, String key, JsonNode node, int requiredLength) {
         if (node == null || !node.isArray() || (requiredLength >= 0 && node.size() != requiredLength)) {
-            throw corrupt(file, what + " has no valid \"" + key + "\" array"
-                    + (requiredLength >= 0 ? " of " + requiredLength + " integers" : ""));
+            throw corrupt(
+                    file,
+                    what + " has no valid \"" + key + "\" array"
+                            + (requiredLength >= 0 ? " of " + requiredLength + " integers" : ""));
         }
         long[] out = new long[node.size()];
         for (int i = 0; i < out.length; i++) {

@@ -1,7 +1,6 @@
 package dev.forja.io;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,14 +23,14 @@ import java.util.TreeMap;
  */
 public final class SafetensorsWriter {
 
-    private SafetensorsWriter() {
-    }
+    private SafetensorsWriter() {}
 
     /** Writes {@code tensors} (in this order) and {@code metadata} to {@code file}, replacing it atomically. */
     public static void write(Path file, Collection<TensorEntry> tensors, Map<String, String> metadata) {
         SafetensorsHeader header = header(file, tensors, metadata);
         byte[] headerBytes = header.encode();
-        ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerBytes.length);
+        ByteBuffer length =
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerBytes.length);
         AtomicFile.write(file, ch -> {
             writeFully(ch, length);
             writeFully(ch, ByteBuffer.wrap(headerBytes));

@@ -15,8 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class StagingPath {
     private static final int ATTEMPTS = 100;
 
-    private StagingPath() {
-    }
+    private StagingPath() {}
 
     /** Creates the empty file {@code dir/<prefix><random><suffix>}. */
     static Path newFile(Path dir, String prefix, String suffix) throws IOException {

@@ -8,8 +8,7 @@ import java.util.Collection;
  */
 final class TensorNames {
 
-    private TensorNames() {
-    }
+    private TensorNames() {}
 
     /** {@code "; did you mean 'x'?"}, or an empty string when no name is close. */
     static String suggestion(String wanted, Collection<String> names) {

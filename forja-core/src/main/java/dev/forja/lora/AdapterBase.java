@@ -24,8 +24,11 @@ public final class AdapterBase {
     public static String mismatch(Path adapterDir, String modelArg, Path baseDir) {
         Path cfg = adapterDir.resolve(AdapterConfigJson.FILE);
         if (!Files.isRegularFile(cfg)) return null;
-        String recorded = Json.read(cfg).path("base_model_name_or_path").asText("").strip();
-        if (recorded.isEmpty() || recorded.equals(modelArg.strip()) || sameDirectory(recorded, baseDir)
+        String recorded =
+                Json.read(cfg).path("base_model_name_or_path").asText("").strip();
+        if (recorded.isEmpty()
+                || recorded.equals(modelArg.strip())
+                || sameDirectory(recorded, baseDir)
                 || isHubSnapshotOf(baseDir, recorded)) {
             return null;
         }

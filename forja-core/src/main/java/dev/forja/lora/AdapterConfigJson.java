@@ -17,8 +17,7 @@ import java.util.TreeMap;
 final class AdapterConfigJson {
     static final String FILE = "adapter_config.json";
 
-    private AdapterConfigJson() {
-    }
+    private AdapterConfigJson() {}
 
     /**
      * The JSON document for {@code cfg}.
@@ -26,8 +25,8 @@ final class AdapterConfigJson {
      * @param targets      target_modules as saved: PEFT replaces {@code all-linear} by the resolved module names
      * @param fanInFanOut  true when the base layers store weights (in, out), as GPT-2's Conv1D does
      */
-    static Map<String, Object> toJson(LoraConfig cfg, List<String> targets, boolean fanInFanOut,
-                                      String baseModelNameOrPath) {
+    static Map<String, Object> toJson(
+            LoraConfig cfg, List<String> targets, boolean fanInFanOut, String baseModelNameOrPath) {
         return toJson(cfg, targets, fanInFanOut, baseModelNameOrPath, "CAUSAL_LM", List.of());
     }
 
@@ -35,8 +34,13 @@ final class AdapterConfigJson {
      * As {@link #toJson(LoraConfig, List, boolean, String)} for another PEFT task type (e.g. SEQ_CLS), with the
      * fully trained modules saved beside the adapter (PEFT's modules_to_save; none gives null, as PEFT writes).
      */
-    static Map<String, Object> toJson(LoraConfig cfg, List<String> targets, boolean fanInFanOut,
-                                      String baseModelNameOrPath, String taskType, List<String> modulesToSave) {
+    static Map<String, Object> toJson(
+            LoraConfig cfg,
+            List<String> targets,
+            boolean fanInFanOut,
+            String baseModelNameOrPath,
+            String taskType,
+            List<String> modulesToSave) {
         Map<String, Object> o = new TreeMap<>();
         o.put("alpha_pattern", Map.of());
         o.put("base_model_name_or_path", baseModelNameOrPath);
@@ -74,11 +78,15 @@ final class AdapterConfigJson {
         }
         refuse(file, j.path("use_dora").asBoolean(false), "use_dora is true (DoRA adapters are not supported)");
         String bias = j.path("bias").asText("none");
-        refuse(file, !bias.equals("none"), "bias is '" + bias + "' (only adapters trained with bias=\"none\" are "
-                + "supported)");
+        refuse(
+                file,
+                !bias.equals("none"),
+                "bias is '" + bias + "' (only adapters trained with bias=\"none\" are " + "supported)");
         for (String p : List.of("rank_pattern", "alpha_pattern")) {
-            refuse(file, j.path(p).isObject() && !j.path(p).isEmpty(), p + " is set (per-layer ranks or alphas are "
-                    + "not supported)");
+            refuse(
+                    file,
+                    j.path(p).isObject() && !j.path(p).isEmpty(),
+                    p + " is set (per-layer ranks or alphas are " + "not supported)");
         }
         if (!j.path("r").canConvertToInt()) {
             throw new ForjaException(file + ": \"r\" (the LoRA rank) is missing or not an integer");
@@ -90,8 +98,12 @@ final class AdapterConfigJson {
         if (targets.isEmpty()) targets.addAll(fallbackTargets);
         try {
             // PEFT's defaults for absent fields: lora_alpha 8, lora_dropout 0.
-            return new LoraConfig(j.get("r").asInt(), j.path("lora_alpha").asDouble(8),
-                    j.path("lora_dropout").asDouble(0), targets, j.path("use_rslora").asBoolean(false));
+            return new LoraConfig(
+                    j.get("r").asInt(),
+                    j.path("lora_alpha").asDouble(8),
+                    j.path("lora_dropout").asDouble(0),
+                    targets,
+                    j.path("use_rslora").asBoolean(false));
         } catch (ForjaException e) {
             throw new ForjaException(file + ": " + e.getMessage(), e);
         }

@@ -47,7 +47,8 @@ public final class LoraAdapter {
      * {@code seed} fixes A's initial values.
      */
     public static LoraAdapter attach(Adaptable model, LoraConfig cfg, long seed) {
-        List<String> paths = TargetModules.resolve(cfg.targetModules(), model.linears().keySet());
+        List<String> paths =
+                TargetModules.resolve(cfg.targetModules(), model.linears().keySet());
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         for (String p : paths) {
@@ -105,14 +106,15 @@ public final class LoraAdapter {
                         + " but " + AdapterConfigJson.FILE + " says r = " + cfg.r() + "; the files do not belong "
                         + "together");
             }
-            layers.put(p, new LoraLinear(base, master(ab.a(), base), master(ab.b(), base), cfg.scaling(),
-                    cfg.dropout()));
+            layers.put(
+                    p, new LoraLinear(base, master(ab.a(), base), master(ab.b(), base), cfg.scaling(), cfg.dropout()));
         }
         if (!pairs.isEmpty()) {
             String p = pairs.keySet().iterator().next();
             throw new ForjaException(mismatch + "module '" + p + "' not found in this " + model.modelType()
-                    + " model (its linear layers are " + String.join(", ", TargetModules.suffixes(
-                    model.linears().keySet())) + "); load it onto the model it was trained from");
+                    + " model (its linear layers are "
+                    + String.join(", ", TargetModules.suffixes(model.linears().keySet()))
+                    + "); load it onto the model it was trained from");
         }
         if (layers.isEmpty()) throw new ForjaException(weights + " holds no LoRA weights");
         model.linears().putAll(layers);
@@ -169,8 +171,10 @@ public final class LoraAdapter {
         }
         List<TensorEntry> entries = new ArrayList<>();
         layers.forEach((p, l) -> {
-            entries.add(Tensors.toEntry(PeftKeys.loraA(p), l.loraA().detach().cpu().to(ScalarType.Float)));
-            entries.add(Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach().cpu().to(ScalarType.Float)));
+            entries.add(
+                    Tensors.toEntry(PeftKeys.loraA(p), l.loraA().detach().cpu().to(ScalarType.Float)));
+            entries.add(
+                    Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach().cpu().to(ScalarType.Float)));
         });
         java.util.Set<String> modules = new java.util.LinkedHashSet<>();
         modulesToSave.forEach((name, t) -> {
@@ -180,8 +184,10 @@ public final class LoraAdapter {
         SafetensorsWriter.write(dir.resolve(WEIGHTS), entries, Map.of("format", "pt"));
         // PEFT saves all-linear resolved to the module names it matched.
         List<String> targets = config.allLinear() ? TargetModules.suffixes(layers.keySet()) : config.targetModules();
-        Json.writeAtomic(dir.resolve(AdapterConfigJson.FILE), AdapterConfigJson.toJson(config, targets,
-                model.fanInFanOut(), baseModelNameOrPath, taskType, List.copyOf(modules)));
+        Json.writeAtomic(
+                dir.resolve(AdapterConfigJson.FILE),
+                AdapterConfigJson.toJson(
+                        config, targets, model.fanInFanOut(), baseModelNameOrPath, taskType, List.copyOf(modules)));
     }
 
     /**
@@ -195,8 +201,9 @@ public final class LoraAdapter {
                 String name = e.getKey() + ".weight";
                 Tensor w = out.get(name); // (out, in)
                 if (w == null) throw new IllegalStateException("no parameter " + name + " for adapted layer");
-                Tensor merged = w.detach().to(ScalarType.Float).add(e.getValue().deltaWeight().to(w.device(),
-                        ScalarType.Float));
+                Tensor merged = w.detach()
+                        .to(ScalarType.Float)
+                        .add(e.getValue().deltaWeight().to(w.device(), ScalarType.Float));
                 if (!torch.isfinite(merged).all().item_bool()) {
                     throw new ForjaException("merging the adapter into " + name + " gives NaN or infinite weights: "
                             + "the adapter is broken (training diverged?); merge an earlier checkpoint");
@@ -218,8 +225,8 @@ public final class LoraAdapter {
     private static Linear plain(Adaptable model, String path) {
         Linear l = model.linears().get(path);
         if (l instanceof LoraLinear) {
-            throw new ForjaException("module '" + path + "' already has a LoRA adapter; detach it before attaching "
-                    + "another");
+            throw new ForjaException(
+                    "module '" + path + "' already has a LoRA adapter; detach it before attaching " + "another");
         }
         return l;
     }
@@ -241,8 +248,8 @@ public final class LoraAdapter {
         if (modules.isEmpty()) return out;
         try (ModelWeights w = ModelWeights.openFile(dir.resolve(WEIGHTS))) {
             for (TensorEntry e : w.tensors().values()) {
-                String name = e.name().startsWith(PeftKeys.PREFIX) ? e.name().substring(PeftKeys.PREFIX.length())
-                        : e.name();
+                String name =
+                        e.name().startsWith(PeftKeys.PREFIX) ? e.name().substring(PeftKeys.PREFIX.length()) : e.name();
                 if (isSavedModule(name, modules)) out.put(name, Tensors.fromEntry(e));
             }
         }
@@ -267,8 +274,8 @@ public final class LoraAdapter {
         Map<String, Factors> pairs = new LinkedHashMap<>();
         try (ModelWeights w = ModelWeights.openFile(weights)) {
             for (TensorEntry e : w.tensors().values()) {
-                String plainName = e.name().startsWith(PeftKeys.PREFIX)
-                        ? e.name().substring(PeftKeys.PREFIX.length()) : e.name();
+                String plainName =
+                        e.name().startsWith(PeftKeys.PREFIX) ? e.name().substring(PeftKeys.PREFIX.length()) : e.name();
                 if (isSavedModule(plainName, modulesToSave)) continue; // not LoRA: see savedModules
                 PeftKeys.Parsed k = PeftKeys.parse(e.name());
                 if (k == null) {
@@ -276,8 +283,9 @@ public final class LoraAdapter {
                             + "base_model.model.<module>.lora_A.weight / lora_B.weight); only plain LoRA adapters "
                             + "are supported");
                 }
-                pairs.put(k.modulePath(), pairs.getOrDefault(k.modulePath(), Factors.NONE).with(k.isA(),
-                        Tensors.fromEntry(e)));
+                pairs.put(
+                        k.modulePath(),
+                        pairs.getOrDefault(k.modulePath(), Factors.NONE).with(k.isA(), Tensors.fromEntry(e)));
             }
         }
         for (Map.Entry<String, Factors> p : pairs.entrySet()) {

@@ -26,12 +26,12 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
             throw new ForjaException("lora dropout must be in [0, 1), got " + dropout + " (0.05 is common)");
         }
         if (targetModules == null || targetModules.isEmpty()) {
-            throw new ForjaException("lora target modules are empty: name modules such as q_proj,v_proj, or "
-                    + ALL_LINEAR);
+            throw new ForjaException(
+                    "lora target modules are empty: name modules such as q_proj,v_proj, or " + ALL_LINEAR);
         }
         for (String t : targetModules) {
-            if (t == null || t.isBlank()) throw new ForjaException("lora target modules contain a blank name: "
-                    + targetModules);
+            if (t == null || t.isBlank())
+                throw new ForjaException("lora target modules contain a blank name: " + targetModules);
         }
         targetModules = List.copyOf(targetModules);
     }

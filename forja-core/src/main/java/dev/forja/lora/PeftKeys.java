@@ -13,11 +13,9 @@ final class PeftKeys {
     private static final Pattern KEY = Pattern.compile("(.+)\\.lora_([AB])(?:\\.[A-Za-z0-9_-]+)?\\.weight");
 
     /** One parsed key: the module path and which factor (A or B). */
-    record Parsed(String modulePath, boolean isA) {
-    }
+    record Parsed(String modulePath, boolean isA) {}
 
-    private PeftKeys() {
-    }
+    private PeftKeys() {}
 
     static String loraA(String modulePath) {
         return PREFIX + modulePath + ".lora_A.weight";

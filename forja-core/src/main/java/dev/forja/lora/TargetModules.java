@@ -15,8 +15,7 @@ import java.util.Set;
  * <p>Example: {@code resolve(List.of("c_attn"), paths)} gives {@code [transformer.h.0.attn.c_attn, ...]}.
  */
 public final class TargetModules {
-    private TargetModules() {
-    }
+    private TargetModules() {}
 
     /**
      * The paths (in {@code paths} order) that the targets select. A target that matches nothing is an error listing

@@ -6,8 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /** The one place that maps a config to its name table and its model class, through {@link ModelConfig#match}. */
 public final class Architectures {
-    private Architectures() {
-    }
+    private Architectures() {}
 
     /** The Hugging Face name table of the config's architecture. */
     public static List<ParamSpec> specs(ModelConfig config) {

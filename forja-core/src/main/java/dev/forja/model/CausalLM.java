@@ -70,7 +70,8 @@ public interface CausalLM extends Adaptable {
         if (positions == null) {
             long start = cache == null ? 0 : cache.length();
             positions = torch.arange(new Scalar(start), new Scalar(start + t), new TensorOptions(ScalarType.Long))
-                    .unsqueeze(0).expand(ids.size(0), t);
+                    .unsqueeze(0)
+                    .expand(ids.size(0), t);
         }
         Step step = new Step(positions, mask, cache);
         Tensor x = embed(ids, step);

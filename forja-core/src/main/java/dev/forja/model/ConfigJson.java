@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Reading optional typed fields of a Hugging Face config, with defaults. */
 final class ConfigJson {
-    private ConfigJson() {
-    }
+    private ConfigJson() {}
 
     static int integer(JsonNode json, String key, int def) {
         JsonNode n = json.get(key);

@@ -13,8 +13,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code Dense.linear} and the models' {@code embed}); only the frozen matrices are rounded, as autocast rounds them.
  */
 public final class FrozenMatrices {
-    private FrozenMatrices() {
-    }
+    private FrozenMatrices() {}
 
     /**
      * Converts, in place, every parameter of two or more dimensions that does not require grad to {@code dtype}; the
@@ -22,7 +21,8 @@ public final class FrozenMatrices {
      */
     public static int convert(CausalLM model, ScalarType dtype) {
         int n = 0;
-        try (NoGradGuard ng = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+        try (NoGradGuard ng = new NoGradGuard();
+                PointerScope scope = new PointerScope()) {
             for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
                 Tensor t = e.getValue();
                 if (t.dim() < 2 || t.requires_grad() || t.scalar_type().value == dtype.value) continue;

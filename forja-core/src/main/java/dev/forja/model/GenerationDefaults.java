@@ -8,8 +8,8 @@ import java.util.List;
  * What a model's {@code generation_config.json} says about decoding: the end-of-sequence ids and whether it samples
  * by default (and with which settings). Command-line flags override these.
  */
-public record GenerationDefaults(List<Long> eosTokenIds, boolean doSample, double temperature, int topK, double topP,
-                                 double repetitionPenalty) {
+public record GenerationDefaults(
+        List<Long> eosTokenIds, boolean doSample, double temperature, int topK, double topP, double repetitionPenalty) {
 
     public GenerationDefaults {
         eosTokenIds = List.copyOf(eosTokenIds);
@@ -28,8 +28,12 @@ public record GenerationDefaults(List<Long> eosTokenIds, boolean doSample, doubl
         JsonNode e = j.get("eos_token_id");
         if (e != null && e.isArray()) e.forEach(n -> eos.add(n.asLong()));
         else if (e != null && e.canConvertToLong()) eos.add(e.asLong());
-        return new GenerationDefaults(eos.isEmpty() ? d.eosTokenIds() : eos, j.path("do_sample").asBoolean(false),
-                j.path("temperature").asDouble(1.0), j.path("top_k").asInt(50), j.path("top_p").asDouble(1.0),
+        return new GenerationDefaults(
+                eos.isEmpty() ? d.eosTokenIds() : eos,
+                j.path("do_sample").asBoolean(false),
+                j.path("temperature").asDouble(1.0),
+                j.path("top_k").asInt(50),
+                j.path("top_p").asDouble(1.0),
                 j.path("repetition_penalty").asDouble(1.0));
     }
 

@@ -7,8 +7,17 @@ import dev.forja.ForjaException;
 import java.util.function.Function;
 
 /** {@code GPT2LMHeadModel}'s config: learned positions, LayerNorm, GELU-tanh MLP, tied head. */
-public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, int nInner,
-                         double layerNormEpsilon, double initializerRange, long bosTokenId, long eosTokenId)
+public record Gpt2Config(
+        int vocabSize,
+        int nPositions,
+        int nEmbd,
+        int nLayer,
+        int nHead,
+        int nInner,
+        double layerNormEpsilon,
+        double initializerRange,
+        long bosTokenId,
+        long eosTokenId)
         implements ModelConfig {
 
     public Gpt2Config {
@@ -32,10 +41,16 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
             throw new ForjaException("config.json: GPT-2 activation_function '" + act
                     + "' is not supported (forja implements gelu_new, the tanh approximation GPT-2 uses)");
         }
-        return new Gpt2Config(ConfigJson.required(j, "vocab_size"), ConfigJson.integer(j, "n_positions", 1024),
-                nEmbd, ConfigJson.required(j, "n_layer"), ConfigJson.required(j, "n_head"),
-                ConfigJson.integer(j, "n_inner", 4 * nEmbd), ConfigJson.number(j, "layer_norm_epsilon", 1e-5),
-                ConfigJson.number(j, "initializer_range", 0.02), ConfigJson.tokenId(j, "bos_token_id"),
+        return new Gpt2Config(
+                ConfigJson.required(j, "vocab_size"),
+                ConfigJson.integer(j, "n_positions", 1024),
+                nEmbd,
+                ConfigJson.required(j, "n_layer"),
+                ConfigJson.required(j, "n_head"),
+                ConfigJson.integer(j, "n_inner", 4 * nEmbd),
+                ConfigJson.number(j, "layer_norm_epsilon", 1e-5),
+                ConfigJson.number(j, "initializer_range", 0.02),
+                ConfigJson.tokenId(j, "bos_token_id"),
                 ConfigJson.tokenId(j, "eos_token_id"));
     }
 

@@ -35,9 +35,7 @@ public final class Gpt2Model implements CausalLM {
     private static final String LN_F = "transformer.ln_f";
 
     /** Block i's modules ({@code transformer.h.{i}}), named as in the table above. */
-    private record Gpt2Block(LayerNorm ln1, Linear cAttn, Linear attnProj, LayerNorm ln2, Linear cFc,
-                             Linear mlpProj) {
-    }
+    private record Gpt2Block(LayerNorm ln1, Linear cAttn, Linear attnProj, LayerNorm ln2, Linear cFc, Linear mlpProj) {}
 
     private final Gpt2Config config;
     private final Map<String, Tensor> params;
@@ -87,8 +85,12 @@ public final class Gpt2Model implements CausalLM {
         blocks = new Gpt2Block[config.nLayer()];
         for (int i = 0; i < blocks.length; i++) {
             String p = BLOCKS + i + ".";
-            blocks[i] = new Gpt2Block(norm(p + LN_1), linears.add(p + C_ATTN, params),
-                    linears.add(p + ATTN_C_PROJ, params), norm(p + LN_2), linears.add(p + C_FC, params),
+            blocks[i] = new Gpt2Block(
+                    norm(p + LN_1),
+                    linears.add(p + C_ATTN, params),
+                    linears.add(p + ATTN_C_PROJ, params),
+                    norm(p + LN_2),
+                    linears.add(p + C_FC, params),
                     linears.add(p + MLP_C_PROJ, params));
         }
         lnF = norm(LN_F);
@@ -146,7 +148,8 @@ public final class Gpt2Model implements CausalLM {
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
         Tensor v = parts.get(2).view(B, T, H, D).transpose(1, 2);
         KeyValues kv = step.keyValues(i, k, v); // (B, H, S, D), S counting the cached tokens
-        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
+        Tensor y =
+                Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
         x = x.add(b.attnProj().apply(y));
         Tensor h = torch.gelu(b.cFc().apply(b.ln2().apply(x)), "tanh"); // (B, T, F)
         return x.add(b.mlpProj().apply(h));

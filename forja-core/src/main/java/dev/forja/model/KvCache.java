@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * appends in place instead of concatenating. Lives as long as one generation.
  */
 public final class KvCache implements AutoCloseable {
-    private final Tensor[] keys;   // per layer (B, K, Tmax, D)
+    private final Tensor[] keys; // per layer (B, K, Tmax, D)
     private final Tensor[] values; // per layer (B, K, Tmax, D)
     private final long capacity;
     private long length;

@@ -11,11 +11,26 @@ import java.util.function.Function;
  * {@code LlamaForCausalLM}'s config, also used for Mistral and Qwen2 (Llama with q/k/v bias): RMSNorm, RoPE,
  * SwiGLU, grouped-query attention.
  */
-public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
-                          int numHeads, int numKvHeads, int headDim, double rmsNormEps, double ropeTheta,
-                          Rope.Llama3Scaling ropeScaling, int maxPositions, boolean tieWordEmbeddings,
-                          boolean attentionBias, boolean mlpBias, double initializerRange, long bosTokenId,
-                          long eosTokenId) implements ModelConfig {
+public record LlamaConfig(
+        String modelType,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numLayers,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        double rmsNormEps,
+        double ropeTheta,
+        Rope.Llama3Scaling ropeScaling,
+        int maxPositions,
+        boolean tieWordEmbeddings,
+        boolean attentionBias,
+        boolean mlpBias,
+        double initializerRange,
+        long bosTokenId,
+        long eosTokenId)
+        implements ModelConfig {
 
     public LlamaConfig {
         if (numHeads % numKvHeads != 0) {
@@ -30,8 +45,25 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
 
     /** The real shape of SmolLM2-135M. */
     public static LlamaConfig smolLm2(int vocabSize) {
-        return new LlamaConfig("llama", vocabSize, 576, 1536, 30, 9, 3, 64, 1e-5, 100000, null, 8192, true,
-                false, false, 0.041666666666666664, 0, 0);
+        return new LlamaConfig(
+                "llama",
+                vocabSize,
+                576,
+                1536,
+                30,
+                9,
+                3,
+                64,
+                1e-5,
+                100000,
+                null,
+                8192,
+                true,
+                false,
+                false,
+                0.041666666666666664,
+                0,
+                0);
     }
 
     static LlamaConfig fromJson(JsonNode j) {
@@ -50,7 +82,9 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
         if (rs != null && !rs.isNull()) {
             String kind = rs.path("rope_type").asText(rs.path("type").asText("default"));
             if (kind.equals("llama3")) {
-                scaling = new Rope.Llama3Scaling(rs.path("factor").asDouble(8), rs.path("low_freq_factor").asDouble(1),
+                scaling = new Rope.Llama3Scaling(
+                        rs.path("factor").asDouble(8),
+                        rs.path("low_freq_factor").asDouble(1),
                         rs.path("high_freq_factor").asDouble(4),
                         rs.path("original_max_position_embeddings").asInt(8192));
             } else if (!kind.equals("default")) {
@@ -59,14 +93,24 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
             }
         }
         boolean qwen = type.equals("qwen2");
-        return new LlamaConfig(type, ConfigJson.required(j, "vocab_size"), hidden,
-                ConfigJson.required(j, "intermediate_size"), ConfigJson.required(j, "num_hidden_layers"), heads,
-                ConfigJson.integer(j, "num_key_value_heads", heads), ConfigJson.integer(j, "head_dim", hidden / heads),
-                ConfigJson.number(j, "rms_norm_eps", 1e-6), theta, scaling,
+        return new LlamaConfig(
+                type,
+                ConfigJson.required(j, "vocab_size"),
+                hidden,
+                ConfigJson.required(j, "intermediate_size"),
+                ConfigJson.required(j, "num_hidden_layers"),
+                heads,
+                ConfigJson.integer(j, "num_key_value_heads", heads),
+                ConfigJson.integer(j, "head_dim", hidden / heads),
+                ConfigJson.number(j, "rms_norm_eps", 1e-6),
+                theta,
+                scaling,
                 ConfigJson.integer(j, "max_position_embeddings", 2048),
                 ConfigJson.bool(j, "tie_word_embeddings", false),
-                qwen || ConfigJson.bool(j, "attention_bias", false), ConfigJson.bool(j, "mlp_bias", false),
-                ConfigJson.number(j, "initializer_range", 0.02), ConfigJson.tokenId(j, "bos_token_id"),
+                qwen || ConfigJson.bool(j, "attention_bias", false),
+                ConfigJson.bool(j, "mlp_bias", false),
+                ConfigJson.number(j, "initializer_range", 0.02),
+                ConfigJson.tokenId(j, "bos_token_id"),
                 ConfigJson.tokenId(j, "eos_token_id"));
     }
 

@@ -39,15 +39,22 @@ public final class LlamaModel implements CausalLM {
     private static final String LM_HEAD = "lm_head";
 
     /** Layer i's modules ({@code model.layers.{i}}), named as in the table above. */
-    private record LlamaLayer(RmsNorm attnNorm, Linear q, Linear k, Linear v, Linear o, RmsNorm mlpNorm, Linear gate,
-                              Linear up, Linear down) {
-    }
+    private record LlamaLayer(
+            RmsNorm attnNorm,
+            Linear q,
+            Linear k,
+            Linear v,
+            Linear o,
+            RmsNorm mlpNorm,
+            Linear gate,
+            Linear up,
+            Linear down) {}
 
     private final LlamaConfig config;
     private final Map<String, Tensor> params;
     private final LinearTable linears = new LinearTable();
     private final Tensor embedTokens; // (V, C)
-    private final Tensor lmHead;      // (V, C), the embedding when tied
+    private final Tensor lmHead; // (V, C), the embedding when tied
     private final LlamaLayer[] layers;
     private final RmsNorm finalNorm;
     private final Rope rope;
@@ -90,10 +97,16 @@ public final class LlamaModel implements CausalLM {
         layers = new LlamaLayer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
             String p = LAYERS + i + ".";
-            layers[i] = new LlamaLayer(norm(p + INPUT_LAYERNORM), linears.add(p + Q_PROJ, params),
-                    linears.add(p + K_PROJ, params), linears.add(p + V_PROJ, params), linears.add(p + O_PROJ, params),
-                    norm(p + POST_ATTENTION_LAYERNORM), linears.add(p + GATE_PROJ, params),
-                    linears.add(p + UP_PROJ, params), linears.add(p + DOWN_PROJ, params));
+            layers[i] = new LlamaLayer(
+                    norm(p + INPUT_LAYERNORM),
+                    linears.add(p + Q_PROJ, params),
+                    linears.add(p + K_PROJ, params),
+                    linears.add(p + V_PROJ, params),
+                    linears.add(p + O_PROJ, params),
+                    norm(p + POST_ATTENTION_LAYERNORM),
+                    linears.add(p + GATE_PROJ, params),
+                    linears.add(p + UP_PROJ, params),
+                    linears.add(p + DOWN_PROJ, params));
         }
         finalNorm = norm(NORM);
         rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
@@ -142,7 +155,8 @@ public final class LlamaModel implements CausalLM {
         Rope.CosSin cs = step.rope(rope, q.scalar_type());
         q = cs.rotate(q);
         KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
-        Tensor y = Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
+        Tensor y =
+                Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
         x = x.add(l.o().apply(y));
         h = l.mlpNorm().apply(x);
         Tensor gated = torch.silu(l.gate().apply(h)).mul(l.up().apply(h)); // (B, T, F)

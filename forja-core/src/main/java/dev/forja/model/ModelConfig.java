@@ -53,10 +53,12 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
         return switch (type) {
             case "gpt2" -> Gpt2Config.fromJson(json);
             case "llama", "mistral", "qwen2" -> LlamaConfig.fromJson(json);
-            case "" -> throw new ForjaException(file + " has no \"model_type\": is this a Hugging Face model "
-                    + "directory? forja loads " + SUPPORTED);
-            default -> throw new ForjaException(file + ": model_type '" + type + "' is not supported; forja loads "
-                    + SUPPORTED + " (convert the model, or pick one of these architectures)");
+            case "" ->
+                throw new ForjaException(file + " has no \"model_type\": is this a Hugging Face model "
+                        + "directory? forja loads " + SUPPORTED);
+            default ->
+                throw new ForjaException(file + ": model_type '" + type + "' is not supported; forja loads " + SUPPORTED
+                        + " (convert the model, or pick one of these architectures)");
         };
     }
 }

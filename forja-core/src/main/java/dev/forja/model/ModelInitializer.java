@@ -11,8 +11,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Random initialisation of a fresh model, following Hugging Face's {@code _init_weights}; seeded. */
 public final class ModelInitializer {
-    private ModelInitializer() {
-    }
+    private ModelInitializer() {}
 
     /** Parameters (float32, memory layout) for every row of the config's name table. */
     public static Map<String, Tensor> initialize(ModelConfig config, long seed) {

@@ -18,8 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * says which tensors to read, and every tensor's shape is checked against the config before the model is built.
  */
 public final class ModelLoader {
-    private ModelLoader() {
-    }
+    private ModelLoader() {}
 
     /** Reads {@code dir/config.json}. */
     public static ModelConfig readConfig(Path dir) {
@@ -38,7 +37,8 @@ public final class ModelLoader {
     /** Reads {@code generation_config.json} if present, else defaults from the config. */
     public static GenerationDefaults readGenerationDefaults(Path dir, ModelConfig config) {
         Path file = dir.resolve("generation_config.json");
-        return Files.isRegularFile(file) ? GenerationDefaults.fromJson(Json.read(file), config)
+        return Files.isRegularFile(file)
+                ? GenerationDefaults.fromJson(Json.read(file), config)
                 : GenerationDefaults.of(config);
     }
 
@@ -51,7 +51,8 @@ public final class ModelLoader {
                 TensorEntry e = find(weights, spec.name());
                 if (!Arrays.equals(e.shape(), spec.fileShape())) {
                     throw new ForjaException("tensor '" + e.name() + "' in " + dir + " has shape "
-                            + Arrays.toString(e.shape()) + " but config.json implies " + Arrays.toString(spec.fileShape())
+                            + Arrays.toString(e.shape()) + " but config.json implies "
+                            + Arrays.toString(spec.fileShape())
                             + ": config.json and the weights disagree; use the config.json that came with the weights");
                 }
                 Tensor t = Tensors.fromEntry(e).to(dtype);

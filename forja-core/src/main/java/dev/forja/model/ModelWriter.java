@@ -20,12 +20,11 @@ public final class ModelWriter {
     /** Transformers' default shard size. */
     public static final long MAX_SHARD_BYTES = 5L * 1000 * 1000 * 1000;
 
-    private ModelWriter() {
-    }
+    private ModelWriter() {}
 
     /** Writes config, generation config and weights (in {@code dtype}) into {@code dir}. */
-    public static void write(Path dir, ModelConfig config, Map<String, Tensor> params, GenerationDefaults gen,
-                             ScalarType dtype) {
+    public static void write(
+            Path dir, ModelConfig config, Map<String, Tensor> params, GenerationDefaults gen, ScalarType dtype) {
         List<TensorEntry> entries = new ArrayList<>();
         for (ParamSpec spec : Architectures.specs(config)) {
             Tensor t = params.get(spec.name());

@@ -17,8 +17,7 @@ import java.util.Map;
  * not learn anything sharp on them; the larger scale gives test models a head that can express confidence.
  */
 public final class Presets {
-    private Presets() {
-    }
+    private Presets() {}
 
     /** Initialisation scale of the tiny preset (see the class comment). */
     public static final double TINY_INIT_STD = 0.2;
@@ -51,27 +50,100 @@ public final class Presets {
         boolean small = switch (preset) {
             case "tiny" -> false;
             case "small" -> true;
-            default -> throw new ForjaException("unknown --preset '" + preset + "': use tiny, small or a JSON object "
-                    + "of config.json overrides");
+            default ->
+                throw new ForjaException("unknown --preset '" + preset + "': use tiny, small or a JSON object "
+                        + "of config.json overrides");
         };
         return switch (arch) {
-            case "gpt2" -> small ? Gpt2Config.small(Math.max(vocab, 50257))
-                    : new Gpt2Config(vocab, 512, 64, 2, 4, 256, 1e-5, TINY_INIT_STD, bos, eos);
-            case "llama" -> small ? withTokens(LlamaConfig.smolLm2(Math.max(vocab, 49152)), bos, eos)
-                    : new LlamaConfig("llama", vocab, 64, 176, 2, 4, 2, 16, 1e-5, 10000, null, 512, false, false,
-                            false, TINY_INIT_STD, bos, eos);
-            case "qwen2" -> small ? new LlamaConfig("qwen2", Math.max(vocab, 49152), 576, 1536, 30, 9, 3, 64, 1e-6,
-                    1000000, null, 8192, true, true, false, 0.02, bos, eos)
-                    : new LlamaConfig("qwen2", vocab, 64, 176, 2, 4, 2, 16, 1e-6, 1000000, null, 512, true, true,
-                            false, TINY_INIT_STD, bos, eos);
+            case "gpt2" ->
+                small
+                        ? Gpt2Config.small(Math.max(vocab, 50257))
+                        : new Gpt2Config(vocab, 512, 64, 2, 4, 256, 1e-5, TINY_INIT_STD, bos, eos);
+            case "llama" ->
+                small
+                        ? withTokens(LlamaConfig.smolLm2(Math.max(vocab, 49152)), bos, eos)
+                        : new LlamaConfig(
+                                "llama",
+                                vocab,
+                                64,
+                                176,
+                                2,
+                                4,
+                                2,
+                                16,
+                                1e-5,
+                                10000,
+                                null,
+                                512,
+                                false,
+                                false,
+                                false,
+                                TINY_INIT_STD,
+                                bos,
+                                eos);
+            case "qwen2" ->
+                small
+                        ? new LlamaConfig(
+                                "qwen2",
+                                Math.max(vocab, 49152),
+                                576,
+                                1536,
+                                30,
+                                9,
+                                3,
+                                64,
+                                1e-6,
+                                1000000,
+                                null,
+                                8192,
+                                true,
+                                true,
+                                false,
+                                0.02,
+                                bos,
+                                eos)
+                        : new LlamaConfig(
+                                "qwen2",
+                                vocab,
+                                64,
+                                176,
+                                2,
+                                4,
+                                2,
+                                16,
+                                1e-6,
+                                1000000,
+                                null,
+                                512,
+                                true,
+                                true,
+                                false,
+                                TINY_INIT_STD,
+                                bos,
+                                eos);
             default -> throw new ForjaException("unknown --arch '" + arch + "': use one of " + ARCHS);
         };
     }
 
     private static LlamaConfig withTokens(LlamaConfig c, long bos, long eos) {
-        return new LlamaConfig(c.modelType(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numLayers(),
-                c.numHeads(), c.numKvHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(),
-                c.maxPositions(), c.tieWordEmbeddings(), c.attentionBias(), c.mlpBias(), c.initializerRange(), bos,
+        return new LlamaConfig(
+                c.modelType(),
+                c.vocabSize(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numLayers(),
+                c.numHeads(),
+                c.numKvHeads(),
+                c.headDim(),
+                c.rmsNormEps(),
+                c.ropeTheta(),
+                c.ropeScaling(),
+                c.maxPositions(),
+                c.tieWordEmbeddings(),
+                c.attentionBias(),
+                c.mlpBias(),
+                c.initializerRange(),
+                bos,
                 eos);
     }
 }

@@ -9,8 +9,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Scaled dot-product attention (Vaswani et al. 2017) through libtorch's fused kernel, causal by default. */
 public final class Attention {
-    private Attention() {
-    }
+    private Attention() {}
 
     /**
      * Attends queries (B, H, T, D) to keys and values (B, K, S, D), S ≥ T, where the last T of the S positions are the
@@ -22,10 +21,10 @@ public final class Attention {
         long heads = q.size(1);
         long kvHeads = k.size(1);
         if (kvHeads != heads) {
-            k = k.repeat_interleave(heads / kvHeads, new org.bytedeco.pytorch.LongOptional(1),
-                    new org.bytedeco.pytorch.LongOptional());
-            v = v.repeat_interleave(heads / kvHeads, new org.bytedeco.pytorch.LongOptional(1),
-                    new org.bytedeco.pytorch.LongOptional());
+            k = k.repeat_interleave(
+                    heads / kvHeads, new org.bytedeco.pytorch.LongOptional(1), new org.bytedeco.pytorch.LongOptional());
+            v = v.repeat_interleave(
+                    heads / kvHeads, new org.bytedeco.pytorch.LongOptional(1), new org.bytedeco.pytorch.LongOptional());
         }
         long t = q.size(2);
         long s = k.size(2);
@@ -40,7 +39,8 @@ public final class Attention {
         }
         // a chunk after a cached prefix: query i sees keys 0 .. S-T+i
         Tensor rows = torch.arange(new org.bytedeco.pytorch.Scalar(t), new TensorOptions(ScalarType.Long))
-                .unsqueeze(1).add(new org.bytedeco.pytorch.Scalar(s - t));
+                .unsqueeze(1)
+                .add(new org.bytedeco.pytorch.Scalar(s - t));
         Tensor cols = torch.arange(new org.bytedeco.pytorch.Scalar(s), new TensorOptions(ScalarType.Long))
                 .unsqueeze(0);
         return sdpa(q, k, v, new TensorOptional(cols.le(rows)), false);
@@ -69,16 +69,18 @@ public final class Attention {
     static Tensor bf16Matmuls(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
         long t = q.size(2);
         long s = k.size(2);
-        Tensor scores = torch.matmul(q.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(3)))),
+        Tensor scores = torch.matmul(
+                q.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(3)))),
                 k.transpose(-2, -1)); // (B, H, T, S)
         Tensor allowed = mask;
         if (causal) {
             // query i is position S-T+i and sees keys 0 .. S-T+i
-            allowed = torch.ones(new long[] {t, s}, new TensorOptions(ScalarType.Bool)).tril(s - t);
+            allowed = torch.ones(new long[] {t, s}, new TensorOptions(ScalarType.Bool))
+                    .tril(s - t);
         }
         if (allowed != null) {
-            scores = scores.masked_fill(allowed.logical_not(),
-                    new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
+            scores = scores.masked_fill(
+                    allowed.logical_not(), new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
         }
         // libtorch's CPU softmax accumulates bf16 in float32; its bf16 output is what the second matmul would have
         // been given anyway, and the backward pass keeps only that

@@ -11,9 +11,10 @@ public record RmsNorm(Tensor weight, double eps) {
     public Tensor apply(Tensor x) {
         ScalarType in = x.scalar_type();
         Tensor xf = x.to(ScalarType.Float);
-        Tensor var = xf.pow(new org.bytedeco.pytorch.Scalar(2.0)).mean(new long[] {-1}, true,
-                new org.bytedeco.pytorch.ScalarTypeOptional());
-        Tensor normed = xf.mul(var.add(new org.bytedeco.pytorch.Scalar(eps)).rsqrt()).to(in);
+        Tensor var = xf.pow(new org.bytedeco.pytorch.Scalar(2.0))
+                .mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        Tensor normed =
+                xf.mul(var.add(new org.bytedeco.pytorch.Scalar(eps)).rsqrt()).to(in);
         return weight.mul(normed);
     }
 }

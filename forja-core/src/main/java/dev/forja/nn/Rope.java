@@ -22,8 +22,7 @@ public final class Rope {
      * @param highFreqFactor wavelengths below {@code originalMaxPositions / highFreqFactor} are kept
      * @param originalMaxPositions the pre-training context length
      */
-    public record Llama3Scaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
-    }
+    public record Llama3Scaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {}
 
     /** The cos and sin tables of some positions, each (B, 1, T, D), shared by every layer of one forward pass. */
     public record CosSin(Tensor cos, Tensor sin) {

@@ -67,8 +67,10 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
             boolean tr = transposed.get(spec.name());
             long[] fileShape = tr ? new long[] {spec.shape()[1], spec.shape()[0]} : spec.shape();
             if (!Arrays.equals(t.dims(), fileShape)) {
-                throw notBert(model, t.name() + " (" + spec.name() + ") has shape " + Arrays.toString(t.dims())
-                        + ", expected " + Arrays.toString(fileShape));
+                throw notBert(
+                        model,
+                        t.name() + " (" + spec.name() + ") has shape " + Arrays.toString(t.dims()) + ", expected "
+                                + Arrays.toString(fileShape));
             }
             Tensor x = Tensors.fromEntry(new TensorEntry(spec.name(), DType.F32, t.dims(), t.data()));
             params.put(spec.name(), tr ? x.t().contiguous() : x);
@@ -85,13 +87,14 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
      * Names the constant weight of a MatMul (x · W, W stored (in, out)) or Gemm (with transB = 1, W stored
      * (out, in)) after the bias added to its result: by the Add that consumes it, or Gemm's own third input.
      */
-    private static void nameLinearWeight(OnnxModel model, OnnxNode node, Map<String, OnnxTensor> named,
-                                         Map<String, Boolean> transposed) {
+    private static void nameLinearWeight(
+            OnnxModel model, OnnxNode node, Map<String, OnnxTensor> named, Map<String, Boolean> transposed) {
         if (node.inputs().size() < 2) return;
         OnnxTensor w = model.initializers().get(node.inputs().get(1));
         if (w == null || w.dims().length != 2) return;
         String bias = null;
-        boolean gemmTransB = node.opType().equals("Gemm") && node.numberAttributes().getOrDefault("transB", 0.0) == 1;
+        boolean gemmTransB =
+                node.opType().equals("Gemm") && node.numberAttributes().getOrDefault("transB", 0.0) == 1;
         if (node.opType().equals("Gemm") && node.inputs().size() > 2) {
             bias = node.inputs().get(2);
         } else {
@@ -105,8 +108,10 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
         if (bias == null) return;
         String weight = strip(bias).substring(0, strip(bias).length() - "bias".length()) + "weight";
         if (named.containsKey(weight) && named.get(weight) != w) {
-            throw notBert(model, "two initializers would both be " + weight + " (" + named.get(weight).name() + " and "
-                    + w.name() + ")");
+            throw notBert(
+                    model,
+                    "two initializers would both be " + weight + " ("
+                            + named.get(weight).name() + " and " + w.name() + ")");
         }
         named.put(weight, w);
         transposed.put(weight, !gemmTransB);
@@ -118,8 +123,10 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
         OnnxTensor types = named.get("embeddings.token_type_embeddings.weight");
         OnnxTensor inter = named.get("encoder.layer.0.intermediate.dense.bias");
         if (words == null || positions == null || types == null || inter == null || words.dims().length != 2) {
-            throw notBert(model, "no BERT embeddings (embeddings.word_embeddings.weight, position_embeddings, "
-                    + "token_type_embeddings) or no encoder.layer.0.intermediate.dense.bias");
+            throw notBert(
+                    model,
+                    "no BERT embeddings (embeddings.word_embeddings.weight, position_embeddings, "
+                            + "token_type_embeddings) or no encoder.layer.0.intermediate.dense.bias");
         }
         int layers = 0;
         for (String n : named.keySet()) {
@@ -128,13 +135,24 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
         }
         int hidden = (int) words.dims()[1];
         int h = heads.isPresent() ? heads.getAsInt() : inferHeads(model, named, hidden);
-        boolean erf = model.nodes().stream().anyMatch(n -> n.opType().equals("Erf") || n.opType().equals("Gelu"));
+        boolean erf = model.nodes().stream()
+                .anyMatch(n -> n.opType().equals("Erf") || n.opType().equals("Gelu"));
         if (!erf) {
             throw new ForjaException(model.source() + ": no Erf (or Gelu) operator, so the activation is not BERT's "
                     + "exact GELU; forja's BERT implements hidden_act \"gelu\" only");
         }
-        return new BertConfig((int) words.dims()[0], hidden, layers, h, (int) inter.dims()[0],
-                (int) positions.dims()[0], (int) types.dims()[0], inferEpsilon(model), 0, "gelu", 0.02);
+        return new BertConfig(
+                (int) words.dims()[0],
+                hidden,
+                layers,
+                h,
+                (int) inter.dims()[0],
+                (int) positions.dims()[0],
+                (int) types.dims()[0],
+                inferEpsilon(model),
+                0,
+                "gelu",
+                0.02);
     }
 
     /**
@@ -168,7 +186,9 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
         long[] shape = new long[parts.size()];
         for (int i = 0; i < parts.size(); i++) {
             var part = model.constant(parts.get(i));
-            shape[i] = part.isPresent() && part.get().numel() == 1 ? (long) part.get().scalar() : -1;
+            shape[i] = part.isPresent() && part.get().numel() == 1
+                    ? (long) part.get().scalar()
+                    : -1;
         }
         return shape;
     }
@@ -191,7 +211,9 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
             if (n.opType().equals("Add") && n.name().contains("LayerNorm")) {
                 for (String in : n.inputs()) {
                     var c = model.constant(in);
-                    if (c.isPresent() && c.get().numel() == 1 && c.get().dataType() == OnnxTensor.FLOAT
+                    if (c.isPresent()
+                            && c.get().numel() == 1
+                            && c.get().dataType() == OnnxTensor.FLOAT
                             && !model.initializers().containsKey(in)) {
                         // the float32 constant printed as a float: 1e-12, not 9.999999960041972e-13
                         return Double.parseDouble(Float.toString((float) c.get().scalar()));
@@ -206,8 +228,9 @@ public record BertOnnxImport(BertConfig config, Map<String, Tensor> parameters, 
         TreeSet<String> sample = new TreeSet<>(model.initializers().keySet());
         String examples = String.join(", ", sample.stream().limit(5).toList());
         return new ForjaException(model.source() + " does not look like a BERT encoder exported to ONNX: " + why
-                + " (its " + model.initializers().size() + " initializers include " + (examples.isEmpty() ? "none"
-                : examples) + "); forja import-onnx reads ONNX exports of Hugging Face BertModel, e.g. "
+                + " (its " + model.initializers().size() + " initializers include "
+                + (examples.isEmpty() ? "none" : examples)
+                + "); forja import-onnx reads ONNX exports of Hugging Face BertModel, e.g. "
                 + "optimum-cli export onnx --model sentence-transformers/all-MiniLM-L6-v2");
     }
 }

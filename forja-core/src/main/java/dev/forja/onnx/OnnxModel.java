@@ -34,8 +34,13 @@ public final class OnnxModel {
     private final Map<String, OnnxNode> producers = new HashMap<>();
     private final Map<String, List<OnnxNode>> consumers = new HashMap<>();
 
-    private OnnxModel(String source, String producer, Map<String, OnnxTensor> initializers, List<OnnxNode> nodes,
-                      List<String> inputs, List<String> outputs) {
+    private OnnxModel(
+            String source,
+            String producer,
+            Map<String, OnnxTensor> initializers,
+            List<OnnxNode> nodes,
+            List<String> inputs,
+            List<String> outputs) {
         this.source = source;
         this.producer = producer;
         this.initializers = Collections.unmodifiableMap(initializers);
@@ -44,7 +49,8 @@ public final class OnnxModel {
         this.outputs = List.copyOf(outputs);
         for (OnnxNode n : nodes) {
             for (String o : n.outputs()) producers.put(o, n);
-            for (String i : n.inputs()) consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+            for (String i : n.inputs())
+                consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
         }
     }
 
@@ -164,7 +170,8 @@ public final class OnnxModel {
         OnnxTensor t = initializers.get(value);
         if (t != null) return Optional.of(t);
         OnnxNode n = producers.get(value);
-        if (n != null && n.opType().equals("Constant")) return Optional.ofNullable(n.tensorAttributes().get("value"));
+        if (n != null && n.opType().equals("Constant"))
+            return Optional.ofNullable(n.tensorAttributes().get("value"));
         return Optional.empty();
     }
 }

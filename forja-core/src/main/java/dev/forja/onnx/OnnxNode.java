@@ -1,7 +1,6 @@
 package dev.forja.onnx;
 
 import dev.forja.io.ProtoReader;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +10,13 @@ import java.util.Map;
  * One ONNX {@code NodeProto}: an operator applied to named values. Only the attributes forja reads are kept: tensor
  * ({@code Constant}'s {@code value}), float ({@code epsilon}) and integer ones.
  */
-public record OnnxNode(String name, String opType, List<String> inputs, List<String> outputs,
-                       Map<String, OnnxTensor> tensorAttributes, Map<String, Double> numberAttributes) {
+public record OnnxNode(
+        String name,
+        String opType,
+        List<String> inputs,
+        List<String> outputs,
+        Map<String, OnnxTensor> tensorAttributes,
+        Map<String, Double> numberAttributes) {
 
     public OnnxNode {
         inputs = List.copyOf(inputs);

@@ -2,7 +2,6 @@ package dev.forja.onnx;
 
 import dev.forja.io.ProtoReader;
 import dev.forja.io.ProtoWriter;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,8 +100,8 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
             throw new OnnxFormatException("tensor '" + name + "' keeps its data in an external file; save the model "
                     + "with its weights inside (onnx.save(model, path, save_as_external_data=False))");
         }
-        ByteBuffer data = raw != null ? raw : values != null ? ByteBuffer.wrap(values.toByteArray())
-                : ByteBuffer.allocate(0);
+        ByteBuffer data =
+                raw != null ? raw : values != null ? ByteBuffer.wrap(values.toByteArray()) : ByteBuffer.allocate(0);
         return new OnnxTensor(name, type, dims.toArray(), data);
     }
 
@@ -135,7 +134,10 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OnnxTensor t && t.name.equals(name) && t.dataType == dataType && Arrays.equals(t.dims, dims)
+        return o instanceof OnnxTensor t
+                && t.name.equals(name)
+                && t.dataType == dataType
+                && Arrays.equals(t.dims, dims)
                 && t.data().equals(data());
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.Plural;
 import dev.forja.io.Json;
-
 import dev.forja.prepare.dedup.Hash64;
 import dev.forja.prepare.dedup.LongHashSet;
 import java.io.BufferedReader;
@@ -33,9 +32,11 @@ public final class DatasetDiff {
         List<String> out = new ArrayList<>();
         out.add("dataset " + dir + " (schema " + m.path("schema_version").asInt() + ")");
         out.add("content hash " + m.path("content_hash").asText());
-        m.path("files").fields().forEachRemaining(e -> out.add("  " + e.getKey() + ": "
-                + Plural.of(e.getValue().path("records").asLong(), "record") + ", sha256 "
-                + e.getValue().path("sha256").asText()));
+        m.path("files")
+                .fields()
+                .forEachRemaining(e -> out.add("  " + e.getKey() + ": "
+                        + Plural.of(e.getValue().path("records").asLong(), "record") + ", sha256 "
+                        + e.getValue().path("sha256").asText()));
         out.add("counts: " + flat(m.path("counts")));
         if (m.path("removed").size() > 0) out.add("removed: " + flat(m.path("removed")));
         if (m.path("issues").size() > 0) out.add("input problems: " + flat(m.path("issues")));
@@ -43,9 +44,10 @@ public final class DatasetDiff {
         if (m.path("languages").size() > 0) out.add("languages: " + flat(m.path("languages")));
         out.add(Plural.of(m.path("sources").size(), "source") + ":");
         for (JsonNode s : m.path("sources")) {
-            out.add("  " + s.path("name").asText() + "  " + s.path("sha256").asText().substring(0, 12) + "  "
-                    + Plural.of(s.path("records").asLong(), "record") + (s.has("skipped") ? " (skipped: "
-                    + s.path("skipped").asText() + ")" : ""));
+            out.add("  " + s.path("name").asText() + "  "
+                    + s.path("sha256").asText().substring(0, 12) + "  "
+                    + Plural.of(s.path("records").asLong(), "record")
+                    + (s.has("skipped") ? " (skipped: " + s.path("skipped").asText() + ")" : ""));
         }
         return out;
     }
@@ -57,7 +59,8 @@ public final class DatasetDiff {
         if (ma.path("content_hash").equals(mb.path("content_hash"))) {
             out.add("identical content (" + ma.path("content_hash").asText() + ")");
         } else {
-            out.add("content hash " + ma.path("content_hash").asText() + " -> " + mb.path("content_hash").asText());
+            out.add("content hash " + ma.path("content_hash").asText() + " -> "
+                    + mb.path("content_hash").asText());
         }
         Map<String, String> sa = sources(ma), sb = sources(mb);
         for (String name : new TreeSet<>(union(sa.keySet(), sb.keySet()))) {
@@ -88,7 +91,8 @@ public final class DatasetDiff {
 
     private static Map<String, String> sources(JsonNode m) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode s : m.path("sources")) out.put(s.path("name").asText(), s.path("sha256").asText());
+        for (JsonNode s : m.path("sources"))
+            out.put(s.path("name").asText(), s.path("sha256").asText());
         return out;
     }
 
@@ -132,7 +136,10 @@ public final class DatasetDiff {
         Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
         while (it.hasNext()) {
             var e = it.next();
-            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asText());
+            b.append(b.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().asText());
         }
         return b.toString();
     }

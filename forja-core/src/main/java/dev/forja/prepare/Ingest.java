@@ -1,7 +1,6 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
-
 import dev.forja.prepare.formats.CsvFormat;
 import dev.forja.prepare.formats.Doc;
 import dev.forja.prepare.formats.Format;
@@ -41,8 +40,8 @@ public final class Ingest {
     /** A file found among the inputs, with the name its records carry (relative to the input it came from). */
     public record InputFile(Path path, String name) {}
 
-    private static final List<String> TEXT_EXTENSIONS = List.of("txt", "md", "jsonl", "json", "csv", "tsv", "html",
-            "htm", "pdf", "log");
+    private static final List<String> TEXT_EXTENSIONS =
+            List.of("txt", "md", "jsonl", "json", "csv", "tsv", "html", "htm", "pdf", "log");
 
     private final PrepareConfig config;
     private final InputIssues issues;
@@ -61,7 +60,8 @@ public final class Ingest {
                 throw new ForjaException("input not found: " + input + " (check the path)");
             }
             if (Files.isDirectory(input)) {
-                String root = input.toAbsolutePath().normalize().getFileName() == null ? ""
+                String root = input.toAbsolutePath().normalize().getFileName() == null
+                        ? ""
                         : input.toAbsolutePath().normalize().getFileName() + "/";
                 try (Stream<Path> walk = Files.walk(input)) {
                     walk.filter(Files::isRegularFile).sorted().forEach(p -> {
@@ -71,7 +71,8 @@ public final class Ingest {
                 } catch (IOException e) {
                     throw new ForjaException("cannot list " + input + ": " + e.getMessage());
                 }
-            } else if (wanted(input.getFileName(), include, exclude) || !config.include().isEmpty()) {
+            } else if (wanted(input.getFileName(), include, exclude)
+                    || !config.include().isEmpty()) {
                 out.add(new InputFile(input, input.getFileName().toString()));
             }
         }
@@ -85,31 +86,40 @@ public final class Ingest {
         String skipped = null;
         long bytes = 0;
         try (InputStream raw = Files.newInputStream(file.path());
-             DigestInputStream digest = new DigestInputStream(raw, sha);
-             BufferedInputStream in = new BufferedInputStream(digest, 1 << 16)) {
+                DigestInputStream digest = new DigestInputStream(raw, sha);
+                BufferedInputStream in = new BufferedInputStream(digest, 1 << 16)) {
             String ext = extension(file.path());
             if (!ext.equals("pdf") && looksBinary(in)) {
                 skipped = "binary";
-                issues.report("binary_file", new SourceRef(file.name(), 0, 0), "binary file (NUL bytes), skipped; "
-                        + "exclude it with --exclude");
+                issues.report(
+                        "binary_file",
+                        new SourceRef(file.name(), 0, 0),
+                        "binary file (NUL bytes), skipped; " + "exclude it with --exclude");
             } else {
                 // Parsers close what they read; the hash still needs the rest of the stream.
                 InputStream unclosable = new java.io.FilterInputStream(in) {
                     @Override
-                    public void close() {
-                    }
+                    public void close() {}
                 };
-                format(ext).read(unclosable, file.path(), file.name(), d -> {
-                    records[0]++;
-                    sink.accept(d);
-                }, issues);
+                format(ext)
+                        .read(
+                                unclosable,
+                                file.path(),
+                                file.name(),
+                                d -> {
+                                    records[0]++;
+                                    sink.accept(d);
+                                },
+                                issues);
             }
             in.transferTo(java.io.OutputStream.nullOutputStream()); // finish the hash over bytes a format did not read
             bytes = Files.size(file.path());
         } catch (IOException e) {
             skipped = "unreadable";
-            issues.report("unreadable", new SourceRef(file.name(), 0, 0), "cannot read (" + e.getMessage()
-                    + "); check its permissions");
+            issues.report(
+                    "unreadable",
+                    new SourceRef(file.name(), 0, 0),
+                    "cannot read (" + e.getMessage() + "); check its permissions");
         }
         return new SourceInfo(file.name(), HexFormat.of().formatHex(sha.digest()), bytes, records[0], skipped);
     }
@@ -122,8 +132,10 @@ public final class Ingest {
             case "tsv" -> new CsvFormat('\t', config.csvHeader(), config.textColumn(), config.labelColumn());
             case "html", "htm" -> new HtmlFormat();
             case "pdf" -> new PdfFormat();
-            case "log" -> config.logStartPattern().isEmpty() ? new LineFormat(LineFormat.Unit.LINE, null)
-                    : new LineFormat(LineFormat.Unit.START_PATTERN, config.logStartPattern());
+            case "log" ->
+                config.logStartPattern().isEmpty()
+                        ? new LineFormat(LineFormat.Unit.LINE, null)
+                        : new LineFormat(LineFormat.Unit.START_PATTERN, config.logStartPattern());
             default -> new LineFormat(LineFormat.Unit.PARAGRAPH, null);
         };
     }
@@ -145,7 +157,9 @@ public final class Ingest {
     }
 
     private static List<PathMatcher> matchers(List<String> globs) {
-        return globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        return globs.stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
+                .toList();
     }
 
     static String extension(Path p) {

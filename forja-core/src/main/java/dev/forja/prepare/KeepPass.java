@@ -1,7 +1,6 @@
 package dev.forja.prepare;
 
 import dev.forja.io.Json;
-
 import dev.forja.prepare.dedup.DedupPass;
 import dev.forja.prepare.dedup.PairSorter;
 import dev.forja.prepare.dedup.RecordSpill;
@@ -30,8 +29,13 @@ final class KeepPass {
         this.anonymizer = anonymizer;
     }
 
-    void run(RecordSpill.Reader records, PairSorter.Cursor exactDuplicateIds, SpillingUnionFind duplicates,
-             SpillingUnionFind clusters, OutputFile train, OutputFile val) {
+    void run(
+            RecordSpill.Reader records,
+            PairSorter.Cursor exactDuplicateIds,
+            SpillingUnionFind duplicates,
+            SpillingUnionFind clusters,
+            OutputFile train,
+            OutputFile val) {
         boolean exactLeft = exactDuplicateIds.next();
         RecordSpill.Entry e;
         for (long id = 0; (e = records.next()) != null; id++) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
-
 import dev.forja.prepare.formats.InputIssues;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,22 +32,30 @@ public final class Manifest {
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
-    static Map<String, Object> build(String contentHash, Map<String, Map<String, Object>> files,
-                                     List<Ingest.SourceInfo> sources, PrepareConfig config, PrepareStats stats,
-                                     InputIssues issues) {
+    static Map<String, Object> build(
+            String contentHash,
+            Map<String, Map<String, Object>> files,
+            List<Ingest.SourceInfo> sources,
+            PrepareConfig config,
+            PrepareStats stats,
+            InputIssues issues) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("content_hash", contentHash);
         m.put("files", files);
-        m.put("sources", sources.stream().map(s -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", s.name());
-            e.put("sha256", s.sha256());
-            e.put("bytes", s.bytes());
-            e.put("records", s.records());
-            if (s.skipped() != null) e.put("skipped", s.skipped());
-            return e;
-        }).toList());
+        m.put(
+                "sources",
+                sources.stream()
+                        .map(s -> {
+                            Map<String, Object> e = new LinkedHashMap<>();
+                            e.put("name", s.name());
+                            e.put("sha256", s.sha256());
+                            e.put("bytes", s.bytes());
+                            e.put("records", s.records());
+                            if (s.skipped() != null) e.put("skipped", s.skipped());
+                            return e;
+                        })
+                        .toList());
         Map<String, Object> params = Recipe.toMap(config);
         params.remove("inputs"); // named by the sources, with hashes; where they live does not change the data
         params.remove("output");
@@ -96,7 +103,10 @@ public final class Manifest {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && Files.isRegularFile(dir.resolve(FILE_NAME))) {
             JsonNode m = Json.read(dir.resolve(FILE_NAME));
-            if (hex.equals(m.path("files").path(file.getFileName().toString()).path("sha256").asText())) {
+            if (hex.equals(m.path("files")
+                    .path(file.getFileName().toString())
+                    .path("sha256")
+                    .asText())) {
                 return m.path("content_hash").asText();
             }
         }
@@ -112,8 +122,9 @@ public final class Manifest {
         }
         JsonNode m = Json.read(file);
         if (m.path("schema_version").asInt(-1) > SCHEMA_VERSION) {
-            throw new ForjaException(file + " has schema_version " + m.path("schema_version").asInt()
-                    + ", newer than this forja reads (" + SCHEMA_VERSION + "); update forja");
+            throw new ForjaException(
+                    file + " has schema_version " + m.path("schema_version").asInt() + ", newer than this forja reads ("
+                            + SCHEMA_VERSION + "); update forja");
         }
         return m;
     }

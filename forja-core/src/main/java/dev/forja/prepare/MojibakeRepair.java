@@ -23,10 +23,13 @@ final class MojibakeRepair {
     static String repair(String text) {
         if (!suspicious(text)) return text;
         try {
-            CharsetEncoder enc = CP1252.newEncoder().onUnmappableCharacter(CodingErrorAction.REPORT)
+            CharsetEncoder enc = CP1252.newEncoder()
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .onMalformedInput(CodingErrorAction.REPORT);
             ByteBuffer bytes = enc.encode(CharBuffer.wrap(text));
-            CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            CharsetDecoder dec = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
             String fixed = dec.decode(bytes).toString();
             return fixed.length() < text.length() ? fixed : text;

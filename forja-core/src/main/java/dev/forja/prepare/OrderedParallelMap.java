@@ -33,11 +33,13 @@ final class OrderedParallelMap<I, O> implements AutoCloseable {
         this.batch = batch;
         this.maxInFlight = 4 * threads;
         this.pending = new ArrayList<>(batch);
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "forja-prepare-worker");
-            t.setDaemon(true); // never keeps the JVM alive after an aborted run
-            return t;
-        });
+        this.pool = threads == 1
+                ? null
+                : Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "forja-prepare-worker");
+                    t.setDaemon(true); // never keeps the JVM alive after an aborted run
+                    return t;
+                });
     }
 
     void accept(I item) {

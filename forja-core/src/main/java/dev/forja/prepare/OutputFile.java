@@ -1,7 +1,6 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -21,15 +21,16 @@ public final class PiiTextAnonymizer implements TextAnonymizer {
 
     /** An anonymizer for the config's mode and rules; the pseudonym secret comes from {@code secret}. */
     public static PiiTextAnonymizer of(PrepareConfig config, String secret) {
-        AnonymizerConfig.Mode mode = AnonymizerConfig.Mode.valueOf(config.piiMode().toUpperCase(Locale.ROOT));
+        AnonymizerConfig.Mode mode =
+                AnonymizerConfig.Mode.valueOf(config.piiMode().toUpperCase(Locale.ROOT));
         if (mode == AnonymizerConfig.Mode.PSEUDONYM && (secret == null || secret.isBlank())) {
             throw new ForjaException("pii_mode pseudonym needs a secret: export " + SECRET_VARIABLE
                     + "=<16+ random characters> (keep it: the same secret gives the same pseudonyms)");
         }
         var rules = CustomRule.fromYaml(config.piiRules(), "pii_rules");
         AnonymizerConfig base = AnonymizerConfig.placeholders();
-        return new PiiTextAnonymizer(new Anonymizer(new AnonymizerConfig(mode,
-                mode == AnonymizerConfig.Mode.PSEUDONYM ? secret : null, base.types(), rules)));
+        return new PiiTextAnonymizer(new Anonymizer(new AnonymizerConfig(
+                mode, mode == AnonymizerConfig.Mode.PSEUDONYM ? secret : null, base.types(), rules)));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
-
 import dev.forja.prepare.formats.OnError;
 import dev.forja.prepare.lang.LanguageDetector;
 import dev.forja.prepare.lang.LanguageId;
@@ -47,25 +46,49 @@ import java.util.Set;
  * @param tokenizer         a model directory, tokenizer.json or Hub id whose tokenizer counts the tokens of
  *                          min_tokens/max_tokens and the histograms; empty: an approximation (words and punctuation)
  */
-public record PrepareConfig(List<Path> inputs, Path output, List<String> include, List<String> exclude,
-                            String textField, String labelField, String textColumn, String labelColumn,
-                            boolean csvHeader, String logStartPattern, int minChars, int maxChars, int minTokens,
-                            int maxTokens, List<String> languages, boolean anonymize, String piiMode,
-                            List<Map<String, String>> piiRules, boolean exactDedup,
-                            boolean nearDedup, double nearDupThreshold, int shingleWords, double valFraction,
-                            long seed, OnError onError, boolean repairMojibake, String languageDetector,
-                            String tokenizer) {
+public record PrepareConfig(
+        List<Path> inputs,
+        Path output,
+        List<String> include,
+        List<String> exclude,
+        String textField,
+        String labelField,
+        String textColumn,
+        String labelColumn,
+        boolean csvHeader,
+        String logStartPattern,
+        int minChars,
+        int maxChars,
+        int minTokens,
+        int maxTokens,
+        List<String> languages,
+        boolean anonymize,
+        String piiMode,
+        List<Map<String, String>> piiRules,
+        boolean exactDedup,
+        boolean nearDedup,
+        double nearDupThreshold,
+        int shingleWords,
+        double valFraction,
+        long seed,
+        OnError onError,
+        boolean repairMojibake,
+        String languageDetector,
+        String tokenizer) {
 
     /** What a bad input does. */
-
     private static final Set<String> LANGUAGES = Set.of("es", "pt", "en", "unknown");
 
     public PrepareConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
-        languages = languages == null ? List.of()
-                : languages.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        languages = languages == null
+                ? List.of()
+                : languages.stream()
+                        .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         textField = textField == null || textField.isBlank() ? "text" : textField;
         labelField = labelField == null ? "" : labelField;
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn;
@@ -73,17 +96,21 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
         logStartPattern = logStartPattern == null ? "" : logStartPattern;
         onError = onError == null ? OnError.SKIP : onError;
         tokenizer = tokenizer == null ? "" : tokenizer.strip();
-        languageDetector = languageDetector == null || languageDetector.isBlank() ? LanguageDetector.TRIGRAM
+        languageDetector = languageDetector == null || languageDetector.isBlank()
+                ? LanguageDetector.TRIGRAM
                 : languageDetector.strip().toLowerCase(Locale.ROOT);
-        require(languageDetector.equals(LanguageDetector.TRIGRAM) || languageDetector.equals(LanguageDetector.LINGUA),
+        require(
+                languageDetector.equals(LanguageDetector.TRIGRAM) || languageDetector.equals(LanguageDetector.LINGUA),
                 "language_detector must be trigram or lingua, got '" + languageDetector + "'");
         piiMode = piiMode == null ? "placeholder" : piiMode.toLowerCase(Locale.ROOT);
-        require(Set.of("placeholder", "pseudonym", "redact").contains(piiMode),
+        require(
+                Set.of("placeholder", "pseudonym", "redact").contains(piiMode),
                 "pii_mode must be placeholder, pseudonym or redact, got '" + piiMode + "'");
         piiRules = piiRules == null ? List.of() : List.copyOf(piiRules);
         require(minChars >= 0 && maxChars >= minChars, "min_chars must be >= 0 and max_chars >= min_chars");
         require(minTokens >= 0 && maxTokens >= minTokens, "min_tokens must be >= 0 and max_tokens >= min_tokens");
-        require(nearDupThreshold > 0 && nearDupThreshold <= 1,
+        require(
+                nearDupThreshold > 0 && nearDupThreshold <= 1,
                 "near_dup_threshold must be within (0, 1]; 0.8 is the usual choice");
         require(shingleWords >= 1 && shingleWords <= 16, "shingle_words must be within [1, 16]; 3 suits sentences");
         require(valFraction >= 0 && valFraction < 1, "val_fraction must be within [0, 1), e.g. 0.2 for 80/20");
@@ -91,8 +118,10 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
             if (languageDetector.equals(LanguageDetector.LINGUA)) {
                 if (!l.equals(LanguageId.UNKNOWN)) LinguaLanguageDetector.isoCode(l);
             } else {
-                require(LANGUAGES.contains(l), "unknown language '" + l + "' in languages: use es, pt, en or unknown"
-                        + " (or language_detector: lingua for others)");
+                require(
+                        LANGUAGES.contains(l),
+                        "unknown language '" + l + "' in languages: use es, pt, en or unknown"
+                                + " (or language_detector: lingua for others)");
             }
         }
         if (!logStartPattern.isEmpty()) {
@@ -106,8 +135,35 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
 
     /** The defaults: 80/20 split, seed 42, exact and near dedup at Jaccard 0.8 on 3-word shingles, skip bad input. */
     public static PrepareConfig defaults() {
-        return new PrepareConfig(List.of(), null, List.of(), List.of(), "text", "label", "text", "", true, "",
-                1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42, OnError.SKIP, true, LanguageDetector.TRIGRAM, "");
+        return new PrepareConfig(
+                List.of(),
+                null,
+                List.of(),
+                List.of(),
+                "text",
+                "label",
+                "text",
+                "",
+                true,
+                "",
+                1,
+                1_000_000,
+                0,
+                1_000_000,
+                List.of(),
+                false,
+                "placeholder",
+                List.of(),
+                true,
+                true,
+                0.8,
+                3,
+                0.2,
+                42,
+                OnError.SKIP,
+                true,
+                LanguageDetector.TRIGRAM,
+                "");
     }
 
     /** Checks what only a run needs (inputs and output), with messages for the command line. */
@@ -119,9 +175,34 @@ public record PrepareConfig(List<Path> inputs, Path output, List<String> include
 
     /** A copy with other inputs and output (tests and the bench). */
     public PrepareConfig withIo(List<Path> in, Path out) {
-        return new PrepareConfig(in, out, include, exclude, textField, labelField, textColumn, labelColumn, csvHeader,
-                logStartPattern, minChars, maxChars, minTokens, maxTokens, languages, anonymize, piiMode, piiRules, exactDedup,
-                nearDedup, nearDupThreshold, shingleWords, valFraction, seed, onError, repairMojibake, languageDetector,
+        return new PrepareConfig(
+                in,
+                out,
+                include,
+                exclude,
+                textField,
+                labelField,
+                textColumn,
+                labelColumn,
+                csvHeader,
+                logStartPattern,
+                minChars,
+                maxChars,
+                minTokens,
+                maxTokens,
+                languages,
+                anonymize,
+                piiMode,
+                piiRules,
+                exactDedup,
+                nearDedup,
+                nearDupThreshold,
+                shingleWords,
+                valFraction,
+                seed,
+                onError,
+                repairMojibake,
+                languageDetector,
                 tokenizer);
     }
 

@@ -4,7 +4,6 @@ import dev.forja.ForjaException;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
-
 import dev.forja.prepare.dedup.DedupPass;
 import dev.forja.prepare.dedup.MinHashBands;
 import dev.forja.prepare.dedup.MinHasher;
@@ -69,8 +68,8 @@ public final class PreparePipeline {
     }
 
     /** What a run produced. */
-    public record Result(Path output, String contentHash, PrepareStats stats, InputIssues issues,
-                         List<Ingest.SourceInfo> sources) {}
+    public record Result(
+            Path output, String contentHash, PrepareStats stats, InputIssues issues, List<Ingest.SourceInfo> sources) {}
 
     // Records per batch handed to a worker: large enough to amortise the hand-off, small enough that the batches in
     // flight (4 per thread) stay a few MB.
@@ -152,8 +151,8 @@ public final class PreparePipeline {
     /** The page cache of a union-find on disk: {@code pages} pages of {@code pageLongs} ids (a power of two). */
     PreparePipeline unionFindCache(int pageLongs, int pages) {
         if (pageLongs < 1 || Integer.bitCount(pageLongs) != 1 || pages < 1) {
-            throw new IllegalArgumentException("the cache needs >= 1 page of a power of two ids, got " + pages
-                    + " of " + pageLongs);
+            throw new IllegalArgumentException(
+                    "the cache needs >= 1 page of a power of two ids, got " + pages + " of " + pageLongs);
         }
         this.unionFindPageLongs = pageLongs;
         this.unionFindPages = pages;
@@ -166,8 +165,9 @@ public final class PreparePipeline {
         InputIssues issues = new InputIssues(config.onError());
         Ingest ingest = new Ingest(config, issues);
         List<Ingest.InputFile> files = ingest.files();
-        if (files.isEmpty()) throw new ForjaException("no input files found in " + config.inputs() + " (supported: "
-                + ".txt .md .jsonl .json .csv .tsv .html .pdf .log; check --include/--exclude)");
+        if (files.isEmpty())
+            throw new ForjaException("no input files found in " + config.inputs() + " (supported: "
+                    + ".txt .md .jsonl .json .csv .tsv .html .pdf .log; check --include/--exclude)");
         List<Ingest.SourceInfo> sources = new ArrayList<>();
         String[] hash = new String[1];
         AtomicDirectory.write(out, staging -> hash[0] = writeDataset(staging, ingest, files, sources, issues));
@@ -175,23 +175,28 @@ public final class PreparePipeline {
     }
 
     /** Reads, deduplicates, splits and writes the dataset into {@code staging}; returns its content hash. */
-    private String writeDataset(Path staging, Ingest ingest, List<Ingest.InputFile> files,
-                                List<Ingest.SourceInfo> sources, InputIssues issues) throws IOException {
+    private String writeDataset(
+            Path staging,
+            Ingest ingest,
+            List<Ingest.InputFile> files,
+            List<Ingest.SourceInfo> sources,
+            InputIssues issues)
+            throws IOException {
         Path work = Files.createDirectories(staging.resolve(".dedup"));
         OutputFile train, val;
         try (RecordSpill.Writer s = new RecordSpill.Writer(work.resolve("records.bin"));
-             SignatureFile sigs = new SignatureFile(work.resolve("signatures.bin"));
-             PairSorter exact = new PairSorter(work, "exact", sortBufferPairs);
-             PairSorter bands = new PairSorter(work, "bands", sortBufferPairs);
-             PairSorter exactIds = new PairSorter(work, "exact-ids", sortBufferPairs)) {
+                SignatureFile sigs = new SignatureFile(work.resolve("signatures.bin"));
+                PairSorter exact = new PairSorter(work, "exact", sortBufferPairs);
+                PairSorter bands = new PairSorter(work, "bands", sortBufferPairs);
+                PairSorter exactIds = new PairSorter(work, "exact-ids", sortBufferPairs)) {
             spill = s;
             signatures = sigs;
             exactPairs = exact;
             bandPairs = bands;
             // 1) map, filter and spill
             try (TokenCount tokens = TokenCount.of(config);
-                 OrderedParallelMap<Pending, RecordMapper.Mapped> map = new OrderedParallelMap<>(threads, BATCH,
-                         mapperOf(tokens), this::spill)) {
+                    OrderedParallelMap<Pending, RecordMapper.Mapped> map =
+                            new OrderedParallelMap<>(threads, BATCH, mapperOf(tokens), this::spill)) {
                 for (Ingest.InputFile f : files) sources.add(ingest.read(f, d -> map.accept(new Pending(d, f.name()))));
                 map.finish();
             }
@@ -202,17 +207,17 @@ public final class PreparePipeline {
             DedupPass.exactDuplicates(exact.sorted(), exactIds);
             exact.close();
             try (SpillingUnionFind duplicates = unionFind(work.resolve("duplicates.uf"), s.records());
-                 SpillingUnionFind clusters = unionFind(work.resolve("clusters.uf"), s.records())) {
+                    SpillingUnionFind clusters = unionFind(work.resolve("clusters.uf"), s.records())) {
                 DedupPass.nearDuplicates(bands.sorted(), sigs, removeAt, clusterAt, duplicates, clusters);
                 bands.close();
                 sigs.close();
                 // 3) split and write what is kept
                 listener.onPhase("writing");
                 try (RecordSpill.Reader records = new RecordSpill.Reader(work.resolve("records.bin"), s.records());
-                     OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
-                     OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
-                    new KeepPass(config, split, stats, anonymizer).run(records, exactIds.sorted(), duplicates,
-                            clusters, t, v);
+                        OutputFile t = new OutputFile(staging.resolve(Manifest.TRAIN));
+                        OutputFile v = new OutputFile(staging.resolve(Manifest.VAL))) {
+                    new KeepPass(config, split, stats, anonymizer)
+                            .run(records, exactIds.sorted(), duplicates, clusters, t, v);
                     train = t;
                     val = v;
                 }
@@ -225,8 +230,8 @@ public final class PreparePipeline {
         Map<String, Map<String, Object>> outFiles = new LinkedHashMap<>();
         outFiles.put(Manifest.TRAIN, train.manifestEntry());
         outFiles.put(Manifest.VAL, val.manifestEntry());
-        Json.writeAtomic(staging.resolve(Manifest.FILE_NAME),
-                Manifest.build(hash, outFiles, sources, config, stats, issues));
+        Json.writeAtomic(
+                staging.resolve(Manifest.FILE_NAME), Manifest.build(hash, outFiles, sources, config, stats, issues));
         Map<String, Object> report = stats.toMap(issues);
         Json.writeAtomic(staging.resolve("report.json"), report);
         AtomicFile.writeString(staging.resolve("report.html"), PrepareReport.html(hash, report));
@@ -247,7 +252,8 @@ public final class PreparePipeline {
             return;
         }
         stats.passed("cleaned");
-        for (Map<String, Integer> counts : m.pii()) counts.forEach((type, n) -> stats.pii.merge(type, (long) n, Long::sum));
+        for (Map<String, Integer> counts : m.pii())
+            counts.forEach((type, n) -> stats.pii.merge(type, (long) n, Long::sum));
         if (m.reached() == RecordMapper.Reached.CLEANED) {
             remove(ordinal, m);
             return;
@@ -262,13 +268,21 @@ public final class PreparePipeline {
         long id = spill.records();
         Doc doc = m.doc();
         // A plain record's text is its line's "text" field; only a structured one needs its text spilled too.
-        spill.write(new RecordSpill.Entry(ordinal, m.key(), m.chars(), m.tokens(), doc.label(),
-                doc.source().toString(), m.line(), doc.shape() == null ? null : doc.text()));
+        spill.write(new RecordSpill.Entry(
+                ordinal,
+                m.key(),
+                m.chars(),
+                m.tokens(),
+                doc.label(),
+                doc.source().toString(),
+                m.line(),
+                doc.shape() == null ? null : doc.text()));
         if (config.exactDedup()) exactPairs.add(m.key(), id);
         if (config.nearDedup()) {
             signatures.append(MinHashBands.reduce(m.sig(), reduced));
             if (!(config.exactDedup() && recentKeys.seen(m.key()))) {
-                for (int band = 0; band < MinHashBands.BANDS; band++) bandPairs.add(MinHashBands.bandKey(m.sig(), band), id);
+                for (int band = 0; band < MinHashBands.BANDS; band++)
+                    bandPairs.add(MinHashBands.bandKey(m.sig(), band), id);
             }
         }
     }
@@ -278,7 +292,8 @@ public final class PreparePipeline {
     }
 
     private void remove(long ordinal, String reason, String source, String text) {
-        if (stats.wantsExample(reason)) stats.example(ordinal, reason, source, anonymizer.apply(text).text());
+        if (stats.wantsExample(reason))
+            stats.example(ordinal, reason, source, anonymizer.apply(text).text());
     }
 
     private java.util.function.Function<Pending, RecordMapper.Mapped> mapperOf(TokenCount tokens) {

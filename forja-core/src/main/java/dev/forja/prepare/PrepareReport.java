@@ -3,7 +3,6 @@ package dev.forja.prepare;
 import dev.forja.report.Escape;
 import dev.forja.report.HumanFormat;
 import dev.forja.report.SvgBarChart;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +24,17 @@ final class PrepareReport {
     static String html(String contentHash, Map<String, Object> report) {
         String title = "forja prepare: dataset " + shortHash(contentHash);
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(Escape.xml(title))
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(Escape.xml(title))
                 .append("</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;"
                         + "color:#222}\ntable{border-collapse:collapse;margin-bottom:1.5em}\ntd,th{border:1px solid #ddd;"
                         + "padding:4px 10px;text-align:left;vertical-align:top}\nth{background:#f6f6f6}\n"
                         + "figure{display:inline-block;margin:0 1em 1em 0}\ntd.num{text-align:right}\n"
                         + "code.hash{overflow-wrap:anywhere}\n</style>\n</head>\n<body>\n<h1>")
-                .append(Escape.xml(title)).append("</h1>\n");
-        h.append("<table>\n<tr><th>content hash</th><td><code class=\"hash\">").append(Escape.xml(contentHash))
+                .append(Escape.xml(title))
+                .append("</h1>\n");
+        h.append("<table>\n<tr><th>content hash</th><td><code class=\"hash\">")
+                .append(Escape.xml(contentHash))
                 .append("</code></td></tr>\n</table>\n");
         stages(h, (Map<String, Long>) report.get("stages"));
         table(h, "Removed, by reason", (Map<String, ?>) report.get("removed"));
@@ -57,8 +59,13 @@ final class PrepareReport {
         h.append("<h2>Examples of removed records (PII masked)</h2>\n<table>\n<tr><th>reason</th><th>source</th>"
                 + "<th>text</th></tr>\n");
         for (Map<String, String> e : (List<Map<String, String>>) report.get("removed_examples")) {
-            h.append("<tr><td>").append(Escape.xml(e.get("reason"))).append("</td><td>").append(Escape.xml(e.get("source")))
-                    .append("</td><td>").append(Escape.xml(e.get("text"))).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(Escape.xml(e.get("reason")))
+                    .append("</td><td>")
+                    .append(Escape.xml(e.get("source")))
+                    .append("</td><td>")
+                    .append(Escape.xml(e.get("text")))
+                    .append("</td></tr>\n");
         }
         return h.append("</table>\n</body>\n</html>\n").toString();
     }
@@ -67,7 +74,8 @@ final class PrepareReport {
     static String shortHash(String contentHash) {
         int colon = contentHash.indexOf(':');
         return contentHash.length() > colon + 1 + SHORT_HASH
-                ? contentHash.substring(0, colon + 1 + SHORT_HASH) : contentHash;
+                ? contentHash.substring(0, colon + 1 + SHORT_HASH)
+                : contentHash;
     }
 
     // A table, not a bar chart: bars of 3,000 and 2,860 look the same, the removed counts are what matter.
@@ -78,12 +86,21 @@ final class PrepareReport {
         for (Map.Entry<String, Long> e : stages.entrySet()) {
             long n = e.getValue();
             if (read == null) read = n;
-            String change = previous == null ? "" : previous - n == 0 ? "0"
-                    : (previous - n > 0 ? "−" : "+") + HumanFormat.thousands(Math.abs(previous - n));
+            String change = previous == null
+                    ? ""
+                    : previous - n == 0
+                            ? "0"
+                            : (previous - n > 0 ? "−" : "+") + HumanFormat.thousands(Math.abs(previous - n));
             String kept = read == 0 ? "" : String.format(Locale.ROOT, "%.1f%%", 100.0 * n / read);
-            h.append("<tr><th>").append(Escape.xml(e.getKey())).append("</th><td class=\"num\">")
-                    .append(HumanFormat.thousands(n)).append("</td><td class=\"num\">").append(change)
-                    .append("</td><td class=\"num\">").append(kept).append("</td></tr>\n");
+            h.append("<tr><th>")
+                    .append(Escape.xml(e.getKey()))
+                    .append("</th><td class=\"num\">")
+                    .append(HumanFormat.thousands(n))
+                    .append("</td><td class=\"num\">")
+                    .append(change)
+                    .append("</td><td class=\"num\">")
+                    .append(kept)
+                    .append("</td></tr>\n");
             previous = n;
         }
         h.append("</table>\n");
@@ -96,14 +113,19 @@ final class PrepareReport {
             return;
         }
         h.append("<table>\n");
-        rows.forEach((k, v) -> h.append("<tr><th>").append(Escape.xml(k)).append("</th><td>").append(Escape.xml(String.valueOf(v)))
+        rows.forEach((k, v) -> h.append("<tr><th>")
+                .append(Escape.xml(k))
+                .append("</th><td>")
+                .append(Escape.xml(String.valueOf(v)))
                 .append("</td></tr>\n"));
         h.append("</table>\n");
     }
 
     private static String chart(String title, String x, String y, Map<String, Long> values) {
         double[] v = values.values().stream().mapToDouble(Long::doubleValue).toArray();
-        return new SvgBarChart(title, x, y).bars(new ArrayList<>(values.keySet()), v).toSvg();
+        return new SvgBarChart(title, x, y)
+                .bars(new ArrayList<>(values.keySet()), v)
+                .toSvg();
     }
 
     private static String histogram(String title, String x, List<String> buckets, long[] counts) {
@@ -111,7 +133,9 @@ final class PrepareReport {
         for (int i = 0; i < counts.length; i++) if (counts[i] > 0) last = i;
         double[] v = new double[last + 1];
         for (int i = 0; i <= last; i++) v[i] = counts[i];
-        return new SvgBarChart(title, x, "records").bars(buckets.subList(0, last + 1), v).toSvg();
+        return new SvgBarChart(title, x, "records")
+                .bars(buckets.subList(0, last + 1), v)
+                .toSvg();
     }
 
     private static void figure(StringBuilder h, String svg) {

@@ -14,8 +14,9 @@ import java.util.TreeMap;
  */
 public final class PrepareStats {
     /** Stages in pipeline order; {@link #stages} holds the records that left each one. */
-    public static final List<String> STAGES = List.of("read", "cleaned", "length", "language", "exact_dedup",
-            "near_dedup", "written");
+    public static final List<String> STAGES =
+            List.of("read", "cleaned", "length", "language", "exact_dedup", "near_dedup", "written");
+
     static final int EXAMPLES_PER_REASON = 3, EXAMPLE_CHARS = 240;
     /** Histogram bucket upper bounds: powers of two. */
     static final int BUCKETS = 21;
@@ -97,8 +98,13 @@ public final class PrepareStats {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stages", stages);
         m.put("removed", removed);
-        m.put("duplicates", ordered("exact", removed.getOrDefault("exact_duplicate", 0L),
-                "near", removed.getOrDefault("near_duplicate", 0L)));
+        m.put(
+                "duplicates",
+                ordered(
+                        "exact",
+                        removed.getOrDefault("exact_duplicate", 0L),
+                        "near",
+                        removed.getOrDefault("near_duplicate", 0L)));
         m.put("near_duplicate_clusters_kept_together", nearDupClustered);
         m.put("split", ordered("train", train, "val", val));
         m.put("pii", pii);

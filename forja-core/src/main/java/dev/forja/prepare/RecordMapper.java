@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.forja.io.Json;
-
 import dev.forja.prepare.dedup.Hash64;
 import dev.forja.prepare.dedup.MinHasher;
 import dev.forja.prepare.formats.Doc;
@@ -23,7 +22,12 @@ import java.util.function.UnaryOperator;
  */
 final class RecordMapper {
     /** How far a record got before the stateful stages. */
-    enum Reached { READ, CLEANED, LENGTH, LANGUAGE }
+    enum Reached {
+        READ,
+        CLEANED,
+        LENGTH,
+        LANGUAGE
+    }
 
     /**
      * One record mapped.
@@ -40,8 +44,18 @@ final class RecordMapper {
      * @param sig      its MinHash signature, when near dedup is on
      * @param line     its JSON line, ready to write
      */
-    record Mapped(Doc doc, String file, Reached reached, String removed, List<Map<String, Integer>> pii, String lang,
-                  int chars, int tokens, long key, int[] sig, String line) {}
+    record Mapped(
+            Doc doc,
+            String file,
+            Reached reached,
+            String removed,
+            List<Map<String, Integer>> pii,
+            String lang,
+            int chars,
+            int tokens,
+            long key,
+            int[] sig,
+            String line) {}
 
     private final PrepareConfig config;
     private final TextAnonymizer anonymizer;
@@ -94,8 +108,15 @@ final class RecordMapper {
         return new Mapped(doc, file, Reached.LANGUAGE, null, pii, lang, chars, tokens, key, sig, json(doc));
     }
 
-    private static Mapped removed(Doc doc, String file, Reached reached, String reason,
-                                  List<Map<String, Integer>> pii, String lang, int chars, int tokens) {
+    private static Mapped removed(
+            Doc doc,
+            String file,
+            Reached reached,
+            String reason,
+            List<Map<String, Integer>> pii,
+            String lang,
+            int chars,
+            int tokens) {
         return new Mapped(doc, file, reached, reason, pii, lang, chars, tokens, 0, null, null);
     }
 
@@ -133,7 +154,9 @@ final class RecordMapper {
             String raw = shape.get("completion").asText();
             String c = f.apply(raw);
             // the completion's leading space separates it from the prompt once they are concatenated: keep one
-            if (!raw.isEmpty() && Character.isWhitespace(raw.charAt(0)) && !c.isEmpty()
+            if (!raw.isEmpty()
+                    && Character.isWhitespace(raw.charAt(0))
+                    && !c.isEmpty()
                     && !Character.isWhitespace(c.charAt(0))) {
                 c = " " + c;
             }
@@ -146,7 +169,9 @@ final class RecordMapper {
 
     // The shape is already this record's own copy (mapStrings), so it is written into directly.
     private static String json(Doc doc) {
-        ObjectNode o = doc.shape() != null ? doc.shape() : Json.mapper().createObjectNode().put("text", doc.text());
+        ObjectNode o = doc.shape() != null
+                ? doc.shape()
+                : Json.mapper().createObjectNode().put("text", doc.text());
         if (doc.label() != null) o.put("label", doc.label());
         o.put("source", doc.source().toString());
         return Json.line(o);

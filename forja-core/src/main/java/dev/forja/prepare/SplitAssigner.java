@@ -25,9 +25,9 @@ final class SplitAssigner {
         long[] c = counts.computeIfAbsent(label == null ? "" : label, k -> new long[2]);
         double target = valFraction * (c[0] + 1);
         boolean val;
-        if (c[1] + 1 <= target - 1) val = true;         // 1) behind: must catch up
-        else if (c[1] + 1 > target + 1) val = false;    // 2) a validation record now would overshoot
-        else val = uniform(key) < valFraction;          // 3) in the band: the seeded draw decides
+        if (c[1] + 1 <= target - 1) val = true; // 1) behind: must catch up
+        else if (c[1] + 1 > target + 1) val = false; // 2) a validation record now would overshoot
+        else val = uniform(key) < valFraction; // 3) in the band: the seeded draw decides
         return record(c, val);
     }
 

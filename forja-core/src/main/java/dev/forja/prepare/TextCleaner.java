@@ -37,8 +37,12 @@ public final class TextCleaner {
             }
             int type = Character.getType(c);
             // Zero-width joiners stay: emoji sequences and some scripts need them.
-            if ((type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.PRIVATE_USE || type == Character.SURROGATE) && c != 0x200D) {
+            if ((type == Character.CONTROL
+                            || type == Character.FORMAT
+                            || type == Character.UNASSIGNED
+                            || type == Character.PRIVATE_USE
+                            || type == Character.SURROGATE)
+                    && c != 0x200D) {
                 continue;
             }
             if (out.length() > 0) {

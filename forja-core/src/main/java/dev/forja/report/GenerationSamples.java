@@ -26,14 +26,17 @@ public final class GenerationSamples {
     /** The samples as an HTML fragment (a heading note and a table), whitespace kept and text escaped. */
     public static String html(List<Sample> samples, int maxNewTokens) {
         StringBuilder h = new StringBuilder();
-        h.append("<div class=\"samples\">\n<p><b>Sample generations</b>: greedy, at most ").append(maxNewTokens)
+        h.append("<div class=\"samples\">\n<p><b>Sample generations</b>: greedy, at most ")
+                .append(maxNewTokens)
                 .append(" new tokens, before and after training.</p>\n<table>\n<tr><th>prompt</th><th>in the data</th>"
                         + "<th>before</th><th>after</th></tr>\n");
         for (Sample s : samples) {
             h.append("<tr>");
             for (String cell : List.of(s.prompt(), s.expected(), s.before(), s.after())) {
                 h.append("<td style=\"white-space:pre-wrap;font-family:monospace;max-width:22em;"
-                        + "overflow-wrap:anywhere\">").append(Escape.xml(cell)).append("</td>");
+                                + "overflow-wrap:anywhere\">")
+                        .append(Escape.xml(cell))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }

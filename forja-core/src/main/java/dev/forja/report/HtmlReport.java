@@ -1,8 +1,5 @@
 package dev.forja.report;
 
-import dev.forja.ForjaException;
-
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,8 +53,8 @@ public final class HtmlReport {
     }
 
     /** Renders the report and replaces {@code runDir/report.html} atomically. */
-    public static void write(Path runDir, String title, Map<String, String> summary,
-                             List<Map<String, Object>> metrics) {
+    public static void write(
+            Path runDir, String title, Map<String, String> summary, List<Map<String, Object>> metrics) {
         write(runDir, title, summary, metrics, List.of());
     }
 
@@ -65,8 +62,12 @@ public final class HtmlReport {
      * As {@link #write(Path, String, Map, List)} with extra figures after the summary: SVG documents (a confusion
      * matrix) or HTML fragments (a table of sample generations).
      */
-    public static void write(Path runDir, String title, Map<String, String> summary,
-                             List<Map<String, Object>> metrics, List<String> figures) {
+    public static void write(
+            Path runDir,
+            String title,
+            Map<String, String> summary,
+            List<Map<String, Object>> metrics,
+            List<String> figures) {
         Path file = runDir.resolve(FILE_NAME);
         dev.forja.io.AtomicFile.writeString(file, render(title, summary, metrics, figures));
     }
@@ -77,24 +78,31 @@ public final class HtmlReport {
     }
 
     /** The report's HTML, with {@code figures} (SVG documents or HTML fragments) in an Evaluation section. */
-    public static String render(String title, Map<String, String> summary, List<Map<String, Object>> metrics,
-                                List<String> figures) {
+    public static String render(
+            String title, Map<String, String> summary, List<Map<String, Object>> metrics, List<String> figures) {
         Map<String, List<double[]>> series = series(metrics);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(Escape.xml(title)).append("</title>\n<style>\n")
+                .append(Escape.xml(title))
+                .append("</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}\n")
                 .append("table{border-collapse:collapse;margin-bottom:1.5em}\n")
                 .append("td,th{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}\n")
                 .append("th{background:#f6f6f6;font-weight:600}\n")
                 .append("figure{display:inline-block;margin:0 1em 1em 0}\n.note{color:#777}\n")
-                .append(".value{font-size:1.1em;margin:.4em 0}\n.tag{color:#777;font-size:.8em;font-family:monospace}\n")
-                .append("</style>\n</head>\n<body>\n<h1>").append(Escape.xml(title)).append("</h1>\n");
+                .append(
+                        ".value{font-size:1.1em;margin:.4em 0}\n.tag{color:#777;font-size:.8em;font-family:monospace}\n")
+                .append("</style>\n</head>\n<body>\n<h1>")
+                .append(Escape.xml(title))
+                .append("</h1>\n");
 
         if (!summary.isEmpty()) {
             html.append("<h2>Summary</h2>\n<table>\n");
-            summary.forEach((k, v) -> html.append("<tr><th>").append(Escape.xml(k)).append("</th><td>")
-                    .append(Escape.xml(v)).append("</td></tr>\n"));
+            summary.forEach((k, v) -> html.append("<tr><th>")
+                    .append(Escape.xml(k))
+                    .append("</th><td>")
+                    .append(Escape.xml(v))
+                    .append("</td></tr>\n"));
             html.append("</table>\n");
         }
 
@@ -122,7 +130,8 @@ public final class HtmlReport {
         if (metrics.isEmpty()) html.append("<p class=\"note\">No metrics were logged.</p>\n");
         else if (!missing.isEmpty()) {
             html.append("<p class=\"note\">Not logged in this run: ")
-                    .append(Escape.xml(String.join(", ", missing))).append(".</p>\n");
+                    .append(Escape.xml(String.join(", ", missing)))
+                    .append(".</p>\n");
         }
         return html.append("</body>\n</html>\n").toString();
     }
@@ -134,7 +143,8 @@ public final class HtmlReport {
             if (!(entry.get("step") instanceof Number step)) continue;
             entry.forEach((tag, value) -> {
                 if (tag.equals("step") || !(value instanceof Number n)) return;
-                series.computeIfAbsent(tag, t -> new ArrayList<>()).add(new double[] {step.doubleValue(), n.doubleValue()});
+                series.computeIfAbsent(tag, t -> new ArrayList<>())
+                        .add(new double[] {step.doubleValue(), n.doubleValue()});
             });
         }
         return series;
@@ -144,8 +154,8 @@ public final class HtmlReport {
      * A line chart of the tags' series, or, when no series has two points to join, their values as numbers (a
      * one-point chart shows a lone dot and an axis scaled around it).
      */
-    private static void chart(StringBuilder html, String title, String yLabel, List<String> tags,
-                              Map<String, List<double[]>> series) {
+    private static void chart(
+            StringBuilder html, String title, String yLabel, List<String> tags, Map<String, List<double[]>> series) {
         boolean line = false;
         for (String tag : tags) line |= finitePoints(series.get(tag)) >= 2;
         if (line) {
@@ -157,9 +167,15 @@ public final class HtmlReport {
         for (String tag : tags) {
             for (double[] p : series.get(tag)) {
                 if (!Double.isFinite(p[1])) continue;
-                html.append("<p class=\"value\">").append(Escape.xml(title)).append(": <b>")
-                        .append(Escape.xml(value(p[1]))).append("</b> at step ").append((long) p[0])
-                        .append(" <span class=\"tag\">").append(Escape.xml(tag)).append("</span></p>\n");
+                html.append("<p class=\"value\">")
+                        .append(Escape.xml(title))
+                        .append(": <b>")
+                        .append(Escape.xml(value(p[1])))
+                        .append("</b> at step ")
+                        .append((long) p[0])
+                        .append(" <span class=\"tag\">")
+                        .append(Escape.xml(tag))
+                        .append("</span></p>\n");
             }
         }
     }
@@ -174,7 +190,10 @@ public final class HtmlReport {
     private static String value(double v) {
         double a = Math.abs(v);
         if (a != 0 && (a < 1e-3 || a >= 1e7)) return HumanFormat.scientific(v, 3);
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(4))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static void add(SvgLineChart chart, String tag, List<double[]> points) {

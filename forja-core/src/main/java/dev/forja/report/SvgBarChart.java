@@ -58,10 +58,16 @@ public final class SvgBarChart {
             if (Double.isFinite(values[i])) {
                 double top = Math.min(zero, frame.y(ys, values[i]));
                 double height = Math.abs(frame.y(ys, values[i]) - zero);
-                frame.append("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                frame.append(
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                                 + "<title>%s: %s</title></rect>\n",
-                        cx - width / 2, top, width, height, SvgLineChart.PALETTE[0],
-                        Escape.xml(labels.get(i)), Escape.xml(ys.label(values[i])));
+                        cx - width / 2,
+                        top,
+                        width,
+                        height,
+                        SvgLineChart.PALETTE[0],
+                        Escape.xml(labels.get(i)),
+                        Escape.xml(ys.label(values[i])));
             }
             if (i % every == 0) frame.text(cx, frame.bottom + 16, "middle", "", labels.get(i));
         }

@@ -15,9 +15,17 @@ final class SvgFrame {
     private final StringBuilder svg = new StringBuilder();
 
     SvgFrame(String title) {
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" role=\"img\" ").append(FONT).append(">\n");
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" role=\"img\" ")
+                .append(FONT)
+                .append(">\n");
         svg.append("<title>").append(Escape.xml(title)).append("</title>\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(left, 20, "start", "font-size=\"14\" font-weight=\"bold\"", title);
@@ -33,7 +41,8 @@ final class SvgFrame {
         append("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top, left, bottom);
         append("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom, right, bottom);
         double mid = (top + bottom) / 2.0;
-        append("<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">%s</text>\n",
+        append(
+                "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">%s</text>\n",
                 mid, mid, Escape.xml(label));
     }
 
@@ -48,7 +57,8 @@ final class SvgFrame {
     }
 
     void text(double x, double y, String anchor, String attributes, String content) {
-        append("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
+        append(
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
                 x, y, anchor, attributes, Escape.xml(content));
     }
 

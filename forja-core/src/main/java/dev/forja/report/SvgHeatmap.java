@@ -19,14 +19,20 @@ public final class SvgHeatmap {
     private final double[][] values;
 
     /** @param values {@code values[row][column]}, {@code rows.size()} by {@code columns.size()} */
-    public SvgHeatmap(String title, String rowAxis, String columnAxis, List<String> rows, List<String> columns,
-                      double[][] values) {
+    public SvgHeatmap(
+            String title,
+            String rowAxis,
+            String columnAxis,
+            List<String> rows,
+            List<String> columns,
+            double[][] values) {
         if (values.length != rows.size()) {
             throw new IllegalArgumentException(values.length + " rows of values for " + rows.size() + " row labels");
         }
         for (double[] row : values) {
             if (row.length != columns.size()) {
-                throw new IllegalArgumentException("a row of " + row.length + " values for " + columns.size() + " columns");
+                throw new IllegalArgumentException(
+                        "a row of " + row.length + " values for " + columns.size() + " columns");
             }
         }
         this.title = title;
@@ -67,8 +73,15 @@ public final class SvgHeatmap {
             }
         }
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-                + "width=\"%d\" height=\"%d\" role=\"img\" %s>\n", width, height, width, height, SvgFrame.FONT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                        + "width=\"%d\" height=\"%d\" role=\"img\" %s>\n",
+                width,
+                height,
+                width,
+                height,
+                SvgFrame.FONT));
         svg.append("<title>").append(Escape.xml(title)).append("</title>\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(svg, 10, 20, "start", "font-size=\"14\" font-weight=\"bold\"", title);
@@ -77,7 +90,12 @@ public final class SvgHeatmap {
         for (int j = 0; j < columns.size(); j++) {
             double x = left + cell * (j + 0.5), y = top - 8;
             if (rotate) {
-                text(svg, x, y, "start", String.format(Locale.ROOT, "transform=\"rotate(-45 %.1f %.1f)\"", x, y),
+                text(
+                        svg,
+                        x,
+                        y,
+                        "start",
+                        String.format(Locale.ROOT, "transform=\"rotate(-45 %.1f %.1f)\"", x, y),
                         columns.get(j));
             } else {
                 text(svg, x, y, "middle", "", columns.get(j));
@@ -90,11 +108,21 @@ public final class SvgHeatmap {
                 double v = values[i][j];
                 double t = !Double.isFinite(v) ? 0 : hi > lo ? (v - lo) / (hi - lo) : 1;
                 String fill = Double.isFinite(v) ? shade(t) : "#f4f4f4";
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"white\"/>\n",
-                        left + cell * j, y, cell, cell, fill));
-                text(svg, left + cell * (j + 0.5), y + cell / 2.0 + 4, "middle",
-                        t > 0.55 ? "fill=\"white\"" : "", format(v));
+                        left + cell * j,
+                        y,
+                        cell,
+                        cell,
+                        fill));
+                text(
+                        svg,
+                        left + cell * (j + 0.5),
+                        y + cell / 2.0 + 4,
+                        "middle",
+                        t > 0.55 ? "fill=\"white\"" : "",
+                        format(v));
             }
         }
         return svg.append("</svg>\n").toString();
@@ -119,7 +147,13 @@ public final class SvgHeatmap {
     }
 
     private static void text(StringBuilder svg, double x, double y, String anchor, String attrs, String content) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
-                x, y, anchor, attrs, Escape.xml(content)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
+                x,
+                y,
+                anchor,
+                attrs,
+                Escape.xml(content)));
     }
 }

@@ -63,7 +63,8 @@ public final class SvgLineChart {
         frame.yAxis(ys, yLabel);
         for (double tick : xs.ticks()) {
             double px = x(frame, xs, tick);
-            frame.append("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n",
+            frame.append(
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n",
                     px, frame.bottom, px, frame.bottom + 4);
             frame.text(px, frame.bottom + 16, "middle", "", xs.label(tick));
         }
@@ -91,7 +92,8 @@ public final class SvgLineChart {
             run++;
         }
         if (path.length() > 0) {
-            frame.append("<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"/>\n",
+            frame.append(
+                    "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"/>\n",
                     path.toString().trim(), color);
         }
         if (finiteCount <= DOTS_UP_TO) {
@@ -100,7 +102,8 @@ public final class SvgLineChart {
                 if (finite(s, i)) dots.add(new double[] {x(frame, xs, s.x[i]), frame.y(ys, s.y[i])});
             }
         }
-        for (double[] d : dots) frame.append("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", d[0], d[1], color);
+        for (double[] d : dots)
+            frame.append("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", d[0], d[1], color);
     }
 
     private void legend(SvgFrame frame) {
@@ -111,7 +114,8 @@ public final class SvgLineChart {
             double textWidth = 6.5 * name.length();
             frame.text(x, 20, "end", "", name);
             x -= textWidth + 4;
-            frame.append("<line x1=\"%.1f\" y1=\"16\" x2=\"%.1f\" y2=\"16\" stroke=\"%s\" stroke-width=\"3\"/>\n",
+            frame.append(
+                    "<line x1=\"%.1f\" y1=\"16\" x2=\"%.1f\" y2=\"16\" stroke=\"%s\" stroke-width=\"3\"/>\n",
                     x - 16, x, PALETTE[k % PALETTE.length]);
             x -= 28;
         }

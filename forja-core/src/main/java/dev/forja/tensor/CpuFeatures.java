@@ -10,8 +10,7 @@ import java.util.Optional;
  * make bf16 matrix products fast. Elsewhere than Linux the answers fall back to {@code os.arch} and false.
  */
 public final class CpuFeatures {
-    private CpuFeatures() {
-    }
+    private CpuFeatures() {}
 
     /** CPU model name from /proc/cpuinfo. */
     public static String model() {
@@ -20,13 +19,16 @@ public final class CpuFeatures {
 
     /** True when the CPU advertises AVX-512 BF16 or AMX BF16 (fast bf16 matmuls through oneDNN). */
     public static boolean hasBf16() {
-        return cpuinfoField("flags").map(f -> f.contains("avx512_bf16") || f.contains("amx_bf16")).orElse(false);
+        return cpuinfoField("flags")
+                .map(f -> f.contains("avx512_bf16") || f.contains("amx_bf16"))
+                .orElse(false);
     }
 
     private static Optional<String> cpuinfoField(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith(key)) return Optional.of(line.substring(line.indexOf(':') + 1).trim());
+                if (line.startsWith(key))
+                    return Optional.of(line.substring(line.indexOf(':') + 1).trim());
             }
         } catch (IOException e) {
             return Optional.empty();

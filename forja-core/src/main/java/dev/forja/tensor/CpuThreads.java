@@ -21,8 +21,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class CpuThreads {
     private static volatile int count = Runtime.getRuntime().availableProcessors();
 
-    private CpuThreads() {
-    }
+    private CpuThreads() {}
 
     /** One per processor. */
     public static int all() {

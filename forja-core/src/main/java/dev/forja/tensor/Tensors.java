@@ -14,8 +14,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Copies between Java values, raw {@link TensorEntry} bytes and libtorch tensors (CPU, little-endian host). */
 public final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** The libtorch scalar type of a file dtype. */
     public static ScalarType scalarType(DType d) {
@@ -108,5 +107,4 @@ public final class Tensors {
     public static long[] shape(Tensor t) {
         return t.sizes().vec().get();
     }
-
 }

@@ -41,8 +41,7 @@ public final class BpeTrainer {
         }
     }
 
-    private record Candidate(long count, long pair) {
-    }
+    private record Candidate(long count, long pair) {}
 
     private final List<String> tokens = new ArrayList<>();
     private final Map<String, Integer> tokenIds = new HashMap<>();
@@ -50,8 +49,7 @@ public final class BpeTrainer {
     private int[][] words;
     private long[] freqs;
 
-    private BpeTrainer() {
-    }
+    private BpeTrainer() {}
 
     /**
      * Trains on UTF-8 text files. {@code vocabSize} counts the 256 bytes and the special tokens, so it must be at
@@ -85,7 +83,8 @@ public final class BpeTrainer {
         for (Path input : inputs) {
             Utf8Lines.forEach(input, line -> {
                 for (String segment : withoutSpecials(line, specialTokens)) {
-                    ByteLevelPreTokenizer.forEachPiece(segment,
+                    ByteLevelPreTokenizer.forEachPiece(
+                            segment,
                             piece -> counts.computeIfAbsent(ByteAlphabet.encode(piece), k -> new long[1])[0]++);
                 }
             });
@@ -150,8 +149,8 @@ public final class BpeTrainer {
 
     /** Step 4. */
     private List<TrainedBpe.Merge> mergeUntil(int vocabSize, int minFrequency) {
-        PriorityQueue<Candidate> heap = new PriorityQueue<>((a, b) -> a.count() != b.count()
-                ? Long.compare(b.count(), a.count()) : comparePairs(a.pair(), b.pair()));
+        PriorityQueue<Candidate> heap = new PriorityQueue<>((a, b) ->
+                a.count() != b.count() ? Long.compare(b.count(), a.count()) : comparePairs(a.pair(), b.pair()));
         pairs.forEach((pair, s) -> heap.add(new Candidate(s.count, pair)));
         List<TrainedBpe.Merge> merges = new ArrayList<>();
         while (tokens.size() < vocabSize && !heap.isEmpty()) {

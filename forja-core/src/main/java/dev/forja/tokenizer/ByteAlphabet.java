@@ -25,8 +25,7 @@ final class ByteAlphabet {
         }
     }
 
-    private ByteAlphabet() {
-    }
+    private ByteAlphabet() {}
 
     /** The character standing for byte {@code b} (0..255). */
     static char charOf(int b) {

@@ -36,6 +36,7 @@ public final class ByteLevelBpe implements Tokenizer {
     private final String[] idToToken;
     /** (left id, right id) → {rank, merged id}. */
     private final Map<Long, int[]> merges = new HashMap<>();
+
     private final List<TokenizerJson.AddedToken> addedByLength;
     private final List<String> specialTokens;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
@@ -48,8 +49,8 @@ public final class ByteLevelBpe implements Tokenizer {
         }
         for (int b = 0; b < 256; b++) {
             if (!vocab.containsKey(String.valueOf(ByteAlphabet.charOf(b)))) {
-                throw new ForjaException(json.file() + " lacks the byte token for 0x" + Integer.toHexString(b)
-                        + " (\"" + ByteAlphabet.charOf(b) + "\"); a byte-level BPE needs all 256");
+                throw new ForjaException(json.file() + " lacks the byte token for 0x" + Integer.toHexString(b) + " (\""
+                        + ByteAlphabet.charOf(b) + "\"); a byte-level BPE needs all 256");
             }
         }
         idToToken = new String[json.vocabSize()];
@@ -67,11 +68,15 @@ public final class ByteLevelBpe implements Tokenizer {
             merges.putIfAbsent(key(left, right), new int[] {rank, merged});
         }
         addedByLength = json.addedTokens().stream()
-                .sorted(Comparator.comparingInt((TokenizerJson.AddedToken t) -> t.content().length()).reversed())
+                .sorted(Comparator.comparingInt(
+                                (TokenizerJson.AddedToken t) -> t.content().length())
+                        .reversed())
                 .toList();
-        specialTokens = json.addedTokens().stream().filter(TokenizerJson.AddedToken::special)
+        specialTokens = json.addedTokens().stream()
+                .filter(TokenizerJson.AddedToken::special)
                 .sorted(Comparator.comparingInt(TokenizerJson.AddedToken::id))
-                .map(TokenizerJson.AddedToken::content).toList();
+                .map(TokenizerJson.AddedToken::content)
+                .toList();
     }
 
     /** Loads a byte-level BPE {@code tokenizer.json}, or the model directory holding one. */
@@ -93,12 +98,19 @@ public final class ByteLevelBpe implements Tokenizer {
                 && pre.path("type").asText().equals("ByteLevel")
                 && !pre.path("add_prefix_space").asBoolean(false)
                 && pre.path("use_regex").asBoolean(true)
-                && (post.isNull() || post.isMissingNode() || post.path("type").asText().equals("ByteLevel"))
-                && root.path("model").path("continuing_subword_prefix").asText("").isEmpty()
+                && (post.isNull()
+                        || post.isMissingNode()
+                        || post.path("type").asText().equals("ByteLevel"))
+                && root.path("model")
+                        .path("continuing_subword_prefix")
+                        .asText("")
+                        .isEmpty()
                 && root.path("model").path("end_of_word_suffix").asText("").isEmpty()
                 && !root.path("model").path("ignore_merges").asBoolean(false);
         for (JsonNode t : root.path("added_tokens")) {
-            ok &= !t.path("lstrip").asBoolean() && !t.path("rstrip").asBoolean() && !t.path("single_word").asBoolean();
+            ok &= !t.path("lstrip").asBoolean()
+                    && !t.path("rstrip").asBoolean()
+                    && !t.path("single_word").asBoolean();
         }
         if (!ok) {
             throw new ForjaException(json.file() + " is not a plain byte-level BPE tokenizer (GPT-2 style, as forja"
@@ -256,6 +268,5 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /** Holds no native memory; nothing to release. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -22,8 +22,7 @@ final class ByteLevelPreTokenizer {
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 
-    private ByteLevelPreTokenizer() {
-    }
+    private ByteLevelPreTokenizer() {}
 
     /** Hands each piece of {@code text}, in order, to {@code sink}; the pieces concatenate back to the text. */
     static void forEachPiece(CharSequence text, Consumer<String> sink) {

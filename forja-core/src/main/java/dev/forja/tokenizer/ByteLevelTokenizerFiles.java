@@ -34,8 +34,7 @@ public final class ByteLevelTokenizerFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ByteLevelTokenizerFiles() {
-    }
+    private ByteLevelTokenizerFiles() {}
 
     /**
      * The ChatML chat template: each message as {@code <|im_start|>role\ncontent<|im_end|>\n}, and
@@ -62,20 +61,21 @@ public final class ByteLevelTokenizerFiles {
      * Writes the three files for a byte-level BPE whose merges, in rank order, are {@code merges}; merge i makes
      * token {@code 256 + specialTokens.size() + i} unless its string is already a token.
      */
-    static void writeBpe(Path dir, List<String[]> merges, List<String> specialTokens, String chatTemplate,
-            int modelMaxLength) {
+    static void writeBpe(
+            Path dir, List<String[]> merges, List<String> specialTokens, String chatTemplate, int modelMaxLength) {
         requireValidSpecials(specialTokens);
         if (modelMaxLength < 1) {
             throw new ForjaException("model_max_length must be at least 1, got " + modelMaxLength);
         }
         try {
             Files.createDirectories(dir);
-            AtomicFile.writeString(dir.resolve("tokenizer.json"),
-                    JSON.writeValueAsString(tokenizerJson(merges, specialTokens)));
-            AtomicFile.writeString(dir.resolve("tokenizer_config.json"),
+            AtomicFile.writeString(
+                    dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizerJson(merges, specialTokens)));
+            AtomicFile.writeString(
+                    dir.resolve("tokenizer_config.json"),
                     JSON.writeValueAsString(tokenizerConfig(specialTokens, chatTemplate, modelMaxLength)));
-            AtomicFile.writeString(dir.resolve("special_tokens_map.json"),
-                    JSON.writeValueAsString(specialTokensMap(specialTokens)));
+            AtomicFile.writeString(
+                    dir.resolve("special_tokens_map.json"), JSON.writeValueAsString(specialTokensMap(specialTokens)));
         } catch (IOException e) {
             throw new ForjaException("Cannot write the tokenizer into " + dir + ": " + e.getMessage(), e);
         }

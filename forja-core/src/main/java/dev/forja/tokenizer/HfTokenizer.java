@@ -61,8 +61,10 @@ public final class HfTokenizer implements Tokenizer {
         try (InputStream in = Files.newInputStream(file)) {
             return new HfTokenizer(HuggingFaceTokenizer.newInstance(in, OPTIONS), json);
         } catch (IOException | RuntimeException e) {
-            throw new ForjaException("Hugging Face tokenizers cannot load " + file + ": " + e.getMessage()
-                    + ". Check that it loads in Python with tokenizers.Tokenizer.from_file.", e);
+            throw new ForjaException(
+                    "Hugging Face tokenizers cannot load " + file + ": " + e.getMessage()
+                            + ". Check that it loads in Python with tokenizers.Tokenizer.from_file.",
+                    e);
         }
     }
 
@@ -78,10 +80,13 @@ public final class HfTokenizer implements Tokenizer {
         if (Files.isRegularFile(file)) {
             return file;
         }
-        String found = Files.exists(fileOrModelDir.resolve("tokenizer.model")) ? "a SentencePiece tokenizer.model"
-                : Files.exists(fileOrModelDir.resolve("vocab.txt")) ? "a WordPiece vocab.txt"
-                : Files.exists(fileOrModelDir.resolve("vocab.json")) ? "a GPT-2 style vocab.json + merges.txt"
-                : null;
+        String found = Files.exists(fileOrModelDir.resolve("tokenizer.model"))
+                ? "a SentencePiece tokenizer.model"
+                : Files.exists(fileOrModelDir.resolve("vocab.txt"))
+                        ? "a WordPiece vocab.txt"
+                        : Files.exists(fileOrModelDir.resolve("vocab.json"))
+                                ? "a GPT-2 style vocab.json + merges.txt"
+                                : null;
         String dir = fileOrModelDir.toString();
         if (found == null) {
             throw new ForjaException(fileOrModelDir + " has no tokenizer.json. Give the directory of a Hugging Face"

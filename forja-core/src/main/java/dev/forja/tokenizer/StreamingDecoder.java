@@ -41,7 +41,8 @@ public final class StreamingDecoder {
         ids.add(id);
         String prefix = decode(prefixOffset, readOffset);
         String full = decode(prefixOffset, ids.size());
-        if (full.length() <= prefix.length() || full.charAt(full.length() - 1) == REPLACEMENT
+        if (full.length() <= prefix.length()
+                || full.charAt(full.length() - 1) == REPLACEMENT
                 || !full.startsWith(prefix)) {
             return "";
         }

@@ -14,8 +14,8 @@ import java.util.OptionalInt;
 /** The files a Hugging Face model directory keeps its tokenizer in, carried from one directory to another. */
 public final class TokenizerFiles {
     /** {@code tokenizer.json} and its two config files. */
-    public static final List<String> NAMES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json");
+    public static final List<String> NAMES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
 
     /** The file that records {@value #MODEL_MAX_LENGTH}. */
     public static final String CONFIG = "tokenizer_config.json";
@@ -25,8 +25,7 @@ public final class TokenizerFiles {
      */
     public static final String MODEL_MAX_LENGTH = "model_max_length";
 
-    private TokenizerFiles() {
-    }
+    private TokenizerFiles() {}
 
     /**
      * {@code dir}'s {@value #MODEL_MAX_LENGTH}, if tokenizer_config.json gives a usable one (transformers writes
@@ -42,7 +41,8 @@ public final class TokenizerFiles {
     /** Sets {@value #MODEL_MAX_LENGTH} in {@code dir}'s tokenizer_config.json, which is created when absent. */
     public static void writeModelMaxLength(Path dir, int maxLength) {
         Path file = dir.resolve(CONFIG);
-        ObjectNode config = Files.isRegularFile(file) && Json.read(file) instanceof ObjectNode o ? o
+        ObjectNode config = Files.isRegularFile(file) && Json.read(file) instanceof ObjectNode o
+                ? o
                 : Json.mapper().createObjectNode();
         config.put(MODEL_MAX_LENGTH, maxLength);
         Json.writeAtomic(file, config);

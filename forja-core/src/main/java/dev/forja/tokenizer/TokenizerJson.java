@@ -20,8 +20,7 @@ import java.util.OptionalLong;
 final class TokenizerJson {
 
     /** A token from {@code added_tokens}; {@code special} ones are skipped when decoding skips special tokens. */
-    record AddedToken(String content, int id, boolean special) {
-    }
+    record AddedToken(String content, int id, boolean special) {}
 
     private final Path file;
     private final JsonNode root;
@@ -43,7 +42,9 @@ final class TokenizerJson {
             }
         }
         for (JsonNode t : root.path("added_tokens")) {
-            AddedToken token = new AddedToken(t.path("content").asText(), t.path("id").asInt(),
+            AddedToken token = new AddedToken(
+                    t.path("content").asText(),
+                    t.path("id").asInt(),
                     t.path("special").asBoolean(false));
             addedTokens.add(token);
             tokenToId.put(token.content(), token.id());

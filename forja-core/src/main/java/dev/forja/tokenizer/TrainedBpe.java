@@ -18,8 +18,8 @@ public record TrainedBpe(List<Merge> merges, List<String> specialTokens) {
     public record Merge(String left, String right) {
         public Merge {
             if (left.isEmpty() || right.isEmpty()) {
-                throw new ForjaException("A merge joins two non-empty tokens, got \"" + left + "\" + \"" + right
-                        + "\"");
+                throw new ForjaException(
+                        "A merge joins two non-empty tokens, got \"" + left + "\" + \"" + right + "\"");
             }
         }
     }
@@ -31,8 +31,12 @@ public record TrainedBpe(List<Merge> merges, List<String> specialTokens) {
 
     /** Tokens in the vocabulary: 256 bytes, the special tokens, and one per merge that made a new string. */
     public int vocabSize() {
-        return 256 + specialTokens.size()
-                + (int) merges.stream().map(m -> m.left() + m.right()).distinct().count();
+        return 256
+                + specialTokens.size()
+                + (int) merges.stream()
+                        .map(m -> m.left() + m.right())
+                        .distinct()
+                        .count();
     }
 
     /**
@@ -42,13 +46,16 @@ public record TrainedBpe(List<Merge> merges, List<String> specialTokens) {
      */
     public void write(Path dir) {
         boolean chatMl = specialTokens.contains("<|im_start|>") && specialTokens.contains("<|im_end|>");
-        write(dir, chatMl ? ByteLevelTokenizerFiles.chatMlTemplate() : null,
+        write(
+                dir,
+                chatMl ? ByteLevelTokenizerFiles.chatMlTemplate() : null,
                 ByteLevelTokenizerFiles.DEFAULT_MODEL_MAX_LENGTH);
     }
 
     /** As {@link #write(Path)} with an explicit chat template (null for none) and {@code model_max_length}. */
     public void write(Path dir, String chatTemplate, int modelMaxLength) {
-        List<String[]> pairs = merges.stream().map(m -> new String[] {m.left(), m.right()}).toList();
+        List<String[]> pairs =
+                merges.stream().map(m -> new String[] {m.left(), m.right()}).toList();
         ByteLevelTokenizerFiles.writeBpe(dir, pairs, specialTokens, chatTemplate, modelMaxLength);
     }
 }

@@ -9,8 +9,7 @@ import java.util.Arrays;
  * <p>Example: {@code [CLS] a b c d [SEP]} cut to 4 is {@code [CLS] a b [SEP]}.
  */
 public final class Truncation {
-    private Truncation() {
-    }
+    private Truncation() {}
 
     /** {@code ids} itself when it has at most {@code maxLength} ids, else its head with its last id kept last. */
     public static long[] keepingLast(long[] ids, int maxLength) {

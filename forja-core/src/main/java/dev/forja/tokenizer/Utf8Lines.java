@@ -40,7 +40,8 @@ final class Utf8Lines {
 
     // Decodes by hand rather than through a Reader so that the lines before a bad byte are counted first.
     private void run() {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);

@@ -56,20 +56,29 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         }
         TrainingData data;
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
-            data = TrainingData.prepare(c.data(), c.valData(), modelDir, tokenizer,
-                    new TrainingData.Options(c.maxLength(), c.trainOnPrompt(), c.skipBadLines(), c.valFraction(),
-                            c.seed()));
+            data = TrainingData.prepare(
+                    c.data(),
+                    c.valData(),
+                    modelDir,
+                    tokenizer,
+                    new TrainingData.Options(
+                            c.maxLength(), c.trainOnPrompt(), c.skipBadLines(), c.valFraction(), c.seed()));
         }
         log.println(data.summary());
-        BatchPlanner.Options options = new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true);
-        this.planner = new BatchPlanner(data.train().samples(), options, data.ids().pad());
-        this.validation = data.validation().map(v -> new BatchPlanner(v.samples(), options, data.ids().pad()))
+        BatchPlanner.Options options =
+                new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true);
+        this.planner =
+                new BatchPlanner(data.train().samples(), options, data.ids().pad());
+        this.validation = data.validation()
+                .map(v -> new BatchPlanner(v.samples(), options, data.ids().pad()))
                 .orElse(null);
 
         this.model = ModelLoader.load(modelDir, ScalarType.Float);
         if (c.method() == TrainConfig.Method.LORA) {
-            adapter = LoraAdapter.attach(model, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
-                    c.loraTargetModules(), c.useRslora()), c.seed());
+            adapter = LoraAdapter.attach(
+                    model,
+                    new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(), c.loraTargetModules(), c.useRslora()),
+                    c.seed());
             trainable = adapter.trainableParameters();
             // the frozen base stored in bf16 once, instead of autocast casting all of it at every step
             if (bf16) FrozenMatrices.convert(model, ScalarType.BFloat16);
@@ -78,20 +87,32 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             trainable = model.parameters();
             trainable.values().forEach(t -> t.requires_grad_(true));
         }
-        this.loss = new LossComputation(model, LossComputation.Options.DEFAULT.withBf16(bf16)
-                .withCheckpointing(c.gradientCheckpointing()));
+        this.loss = new LossComputation(
+                model, LossComputation.Options.DEFAULT.withBf16(bf16).withCheckpointing(c.gradientCheckpointing()));
         setTraining(false);
-        this.samples = SampleContinuations.before(model, modelDir, data.ids().eos(), bf16,
+        this.samples = SampleContinuations.before(
+                model,
+                modelDir,
+                data.ids().eos(),
+                bf16,
                 data.validation().orElse(data.train()).samples());
     }
 
     @Override
     public String describe() {
-        long base = model.parameters().values().stream().mapToLong(Tensor::numel).sum();
+        long base =
+                model.parameters().values().stream().mapToLong(Tensor::numel).sum();
         long n = trainable.values().stream().mapToLong(Tensor::numel).sum();
         long total = adapter == null ? base : base + n;
-        return String.format(Locale.ROOT, "model %s (%s): %,d parameters, %,d trainable (%.2f%%), %s", modelDir,
-                model.config().modelType(), total, n, 100.0 * n / total, config.method().name().toLowerCase());
+        return String.format(
+                Locale.ROOT,
+                "model %s (%s): %,d parameters, %,d trainable (%.2f%%), %s",
+                modelDir,
+                model.config().modelType(),
+                total,
+                n,
+                100.0 * n / total,
+                config.method().name().toLowerCase());
     }
 
     @Override
@@ -102,7 +123,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     @Override
     public void computeWith(Map<String, Tensor> parameters) {
         if (!acceptsBf16Shadow()) TrainingTask.super.computeWith(parameters);
-        this.loss = new LossComputation(Architectures.create(model.config(), parameters),
+        this.loss = new LossComputation(
+                Architectures.create(model.config(), parameters),
                 LossComputation.Options.DEFAULT.withCheckpointing(config.gradientCheckpointing()));
     }
 
@@ -166,15 +188,20 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             if (adapter != null) {
                 adapter.save(dir, modelDir.toString());
             } else {
-                ModelWriter.write(dir, model.config(), model.parameters(),
-                        ModelLoader.readGenerationDefaults(modelDir, model.config()), ScalarType.Float);
+                ModelWriter.write(
+                        dir,
+                        model.config(),
+                        model.parameters(),
+                        ModelLoader.readGenerationDefaults(modelDir, model.config()),
+                        ScalarType.Float);
             }
         }
     }
 
     @Override
     public Map<String, Tensor> readWeights(Path dir) {
-        return adapter != null ? Tensors.readAll(dir.resolve("adapter_model.safetensors"))
+        return adapter != null
+                ? Tensors.readAll(dir.resolve("adapter_model.safetensors"))
                 : ModelLoader.load(dir, ScalarType.Float).parameters();
     }
 

@@ -39,7 +39,7 @@ final class ChunkedHeadLoss {
     static final long CHUNK_BYTES = 64L << 20;
 
     private final int chunkRows; // 0: balancedRows
-    private Tensor workspace;    // (rows, V) float32 logits, then their gradient; grown when a batch needs more
+    private Tensor workspace; // (rows, V) float32 logits, then their gradient; grown when a batch needs more
 
     /** @param chunkRows rows per chunk; 0 picks the fewest equal chunks that fit {@link #CHUNK_BYTES} */
     ChunkedHeadLoss(int chunkRows) {
@@ -47,8 +47,7 @@ final class ChunkedHeadLoss {
     }
 
     /** The summed loss and, when asked for, the gradient of the head's input (h's shape and dtype). */
-    record Result(double loss, Tensor gradInput) {
-    }
+    record Result(double loss, Tensor gradInput) {}
 
     /**
      * @param h the final norm's output (B, T, C); only its values are used
@@ -58,8 +57,7 @@ final class ChunkedHeadLoss {
      * @param normalizer the loss is divided by this for the gradients (not for the returned loss)
      * @param gradients false for evaluation: the loss only
      */
-    Result compute(Tensor h, Tensor weight, long[] labels, boolean bf16Products, double normalizer,
-                   boolean gradients) {
+    Result compute(Tensor h, Tensor weight, long[] labels, boolean bf16Products, double normalizer, boolean gradients) {
         long C = h.size(h.dim() - 1), V = weight.size(0), N = labels.length;
         Labelled labelled = Labelled.of(labels);
         int k = labelled.rows().length;
@@ -96,12 +94,15 @@ final class ChunkedHeadLoss {
                     logits.sub_(logits.amax(new long[] {1}, true));
                     Tensor picked = logits.gather(1, t); // (n, 1)
                     Tensor sum = logits.exp_().sum(new long[] {1}, true, new ScalarTypeOptional()); // (n, 1)
-                    loss += sum.log().sub_(picked).sum(new ScalarTypeOptional(ScalarType.Double)).item_double();
+                    loss += sum.log()
+                            .sub_(picked)
+                            .sum(new ScalarTypeOptional(ScalarType.Double))
+                            .item_double();
                     if (!gradients) continue;
                     // dlogits = (softmax - onehot) / normalizer, in place over the exponentials
                     logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
-                    logits.scatter_add_(1, t, torch.full(new long[] {n, 1}, new Scalar(-inv),
-                            new TensorOptions(ScalarType.Float)));
+                    logits.scatter_add_(
+                            1, t, torch.full(new long[] {n, 1}, new Scalar(-inv), new TensorOptions(ScalarType.Float)));
                     Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
                     dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
                     if (weightGrad && !deferred) gradW.addmm_(dl.t(), hc);

@@ -15,9 +15,9 @@ import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
+import dev.forja.report.SvgHeatmap;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
-import dev.forja.report.SvgHeatmap;
 import dev.forja.tokenizer.TokenizerFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -74,17 +74,29 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength);
             train = new ClassificationBatches(t, c.batchSize(), c.seed(), true);
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
-            log.printf(Locale.ROOT, "classification data: %,d train, %,d validation examples; %d labels (%s)%s%n",
-                    t.size(), v.size(), labels.size(), String.join(", ", labels),
-                    t.truncated() + v.truncated() > 0 ? String.format(Locale.ROOT, "; %,d texts longer than %d "
-                            + "tokens were truncated", t.truncated() + v.truncated(), maxLength) : "");
+            log.printf(
+                    Locale.ROOT,
+                    "classification data: %,d train, %,d validation examples; %d labels (%s)%s%n",
+                    t.size(),
+                    v.size(),
+                    labels.size(),
+                    String.join(", ", labels),
+                    t.truncated() + v.truncated() > 0
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "; %,d texts longer than %d " + "tokens were truncated",
+                                    t.truncated() + v.truncated(),
+                                    maxLength)
+                            : "");
         }
 
         // 3) what trains
         trainable = new LinkedHashMap<>();
         if (c.method() == TrainConfig.Method.LORA) {
-            adapter = LoraAdapter.attach(classifier, new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(),
-                    c.loraTargetModules(), c.useRslora()), c.seed());
+            adapter = LoraAdapter.attach(
+                    classifier,
+                    new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(), c.loraTargetModules(), c.useRslora()),
+                    c.seed());
             trainable.putAll(adapter.trainableParameters());
             classifier.head().forEach((k, v) -> trainable.put(PEFT_PREFIX + k, v));
         } else {
@@ -120,12 +132,21 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
 
     @Override
     public String describe() {
-        long base = classifier.parameters().values().stream().mapToLong(Tensor::numel).sum();
+        long base = classifier.parameters().values().stream()
+                .mapToLong(Tensor::numel)
+                .sum();
         long n = trainable.values().stream().mapToLong(Tensor::numel).sum();
         long total = adapter == null ? base : base + adapter.trainableParameterCount();
-        return String.format(Locale.ROOT, "model %s (bert, %s pooling, %d labels): %,d parameters, %,d trainable "
-                + "(%.2f%%), %s", modelDir, classifier.pooling().name().toLowerCase(Locale.ROOT),
-                classifier.labels().size(), total, n, 100.0 * n / total, config.method().name().toLowerCase());
+        return String.format(
+                Locale.ROOT,
+                "model %s (bert, %s pooling, %d labels): %,d parameters, %,d trainable " + "(%.2f%%), %s",
+                modelDir,
+                classifier.pooling().name().toLowerCase(Locale.ROOT),
+                classifier.labels().size(),
+                total,
+                n,
+                100.0 * n / total,
+                config.method().name().toLowerCase());
     }
 
     public BertClassifier classifier() {
@@ -238,16 +259,26 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     @Override
     public Map<String, String> summary() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("output", adapter != null ? "PEFT LoRA adapter (SEQ_CLS) with the classifier head"
-                : "Hugging Face BertForSequenceClassification directory");
+        m.put(
+                "output",
+                adapter != null
+                        ? "PEFT LoRA adapter (SEQ_CLS) with the classifier head"
+                        : "Hugging Face BertForSequenceClassification directory");
         m.put("labels", String.join(", ", classifier.labels()));
         m.put("pooling", classifier.pooling().name().toLowerCase(Locale.ROOT));
         if (lastMetrics != null) {
             m.put("eval accuracy", String.format(Locale.ROOT, "%.4f", lastMetrics.accuracy()));
             m.put("eval macro-F1", String.format(Locale.ROOT, "%.4f", lastMetrics.macroF1()));
             for (ClassificationMetrics.ClassScore s : lastMetrics.perClass()) {
-                m.put("class " + s.label(), String.format(Locale.ROOT, "precision %.3f, recall %.3f, F1 %.3f, "
-                        + "support %d", s.precision(), s.recall(), s.f1(), s.support()));
+                m.put(
+                        "class " + s.label(),
+                        String.format(
+                                Locale.ROOT,
+                                "precision %.3f, recall %.3f, F1 %.3f, " + "support %d",
+                                s.precision(),
+                                s.recall(),
+                                s.f1(),
+                                s.support()));
             }
         }
         return m;

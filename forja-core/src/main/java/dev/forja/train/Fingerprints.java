@@ -17,8 +17,7 @@ import java.util.stream.Stream;
  * (The data's hash is {@link dev.forja.prepare.Manifest#datasetHash}, the one {@code forja data info} shows.)
  */
 public final class Fingerprints {
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     /** sha256 over the files' names and bytes, in the order given (null entries skipped). */
     public static String files(List<Path> files) {
@@ -43,9 +42,13 @@ public final class Fingerprints {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json");
-            }).sorted().forEach(files::add);
+                        String n = p.getFileName().toString();
+                        return n.equals("config.json")
+                                || n.endsWith(".safetensors")
+                                || n.equals("model.safetensors.index.json");
+                    })
+                    .sorted()
+                    .forEach(files::add);
         } catch (IOException e) {
             throw new ForjaException("cannot list " + dir + ": " + e.getMessage());
         }

@@ -19,8 +19,7 @@ import java.util.Optional;
 public final class Lineage {
     public static final String FILE_NAME = "forja_lineage.json";
 
-    private Lineage() {
-    }
+    private Lineage() {}
 
     /** Writes the lineage file into {@code dir}. */
     public static void write(Path dir, String datasetHash, String baseModel, String baseModelHash) {

@@ -33,8 +33,8 @@ public final class LinearProbe {
      *
      * @param steps full-batch optimizer steps (a few hundred converge on sentence embeddings)
      */
-    public static LinearProbe fit(float[][] features, int[] labels, int classes, int steps, double lr,
-                                  double weightDecay) {
+    public static LinearProbe fit(
+            float[][] features, int[] labels, int classes, int steps, double lr, double weightDecay) {
         int n = features.length;
         int c = features[0].length;
         Tensor x = matrix(features);
@@ -56,12 +56,15 @@ public final class LinearProbe {
                 }
             }
         }
-        return new LinearProbe(params.get("weight").detach().clone(), params.get("bias").detach().clone());
+        return new LinearProbe(
+                params.get("weight").detach().clone(),
+                params.get("bias").detach().clone());
     }
 
     /** The most likely class of each row. */
     public int[] predict(float[][] features) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard ng = new NoGradGuard()) {
             Tensor logits = torch.addmm(bias, matrix(features), weight);
             long[] a = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
             int[] out = new int[a.length];

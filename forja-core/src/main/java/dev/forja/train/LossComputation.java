@@ -91,10 +91,13 @@ public final class LossComputation {
         ChunkedHeadLoss chunked = new ChunkedHeadLoss(options.headChunkRows());
         return (x, b, normalizer, backward) -> {
             Tensor h = autocast(options.bf16(), () -> model.finalNorm(x)); // (B, T, C)
-            ChunkedHeadLoss.Result r = chunked.compute(h, model.outputWeight(), b.labels(), options.bf16(),
-                    normalizer, backward);
+            ChunkedHeadLoss.Result r =
+                    chunked.compute(h, model.outputWeight(), b.labels(), options.bf16(), normalizer, backward);
             if (backward) {
-                h.backward(r.gradInput(), new org.bytedeco.pytorch.BoolOptional(), false,
+                h.backward(
+                        r.gradInput(),
+                        new org.bytedeco.pytorch.BoolOptional(),
+                        false,
                         new org.bytedeco.pytorch.TensorArrayRefOptional());
             }
             return r.loss();
@@ -141,11 +144,18 @@ public final class LossComputation {
             torch.manual_seed(seed + i);
             final int layer = i;
             Tensor out = autocast(() -> model.block(layer, in, step));
-            out.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+            out.backward(
+                    grad,
+                    new org.bytedeco.pytorch.BoolOptional(),
+                    false,
+                    new org.bytedeco.pytorch.TensorArrayRefOptional());
             grad = in.grad();
         }
         if (x0.requires_grad()) { // frozen embeddings (LoRA) end the graph at the first block
-            x0.backward(grad, new org.bytedeco.pytorch.BoolOptional(), false,
+            x0.backward(
+                    grad,
+                    new org.bytedeco.pytorch.BoolOptional(),
+                    false,
                     new org.bytedeco.pytorch.TensorArrayRefOptional());
         }
         forwardNanos = 0; // forward and backward interleave when checkpointing: all of it counts as backward
@@ -197,8 +207,9 @@ public final class LossComputation {
         for (int i = 0; i < seg.length; i++) seg[i] = b.segmentIds()[i];
         Tensor s = Tensors.ofLongs(seg, b.batchSize(), b.seqLen()); // (B, T)
         Tensor same = s.unsqueeze(2).eq(s.unsqueeze(1)); // (B, T, T)
-        Tensor causal = torch.ones(new long[] {b.seqLen(), b.seqLen()},
-                new org.bytedeco.pytorch.TensorOptions(ScalarType.Bool)).tril();
+        Tensor causal = torch.ones(
+                        new long[] {b.seqLen(), b.seqLen()}, new org.bytedeco.pytorch.TensorOptions(ScalarType.Bool))
+                .tril();
         return same.logical_and(causal).unsqueeze(1);
     }
 

@@ -22,8 +22,7 @@ final class RunFiles {
     static final String PREVIOUS = "previous-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-    private RunFiles() {
-    }
+    private RunFiles() {}
 
     /**
      * Moves the files of an earlier attempt that left no checkpoint (metrics, events, report, config, final/) into
@@ -46,15 +45,20 @@ final class RunFiles {
             Files.createDirectories(aside);
             for (Path p : stale) Files.move(p, aside.resolve(p.getFileName()));
         } catch (IOException e) {
-            throw new ForjaException("cannot move the previous attempt's files in " + runDir + " to " + aside + ": "
-                    + e.getMessage() + "; move or delete them, or choose another --output", e);
+            throw new ForjaException(
+                    "cannot move the previous attempt's files in " + runDir + " to " + aside + ": " + e.getMessage()
+                            + "; move or delete them, or choose another --output",
+                    e);
         }
         return Optional.of(aside);
     }
 
     private static boolean isMonitoringFile(String name) {
-        return name.equals(MetricsLog.FILE_NAME) || name.startsWith("events.out.tfevents.")
-                || name.equals("report.html") || name.equals("config.yaml") || name.equals("final");
+        return name.equals(MetricsLog.FILE_NAME)
+                || name.startsWith("events.out.tfevents.")
+                || name.equals("report.html")
+                || name.equals("config.yaml")
+                || name.equals("final");
     }
 
     /** Drops what a run logged after {@code step} from metrics.jsonl and the event files (a resume from there). */

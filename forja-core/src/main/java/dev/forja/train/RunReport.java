@@ -21,12 +21,16 @@ final class RunReport {
     private RunReport() {}
 
     /** Writes {@code runDir/report.html}; the task's figures are made now, from the trained model. */
-    static void write(Path runDir, TrainConfig c, TrainingTask<?> task, Outcome outcome, Provenance from,
-                      Path finalDir) {
+    static void write(
+            Path runDir, TrainConfig c, TrainingTask<?> task, Outcome outcome, Provenance from, Path finalDir) {
         // perplexity is a causal LM's: a classifier's loss is per row, not per token
-        Map<String, String> summary = summary(c, task.summary(), task instanceof CausalLmTask, outcome, from,
-                finalDir);
-        HtmlReport.write(runDir, "forja train: " + runDir.getFileName(), summary, MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)), task.reportFigures());
+        Map<String, String> summary = summary(c, task.summary(), task instanceof CausalLmTask, outcome, from, finalDir);
+        HtmlReport.write(
+                runDir,
+                "forja train: " + runDir.getFileName(),
+                summary,
+                MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME)),
+                task.reportFigures());
     }
 
     /**
@@ -35,8 +39,13 @@ final class RunReport {
      * @param taskLines  the task's own lines ({@link TrainingTask#summary})
      * @param perplexity whether the best eval loss is also shown as a perplexity
      */
-    static Map<String, String> summary(TrainConfig c, Map<String, String> taskLines, boolean perplexity, Outcome o,
-                                       Provenance from, Path finalDir) {
+    static Map<String, String> summary(
+            TrainConfig c,
+            Map<String, String> taskLines,
+            boolean perplexity,
+            Outcome o,
+            Provenance from,
+            Path finalDir) {
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("model", c.model());
         summary.put("method", c.method().name().toLowerCase());
@@ -44,10 +53,10 @@ final class RunReport {
         summary.put("final train loss", String.format(Locale.ROOT, "%.4f", o.finalTrainLoss()));
         EarlyStopping early = o.early();
         if (early.hasBest()) {
-            String ppl = perplexity
-                    ? String.format(Locale.ROOT, " (perplexity %.3f)", Math.exp(early.bestLoss())) : "";
-            summary.put("best eval loss", String.format(Locale.ROOT, "%.4f%s at step %d",
-                    early.bestLoss(), ppl, early.bestStep()));
+            String ppl = perplexity ? String.format(Locale.ROOT, " (perplexity %.3f)", Math.exp(early.bestLoss())) : "";
+            summary.put(
+                    "best eval loss",
+                    String.format(Locale.ROOT, "%.4f%s at step %d", early.bestLoss(), ppl, early.bestStep()));
         }
         summary.putAll(taskLines);
         // not "precision": a classifier's summary lists per-class precision beside it

@@ -31,8 +31,7 @@ final class SampleContinuations {
     private final List<Prompt> prompts;
     private final List<String> before;
 
-    private SampleContinuations(Path tokenizerDir, long eos, boolean bf16, List<Prompt> prompts,
-                                List<String> before) {
+    private SampleContinuations(Path tokenizerDir, long eos, boolean bf16, List<Prompt> prompts, List<String> before) {
         this.tokenizerDir = tokenizerDir;
         this.eos = eos;
         this.bf16 = bf16;
@@ -46,19 +45,20 @@ final class SampleContinuations {
      *
      * @param bf16 decode under bf16 autocast, as the run computes (a LoRA base may hold bf16 matrices)
      */
-    static SampleContinuations before(CausalLM model, Path tokenizerDir, long eos, boolean bf16,
-                                      List<EncodedSample> samples) {
+    static SampleContinuations before(
+            CausalLM model, Path tokenizerDir, long eos, boolean bf16, List<EncodedSample> samples) {
         List<Prompt> prompts = new ArrayList<>();
         for (EncodedSample s : samples) {
             if (prompts.size() == SAMPLES) break;
             int cut = promptLength(s);
             if (cut > 0) {
-                prompts.add(new Prompt(Arrays.copyOf(s.ids(), cut),
+                prompts.add(new Prompt(
+                        Arrays.copyOf(s.ids(), cut),
                         Arrays.copyOfRange(s.ids(), cut, Math.min(s.length(), cut + MAX_NEW_TOKENS))));
             }
         }
-        return new SampleContinuations(tokenizerDir, eos, bf16, prompts,
-                continueWith(model, tokenizerDir, eos, bf16, prompts));
+        return new SampleContinuations(
+                tokenizerDir, eos, bf16, prompts, continueWith(model, tokenizerDir, eos, bf16, prompts));
     }
 
     /** The report fragment: the prompts with the base's continuations and {@code model}'s, now trained. */
@@ -67,8 +67,11 @@ final class SampleContinuations {
         List<GenerationSamples.Sample> rows = new ArrayList<>();
         try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             for (int i = 0; i < prompts.size(); i++) {
-                rows.add(new GenerationSamples.Sample(tokenizer.decode(prompts.get(i).ids(), false),
-                        tokenizer.decode(prompts.get(i).expected(), true), before.get(i), after.get(i)));
+                rows.add(new GenerationSamples.Sample(
+                        tokenizer.decode(prompts.get(i).ids(), false),
+                        tokenizer.decode(prompts.get(i).expected(), true),
+                        before.get(i),
+                        after.get(i)));
             }
         }
         return GenerationSamples.html(rows, MAX_NEW_TOKENS);
@@ -86,8 +89,8 @@ final class SampleContinuations {
         return 0;
     }
 
-    private static List<String> continueWith(CausalLM model, Path tokenizerDir, long eos, boolean bf16,
-                                             List<Prompt> prompts) {
+    private static List<String> continueWith(
+            CausalLM model, Path tokenizerDir, long eos, boolean bf16, List<Prompt> prompts) {
         if (prompts.isEmpty()) return List.of();
         TextGenerator generator = new TextGenerator(model);
         List<String> texts = new ArrayList<>();
@@ -97,8 +100,13 @@ final class SampleContinuations {
         }
         try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             for (Prompt p : prompts) {
-                long[] ids = generator.generate(p.ids(), MAX_NEW_TOKENS, SamplingConfig.greedy(), true,
-                        (generated, n) -> generated[n - 1] == eos, id -> { });
+                long[] ids = generator.generate(
+                        p.ids(),
+                        MAX_NEW_TOKENS,
+                        SamplingConfig.greedy(),
+                        true,
+                        (generated, n) -> generated[n - 1] == eos,
+                        id -> {});
                 texts.add(tokenizer.decode(ids, true));
             }
         } finally {

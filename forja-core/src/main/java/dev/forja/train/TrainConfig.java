@@ -52,25 +52,61 @@ import java.util.Map;
  * @param skipBadLines skip (and count) malformed data lines instead of stopping
  * @param threads CPU threads; null = all cores
  */
-public record TrainConfig(String model, Path data, Path valData, Path output, Task task, Method method, Integer epochs,
-                          Integer maxSteps, Double learningRate, int batchSize, int gradAccum, int maxLength,
-                          Precision precision, boolean gradientCheckpointing, long seed, boolean resume,
-                          Integer saveSteps, Integer evalSteps, int loggingSteps, int saveTotalLimit,
-                          double warmupRatio, int warmupSteps, double weightDecay, double maxGradNorm,
-                          String lrSchedulerType,
-                          Integer earlyStoppingPatience, int loraR, double loraAlpha, double loraDropout,
-                          List<String> loraTargetModules, boolean useRslora, boolean trainOnPrompt, boolean packing,
-                          double valFraction, boolean skipBadLines, Integer threads) {
+public record TrainConfig(
+        String model,
+        Path data,
+        Path valData,
+        Path output,
+        Task task,
+        Method method,
+        Integer epochs,
+        Integer maxSteps,
+        Double learningRate,
+        int batchSize,
+        int gradAccum,
+        int maxLength,
+        Precision precision,
+        boolean gradientCheckpointing,
+        long seed,
+        boolean resume,
+        Integer saveSteps,
+        Integer evalSteps,
+        int loggingSteps,
+        int saveTotalLimit,
+        double warmupRatio,
+        int warmupSteps,
+        double weightDecay,
+        double maxGradNorm,
+        String lrSchedulerType,
+        Integer earlyStoppingPatience,
+        int loraR,
+        double loraAlpha,
+        double loraDropout,
+        List<String> loraTargetModules,
+        boolean useRslora,
+        boolean trainOnPrompt,
+        boolean packing,
+        double valFraction,
+        boolean skipBadLines,
+        Integer threads) {
 
     /** What is trained. */
-    public enum Task { CAUSAL_LM, CLASSIFICATION }
+    public enum Task {
+        CAUSAL_LM,
+        CLASSIFICATION
+    }
 
     /** full fine-tuning or LoRA. */
-    public enum Method { FULL, LORA }
+    public enum Method {
+        FULL,
+        LORA
+    }
 
     /** Training precision. */
     public enum Precision {
-        FP32, BF16, AUTO;
+        FP32,
+        BF16,
+        AUTO;
 
         /** Whether training computes in bf16: auto means where the CPU has bf16 instructions. */
         public boolean bf16() {
@@ -93,7 +129,8 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
         require(warmupSteps >= 0, "warmup_steps must be >= 0");
         require(weightDecay >= 0, "weight_decay must be >= 0");
         require(maxGradNorm >= 0, "max_grad_norm must be >= 0 (0 disables clipping)");
-        require(List.of("linear", "cosine", "constant").contains(lrSchedulerType),
+        require(
+                List.of("linear", "cosine", "constant").contains(lrSchedulerType),
                 "lr_scheduler_type must be linear, cosine or constant, got '" + lrSchedulerType + "'");
         require(earlyStoppingPatience == null || earlyStoppingPatience >= 1, "early_stopping_patience must be >= 1");
         require(loraR >= 1, "lora_r must be >= 1");
@@ -101,7 +138,8 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
         require(loraDropout >= 0 && loraDropout < 1, "lora_dropout must be within [0, 1)");
         require(valFraction > 0 && valFraction < 1, "val_fraction must be within (0, 1)");
         require(threads == null || threads >= 1, "threads must be >= 1");
-        require(loraTargetModules != null && !loraTargetModules.isEmpty(),
+        require(
+                loraTargetModules != null && !loraTargetModules.isEmpty(),
                 "lora_target_modules must name at least one module, or all-linear");
         loraTargetModules = List.copyOf(loraTargetModules);
     }
@@ -112,9 +150,43 @@ public record TrainConfig(String model, Path data, Path valData, Path output, Ta
 
     /** The defaults every recipe starts from (model, data and output are null: a run must set them). */
     public static TrainConfig defaults() {
-        return new TrainConfig(null, null, null, null, Task.CAUSAL_LM, Method.LORA, 3, null, null, 8, 1, 512,
-                Precision.AUTO, false, 42, false, null, null, 10, 2, 0.0, 0, 0.0, 1.0, "linear", null, 8, 16, 0.05,
-                List.of("all-linear"), false, false, false, 0.2, false, null);
+        return new TrainConfig(
+                null,
+                null,
+                null,
+                null,
+                Task.CAUSAL_LM,
+                Method.LORA,
+                3,
+                null,
+                null,
+                8,
+                1,
+                512,
+                Precision.AUTO,
+                false,
+                42,
+                false,
+                null,
+                null,
+                10,
+                2,
+                0.0,
+                0,
+                0.0,
+                1.0,
+                "linear",
+                null,
+                8,
+                16,
+                0.05,
+                List.of("all-linear"),
+                false,
+                false,
+                false,
+                0.2,
+                false,
+                null);
     }
 
     /**

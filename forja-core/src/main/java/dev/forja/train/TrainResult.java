@@ -12,6 +12,5 @@ import java.nio.file.Path;
  * @param bestEvalLoss the lowest validation loss (NaN without validation)
  * @param bestStep the step of that evaluation (-1 without)
  */
-public record TrainResult(Path runDir, Path finalDir, long steps, double finalTrainLoss, double bestEvalLoss,
-                          long bestStep) {
-}
+public record TrainResult(
+        Path runDir, Path finalDir, long steps, double finalTrainLoss, double bestEvalLoss, long bestStep) {}

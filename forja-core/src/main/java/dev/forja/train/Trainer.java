@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 public final class Trainer {
     private final TrainConfig config;
     private final PrintStream log;
-    private Consumer<TrainingRun<?>> afterStep = run -> { };
+    private Consumer<TrainingRun<?>> afterStep = run -> {};
 
     public Trainer(TrainConfig config, PrintStream log) {
         this.config = config.requireRunInputs();
@@ -52,8 +52,13 @@ public final class Trainer {
         return start(task, c, modelDir, checkpoints, resumeFrom, bf16);
     }
 
-    private <B> TrainResult start(TrainingTask<B> task, TrainConfig c, Path modelDir, Checkpoints checkpoints,
-                                  OptionalLong resumeFrom, boolean bf16) {
+    private <B> TrainResult start(
+            TrainingTask<B> task,
+            TrainConfig c,
+            Path modelDir,
+            Checkpoints checkpoints,
+            OptionalLong resumeFrom,
+            boolean bf16) {
         return new TrainingRun<>(task, c, modelDir, checkpoints, bf16, log, afterStep).run(resumeFrom);
     }
 }

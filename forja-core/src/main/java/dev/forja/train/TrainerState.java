@@ -17,7 +17,13 @@ import java.util.Map;
  * @param baseModelHash sha256 of the base model's config and weights
  * @param config the resolved configuration, as saved in config.yaml
  */
-public record TrainerState(long globalStep, long epoch, long batchInEpoch, double bestEvalLoss, long bestStep,
-                           int evalsWithoutImprovement, String datasetHash, String baseModelHash,
-                           Map<String, Object> config) {
-}
+public record TrainerState(
+        long globalStep,
+        long epoch,
+        long batchInEpoch,
+        double bestEvalLoss,
+        long bestStep,
+        int evalsWithoutImprovement,
+        String datasetHash,
+        String baseModelHash,
+        Map<String, Object> config) {}

@@ -2,9 +2,9 @@ package dev.forja.train;
 
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
+import dev.forja.io.AtomicDirectory;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
-import dev.forja.io.AtomicDirectory;
 import dev.forja.prepare.Manifest;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.monitor.MetricsLog;
@@ -61,37 +61,47 @@ final class TrainingRun<B> {
     private ProgressBar progress;
 
     /** What one optimizer step measured. */
-    private record StepStats(double loss, double lr, double gradNorm, double tokensPerSecond) {
-    }
+    private record StepStats(double loss, double lr, double gradNorm, double tokensPerSecond) {}
 
     /**
      * Sets up the optimizer and schedule. Full bf16 fine-tuning with one micro-batch per step computes on bf16 copies
      * of the matrices that the optimizer refreshes in its update pass (no per-step casts); with accumulation the
      * gradients must sum in float32, so autocast does the casting instead.
      */
-    TrainingRun(TrainingTask<B> task, TrainConfig c, Path modelDir, Checkpoints checkpoints, boolean bf16,
-                PrintStream log, Consumer<TrainingRun<?>> afterStep) {
+    TrainingRun(
+            TrainingTask<B> task,
+            TrainConfig c,
+            Path modelDir,
+            Checkpoints checkpoints,
+            boolean bf16,
+            PrintStream log,
+            Consumer<TrainingRun<?>> afterStep) {
         this.task = task;
         this.c = c;
         this.runDir = c.output();
         this.checkpoints = checkpoints;
         this.log = log;
         this.microPerEpoch = task.microBatchesPerEpoch();
-        this.totalSteps = c.maxSteps() != null ? c.maxSteps()
+        this.totalSteps = c.maxSteps() != null
+                ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
         this.datasetHash = Manifest.datasetHash(c.data(), c.valData());
         this.baseHash = Fingerprints.modelDir(modelDir);
         this.effective = effective(c, totalSteps);
         this.savedConfig = comparableConfig(effective);
         boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
-        this.precision = shadow ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
+        this.precision = shadow
+                ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
                 : bf16 ? "bf16 autocast (float32 master weights)" : "fp32";
         log.println(task.describe() + ", " + precision);
-        this.optimizer = new AdamW(task.trainableParameters(),
-                new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()), shadow);
+        this.optimizer =
+                new AdamW(task.trainableParameters(), new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()), shadow);
         if (shadow) task.computeWith(optimizer.computeParameters());
-        this.schedule = LrSchedule.of(c.lrSchedulerType(), c.effectiveLearningRate(),
-                LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps), totalSteps);
+        this.schedule = LrSchedule.of(
+                c.lrSchedulerType(),
+                c.effectiveLearningRate(),
+                LrSchedule.warmupSteps(c.warmupRatio(), c.warmupSteps(), totalSteps),
+                totalSteps);
         this.early = EarlyStopping.start(c.earlyStoppingPatience());
         this.saveSteps = c.effectiveSaveSteps(totalSteps);
         this.evalSteps = c.effectiveEvalSteps(totalSteps);
@@ -114,8 +124,9 @@ final class TrainingRun<B> {
             resume(resumeFrom.getAsLong());
         } else {
             if (c.resume()) log.println("no checkpoint in " + runDir + ": starting from the beginning");
-            RunFiles.setAsidePrevious(runDir).ifPresent(d -> log.println("an earlier attempt in " + runDir
-                    + " left no checkpoint: its metrics, events and report were moved to " + d));
+            RunFiles.setAsidePrevious(runDir)
+                    .ifPresent(d -> log.println("an earlier attempt in " + runDir
+                            + " left no checkpoint: its metrics, events and report were moved to " + d));
         }
         Recipe.save(effective, runDir.resolve("config.yaml"));
         log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
@@ -126,20 +137,33 @@ final class TrainingRun<B> {
 
     /** Whether the run that wrote this state has ended: all its steps done, or stopped early. */
     private boolean isComplete(TrainerState s) {
-        return s.globalStep() >= totalSteps || new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(),
-                s.bestStep(), s.evalsWithoutImprovement()).shouldStop();
+        return s.globalStep() >= totalSteps
+                || new EarlyStopping(
+                                c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(), s.evalsWithoutImprovement())
+                        .shouldStop();
     }
 
     /** A resume of a finished run: says so and changes nothing in the run directory. */
     private TrainResult alreadyComplete(TrainerState s) {
         Path finalDir = runDir.resolve("final");
         double loss = lastTrainLoss(s.globalStep());
-        log.printf(Locale.ROOT, "%s is complete (%d of %d steps%s, final train loss %.4f); nothing to resume, "
-                + "nothing changed. The result is in %s; to train further, start a new run with another --output%n",
-                runDir, s.globalStep(), totalSteps, s.globalStep() < totalSteps ? ", stopped early" : "", loss,
+        log.printf(
+                Locale.ROOT,
+                "%s is complete (%d of %d steps%s, final train loss %.4f); nothing to resume, "
+                        + "nothing changed. The result is in %s; to train further, start a new run with another --output%n",
+                runDir,
+                s.globalStep(),
+                totalSteps,
+                s.globalStep() < totalSteps ? ", stopped early" : "",
+                loss,
                 finalDir);
-        return new TrainResult(runDir, finalDir, s.globalStep(), loss, s.bestStep() >= 0 ? s.bestEvalLoss()
-                : Double.NaN, s.bestStep());
+        return new TrainResult(
+                runDir,
+                finalDir,
+                s.globalStep(),
+                loss,
+                s.bestStep() >= 0 ? s.bestEvalLoss() : Double.NaN,
+                s.bestStep());
     }
 
     /** The train loss logged last at or before {@code atStep}, from metrics.jsonl (NaN when none). */
@@ -161,8 +185,8 @@ final class TrainingRun<B> {
         optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
         optimizer.refreshComputeParameters(); // the bf16 copies follow the restored weights
         step = from;
-        early = new EarlyStopping(c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(),
-                s.evalsWithoutImprovement());
+        early = new EarlyStopping(
+                c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(), s.evalsWithoutImprovement());
         RunFiles.truncateAfter(runDir, from); // the steps after the checkpoint are run (and logged) again
         lastCheckpoint = from;
         lastLoss = lastTrainLoss(from); // what the report shows if no step is left to run
@@ -175,7 +199,8 @@ final class TrainingRun<B> {
         progress = ProgressBar.onStderr(totalSteps);
         Thread notice = new Thread(() -> log.println(interruptionNotice()), "forja-train-interrupted");
         Runtime.getRuntime().addShutdownHook(notice); // SIGTERM, SIGINT: say what is kept
-        try (MetricsLog m = MetricsLog.open(runDir); TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
+        try (MetricsLog m = MetricsLog.open(runDir);
+                TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
             metrics = m;
             tb = t;
             task.setTraining(true);
@@ -188,7 +213,8 @@ final class TrainingRun<B> {
                 afterStep.accept(this);
                 stoppedEarly = early.shouldStop();
                 if (stoppedEarly) {
-                    log.printf("%nearly stopping at step %d: no improvement in %d evaluations (best: step %d)%n",
+                    log.printf(
+                            "%nearly stopping at step %d: no improvement in %d evaluations (best: step %d)%n",
                             step, early.badEvaluations(), early.bestStep());
                 }
             }
@@ -213,12 +239,24 @@ final class TrainingRun<B> {
         long at = step;
         long kept = lastCheckpoint;
         if (kept >= 0) {
-            return String.format(Locale.ROOT, "%ninterrupted at step %d of %d: checkpoint-%d is kept in %s; run the "
-                    + "same command with --resume to continue from step %d", at, totalSteps, kept, runDir, kept);
+            return String.format(
+                    Locale.ROOT,
+                    "%ninterrupted at step %d of %d: checkpoint-%d is kept in %s; run the "
+                            + "same command with --resume to continue from step %d",
+                    at,
+                    totalSteps,
+                    kept,
+                    runDir,
+                    kept);
         }
-        return String.format(Locale.ROOT, "%ninterrupted at step %d of %d: no checkpoint yet (the first comes at "
-                + "step %d), so nothing can be resumed; run the same command to start over (this attempt's metrics "
-                + "will be moved aside)", at, totalSteps, Math.min(saveSteps, totalSteps));
+        return String.format(
+                Locale.ROOT,
+                "%ninterrupted at step %d of %d: no checkpoint yet (the first comes at "
+                        + "step %d), so nothing can be resumed; run the same command to start over (this attempt's metrics "
+                        + "will be moved aside)",
+                at,
+                totalSteps,
+                Math.min(saveSteps, totalSteps));
     }
 
     /** One optimizer step: grad_accum micro-batches, normalised by their total weight, then clip and update. */
@@ -256,9 +294,14 @@ final class TrainingRun<B> {
 
     private ForjaException notFinite(double loss) {
         OptionalLong last = checkpoints.latest();
-        return new ForjaException(String.format(Locale.ROOT, "step %d: the %s is not finite (loss %s); stopped "
-                + "before it reached the weights. %s Lower --lr or use --precision fp32.", step + 1,
-                Double.isFinite(loss) ? "gradient" : "loss", loss, last.isPresent()
+        return new ForjaException(String.format(
+                Locale.ROOT,
+                "step %d: the %s is not finite (loss %s); stopped "
+                        + "before it reached the weights. %s Lower --lr or use --precision fp32.",
+                step + 1,
+                Double.isFinite(loss) ? "gradient" : "loss",
+                loss,
+                last.isPresent()
                         ? "The last good checkpoint is checkpoint-" + last.getAsLong() + "."
                         : "No checkpoint was written yet."));
     }
@@ -295,8 +338,16 @@ final class TrainingRun<B> {
     private void checkpointIfDue() {
         if (step % saveSteps != 0 && !early.improvedAt(step) && !early.shouldStop() && step != totalSteps) return;
         long microDone = step * c.gradAccum();
-        TrainerState state = new TrainerState(step, microDone / microPerEpoch, microDone % microPerEpoch,
-                early.bestLoss(), early.bestStep(), early.badEvaluations(), datasetHash, baseHash, savedConfig);
+        TrainerState state = new TrainerState(
+                step,
+                microDone / microPerEpoch,
+                microDone % microPerEpoch,
+                early.bestLoss(),
+                early.bestStep(),
+                early.badEvaluations(),
+                datasetHash,
+                baseHash,
+                savedConfig);
         checkpoints.write(step, state, dir -> {
             task.writeWeights(dir);
             List<TensorEntry> entries = new ArrayList<>();
@@ -316,13 +367,26 @@ final class TrainingRun<B> {
             task.writeFinal(staging);
             Lineage.write(staging, datasetHash, c.model(), baseHash);
         });
-        RunReport.write(runDir, c, task, new RunReport.Outcome(step, totalSteps, stoppedEarly, lastLoss, early),
-                new RunReport.Provenance(precision, datasetHash, baseHash), finalDir);
-        log.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n", step,
-                lastLoss, early.hasBest() ? String.format(Locale.ROOT, ", best eval loss %.4f (step %d)",
-                        early.bestLoss(), early.bestStep()) : "", finalDir, runDir.resolve("report.html"));
-        return new TrainResult(runDir, finalDir, step, lastLoss, early.hasBest() ? early.bestLoss() : Double.NaN,
-                early.bestStep());
+        RunReport.write(
+                runDir,
+                c,
+                task,
+                new RunReport.Outcome(step, totalSteps, stoppedEarly, lastLoss, early),
+                new RunReport.Provenance(precision, datasetHash, baseHash),
+                finalDir);
+        log.printf(
+                Locale.ROOT,
+                "done: %d steps, final train loss %.4f%s%nwritten to %s%nreport: %s%n",
+                step,
+                lastLoss,
+                early.hasBest()
+                        ? String.format(
+                                Locale.ROOT, ", best eval loss %.4f (step %d)", early.bestLoss(), early.bestStep())
+                        : "",
+                finalDir,
+                runDir.resolve("report.html"));
+        return new TrainResult(
+                runDir, finalDir, step, lastLoss, early.hasBest() ? early.bestLoss() : Double.NaN, early.bestStep());
     }
 
     private static String describe(Map<String, Double> metrics) {

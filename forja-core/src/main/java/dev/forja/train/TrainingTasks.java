@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The one place that maps {@link TrainConfig#task()} to its {@link TrainingTask}. */
 final class TrainingTasks {
-    private TrainingTasks() {
-    }
+    private TrainingTasks() {}
 
     static TrainingTask<?> create(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
         return switch (c.task()) {

@@ -4,9 +4,22 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A small configuration record in the house style, for the binder and recipe tests. */
-record DemoConfig(String model, int epochs, double learningRate, List<String> targetModules, Method method,
-                  Integer maxSteps, boolean bf16, Path outputDir, Lora lora) {
-    enum Method { FULL, LORA, QLORA, PROMPT_TUNING }
+record DemoConfig(
+        String model,
+        int epochs,
+        double learningRate,
+        List<String> targetModules,
+        Method method,
+        Integer maxSteps,
+        boolean bf16,
+        Path outputDir,
+        Lora lora) {
+    enum Method {
+        FULL,
+        LORA,
+        QLORA,
+        PROMPT_TUNING
+    }
 
     record Lora(int rank, double alpha) {
         Lora {
@@ -25,7 +38,7 @@ record DemoConfig(String model, int epochs, double learningRate, List<String> ta
     }
 
     static DemoConfig defaults() {
-        return new DemoConfig("gpt2", 3, 2e-4, List.of("c_attn"), Method.LORA, null, false, Path.of("runs"),
-                new Lora(8, 16));
+        return new DemoConfig(
+                "gpt2", 3, 2e-4, List.of("c_attn"), Method.LORA, null, false, Path.of("runs"), new Lora(8, 16));
     }
 }

@@ -1,17 +1,16 @@
 package dev.forja.config;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RecipeTest {
     @TempDir
@@ -63,7 +62,8 @@ class RecipeTest {
 
     @Test
     void refusesToConstructArbitraryJavaTypes() throws IOException {
-        Path evil = yaml("x: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]\n");
+        Path evil = yaml(
+                "x: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]\n");
         assertThatThrownBy(() -> Recipe.load(evil)).isInstanceOf(ForjaException.class);
     }
 
@@ -86,13 +86,17 @@ class RecipeTest {
                 learning_rate: 1e-3
                 lora: {rank: 4, alpha: 8}
                 """);
-        DemoConfig c = Recipe.resolve(DemoConfig.class, DemoConfig.defaults(), file,
-                List.of("epochs=6", "lora.alpha=32", "learning_rate=5e-4"), Map.of("learningRate", 7e-4));
-        assertThat(c.model()).isEqualTo("tiny-llama");       // YAML over defaults
-        assertThat(c.epochs()).isEqualTo(6);                  // override over YAML
-        assertThat(c.learningRate()).isEqualTo(7e-4);         // flag over override
+        DemoConfig c = Recipe.resolve(
+                DemoConfig.class,
+                DemoConfig.defaults(),
+                file,
+                List.of("epochs=6", "lora.alpha=32", "learning_rate=5e-4"),
+                Map.of("learningRate", 7e-4));
+        assertThat(c.model()).isEqualTo("tiny-llama"); // YAML over defaults
+        assertThat(c.epochs()).isEqualTo(6); // override over YAML
+        assertThat(c.learningRate()).isEqualTo(7e-4); // flag over override
         assertThat(c.lora()).isEqualTo(new DemoConfig.Lora(4, 32)); // deep merge
-        assertThat(c.method()).isEqualTo(DemoConfig.Method.LORA);   // default
+        assertThat(c.method()).isEqualTo(DemoConfig.Method.LORA); // default
     }
 
     @Test
@@ -100,26 +104,46 @@ class RecipeTest {
         Path file = yaml("epochs: abc\n");
         assertThatThrownBy(() -> Recipe.resolve(DemoConfig.class, DemoConfig.defaults(), file, List.of(), Map.of()))
                 .hasMessage("key 'epochs': 'abc' is not an integer (in " + file + ")");
-        assertThatThrownBy(() -> Recipe.resolve(DemoConfig.class, DemoConfig.defaults(), null,
-                List.of("lerning_rate=1"), Map.of()))
+        assertThatThrownBy(() -> Recipe.resolve(
+                        DemoConfig.class, DemoConfig.defaults(), null, List.of("lerning_rate=1"), Map.of()))
                 .hasMessageStartingWith("unknown key 'lerning_rate' in overrides; did you mean 'learning_rate'?");
-        assertThatThrownBy(() -> Recipe.resolve(DemoConfig.class, DemoConfig.defaults(), file,
-                List.of("epochs=x"), Map.of()))
+        assertThatThrownBy(() ->
+                        Recipe.resolve(DemoConfig.class, DemoConfig.defaults(), file, List.of("epochs=x"), Map.of()))
                 .hasMessage("key 'epochs': 'x' is not an integer (in overrides)");
     }
 
     @Test
     void toYamlIsOrderedSnakeCaseAndRoundTrips() throws IOException {
-        DemoConfig c = new DemoConfig("1e-4", 2, 1.5e-5, List.of("q_proj", "v_proj"), DemoConfig.Method.QLORA,
-                null, true, Path.of("out/x"), new DemoConfig.Lora(16, 32));
+        DemoConfig c = new DemoConfig(
+                "1e-4",
+                2,
+                1.5e-5,
+                List.of("q_proj", "v_proj"),
+                DemoConfig.Method.QLORA,
+                null,
+                true,
+                Path.of("out/x"),
+                new DemoConfig.Lora(16, 32));
         String text = Recipe.toYaml(c);
-        assertThat(text).startsWith("model: '1e-4'\nepochs: 2\nlearning_rate: 1.5E-5\ntarget_modules:\n- q_proj\n"
-                + "- v_proj\nmethod: qlora\nmax_steps: null\nbf16: true\noutput_dir: out/x\nlora:\n  rank: 16\n");
-        assertThat(Recipe.toMap(c).keySet()).containsExactly("model", "epochs", "learning_rate", "target_modules",
-                "method", "max_steps", "bf16", "output_dir", "lora");
+        assertThat(text)
+                .startsWith(
+                        "model: '1e-4'\nepochs: 2\nlearning_rate: 1.5E-5\ntarget_modules:\n- q_proj\n"
+                                + "- v_proj\nmethod: qlora\nmax_steps: null\nbf16: true\noutput_dir: out/x\nlora:\n  rank: 16\n");
+        assertThat(Recipe.toMap(c).keySet())
+                .containsExactly(
+                        "model",
+                        "epochs",
+                        "learning_rate",
+                        "target_modules",
+                        "method",
+                        "max_steps",
+                        "bf16",
+                        "output_dir",
+                        "lora");
 
         Path saved = dir.resolve("run/config.yaml");
         Recipe.save(c, saved);
-        assertThat(Recipe.resolve(DemoConfig.class, null, saved, List.of(), Map.of())).isEqualTo(c);
+        assertThat(Recipe.resolve(DemoConfig.class, null, saved, List.of(), Map.of()))
+                .isEqualTo(c);
     }
 }

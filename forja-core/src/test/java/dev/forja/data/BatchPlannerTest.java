@@ -74,7 +74,9 @@ class BatchPlannerTest {
             }
             assertThat(b.trainableTokens()).isEqualTo(targets);
         }
-        assertThat(seen).hasSize(37).allSatisfy((sample, count) -> assertThat(count).isEqualTo(1));
+        assertThat(seen)
+                .hasSize(37)
+                .allSatisfy((sample, count) -> assertThat(count).isEqualTo(1));
     }
 
     @Test
@@ -124,7 +126,9 @@ class BatchPlannerTest {
         assertThat(seen).containsOnly(1);
         long tokens = data.stream().mapToLong(EncodedSample::length).sum();
         assertThat(rows).isLessThan((int) (1.1 * tokens / maxLength) + 2); // best fit wastes little
-        assertThat(planner.batchesPerEpoch()).isEqualTo((rows + 3) / 4).isEqualTo(planner.epoch(1).size());
+        assertThat(planner.batchesPerEpoch())
+                .isEqualTo((rows + 3) / 4)
+                .isEqualTo(planner.epoch(1).size());
     }
 
     @Test
@@ -146,6 +150,7 @@ class BatchPlannerTest {
     @Test
     void samplesLongerThanMaxLengthAreRefused() {
         assertThatThrownBy(() -> new BatchPlanner(samples(10), new BatchPlanner.Options(2, 8, 1, true, true), PAD))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s.jsonl:1 has 10 tokens");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("s.jsonl:1 has 10 tokens");
     }
 }

@@ -15,9 +15,21 @@ import java.util.OptionalLong;
  */
 final class ByteTokenizer implements Tokenizer {
 
-    static final List<String> SPECIALS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<s>", "</s>",
-            "[INST]", "[/INST]", "<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
-            "<|user|>", "<|assistant|>", "<|system|>");
+    static final List<String> SPECIALS = List.of(
+            "<|endoftext|>",
+            "<|im_start|>",
+            "<|im_end|>",
+            "<s>",
+            "</s>",
+            "[INST]",
+            "[/INST]",
+            "<|begin_of_text|>",
+            "<|start_header_id|>",
+            "<|end_header_id|>",
+            "<|eot_id|>",
+            "<|user|>",
+            "<|assistant|>",
+            "<|system|>");
 
     private final boolean addsBos;
     private final List<String> byLength;
@@ -92,6 +104,5 @@ final class ByteTokenizer implements Tokenizer {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -30,21 +30,23 @@ class ChatTemplateTest {
     @Test
     void chatmlAddsDefaultSystemAndGenerationPrompt() {
         ChatTemplate t = ChatTemplate.of(Templates.CHATML, Map.of("eos_token", "<|im_end|>"));
-        assertThat(t.render(chat("user", "Hi", "assistant", "Hello!"), false)).isEqualTo(
-                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
-                        + "<|im_start|>assistant\nHello!<|im_end|>\n");
-        assertThat(t.render(chat("user", "Hi"), true)).isEqualTo(
-                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
-                        + "<|im_start|>assistant\n");
+        assertThat(t.render(chat("user", "Hi", "assistant", "Hello!"), false))
+                .isEqualTo(
+                        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                                + "<|im_start|>assistant\nHello!<|im_end|>\n");
+        assertThat(t.render(chat("user", "Hi"), true))
+                .isEqualTo(
+                        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                                + "<|im_start|>assistant\n");
     }
 
     @Test
     void llama2FoldsSystemIntoFirstTurnAndStripsContent() {
         ChatTemplate t = ChatTemplate.of(Templates.LLAMA2, LLAMA_TOKENS);
-        String out = t.render(chat("system", "Be brief.", "user", "Hi", "assistant", " Hello! ", "user", "Bye"),
-                false);
-        assertThat(out).isEqualTo("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello! </s>"
-                + "<s>[INST] Bye [/INST]");
+        String out = t.render(chat("system", "Be brief.", "user", "Hi", "assistant", " Hello! ", "user", "Bye"), false);
+        assertThat(out)
+                .isEqualTo(
+                        "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello! </s>" + "<s>[INST] Bye [/INST]");
     }
 
     @Test
@@ -57,10 +59,10 @@ class ChatTemplateTest {
 
     @Test
     void llama3TrimsInsideConcatenation() {
-        ChatTemplate t = ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>",
-                "eos_token", "<|eot_id|>"));
-        assertThat(t.render(chat("user", "Hi", "assistant", " Hello! "), false)).isEqualTo(
-                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+        ChatTemplate t =
+                ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"));
+        assertThat(t.render(chat("user", "Hi", "assistant", " Hello! "), false))
+                .isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
                         + "<|start_header_id|>assistant<|end_header_id|>\n\nHello!<|eot_id|>");
     }
 
@@ -92,10 +94,11 @@ class ChatTemplateTest {
                 + "    {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}\n{%- endif %}\n";
         ChatTemplate t = ChatTemplate.of(template, Map.of("bos_token", "<|begin_of_text|>"));
         String today = LocalDate.now().format(DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH));
-        assertThat(t.render(chat("system", " S ", "user", "Hi"), true)).isEqualTo(
-                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nToday Date: " + today + "\n\nS"
-                        + "<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
-                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+        assertThat(t.render(chat("system", " S ", "user", "Hi"), true))
+                .isEqualTo(
+                        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nToday Date: " + today + "\n\nS"
+                                + "<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+                                + "<|start_header_id|>assistant<|end_header_id|>\n\n");
     }
 
     @Test
@@ -135,7 +138,9 @@ class ChatTemplateTest {
         Path config = dir.resolve("tokenizer_config.json");
         Files.writeString(config, "{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"x\"}]}");
         assertThatThrownBy(() -> ChatTemplate.fromTokenizerConfig(config))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("[tool_use]").hasMessageContaining("default");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("[tool_use]")
+                .hasMessageContaining("default");
         Files.writeString(config, "{\"eos_token\": \"</s>\"}");
         assertThat(ChatTemplate.fromTokenizerConfig(config)).isEmpty();
     }
@@ -155,7 +160,9 @@ class ChatTemplateTest {
         String book = "palabra ".repeat(100_000);
         ChatTemplate t = ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>"));
         String expected = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + book.strip() + "<|eot_id|>";
-        assertThat(t.render(chat("user", book), false).equals(expected)).as("800 kB message rendered whole").isTrue();
+        assertThat(t.render(chat("user", book), false).equals(expected))
+                .as("800 kB message rendered whole")
+                .isTrue();
     }
 
     @Test

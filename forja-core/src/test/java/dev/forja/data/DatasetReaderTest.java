@@ -31,24 +31,30 @@ class DatasetReaderTest {
                 {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
                 """);
         DatasetReader.Result r = new DatasetReader(false).read(file);
-        assertThat(r.examples()).containsExactly(
-                new TextExample("hola mundo", new Source(file.toString(), 1)),
-                new PromptCompletionExample("2+2=", " 4", new Source(file.toString(), 3)),
-                new ChatExample(List.of(new Message("user", "Hi"), new Message("assistant", "Yo")),
-                        new Source(file.toString(), 4)));
+        assertThat(r.examples())
+                .containsExactly(
+                        new TextExample("hola mundo", new Source(file.toString(), 1)),
+                        new PromptCompletionExample("2+2=", " 4", new Source(file.toString(), 3)),
+                        new ChatExample(
+                                List.of(new Message("user", "Hi"), new Message("assistant", "Yo")),
+                                new Source(file.toString(), 4)));
         assertThat(r.stats().samples()).isEqualTo(3);
         assertThat(r.stats().skippedLines()).isZero();
     }
 
     @Test
     void aCsvIsReadByItsHeaderNotAsOneParagraph() throws IOException {
-        Path pairs = write("qa.csv", "id,prompt,completion,label\n1,\"2+2=\",\" 4\",x\n2,\"Hola, \"\"mundo\"\"\",\" y\nadiós\",y\n");
+        Path pairs = write(
+                "qa.csv",
+                "id,prompt,completion,label\n1,\"2+2=\",\" 4\",x\n2,\"Hola, \"\"mundo\"\"\",\" y\nadiós\",y\n");
         DatasetReader.Result r = new DatasetReader(false).read(pairs);
-        assertThat(r.examples()).containsExactly(
-                new PromptCompletionExample("2+2=", " 4", new Source(pairs.toString(), 2)),
-                new PromptCompletionExample("Hola, \"mundo\"", " y\nadiós", new Source(pairs.toString(), 3)));
+        assertThat(r.examples())
+                .containsExactly(
+                        new PromptCompletionExample("2+2=", " 4", new Source(pairs.toString(), 2)),
+                        new PromptCompletionExample("Hola, \"mundo\"", " y\nadiós", new Source(pairs.toString(), 3)));
         Path texts = write("t.tsv", "label\ttext\na\tuno\nb\tdos\n");
-        assertThat(new DatasetReader(false).read(texts).examples()).extracting(e -> ((TextExample) e).text())
+        assertThat(new DatasetReader(false).read(texts).examples())
+                .extracting(e -> ((TextExample) e).text())
                 .containsExactly("uno", "dos");
     }
 
@@ -58,7 +64,8 @@ class DatasetReaderTest {
         assertThatThrownBy(() -> new DatasetReader(false).read(file))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(file + ":1: a CSV to train on needs a header with a 'text' column")
-                .hasMessageContaining("[body, category]").hasMessageContaining("JSON lines");
+                .hasMessageContaining("[body, category]")
+                .hasMessageContaining("JSON lines");
         Path ragged = write("ragged.csv", "text\nuno\ndos,tres\n");
         assertThatThrownBy(() -> new DatasetReader(false).read(ragged))
                 .hasMessageStartingWith(ragged + ":3: the row has 2 fields but the header has 1");
@@ -116,34 +123,39 @@ class DatasetReaderTest {
     void emptyFileHasNoSamples() throws IOException {
         Path empty = write("empty.jsonl", "\n\n");
         assertThatThrownBy(() -> new DatasetReader(false).read(empty))
-                .isInstanceOf(ForjaException.class).hasMessage(empty + " has no samples");
+                .isInstanceOf(ForjaException.class)
+                .hasMessage(empty + " has no samples");
         Path allBad = write("allbad.jsonl", "x\ny\n");
         assertThatThrownBy(() -> new DatasetReader(true).read(allBad))
-                .isInstanceOf(ForjaException.class).hasMessage(allBad + " has no samples (2 bad lines skipped)");
+                .isInstanceOf(ForjaException.class)
+                .hasMessage(allBad + " has no samples (2 bad lines skipped)");
     }
 
     @Test
     void textFileIsOneSamplePerParagraph() throws IOException {
         Path file = write("notes.txt", "\uFEFFfirst line\nsecond line\n\n\n  \nthird\n");
         DatasetReader.Result r = new DatasetReader(false).read(file);
-        assertThat(r.examples()).containsExactly(
-                new TextExample("first line\nsecond line", new Source(file.toString(), 1)),
-                new TextExample("third", new Source(file.toString(), 6)));
+        assertThat(r.examples())
+                .containsExactly(
+                        new TextExample("first line\nsecond line", new Source(file.toString(), 1)),
+                        new TextExample("third", new Source(file.toString(), 6)));
     }
 
     @Test
     void jsonArrayFileIsReadWithLines() throws IOException {
         Path file = write("data.json", "[\n  {\"text\": \"a\"},\n  {\"prompt\": \"p\", \"completion\": \"c\"}\n]\n");
         DatasetReader.Result r = new DatasetReader(false).read(file);
-        assertThat(r.examples()).containsExactly(
-                new TextExample("a", new Source(file.toString(), 2)),
-                new PromptCompletionExample("p", "c", new Source(file.toString(), 3)));
+        assertThat(r.examples())
+                .containsExactly(
+                        new TextExample("a", new Source(file.toString(), 2)),
+                        new PromptCompletionExample("p", "c", new Source(file.toString(), 3)));
     }
 
     @Test
     void missingFileIsAnError() {
         Path missing = dir.resolve("nope.jsonl");
         assertThatThrownBy(() -> new DatasetReader(false).read(missing))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("nope.jsonl does not exist");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("nope.jsonl does not exist");
     }
 }

@@ -13,7 +13,10 @@ class EncodedDatasetTest {
     private final ByteTokenizer tok = new ByteTokenizer(false);
 
     private SampleEncoder encoder(int maxLength) {
-        return new SampleEncoder(tok, ChatTemplate.of(Templates.CHATML, Map.of()), tok.id("<|endoftext|>"),
+        return new SampleEncoder(
+                tok,
+                ChatTemplate.of(Templates.CHATML, Map.of()),
+                tok.id("<|endoftext|>"),
                 new SampleEncoder.Options(maxLength, false));
     }
 
@@ -49,8 +52,10 @@ class EncodedDatasetTest {
 
     @Test
     void aCleanReadIsOneLineInTheSingular() {
-        DataReport report = EncodedDataset.encode(List.of(new TextExample("short", at(1))), encoder(20), 0).report();
-        assertThat(report.summary()).as("no separate 'samples read' line repeating the count")
+        DataReport report = EncodedDataset.encode(List.of(new TextExample("short", at(1))), encoder(20), 0)
+                .report();
+        assertThat(report.summary())
+                .as("no separate 'samples read' line repeating the count")
                 .isEqualTo("data: 1 sample, 6 tokens, 5 trained (83.3%)");
     }
 
@@ -68,6 +73,7 @@ class EncodedDatasetTest {
     @Test
     void emptyDatasetIsAnError() {
         assertThatThrownBy(() -> EncodedDataset.encode(List.of(), encoder(10), 0))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("no samples");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("no samples");
     }
 }

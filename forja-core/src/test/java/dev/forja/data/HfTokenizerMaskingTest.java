@@ -26,15 +26,21 @@ class HfTokenizerMaskingTest {
         String answer2 = "Sí, la canción de la montaña.";
         StringBuilder corpus = new StringBuilder();
         for (int i = 0; i < 50; i++) {
-            corpus.append("user\n¿Dónde está la estación?\nassistant\n").append(answer1).append('\n')
-                    .append(answer2).append("\n\n");
+            corpus.append("user\n¿Dónde está la estación?\nassistant\n")
+                    .append(answer1)
+                    .append('\n')
+                    .append(answer2)
+                    .append("\n\n");
         }
         Path text = Files.writeString(dir.resolve("corpus.txt"), corpus);
         Path model = Files.createDirectories(dir.resolve("model"));
-        BpeTrainer.train(List.of(text), 400, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(model);
+        BpeTrainer.train(List.of(text), 400, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2)
+                .write(model);
 
-        List<Message> chat = List.of(new Message("user", "¿Dónde está la estación?"),
-                new Message("assistant", answer1), new Message("user", "¿Y la canción?"),
+        List<Message> chat = List.of(
+                new Message("user", "¿Dónde está la estación?"),
+                new Message("assistant", answer1),
+                new Message("user", "¿Y la canción?"),
                 new Message("assistant", answer2));
         try (HfTokenizer tok = HfTokenizer.load(model)) {
             ChatTemplate template = ChatTemplate.fromModelDir(model).orElseThrow();

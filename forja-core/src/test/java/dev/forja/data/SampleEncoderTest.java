@@ -43,8 +43,8 @@ class SampleEncoderTest {
         return messages;
     }
 
-    private SampleEncoder encoder(ByteTokenizer tok, ChatTemplate template, String eos, int maxLength,
-                                  boolean trainOnPrompt) {
+    private SampleEncoder encoder(
+            ByteTokenizer tok, ChatTemplate template, String eos, int maxLength, boolean trainOnPrompt) {
         return new SampleEncoder(tok, template, tok.id(eos), new SampleEncoder.Options(maxLength, trainOnPrompt));
     }
 
@@ -72,8 +72,8 @@ class SampleEncoderTest {
 
     @Test
     void bosFromThePostProcessorIsPrependedOnce() {
-        EncodedSample s = encoder(llama, null, "</s>", 512, false)
-                .encode(new PromptCompletionExample("Hi", " there", SRC));
+        EncodedSample s =
+                encoder(llama, null, "</s>", 512, false).encode(new PromptCompletionExample("Hi", " there", SRC));
         assertThat(llama.decode(s.ids(), false)).isEqualTo("<s>Hi there</s>");
         assertThat(trainedRuns(llama, s)).containsExactly(" there</s>");
     }
@@ -81,14 +81,37 @@ class SampleEncoderTest {
     @Test
     void chatmlTrainsAssistantContentEndOfTurnAndFinalEos() {
         ChatTemplate t = ChatTemplate.of(Templates.CHATML, Map.of("eos_token", "<|endoftext|>"));
-        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false).encode(new ChatExample(
-                chat("system", "Be kind.", "user", "Hi", "assistant", "Hello!", "user", "Bye", "assistant", "Ciao"),
-                SRC));
+        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false)
+                .encode(new ChatExample(
+                        chat(
+                                "system",
+                                "Be kind.",
+                                "user",
+                                "Hi",
+                                "assistant",
+                                "Hello!",
+                                "user",
+                                "Bye",
+                                "assistant",
+                                "Ciao"),
+                        SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Hello!<|im_end|>", "Ciao<|im_end|>", "<|endoftext|>");
         // the rest is exactly the template's rendering: nothing lost or added but the final EOS
-        assertThat(gpt.decode(s.ids(), false)).isEqualTo(t.render(
-                chat("system", "Be kind.", "user", "Hi", "assistant", "Hello!", "user", "Bye", "assistant", "Ciao"),
-                false) + "<|endoftext|>");
+        assertThat(gpt.decode(s.ids(), false))
+                .isEqualTo(t.render(
+                                chat(
+                                        "system",
+                                        "Be kind.",
+                                        "user",
+                                        "Hi",
+                                        "assistant",
+                                        "Hello!",
+                                        "user",
+                                        "Bye",
+                                        "assistant",
+                                        "Ciao"),
+                                false)
+                        + "<|endoftext|>");
     }
 
     @Test
@@ -103,9 +126,20 @@ class SampleEncoderTest {
     @Test
     void llama2TrainsAssistantTurnsWithEosAndKeepsTheTemplatesBos() {
         ChatTemplate t = ChatTemplate.of(Templates.LLAMA2, Map.of("bos_token", "<s>", "eos_token", "</s>"));
-        EncodedSample s = encoder(llama, t, "</s>", 512, false).encode(new ChatExample(
-                chat("system", "Be brief.", "user", "Hi", "assistant", "Hello!", "user", "Bye", "assistant", "Ciao"),
-                SRC));
+        EncodedSample s = encoder(llama, t, "</s>", 512, false)
+                .encode(new ChatExample(
+                        chat(
+                                "system",
+                                "Be brief.",
+                                "user",
+                                "Hi",
+                                "assistant",
+                                "Hello!",
+                                "user",
+                                "Bye",
+                                "assistant",
+                                "Ciao"),
+                        SRC));
         assertThat(trainedRuns(llama, s)).containsExactly(" Hello! </s>", " Ciao </s>");
         assertThat(s.ids()[0]).isEqualTo(llama.id("<s>"));
         assertThat(s.ids()[1]).isNotEqualTo(llama.id("<s>")); // the template's BOS, not a second one
@@ -114,8 +148,8 @@ class SampleEncoderTest {
 
     @Test
     void llama3TrainsContentAndEotId() {
-        ChatTemplate t = ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>",
-                "eos_token", "<|eot_id|>"));
+        ChatTemplate t =
+                ChatTemplate.of(Templates.LLAMA3, Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"));
         EncodedSample s = encoder(gpt, t, "<|eot_id|>", 512, false)
                 .encode(new ChatExample(chat("user", "Hi", "assistant", "Hello!"), SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Hello!<|eot_id|>");
@@ -124,8 +158,8 @@ class SampleEncoderTest {
     @Test
     void zephyrTrainsContentAndEosButNotTheNewlineAfterIt() {
         ChatTemplate t = ChatTemplate.of(Templates.ZEPHYR, Map.of("eos_token", "</s>"));
-        EncodedSample s = encoder(gpt, t, "</s>", 512, false)
-                .encode(new ChatExample(chat("user", "Hi", "assistant", "Yo"), SRC));
+        EncodedSample s =
+                encoder(gpt, t, "</s>", 512, false).encode(new ChatExample(chat("user", "Hi", "assistant", "Yo"), SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Yo</s>");
     }
 
@@ -145,8 +179,17 @@ class SampleEncoderTest {
                 + "{% endfor %}{% if add_generation_prompt %}GEN{% endif %}";
         ChatTemplate t = ChatTemplate.of(rewriting, Map.of());
         EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false)
-                .encode(new ChatExample(chat("user", "Capital of Italy?", "assistant", "Rome", "user", "And France?",
-                        "assistant", "Paris"), SRC));
+                .encode(new ChatExample(
+                        chat(
+                                "user",
+                                "Capital of Italy?",
+                                "assistant",
+                                "Rome",
+                                "user",
+                                "And France?",
+                                "assistant",
+                                "Paris"),
+                        SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Rome<|im_end|>", "Paris<|im_end|><|endoftext|>");
     }
 
@@ -161,13 +204,13 @@ class SampleEncoderTest {
     @Test
     void chatWithoutTemplateOrRejectedByTemplateNamesTheLine() {
         assertThatThrownBy(() -> encoder(gpt, null, "</s>", 512, false)
-                .encode(new ChatExample(chat("user", "Hi", "assistant", "Yo"), SRC)))
+                        .encode(new ChatExample(chat("user", "Hi", "assistant", "Yo"), SRC)))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith("train.jsonl:7: ")
                 .hasMessageContaining("chat template");
         ChatTemplate t = ChatTemplate.of(Templates.MISTRAL, Map.of("bos_token", "<s>", "eos_token", "</s>"));
         assertThatThrownBy(() -> encoder(llama, t, "</s>", 512, false)
-                .encode(new ChatExample(chat("system", "S", "user", "Hi", "assistant", "Yo"), SRC)))
+                        .encode(new ChatExample(chat("system", "S", "user", "Hi", "assistant", "Yo"), SRC)))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith("train.jsonl:7: ")
                 .hasMessageContaining("Conversation roles must alternate");

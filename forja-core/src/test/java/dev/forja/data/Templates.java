@@ -6,8 +6,7 @@ package dev.forja.data;
  */
 final class Templates {
 
-    private Templates() {
-    }
+    private Templates() {}
 
     /** Llama-2-chat: BOS per user turn, system folded into the first user turn, {@code .strip()}. */
     static final String LLAMA2 = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"

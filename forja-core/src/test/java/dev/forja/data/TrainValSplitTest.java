@@ -25,21 +25,24 @@ class TrainValSplitTest {
 
     @Test
     void sameSeedSameSplitOtherSeedOtherSplit() {
-        assertThat(TrainValSplit.defaults(7).split(HUNDRED)).isEqualTo(TrainValSplit.defaults(7).split(HUNDRED));
+        assertThat(TrainValSplit.defaults(7).split(HUNDRED))
+                .isEqualTo(TrainValSplit.defaults(7).split(HUNDRED));
         assertThat(TrainValSplit.defaults(7).split(HUNDRED).validation())
                 .isNotEqualTo(TrainValSplit.defaults(8).split(HUNDRED).validation());
     }
 
     @Test
     void smallDatasetsKeepOneOnEachSide() {
-        assertThat(TrainValSplit.defaults(1).split(List.of("a", "b")).validation()).hasSize(1);
+        assertThat(TrainValSplit.defaults(1).split(List.of("a", "b")).validation())
+                .hasSize(1);
         assertThat(TrainValSplit.defaults(1).split(List.of("a")).train()).containsExactly("a");
         assertThat(new TrainValSplit(0, 1).split(HUNDRED).validation()).isEmpty();
     }
 
     @Test
     void fractionMustBeBelowOne() {
-        assertThatThrownBy(() -> new TrainValSplit(1.0, 1)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> new TrainValSplit(1.0, 1))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("[0, 1)");
     }
 
@@ -56,7 +59,9 @@ class TrainValSplitTest {
         List<String> all = new ArrayList<>(parts.train());
         all.addAll(parts.validation());
         assertThat(all).containsExactlyInAnyOrderElementsOf(rows);
-        assertThat(TrainValSplit.defaults(3).stratified(rows, s -> s.substring(0, 1))).isEqualTo(parts);
-        assertThat(TrainValSplit.defaults(4).stratified(rows, s -> s.substring(0, 1))).isNotEqualTo(parts);
+        assertThat(TrainValSplit.defaults(3).stratified(rows, s -> s.substring(0, 1)))
+                .isEqualTo(parts);
+        assertThat(TrainValSplit.defaults(4).stratified(rows, s -> s.substring(0, 1)))
+                .isNotEqualTo(parts);
     }
 }

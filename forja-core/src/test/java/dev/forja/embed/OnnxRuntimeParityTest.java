@@ -34,6 +34,7 @@ class OnnxRuntimeParityTest {
 
     @TempDir
     static Path tmp;
+
     static HfTokenizer tokenizer;
     static BertModel model;
     static List<long[]> tokens;
@@ -57,12 +58,14 @@ class OnnxRuntimeParityTest {
     @Test
     void hiddenStatesAndSentenceVectorsMatchOnnxRuntime() throws Exception {
         assertThat(tokens).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(tokens.get(tokens.size() - 1).length).as("a long text is among them").isGreaterThan(128);
+        assertThat(tokens.get(tokens.size() - 1).length)
+                .as("a long text is among them")
+                .isGreaterThan(128);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         double maxHidden = 0;
         double maxPooled = 0;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(MiniLmResources.onnxBytes(), opts)) {
+                OrtSession session = env.createSession(MiniLmResources.onnxBytes(), opts)) {
             for (int start = 0; start < tokens.size(); start += BATCH) {
                 List<long[]> batch = tokens.subList(start, Math.min(tokens.size(), start + BATCH));
                 PaddedBatch padded = PaddedBatch.of(batch, 0);
@@ -98,8 +101,10 @@ class OnnxRuntimeParityTest {
                 }
             }
         }
-        System.out.printf("MiniLM vs ONNX Runtime on %d sentences: last_hidden_state max |diff| %.3g, "
-                + "sentence vectors max |diff| %.3g%n", tokens.size(), maxHidden, maxPooled);
+        System.out.printf(
+                "MiniLM vs ONNX Runtime on %d sentences: last_hidden_state max |diff| %.3g, "
+                        + "sentence vectors max |diff| %.3g%n",
+                tokens.size(), maxHidden, maxPooled);
         assertThat(maxHidden).isLessThanOrEqualTo(TOLERANCE);
         assertThat(maxPooled).isLessThanOrEqualTo(TOLERANCE);
     }
@@ -115,9 +120,9 @@ class OnnxRuntimeParityTest {
             System.arraycopy(flatMask, b * T, mask[b], 0, T);
         }
         try (var i = ai.onnxruntime.OnnxTensor.createTensor(env, ids);
-             var m = ai.onnxruntime.OnnxTensor.createTensor(env, mask);
-             var tt = ai.onnxruntime.OnnxTensor.createTensor(env, new long[B][T]);
-             OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", tt))) {
+                var m = ai.onnxruntime.OnnxTensor.createTensor(env, mask);
+                var tt = ai.onnxruntime.OnnxTensor.createTensor(env, new long[B][T]);
+                OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", tt))) {
             return (float[][][]) r.get("last_hidden_state").orElseThrow().getValue();
         }
     }

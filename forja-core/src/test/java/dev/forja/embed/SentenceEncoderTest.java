@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SentenceEncoderTest {
     @TempDir
     static Path tmp;
+
     static Path imported;
     static SentenceEncoder fromDir;
 
@@ -40,19 +41,35 @@ class SentenceEncoderTest {
 
     @Test
     void importWritesASentenceTransformersDirectory() {
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "modules.json",
-                "sentence_bert_config.json", "1_Pooling/config.json")) {
+        for (String f : List.of(
+                "config.json",
+                "model.safetensors",
+                "tokenizer.json",
+                "modules.json",
+                "sentence_bert_config.json",
+                "1_Pooling/config.json")) {
             assertThat(imported.resolve(f)).as(f).isRegularFile();
         }
-        assertThat(Json.read(imported.resolve("sentence_bert_config.json")).get("max_seq_length").asInt())
+        assertThat(Json.read(imported.resolve("sentence_bert_config.json"))
+                        .get("max_seq_length")
+                        .asInt())
                 .isEqualTo(256);
-        assertThat(Json.read(imported.resolve("1_Pooling/config.json")).get("pooling_mode_mean_tokens").asBoolean())
+        assertThat(Json.read(imported.resolve("1_Pooling/config.json"))
+                        .get("pooling_mode_mean_tokens")
+                        .asBoolean())
                 .isTrue();
         assertThat(fromDir.maxTokens()).isEqualTo(256);
         // the bundle pads every text to 128 tokens; the imported tokenizer.json gives a text its own tokens
-        assertThat(Json.read(imported.resolve("tokenizer.json")).get("padding").isNull()).isTrue();
-        assertThat(Json.read(imported.resolve("tokenizer.json")).get("truncation").isNull()).isTrue();
-        assertThat(fromDir.tokenize("Acceso denegado")).hasSizeLessThan(10).startsWith(101).endsWith(102);
+        assertThat(Json.read(imported.resolve("tokenizer.json")).get("padding").isNull())
+                .isTrue();
+        assertThat(Json.read(imported.resolve("tokenizer.json"))
+                        .get("truncation")
+                        .isNull())
+                .isTrue();
+        assertThat(fromDir.tokenize("Acceso denegado"))
+                .hasSizeLessThan(10)
+                .startsWith(101)
+                .endsWith(102);
         assertThat(fromDir.dimension()).isEqualTo(384);
     }
 
@@ -61,11 +78,12 @@ class SentenceEncoderTest {
         BertOnnxImport imp = BertOnnxImport.of(MiniLmResources.model(), OptionalInt.empty());
         List<String> texts = Sentences.all().subList(70, 94);
         try (HfTokenizer tok = HfTokenizer.load(imported);
-             SentenceEncoder direct = new SentenceEncoder(new BertModel(imp.config(), imp.parameters()), tok, 256,
-                     SentenceEncoder.DEFAULT_BATCH)) {
+                SentenceEncoder direct = new SentenceEncoder(
+                        new BertModel(imp.config(), imp.parameters()), tok, 256, SentenceEncoder.DEFAULT_BATCH)) {
             float[][] a = direct.embed(texts);
             float[][] b = fromDir.embed(texts);
-            for (int i = 0; i < texts.size(); i++) assertThat(b[i]).as(texts.get(i)).containsExactly(a[i]);
+            for (int i = 0; i < texts.size(); i++)
+                assertThat(b[i]).as(texts.get(i)).containsExactly(a[i]);
         }
     }
 
@@ -87,8 +105,10 @@ class SentenceEncoderTest {
 
     @Test
     void similarMeaningsAreCloserThanUnrelatedOnes() {
-        float[][] v = fromDir.embed(List.of("Your password expired, click here to reset it",
-                "Haga clic aquí para restablecer su contraseña vencida", "The weather is sunny and warm today"));
+        float[][] v = fromDir.embed(List.of(
+                "Your password expired, click here to reset it",
+                "Haga clic aquí para restablecer su contraseña vencida",
+                "The weather is sunny and warm today"));
         assertThat(dot(v[0], v[1])).isGreaterThan(dot(v[0], v[2]));
     }
 
@@ -110,11 +130,13 @@ class SentenceEncoderTest {
     void aDirectoryThatIsNotBertIsAClearError() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("gpt2"));
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
-        assertThatThrownBy(() -> SentenceEncoder.load(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> SentenceEncoder.load(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("model_type is 'gpt2', not 'bert'");
         Path cls = Files.createDirectories(tmp.resolve("cls/1_Pooling"));
         Files.writeString(cls.resolve("config.json"), "{\"pooling_mode_cls_token\": true}");
-        assertThatThrownBy(() -> SentenceEncoder.load(cls.getParent())).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> SentenceEncoder.load(cls.getParent()))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("mean pooling");
     }
 
@@ -122,8 +144,13 @@ class SentenceEncoderTest {
     void importRefusesANonEmptyTarget() throws Exception {
         Path target = Files.createDirectories(tmp.resolve("taken"));
         Files.writeString(target.resolve("notes.txt"), "mine");
-        assertThatThrownBy(() -> SentenceModelImport.write(MiniLmResources.model(), MiniLmResources.tokenizerBytes(),
-                target, OptionalInt.empty(), OptionalInt.empty())).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> SentenceModelImport.write(
+                        MiniLmResources.model(),
+                        MiniLmResources.tokenizerBytes(),
+                        target,
+                        OptionalInt.empty(),
+                        OptionalInt.empty()))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("not empty");
         assertThat(Files.readString(target.resolve("notes.txt"))).isEqualTo("mine");
         List<Path> leftovers = new ArrayList<>();

@@ -8,13 +8,14 @@ import java.util.List;
 
 /** The synthetic English and Spanish security sentences in {@code security-sentences.txt}. */
 final class Sentences {
-    private Sentences() {
-    }
+    private Sentences() {}
 
     static List<String> all() {
         try (InputStream in = Sentences.class.getResourceAsStream("security-sentences.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,13 +1,12 @@
 package dev.forja.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Parity with sacreBLEU. Expected values come from sacreBLEU's own tests (github.com/mjpost/sacrebleu,
@@ -17,10 +16,8 @@ import static org.assertj.core.api.Assertions.within;
 class BleuTest {
 
     // test/test_bleu.py: the README example, three segments, two reference streams.
-    private static final List<String> HYPS = List.of(
-            "The dog bit the man.",
-            "It wasn't surprising.",
-            "The man had just bitten him.");
+    private static final List<String> HYPS =
+            List.of("The dog bit the man.", "It wasn't surprising.", "The man had just bitten him.");
     private static final List<List<String>> REF_STREAMS = List.of(
             List.of("The dog bit the man.", "It was not unexpected.", "The man bit him first."),
             List.of("The dog had bit the man.", "No one was surprised.", "The man had bitten the dog."));
@@ -56,17 +53,19 @@ class BleuTest {
 
     @Test
     void identicalSentencesScore100() {
-        assertThat(Bleu.corpus(List.of("this is a test"), List.of(List.of("this is a test"))).score())
+        assertThat(Bleu.corpus(List.of("this is a test"), List.of(List.of("this is a test")))
+                        .score())
                 .isCloseTo(100.0, within(1e-9));
-        assertThat(Bleu.sentence("The cat is on the mat.", List.of("The cat is on the mat.")).score())
+        assertThat(Bleu.sentence("The cat is on the mat.", List.of("The cat is on the mat."))
+                        .score())
                 .isCloseTo(100.0, within(1e-9));
     }
 
     @Test
     void ngramStatisticsMatchSacrebleu() {
         // test_bleu.py test_case_statistics: counts [4, 2, 1, 0], totals [6, 5, 4, 3].
-        BleuScore s = Bleu.corpus(List.of("am I am a character sequence"),
-                List.of(List.of("I am a symbol string sequence a a")));
+        BleuScore s = Bleu.corpus(
+                List.of("am I am a character sequence"), List.of(List.of("I am a symbol string sequence a a")));
         assertThat(s.counts()).containsExactly(4, 2, 1, 0);
         assertThat(s.totals()).containsExactly(6, 5, 4, 3);
         assertThat(s.sysLen()).isEqualTo(6);
@@ -93,7 +92,8 @@ class BleuTest {
     @Test
     void sentenceWithNoMatchScoresZero() {
         // test_sentence_bleu.py ("Example taken from #141").
-        assertThat(Bleu.sentence("this is a cat", List.of("okay thanks")).score()).isEqualTo(0.0);
+        assertThat(Bleu.sentence("this is a cat", List.of("okay thanks")).score())
+                .isEqualTo(0.0);
     }
 
     @Test
@@ -112,7 +112,8 @@ class BleuTest {
     @Test
     void corpusWithoutEffectiveOrderScoresShortSentencesZero() {
         // Corpus BLEU has no effective order: a one-token corpus has no 2-grams, so its score is ~0.
-        assertThat(Bleu.corpus(List.of("test"), List.of(List.of("test"))).score()).isLessThan(1e-6);
+        assertThat(Bleu.corpus(List.of("test"), List.of(List.of("test"))).score())
+                .isLessThan(1e-6);
     }
 
     @Test

@@ -1,16 +1,13 @@
 package dev.forja.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.forja.io.Json;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.io.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ClassificationMetricsTest {
 
@@ -46,7 +43,9 @@ class ClassificationMetricsTest {
 
         assertThat(m.confusion()).isDeepEqualTo(new int[][] {{3, 1, 0}, {1, 2, 1}, {0, 0, 2}});
         assertThat(m.accuracy()).isCloseTo(0.7, within(EPS));
-        assertThat(m.perClass()).extracting(ClassificationMetrics.ClassScore::support).containsExactly(4, 4, 2);
+        assertThat(m.perClass())
+                .extracting(ClassificationMetrics.ClassScore::support)
+                .containsExactly(4, 4, 2);
         assertThat(m.perClass().get(0).precision()).isCloseTo(0.75, within(EPS));
         assertThat(m.perClass().get(1).precision()).isCloseTo(2.0 / 3, within(EPS));
         assertThat(m.perClass().get(1).recall()).isCloseTo(0.5, within(EPS));
@@ -66,8 +65,8 @@ class ClassificationMetricsTest {
     void classNeverPredictedHasPrecisionZeroAndStillCountsInMacro() {
         // Every prediction is x: P(x) = 2/3, R(x) = 1, F1 = 4/5; y never predicted:
         // P(y) = 0/0 → 0 (zero_division=0), R(y) = 0/1 = 0, F1 = 0. Macro F1 = (4/5 + 0)/2 = 0.4.
-        ClassificationMetrics m = ClassificationMetrics.compute(List.of("x", "y"), new int[] {0, 0, 1},
-                new int[] {0, 0, 0});
+        ClassificationMetrics m =
+                ClassificationMetrics.compute(List.of("x", "y"), new int[] {0, 0, 1}, new int[] {0, 0, 0});
         assertThat(m.perClass().get(1).precision()).isZero();
         assertThat(m.perClass().get(1).f1()).isZero();
         assertThat(m.macroF1()).isCloseTo(0.4, within(EPS));
@@ -85,7 +84,8 @@ class ClassificationMetricsTest {
 
     @Test
     void jsonHasSklearnKeys() throws Exception {
-        JsonNode j = Json.mapper().readTree(ClassificationMetrics.compute(LABELS, GOLD, PRED).toJson());
+        JsonNode j = Json.mapper()
+                .readTree(ClassificationMetrics.compute(LABELS, GOLD, PRED).toJson());
         assertThat(j.get("b").get("f1-score").asDouble()).isCloseTo(4.0 / 7, within(EPS));
         assertThat(j.get("b").get("support").asInt()).isEqualTo(4);
         assertThat(j.get("accuracy").asDouble()).isCloseTo(0.7, within(EPS));

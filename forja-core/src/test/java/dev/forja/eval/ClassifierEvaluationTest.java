@@ -20,19 +20,23 @@ class ClassifierEvaluationTest {
     @Test
     void maxLengthIsTheTrainedOneElseThePositionsAndNeverMore() throws Exception {
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(128);
-        Files.writeString(tmp.resolve("tokenizer_config.json"),
+        Files.writeString(
+                tmp.resolve("tokenizer_config.json"),
                 "{\"model_max_length\": 1000000000000000019884624838656, \"tokenizer_class\": \"BertTokenizerFast\"}");
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(128); // HF's "no limit"
         TokenizerFiles.writeModelMaxLength(tmp, 48);
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(48);
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).source()).contains("as trained");
-        assertThat(dev.forja.io.Json.read(tmp.resolve("tokenizer_config.json")).get("tokenizer_class").asText())
+        assertThat(dev.forja.io.Json.read(tmp.resolve("tokenizer_config.json"))
+                        .get("tokenizer_class")
+                        .asText())
                 .isEqualTo("BertTokenizerFast"); // the rest of the file is kept
         TokenizerFiles.writeModelMaxLength(tmp, 512);
         assertThat(ClassifierEvaluation.maxLength(null, tmp, TINY).tokens()).isEqualTo(128);
         assertThat(ClassifierEvaluation.maxLength(16, tmp, TINY).tokens()).isEqualTo(16);
         assertThat(ClassifierEvaluation.maxLength(4096, tmp, TINY).tokens()).isEqualTo(128);
-        assertThatThrownBy(() -> ClassifierEvaluation.maxLength(1, tmp, TINY)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ClassifierEvaluation.maxLength(1, tmp, TINY))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("--max-length must be at least 2");
     }
 }

@@ -1,11 +1,10 @@
 package dev.forja.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RougeLTest {
 
@@ -16,8 +15,8 @@ class RougeLTest {
         // rouge-score's README pair (target "The quick brown fox jumps over the lazy dog", prediction
         // "The quick brown dog jumps on the log."): LCS = the quick brown jumps the = 5;
         // P = 5/8 (8 prediction tokens), R = 5/9 (9 target tokens), F1 = 2PR/(P+R) = 10/17.
-        RougeScore s = RougeL.score("The quick brown dog jumps on the log.",
-                "The quick brown fox jumps over the lazy dog");
+        RougeScore s =
+                RougeL.score("The quick brown dog jumps on the log.", "The quick brown fox jumps over the lazy dog");
         assertThat(s.precision()).isCloseTo(5.0 / 8, within(EPS));
         assertThat(s.recall()).isCloseTo(5.0 / 9, within(EPS));
         assertThat(s.f1()).isCloseTo(10.0 / 17, within(EPS));
@@ -31,7 +30,8 @@ class RougeLTest {
         assertThat(s.recall()).isCloseTo(0.6, within(EPS));
         assertThat(s.f1()).isCloseTo(6.0 / 11, within(EPS));
         // Reversed order: LCS of "c b a" and "a b c" is 1.
-        assertThat(RougeL.lcsLength(List.of("c", "b", "a"), List.of("a", "b", "c"))).isEqualTo(1);
+        assertThat(RougeL.lcsLength(List.of("c", "b", "a"), List.of("a", "b", "c")))
+                .isEqualTo(1);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.forja.eval;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Hand-derived from the 13a rules (mteval-v13a.pl, as in sacreBLEU's tokenizer_13a / tokenizer_re). */
 class Tokenizer13aTest {

@@ -42,7 +42,8 @@ class BatchGeneratorTest {
     private static List<long[]> oneByOne(CausalLM m, List<GenerationRequest> requests) {
         List<long[]> out = new ArrayList<>();
         for (GenerationRequest r : requests) {
-            out.add(new TextGenerator(m).generate(r.prompt(), r.maxNewTokens(), r.sampling(), true, r.stop(), id -> { }));
+            out.add(new TextGenerator(m)
+                    .generate(r.prompt(), r.maxNewTokens(), r.sampling(), true, r.stop(), id -> {}));
         }
         return out;
     }
@@ -130,7 +131,8 @@ class BatchGeneratorTest {
         for (int i = 0; i < PROMPTS.length; i++) assertThat(stopped.get(i)).containsExactly(alone.get(i));
         // the listener heard every row's tokens, and each row finished once, the early stoppers first
         for (int i = 0; i < PROMPTS.length; i++) {
-            assertThat(heard.get(i)).containsExactly(Arrays.stream(stopped.get(i)).boxed().toArray(Long[]::new));
+            assertThat(heard.get(i))
+                    .containsExactly(Arrays.stream(stopped.get(i)).boxed().toArray(Long[]::new));
         }
         assertThat(finishedOrder).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(finishedOrder.subList(0, 2)).containsExactlyInAnyOrder(0, 2);
@@ -153,7 +155,8 @@ class BatchGeneratorTest {
         assertThat(byTwo.get(2)).isEmpty();
         assertThat(finished).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
         List<long[]> alone = oneByOne(m, rs);
-        for (int i = 0; i < rs.size(); i++) assertThat(byTwo.get(i)).as("row %d", i).containsExactly(alone.get(i));
+        for (int i = 0; i < rs.size(); i++)
+            assertThat(byTwo.get(i)).as("row %d", i).containsExactly(alone.get(i));
     }
 
     /** A mask and a cache together: prefill of a padded batch, then one decode step, against each prompt alone. */
@@ -165,12 +168,19 @@ class BatchGeneratorTest {
         long[] nextIds = {65, 66, 67};
         LeftPadding padding = new LeftPadding(prompts);
         int w = padding.width();
-        try (NoGradGuard ng = new NoGradGuard(); PointerScope scope = new PointerScope();
-             KvCache cache = m.newCache(prompts.length, w + 1)) {
-            float[] prefill = Tensors.toFloats(m.forward(LeftPadding.ids(prompts, w), padding.prefillPositions(),
-                    padding.prefillMask(), cache)); // (B, T, V)
-            float[] step = Tensors.toFloats(m.forward(Tensors.ofLongs(nextIds, 3, 1), padding.decodePositions(w),
-                    padding.decodeMask(w + 1), cache)); // (B, 1, V)
+        try (NoGradGuard ng = new NoGradGuard();
+                PointerScope scope = new PointerScope();
+                KvCache cache = m.newCache(prompts.length, w + 1)) {
+            float[] prefill = Tensors.toFloats(m.forward(
+                    LeftPadding.ids(prompts, w),
+                    padding.prefillPositions(),
+                    padding.prefillMask(),
+                    cache)); // (B, T, V)
+            float[] step = Tensors.toFloats(m.forward(
+                    Tensors.ofLongs(nextIds, 3, 1),
+                    padding.decodePositions(w),
+                    padding.decodeMask(w + 1),
+                    cache)); // (B, 1, V)
             int vocab = m.config().vocabSize();
             for (int b = 0; b < prompts.length; b++) {
                 long[] full = Arrays.copyOf(prompts[b], prompts[b].length + 1);

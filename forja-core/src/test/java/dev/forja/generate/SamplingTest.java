@@ -15,14 +15,16 @@ class SamplingTest {
 
     @Test
     void greedyTakesTheArgmax() {
-        assertThat(new Sampler(SamplingConfig.greedy()).sample(LOGITS.clone(), new long[0], 0)).isEqualTo(4);
+        assertThat(new Sampler(SamplingConfig.greedy()).sample(LOGITS.clone(), new long[0], 0))
+                .isEqualTo(4);
     }
 
     @Test
     void repetitionPenaltyDividesPositiveAndMultipliesNegativeLogits() {
         // token 4 (3.0) seen: 3.0 / 2 = 1.5 < token 0's 2.0, so greedy picks 0
         float[] l = LOGITS.clone();
-        assertThat(new Sampler(new SamplingConfig(0, 0, 1, 2.0, 0)).sample(l, new long[] {4, 3}, 2)).isEqualTo(0);
+        assertThat(new Sampler(new SamplingConfig(0, 0, 1, 2.0, 0)).sample(l, new long[] {4, 3}, 2))
+                .isEqualTo(0);
         assertThat(l[4]).isEqualTo(1.5f);
         assertThat(l[3]).isEqualTo(-2.0f);
     }
@@ -53,7 +55,8 @@ class SamplingTest {
 
     @Test
     void invalidSettingsAreRefusedWithTheFlagName() {
-        assertThatThrownBy(() -> new SamplingConfig(1, 0, 1.5, 1, 0)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> new SamplingConfig(1, 0, 1.5, 1, 0))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("--top-p");
         assertThatThrownBy(() -> new SamplingConfig(-1, 0, 1, 1, 0)).hasMessageContaining("--temperature");
     }

@@ -1,12 +1,11 @@
 package dev.forja.hub;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DownloadProgressTest {
 
@@ -19,8 +18,8 @@ class DownloadProgressTest {
         progress.update(1000);
         progress.finish(548_105_171L);
 
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(
-                "gpt2: model.safetensors  548.1 MB\n" + "gpt2: model.safetensors  done, 548.1 MB\n");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("gpt2: model.safetensors  548.1 MB\n" + "gpt2: model.safetensors  done, 548.1 MB\n");
     }
 
     @Test
@@ -32,7 +31,9 @@ class DownloadProgressTest {
         progress.finish(2000);
 
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).startsWith("\rgpt2: config.json  0 B / 2.0 KB    0%").endsWith("2.0 KB / 2.0 KB  100%\u001b[K\n");
+        assertThat(out)
+                .startsWith("\rgpt2: config.json  0 B / 2.0 KB    0%")
+                .endsWith("2.0 KB / 2.0 KB  100%\u001b[K\n");
         assertThat(out.split("\n")).hasSize(1);
     }
 

@@ -2,7 +2,6 @@ package dev.forja.hub;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -34,8 +33,7 @@ final class FakeHub implements AutoCloseable {
     }
 
     /** A repository at one commit. */
-    record Repo(String commit, Map<String, byte[]> files, Set<String> lfs) {
-    }
+    record Repo(String commit, Map<String, byte[]> files, Set<String> lfs) {}
 
     private final HttpServer hub;
     private final HttpServer cdn;
@@ -61,7 +59,8 @@ final class FakeHub implements AutoCloseable {
 
     /** Adds a repo; files whose name ends in .safetensors are stored as LFS files (redirected to the CDN). */
     Repo addRepo(String repoId, Map<String, byte[]> files) {
-        Set<String> lfs = Set.copyOf(files.keySet().stream().filter(n -> n.endsWith(".safetensors")).toList());
+        Set<String> lfs = Set.copyOf(
+                files.keySet().stream().filter(n -> n.endsWith(".safetensors")).toList());
         Repo repo = new Repo(sha1(repoId.getBytes(StandardCharsets.UTF_8)), Map.copyOf(files), lfs);
         repos.put(repoId, repo);
         return repo;
@@ -146,11 +145,14 @@ final class FakeHub implements AutoCloseable {
             send(exchange, 404, "{\"error\":\"Invalid rev id\"}");
             return;
         }
-        StringBuilder json = new StringBuilder("{\"id\":\"" + rest.substring(0, cut) + "\",\"sha\":\""
-                + repo.commit() + "\",\"siblings\":[");
+        StringBuilder json = new StringBuilder(
+                "{\"id\":\"" + rest.substring(0, cut) + "\",\"sha\":\"" + repo.commit() + "\",\"siblings\":[");
         List<String> names = new ArrayList<>(repo.files().keySet());
         for (int i = 0; i < names.size(); i++) {
-            json.append(i == 0 ? "" : ",").append("{\"rfilename\":\"").append(names.get(i)).append("\"}");
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"rfilename\":\"")
+                    .append(names.get(i))
+                    .append("\"}");
         }
         send(exchange, 200, json.append("]}").toString());
     }
@@ -159,7 +161,8 @@ final class FakeHub implements AutoCloseable {
         int cut = path.indexOf("/resolve/");
         Repo repo = repos.get(path.substring(1, cut));
         String[] revAndFile = path.substring(cut + "/resolve/".length()).split("/", 2);
-        byte[] content = repo == null || revAndFile.length < 2 ? null : repo.files().get(revAndFile[1]);
+        byte[] content =
+                repo == null || revAndFile.length < 2 ? null : repo.files().get(revAndFile[1]);
         if (content == null) {
             exchange.getResponseHeaders().set("X-Error-Code", repo == null ? "RepoNotFound" : "EntryNotFound");
             send(exchange, 404, "not found");
@@ -229,8 +232,12 @@ final class FakeHub implements AutoCloseable {
     }
 
     private void record(HttpExchange exchange, String server) {
-        requests.add(new Request(server, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                auth(exchange), exchange.getRequestHeaders().getFirst("Range")));
+        requests.add(new Request(
+                server,
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                auth(exchange),
+                exchange.getRequestHeaders().getFirst("Range")));
     }
 
     private static String auth(HttpExchange exchange) {

@@ -1,11 +1,9 @@
 package dev.forja.hub;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HubClientTest {
 
@@ -60,8 +59,14 @@ class HubClientTest {
         assertThat(snapshot).isEqualTo(repo.resolve("snapshots").resolve(commit));
         assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(commit);
         try (Stream<Path> files = Files.list(snapshot)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.json",
-                    "generation_config.json", "tokenizer.json", "vocab.json", "merges.txt", "model.safetensors");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "config.json",
+                            "generation_config.json",
+                            "tokenizer.json",
+                            "vocab.json",
+                            "merges.txt",
+                            "model.safetensors");
         }
         // LFS files are named by their sha256 (X-Linked-Etag), others by the git ETag, weak marker stripped.
         assertLinked(snapshot, "model.safetensors", FakeHub.sha256(weights), weights);
@@ -69,8 +74,11 @@ class HubClientTest {
         try (Stream<Path> blobs = Files.list(repo.resolve("blobs"))) {
             assertThat(blobs.map(p -> p.getFileName().toString())).hasSize(6).noneMatch(n -> n.endsWith(".incomplete"));
         }
-        assertThat(hub.requests()).noneMatch(r -> r.path().contains("pytorch_model.bin") || r.path().contains(".h5")
-                || r.path().contains("onnx") || r.path().contains("README"));
+        assertThat(hub.requests())
+                .noneMatch(r -> r.path().contains("pytorch_model.bin")
+                        || r.path().contains(".h5")
+                        || r.path().contains("onnx")
+                        || r.path().contains("README"));
     }
 
     @Test
@@ -84,8 +92,7 @@ class HubClientTest {
         Path second = client.snapshot("gpt2");
 
         assertThat(second).isEqualTo(first);
-        assertThat(hub.requests()).extracting(FakeHub.Request::path)
-                .containsExactly("/api/models/gpt2/revision/main");
+        assertThat(hub.requests()).extracting(FakeHub.Request::path).containsExactly("/api/models/gpt2/revision/main");
     }
 
     @Test
@@ -123,8 +130,8 @@ class HubClientTest {
     void offlineModeWithNothingCachedSaysSo() {
         assertThatThrownBy(() -> client(null, true).snapshot("gpt2"))
                 .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("HF_HUB_OFFLINE is set and 'gpt2' is not in the cache at "
-                        + cache.resolve("models--gpt2"));
+                .hasMessageContaining(
+                        "HF_HUB_OFFLINE is set and 'gpt2' is not in the cache at " + cache.resolve("models--gpt2"));
         assertThat(hub.requests()).isEmpty();
     }
 
@@ -134,7 +141,8 @@ class HubClientTest {
         Files.delete(snapshot.resolve("model.safetensors"));
 
         assertThatThrownBy(() -> client(null, true).snapshot("gpt2"))
-                .hasMessageContaining("is incomplete").hasMessageContaining("no .safetensors weights");
+                .hasMessageContaining("is incomplete")
+                .hasMessageContaining("no .safetensors weights");
     }
 
     @Test
@@ -167,9 +175,13 @@ class HubClientTest {
 
         assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(weights);
         List<FakeHub.Request> requests = hub.requests();
-        assertThat(requests).filteredOn(r -> r.server().equals("hub")).isNotEmpty()
+        assertThat(requests)
+                .filteredOn(r -> r.server().equals("hub"))
+                .isNotEmpty()
                 .allMatch(r -> "Bearer hf_secret".equals(r.authorization()));
-        assertThat(requests).filteredOn(r -> r.server().equals("cdn")).isNotEmpty()
+        assertThat(requests)
+                .filteredOn(r -> r.server().equals("cdn"))
+                .isNotEmpty()
                 .allMatch(r -> r.authorization() == null);
     }
 
@@ -181,7 +193,8 @@ class HubClientTest {
 
         assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(weights);
         List<FakeHub.Request> cdnGets = hub.requests().stream()
-                .filter(r -> r.server().equals("cdn") && r.method().equals("GET")).toList();
+                .filter(r -> r.server().equals("cdn") && r.method().equals("GET"))
+                .toList();
         assertThat(cdnGets).hasSize(2);
         assertThat(cdnGets.get(0).range()).isNull();
         assertThat(cdnGets.get(1).range()).matches("bytes=[1-9][0-9]*-");
@@ -196,8 +209,10 @@ class HubClientTest {
         Path snapshot = client(null, false).snapshot("gpt2");
 
         assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(weights);
-        assertThat(hub.requests()).filteredOn(r -> r.server().equals("cdn"))
-                .extracting(FakeHub.Request::range).containsExactly("bytes=1000-");
+        assertThat(hub.requests())
+                .filteredOn(r -> r.server().equals("cdn"))
+                .extracting(FakeHub.Request::range)
+                .containsExactly("bytes=1000-");
         assertThat(part).doesNotExist();
     }
 
@@ -243,9 +258,19 @@ class HubClientTest {
                 + "\"a.weight\":\"model-00001-of-00002.safetensors\","
                 + "\"b.weight\":\"model-00002-of-00002.safetensors\","
                 + "\"c.weight\":\"model-00002-of-00002.safetensors\"}}";
-        hub.addRepo("mistral/tiny", Map.of("config.json", config, "model.safetensors.index.json", bytes(index),
-                "model-00001-of-00002.safetensors", shard1, "model-00002-of-00002.safetensors", shard2,
-                "consolidated.safetensors", FakeHub.randomBytes(9000, 4)));
+        hub.addRepo(
+                "mistral/tiny",
+                Map.of(
+                        "config.json",
+                        config,
+                        "model.safetensors.index.json",
+                        bytes(index),
+                        "model-00001-of-00002.safetensors",
+                        shard1,
+                        "model-00002-of-00002.safetensors",
+                        shard2,
+                        "consolidated.safetensors",
+                        FakeHub.randomBytes(9000, 4)));
 
         Path snapshot = client(null, false).snapshot("mistral/tiny");
 

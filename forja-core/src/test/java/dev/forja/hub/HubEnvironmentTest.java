@@ -1,16 +1,15 @@
 package dev.forja.hub;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HubEnvironmentTest {
 
@@ -29,24 +28,31 @@ class HubEnvironmentTest {
 
     @Test
     void hfHomeMovesTheCacheAndHfHubCacheOverridesIt() {
-        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HOME", "/data/hf"), home).cacheDir())
+        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HOME", "/data/hf"), home)
+                        .cacheDir())
                 .isEqualTo(Path.of("/data/hf/hub"));
         assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HOME", "/data/hf", "HF_HUB_CACHE", "/fast/hub"), home)
-                .cacheDir()).isEqualTo(Path.of("/fast/hub"));
-        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HOME", "~/hf"), home).cacheDir())
+                        .cacheDir())
+                .isEqualTo(Path.of("/fast/hub"));
+        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HOME", "~/hf"), home)
+                        .cacheDir())
                 .isEqualTo(home.resolve("hf/hub"));
     }
 
     @Test
     void endpointTokenAndOfflineAreRead() {
-        HubEnvironment env = HubEnvironment.fromEnvironment(Map.of("HF_ENDPOINT", "http://127.0.0.1:8080/",
-                "HF_TOKEN", "hf_abc", "HF_HUB_OFFLINE", "1"), home);
+        HubEnvironment env = HubEnvironment.fromEnvironment(
+                Map.of("HF_ENDPOINT", "http://127.0.0.1:8080/", "HF_TOKEN", "hf_abc", "HF_HUB_OFFLINE", "1"), home);
 
         assertThat(env.endpoint()).isEqualTo("http://127.0.0.1:8080");
         assertThat(env.token()).isEqualTo("hf_abc");
         assertThat(env.offline()).isTrue();
-        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HUB_OFFLINE", "0"), home).offline()).isFalse();
-        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HUB_OFFLINE", "TRUE"), home).offline()).isTrue();
+        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HUB_OFFLINE", "0"), home)
+                        .offline())
+                .isFalse();
+        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_HUB_OFFLINE", "TRUE"), home)
+                        .offline())
+                .isTrue();
     }
 
     @Test
@@ -55,7 +61,9 @@ class HubEnvironmentTest {
         Files.writeString(hfHome.resolve("token"), "hf_from_file\n");
 
         assertThat(HubEnvironment.fromEnvironment(Map.of(), home).token()).isEqualTo("hf_from_file");
-        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_TOKEN", "hf_env"), home).token()).isEqualTo("hf_env");
+        assertThat(HubEnvironment.fromEnvironment(Map.of("HF_TOKEN", "hf_env"), home)
+                        .token())
+                .isEqualTo("hf_env");
     }
 
     @Test
@@ -68,6 +76,7 @@ class HubEnvironmentTest {
     @Test
     void endpointMustBeAnHttpUrl() {
         assertThatThrownBy(() -> new HubEnvironment("ftp://example.com", home, null, false))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("HF_ENDPOINT");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("HF_ENDPOINT");
     }
 }

@@ -1,18 +1,17 @@
 package dev.forja.hub;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelLocatorTest {
 
@@ -42,9 +41,11 @@ class ModelLocatorTest {
 
     @Test
     void pathShapedArgumentsNeverReachTheHub() {
-        for (String arg : new String[]{"./runs/x", "../x", "~/models/none-such-forja", "a/b/c", "/abs/x"}) {
-            assertThatThrownBy(() -> ModelLocator.resolve(arg, NO_HUB)).as(arg)
-                    .isInstanceOf(ForjaException.class).hasMessageContaining("does not exist");
+        for (String arg : new String[] {"./runs/x", "../x", "~/models/none-such-forja", "a/b/c", "/abs/x"}) {
+            assertThatThrownBy(() -> ModelLocator.resolve(arg, NO_HUB))
+                    .as(arg)
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageContaining("does not exist");
         }
     }
 
@@ -57,8 +58,9 @@ class ModelLocatorTest {
             assertThat(ModelLocator.looksLikePath(runs + "/bsae")).isFalse();
             assertThatThrownBy(() -> ModelLocator.resolve(runs + "/bsae", NO_HUB))
                     .isInstanceOf(ForjaException.class)
-                    .hasMessageStartingWith("model directory " + Path.of(runs, "bsae") + " does not exist (did you mean "
-                            + Path.of(runs, "base") + "?); " + runs + " is a local directory");
+                    .hasMessageStartingWith(
+                            "model directory " + Path.of(runs, "bsae") + " does not exist (did you mean "
+                                    + Path.of(runs, "base") + "?); " + runs + " is a local directory");
             assertThatThrownBy(() -> ModelLocator.resolve(runs + "/zzzzzzzz", NO_HUB))
                     .hasMessageStartingWith("model directory " + Path.of(runs, "zzzzzzzz") + " does not exist; ");
         } finally {
@@ -92,12 +94,13 @@ class ModelLocatorTest {
     @Test
     void hubIdIsDownloaded() throws IOException {
         try (FakeHub hub = new FakeHub()) {
-            hub.addRepo("HuggingFaceTB/SmolLM2-135M", Map.of("config.json", bytes("{}"),
-                    "model.safetensors", FakeHub.randomBytes(100, 5)));
+            hub.addRepo(
+                    "HuggingFaceTB/SmolLM2-135M",
+                    Map.of("config.json", bytes("{}"), "model.safetensors", FakeHub.randomBytes(100, 5)));
             HubEnvironment env = new HubEnvironment(hub.endpoint(), temp.resolve("cache"), null, false);
 
-            Path dir = ModelLocator.resolve("HuggingFaceTB/SmolLM2-135M@main",
-                    () -> new HubClient(env, DownloadProgress.silent(), 1));
+            Path dir = ModelLocator.resolve(
+                    "HuggingFaceTB/SmolLM2-135M@main", () -> new HubClient(env, DownloadProgress.silent(), 1));
 
             assertThat(dir.resolve("config.json")).hasContent("{}");
             assertThat(dir).startsWith(temp.resolve("cache/models--HuggingFaceTB--SmolLM2-135M/snapshots"));

@@ -1,10 +1,10 @@
 package dev.forja.hub;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forja.ForjaException;
+import org.junit.jupiter.api.Test;
 
 class RepoRefTest {
 
@@ -31,7 +31,7 @@ class RepoRefTest {
 
     @Test
     void invalidIdsAreRejectedWithAnExample() {
-        for (String bad : new String[]{"", "a/b/c", "a--b", "../x", "-lead", "org/na me", "gpt2@"}) {
+        for (String bad : new String[] {"", "a/b/c", "a--b", "../x", "-lead", "org/na me", "gpt2@"}) {
             assertThatThrownBy(() -> RepoRef.parse(bad)).as(bad).isInstanceOf(ForjaException.class);
         }
         assertThatThrownBy(() -> RepoRef.parse("a b")).hasMessageContaining("e.g. gpt2");

@@ -1,20 +1,18 @@
 package dev.forja.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.forja.ForjaException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtomicDirectoryTest {
 
@@ -27,7 +25,9 @@ class AtomicDirectoryTest {
         Path[] staging = new Path[1];
         Path written = AtomicDirectory.write(out, d -> {
             staging[0] = d;
-            assertThat(out).as("nothing is visible at the target while it is written").doesNotExist();
+            assertThat(out)
+                    .as("nothing is visible at the target while it is written")
+                    .doesNotExist();
             Files.writeString(d.resolve("config.json"), "{}");
             Files.createDirectories(d.resolve("sub"));
             Files.writeString(d.resolve("sub").resolve("weights"), "w");
@@ -51,15 +51,20 @@ class AtomicDirectoryTest {
     void aFailureLeavesNothingBehind() {
         Path out = dir.resolve("out");
         assertThatThrownBy(() -> AtomicDirectory.write(out, d -> {
-            Files.writeString(d.resolve("half"), "written");
-            throw new IOException("disk full");
-        })).isInstanceOf(ForjaException.class).hasMessageContaining(out.toString()).hasMessageContaining("disk full");
+                    Files.writeString(d.resolve("half"), "written");
+                    throw new IOException("disk full");
+                }))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining(out.toString())
+                .hasMessageContaining("disk full");
         assertThat(dir.toFile().list()).isEmpty();
 
         assertThatThrownBy(() -> AtomicDirectory.write(out, d -> {
-            Files.writeString(d.resolve("half"), "written");
-            throw new IllegalStateException("killed");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("killed");
+                    Files.writeString(d.resolve("half"), "written");
+                    throw new IllegalStateException("killed");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("killed");
         assertThat(dir.toFile().list()).isEmpty();
     }
 
@@ -71,7 +76,8 @@ class AtomicDirectoryTest {
                 .isInstanceOf(ForjaException.class)
                 .hasMessage(out + " already exists and is not empty: choose another --output");
         assertThatThrownBy(() -> AtomicDirectory.write(out, d -> Files.writeString(d.resolve("new"), "x")))
-                .isInstanceOf(ForjaException.class).hasMessageContaining(out.toString())
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining(out.toString())
                 .hasMessageContaining("not empty");
         assertThat(out.toFile().list()).containsExactly("mine");
         assertThat(Files.readString(out.resolve("mine"))).isEqualTo("keep me");
@@ -86,7 +92,9 @@ class AtomicDirectoryTest {
         AtomicDirectory.requireAbsentOrEmpty(empty, "unused");
         Files.writeString(empty.resolve("f"), "");
         assertThat(AtomicDirectory.isAbsentOrEmpty(empty)).isFalse();
-        assertThat(AtomicDirectory.isAbsentOrEmpty(empty.resolve("f"))).as("a file").isFalse();
+        assertThat(AtomicDirectory.isAbsentOrEmpty(empty.resolve("f")))
+                .as("a file")
+                .isFalse();
     }
 
     @Test
@@ -94,9 +102,12 @@ class AtomicDirectoryTest {
         Path out = Files.createDirectories(dir.resolve("final"));
         Files.writeString(out.resolve("old"), "old");
         assertThatThrownBy(() -> AtomicDirectory.replace(out, d -> {
-            throw new IOException("disk full");
-        })).isInstanceOf(ForjaException.class);
-        assertThat(out.toFile().list()).as("a failed replace keeps the old directory").containsExactly("old");
+                    throw new IOException("disk full");
+                }))
+                .isInstanceOf(ForjaException.class);
+        assertThat(out.toFile().list())
+                .as("a failed replace keeps the old directory")
+                .containsExactly("old");
 
         AtomicDirectory.replace(out, d -> Files.writeString(d.resolve("new"), "new"));
         assertThat(out.toFile().list()).containsExactly("new");
@@ -120,10 +131,11 @@ class AtomicDirectoryTest {
         Set<PosixFilePermission> plainDir = Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain")));
         Set<PosixFilePermission> plainFile = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.txt")));
 
-        Path out = AtomicDirectory.write(dir.resolve("out"), d -> AtomicFile.writeString(d.resolve("report.html"), "r"));
+        Path out =
+                AtomicDirectory.write(dir.resolve("out"), d -> AtomicFile.writeString(d.resolve("report.html"), "r"));
         assertThat(Files.getPosixFilePermissions(out)).isEqualTo(plainDir);
         assertThat(Files.getPosixFilePermissions(out.resolve("report.html"))).isEqualTo(plainFile);
-        Path replaced = AtomicDirectory.replace(dir.resolve("final"), d -> { });
+        Path replaced = AtomicDirectory.replace(dir.resolve("final"), d -> {});
         assertThat(Files.getPosixFilePermissions(replaced)).isEqualTo(plainDir);
         AtomicFile.writeString(dir.resolve("config.yaml"), "a: 1");
         assertThat(Files.getPosixFilePermissions(dir.resolve("config.yaml"))).isEqualTo(plainFile);

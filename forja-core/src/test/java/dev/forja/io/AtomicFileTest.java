@@ -1,17 +1,15 @@
 package dev.forja.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.ForjaException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFileTest {
 
@@ -23,9 +21,12 @@ class AtomicFileTest {
         Path file = dir.resolve("model.safetensors");
         Files.writeString(file, "previous");
         assertThatThrownBy(() -> AtomicFile.write(file, ch -> {
-            ch.write(ByteBuffer.wrap("half of the new".getBytes()));
-            throw new IOException("disk full");
-        })).isInstanceOf(ForjaException.class).hasMessageContaining(file.toString()).hasMessageContaining("disk full");
+                    ch.write(ByteBuffer.wrap("half of the new".getBytes()));
+                    throw new IOException("disk full");
+                }))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("disk full");
         assertThat(Files.readString(file)).isEqualTo("previous");
         assertThat(dir.toFile().list()).containsExactly("model.safetensors");
     }

@@ -1,34 +1,31 @@
 package dev.forja.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.forja.ForjaException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JsonTest {
 
     @TempDir
     Path dir;
 
-    record Config(String model_type, int hidden_size, List<Integer> layers, double ratio) {
-    }
+    record Config(String model_type, int hidden_size, List<Integer> layers, double ratio) {}
 
     @Test
     void syntaxErrorsPointAtFileLineAndColumn() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\n  \"a\": 1,\n  \"b\": ,\n}\n");
-        assertThatThrownBy(() -> Json.read(file)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> Json.read(file))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(file + ":3:8: ")
                 .hasMessageEndingWith("; fix the JSON");
     }
@@ -37,18 +34,21 @@ class JsonTest {
     void trailingGarbageIsAnError() throws Exception {
         Path file = dir.resolve("two.json");
         Files.writeString(file, "{}\n{}");
-        assertThatThrownBy(() -> Json.read(file)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> Json.read(file))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(file + ":2:");
     }
 
     @Test
     void missingAndEmptyFilesNameThePath() throws Exception {
         Path missing = dir.resolve("missing.json");
-        assertThatThrownBy(() -> Json.read(missing)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> Json.read(missing))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("missing file " + missing);
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "  \n");
-        assertThatThrownBy(() -> Json.read(empty)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> Json.read(empty))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining(empty + " is empty");
     }
 
@@ -81,10 +81,14 @@ class JsonTest {
     void typeMismatchNamesTheFile() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"model_type\": \"gpt2\",\n \"hidden_size\": \"big\"}");
-        assertThatThrownBy(() -> Json.read(file, Config.class)).isInstanceOf(ForjaException.class)
-                .hasMessageStartingWith(file + ":2:").hasMessageContaining("fix the JSON");
+        assertThatThrownBy(() -> Json.read(file, Config.class))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith(file + ":2:")
+                .hasMessageContaining("fix the JSON");
         Files.writeString(file, "{\"model_type\": \"gpt2\", \"hiden_size\": 3}");
-        assertThatThrownBy(() -> Json.read(file, Config.class)).isInstanceOf(ForjaException.class)
-                .hasMessageStartingWith(file + ":1:").hasMessageContaining("hiden_size");
+        assertThatThrownBy(() -> Json.read(file, Config.class))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith(file + ":1:")
+                .hasMessageContaining("hiden_size");
     }
 }

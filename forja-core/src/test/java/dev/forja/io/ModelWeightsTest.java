@@ -1,21 +1,18 @@
 package dev.forja.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.forja.ForjaException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelWeightsTest {
 
@@ -28,13 +25,15 @@ class ModelWeightsTest {
         for (int layer = 0; layer < 8; layer++) {
             float[] v = new float[64];
             for (int i = 0; i < v.length; i++) v[i] = layer * 1000 + i + 0.25f;
-            list.add(Tensors.f32("model.layers." + layer + ".weight", new long[]{8, 8}, v));
+            list.add(Tensors.f32("model.layers." + layer + ".weight", new long[] {8, 8}, v));
         }
         return list;
     }
 
     private static void assertSameTensors(ModelWeights w, List<TensorEntry> expected) {
-        assertThat(w.tensors().keySet()).containsExactlyElementsOf(expected.stream().map(TensorEntry::name).toList());
+        assertThat(w.tensors().keySet())
+                .containsExactlyElementsOf(
+                        expected.stream().map(TensorEntry::name).toList());
         for (TensorEntry t : expected) {
             assertThat(w.contains(t.name())).isTrue();
             assertThat(w.get(t.name()).shape()).containsExactly(t.shape());
@@ -57,9 +56,13 @@ class ModelWeightsTest {
     void shardedWriteReadsBackBitExactly() {
         List<TensorEntry> tensors = model();
         ModelWeightsWriter.writeModel(dir, tensors, Map.of("format", "pt"), 600); // 2 tensors per shard
-        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model.safetensors.index.json",
-                "model-00001-of-00004.safetensors", "model-00002-of-00004.safetensors",
-                "model-00003-of-00004.safetensors", "model-00004-of-00004.safetensors");
+        assertThat(dir.toFile().list())
+                .containsExactlyInAnyOrder(
+                        "model.safetensors.index.json",
+                        "model-00001-of-00004.safetensors",
+                        "model-00002-of-00004.safetensors",
+                        "model-00003-of-00004.safetensors",
+                        "model-00004-of-00004.safetensors");
         JsonNode index = Json.read(dir.resolve("model.safetensors.index.json"));
         assertThat(index.path("metadata").path("total_size").longValue()).isEqualTo(8 * 256);
         assertThat(index.path("weight_map").path("model.layers.5.weight").textValue())
@@ -73,8 +76,12 @@ class ModelWeightsTest {
     @Test
     void tensorLargerThanTheShardLimitGetsAShardOfItsOwn() {
         List<TensorEntry> tensors = model();
-        assertThat(ModelWeightsWriter.split(tensors, 100)).hasSize(8).allSatisfy(s -> assertThat(s).hasSize(1));
-        assertThat(ModelWeightsWriter.split(tensors, 768)).extracting(List::size).containsExactly(3, 3, 2);
+        assertThat(ModelWeightsWriter.split(tensors, 100))
+                .hasSize(8)
+                .allSatisfy(s -> assertThat(s).hasSize(1));
+        assertThat(ModelWeightsWriter.split(tensors, 768))
+                .extracting(List::size)
+                .containsExactly(3, 3, 2);
     }
 
     @Test
@@ -85,8 +92,12 @@ class ModelWeightsTest {
         ModelWeightsWriter.writeModel(dir, tensors, Map.of(), 1 << 20);
         assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model.safetensors", "config.json");
         ModelWeightsWriter.writeModel(dir, tensors, Map.of(), 1100);
-        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("config.json", "model.safetensors.index.json",
-                "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
+        assertThat(dir.toFile().list())
+                .containsExactlyInAnyOrder(
+                        "config.json",
+                        "model.safetensors.index.json",
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors");
         try (ModelWeights w = ModelWeights.open(dir)) {
             assertSameTensors(w, tensors);
         }
@@ -96,7 +107,8 @@ class ModelWeightsTest {
     void missingShardIsAClearError() throws Exception {
         ModelWeightsWriter.writeModel(dir, model(), Map.of(), 600);
         Files.delete(dir.resolve("model-00003-of-00004.safetensors"));
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("model-00003-of-00004.safetensors, which is missing from " + dir)
                 .hasMessageContaining("model.layers.4.weight")
                 .hasMessageContaining("download");
@@ -114,14 +126,16 @@ class ModelWeightsTest {
     @Test
     void indexThatPointsAtTheWrongShardIsAClearError() {
         writeShardedWithLayer0In("model-00004-of-00004.safetensors");
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("'model.layers.0.weight' is in model-00004-of-00004.safetensors, but it is not");
     }
 
     @Test
     void indexNamingAPathOutsideTheDirectoryIsRefused() {
         writeShardedWithLayer0In("../elsewhere.safetensors");
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("not a plain file name");
     }
 
@@ -130,8 +144,10 @@ class ModelWeightsTest {
         ModelWeightsWriter.writeModel(dir, model(), Map.of(), 600);
         try (ModelWeights w = ModelWeights.open(dir)) {
             assertThat(w.contains("lm_head.weight")).isFalse();
-            assertThatThrownBy(() -> w.get("lm_head.weight")).isInstanceOf(ForjaException.class)
-                    .hasMessageContaining("'lm_head.weight'").hasMessageContaining(dir.toString())
+            assertThatThrownBy(() -> w.get("lm_head.weight"))
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageContaining("'lm_head.weight'")
+                    .hasMessageContaining(dir.toString())
                     .hasMessageContaining("model.safetensors.index.json");
         }
     }
@@ -139,9 +155,10 @@ class ModelWeightsTest {
     @Test
     void pickleOnlyDirectoryIsRefusedWithoutReadingTheFile() throws Exception {
         // Not a pickle at all: if forja parsed it, the message would be about a parse error instead.
-        Files.write(dir.resolve("pytorch_model.bin"), new byte[]{0, 1, 2, 3, (byte) 0xff});
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[] {0, 1, 2, 3, (byte) 0xff});
         Files.writeString(dir.resolve("config.json"), "{}");
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(dir.resolve("pytorch_model.bin") + " is a PyTorch pickle checkpoint")
                 .hasMessageContaining("never unpickles")
                 .hasMessageContaining("weights_only=True")
@@ -162,9 +179,11 @@ class ModelWeightsTest {
         for (String name : List.of("weights.pt", "model.pth", "last.ckpt", "pytorch_model-00001-of-00002.bin")) {
             Path d = Files.createDirectory(dir.resolve("d-" + name));
             Files.writeString(d.resolve(name), "x");
-            assertThatThrownBy(() -> ModelWeights.open(d)).isInstanceOf(ForjaException.class)
+            assertThatThrownBy(() -> ModelWeights.open(d))
+                    .isInstanceOf(ForjaException.class)
                     .hasMessageContaining(name + " is a PyTorch pickle checkpoint");
-            assertThatThrownBy(() -> ModelWeights.openFile(d.resolve(name))).isInstanceOf(ForjaException.class)
+            assertThatThrownBy(() -> ModelWeights.openFile(d.resolve(name)))
+                    .isInstanceOf(ForjaException.class)
                     .hasMessageContaining("never unpickles");
         }
     }
@@ -172,22 +191,26 @@ class ModelWeightsTest {
     @Test
     void directoryWithoutWeightsNamesTheDirectory() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{}");
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("no model weights in " + dir);
-        assertThatThrownBy(() -> ModelWeights.open(dir.resolve("absent"))).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> ModelWeights.open(dir.resolve("absent")))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("absent is not a directory");
     }
 
     @Test
     void adapterFileOpensExplicitlyAndIsHintedAtInADirectory() {
         Path adapter = dir.resolve("adapter_model.safetensors");
-        TensorEntry a = Tensors.f32("base_model.model.layers.0.q_proj.lora_A.weight", new long[]{1, 2}, 0.5f, -0.5f);
+        TensorEntry a = Tensors.f32("base_model.model.layers.0.q_proj.lora_A.weight", new long[] {1, 2}, 0.5f, -0.5f);
         SafetensorsWriter.write(adapter, List.of(a), Map.of());
         try (ModelWeights w = ModelWeights.openFile(adapter)) {
             assertSameTensors(w, List.of(a));
         }
-        assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("found adapter_model.safetensors").hasMessageContaining("PEFT adapter");
+        assertThatThrownBy(() -> ModelWeights.open(dir))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("found adapter_model.safetensors")
+                .hasMessageContaining("PEFT adapter");
     }
 
     private static String messageOf(Runnable r) {

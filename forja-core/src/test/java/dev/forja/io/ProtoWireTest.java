@@ -1,19 +1,25 @@
 package dev.forja.io;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** What {@link ProtoWriter} writes, {@link ProtoReader} reads back, field by field; malformed bytes are refused. */
 class ProtoWireTest {
 
     @Test
     void everyWireTypeRoundTripsAndUnknownFieldsAreSkipped() {
-        byte[] bytes = new ProtoWriter().int64(1, 300).int64(2, -1).doubleField(3, 2.5).floatField(4, 0.25f)
-                .string(5, "año").message(6, new ProtoWriter().string(1, "inner")).int64(99, 7).int64(7, 42)
+        byte[] bytes = new ProtoWriter()
+                .int64(1, 300)
+                .int64(2, -1)
+                .doubleField(3, 2.5)
+                .floatField(4, 0.25f)
+                .string(5, "año")
+                .message(6, new ProtoWriter().string(1, "inner"))
+                .int64(99, 7)
+                .int64(7, 42)
                 .toByteArray();
         ProtoReader r = new ProtoReader(bytes);
         int seen = 0;
@@ -21,7 +27,10 @@ class ProtoWireTest {
             seen++;
             switch (r.field()) {
                 case 1 -> assertThat(r.varint()).isEqualTo(300);
-                case 2 -> assertThat(r.varint()).as("negative int64: ten bytes, read back").isEqualTo(-1);
+                case 2 ->
+                    assertThat(r.varint())
+                            .as("negative int64: ten bytes, read back")
+                            .isEqualTo(-1);
                 case 3 -> assertThat(r.fixed64AsDouble()).isEqualTo(2.5);
                 case 4 -> assertThat(r.fixed32AsFloat()).isEqualTo(0.25f);
                 case 5 -> assertThat(r.string()).isEqualTo("año");

@@ -1,7 +1,6 @@
 package dev.forja.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Pins the on-disk format with bytes written out by hand, so reader and writer cannot agree on a wrong format. */
 class SafetensorsFormatTest {
@@ -22,7 +21,7 @@ class SafetensorsFormatTest {
     @Test
     void writerProducesTheReferenceBytesForATwoElementF32Tensor() throws Exception {
         Path file = dir.resolve("a.safetensors");
-        SafetensorsWriter.write(file, List.of(Tensors.f32("a", new long[]{2}, 1.0f, 2.0f)), Map.of());
+        SafetensorsWriter.write(file, List.of(Tensors.f32("a", new long[] {2}, 1.0f, 2.0f)), Map.of());
 
         String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"; // 54 bytes
         byte[] expected = concat(
@@ -35,9 +34,10 @@ class SafetensorsFormatTest {
     @Test
     void writerPutsMetadataFirst() throws Exception {
         Path file = dir.resolve("m.safetensors");
-        SafetensorsWriter.write(file, List.of(Tensors.f32("a", new long[]{}, 1.0f)), Map.of("format", "pt"));
+        SafetensorsWriter.write(file, List.of(Tensors.f32("a", new long[] {}, 1.0f)), Map.of("format", "pt"));
 
-        String json = "{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}";
+        String json =
+                "{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}";
         assertThat(json.length()).isEqualTo(84);
         byte[] expected = concat(
                 HexFormat.of().parseHex("5800000000000000"), // 88
@@ -56,9 +56,13 @@ class SafetensorsFormatTest {
         byte[] length = new byte[8];
         length[0] = (byte) header.length;
         Path file = dir.resolve("hand.safetensors");
-        Files.write(file, concat(length, header,
-                HexFormat.of().parseHex("003c" + "00c0"), // F16 1.0, -2.0
-                HexFormat.of().parseHex("feffffffffffffff"))); // I64 -2
+        Files.write(
+                file,
+                concat(
+                        length,
+                        header,
+                        HexFormat.of().parseHex("003c" + "00c0"), // F16 1.0, -2.0
+                        HexFormat.of().parseHex("feffffffffffffff"))); // I64 -2
 
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             assertThat(f.tensors().keySet()).containsExactly("a", "b");

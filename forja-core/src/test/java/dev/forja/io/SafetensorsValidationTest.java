@@ -1,12 +1,9 @@
 package dev.forja.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.ForjaException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Damaged files are reported up front, naming the file and what to do. */
 class SafetensorsValidationTest {
@@ -52,12 +50,15 @@ class SafetensorsValidationTest {
     @Test
     void truncatedDataSaysHowMuchIsMissingAndToDownloadAgain() throws Exception {
         Path file = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(file, List.of(Tensors.f32("w", new long[]{300}, new float[300])), Map.of());
+        SafetensorsWriter.write(file, List.of(Tensors.f32("w", new long[] {300}, new float[300])), Map.of());
         long size = Files.size(file);
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(size - 600);
         }
-        assertOpenFails(file, file.toString(), "truncated (expected 1200 bytes of tensor data, found 600)",
+        assertOpenFails(
+                file,
+                file.toString(),
+                "truncated (expected 1200 bytes of tensor data, found 600)",
                 "download it again");
     }
 
@@ -70,7 +71,7 @@ class SafetensorsValidationTest {
     @Test
     void fileShorterThanTheLengthFieldIsTruncation() throws Exception {
         Path file = dir.resolve("tiny.safetensors");
-        Files.write(file, new byte[]{1, 2, 3});
+        Files.write(file, new byte[] {1, 2, 3});
         assertOpenFails(file, "tiny.safetensors", "truncated");
     }
 
@@ -91,25 +92,53 @@ class SafetensorsValidationTest {
 
     static List<Damage> damagedHeaders() {
         return List.of(
-                new Damage("corrupt header JSON", "corrupt.safetensors", "{\"w\":{\"dtype\":\"F32\",", 0,
+                new Damage(
+                        "corrupt header JSON",
+                        "corrupt.safetensors",
+                        "{\"w\":{\"dtype\":\"F32\",",
+                        0,
                         List.of("not valid JSON")),
-                new Damage("overlapping tensors", "overlap.safetensors",
-                        "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}", 12,
+                new Damage(
+                        "overlapping tensors",
+                        "overlap.safetensors",
+                        "{" + tensor("a", "F32", "[2]", 0, 8) + "," + tensor("b", "F32", "[2]", 4, 12) + "}",
+                        12,
                         List.of("'a' and 'b' overlap")),
-                new Damage("a hole between tensors", "hole.safetensors",
-                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}", 12,
+                new Damage(
+                        "a hole between tensors",
+                        "hole.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("b", "F32", "[1]", 8, 12) + "}",
+                        12,
                         List.of("hole of 4 bytes before tensor 'b'")),
-                new Damage("offsets that disagree with dtype and shape", "size.safetensors",
-                        "{" + tensor("a", "BF16", "[3]", 0, 8) + "}", 8,
+                new Damage(
+                        "offsets that disagree with dtype and shape",
+                        "size.safetensors",
+                        "{" + tensor("a", "BF16", "[3]", 0, 8) + "}",
+                        8,
                         List.of("spans 8 bytes but its dtype BF16 and shape [3] need 6")),
-                new Damage("a duplicate tensor name", "dup.safetensors",
-                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}", 8,
+                new Damage(
+                        "a duplicate tensor name",
+                        "dup.safetensors",
+                        "{" + tensor("a", "F32", "[1]", 0, 4) + "," + tensor("a", "F32", "[1]", 4, 8) + "}",
+                        8,
                         List.of("'a'")),
-                new Damage("an unknown dtype names the supported ones", "f8.safetensors",
-                        "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}", 1, List.of("F8_E4M3", "BF16")),
-                new Damage("trailing bytes after the data", "tail.safetensors",
-                        "{" + tensor("a", "U8", "[1]", 0, 1) + "}", 5, List.of("4 bytes after the last tensor")),
-                new Damage("non-string metadata", "meta.safetensors", "{\"__metadata__\":{\"step\":3}}", 0,
+                new Damage(
+                        "an unknown dtype names the supported ones",
+                        "f8.safetensors",
+                        "{" + tensor("a", "F8_E4M3", "[1]", 0, 1) + "}",
+                        1,
+                        List.of("F8_E4M3", "BF16")),
+                new Damage(
+                        "trailing bytes after the data",
+                        "tail.safetensors",
+                        "{" + tensor("a", "U8", "[1]", 0, 1) + "}",
+                        5,
+                        List.of("4 bytes after the last tensor")),
+                new Damage(
+                        "non-string metadata",
+                        "meta.safetensors",
+                        "{\"__metadata__\":{\"step\":3}}",
+                        0,
                         List.of("'step' is not a string")));
     }
 
@@ -124,24 +153,29 @@ class SafetensorsValidationTest {
     @Test
     void missingFileAndMissingTensorNameTheFile() throws Exception {
         assertThatThrownBy(() -> SafetensorsFile.open(dir.resolve("nope.safetensors")))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("nope.safetensors");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("nope.safetensors");
         Path file = dir.resolve("w.safetensors");
-        SafetensorsWriter.write(file, List.of(Tensors.f32("model.norm.weight", new long[]{1}, 1f)), Map.of());
+        SafetensorsWriter.write(file, List.of(Tensors.f32("model.norm.weight", new long[] {1}, 1f)), Map.of());
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            assertThatThrownBy(() -> f.get("norm.weight")).isInstanceOf(ForjaException.class)
-                    .hasMessageContaining("'norm.weight'").hasMessageContaining(file.toString())
+            assertThatThrownBy(() -> f.get("norm.weight"))
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageContaining("'norm.weight'")
+                    .hasMessageContaining(file.toString())
                     .hasMessageContaining("did you mean 'model.norm.weight'");
         }
     }
 
     @Test
     void writerRefusesDuplicateAndReservedNames() {
-        TensorEntry a = Tensors.f32("a", new long[]{1}, 1f);
+        TensorEntry a = Tensors.f32("a", new long[] {1}, 1f);
         assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"), List.of(a, a), Map.of()))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("appears twice");
-        TensorEntry reserved = Tensors.f32("__metadata__", new long[]{1}, 1f);
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("appears twice");
+        TensorEntry reserved = Tensors.f32("__metadata__", new long[] {1}, 1f);
         assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"), List.of(reserved), Map.of()))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("reserved");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("reserved");
         assertThat(dir.toFile().list()).isEmpty();
     }
 

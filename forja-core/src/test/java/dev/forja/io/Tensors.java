@@ -6,8 +6,7 @@ import java.nio.ByteOrder;
 /** Test fixtures: tensors from raw little-endian values, and their bytes back. */
 final class Tensors {
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     static TensorEntry of(String name, DType dtype, long[] shape, ByteBuffer littleEndianData) {
         return new TensorEntry(name, dtype, shape, littleEndianData.flip());

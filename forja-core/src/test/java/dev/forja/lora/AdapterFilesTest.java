@@ -56,19 +56,40 @@ class AdapterFilesTest {
         JsonNode h = header(dir.resolve("adapter_model.safetensors"));
         assertThat(h.get("__metadata__").get("format").asText()).isEqualTo("pt");
         String p = "base_model.model.transformer.h.0.attn.c_attn.";
-        assertThat(keys(h)).containsExactlyInAnyOrder("__metadata__", p + "lora_A.weight", p + "lora_B.weight",
-                "base_model.model.transformer.h.1.attn.c_attn.lora_A.weight",
-                "base_model.model.transformer.h.1.attn.c_attn.lora_B.weight");
+        assertThat(keys(h))
+                .containsExactlyInAnyOrder(
+                        "__metadata__",
+                        p + "lora_A.weight",
+                        p + "lora_B.weight",
+                        "base_model.model.transformer.h.1.attn.c_attn.lora_A.weight",
+                        "base_model.model.transformer.h.1.attn.c_attn.lora_B.weight");
         // Conv1D or not, PEFT keeps lora_A (r, in) and lora_B (out, r)
         assertThat(h.get(p + "lora_A.weight").get("dtype").asText()).isEqualTo("F32");
         assertThat(h.get(p + "lora_A.weight").get("shape").toString()).isEqualTo("[8,64]");
         assertThat(h.get(p + "lora_B.weight").get("shape").toString()).isEqualTo("[192,8]");
 
         JsonNode c = Json.read(dir.resolve("adapter_config.json"));
-        assertThat(keys(c)).containsExactly("alpha_pattern", "base_model_name_or_path", "bias", "fan_in_fan_out",
-                "inference_mode", "init_lora_weights", "layers_pattern", "layers_to_transform", "lora_alpha",
-                "lora_dropout", "modules_to_save", "peft_type", "r", "rank_pattern", "revision", "target_modules",
-                "task_type", "use_dora", "use_rslora");
+        assertThat(keys(c))
+                .containsExactly(
+                        "alpha_pattern",
+                        "base_model_name_or_path",
+                        "bias",
+                        "fan_in_fan_out",
+                        "inference_mode",
+                        "init_lora_weights",
+                        "layers_pattern",
+                        "layers_to_transform",
+                        "lora_alpha",
+                        "lora_dropout",
+                        "modules_to_save",
+                        "peft_type",
+                        "r",
+                        "rank_pattern",
+                        "revision",
+                        "target_modules",
+                        "task_type",
+                        "use_dora",
+                        "use_rslora");
         assertThat(c.get("peft_type").asText()).isEqualTo("LORA");
         assertThat(c.get("task_type").asText()).isEqualTo("CAUSAL_LM");
         assertThat(c.get("r").isInt()).isTrue();
@@ -89,10 +110,11 @@ class AdapterFilesTest {
     @Test
     void allLinearIsSavedAsTheResolvedModuleNamesAndLlamaIsNotFanInFanOut() {
         CausalLM m = TinyModels.model("llama", 1);
-        LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), true), 1).save(tmp, "base");
+        LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), true), 1)
+                .save(tmp, "base");
         JsonNode c = Json.read(tmp.resolve("adapter_config.json"));
-        assertThat(c.get("target_modules").toString()).isEqualTo(
-                "[\"q_proj\",\"k_proj\",\"v_proj\",\"o_proj\",\"gate_proj\",\"up_proj\",\"down_proj\"]");
+        assertThat(c.get("target_modules").toString())
+                .isEqualTo("[\"q_proj\",\"k_proj\",\"v_proj\",\"o_proj\",\"gate_proj\",\"up_proj\",\"down_proj\"]");
         assertThat(c.get("fan_in_fan_out").asBoolean()).isFalse();
         assertThat(c.get("use_rslora").asBoolean()).isTrue();
     }
@@ -122,15 +144,23 @@ class AdapterFilesTest {
         // extra config keys newer PEFT versions write
         List<TensorEntry> entries = new ArrayList<>();
         a.layers().forEach((p, l) -> {
-            entries.add(Tensors.toEntry("base_model.model." + p + ".lora_A.default.weight",
+            entries.add(Tensors.toEntry(
+                    "base_model.model." + p + ".lora_A.default.weight",
                     l.loraA().detach().to(ScalarType.Half)));
-            entries.add(Tensors.toEntry("base_model.model." + p + ".lora_B.weight",
+            entries.add(Tensors.toEntry(
+                    "base_model.model." + p + ".lora_B.weight",
                     l.loraB().detach().to(ScalarType.Half)));
         });
         SafetensorsWriter.write(tmp.resolve("adapter_model.safetensors"), entries, Map.of("format", "pt"));
         ObjectNode cfg = Json.mapper().createObjectNode();
-        cfg.put("peft_type", "LORA").put("task_type", "CAUSAL_LM").put("r", 2).put("lora_alpha", 4)
-                .put("lora_dropout", 0.0).put("bias", "none").put("use_dora", false).put("fan_in_fan_out", false);
+        cfg.put("peft_type", "LORA")
+                .put("task_type", "CAUSAL_LM")
+                .put("r", 2)
+                .put("lora_alpha", 4)
+                .put("lora_dropout", 0.0)
+                .put("bias", "none")
+                .put("use_dora", false)
+                .put("fan_in_fan_out", false);
         cfg.putArray("target_modules").add("v_proj");
         cfg.putObject("loftq_config");
         cfg.putNull("megatron_config");
@@ -142,7 +172,8 @@ class AdapterFilesTest {
         assertThat(b.config().scaling()).isEqualTo(2.0);
         float[] want = TinyModels.logits(m);
         float[] got = TinyModels.logits(fresh);
-        for (int i = 0; i < want.length; i++) assertThat(got[i]).isCloseTo(want[i], org.assertj.core.data.Offset.offset(2e-3f));
+        for (int i = 0; i < want.length; i++)
+            assertThat(got[i]).isCloseTo(want[i], org.assertj.core.data.Offset.offset(2e-3f));
     }
 
     @Test
@@ -150,14 +181,16 @@ class AdapterFilesTest {
         CausalLM m = TinyModels.model("llama", 1);
         LoraAdapter.attach(m, LoraConfig.defaults(m.config()), 1).save(tmp, "base");
         CausalLM narrow = TinyModels.model("llama", "{\"hidden_size\": 32}", 1);
-        assertThatThrownBy(() -> LoraAdapter.load(narrow, tmp)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> LoraAdapter.load(narrow, tmp))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("was trained for a different base model")
                 .hasMessageContaining("model.layers.0.self_attn.q_proj")
                 .hasMessageContaining("lora_A [8, 64]");
         assertThat(narrow.linears().values()).noneMatch(l -> l instanceof LoraLinear);
 
         CausalLM gpt2 = TinyModels.model("gpt2", 1);
-        assertThatThrownBy(() -> LoraAdapter.load(gpt2, tmp)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> LoraAdapter.load(gpt2, tmp))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("was trained for a different base model")
                 .hasMessageContaining("not found in this gpt2 model")
                 .hasMessageContaining("c_attn, c_proj, c_fc");
@@ -171,7 +204,8 @@ class AdapterFilesTest {
         assertThatThrownBy(() -> LoraAdapter.load(m, tmp)).hasMessageContaining("pickle");
         Files.delete(tmp.resolve("adapter_model.bin"));
 
-        LoraAdapter.attach(TinyModels.model("llama", 1), LoraConfig.defaults(m.config()), 1).save(tmp, "base");
+        LoraAdapter.attach(TinyModels.model("llama", 1), LoraConfig.defaults(m.config()), 1)
+                .save(tmp, "base");
         Path cfg = tmp.resolve("adapter_config.json");
         ObjectNode c = (ObjectNode) Json.read(cfg);
         c.put("use_dora", true);
@@ -200,7 +234,8 @@ class AdapterFilesTest {
             entries.add(Tensors.toEntry(PeftKeys.loraB(p), l.loraB().detach()));
         });
         SafetensorsWriter.write(tmp.resolve("adapter_model.safetensors"), entries, Map.of("format", "pt"));
-        assertThatThrownBy(() -> LoraAdapter.load(m, tmp)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> LoraAdapter.load(m, tmp))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("module 'model.layers.1.self_attn.o_proj' has only lora_B");
         assertThat(m.linears().values()).noneMatch(l -> l instanceof LoraLinear);
     }

@@ -76,8 +76,8 @@ class LoraAdapterTest {
         LoraLinear l = rs.layers().values().iterator().next();
         try (NoGradGuard ng = new NoGradGuard()) {
             Tensor expected = l.loraB().mm(l.loraA()).mul(new Scalar(4.0));
-            assertThat(Tensors.toFloats(l.deltaWeight())).containsExactly(Tensors.toFloats(expected),
-                    Offset.offset(1e-6f));
+            assertThat(Tensors.toFloats(l.deltaWeight()))
+                    .containsExactly(Tensors.toFloats(expected), Offset.offset(1e-6f));
         }
     }
 
@@ -98,7 +98,8 @@ class LoraAdapterTest {
         CausalLM m = TinyModels.model("gpt2", 1);
         LoraAdapter.attach(m, LoraConfig.defaults(m.config()), 1);
         assertThatThrownBy(() -> LoraAdapter.attach(m, LoraConfig.defaults(m.config()), 1))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("already has a LoRA adapter");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("already has a LoRA adapter");
     }
 
     @Test
@@ -107,17 +108,21 @@ class LoraAdapterTest {
         m.parameters().values().forEach(t -> t.requires_grad_(false)); // what the trainer does for LoRA
         LoraAdapter a = LoraAdapter.attach(m, LoraConfig.defaults(m.config()), 1);
         Map<String, Tensor> p = a.trainableParameters();
-        assertThat(p.keySet()).containsExactly(
-                "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight",
-                "base_model.model.transformer.h.0.attn.c_attn.lora_B.weight",
-                "base_model.model.transformer.h.1.attn.c_attn.lora_A.weight",
-                "base_model.model.transformer.h.1.attn.c_attn.lora_B.weight");
+        assertThat(p.keySet())
+                .containsExactly(
+                        "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight",
+                        "base_model.model.transformer.h.0.attn.c_attn.lora_B.weight",
+                        "base_model.model.transformer.h.1.attn.c_attn.lora_A.weight",
+                        "base_model.model.transformer.h.1.attn.c_attn.lora_B.weight");
         assertThat(p.values()).allMatch(Tensor::requires_grad);
         assertThat(a.trainableParameterCount()).isEqualTo(2L * (8 * 64 + 192 * 8));
-        Tensor loss = m.forward(Tensors.ofLongs(IDS, 1, IDS.length), null, null, null).pow(new Scalar(2)).mean();
+        Tensor loss = m.forward(Tensors.ofLongs(IDS, 1, IDS.length), null, null, null)
+                .pow(new Scalar(2))
+                .mean();
         loss.backward();
         // with B = 0 only B gets a gradient (dL/dA = B^T ... = 0), exactly as in PEFT at step 0
-        Tensor gb = p.get("base_model.model.transformer.h.0.attn.c_attn.lora_B.weight").grad();
+        Tensor gb = p.get("base_model.model.transformer.h.0.attn.c_attn.lora_B.weight")
+                .grad();
         assertThat(gb.defined()).isTrue();
         assertThat(Tensors.toFloats(gb.abs().sum())[0]).isGreaterThan(0f);
     }
@@ -172,7 +177,9 @@ class LoraAdapterTest {
         try (NoGradGuard ng = new NoGradGuard()) {
             a.layers().values().iterator().next().loraB().select(0, 3).fill_(new Scalar(Double.NaN));
         }
-        assertThatThrownBy(a::mergedParameters).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("model.layers.0.self_attn.q_proj.weight").hasMessageContaining("NaN");
+        assertThatThrownBy(a::mergedParameters)
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("model.layers.0.self_attn.q_proj.weight")
+                .hasMessageContaining("NaN");
     }
 }

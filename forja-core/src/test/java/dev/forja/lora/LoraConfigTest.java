@@ -22,7 +22,8 @@ class LoraConfigTest {
 
     @Test
     void invalidValuesAreRefusedWithTheFix() {
-        assertThatThrownBy(() -> new LoraConfig(0, 16, 0, QV, false)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> new LoraConfig(0, 16, 0, QV, false))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("r must be >= 1");
         assertThatThrownBy(() -> new LoraConfig(8, 0, 0, QV, false)).hasMessageContaining("alpha must be > 0");
         assertThatThrownBy(() -> new LoraConfig(8, Double.NaN, 0, QV, false)).hasMessageContaining("alpha");
@@ -40,12 +41,14 @@ class LoraConfigTest {
         assertThat(llama.targetModules()).containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
         assertThat(LoraConfig.defaultTargets(Presets.of("qwen2", "tiny", 259, 256, 256)))
                 .containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
-        assertThat(LoraConfig.defaultTargets(Presets.of("gpt2", "tiny", 259, 256, 256))).containsExactly("c_attn");
+        assertThat(LoraConfig.defaultTargets(Presets.of("gpt2", "tiny", 259, 256, 256)))
+                .containsExactly("c_attn");
     }
 
     @Test
     void allLinearIsRecognisedInAnyCase() {
-        assertThat(new LoraConfig(8, 16, 0, List.of("ALL-LINEAR"), false).allLinear()).isTrue();
+        assertThat(new LoraConfig(8, 16, 0, List.of("ALL-LINEAR"), false).allLinear())
+                .isTrue();
         assertThat(new LoraConfig(8, 16, 0, QV, false).allLinear()).isFalse();
     }
 }

@@ -15,8 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 final class TinyModels {
     static final long[] IDS = {256, 72, 111, 108, 97, 44, 32, 109, 117, 110, 100, 111, 33, 10, 195, 177, 40, 41};
 
-    private TinyModels() {
-    }
+    private TinyModels() {}
 
     /** Tiny shape, weights at the scale of real checkpoints (0.02), so tolerances mean what they would on one. */
     static CausalLM model(String arch, long seed) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
-import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
@@ -26,7 +25,8 @@ class Bf16ComputeModelTest {
             CausalLM compute = Architectures.create(master.config(), opt.computeParameters());
             Tensor embedded = compute.embed(ids, new Step(positions(), null, null));
             assertThat(embedded.scalar_type().value).isEqualTo(ScalarType.Float.value);
-            float[] got = Tensors.toFloats(compute.forward(ids, null, null, null).to(ScalarType.Float));
+            float[] got =
+                    Tensors.toFloats(compute.forward(ids, null, null, null).to(ScalarType.Float));
             float[] want;
             torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
             torch.set_autocast_enabled(DeviceType.CPU, true);

@@ -48,7 +48,8 @@ class LinearTableTest {
         LinearTable table = new LinearTable();
         table.add("a.proj", params);
         assertThatThrownBy(() -> table.put("a.nope", table.get("a.proj")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a.nope");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a.nope");
         assertThatThrownBy(() -> table.add("a.proj", params)).hasMessageContaining("twice");
         assertThatThrownBy(() -> table.add("c.proj", params)).hasMessageContaining("c.proj.weight missing");
         assertThat(table).hasSize(1);

@@ -14,8 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Invariants that need no reference: the KV cache changes nothing; bf16 stays close to fp32. */
 class ModelInvariantsTest {
-    private static final long[] IDS = {256, 72, 111, 108, 97, 44, 32, 109, 117, 110, 100, 111, 33, 10, 195, 177, 40,
-        41, 123, 125, 60, 62, 99, 111, 100, 101};
+    private static final long[] IDS = {
+        256, 72, 111, 108, 97, 44, 32, 109, 117, 110, 100, 111, 33, 10, 195, 177, 40, 41, 123, 125, 60, 62, 99, 111,
+        100, 101
+    };
 
     /** Tiny shape, weights at the scale of real checkpoints (0.02), so tolerances mean what they would on one. */
     static CausalLM tiny(String arch, long seed, ScalarType dtype) {
@@ -54,9 +56,9 @@ class ModelInvariantsTest {
     void generationIsSeededAndCacheInvariant(String arch) {
         CausalLM m = tiny(arch, 3, ScalarType.Float);
         SamplingConfig s = new SamplingConfig(0.9, 40, 0.95, 1.1, 7);
-        long[] a = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> { });
-        long[] b = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> { });
-        long[] c = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, false, (ids, n) -> false, id -> { });
+        long[] a = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> {});
+        long[] b = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, true, (ids, n) -> false, id -> {});
+        long[] c = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, false, (ids, n) -> false, id -> {});
         assertThat(a).hasSize(30).isEqualTo(b).isEqualTo(c);
     }
 }

@@ -31,7 +31,8 @@ class ReferenceParityTest {
     void logprobsMatchThePyTorchReference(String arch) throws Exception {
         JsonNode fixture = Json.read(Path.of("src/test/resources/parity/" + arch + ".json"));
         ModelConfig config = Presets.of(arch, "tiny", 259, 256, 256);
-        Map<String, Tensor> params = ModelInitializer.initialize(config, fixture.get("seed").asLong());
+        Map<String, Tensor> params =
+                ModelInitializer.initialize(config, fixture.get("seed").asLong());
         ModelWriter.write(tmp, config, params, GenerationDefaults.of(config), ScalarType.Float);
         assertThat(sha256(tmp.resolve("model.safetensors")))
                 .as("the seeded weights differ from the fixture's (did libtorch's RNG change?); "
@@ -45,7 +46,8 @@ class ReferenceParityTest {
         JsonNode ref = fixture.get("reference").get("logprobs");
         assertThat(forja).hasSize(ref.size());
         for (int i = 0; i < forja.length; i++) {
-            assertThat(forja[i]).as("token %d", i + 1)
+            assertThat(forja[i])
+                    .as("token %d", i + 1)
                     .isCloseTo(ref.get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-5));
         }
     }

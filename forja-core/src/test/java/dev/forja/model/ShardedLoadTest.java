@@ -40,11 +40,14 @@ class ShardedLoadTest {
         assertThat(dir.resolve("model.safetensors.index.json")).isRegularFile();
         CausalLM loaded = ModelLoader.load(dir, ScalarType.Float);
         for (var e : params.entrySet()) {
-            assertThat(Tensors.toFloats(loaded.parameters().get(e.getKey()))).as(e.getKey())
+            assertThat(Tensors.toFloats(loaded.parameters().get(e.getKey())))
+                    .as(e.getKey())
                     .containsExactly(Tensors.toFloats(e.getValue()));
         }
         long[] ids = {256, 10, 20, 30, 40};
         assertThat(new Scorer(loaded).score(ids, false).logprobs())
-                .containsExactly(new Scorer(Architectures.create(config, params)).score(ids, false).logprobs());
+                .containsExactly(new Scorer(Architectures.create(config, params))
+                        .score(ids, false)
+                        .logprobs());
     }
 }

@@ -22,20 +22,26 @@ class AttentionTest {
         Tensor v = random(3, 2, 3, 7, 8);
         // a chunk of 5 queries after 2 cached positions, causal
         Tensor got = Attention.attend(bf16(q), bf16(k), bf16(v), null).to(ScalarType.Float);
-        Tensor rows = torch.arange(new org.bytedeco.pytorch.Scalar(5), new TensorOptions(ScalarType.Long)).unsqueeze(1)
+        Tensor rows = torch.arange(new org.bytedeco.pytorch.Scalar(5), new TensorOptions(ScalarType.Long))
+                .unsqueeze(1)
                 .add(new org.bytedeco.pytorch.Scalar(2));
-        Tensor cols = torch.arange(new org.bytedeco.pytorch.Scalar(7), new TensorOptions(ScalarType.Long)).unsqueeze(0);
+        Tensor cols = torch.arange(new org.bytedeco.pytorch.Scalar(7), new TensorOptions(ScalarType.Long))
+                .unsqueeze(0);
         Tensor allowed = cols.le(rows);
-        Tensor want = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(allowed), 0.0, false,
-                new DoubleOptional(), false);
+        Tensor want = torch.scaled_dot_product_attention(
+                q, k, v, new TensorOptional(allowed), 0.0, false, new DoubleOptional(), false);
         assertClose(got, want);
         // a packed-rows style boolean mask (B, 1, T, S)
-        Tensor mask = allowed.logical_and(cols.remainder(new org.bytedeco.pytorch.Scalar(3)).ne(
-                new org.bytedeco.pytorch.Scalar(1))).unsqueeze(0).unsqueeze(0).expand(2, 1, 5, 7);
+        Tensor mask = allowed.logical_and(
+                        cols.remainder(new org.bytedeco.pytorch.Scalar(3)).ne(new org.bytedeco.pytorch.Scalar(1)))
+                .unsqueeze(0)
+                .unsqueeze(0)
+                .expand(2, 1, 5, 7);
         mask = mask.logical_or(cols.eq(new org.bytedeco.pytorch.Scalar(0))); // every query sees key 0
-        assertClose(Attention.attend(bf16(q), bf16(k), bf16(v), mask).to(ScalarType.Float),
-                torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
-                        new DoubleOptional(), false));
+        assertClose(
+                Attention.attend(bf16(q), bf16(k), bf16(v), mask).to(ScalarType.Float),
+                torch.scaled_dot_product_attention(
+                        q, k, v, new TensorOptional(mask), 0.0, false, new DoubleOptional(), false));
     }
 
     @Test
@@ -43,7 +49,11 @@ class AttentionTest {
         Tensor q = bf16(random(4, 1, 2, 6, 4)).requires_grad_(true);
         Tensor k = bf16(random(5, 1, 2, 6, 4)).requires_grad_(true);
         Tensor v = bf16(random(6, 1, 2, 6, 4)).requires_grad_(true);
-        Attention.attend(q, k, v, null).to(ScalarType.Float).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        Attention.attend(q, k, v, null)
+                .to(ScalarType.Float)
+                .pow(new org.bytedeco.pytorch.Scalar(2))
+                .sum()
+                .backward();
         for (Tensor t : new Tensor[] {q, k, v}) {
             assertThat(t.grad().defined()).isTrue();
             assertThat(t.grad().to(ScalarType.Float).abs().sum().item_double()).isGreaterThan(0);

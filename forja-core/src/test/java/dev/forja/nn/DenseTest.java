@@ -26,6 +26,7 @@ class DenseTest {
         Tensor got = Dense.linear(x, wb, b);
         assertThat(got.scalar_type().value).isEqualTo(ScalarType.BFloat16.value);
         Tensor want = torch.linear(x.to(ScalarType.BFloat16), wb, new TensorOptional(b.to(ScalarType.BFloat16)));
-        assertThat(Tensors.toFloats(got.to(ScalarType.Float))).containsExactly(Tensors.toFloats(want.to(ScalarType.Float)));
+        assertThat(Tensors.toFloats(got.to(ScalarType.Float)))
+                .containsExactly(Tensors.toFloats(want.to(ScalarType.Float)));
     }
 }

@@ -26,7 +26,9 @@ class RopeTest {
         for (int t = 0; t < 4; t++) {
             assertThat(s[t * D]).as("channel 0, position %d", t).isEqualTo(p[t * D]);
             for (int i = 3; i < D / 2; i++) {
-                assertThat(stretched[t * D + i]).as("channel %d at 8x the position", i).isEqualTo(p[t * D + i]);
+                assertThat(stretched[t * D + i])
+                        .as("channel %d at 8x the position", i)
+                        .isEqualTo(p[t * D + i]);
                 assertThat(s[t * D + i]).as("channel %d is scaled", i).isNotEqualTo(p[t * D + i]);
             }
             for (int i = 1; i <= 2; i++) { // the band: between kept and fully scaled

@@ -22,14 +22,21 @@ class BertOnnxImportTest {
         BertOnnxImport imp = BertOnnxImport.of(MiniLmResources.model(), OptionalInt.empty());
         assertThat(imp.config()).isEqualTo(BertConfig.miniLmL6());
         List<ParamSpec> specs = BertModel.specs(imp.config(), false);
-        assertThat(imp.parameters().keySet()).containsExactlyElementsOf(specs.stream().map(ParamSpec::name).toList());
+        assertThat(imp.parameters().keySet())
+                .containsExactlyElementsOf(specs.stream().map(ParamSpec::name).toList());
         for (ParamSpec s : specs) {
-            assertThat(Tensors.shape(imp.parameters().get(s.name()))).as(s.name()).containsExactly(s.shape());
+            assertThat(Tensors.shape(imp.parameters().get(s.name())))
+                    .as(s.name())
+                    .containsExactly(s.shape());
         }
         // generated names resolved through the Add holding the bias
-        assertThat(imp.sources()).containsEntry("encoder.layer.0.attention.self.query.weight", "onnx::MatMul_787")
-                .containsEntry("encoder.layer.0.attention.self.query.bias", "encoder.layer.0.attention.self.query.bias");
-        long generated = imp.sources().values().stream().filter(n -> n.startsWith("onnx::MatMul_")).count();
+        assertThat(imp.sources())
+                .containsEntry("encoder.layer.0.attention.self.query.weight", "onnx::MatMul_787")
+                .containsEntry(
+                        "encoder.layer.0.attention.self.query.bias", "encoder.layer.0.attention.self.query.bias");
+        long generated = imp.sources().values().stream()
+                .filter(n -> n.startsWith("onnx::MatMul_"))
+                .count();
         assertThat(generated).isEqualTo(6 * 6);
     }
 
@@ -62,9 +69,11 @@ class BertOnnxImportTest {
                 .message(1, OnnxBytes.node("Add", "add", new String[] {"classifier.bias", "h"}, "y"))
                 .message(5, OnnxBytes.floatTensor("onnx::MatMul_1", new float[6], 3, 2))
                 .message(5, OnnxBytes.floatTensor("classifier.bias", new float[2], 2))
-                .message(11, OnnxBytes.value("x")).message(12, OnnxBytes.value("y"));
+                .message(11, OnnxBytes.value("x"))
+                .message(12, OnnxBytes.value("y"));
         OnnxModel m = OnnxModel.read(new ByteArrayInputStream(OnnxBytes.model(graph)), "classifier.onnx");
-        assertThatThrownBy(() -> BertOnnxImport.of(m, OptionalInt.empty())).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> BertOnnxImport.of(m, OptionalInt.empty()))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("classifier.onnx does not look like a BERT encoder")
                 .hasMessageContaining("embeddings.word_embeddings.weight")
                 .hasMessageContaining("classifier.bias");

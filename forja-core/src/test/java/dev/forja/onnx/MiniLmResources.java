@@ -16,8 +16,7 @@ public final class MiniLmResources {
     private static byte[] tokenizer;
     private static OnnxModel model;
 
-    private MiniLmResources() {
-    }
+    private MiniLmResources() {}
 
     public static synchronized byte[] onnxBytes() {
         if (onnx == null) onnx = read(MiniLm.ONNX_RESOURCE);

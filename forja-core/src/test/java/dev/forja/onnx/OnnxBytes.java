@@ -1,14 +1,12 @@
 package dev.forja.onnx;
 
 import dev.forja.io.ProtoWriter;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Small ONNX messages (and broken ones) for tests, in protobuf wire format through {@link ProtoWriter}. */
 final class OnnxBytes {
-    private OnnxBytes() {
-    }
+    private OnnxBytes() {}
 
     /** A float32 TensorProto with raw_data. */
     static ProtoWriter floatTensor(String name, float[] values, long... dims) {
@@ -35,6 +33,10 @@ final class OnnxBytes {
 
     /** A ModelProto around {@code graph}. */
     static byte[] model(ProtoWriter graph) {
-        return new ProtoWriter().int64(1, 8).string(2, "forja-test").message(7, graph).toByteArray();
+        return new ProtoWriter()
+                .int64(1, 8)
+                .string(2, "forja-test")
+                .message(7, graph)
+                .toByteArray();
     }
 }

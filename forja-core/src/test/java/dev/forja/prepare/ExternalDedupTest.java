@@ -1,15 +1,13 @@
 package dev.forja.prepare;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
-import dev.forja.samples.CorpusGenerator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import dev.forja.prepare.dedup.MinHashBands;
 import dev.forja.prepare.dedup.MinHasher;
+import dev.forja.samples.CorpusGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The three-pass dedup: sort buffers and union-find budgets change nothing, near-duplicate clusters stay on one side
@@ -31,27 +30,35 @@ class ExternalDedupTest {
     @TempDir
     Path tmp;
 
-    private static final List<String> FILES = List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json",
-            "report.html");
+    private static final List<String> FILES =
+            List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json", "report.html");
 
     @Test
     void tinySortBuffersAndUnionFindsOnDiskGiveTheSameFilesAsTheDefaults() throws Exception {
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 600_000, 9);
-        PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(),
-                Map.of("anonymize", true));
+        PrepareConfig config = Recipe.resolve(
+                PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true));
         PrepareConfig a = config.withIo(List.of(in), tmp.resolve("default"));
         PrepareConfig b = config.withIo(List.of(in), tmp.resolve("tiny"));
-        PreparePipeline.Result big = new PreparePipeline(a, PiiTextAnonymizer.of(a, null)).threads(2).run();
+        PreparePipeline.Result big =
+                new PreparePipeline(a, PiiTextAnonymizer.of(a, null)).threads(2).run();
         // 50 pairs a run: hundreds of runs per sort, merged through intermediate runs. Union-finds of 16 ids in
         // memory, then on disk through 4 pages of 8 ids (this corpus has no clusters: the test below marks on disk).
-        PreparePipeline.Result tiny = new PreparePipeline(b, PiiTextAnonymizer.of(b, null)).threads(2)
-                .sortBufferPairs(50).unionFindBudget(16).unionFindCache(8, 4).run();
+        PreparePipeline.Result tiny = new PreparePipeline(b, PiiTextAnonymizer.of(b, null))
+                .threads(2)
+                .sortBufferPairs(50)
+                .unionFindBudget(16)
+                .unionFindCache(8, 4)
+                .run();
         assertThat(big.stats().removed).containsKeys("exact_duplicate", "near_duplicate");
-        assertThat(big.stats().removed.get("near_duplicate")).as("the union-finds outgrew 16 ids").isGreaterThan(16);
+        assertThat(big.stats().removed.get("near_duplicate"))
+                .as("the union-finds outgrew 16 ids")
+                .isGreaterThan(16);
         assertThat(big.stats().stages().get("language")).isGreaterThan(500);
         for (String f : FILES) {
-            assertThat(Files.readAllBytes(tiny.output().resolve(f))).as(f)
+            assertThat(Files.readAllBytes(tiny.output().resolve(f)))
+                    .as(f)
                     .isEqualTo(Files.readAllBytes(big.output().resolve(f)));
         }
         try (var s = Files.list(tmp)) { // no staging or spill left behind
@@ -84,11 +91,15 @@ class ExternalDedupTest {
         for (Map.Entry<String, String> e : originalOf.entrySet()) {
             int[] sv = h.signature(e.getKey(), new int[128]), so = h.signature(e.getValue(), new int[128]);
             boolean candidates = false;
-            for (int b = 0; b < MinHashBands.BANDS; b++) candidates |= MinHashBands.bandKey(sv, b) == MinHashBands.bandKey(so, b);
-            double sim = MinHashBands.similarity(MinHashBands.reduce(sv, new byte[128]), MinHashBands.reduce(so, new byte[128]));
+            for (int b = 0; b < MinHashBands.BANDS; b++)
+                candidates |= MinHashBands.bandKey(sv, b) == MinHashBands.bandKey(so, b);
+            double sim = MinHashBands.similarity(
+                    MinHashBands.reduce(sv, new byte[128]), MinHashBands.reduce(so, new byte[128]));
             if (!candidates || sim < clusterAt || !inVal.containsKey(e.getKey())) continue;
             linked++;
-            assertThat(inVal.get(e.getKey())).as("variant on its original's side").isEqualTo(inVal.get(e.getValue()));
+            assertThat(inVal.get(e.getKey()))
+                    .as("variant on its original's side")
+                    .isEqualTo(inVal.get(e.getValue()));
             if (inVal.get(e.getKey())) linkedInVal++;
         }
         assertThat(linked).isGreaterThan(150);
@@ -102,8 +113,9 @@ class ExternalDedupTest {
         PrepareConfig c = PrepareConfig.defaults().withIo(List.of(tmp.resolve("in")), tmp.resolve("out"));
         List<String> heard = new ArrayList<>();
         List<String> spills = new ArrayList<>();
-        PreparePipeline p = new PreparePipeline(c, TextAnonymizer.NONE).unionFindBudget(10).listener(
-                new PreparePipeline.Listener() {
+        PreparePipeline p = new PreparePipeline(c, TextAnonymizer.NONE)
+                .unionFindBudget(10)
+                .listener(new PreparePipeline.Listener() {
                     @Override
                     public void onRecord(long recordsRead, String currentFile) {
                         if (heard.isEmpty() || !heard.get(heard.size() - 1).equals("record")) heard.add("record");
@@ -113,9 +125,14 @@ class ExternalDedupTest {
                     public void onPhase(String phase) {
                         heard.add(phase);
                         if (!phase.equals("writing")) return;
-                        try (var staging = Files.list(tmp); var all = Files.walk(staging.filter(
-                                x -> x.getFileName().toString().startsWith(".out.tmp-")).findFirst().orElseThrow())) {
-                            all.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(".uf")).forEach(spills::add);
+                        try (var staging = Files.list(tmp);
+                                var all = Files.walk(staging.filter(
+                                                x -> x.getFileName().toString().startsWith(".out.tmp-"))
+                                        .findFirst()
+                                        .orElseThrow())) {
+                            all.map(x -> x.getFileName().toString())
+                                    .filter(n -> n.endsWith(".uf"))
+                                    .forEach(spills::add);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -147,7 +164,8 @@ class ExternalDedupTest {
                 originalOf.put(text, original);
             } else {
                 StringBuilder b = new StringBuilder();
-                for (int w = 0; w < 100; w++) b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
+                for (int w = 0; w < 100; w++)
+                    b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
                 text = b.toString();
                 originals.add(text);
             }

@@ -1,17 +1,16 @@
 package dev.forja.prepare;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The language filter and its settings, as a recipe gives them; the detectors themselves are tested in lang. */
 class LanguageFilterTest {
@@ -25,15 +24,22 @@ class LanguageFilterTest {
     private static final String ES = "¿Dónde está la estación de tren más cercana? Necesito llegar antes de las nueve.";
     private static final String PT = "Onde fica a estação de trem mais próxima? Preciso chegar antes das nove horas.";
     private static final String EN = "Where is the nearest train station? I need to get there before nine o'clock.";
-    private static final String FR = "Où se trouve la gare la plus proche ? Je dois y arriver avant neuf heures du matin.";
+    private static final String FR =
+            "Où se trouve la gare la plus proche ? Je dois y arriver avant neuf heures du matin.";
 
     @Test
     void theFilterKeepsOnlyTheLanguagesAskedFor() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
-        Files.writeString(in.resolve("a.jsonl"), String.join("\n", List.of(ES, PT, EN, FR).stream()
-                .map(t -> "{\"text\":\"" + t + "\"}").toList()) + "\n");
-        PrepareConfig c = config(Map.of("language_detector", "lingua", "languages", List.of("fr", "pt"),
-                "val_fraction", 0.0)).withIo(List.of(in), tmp.resolve("out"));
+        Files.writeString(
+                in.resolve("a.jsonl"),
+                String.join(
+                                "\n",
+                                List.of(ES, PT, EN, FR).stream()
+                                        .map(t -> "{\"text\":\"" + t + "\"}")
+                                        .toList()) + "\n");
+        PrepareConfig c = config(
+                        Map.of("language_detector", "lingua", "languages", List.of("fr", "pt"), "val_fraction", 0.0))
+                .withIo(List.of(in), tmp.resolve("out"));
         PreparePipeline.Result r = new PreparePipeline(c, TextAnonymizer.NONE).run();
         String train = Files.readString(r.output().resolve("train.jsonl"));
         assertThat(train).contains("Où se trouve", "Onde fica").doesNotContain("Dónde", "Where is");
@@ -42,11 +48,14 @@ class LanguageFilterTest {
 
     @Test
     void languagesOutsideADetectorAreClearErrors() {
-        assertThatThrownBy(() -> config(Map.of("languages", List.of("fr")))).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> config(Map.of("languages", List.of("fr"))))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("language_detector: lingua");
         assertThatThrownBy(() -> config(Map.of("language_detector", "lingua", "languages", List.of("xx"))))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("ISO 639-1");
-        assertThatThrownBy(() -> config(Map.of("language_detector", "cld3"))).isInstanceOf(ForjaException.class)
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("ISO 639-1");
+        assertThatThrownBy(() -> config(Map.of("language_detector", "cld3")))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("trigram or lingua");
     }
 }

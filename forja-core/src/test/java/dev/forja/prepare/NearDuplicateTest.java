@@ -1,10 +1,9 @@
 package dev.forja.prepare;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.io.Json;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.forja.prepare.dedup.MinHashBands;
 import dev.forja.prepare.dedup.MinHasher;
 import java.nio.file.Files;
@@ -14,8 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Near-duplicate removal on a corpus with known injected near-copies: recall and no train/validation leakage. */
 class NearDuplicateTest {
@@ -40,7 +39,8 @@ class NearDuplicateTest {
             } else {
                 StringBuilder b = new StringBuilder();
                 int words = 60 + r.nextInt(80);
-                for (int w = 0; w < words; w++) b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
+                for (int w = 0; w < words; w++)
+                    b.append(w == 0 ? "" : " ").append(vocabulary[r.nextInt(vocabulary.length)]);
                 text = b.toString();
                 originals.add(text);
             }
@@ -75,13 +75,15 @@ class NearDuplicateTest {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 200; i++) b.append("t").append(r.nextInt(5000)).append(' ');
         String a = b.toString(), c = a + " tail extra words here now";
-        int[] sa = h.signature(a, new int[MinHasher.PERMUTATIONS]), sc = h.signature(c, new int[MinHasher.PERMUTATIONS]);
+        int[] sa = h.signature(a, new int[MinHasher.PERMUTATIONS]),
+                sc = h.signature(c, new int[MinHasher.PERMUTATIONS]);
         byte[] ra = MinHashBands.reduce(sa, new byte[128]), rc = MinHashBands.reduce(sc, new byte[128]);
         assertThat(MinHashBands.similarity(ra, rc)).isCloseTo(jaccard(a, c), org.assertj.core.data.Offset.offset(0.1));
         assertThat(bandsShared(sa, sc)).isPositive();
         int[] far = h.signature("completely different words appear in this one", new int[128]);
         assertThat(bandsShared(sa, far)).isZero();
-        assertThat(MinHashBands.similarity(ra, MinHashBands.reduce(far, new byte[128]))).isLessThan(0.1);
+        assertThat(MinHashBands.similarity(ra, MinHashBands.reduce(far, new byte[128])))
+                .isLessThan(0.1);
     }
 
     private static int bandsShared(int[] x, int[] y) {

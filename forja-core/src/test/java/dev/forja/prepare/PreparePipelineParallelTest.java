@@ -1,41 +1,42 @@
 package dev.forja.prepare;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.config.Recipe;
 import dev.forja.samples.CorpusGenerator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PreparePipelineParallelTest {
     @TempDir
     Path tmp;
 
-    private static final List<String> FILES = List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json",
-            "report.html");
+    private static final List<String> FILES =
+            List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json", "report.html");
 
     @Test
     void anyNumberOfThreadsGivesTheSingleThreadedOutputByteForByte() throws Exception {
         // ~1,500 records with PII, exact and near copies and log lines: several batches per thread.
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 800_000, 3);
-        PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(),
-                Map.of("anonymize", true));
+        PrepareConfig config = Recipe.resolve(
+                PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true));
         PreparePipeline.Result one = run(config, in, "t1", 1);
         PreparePipeline.Result three = run(config, in, "t3", 3);
         PreparePipeline.Result eight = run(config, in, "t8", 8);
         assertThat(one.stats().stages().get("read")).isGreaterThan(1_000);
-        assertThat(one.stats().stages().get("near_dedup")).isLessThan(one.stats().stages().get("exact_dedup"));
+        assertThat(one.stats().stages().get("near_dedup"))
+                .isLessThan(one.stats().stages().get("exact_dedup"));
         for (PreparePipeline.Result r : List.of(three, eight)) {
             assertThat(r.contentHash()).isEqualTo(one.contentHash());
             for (String f : FILES) {
-                assertThat(Files.readAllBytes(r.output().resolve(f))).as(f)
+                assertThat(Files.readAllBytes(r.output().resolve(f)))
+                        .as(f)
                         .isEqualTo(Files.readAllBytes(one.output().resolve(f)));
             }
         }
@@ -46,13 +47,15 @@ class PreparePipelineParallelTest {
     void aWorkerFailureAbortsTheRunAndLeavesNoOutput() throws Exception {
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 200_000, 5);
-        PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(),
-                Map.of("anonymize", true)).withIo(List.of(in), tmp.resolve("out"));
+        PrepareConfig config = Recipe.resolve(
+                        PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true))
+                .withIo(List.of(in), tmp.resolve("out"));
         TextAnonymizer failing = text -> {
             throw new IllegalStateException("anonymizer broke");
         };
         assertThatThrownBy(() -> new PreparePipeline(config, failing).threads(2).run())
-                .isInstanceOf(IllegalStateException.class).hasMessage("anonymizer broke");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("anonymizer broke");
         assertThat(tmp.resolve("out")).doesNotExist();
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("corpus");
@@ -61,6 +64,8 @@ class PreparePipelineParallelTest {
 
     private PreparePipeline.Result run(PrepareConfig config, Path in, String out, int threads) {
         PrepareConfig c = config.withIo(List.of(in), tmp.resolve(out));
-        return new PreparePipeline(c, PiiTextAnonymizer.of(c, null)).threads(threads).run();
+        return new PreparePipeline(c, PiiTextAnonymizer.of(c, null))
+                .threads(threads)
+                .run();
     }
 }

@@ -1,19 +1,18 @@
 package dev.forja.prepare;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.ForjaException;
 import dev.forja.data.DatasetReader;
 import dev.forja.data.TextExample;
 import dev.forja.samples.CorpusGenerator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PreparePipelineTest {
     @TempDir
@@ -27,10 +26,13 @@ class PreparePipelineTest {
         Path in = Files.createDirectories(tmp.resolve("in"));
         SplittableRandom r = new SplittableRandom(1);
         StringBuilder a = new StringBuilder();
-        for (int i = 0; i < 60; i++) a.append("{\"text\":\"").append(CorpusGenerator.document(r)).append("\"}\n");
+        for (int i = 0; i < 60; i++)
+            a.append("{\"text\":\"").append(CorpusGenerator.document(r)).append("\"}\n");
         Files.writeString(in.resolve("a.jsonl"), a);
-        Files.writeString(in.resolve("b.txt"), "¿Dónde está el niño? ¡Aquí! La canción de São Paulo, açúcar y ñandú.\n\n"
-                + "Segundo párrafo con acentos: camión, corazón, pingüino.\n");
+        Files.writeString(
+                in.resolve("b.txt"),
+                "¿Dónde está el niño? ¡Aquí! La canción de São Paulo, açúcar y ñandú.\n\n"
+                        + "Segundo párrafo con acentos: camión, corazón, pingüino.\n");
         return in;
     }
 
@@ -42,12 +44,18 @@ class PreparePipelineTest {
         assertThat(two.contentHash()).isEqualTo(one.contentHash()).startsWith("sha256:");
         for (String f : List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json", "report.html")) {
             assertThat(Files.readAllBytes(tmp.resolve("out2").resolve(f)))
-                    .as(f).isEqualTo(Files.readAllBytes(tmp.resolve("out1").resolve(f)));
+                    .as(f)
+                    .isEqualTo(Files.readAllBytes(tmp.resolve("out1").resolve(f)));
         }
-        assertThat(DatasetDiff.diff(tmp.resolve("out1"), tmp.resolve("out2"))).hasSize(1).first().asString()
+        assertThat(DatasetDiff.diff(tmp.resolve("out1"), tmp.resolve("out2")))
+                .hasSize(1)
+                .first()
+                .asString()
                 .startsWith("identical content");
 
-        Files.writeString(in.resolve("b.txt"), "\nUn párrafo nuevo que antes no estaba en el corpus de prueba.\n",
+        Files.writeString(
+                in.resolve("b.txt"),
+                "\nUn párrafo nuevo que antes no estaba en el corpus de prueba.\n",
                 java.nio.file.StandardOpenOption.APPEND);
         PreparePipeline.Result three = prepare(in, tmp.resolve("out3"));
         assertThat(three.contentHash()).isNotEqualTo(one.contentHash());
@@ -62,8 +70,10 @@ class PreparePipelineTest {
         Path in = corpus();
         prepare(in, tmp.resolve("out"));
         String all = Files.readString(tmp.resolve("out/train.jsonl")) + Files.readString(tmp.resolve("out/val.jsonl"));
-        assertThat(all).contains("¿Dónde está el niño? ¡Aquí! La canción de São Paulo, açúcar y ñandú.")
-                .contains("pingüino").contains("\"source\":\"in/b.txt:1\"");
+        assertThat(all)
+                .contains("¿Dónde está el niño? ¡Aquí! La canción de São Paulo, açúcar y ñandú.")
+                .contains("pingüino")
+                .contains("\"source\":\"in/b.txt:1\"");
         DatasetReader.Result read = new DatasetReader(false).read(tmp.resolve("out/train.jsonl"));
         assertThat(read.examples()).isNotEmpty().allMatch(e -> e instanceof TextExample);
         assertThat(read.stats().skippedLines()).isZero();
@@ -87,7 +97,9 @@ class PreparePipelineTest {
     void refusesANonEmptyOutputAndAnEmptyInput() throws Exception {
         Path in = corpus(), out = Files.createDirectories(tmp.resolve("full"));
         Files.writeString(out.resolve("keep.txt"), "x");
-        assertThatThrownBy(() -> prepare(in, out)).isInstanceOf(ForjaException.class).hasMessageContaining("not empty");
+        assertThatThrownBy(() -> prepare(in, out))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("not empty");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> prepare(empty, tmp.resolve("o"))).hasMessageContaining("no input files");
     }
@@ -98,24 +110,55 @@ class PreparePipelineTest {
         StringBuilder csv = new StringBuilder("body,label\n");
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 200; i++) {
-            csv.append('"').append(CorpusGenerator.document(r)).append("\",").append(i % 4 == 0 ? "spam" : "ham").append('\n');
+            csv.append('"')
+                    .append(CorpusGenerator.document(r))
+                    .append("\",")
+                    .append(i % 4 == 0 ? "spam" : "ham")
+                    .append('\n');
         }
         Files.writeString(in.resolve("t.csv"), csv);
-        PrepareConfig c = new PrepareConfig(List.of(in), tmp.resolve("out"), List.of(), List.of(), "text", "label",
-                "body", "label", true, "", 1, 1_000_000, 0, 1_000_000, List.of(), false, "placeholder", List.of(), true, true, 0.8, 3, 0.2, 42,
-                dev.forja.prepare.formats.OnError.FATAL, true, "trigram", "");
+        PrepareConfig c = new PrepareConfig(
+                List.of(in),
+                tmp.resolve("out"),
+                List.of(),
+                List.of(),
+                "text",
+                "label",
+                "body",
+                "label",
+                true,
+                "",
+                1,
+                1_000_000,
+                0,
+                1_000_000,
+                List.of(),
+                false,
+                "placeholder",
+                List.of(),
+                true,
+                true,
+                0.8,
+                3,
+                0.2,
+                42,
+                dev.forja.prepare.formats.OnError.FATAL,
+                true,
+                "trigram",
+                "");
         new PreparePipeline(c, TextAnonymizer.NONE).run();
         List<String> val = Files.readAllLines(tmp.resolve("out/val.jsonl"));
         long spam = val.stream().filter(l -> l.contains("\"label\":\"spam\"")).count();
         long ham = val.stream().filter(l -> l.contains("\"label\":\"ham\"")).count();
-        assertThat(spam).isBetween(9L, 11L);  // 20% of 50
-        assertThat(ham).isBetween(29L, 31L);  // 20% of 150
+        assertThat(spam).isBetween(9L, 11L); // 20% of 50
+        assertThat(ham).isBetween(29L, 31L); // 20% of 150
     }
 
     @Test
     void anonymizerRunsOnEveryRecordAndPiiIsCountedByType() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("pii"));
-        Files.writeString(in.resolve("p.txt"), "Escríbeme a ana@example.com mañana.\n\nOtro texto sin datos personales.\n");
+        Files.writeString(
+                in.resolve("p.txt"), "Escríbeme a ana@example.com mañana.\n\nOtro texto sin datos personales.\n");
         TextAnonymizer fake = t -> t.contains("@")
                 ? new TextAnonymizer.Anonymized(t.replaceAll("\\S+@\\S+", "<EMAIL>"), java.util.Map.of("EMAIL", 1))
                 : new TextAnonymizer.Anonymized(t, java.util.Map.of());

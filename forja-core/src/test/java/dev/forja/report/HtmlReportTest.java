@@ -1,9 +1,8 @@
 package dev.forja.report;
 
-import dev.forja.train.monitor.MetricsLog;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forja.train.monitor.MetricsLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
     @TempDir
@@ -52,10 +51,13 @@ class HtmlReportTest {
         HtmlReport.write(dir, "Run \"demo\" & co", summary, metrics());
 
         String html = Files.readString(dir.resolve(HtmlReport.FILE_NAME));
-        assertThat(html).startsWith("<!DOCTYPE html>")
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
                 .contains("<title>Run &quot;demo&quot; &amp; co</title>")
                 .contains("<th>model</th><td>gpt2 &lt;tiny&gt;</td>")
-                .doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("src=");
+                .doesNotContain("<script")
+                .doesNotContain("http://cdn")
+                .doesNotContain("src=");
         List<String> svgs = svgs(html);
         assertThat(svgs).hasSize(4);
         for (String svg : svgs) SvgChartsTest.parse(svg); // each chart is well-formed XML
@@ -110,7 +112,8 @@ class HtmlReportTest {
         List<String> svgs = svgs(html);
         assertThat(svgs).hasSize(3); // loss (train/loss has ten points), learning rate, throughput
         assertThat(svgs).noneMatch(svg -> svg.contains("Eval perplexity"));
-        assertThat(html).contains("Eval perplexity: <b>7.389</b> at step 100 <span class=\"tag\">eval/perplexity</span>");
+        assertThat(html)
+                .contains("Eval perplexity: <b>7.389</b> at step 100 <span class=\"tag\">eval/perplexity</span>");
     }
 
     @Test

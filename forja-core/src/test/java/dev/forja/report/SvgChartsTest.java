@@ -1,21 +1,21 @@
 package dev.forja.report;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class SvgChartsTest {
     static Document parse(String svg) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -57,7 +57,8 @@ class SvgChartsTest {
         Document doc = parse(svg);
         assertThat(doc.getElementsByTagName("path").getLength()).isEqualTo(2);
         List<String> texts = texts(doc);
-        assertThat(texts).contains("Loss <&>", "step", "loss", "train/loss", "eval/loss", "0", "100", "300", "2.0", "3.0");
+        assertThat(texts)
+                .contains("Loss <&>", "step", "loss", "train/loss", "eval/loss", "0", "100", "300", "2.0", "3.0");
         // Few points: each gets a dot.
         assertThat(doc.getElementsByTagName("circle").getLength()).isEqualTo(6);
     }
@@ -85,7 +86,9 @@ class SvgChartsTest {
 
     @Test
     void singlePointChartHasAFiniteRange() throws Exception {
-        String svg = new SvgLineChart("t", "step", "y").series("s", new double[] {5}, new double[] {2.0}).toSvg();
+        String svg = new SvgLineChart("t", "step", "y")
+                .series("s", new double[] {5}, new double[] {2.0})
+                .toSvg();
         assertThat(svg).doesNotContain("NaN").doesNotContain("Infinity");
         assertThat(parse(svg).getElementsByTagName("circle").getLength()).isEqualTo(1);
     }
@@ -93,7 +96,8 @@ class SvgChartsTest {
     @Test
     void barChartDrawsOneBarPerFiniteValue() throws Exception {
         Document doc = parse(new SvgBarChart("Lengths", "tokens", "documents")
-                .bars(List.of("0-64", "64-128", "128+"), new double[] {12, 30, Double.NaN}).toSvg());
+                .bars(List.of("0-64", "64-128", "128+"), new double[] {12, 30, Double.NaN})
+                .toSvg());
         // One background rect plus two bars.
         assertThat(doc.getElementsByTagName("rect").getLength()).isEqualTo(3);
         assertThat(texts(doc)).contains("0-64", "64-128", "128+", "tokens", "documents");
@@ -124,18 +128,21 @@ class SvgChartsTest {
             if (labels.contains(t.getTextContent()) && t.hasAttribute("transform")) columnLabels.add(t);
         }
         // 48 px cells cannot hold "path_traversal" (about 90 px) level: each column label is turned 45 degrees
-        assertThat(columnLabels).hasSize(5)
+        assertThat(columnLabels)
+                .hasSize(5)
                 .allSatisfy(t -> assertThat(t.getAttribute("transform")).startsWith("rotate(-45 "));
         // the grid starts below the longest turned label (14 characters reach about 64 px up) and right of the
         // longest row label
         Element firstCell = (Element) doc.getElementsByTagName("rect").item(1);
-        double top = Double.parseDouble(firstCell.getAttribute("y")), left = Double.parseDouble(firstCell.getAttribute("x"));
+        double top = Double.parseDouble(firstCell.getAttribute("y")),
+                left = Double.parseDouble(firstCell.getAttribute("x"));
         double labelBaseline = Double.parseDouble(columnLabels.get(0).getAttribute("y"));
         assertThat(labelBaseline - 14 * 6.5 / Math.sqrt(2)).isGreaterThan(40); // clear of the axis title at y 40
         assertThat(top).isGreaterThan(labelBaseline);
         assertThat(left).isGreaterThanOrEqualTo(14 * 6.5);
         // labels that fit their cells stay level
-        String small = SvgHeatmap.confusionMatrix(List.of("spam", "ham"), new long[][] {{1, 0}, {0, 1}}).toSvg();
+        String small = SvgHeatmap.confusionMatrix(List.of("spam", "ham"), new long[][] {{1, 0}, {0, 1}})
+                .toSvg();
         assertThat(small).doesNotContain("rotate(");
     }
 }

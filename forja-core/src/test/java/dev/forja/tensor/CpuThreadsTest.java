@@ -1,13 +1,13 @@
 package dev.forja.tensor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.forja.ForjaException;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CpuThreadsTest {
     @AfterEach
@@ -35,7 +35,8 @@ class CpuThreadsTest {
 
     @Test
     void zeroThreadsIsRefused() {
-        assertThatThrownBy(() -> CpuThreads.use(0, true)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> CpuThreads.use(0, true))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("--threads");
     }
 }

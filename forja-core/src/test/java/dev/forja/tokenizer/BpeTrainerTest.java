@@ -81,13 +81,16 @@ class BpeTrainerTest {
     @Test
     void minFrequencyStopsRareMerges() {
         TrainedBpe strict = BpeTrainer.train(List.of(corpus), 5000, SPECIALS, 100);
-        assertThat(strict.merges()).isNotEmpty().hasSizeLessThan(trained.merges().size());
+        assertThat(strict.merges())
+                .isNotEmpty()
+                .hasSizeLessThan(trained.merges().size());
     }
 
     @Test
     void refusesAVocabularyTooSmallForBytesAndSpecials() {
         assertThatThrownBy(() -> BpeTrainer.train(List.of(corpus), 258, SPECIALS, 2))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("259");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("259");
     }
 
     @Test
@@ -100,6 +103,7 @@ class BpeTrainerTest {
                 .hasMessageContaining("line 2")
                 .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> BpeTrainer.train(List.of(dir.resolve("missing.txt")), 300, SPECIALS, 2))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("missing.txt");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("missing.txt");
     }
 }

@@ -41,7 +41,9 @@ class ByteLevelBpeTest {
             for (String text : texts) {
                 long[] expected = hf.encode(text, false);
                 assertThat(ours.encode(text)).as(text).containsExactly(expected);
-                assertThat(ours.decode(expected)).isEqualTo(hf.decode(expected, false)).isEqualTo(text);
+                assertThat(ours.decode(expected))
+                        .isEqualTo(hf.decode(expected, false))
+                        .isEqualTo(text);
                 assertThat(ours.decode(expected, true)).isEqualTo(hf.decode(expected, true));
             }
             assertThat(ours.vocabSize()).isEqualTo(hf.vocabSize());
@@ -53,11 +55,12 @@ class ByteLevelBpeTest {
     void refusesTokenizersThatAreNotPlainByteLevel() throws IOException {
         ByteLevelTokenizerFiles.write(dir, List.of("<s>"), null);
         Path file = dir.resolve("tokenizer.json");
-        String json = Files.readString(file).replace("\"normalizer\" : null",
-                "\"normalizer\" : {\"type\" : \"Lowercase\"}");
+        String json =
+                Files.readString(file).replace("\"normalizer\" : null", "\"normalizer\" : {\"type\" : \"Lowercase\"}");
         assertThat(json).contains("Lowercase");
         Files.writeString(file, json);
         assertThatThrownBy(() -> ByteLevelBpe.load(dir))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("HfTokenizer");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("HfTokenizer");
     }
 }

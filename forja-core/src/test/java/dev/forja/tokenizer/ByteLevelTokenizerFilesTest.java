@@ -23,8 +23,8 @@ class ByteLevelTokenizerFilesTest {
 
     @Test
     void defaultTokenizerGivesOneIdPerUtf8Byte() {
-        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate());
+        ByteLevelTokenizerFiles.write(
+                dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
             for (String line : TokenizerCorpus.LINES) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
@@ -33,7 +33,8 @@ class ByteLevelTokenizerFilesTest {
                     expected[i] = bytes[i] & 0xFF;
                 }
                 assertThat(tok.encode(line, false)).as(line).containsExactly(expected);
-                assertThat(tok.encode(line, true)).as("byte-level post-processor adds nothing")
+                assertThat(tok.encode(line, true))
+                        .as("byte-level post-processor adds nothing")
                         .containsExactly(expected);
                 assertThat(tok.decode(expected, false)).isEqualTo(line);
             }
@@ -47,8 +48,8 @@ class ByteLevelTokenizerFilesTest {
 
     @Test
     void writesTransformersConfigAndSpecialTokensMap() throws IOException {
-        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate(), 4096);
+        ByteLevelTokenizerFiles.write(
+                dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate(), 4096);
         ObjectMapper json = new ObjectMapper();
         JsonNode config = json.readTree(dir.resolve("tokenizer_config.json").toFile());
         assertThat(config.path("tokenizer_class").asText()).isEqualTo("PreTrainedTokenizerFast");
@@ -56,7 +57,11 @@ class ByteLevelTokenizerFilesTest {
         assertThat(config.path("pad_token").asText()).isEqualTo("<|endoftext|>");
         assertThat(config.path("model_max_length").asInt()).isEqualTo(4096);
         assertThat(config.path("chat_template").asText()).isEqualTo(ByteLevelTokenizerFiles.chatMlTemplate());
-        assertThat(config.path("added_tokens_decoder").path("258").path("content").asText()).isEqualTo("<|im_end|>");
+        assertThat(config.path("added_tokens_decoder")
+                        .path("258")
+                        .path("content")
+                        .asText())
+                .isEqualTo("<|im_end|>");
         JsonNode map = json.readTree(dir.resolve("special_tokens_map.json").toFile());
         assertThat(map.path("additional_special_tokens").toString()).isEqualTo("[\"<|im_start|>\",\"<|im_end|>\"]");
         JsonNode tok = json.readTree(dir.resolve("tokenizer.json").toFile());
@@ -64,16 +69,16 @@ class ByteLevelTokenizerFilesTest {
         assertThat(tok.path("pre_tokenizer").path("type").asText()).isEqualTo("ByteLevel");
         assertThat(tok.path("decoder").path("type").asText()).isEqualTo("ByteLevel");
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no temporary files left")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no temporary files left")
                     .containsExactlyInAnyOrder("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
         }
     }
 
     @Test
     void chatMlTemplateRendersWithJinjava() {
-        Map<String, Object> context = Map.of(
-                "messages", List.of(Map.of("role", "user", "content", "¿Hola?")),
-                "add_generation_prompt", true);
+        Map<String, Object> context =
+                Map.of("messages", List.of(Map.of("role", "user", "content", "¿Hola?")), "add_generation_prompt", true);
         String rendered = new Jinjava().render(ByteLevelTokenizerFiles.chatMlTemplate(), context);
         assertThat(rendered).isEqualTo("<|im_start|>user\n¿Hola?<|im_end|>\n<|im_start|>assistant\n");
     }
@@ -92,8 +97,10 @@ class ByteLevelTokenizerFilesTest {
     @Test
     void refusesBadSpecialTokens() {
         assertThatThrownBy(() -> ByteLevelTokenizerFiles.write(dir, List.of("<a>", "<a>"), null))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("distinct");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("distinct");
         assertThatThrownBy(() -> ByteLevelTokenizerFiles.write(dir, List.of("!"), null))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("single byte");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("single byte");
     }
 }

@@ -54,10 +54,12 @@ class HfTokenizerTest {
     @Test
     void namesAMissingOrDamagedFile() throws IOException {
         assertThatThrownBy(() -> HfTokenizer.load(dir.resolve("nope")))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("nope");
-        Path broken = Files.writeString(dir.resolve("tokenizer.json"),
-                "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("nope");
+        Path broken =
+                Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
         assertThatThrownBy(() -> HfTokenizer.load(broken))
-                .isInstanceOf(ForjaException.class).hasMessageContaining(broken.toString());
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining(broken.toString());
     }
 }

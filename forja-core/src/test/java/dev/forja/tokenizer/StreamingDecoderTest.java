@@ -31,7 +31,9 @@ class StreamingDecoderTest {
                 pieces.add(stream.flush());
                 assertThat(pieces).as(name).noneMatch(p -> p.contains("\uFFFD"));
                 assertThat(String.join("", pieces)).as(name).isEqualTo(EMOJI);
-                assertThat(pieces.stream().filter(String::isEmpty).count()).as("bytes were held back").isPositive();
+                assertThat(pieces.stream().filter(String::isEmpty).count())
+                        .as("bytes were held back")
+                        .isPositive();
             }
         }
     }

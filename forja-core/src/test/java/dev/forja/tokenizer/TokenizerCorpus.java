@@ -32,8 +32,7 @@ final class TokenizerCorpus {
             de la gente de la sierra. Dónde está la solución de la ecuación de la función?
             """;
 
-    private TokenizerCorpus() {
-    }
+    private TokenizerCorpus() {}
 
     /** Writes a training file: the Spanish prose many times, then every corpus line a few times. */
     static Path writeTrainingFile(Path dir) throws IOException {
@@ -51,6 +50,7 @@ final class TokenizerCorpus {
      */
     static void trainTokenizer(Path dir, int vocabSize, Path modelDir) throws IOException {
         Path corpus = writeTrainingFile(dir);
-        BpeTrainer.train(List.of(corpus), vocabSize, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2).write(modelDir);
+        BpeTrainer.train(List.of(corpus), vocabSize, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, 2)
+                .write(modelDir);
     }
 }

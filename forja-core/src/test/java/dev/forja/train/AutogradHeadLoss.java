@@ -42,8 +42,8 @@ final class AutogradHeadLoss implements LossComputation.HeadLoss {
 
     private static Tensor summedLoss(Tensor logits, Tensor labels) {
         long v = logits.size(2);
-        Tensor logProbs = torch.log_softmax(logits.reshape(-1, v), 1,
-                new ScalarTypeOptional(ScalarType.Float)); // (B*T, V)
+        Tensor logProbs =
+                torch.log_softmax(logits.reshape(-1, v), 1, new ScalarTypeOptional(ScalarType.Float)); // (B*T, V)
         return torch.nll_loss(logProbs, labels, new TensorOptional(), SUM, Batch.IGNORE);
     }
 }

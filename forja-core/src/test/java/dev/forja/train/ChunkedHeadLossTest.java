@@ -46,12 +46,20 @@ class ChunkedHeadLossTest {
 
     @ParameterizedTest(name = "{0} {1} packed={2} checkpointing={3}")
     @CsvSource({
-        "gpt2, tiny, false, false", "gpt2, tiny, true, false", "gpt2, tiny, false, true", "gpt2, tiny, true, true",
-        "llama, tiny, false, false", "llama, tiny, true, true", "llama, tiny, false, true",
-        "llama, TIED, false, false", "llama, TIED, true, true",
-        "qwen2, tiny, false, false", "qwen2, tiny, true, true"})
-    void fullFineTuningGivesTheLossAndGradientsOfAutograd(String arch, String preset, boolean packed,
-                                                          boolean checkpointing) {
+        "gpt2, tiny, false, false",
+        "gpt2, tiny, true, false",
+        "gpt2, tiny, false, true",
+        "gpt2, tiny, true, true",
+        "llama, tiny, false, false",
+        "llama, tiny, true, true",
+        "llama, tiny, false, true",
+        "llama, TIED, false, false",
+        "llama, TIED, true, true",
+        "qwen2, tiny, false, false",
+        "qwen2, tiny, true, true"
+    })
+    void fullFineTuningGivesTheLossAndGradientsOfAutograd(
+            String arch, String preset, boolean packed, boolean checkpointing) {
         CausalLM model = fullModel(arch, preset.equals("TIED") ? TIED_LLAMA : preset, 3);
         Batch b = batch(packed, 41);
         Map<String, Tensor> trainable = model.parameters();
@@ -82,7 +90,9 @@ class ChunkedHeadLossTest {
 
             assertThat(actual).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
             assertSameGrads(fused, autograd, 1e-5);
-            assertThat(model.outputWeight().grad().defined()).as("frozen head has no gradient").isFalse();
+            assertThat(model.outputWeight().grad().defined())
+                    .as("frozen head has no gradient")
+                    .isFalse();
         }
     }
 
@@ -98,7 +108,9 @@ class ChunkedHeadLossTest {
 
         new LossComputation(model, CHUNKED).forwardBackward(b, 5.0, 1);
 
-        assertThat(w.grad().data_ptr().address()).as("same grad buffer (the optimizer's)").isEqualTo(address);
+        assertThat(w.grad().data_ptr().address())
+                .as("same grad buffer (the optimizer's)")
+                .isEqualTo(address);
         float[] accumulated = Tensors.toFloats(w.grad());
         double worst = 0;
         for (int i = 0; i < alone.length; i++) worst = Math.max(worst, Math.abs(accumulated[i] - (alone[i] + 0.5f)));
@@ -138,8 +150,9 @@ class ChunkedHeadLossTest {
             double expected = autograd.evaluate(b);
             assertThat(fused.evaluate(b)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
         }
-        Batch small = new BatchPlanner(LossComputationTest.samples(1, 8, 8, 3),
-                new BatchPlanner.Options(1, 64, 1, false, false), PAD).batch(0, 0);
+        Batch small = new BatchPlanner(
+                        LossComputationTest.samples(1, 8, 8, 3), new BatchPlanner.Options(1, 64, 1, false, false), PAD)
+                .batch(0, 0);
         double expected = autograd.evaluate(small);
         assertThat(fused.evaluate(small)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
     }
@@ -223,7 +236,9 @@ class ChunkedHeadLossTest {
         Batch b = new BatchPlanner(samples, new BatchPlanner.Options(packed ? 8 : 6, 64, 1, packed, true), PAD)
                 .batch(0, 0);
         assertThat(b.packed()).isEqualTo(packed);
-        long ignored = java.util.Arrays.stream(b.labels()).filter(l -> l == Batch.IGNORE).count();
+        long ignored = java.util.Arrays.stream(b.labels())
+                .filter(l -> l == Batch.IGNORE)
+                .count();
         assertThat(ignored).as("masked labels").isGreaterThan(0);
         return b;
     }

@@ -28,8 +28,8 @@ class ClassificationTaskTest {
     Path tmp;
 
     static Path tinyBert(Path dir) {
-        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate());
+        ByteLevelTokenizerFiles.write(
+                dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
         BertConfig c = BertConfig.tiny(259);
         BertWriter.write(dir, c, BertModel.initialize(c, false, 7));
         return dir;
@@ -81,16 +81,21 @@ class ClassificationTaskTest {
         assertThat(loaded.labels()).containsExactly("benigno", "sqli", "xss");
         assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Confusion matrix");
 
-        List<Map<String, Object>> log = dev.forja.train.monitor.MetricsLog.read(r.runDir().resolve("metrics.jsonl"));
-        double acc = log.stream().filter(m -> m.containsKey("eval/accuracy"))
-                .mapToDouble(m -> ((Number) m.get("eval/accuracy")).doubleValue()).reduce((a, b) -> b).orElseThrow();
+        List<Map<String, Object>> log =
+                dev.forja.train.monitor.MetricsLog.read(r.runDir().resolve("metrics.jsonl"));
+        double acc = log.stream()
+                .filter(m -> m.containsKey("eval/accuracy"))
+                .mapToDouble(m -> ((Number) m.get("eval/accuracy")).doubleValue())
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(acc).isEqualTo(1.0);
         assertThat(r.finalTrainLoss()).isLessThan(0.8); // from ln 3 = 1.10
 
         // forja eval's path: the written classifier, reloaded, scores the validation set as the trainer did
         List<LabeledTexts.Row> rows = LabeledTexts.read(val);
         try (var tok = dev.forja.tokenizer.HfTokenizer.load(r.finalDir())) {
-            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok, rows, 512, 4).metrics();
+            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok, rows, 512, 4)
+                    .metrics();
             assertThat(metrics.accuracy()).isEqualTo(acc);
         }
     }
@@ -109,10 +114,10 @@ class ClassificationTaskTest {
         AtomicDirectory.deleteTree(b.resolve("final"));
         AtomicDirectory.deleteTree(b.resolve("checkpoint-20"));
         dev.forja.train.monitor.MetricsLog.truncateAfter(b.resolve("metrics.jsonl"), 10);
-        TrainResult resumed = new Trainer(config(model, train, val, b, "lora", 20).with(Map.of("resume", true)),
-                QUIET).run();
-        assertThat(TinyRuns.trainLosses(resumed.runDir()).get(20L)).isCloseTo(wholeLosses.get(20L),
-                org.assertj.core.data.Offset.offset(1e-5));
+        TrainResult resumed =
+                new Trainer(config(model, train, val, b, "lora", 20).with(Map.of("resume", true)), QUIET).run();
+        assertThat(TinyRuns.trainLosses(resumed.runDir()).get(20L))
+                .isCloseTo(wholeLosses.get(20L), org.assertj.core.data.Offset.offset(1e-5));
 
         var adapterCfg = Json.read(whole.finalDir().resolve("adapter_config.json"));
         assertThat(adapterCfg.get("task_type").asText()).isEqualTo("SEQ_CLS");
@@ -129,13 +134,15 @@ class ClassificationTaskTest {
         Path train = data(tmp.resolve("train.jsonl"), 2);
         Path val = data(tmp.resolve("val.jsonl"), 1, "{\"text\": \"rm -rf /\", \"label\": \"cmd_injection\"}");
         assertThatThrownBy(() -> new Trainer(config(model, train, val, tmp.resolve("r1"), "full", 1), QUIET).run())
-                .isInstanceOf(ForjaException.class).hasMessageContaining("val.jsonl:4")
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("val.jsonl:4")
                 .hasMessageContaining("'cmd_injection'");
 
         Path one = tmp.resolve("one.jsonl");
         Files.writeString(one, "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\", \"label\": \"x\"}\n");
         assertThatThrownBy(() -> new Trainer(config(model, one, one, tmp.resolve("r2"), "full", 1), QUIET).run())
-                .isInstanceOf(ForjaException.class).hasMessageContaining("at least two classes");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("at least two classes");
 
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": \"a\", \"label\": \"x\"}\n{\"texto\": \"b\"}\n");

@@ -123,8 +123,8 @@ class LossComputationTest {
         LossComputation loss = new LossComputation(model, Options.DEFAULT);
         double apart = 0;
         for (EncodedSample s : samples) {
-            Batch alone = new BatchPlanner(List.of(s), new BatchPlanner.Options(1, 64, 0, false, false), PAD)
-                    .batch(0, 0);
+            Batch alone =
+                    new BatchPlanner(List.of(s), new BatchPlanner.Options(1, 64, 0, false, false), PAD).batch(0, 0);
             apart += loss.evaluate(alone);
         }
         assertThat(loss.evaluate(packed)).isCloseTo(apart, Offset.offset(1e-4));
@@ -133,8 +133,14 @@ class LossComputationTest {
         assertThat(new LossComputation(model, CHECKPOINTING).forwardBackward(packed, 1, 0))
                 .isCloseTo(apart, Offset.offset(1e-4));
         // without the segment mask the samples would see each other: the check can fail
-        Batch leaky = new Batch(packed.batchSize(), packed.seqLen(), packed.inputIds(), packed.labels(),
-                packed.positionIds(), null, packed.trainableTokens());
+        Batch leaky = new Batch(
+                packed.batchSize(),
+                packed.seqLen(),
+                packed.inputIds(),
+                packed.labels(),
+                packed.positionIds(),
+                null,
+                packed.trainableTokens());
         assertThat(Math.abs(loss.evaluate(leaky) - apart)).isGreaterThan(1e-2);
     }
 
@@ -212,7 +218,9 @@ class LossComputationTest {
             float[] y = e.getValue();
             double worst = 0;
             for (int i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
-            assertThat(worst).as("max |Δ grad| of " + e.getKey() + " (largest grad " + scale + ")").isLessThan(tol);
+            assertThat(worst)
+                    .as("max |Δ grad| of " + e.getKey() + " (largest grad " + scale + ")")
+                    .isLessThan(tol);
         }
     }
 }

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The shipped recipes resolve to valid configs, and every knob in them carries a comment. */
 class RecipesTest {
     static Stream<Path> recipes() throws IOException {
-        return Files.list(Path.of("..", "recipes")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+        return Files.list(Path.of("..", "recipes"))
+                .filter(p -> p.toString().endsWith(".yaml"))
+                .sorted();
     }
 
     @ParameterizedTest
@@ -24,7 +26,9 @@ class RecipesTest {
         TrainConfig c = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), recipe, List.of("seed=7"), Map.of());
         c.requireRunInputs();
         assertThat(c.seed()).isEqualTo(7);
-        assertThat(Files.isRegularFile(Path.of("..").resolve(c.data()))).as("the recipe's data ships in samples/").isTrue();
+        assertThat(Files.isRegularFile(Path.of("..").resolve(c.data())))
+                .as("the recipe's data ships in samples/")
+                .isTrue();
         for (String line : Files.readAllLines(recipe)) {
             if (line.isBlank() || line.startsWith("#")) continue;
             assertThat(line).as("knob without a comment in " + recipe).contains("#");

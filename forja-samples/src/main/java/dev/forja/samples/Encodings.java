@@ -38,12 +38,12 @@ final class Encodings {
         StringBuilder sb = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            boolean keep = c < 0x80 && (UNRESERVED.indexOf(c) >= 0
-                    || (reservedOnly && "/:,()*!$@;".indexOf(c) >= 0));
+            boolean keep = c < 0x80 && (UNRESERVED.indexOf(c) >= 0 || (reservedOnly && "/:,()*!$@;".indexOf(c) >= 0));
             if (keep) {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

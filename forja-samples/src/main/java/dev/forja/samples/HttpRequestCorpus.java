@@ -1,6 +1,5 @@
 package dev.forja.samples;
 
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +33,7 @@ public final class HttpRequestCorpus {
     public static final String FILE = "samples/http-requests-es.jsonl";
 
     /** One labelled record. */
-    public record Example(String text, String label) {
-    }
+    public record Example(String text, String label) {}
 
     private final Random rnd;
     private final SyntheticPii pii;
@@ -104,7 +102,8 @@ public final class HttpRequestCorpus {
     private String record(String label) {
         boolean attack = !label.equals("benigno");
         if (!attack && rnd.nextInt(100) < 12) {
-            var req = new TrafficFormats.Request("GET", site.staticPath(), "", false, formats.userAgent(false, label), "", "");
+            var req = new TrafficFormats.Request(
+                    "GET", site.staticPath(), "", false, formats.userAgent(false, label), "", "");
             return formats.render(req, false, false, formats.status(false));
         }
         SiteMap.Endpoint e = site.endpoint();
@@ -122,12 +121,16 @@ public final class HttpRequestCorpus {
             int where = rnd.nextInt(100);
             boolean headerCase = label.equals("cmd_injection") && payload.startsWith("() {");
             if (headerCase || (where < 7 && !label.equals("path_traversal"))) {
-                if (rnd.nextBoolean() || headerCase) ua = payload; else cookie = "sesion=" + Long.toHexString(rnd.nextLong()) + "; pref=" + payload;
+                if (rnd.nextBoolean() || headerCase) ua = payload;
+                else cookie = "sesion=" + Long.toHexString(rnd.nextLong()) + "; pref=" + payload;
                 inHeader = true;
             } else if (names.isEmpty() || where < 17) {
                 // In the path: a traversal after a static prefix, or an injected id segment.
-                path = label.equals("path_traversal") ? site.staticPath().replaceAll("/[^/]*$", "/") + payload
-                        : path.replaceAll("/[^/]*$", "/") + (rnd.nextBoolean() ? String.valueOf(1 + rnd.nextInt(999)) : "") + payload;
+                path = label.equals("path_traversal")
+                        ? site.staticPath().replaceAll("/[^/]*$", "/") + payload
+                        : path.replaceAll("/[^/]*$", "/")
+                                + (rnd.nextBoolean() ? String.valueOf(1 + rnd.nextInt(999)) : "")
+                                + payload;
                 path = encodePath(path);
             } else {
                 payloadAt = rnd.nextInt(names.size());
@@ -162,7 +165,8 @@ public final class HttpRequestCorpus {
     private String encodePath(String path) {
         StringBuilder sb = new StringBuilder();
         for (char c : path.toCharArray()) {
-            if (c <= ' ' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|' || c > 0x7e) {
+            if (c <= ' ' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|'
+                    || c > 0x7e) {
                 sb.append(Encodings.percent(String.valueOf(c), false));
             } else {
                 sb.append(c);

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class SampleJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private SampleJson() {
-    }
+    private SampleJson() {}
 
     /** {@code value} as one line of compact JSON. Example: {@code line("a\"b")} is {@code "a\"b"} with its quotes. */
     static String line(Object value) {

@@ -11,18 +11,79 @@ import java.util.Random;
  */
 final class SyntheticPii {
 
-    static final List<String> FIRST_NAMES = List.of("camila", "javiera", "valentina", "sofia", "fernanda", "martina",
-            "isidora", "catalina", "mateo", "benjamin", "vicente", "tomas", "joaquin", "agustin", "lucas", "diego",
-            "ana", "maria", "jose", "juan", "luis", "carlos", "gabriela", "daniela", "rodrigo", "andres", "paula");
-    static final List<String> SURNAMES = List.of("gonzalez", "munoz", "rojas", "diaz", "perez", "soto", "contreras",
-            "silva", "martinez", "sepulveda", "morales", "rodriguez", "lopez", "fuentes", "hernandez", "torres",
-            "araya", "flores", "espinoza", "valenzuela", "castillo", "ramirez", "reyes", "gutierrez", "oliveira",
-            "santos", "ferreira", "alves", "garcia", "sanchez");
-    private static final List<String> MAIL_DOMAINS = List.of("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx",
-            "correo.cl", "uol.com.br", "empresa.com.mx", "municipalidad.cl", "live.com", "bol.com.br");
-    private static final List<String> CURP_STATES = List.of("AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG",
-            "GT", "GR", "HG", "JC", "MC", "MN", "MS", "NT", "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS",
-            "TL", "VZ", "YN", "ZS");
+    static final List<String> FIRST_NAMES = List.of(
+            "camila",
+            "javiera",
+            "valentina",
+            "sofia",
+            "fernanda",
+            "martina",
+            "isidora",
+            "catalina",
+            "mateo",
+            "benjamin",
+            "vicente",
+            "tomas",
+            "joaquin",
+            "agustin",
+            "lucas",
+            "diego",
+            "ana",
+            "maria",
+            "jose",
+            "juan",
+            "luis",
+            "carlos",
+            "gabriela",
+            "daniela",
+            "rodrigo",
+            "andres",
+            "paula");
+    static final List<String> SURNAMES = List.of(
+            "gonzalez",
+            "munoz",
+            "rojas",
+            "diaz",
+            "perez",
+            "soto",
+            "contreras",
+            "silva",
+            "martinez",
+            "sepulveda",
+            "morales",
+            "rodriguez",
+            "lopez",
+            "fuentes",
+            "hernandez",
+            "torres",
+            "araya",
+            "flores",
+            "espinoza",
+            "valenzuela",
+            "castillo",
+            "ramirez",
+            "reyes",
+            "gutierrez",
+            "oliveira",
+            "santos",
+            "ferreira",
+            "alves",
+            "garcia",
+            "sanchez");
+    private static final List<String> MAIL_DOMAINS = List.of(
+            "gmail.com",
+            "hotmail.com",
+            "outlook.com",
+            "yahoo.com.mx",
+            "correo.cl",
+            "uol.com.br",
+            "empresa.com.mx",
+            "municipalidad.cl",
+            "live.com",
+            "bol.com.br");
+    private static final List<String> CURP_STATES = List.of(
+            "AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR", "HG", "JC", "MC", "MN", "MS", "NT",
+            "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS");
     private static final String CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ";
     private static final String CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ";
     private static final String VOWELS = "AEIOU";
@@ -65,8 +126,9 @@ final class SyntheticPii {
             case 1 -> "192.168." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
             case 2 -> "190." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
             case 3 -> "200." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
-            default -> (177 + rnd.nextInt(15)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "."
-                    + (1 + rnd.nextInt(254));
+            default ->
+                (177 + rnd.nextInt(15)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "."
+                        + (1 + rnd.nextInt(254));
         };
     }
 

@@ -1,6 +1,5 @@
 package dev.forja.samples;
 
-
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,9 +17,14 @@ import java.util.Random;
 final class TrafficFormats {
 
     /** A request before rendering; {@code body} and {@code cookie} may be empty. */
-    record Request(String method, String target, String body, boolean jsonBody, String userAgent, String cookie,
-                   String referer) {
-    }
+    record Request(
+            String method,
+            String target,
+            String body,
+            boolean jsonBody,
+            String userAgent,
+            String cookie,
+            String referer) {}
 
     private static final List<String> BROWSERS = List.of(
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
@@ -28,10 +32,16 @@ final class TrafficFormats {
             "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0",
             "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Mobile Safari/537.36",
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15",
-            "BancoApp/5.2.1 (Android 13; SM-A546E)", "TiendaApp/3.4.0 (iOS 17.2; iPhone14,5)",
-            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "curl/8.4.0",
-            "python-requests/2.31.0", "Go-http-client/1.1", "okhttp/4.12.0");
-    private static final List<String> SCANNERS = List.of("sqlmap/1.7.2#stable (https://sqlmap.org)", "Nikto/2.5.0",
+            "BancoApp/5.2.1 (Android 13; SM-A546E)",
+            "TiendaApp/3.4.0 (iOS 17.2; iPhone14,5)",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            "curl/8.4.0",
+            "python-requests/2.31.0",
+            "Go-http-client/1.1",
+            "okhttp/4.12.0");
+    private static final List<String> SCANNERS = List.of(
+            "sqlmap/1.7.2#stable (https://sqlmap.org)",
+            "Nikto/2.5.0",
             "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)");
     private static final List<String> NOTES = List.of(
             "Se detectó la petición %REQ% desde %IP% el %DATE%.",
@@ -68,7 +78,9 @@ final class TrafficFormats {
     int status(boolean attack) {
         int r = rnd.nextInt(100);
         if (attack) return r < 35 ? 403 : r < 65 ? 200 : r < 75 ? 400 : r < 85 ? 404 : r < 95 ? 500 : 302;
-        return r < 70 ? 200 : r < 80 ? 304 : r < 85 ? 301 : r < 90 ? 302 : r < 95 ? 404 : r < 97 ? 401 : r < 98 ? 403 : 500;
+        return r < 70
+                ? 200
+                : r < 80 ? 304 : r < 85 ? 301 : r < 90 ? 302 : r < 95 ? 404 : r < 97 ? 401 : r < 98 ? 403 : 500;
     }
 
     /**
@@ -85,8 +97,10 @@ final class TrafficFormats {
         if (payloadInBody && form < 35) form = 35 + rnd.nextInt(65);
         if (form >= 75 && form < 85 && (payloadInBody || payloadInHeader)) form = 85;
         if (form < 35) {
-            return ip + " - - [" + CLF.format(time) + "] \"" + req.method() + " " + req.target() + " HTTP/1.1\" " + status
-                    + " " + (200 + rnd.nextInt(40_000)) + " \"" + (req.referer().isEmpty() ? "-" : req.referer()) + "\" \""
+            return ip + " - - [" + CLF.format(time) + "] \"" + req.method() + " " + req.target() + " HTTP/1.1\" "
+                    + status
+                    + " " + (200 + rnd.nextInt(40_000)) + " \"" + (req.referer().isEmpty() ? "-" : req.referer())
+                    + "\" \""
                     + req.userAgent() + "\"";
         }
         if (form < 55) return raw(req);
@@ -105,23 +119,35 @@ final class TrafficFormats {
         if (form < 85) return req.target();
         String what = req.method() + " " + req.target();
         if (!req.body().isEmpty()) what += " con cuerpo " + req.body();
-        if (payloadInHeader) what += " (User-Agent: " + req.userAgent() + (req.cookie().isEmpty() ? "" : "; Cookie: " + req.cookie()) + ")";
-        return pii.pick(NOTES).replace("%REQ%", what).replace("%IP%", ip).replace("%DATE%", DAY.format(time))
-                .replace("%TIME%", HOUR.format(time)).replace("%STATUS%", String.valueOf(status))
+        if (payloadInHeader)
+            what += " (User-Agent: " + req.userAgent() + (req.cookie().isEmpty() ? "" : "; Cookie: " + req.cookie())
+                    + ")";
+        return pii.pick(NOTES)
+                .replace("%REQ%", what)
+                .replace("%IP%", ip)
+                .replace("%DATE%", DAY.format(time))
+                .replace("%TIME%", HOUR.format(time))
+                .replace("%STATUS%", String.valueOf(status))
                 .replace("%RULE%", String.valueOf(900_000 + rnd.nextInt(50_000)))
-                .replace("%TICKET%", String.valueOf(10_000 + rnd.nextInt(90_000))).replace("%NAME%", pii.fullName())
-                .replace("%EMAIL%", pii.email()).replace("%MS%", String.valueOf(5 + rnd.nextInt(3000)))
-                .replace("%COUNT%", String.valueOf(2 + rnd.nextInt(200))).replace("%PHONE%", pii.phone());
+                .replace("%TICKET%", String.valueOf(10_000 + rnd.nextInt(90_000)))
+                .replace("%NAME%", pii.fullName())
+                .replace("%EMAIL%", pii.email())
+                .replace("%MS%", String.valueOf(5 + rnd.nextInt(3000)))
+                .replace("%COUNT%", String.valueOf(2 + rnd.nextInt(200)))
+                .replace("%PHONE%", pii.phone());
     }
 
     private String raw(Request req) {
-        StringBuilder sb = new StringBuilder(req.method()).append(' ').append(req.target()).append(" HTTP/1.1\n");
-        sb.append("Host: ").append(pii.pick(List.of("www.tienda.cl", "www.banco.cl", "www.tramites.gob.cl", "api.tienda.cl")));
+        StringBuilder sb =
+                new StringBuilder(req.method()).append(' ').append(req.target()).append(" HTTP/1.1\n");
+        sb.append("Host: ")
+                .append(pii.pick(List.of("www.tienda.cl", "www.banco.cl", "www.tramites.gob.cl", "api.tienda.cl")));
         sb.append("\nUser-Agent: ").append(req.userAgent());
         if (!req.referer().isEmpty()) sb.append("\nReferer: ").append(req.referer());
         if (!req.cookie().isEmpty()) sb.append("\nCookie: ").append(req.cookie());
         if (!req.body().isEmpty()) {
-            sb.append("\nContent-Type: ").append(req.jsonBody() ? "application/json" : "application/x-www-form-urlencoded");
+            sb.append("\nContent-Type: ")
+                    .append(req.jsonBody() ? "application/json" : "application/x-www-form-urlencoded");
             sb.append("\n\n").append(req.body());
         }
         return sb.toString();

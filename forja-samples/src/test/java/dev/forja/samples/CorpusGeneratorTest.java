@@ -1,14 +1,13 @@
 package dev.forja.samples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CorpusGeneratorTest {
     @TempDir
@@ -30,7 +29,8 @@ class CorpusGeneratorTest {
         List<String> lines = Files.readAllLines(tmp.resolve("docs-0000.jsonl"));
         assertThat(lines).hasSizeGreaterThan(10);
         for (int i = 0; i < lines.size(); i++) {
-            assertThat(SampleJson.mapper().readTree(lines.get(i)).get("id").asLong()).isEqualTo(i);
+            assertThat(SampleJson.mapper().readTree(lines.get(i)).get("id").asLong())
+                    .isEqualTo(i);
         }
         assertThat(s.documents()).isEqualTo(lines.size());
     }

@@ -1,7 +1,6 @@
 package dev.forja.samples;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class HttpRequestCorpusTest {
 
@@ -33,21 +32,24 @@ class HttpRequestCorpusTest {
         Path file = repositoryRoot().resolve(HttpRequestCorpus.FILE);
         String committed = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(HttpRequestCorpus.toJsonl(corpus))
-                .as("%s is stale; regenerate it with: java -cp forja-core/target/classes:<deps> "
-                        + "dev.forja.samples.HttpRequestCorpus", file)
+                .as(
+                        "%s is stale; regenerate it with: java -cp forja-core/target/classes:<deps> "
+                                + "dev.forja.samples.HttpRequestCorpus",
+                        file)
                 .isEqualTo(committed);
     }
 
     @Test
     void sameSeedSameBytesOtherSeedOtherBytes() {
-        assertThat(HttpRequestCorpus.generate(HttpRequestCorpus.SEED, HttpRequestCorpus.SIZE)).isEqualTo(corpus);
+        assertThat(HttpRequestCorpus.generate(HttpRequestCorpus.SEED, HttpRequestCorpus.SIZE))
+                .isEqualTo(corpus);
         assertThat(HttpRequestCorpus.generate(HttpRequestCorpus.SEED + 1, 200)).isNotEqualTo(corpus.subList(0, 200));
     }
 
     @Test
     void labelsAreBalancedAsDocumented() {
-        Map<String, Long> counts = corpus.stream()
-                .collect(Collectors.groupingBy(HttpRequestCorpus.Example::label, Collectors.counting()));
+        Map<String, Long> counts =
+                corpus.stream().collect(Collectors.groupingBy(HttpRequestCorpus.Example::label, Collectors.counting()));
         assertThat(corpus).hasSize(3000);
         assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(HttpRequestCorpus.LABELS);
         assertThat(counts.get("benigno")).isBetween(1140L, 1260L); // 40% ± 2 points
@@ -92,10 +94,17 @@ class HttpRequestCorpusTest {
 
     @Test
     void benignTrafficContainsHardNegatives() {
-        long hard = corpus.stream().filter(e -> e.label().equals("benigno"))
+        long hard = corpus.stream()
+                .filter(e -> e.label().equals("benigno"))
                 .map(e -> e.text().toLowerCase(Locale.ROOT))
-                .filter(t -> t.contains("select") || t.contains("script") || t.contains("union") || t.contains("o'higgins")
-                        || t.contains("o%27higgins") || t.contains("etc") || t.contains("ping") || t.contains("cat"))
+                .filter(t -> t.contains("select")
+                        || t.contains("script")
+                        || t.contains("union")
+                        || t.contains("o'higgins")
+                        || t.contains("o%27higgins")
+                        || t.contains("etc")
+                        || t.contains("ping")
+                        || t.contains("cat"))
                 .count();
         assertThat(hard).isGreaterThan(50);
     }
@@ -122,8 +131,11 @@ class HttpRequestCorpusTest {
             }
             int inSize = byLabel.get(label).size();
             for (var t : inClass.entrySet()) {
-                boolean decisive = t.getValue() >= 0.9 * inSize && outClass.getOrDefault(t.getKey(), 0) <= 0.1 * outSize;
-                assertThat(decisive).as("token '%s' decides %s", t.getKey(), label).isFalse();
+                boolean decisive =
+                        t.getValue() >= 0.9 * inSize && outClass.getOrDefault(t.getKey(), 0) <= 0.1 * outSize;
+                assertThat(decisive)
+                        .as("token '%s' decides %s", t.getKey(), label)
+                        .isFalse();
             }
         }
     }

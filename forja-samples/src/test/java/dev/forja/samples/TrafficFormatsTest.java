@@ -1,11 +1,10 @@
 package dev.forja.samples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class TrafficFormatsTest {
 

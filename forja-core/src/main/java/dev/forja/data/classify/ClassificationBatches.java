@@ -58,7 +58,10 @@ public final class ClassificationBatches {
         if (shuffle) java.util.Collections.shuffle(Arrays.asList(order), rng);
         int window = shuffle ? batchSize * WINDOW_BATCHES : order.length;
         for (int start = 0; start < order.length; start += window) {
-            Arrays.sort(order, start, Math.min(order.length, start + window),
+            Arrays.sort(
+                    order,
+                    start,
+                    Math.min(order.length, start + window),
                     Comparator.comparingInt((Integer i) -> rows.ids().get(i).length));
         }
         List<int[]> batches = new ArrayList<>();

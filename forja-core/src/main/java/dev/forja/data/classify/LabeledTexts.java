@@ -22,11 +22,9 @@ public final class LabeledTexts {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One example and where it came from. */
-    public record Row(String text, String label, int line) {
-    }
+    public record Row(String text, String label, int line) {}
 
-    private LabeledTexts() {
-    }
+    private LabeledTexts() {}
 
     /** Every non-blank line of {@code file}; a line without a text or a label is an error naming it. */
     public static List<Row> read(Path file) {
@@ -53,7 +51,11 @@ public final class LabeledTexts {
                 try {
                     j = JSON.readTree(line);
                 } catch (IOException e) {
-                    throw new ForjaException(file + ":" + n + ": not valid JSON (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : e.getMessage()) + ")");
+                    throw new ForjaException(file + ":" + n + ": not valid JSON ("
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+                                    ? p.getOriginalMessage()
+                                    : e.getMessage())
+                            + ")");
                 }
                 JsonNode text = j.get("text");
                 JsonNode label = j.get("label");
@@ -76,7 +78,8 @@ public final class LabeledTexts {
             CsvRows csv = new CsvRows(r, delimiter);
             List<String> header = csv.next();
             if (header == null) return rows;
-            header = header.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+            header =
+                    header.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
             int text = header.indexOf("text"), label = header.indexOf("label");
             if (text < 0 || label < 0) {
                 throw new ForjaException(file + ":1: a CSV to classify needs a header with 'text' and 'label' "

@@ -12,8 +12,8 @@ import java.util.List;
  */
 public record TokenizedRows(List<long[]> ids, int[] labels, int truncated) {
 
-    public static TokenizedRows of(List<LabeledTexts.Row> rows, List<String> labelSet, HfTokenizer tokenizer,
-                                   int maxLength) {
+    public static TokenizedRows of(
+            List<LabeledTexts.Row> rows, List<String> labelSet, HfTokenizer tokenizer, int maxLength) {
         List<long[]> ids = new ArrayList<>(rows.size());
         int[] labels = new int[rows.size()];
         int truncated = 0;

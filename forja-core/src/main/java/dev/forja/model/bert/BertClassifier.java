@@ -41,10 +41,14 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class BertClassifier implements Adaptable {
     /** config.json key recording the pooling the head was trained on. */
     public static final String POOLING_KEY = "forja_pooling";
+
     private static final String PREFIX = "bert.";
 
     /** Which vector of the encoder the head reads. */
-    public enum Pooling { MEAN, POOLER }
+    public enum Pooling {
+        MEAN,
+        POOLER
+    }
 
     private final BertModel encoder;
     private final List<String> labels;
@@ -72,10 +76,11 @@ public final class BertClassifier implements Adaptable {
         torch.manual_seed(seed);
         TensorOptions f32 = new TensorOptions(ScalarType.Float);
         long C = encoder.config().hiddenSize();
-        Tensor w = torch.randn(new long[] {labels.size(), C}, f32).mul(new Scalar(encoder.config().initializerRange()));
+        Tensor w = torch.randn(new long[] {labels.size(), C}, f32)
+                .mul(new Scalar(encoder.config().initializerRange()));
         Tensor b = torch.zeros(new long[] {labels.size()}, f32);
-        return new BertClassifier(encoder, labels, !preferMean && encoder.hasPooler() ? Pooling.POOLER : Pooling.MEAN,
-                w, b);
+        return new BertClassifier(
+                encoder, labels, !preferMean && encoder.hasPooler() ? Pooling.POOLER : Pooling.MEAN, w, b);
     }
 
     /** Loads a classifier written by {@link #write} (or transformers' BertForSequenceClassification). */
@@ -90,15 +95,20 @@ public final class BertClassifier implements Adaptable {
         BertModel encoder = BertLoader.load(d, ScalarType.Float);
         JsonNode cfg = d.configJson();
         List<String> labels = labels(cfg, d.dir());
-        Pooling pooling = cfg.has(POOLING_KEY) ? Pooling.valueOf(cfg.get(POOLING_KEY).asText().toUpperCase(Locale.ROOT))
+        Pooling pooling = cfg.has(POOLING_KEY)
+                ? Pooling.valueOf(cfg.get(POOLING_KEY).asText().toUpperCase(Locale.ROOT))
                 : Pooling.POOLER;
         ModelWeights w = d.weights();
         if (!w.contains("classifier.weight") || !w.contains("classifier.bias")) {
             throw new ForjaException(d.dir() + " has no classifier.weight / classifier.bias: it is an encoder without "
                     + "a classification head; train one with forja train task=classification");
         }
-        return new BertClassifier(encoder, labels, pooling, Tensors.fromEntry(w.get("classifier.weight"))
-                .to(ScalarType.Float), Tensors.fromEntry(w.get("classifier.bias")).to(ScalarType.Float));
+        return new BertClassifier(
+                encoder,
+                labels,
+                pooling,
+                Tensors.fromEntry(w.get("classifier.weight")).to(ScalarType.Float),
+                Tensors.fromEntry(w.get("classifier.bias")).to(ScalarType.Float));
     }
 
     /** The labels in id order from config.json's id2label. */
@@ -140,7 +150,10 @@ public final class BertClassifier implements Adaptable {
     public Tensor logits(Tensor ids, Tensor mask) {
         Tensor hidden = encoder.forward(ids, null, mask); // (B, T, C)
         Tensor pooled = pooling == Pooling.POOLER ? encoder.pool(hidden) : meanPool(hidden, mask); // (B, C)
-        return torch.addmm(bias.to(pooled.scalar_type()), pooled, weight.to(pooled.scalar_type()).t());
+        return torch.addmm(
+                bias.to(pooled.scalar_type()),
+                pooled,
+                weight.to(pooled.scalar_type()).t());
     }
 
     /** Mean of the hidden states of the real tokens, as sentence-transformers pools: (B, T, C) to (B, C). */
@@ -166,7 +179,8 @@ public final class BertClassifier implements Adaptable {
         return new AbstractMap<>() {
             @Override
             public Set<Entry<String, Linear>> entrySet() {
-                return inner.entrySet().stream().map(e -> Map.entry(PREFIX + e.getKey(), e.getValue()))
+                return inner.entrySet().stream()
+                        .map(e -> Map.entry(PREFIX + e.getKey(), e.getValue()))
                         .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
             }
 
@@ -209,7 +223,8 @@ public final class BertClassifier implements Adaptable {
     /** Writes config.json and model.safetensors ({@code params} named as {@link #parameters()}), float32. */
     public void write(Path dir, Map<String, Tensor> params) {
         List<TensorEntry> entries = new ArrayList<>();
-        params.forEach((k, v) -> entries.add(Tensors.toEntry(k, v.detach().to(ScalarType.Float).contiguous())));
+        params.forEach((k, v) ->
+                entries.add(Tensors.toEntry(k, v.detach().to(ScalarType.Float).contiguous())));
         Json.writeAtomic(dir.resolve("config.json"), configJson());
         ModelWeightsWriter.writeModel(dir, entries, Map.of("format", "pt"), ModelWriter.MAX_SHARD_BYTES);
     }

@@ -11,13 +11,27 @@ import java.nio.file.Path;
  *
  * @param hiddenAct only {@code gelu} (the erf form) is implemented, as BERT and MiniLM use
  */
-public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
-                         int intermediateSize, int maxPositionEmbeddings, int typeVocabSize, double layerNormEps,
-                         int padTokenId, String hiddenAct, double initializerRange) {
+public record BertConfig(
+        int vocabSize,
+        int hiddenSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int intermediateSize,
+        int maxPositionEmbeddings,
+        int typeVocabSize,
+        double layerNormEps,
+        int padTokenId,
+        String hiddenAct,
+        double initializerRange) {
 
     public BertConfig {
-        if (vocabSize <= 0 || hiddenSize <= 0 || numHiddenLayers <= 0 || numAttentionHeads <= 0
-                || intermediateSize <= 0 || maxPositionEmbeddings <= 0 || typeVocabSize <= 0) {
+        if (vocabSize <= 0
+                || hiddenSize <= 0
+                || numHiddenLayers <= 0
+                || numAttentionHeads <= 0
+                || intermediateSize <= 0
+                || maxPositionEmbeddings <= 0
+                || typeVocabSize <= 0) {
             throw new ForjaException("BERT config: vocab_size, hidden_size, num_hidden_layers, num_attention_heads, "
                     + "intermediate_size, max_position_embeddings and type_vocab_size must all be positive");
         }
@@ -54,11 +68,17 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
             throw new ForjaException(file + ": position_embedding_type '" + positions + "' is not supported (forja "
                     + "implements absolute positions)");
         }
-        return new BertConfig(required(j, "vocab_size", file), required(j, "hidden_size", file),
-                required(j, "num_hidden_layers", file), required(j, "num_attention_heads", file),
-                required(j, "intermediate_size", file), j.path("max_position_embeddings").asInt(512),
-                j.path("type_vocab_size").asInt(2), j.path("layer_norm_eps").asDouble(1e-12),
-                j.path("pad_token_id").asInt(0), j.path("hidden_act").asText("gelu"),
+        return new BertConfig(
+                required(j, "vocab_size", file),
+                required(j, "hidden_size", file),
+                required(j, "num_hidden_layers", file),
+                required(j, "num_attention_heads", file),
+                required(j, "intermediate_size", file),
+                j.path("max_position_embeddings").asInt(512),
+                j.path("type_vocab_size").asInt(2),
+                j.path("layer_norm_eps").asDouble(1e-12),
+                j.path("pad_token_id").asInt(0),
+                j.path("hidden_act").asText("gelu"),
                 j.path("initializer_range").asDouble(0.02));
     }
 

@@ -22,8 +22,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class BertLoader {
     private static final String PREFIX = "bert.";
 
-    private BertLoader() {
-    }
+    private BertLoader() {}
 
     /** Loads the model with its parameters in {@code dtype} (Float or BFloat16), opening {@code dir} once. */
     public static BertModel load(Path dir, ScalarType dtype) {
@@ -39,7 +38,8 @@ public final class BertLoader {
         Map<String, Tensor> params = new LinkedHashMap<>();
         boolean pooler = w.contains("pooler.dense.weight") || w.contains(PREFIX + "pooler.dense.weight");
         for (ParamSpec spec : BertModel.specs(config, pooler)) {
-            TensorEntry e = w.contains(spec.name()) || !w.contains(PREFIX + spec.name()) ? w.get(spec.name())
+            TensorEntry e = w.contains(spec.name()) || !w.contains(PREFIX + spec.name())
+                    ? w.get(spec.name())
                     : w.get(PREFIX + spec.name());
             if (!Arrays.equals(e.shape(), spec.shape())) {
                 throw new ForjaException("tensor '" + e.name() + "' in " + d.dir() + " has shape "

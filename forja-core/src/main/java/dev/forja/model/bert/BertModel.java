@@ -47,9 +47,15 @@ public final class BertModel implements Adaptable {
     private static final String POOLER = "pooler.dense";
 
     /** Layer i's modules ({@code encoder.layer.{i}}), named as in the table above. */
-    private record BertLayer(Linear query, Linear key, Linear value, Linear attentionOutput, LayerNorm attentionNorm,
-                             Linear intermediate, Linear output, LayerNorm outputNorm) {
-    }
+    private record BertLayer(
+            Linear query,
+            Linear key,
+            Linear value,
+            Linear attentionOutput,
+            LayerNorm attentionNorm,
+            Linear intermediate,
+            Linear output,
+            LayerNorm outputNorm) {}
 
     private final BertConfig config;
     private final Map<String, Tensor> params;
@@ -116,10 +122,15 @@ public final class BertModel implements Adaptable {
         layers = new BertLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
             String p = LAYERS + i + ".";
-            layers[i] = new BertLayer(linears.add(p + QUERY, params), linears.add(p + KEY, params),
-                    linears.add(p + VALUE, params), linears.add(p + ATTENTION_OUTPUT, params),
-                    norm(p + ATTENTION_LAYER_NORM), linears.add(p + INTERMEDIATE, params),
-                    linears.add(p + OUTPUT, params), norm(p + OUTPUT_LAYER_NORM));
+            layers[i] = new BertLayer(
+                    linears.add(p + QUERY, params),
+                    linears.add(p + KEY, params),
+                    linears.add(p + VALUE, params),
+                    linears.add(p + ATTENTION_OUTPUT, params),
+                    norm(p + ATTENTION_LAYER_NORM),
+                    linears.add(p + INTERMEDIATE, params),
+                    linears.add(p + OUTPUT, params),
+                    norm(p + OUTPUT_LAYER_NORM));
         }
         pooler = withPooler ? linears.add(POOLER, params) : null;
     }
@@ -173,7 +184,8 @@ public final class BertModel implements Adaptable {
                 .add(torch.embedding(positionEmbeddings, positions));
         x = embeddingsNorm.apply(x);
         // keys that are padding are hidden from every query: (B, 1, 1, T), true where attention is allowed
-        Tensor mask = attentionMask == null ? null : attentionMask.ne(new Scalar(0)).view(B, 1, 1, T);
+        Tensor mask =
+                attentionMask == null ? null : attentionMask.ne(new Scalar(0)).view(B, 1, 1, T);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             x = block(i, x, mask);
         }
@@ -183,13 +195,18 @@ public final class BertModel implements Adaptable {
     /** Block {@code i}: (B, T, C) to (B, T, C). */
     private Tensor block(int i, Tensor x, Tensor mask) {
         BertLayer l = layers[i];
-        long B = x.size(0), T = x.size(1), C = config.hiddenSize(), H = config.numAttentionHeads(), D = config.headDim();
+        long B = x.size(0),
+                T = x.size(1),
+                C = config.hiddenSize(),
+                H = config.numAttentionHeads(),
+                D = config.headDim();
         Tensor q = heads(l.query().apply(x), B, T, H, D); // (B, H, T, D)
         Tensor k = heads(l.key().apply(x), B, T, H, D);
         Tensor v = heads(l.value().apply(x), B, T, H, D);
         TensorOptional m = mask == null ? new TensorOptional() : new TensorOptional(mask);
         Tensor y = torch.scaled_dot_product_attention(q, k, v, m, 0.0, false, new DoubleOptional(), false)
-                .transpose(1, 2).reshape(B, T, C); // (B, T, C)
+                .transpose(1, 2)
+                .reshape(B, T, C); // (B, T, C)
         x = l.attentionNorm().apply(x.add(l.attentionOutput().apply(y)));
         Tensor h = torch.gelu(l.intermediate().apply(x), "none"); // (B, T, F)
         return l.outputNorm().apply(x.add(l.output().apply(h)));

@@ -18,8 +18,7 @@ import org.bytedeco.pytorch.Tensor;
  * through {@link dev.forja.io.AtomicDirectory}.
  */
 public final class BertWriter {
-    private BertWriter() {
-    }
+    private BertWriter() {}
 
     /** Writes {@code params} (named as in {@link BertModel#specs}) and the config into {@code dir}. */
     public static void write(Path dir, BertConfig config, Map<String, Tensor> params) {
@@ -27,7 +26,8 @@ public final class BertWriter {
         for (ParamSpec spec : BertModel.specs(config, params.containsKey("pooler.dense.weight"))) {
             Tensor t = params.get(spec.name());
             if (t == null) throw new IllegalArgumentException("parameter " + spec.name() + " missing");
-            entries.add(Tensors.toEntry(spec.name(), t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
+            entries.add(
+                    Tensors.toEntry(spec.name(), t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
         }
         Json.writeAtomic(dir.resolve("config.json"), config.toJson());
         ModelWeightsWriter.writeModel(dir, entries, Map.of("format", "pt"), ModelWriter.MAX_SHARD_BYTES);

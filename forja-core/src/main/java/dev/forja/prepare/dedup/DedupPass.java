@@ -37,8 +37,13 @@ public final class DedupPass {
      * (similarity at least {@code removeAt}) and {@code clusters} (at least {@code clusterAt}); returns the number
      * of candidate pairs checked.
      */
-    public static long nearDuplicates(PairSorter.Cursor byBand, SignatureFile signatures, double removeAt, double clusterAt,
-                               SpillingUnionFind duplicates, SpillingUnionFind clusters) {
+    public static long nearDuplicates(
+            PairSorter.Cursor byBand,
+            SignatureFile signatures,
+            double removeAt,
+            double clusterAt,
+            SpillingUnionFind duplicates,
+            SpillingUnionFind clusters) {
         byte[] first = new byte[MinHashBands.SIGNATURE_BYTES], other = new byte[MinHashBands.SIGNATURE_BYTES];
         boolean any = false, firstRead = false;
         long bucket = 0, smallest = -1, checked = 0;

@@ -1,7 +1,6 @@
 package dev.forja.prepare.dedup;
 
 import dev.forja.ForjaException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,12 +31,12 @@ final class PagedLongArray implements AutoCloseable {
     private final FileChannel channel;
     private final long[][] frames;
     private final long[] framePage; // the page in each frame, -1 if none
-    private final long[] lastUse;   // for the least-recently-used eviction within a set
+    private final long[] lastUse; // for the least-recently-used eviction within a set
     private final boolean[] dirty;
-    private final ByteBuffer io;     // one page, for the transfers
+    private final ByteBuffer io; // one page, for the transfers
     private final LongBuffer ioLongs;
     private long clock;
-    private long hitPage = -1;       // the last page used and its frame: most accesses repeat it
+    private long hitPage = -1; // the last page used and its frame: most accesses repeat it
     private int hitFrame;
 
     /**
@@ -65,8 +64,8 @@ final class PagedLongArray implements AutoCloseable {
         this.io = ByteBuffer.allocateDirect(pageLongs * Long.BYTES).order(ByteOrder.nativeOrder());
         this.ioLongs = io.asLongBuffer();
         try {
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw failure(e);
         }

@@ -28,8 +28,12 @@ final class PairSort {
             long pk = k[hi], pv = v[hi];
             int i = lo - 1, j = hi;
             while (true) {
-                while (compare(k[++i], v[i], pk, pv) < 0) { /* scan */ }
-                while (j > lo && compare(k[--j], v[j], pk, pv) > 0) { /* scan */ }
+                while (compare(k[++i], v[i], pk, pv) < 0) {
+                    /* scan */
+                }
+                while (j > lo && compare(k[--j], v[j], pk, pv) > 0) {
+                    /* scan */
+                }
                 if (i >= j) break;
                 swap(k, v, i, j);
             }

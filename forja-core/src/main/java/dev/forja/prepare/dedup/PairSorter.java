@@ -1,7 +1,6 @@
 package dev.forja.prepare.dedup;
 
 import dev.forja.ForjaException;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -49,7 +48,8 @@ public final class PairSorter implements AutoCloseable {
     private boolean sorted;
 
     public PairSorter(Path dir, String name, int maxBufferPairs) {
-        if (maxBufferPairs < 2) throw new IllegalArgumentException("maxBufferPairs must be >= 2, got " + maxBufferPairs);
+        if (maxBufferPairs < 2)
+            throw new IllegalArgumentException("maxBufferPairs must be >= 2, got " + maxBufferPairs);
         this.dir = dir;
         this.name = name;
         this.maxBufferPairs = maxBufferPairs;
@@ -211,7 +211,8 @@ public final class PairSorter implements AutoCloseable {
     }
 
     private ForjaException failure(IOException e) {
-        return new ForjaException("cannot sort " + name + " in " + dir + ": " + e.getMessage() + " (is the disk full?)");
+        return new ForjaException(
+                "cannot sort " + name + " in " + dir + ": " + e.getMessage() + " (is the disk full?)");
     }
 
     private void closeOpen() {

@@ -1,7 +1,6 @@
 package dev.forja.prepare.dedup;
 
 import dev.forja.ForjaException;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +19,8 @@ import java.nio.file.Path;
  */
 public final class RecordSpill {
     /** One spilled record; {@code text} is null when it is the line's {@code text} field. */
-    public record Entry(long ordinal, long key, int chars, int tokens, String label, String source, String line, String text) {}
+    public record Entry(
+            long ordinal, long key, int chars, int tokens, String label, String source, String line, String text) {}
 
     private static final int IO_BUFFER = 1 << 16;
 

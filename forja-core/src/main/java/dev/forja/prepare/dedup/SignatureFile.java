@@ -1,7 +1,6 @@
 package dev.forja.prepare.dedup;
 
 import dev.forja.ForjaException;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -19,7 +19,7 @@ final class SparseUnionFind {
     }
 
     private static final long MARK = Long.MIN_VALUE;
-    private long[] ids = new long[1 << 4];     // id + 1; 0 = a free slot
+    private long[] ids = new long[1 << 4]; // id + 1; 0 = a free slot
     private long[] parents = new long[1 << 4]; // parent, | MARK if the id is marked
     private int size;
 

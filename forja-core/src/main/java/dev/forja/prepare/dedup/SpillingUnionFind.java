@@ -33,8 +33,8 @@ public final class SpillingUnionFind implements AutoCloseable {
     public SpillingUnionFind(Path file, long ids, int budget, int pageLongs, int pages) {
         if (budget < 0) throw new IllegalArgumentException("budget must be >= 0 ids, got " + budget);
         if (pageLongs < 1 || Integer.bitCount(pageLongs) != 1 || pages < 1) {
-            throw new IllegalArgumentException("the cache needs >= 1 page of a power of two ids, got " + pages
-                    + " of " + pageLongs);
+            throw new IllegalArgumentException(
+                    "the cache needs >= 1 page of a power of two ids, got " + pages + " of " + pageLongs);
         }
         this.file = file;
         this.ids = ids;

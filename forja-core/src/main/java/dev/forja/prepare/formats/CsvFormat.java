@@ -29,8 +29,11 @@ public final class CsvFormat implements Format {
     }
 
     @Override
-    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues)
+            throws IOException {
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         CsvRows rows = new CsvRows(new BufferedReader(new InputStreamReader(in, decoder)), delimiter);
         try {
@@ -42,8 +45,11 @@ public final class CsvFormat implements Format {
             int text = header ? column(first, textColumn) : index(textColumn);
             int label = labelColumn.isEmpty() ? -1 : header ? column(first, labelColumn) : index(labelColumn);
             if (text < 0 || (!labelColumn.isEmpty() && label < 0)) {
-                issues.report("bad_csv", new SourceRef(name, 1, 0), "no column '" + (text < 0 ? textColumn : labelColumn)
-                        + "' in header " + first + "; set text_column/label_column to a header name or an index");
+                issues.report(
+                        "bad_csv",
+                        new SourceRef(name, 1, 0),
+                        "no column '" + (text < 0 ? textColumn : labelColumn) + "' in header " + first
+                                + "; set text_column/label_column to a header name or an index");
                 return;
             }
             List<String> row = header ? rows.next() : first;
@@ -54,16 +60,21 @@ public final class CsvFormat implements Format {
                 SourceRef at = new SourceRef(name, line, 0);
                 if (row.size() == 1 && row.get(0).isEmpty()) continue;
                 if (text >= row.size() || label >= row.size()) {
-                    issues.report("bad_csv", at, "row has " + row.size() + " fields, column " + Math.max(text, label)
-                            + " is missing; row skipped");
+                    issues.report(
+                            "bad_csv",
+                            at,
+                            "row has " + row.size() + " fields, column " + Math.max(text, label)
+                                    + " is missing; row skipped");
                     continue;
                 }
                 sink.accept(new Doc(row.get(text), label < 0 ? null : row.get(label), null, at));
             }
             if (!any) issues.report("empty_csv", new SourceRef(name, 1, 0), "CSV has a header but no rows");
         } catch (CharacterCodingException e) {
-            issues.report("invalid_utf8", new SourceRef(name, rows.line(), 0), "not valid UTF-8; the rest of the file "
-                    + "is skipped (convert it with iconv -f LATIN1 -t UTF-8)");
+            issues.report(
+                    "invalid_utf8",
+                    new SourceRef(name, rows.line(), 0),
+                    "not valid UTF-8; the rest of the file " + "is skipped (convert it with iconv -f LATIN1 -t UTF-8)");
         }
     }
 

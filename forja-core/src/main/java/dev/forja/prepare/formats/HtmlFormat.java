@@ -1,16 +1,15 @@
 package dev.forja.prepare.formats;
 
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Node;
-import org.jsoup.nodes.TextNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
 
 /**
  * {@code .html}/{@code .htm}: the visible text of the page as one record, blocks separated by line breaks, with the
@@ -20,11 +19,33 @@ import java.util.function.Consumer;
 public final class HtmlFormat implements Format {
     private static final String BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, "
             + "iframe, svg, button, select, [hidden], [aria-hidden=true]";
-    private static final Set<String> BLOCKS = Set.of("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-            "tr", "table", "section", "article", "main", "blockquote", "pre", "ul", "ol", "dd", "dt", "title");
+    private static final Set<String> BLOCKS = Set.of(
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "main",
+            "blockquote",
+            "pre",
+            "ul",
+            "ol",
+            "dd",
+            "dt",
+            "title");
 
     @Override
-    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
+    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues)
+            throws IOException {
         Document doc = Jsoup.parse(in, "UTF-8", "");
         doc.select(BOILERPLATE).remove();
         Element body = doc.body() != null ? doc.body() : doc;

@@ -1,7 +1,6 @@
 package dev.forja.prepare.formats;
 
 import dev.forja.ForjaException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

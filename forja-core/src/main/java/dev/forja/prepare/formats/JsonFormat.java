@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.io.Json;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,8 @@ import java.util.function.Consumer;
  */
 public final class JsonFormat implements Format {
     // One element at a time from an array: what follows it is the rest of the array, not trailing garbage.
-    private static final com.fasterxml.jackson.databind.ObjectReader TREE = Json.mapper().readerFor(JsonNode.class)
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = Json.mapper()
+            .readerFor(JsonNode.class)
             .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final boolean lines;
     private final String textField, labelField;
@@ -32,7 +32,8 @@ public final class JsonFormat implements Format {
     }
 
     @Override
-    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
+    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues)
+            throws IOException {
         if (lines) readLines(in, name, sink, issues);
         else readDocument(in, name, sink, issues);
     }
@@ -75,8 +76,10 @@ public final class JsonFormat implements Format {
             }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            issues.report("bad_json", new SourceRef(name, line, 0), "invalid JSON (" + problem(e)
-                    + "); the rest of the file is skipped");
+            issues.report(
+                    "bad_json",
+                    new SourceRef(name, line, 0),
+                    "invalid JSON (" + problem(e) + "); the rest of the file is skipped");
         }
     }
 
@@ -85,7 +88,9 @@ public final class JsonFormat implements Format {
      * ("bound as `com.fasterxml...`", "`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled") it appends.
      */
     static String problem(JsonProcessingException e) {
-        String m = e.getOriginalMessage() == null ? "parse error" : e.getOriginalMessage().lines().findFirst().orElse("");
+        String m = e.getOriginalMessage() == null
+                ? "parse error"
+                : e.getOriginalMessage().lines().findFirst().orElse("");
         if (m.startsWith("Trailing token")) m = "more than one JSON value";
         int cut = m.indexOf(" (bound as");
         if (cut < 0) cut = m.indexOf(": not allowed as per");
@@ -98,24 +103,36 @@ public final class JsonFormat implements Format {
 
     private void accept(JsonNode node, SourceRef at, Consumer<Doc> sink, InputIssues issues) {
         if (!(node instanceof ObjectNode o)) {
-            issues.report("bad_record", at, "expected a JSON object, found " + node.getNodeType().name().toLowerCase());
+            issues.report(
+                    "bad_record",
+                    at,
+                    "expected a JSON object, found " + node.getNodeType().name().toLowerCase());
             return;
         }
-        String label = labelField.isEmpty() || !o.hasNonNull(labelField) ? null : o.get(labelField).asText();
+        String label = labelField.isEmpty() || !o.hasNonNull(labelField)
+                ? null
+                : o.get(labelField).asText();
         if (o.get("messages") instanceof ArrayNode messages) {
             StringBuilder all = new StringBuilder();
             for (JsonNode m : messages) {
-                if (m.path("content").isTextual()) all.append(all.length() == 0 ? "" : "\n").append(m.get("content").asText());
+                if (m.path("content").isTextual())
+                    all.append(all.length() == 0 ? "" : "\n")
+                            .append(m.get("content").asText());
             }
             sink.accept(new Doc(all.toString(), label, shape(o, "messages"), at));
         } else if (o.path("prompt").isTextual() && o.path("completion").isTextual()) {
-            sink.accept(new Doc(o.get("prompt").asText() + "\n" + o.get("completion").asText(), label,
-                    shape(o, "prompt", "completion"), at));
+            sink.accept(new Doc(
+                    o.get("prompt").asText() + "\n" + o.get("completion").asText(),
+                    label,
+                    shape(o, "prompt", "completion"),
+                    at));
         } else if (o.path(textField).isTextual()) {
             sink.accept(new Doc(o.get(textField).asText(), label, null, at));
         } else {
-            issues.report("bad_record", at, "no text field '" + textField + "' (set text_field, or give prompt/"
-                    + "completion or messages)");
+            issues.report(
+                    "bad_record",
+                    at,
+                    "no text field '" + textField + "' (set text_field, or give prompt/" + "completion or messages)");
         }
     }
 

@@ -15,7 +15,11 @@ public final class LineFormat implements Format {
     /** A record longer than this is cut into pieces so one runaway paragraph cannot exhaust memory. */
     static final int MAX_RECORD_CHARS = 1 << 20;
 
-    public enum Unit { PARAGRAPH, LINE, START_PATTERN }
+    public enum Unit {
+        PARAGRAPH,
+        LINE,
+        START_PATTERN
+    }
 
     private final Unit unit;
     private final Pattern start;
@@ -26,7 +30,8 @@ public final class LineFormat implements Format {
     }
 
     @Override
-    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
+    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues)
+            throws IOException {
         Utf8LineReader lines = new Utf8LineReader(in);
         StringBuilder record = new StringBuilder();
         long first = 0;
@@ -34,8 +39,11 @@ public final class LineFormat implements Format {
         while ((line = lines.next()) != null) {
             long n = lines.lineNumber();
             if (lines.invalid()) {
-                issues.report("invalid_utf8", new SourceRef(name, n, 0), "not valid UTF-8; line skipped "
-                        + "(convert the file with iconv -f LATIN1 -t UTF-8 if it is Latin-1)");
+                issues.report(
+                        "invalid_utf8",
+                        new SourceRef(name, n, 0),
+                        "not valid UTF-8; line skipped "
+                                + "(convert the file with iconv -f LATIN1 -t UTF-8 if it is Latin-1)");
                 continue;
             }
             boolean breaks = switch (unit) {

@@ -1,13 +1,12 @@
 package dev.forja.prepare.formats;
 
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * {@code .pdf}: one record per page with text, read by PDFBox from the file (random access, so a large PDF is not
@@ -15,7 +14,8 @@ import java.util.function.Consumer;
  */
 public final class PdfFormat implements Format {
     @Override
-    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues) throws IOException {
+    public void read(InputStream in, Path file, String name, Consumer<Doc> sink, InputIssues issues)
+            throws IOException {
         try (PDDocument doc = Loader.loadPDF(file.toFile())) {
             PDFTextStripper stripper = new PDFTextStripper();
             stripper.setSortByPosition(true);

@@ -18,8 +18,10 @@ import java.util.Arrays;
  */
 final class Utf8LineReader {
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final byte[] buf = new byte[1 << 16];
     private int pos, end;
     private byte[] line = new byte[256];
@@ -60,7 +62,11 @@ final class Utf8LineReader {
         number++;
         if (len > 0 && line[len - 1] == '\r') len--;
         int from = 0;
-        if (number == 1 && len >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
+        if (number == 1
+                && len >= 3
+                && (line[0] & 0xff) == 0xEF
+                && (line[1] & 0xff) == 0xBB
+                && (line[2] & 0xff) == 0xBF) {
             from = 3;
         }
         try {

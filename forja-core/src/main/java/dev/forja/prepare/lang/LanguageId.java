@@ -23,6 +23,7 @@ public final class LanguageId implements LanguageDetector {
     private static final int MIN_LETTERS = 12;
     /** Below this share of known trigrams the text is not one of the profiled languages. */
     private static final double MIN_COVERAGE = 0.6;
+
     private static final List<String> LANGUAGES = List.of("es", "pt", "en");
     private static final LanguageId SHARED = new LanguageId();
 

@@ -19,8 +19,10 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     private final com.github.pemistahl.lingua.api.LanguageDetector lingua;
 
     LinguaLanguageDetector(Collection<String> isoCodes) {
-        IsoCode639_1[] codes = isoCodes.stream().map(LinguaLanguageDetector::isoCode).toArray(IsoCode639_1[]::new);
-        LanguageDetectorBuilder b = codes.length >= 2 ? LanguageDetectorBuilder.fromIsoCodes639_1(codes)
+        IsoCode639_1[] codes =
+                isoCodes.stream().map(LinguaLanguageDetector::isoCode).toArray(IsoCode639_1[]::new);
+        LanguageDetectorBuilder b = codes.length >= 2
+                ? LanguageDetectorBuilder.fromIsoCodes639_1(codes)
                 : LanguageDetectorBuilder.fromAllLanguages();
         this.lingua = b.withPreloadedLanguageModels().build();
     }
@@ -41,9 +43,12 @@ public final class LinguaLanguageDetector implements LanguageDetector {
     public String identify(String text) {
         String sample = text.length() > LanguageId.SAMPLE_CHARS ? text.substring(0, LanguageId.SAMPLE_CHARS) : text;
         int letters = 0;
-        for (int i = 0; i < sample.length() && letters < MIN_LETTERS; i++) if (Character.isLetter(sample.charAt(i))) letters++;
+        for (int i = 0; i < sample.length() && letters < MIN_LETTERS; i++)
+            if (Character.isLetter(sample.charAt(i))) letters++;
         if (letters < MIN_LETTERS) return LanguageId.UNKNOWN;
         Language l = lingua.detectLanguageOf(sample);
-        return l == Language.UNKNOWN ? LanguageId.UNKNOWN : l.getIsoCode639_1().toString().toLowerCase(Locale.ROOT);
+        return l == Language.UNKNOWN
+                ? LanguageId.UNKNOWN
+                : l.getIsoCode639_1().toString().toLowerCase(Locale.ROOT);
     }
 }

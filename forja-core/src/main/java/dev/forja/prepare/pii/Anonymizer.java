@@ -48,7 +48,8 @@ public final class Anonymizer {
         for (CustomRule c : customs) rules.add(c.toRule());
         rules.addAll(BuiltInRules.forTypes(config.types()));
         this.pseudonymizer = config.mode() == AnonymizerConfig.Mode.PSEUDONYM
-                ? new Pseudonymizer(config.secret(), Gazetteer.builtIn()) : null;
+                ? new Pseudonymizer(config.secret(), Gazetteer.builtIn())
+                : null;
     }
 
     /** The matches that {@link #anonymize} replaces: non-overlapping, sorted by start. */
@@ -92,15 +93,15 @@ public final class Anonymizer {
         List<Candidate> all = new ArrayList<>();
         for (int r = 0; r < rules.size(); r++) {
             PiiRule rule = rules.get(r);
-            List<PiiMatch> found = rule instanceof PatternRule p && p.nearDigitsOnly() ? p.find(text, digitRuns)
-                    : rule.find(text);
+            List<PiiMatch> found =
+                    rule instanceof PatternRule p && p.nearDigitsOnly() ? p.find(text, digitRuns) : rule.find(text);
             for (PiiMatch m : found) all.add(new Candidate(m, r));
         }
         return all;
     }
 
-    private static final Comparator<Candidate> PRECEDENCE = Comparator
-            .comparingInt((Candidate c) -> -c.match().type().priority())
+    private static final Comparator<Candidate> PRECEDENCE = Comparator.comparingInt(
+                    (Candidate c) -> -c.match().type().priority())
             .thenComparingInt(c -> -c.match().length())
             .thenComparingInt(c -> c.match().start())
             .thenComparingInt(Candidate::rule);

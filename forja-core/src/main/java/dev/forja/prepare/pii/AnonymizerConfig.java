@@ -52,6 +52,7 @@ public record AnonymizerConfig(Mode mode, String secret, Set<PiiType> types, Lis
     @Override
     public String toString() { // the secret stays out of logs and saved configs
         return "AnonymizerConfig[mode=" + mode + ", secret=" + (secret == null ? "none" : "***") + ", types="
-                + types.size() + ", extraRules=" + extraRules.stream().map(CustomRule::name).toList() + "]";
+                + types.size() + ", extraRules="
+                + extraRules.stream().map(CustomRule::name).toList() + "]";
     }
 }

@@ -89,7 +89,12 @@ public final class CheckDigits {
     public static boolean isCuit(String d) {
         if (d.length() != 11 || !allDigits(d)) return false;
         int prefix = Integer.parseInt(d.substring(0, 2));
-        if (prefix != 20 && prefix != 23 && prefix != 24 && prefix != 27 && prefix != 30 && prefix != 33
+        if (prefix != 20
+                && prefix != 23
+                && prefix != 24
+                && prefix != 27
+                && prefix != 30
+                && prefix != 33
                 && prefix != 34) return false;
         int check = cuitCheck(d.substring(0, 10));
         return check >= 0 && d.charAt(10) - '0' == check;
@@ -172,8 +177,8 @@ public final class CheckDigits {
 
     /** RFC: 12 (companies) or 13 (people) characters; the last is a mod-11 check (10 is A) over the rest. */
     public static boolean isRfc(String s) {
-        return (s.length() == 12 || s.length() == 13) && s.charAt(s.length() - 1) == rfcCheck(
-                s.substring(0, s.length() - 1));
+        return (s.length() == 12 || s.length() == 13)
+                && s.charAt(s.length() - 1) == rfcCheck(s.substring(0, s.length() - 1));
     }
 
     public static char rfcCheck(String body) {

@@ -35,8 +35,8 @@ public record CustomRule(String name, String pattern, String placeholder) {
         try {
             compiled = Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
-            throw new ForjaException("custom PII rule '" + name + "': pattern does not compile: "
-                    + e.getDescription() + " near index " + e.getIndex() + " (Java regex syntax; quote it in YAML)");
+            throw new ForjaException("custom PII rule '" + name + "': pattern does not compile: " + e.getDescription()
+                    + " near index " + e.getIndex() + " (Java regex syntax; quote it in YAML)");
         }
         if (compiled.matcher("").matches())
             throw new ForjaException("custom PII rule '" + name + "': pattern matches the empty string; "
@@ -60,7 +60,8 @@ public record CustomRule(String name, String pattern, String placeholder) {
         List<CustomRule> rules = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof Map<?, ?> map))
-                throw new ForjaException(source + ": anonymize rule #" + (i + 1) + " must be a map with name and pattern");
+                throw new ForjaException(
+                        source + ": anonymize rule #" + (i + 1) + " must be a map with name and pattern");
             for (Object k : map.keySet())
                 if (!KEYS.contains(String.valueOf(k)))
                     throw new ForjaException(source + ": anonymize rule #" + (i + 1) + " has unknown key '" + k

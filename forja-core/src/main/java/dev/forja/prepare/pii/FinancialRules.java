@@ -9,10 +9,12 @@ import java.util.List;
 final class FinancialRules {
     private FinancialRules() {}
 
-    private static final String CARD = L + "(?:\\d{4}([ \\-]?)\\d{4}\\1\\d{4}\\1\\d{1,7}|3[47]\\d{2}([ \\-]?)\\d{6}\\2\\d{5})" + R;
+    private static final String CARD =
+            L + "(?:\\d{4}([ \\-]?)\\d{4}\\1\\d{4}\\1\\d{1,7}|3[47]\\d{2}([ \\-]?)\\d{6}\\2\\d{5})" + R;
 
     static List<PiiRule> all() {
-        return List.of(new PatternRule(PiiType.CREDIT_CARD, CARD, FinancialRules::plausibleCard).nearDigits(1, 2),
+        return List.of(
+                new PatternRule(PiiType.CREDIT_CARD, CARD, FinancialRules::plausibleCard).nearDigits(1, 2),
                 new IbanRule());
     }
 

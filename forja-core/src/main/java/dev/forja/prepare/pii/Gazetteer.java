@@ -58,7 +58,10 @@ final class Gazetteer {
         boolean ascii = true;
         for (int i = 0; i < word.length() && ascii; i++) ascii = word.charAt(i) < 128;
         String lower = word.toLowerCase(Locale.ROOT);
-        return ascii ? lower : MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
+        return ascii
+                ? lower
+                : MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD))
+                        .replaceAll("");
     }
 
     private static List<String> read(String resource) {

@@ -16,12 +16,36 @@ final class IbanRule implements PiiRule {
 
     /** IBAN lengths by country (SWIFT registry), for the countries forja's users are likeliest to meet. */
     static final Map<String, Integer> LENGTHS = Map.ofEntries(
-            Map.entry("AD", 24), Map.entry("AT", 20), Map.entry("BE", 16), Map.entry("BR", 29), Map.entry("CH", 21),
-            Map.entry("CR", 22), Map.entry("CZ", 24), Map.entry("DE", 22), Map.entry("DK", 18), Map.entry("DO", 28),
-            Map.entry("ES", 24), Map.entry("FI", 18), Map.entry("FR", 27), Map.entry("GB", 22), Map.entry("GR", 27),
-            Map.entry("GT", 28), Map.entry("IE", 22), Map.entry("IT", 27), Map.entry("LU", 20), Map.entry("NL", 18),
-            Map.entry("NO", 15), Map.entry("PL", 28), Map.entry("PT", 25), Map.entry("RO", 24), Map.entry("SE", 24),
-            Map.entry("SV", 28), Map.entry("CY", 28), Map.entry("MT", 31), Map.entry("TR", 26), Map.entry("UA", 29));
+            Map.entry("AD", 24),
+            Map.entry("AT", 20),
+            Map.entry("BE", 16),
+            Map.entry("BR", 29),
+            Map.entry("CH", 21),
+            Map.entry("CR", 22),
+            Map.entry("CZ", 24),
+            Map.entry("DE", 22),
+            Map.entry("DK", 18),
+            Map.entry("DO", 28),
+            Map.entry("ES", 24),
+            Map.entry("FI", 18),
+            Map.entry("FR", 27),
+            Map.entry("GB", 22),
+            Map.entry("GR", 27),
+            Map.entry("GT", 28),
+            Map.entry("IE", 22),
+            Map.entry("IT", 27),
+            Map.entry("LU", 20),
+            Map.entry("NL", 18),
+            Map.entry("NO", 15),
+            Map.entry("PL", 28),
+            Map.entry("PT", 25),
+            Map.entry("RO", 24),
+            Map.entry("SE", 24),
+            Map.entry("SV", 28),
+            Map.entry("CY", 28),
+            Map.entry("MT", 31),
+            Map.entry("TR", 26),
+            Map.entry("UA", 29));
 
     @Override
     public List<PiiMatch> find(String text) {

@@ -8,6 +8,7 @@ public record LabelledText(String text, List<PiiMatch> gold) {
         gold = List.copyOf(gold);
         for (PiiMatch g : gold)
             if (g.end() > text.length())
-                throw new IllegalArgumentException("gold span " + g + " runs past the text (" + text.length() + " chars)");
+                throw new IllegalArgumentException(
+                        "gold span " + g + " runs past the text (" + text.length() + " chars)");
     }
 }

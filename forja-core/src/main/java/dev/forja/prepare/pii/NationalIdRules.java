@@ -5,8 +5,8 @@ import static dev.forja.prepare.pii.PatternRule.R;
 
 import dev.forja.prepare.pii.PatternRule.Accept;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * National identifiers of Brazil, Chile, Mexico, Argentina, Colombia, Peru, Spain and the US.
@@ -21,7 +21,8 @@ final class NationalIdRules {
     private NationalIdRules() {}
 
     /** Between a keyword and its number: punctuation and "nº", "número", "no.", "#". */
-    static final String GAP = "[\\s:#=,\\-–\"']*(?:(?i:n[º°o]\\.?|nro\\.?|n[úu]mero|num\\.?|number|#)[\\s:#=.,\\-\"']*)?";
+    static final String GAP =
+            "[\\s:#=,\\-–\"']*(?:(?i:n[º°o]\\.?|nro\\.?|n[úu]mero|num\\.?|number|#)[\\s:#=.,\\-\"']*)?";
 
     private static final Pattern ARGENTINE = Pattern.compile(
             "(?i)argentin|buenos aires|\\bcuil|\\bcuit|renaper|anses|\\bcaba\\b|c[óo]rdoba|rosario|mendoza");
@@ -29,43 +30,96 @@ final class NationalIdRules {
 
     static List<PiiRule> all() {
         return Stream.of(
-                new PatternRule(PiiType.CPF, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})" + R,
-                        Accept.compact(CheckDigits::isCpf)),
-                new PatternRule(PiiType.CNPJ, L + "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})" + R,
-                        Accept.compact(CheckDigits::isCnpj)),
-                new PatternRule(PiiType.RUT, L + "(?:\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})-[\\dkK]" + R,
-                        Accept.compact(CheckDigits::isRut)),
-                new PatternRule(PiiType.CUIT, L + "(?:20|23|24|27|30|33|34)-\\d{8}-\\d" + R,
-                        Accept.compact(CheckDigits::isCuit)),
-                new PatternRule(PiiType.CUIT, "(?i:\\bcui[tl])" + GAP + "(?<v>(?:20|23|24|27|30|33|34)\\d{9})" + R,
-                        Accept.compact(CheckDigits::isCuit), "cui").needlesIgnoreCase(),
-                new PatternRule(PiiType.RUC_PE, "(?i:\\bruc)" + GAP + "(?<v>(?:10|15|16|17|20)\\d{9})" + R,
-                        Accept.compact(CheckDigits::isRuc), "ruc").needlesIgnoreCase(),
-                new PatternRule(PiiType.NIT_CO, L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d" + R,
-                        Accept.compact(CheckDigits::isNit)),
-                new PatternRule(PiiType.NIT_CO, "(?i:\\bnit)" + GAP
-                        + "(?<v>(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d)" + R,
-                        Accept.compact(CheckDigits::isNit), "nit").needlesIgnoreCase(),
-                new PatternRule(PiiType.DNI_ES, L + "\\d{8}-?[A-Za-z]" + R, Accept.compact(CheckDigits::isDniEs)),
-                new PatternRule(PiiType.NIE_ES, L + "[XYZxyz]-?\\d{7}-?[A-Za-z]" + R,
-                        Accept.compact(CheckDigits::isNie)),
-                new PatternRule(PiiType.CURP, L + "[A-Z][AEIOUX][A-Z]{2}\\d{6}[HMX][A-Z]{5}[A-Z0-9]\\d" + R,
-                        Accept.compact(CheckDigits::isCurp)),
-                new PatternRule(PiiType.RFC, L + "[A-ZÑ&]{3,4}[\\- ]?\\d{6}[\\- ]?[A-Z0-9]{3}" + R,
-                        Accept.compact(s -> validDate(s) && CheckDigits.isRfc(s))),
-                new PatternRule(PiiType.SSN_US, L + "\\d{3}-\\d{2}-\\d{4}" + R, NationalIdRules::validSsn),
-                new PatternRule(PiiType.SSN_US, "(?i:\\bssn|social security(?: number)?)" + GAP + "(?<v>\\d{9})" + R,
-                        NationalIdRules::validSsn, "ssn", "social").needlesIgnoreCase(),
-                new PatternRule(PiiType.DNI_AR, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP
-                        + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R, NationalIdRules::argentineDni, "dni", "d.n.i", "documento")
-                        .needlesIgnoreCase().needlesOutsideMatches(),
-                new PatternRule(PiiType.DNI_PE, "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP + "(?<v>\\d{8})" + R,
-                        (text, start, end) -> !argentineDni(text, start, end), "dni", "d.n.i", "documento").needlesIgnoreCase()
-                        .needlesOutsideMatches(),
-                new PatternRule(PiiType.CEDULA_CO, "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)"
-                        + GAP + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R, Accept.ALWAYS, "dula", "cc", "c.c")
-                        .needlesIgnoreCase())
-                .map(NationalIdRules::window).toList();
+                        new PatternRule(
+                                PiiType.CPF,
+                                L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})" + R,
+                                Accept.compact(CheckDigits::isCpf)),
+                        new PatternRule(
+                                PiiType.CNPJ,
+                                L + "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})" + R,
+                                Accept.compact(CheckDigits::isCnpj)),
+                        new PatternRule(
+                                PiiType.RUT,
+                                L + "(?:\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})-[\\dkK]" + R,
+                                Accept.compact(CheckDigits::isRut)),
+                        new PatternRule(
+                                PiiType.CUIT,
+                                L + "(?:20|23|24|27|30|33|34)-\\d{8}-\\d" + R,
+                                Accept.compact(CheckDigits::isCuit)),
+                        new PatternRule(
+                                        PiiType.CUIT,
+                                        "(?i:\\bcui[tl])" + GAP + "(?<v>(?:20|23|24|27|30|33|34)\\d{9})" + R,
+                                        Accept.compact(CheckDigits::isCuit),
+                                        "cui")
+                                .needlesIgnoreCase(),
+                        new PatternRule(
+                                        PiiType.RUC_PE,
+                                        "(?i:\\bruc)" + GAP + "(?<v>(?:10|15|16|17|20)\\d{9})" + R,
+                                        Accept.compact(CheckDigits::isRuc),
+                                        "ruc")
+                                .needlesIgnoreCase(),
+                        new PatternRule(
+                                PiiType.NIT_CO,
+                                L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d" + R,
+                                Accept.compact(CheckDigits::isNit)),
+                        new PatternRule(
+                                        PiiType.NIT_CO,
+                                        "(?i:\\bnit)" + GAP + "(?<v>(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d)" + R,
+                                        Accept.compact(CheckDigits::isNit),
+                                        "nit")
+                                .needlesIgnoreCase(),
+                        new PatternRule(
+                                PiiType.DNI_ES, L + "\\d{8}-?[A-Za-z]" + R, Accept.compact(CheckDigits::isDniEs)),
+                        new PatternRule(
+                                PiiType.NIE_ES,
+                                L + "[XYZxyz]-?\\d{7}-?[A-Za-z]" + R,
+                                Accept.compact(CheckDigits::isNie)),
+                        new PatternRule(
+                                PiiType.CURP,
+                                L + "[A-Z][AEIOUX][A-Z]{2}\\d{6}[HMX][A-Z]{5}[A-Z0-9]\\d" + R,
+                                Accept.compact(CheckDigits::isCurp)),
+                        new PatternRule(
+                                PiiType.RFC,
+                                L + "[A-ZÑ&]{3,4}[\\- ]?\\d{6}[\\- ]?[A-Z0-9]{3}" + R,
+                                Accept.compact(s -> validDate(s) && CheckDigits.isRfc(s))),
+                        new PatternRule(PiiType.SSN_US, L + "\\d{3}-\\d{2}-\\d{4}" + R, NationalIdRules::validSsn),
+                        new PatternRule(
+                                        PiiType.SSN_US,
+                                        "(?i:\\bssn|social security(?: number)?)" + GAP + "(?<v>\\d{9})" + R,
+                                        NationalIdRules::validSsn,
+                                        "ssn",
+                                        "social")
+                                .needlesIgnoreCase(),
+                        new PatternRule(
+                                        PiiType.DNI_AR,
+                                        "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP
+                                                + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R,
+                                        NationalIdRules::argentineDni,
+                                        "dni",
+                                        "d.n.i",
+                                        "documento")
+                                .needlesIgnoreCase()
+                                .needlesOutsideMatches(),
+                        new PatternRule(
+                                        PiiType.DNI_PE,
+                                        "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP + "(?<v>\\d{8})" + R,
+                                        (text, start, end) -> !argentineDni(text, start, end),
+                                        "dni",
+                                        "d.n.i",
+                                        "documento")
+                                .needlesIgnoreCase()
+                                .needlesOutsideMatches(),
+                        new PatternRule(
+                                        PiiType.CEDULA_CO,
+                                        "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)" + GAP
+                                                + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R,
+                                        Accept.ALWAYS,
+                                        "dula",
+                                        "cc",
+                                        "c.c")
+                                .needlesIgnoreCase())
+                .map(NationalIdRules::window)
+                .toList();
     }
 
     /**
@@ -100,7 +154,8 @@ final class NationalIdRules {
     /** RFC and CURP carry a YYMMDD birth or founding date after the letters. */
     private static boolean validDate(String compact) {
         int i = compact.length() == 13 ? 4 : 3;
-        int month = Integer.parseInt(compact.substring(i + 2, i + 4)), day = Integer.parseInt(compact.substring(i + 4, i + 6));
+        int month = Integer.parseInt(compact.substring(i + 2, i + 4)),
+                day = Integer.parseInt(compact.substring(i + 4, i + 6));
         return month >= 1 && month <= 12 && day >= 1 && day <= 31;
     }
 }

@@ -11,12 +11,16 @@ final class NetworkRules {
     private NetworkRules() {}
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-    private static final String IPV4 = "(?<![\\p{L}\\p{N}_.])(?<v>" + OCTET + "(?:\\." + OCTET + "){3})(?![\\p{L}\\p{N}_]|\\.\\d)";
-    private static final String IPV6 = "(?<![\\p{L}\\p{N}_:.])(?<v>(?:[0-9A-Fa-f]{1,4}|(?=::))(?::[0-9A-Fa-f]{0,4}){2,7})"
-            + "(?![\\p{L}\\p{N}_:])";
-    private static final String MAC = "(?<![\\p{L}\\p{N}_:\\-.])(?<v>[0-9A-Fa-f]{2}([:\\-])[0-9A-Fa-f]{2}(?:\\2[0-9A-Fa-f]{2}){4}"
-            + "|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})(?![\\p{L}\\p{N}_:\\-]|\\.[0-9A-Fa-f])";
-    private static final String URL_CREDENTIALS = "(?i)\\b[a-z][a-z0-9+.\\-]{1,15}://(?<v>[^\\s:/?#@\"'<>]+:[^\\s/?#@\"'<>]+)@";
+    private static final String IPV4 =
+            "(?<![\\p{L}\\p{N}_.])(?<v>" + OCTET + "(?:\\." + OCTET + "){3})(?![\\p{L}\\p{N}_]|\\.\\d)";
+    private static final String IPV6 =
+            "(?<![\\p{L}\\p{N}_:.])(?<v>(?:[0-9A-Fa-f]{1,4}|(?=::))(?::[0-9A-Fa-f]{0,4}){2,7})"
+                    + "(?![\\p{L}\\p{N}_:])";
+    private static final String MAC =
+            "(?<![\\p{L}\\p{N}_:\\-.])(?<v>[0-9A-Fa-f]{2}([:\\-])[0-9A-Fa-f]{2}(?:\\2[0-9A-Fa-f]{2}){4}"
+                    + "|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})(?![\\p{L}\\p{N}_:\\-]|\\.[0-9A-Fa-f])";
+    private static final String URL_CREDENTIALS =
+            "(?i)\\b[a-z][a-z0-9+.\\-]{1,15}://(?<v>[^\\s:/?#@\"'<>]+:[^\\s/?#@\"'<>]+)@";
 
     static List<PiiRule> all() {
         return List.of(
@@ -28,7 +32,8 @@ final class NetworkRules {
 
     private static boolean notVersion(String text, int start, int end) {
         String before = text.substring(Math.max(0, start - 12), start).toLowerCase(Locale.ROOT);
-        return !(before.matches("(?s).*(?:\\b(?:version|versión|versão|ver\\.?|build|release)|(?<![a-z])v)\\s*[:=]?\\s*"));
+        return !(before.matches(
+                "(?s).*(?:\\b(?:version|versión|versão|ver\\.?|build|release)|(?<![a-z])v)\\s*[:=]?\\s*"));
     }
 
     /** Eight groups of 1-4 hex digits, or fewer with one {@code ::}; at least two groups unless {@code ::1}. */

@@ -46,8 +46,16 @@ final class PatternRule implements PiiRule {
         this(type, Pattern.compile(regex), regex.contains("(?<v>"), accept, needles, false, -1, -1, true);
     }
 
-    private PatternRule(PiiType type, Pattern pattern, boolean namedGroup, Accept accept, String[] needles,
-            boolean ignoreCaseNeedles, int before, int after, boolean needlesInMatch) {
+    private PatternRule(
+            PiiType type,
+            Pattern pattern,
+            boolean namedGroup,
+            Accept accept,
+            String[] needles,
+            boolean ignoreCaseNeedles,
+            int before,
+            int after,
+            boolean needlesInMatch) {
         this.type = type;
         this.pattern = pattern;
         this.namedGroup = namedGroup;
@@ -61,8 +69,8 @@ final class PatternRule implements PiiRule {
 
     /** The same rule, run only near digits: every match holds a digit within {@code before}/{@code after} chars. */
     PatternRule nearDigits(int before, int after) {
-        return new PatternRule(type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after,
-                needlesInMatch);
+        return new PatternRule(
+                type, pattern, namedGroup, accept, needles, ignoreCaseNeedles, before, after, needlesInMatch);
     }
 
     /** The same rule, for an expression some of whose matches hold none of the needles ("d.ni" for "dni"). */

@@ -16,16 +16,74 @@ import java.util.regex.Pattern;
  * institution word ("Hospital Santa María", "Calle Carmen") is not a person.
  */
 final class PersonNameRule implements PiiRule {
-    private static final Set<String> TITLES = Set.of("sr", "sra", "srta", "dr", "dra", "don", "dona",
-            "senor", "senora", "senhor", "senhora", "lic", "ing", "prof", "profa", "mr", "mrs", "ms", "miss");
+    private static final Set<String> TITLES = Set.of(
+            "sr", "sra", "srta", "dr", "dra", "don", "dona", "senor", "senora", "senhor", "senhora", "lic", "ing",
+            "prof", "profa", "mr", "mrs", "ms", "miss");
     private static final Set<String> CONNECTORS = Set.of("de", "da", "do", "dos", "das", "del", "y", "e", "la");
-    private static final Set<String> PLACES = Set.of("calle", "avenida", "av", "rua", "praca", "plaza", "santa",
-            "santo", "san", "sao", "hospital", "colegio", "escuela", "escola", "universidad", "universidade",
-            "instituto", "hotel", "parque", "estadio", "estacion", "estacao", "barrio", "bairro", "edificio",
-            "fundacion", "fundacao", "banco", "iglesia", "igreja", "clinica", "teatro", "museo", "museu", "villa",
-            "vila", "puerto", "porto", "ciudad", "cidade", "avenue", "street", "rio", "lago", "cerro", "monte");
-    private static final Set<String> NOT_NAMES = Set.of("street", "hotel", "central", "norte", "sur", "este",
-            "oeste", "centro", "city", "airport", "station", "benz", "plaza", "park", "mall", "shopping");
+    private static final Set<String> PLACES = Set.of(
+            "calle",
+            "avenida",
+            "av",
+            "rua",
+            "praca",
+            "plaza",
+            "santa",
+            "santo",
+            "san",
+            "sao",
+            "hospital",
+            "colegio",
+            "escuela",
+            "escola",
+            "universidad",
+            "universidade",
+            "instituto",
+            "hotel",
+            "parque",
+            "estadio",
+            "estacion",
+            "estacao",
+            "barrio",
+            "bairro",
+            "edificio",
+            "fundacion",
+            "fundacao",
+            "banco",
+            "iglesia",
+            "igreja",
+            "clinica",
+            "teatro",
+            "museo",
+            "museu",
+            "villa",
+            "vila",
+            "puerto",
+            "porto",
+            "ciudad",
+            "cidade",
+            "avenue",
+            "street",
+            "rio",
+            "lago",
+            "cerro",
+            "monte");
+    private static final Set<String> NOT_NAMES = Set.of(
+            "street",
+            "hotel",
+            "central",
+            "norte",
+            "sur",
+            "este",
+            "oeste",
+            "centro",
+            "city",
+            "airport",
+            "station",
+            "benz",
+            "plaza",
+            "park",
+            "mall",
+            "shopping");
     private static final Pattern CUE = Pattern.compile("(?:\\b(?:me llamo|se llama|llamad[oa]|nombre|mi nombre es"
             + "|nome|meu nome [eé]|me chamo|se chama|chamad[oa]|name is|named|paciente|cliente|hola|ol[aá]|oi"
             + "|querid[oa]|estimad[oa]|prezad[oa]|dear|hi|hello|atte?\\.?|attn|firmado|assinado)|(?:de|from|to|para|by)"
@@ -103,7 +161,10 @@ final class PersonNameRule implements PiiRule {
                 }
                 if (after >= afterEnd || !Character.isUpperCase(text.charAt(after))) break;
                 if (!known(k2)) { // "Pedro de Mamani": the one unknown word, but never after "y" / "e"
-                    if (unknown > 0 || key.equals("y") || key.equals("e") || !titleCase(text.substring(after, afterEnd))) break;
+                    if (unknown > 0
+                            || key.equals("y")
+                            || key.equals("e")
+                            || !titleCase(text.substring(after, afterEnd))) break;
                     unknown++;
                 }
                 end = afterEnd;

@@ -50,11 +50,19 @@ public final class PiiEvaluation {
 
     /** A fixed-width table: type, gold, found, TP, FP, FN, precision, recall. */
     public static String table(Map<PiiType, Score> scores) {
-        StringBuilder out = new StringBuilder(String.format("%-18s %5s %5s %5s %5s %5s %9s %7s%n",
+        StringBuilder out = new StringBuilder(String.format(
+                "%-18s %5s %5s %5s %5s %5s %9s %7s%n",
                 "type", "gold", "found", "tp", "fp", "fn", "precision", "recall"));
-        scores.forEach((type, s) -> out.append(String.format("%-18s %5d %5d %5d %5d %5d %9.3f %7.3f%n", type,
-                s.truePositives() + s.falseNegatives(), s.truePositives() + s.falsePositives(), s.truePositives(),
-                s.falsePositives(), s.falseNegatives(), s.precision(), s.recall())));
+        scores.forEach((type, s) -> out.append(String.format(
+                "%-18s %5d %5d %5d %5d %5d %9.3f %7.3f%n",
+                type,
+                s.truePositives() + s.falseNegatives(),
+                s.truePositives() + s.falsePositives(),
+                s.truePositives(),
+                s.falsePositives(),
+                s.falseNegatives(),
+                s.precision(),
+                s.recall())));
         return out.toString();
     }
 }

@@ -43,15 +43,17 @@ final class Pseudonymizer {
             case PHONE, SSN_US, DNI_AR, DNI_PE, CEDULA_CO -> digitsLike(value, r, type == PiiType.PHONE);
             case IPV4 -> "10." + r.next(256) + "." + r.next(256) + "." + (1 + r.next(254));
             case IPV6 -> "2001:db8::" + Integer.toHexString(r.next(65536)) + ":" + Integer.toHexString(r.next(65536));
-            case MAC -> String.format("02:%02x:%02x:%02x:%02x:%02x", r.next(256), r.next(256), r.next(256),
-                    r.next(256), r.next(256));
+            case MAC ->
+                String.format(
+                        "02:%02x:%02x:%02x:%02x:%02x", r.next(256), r.next(256), r.next(256), r.next(256), r.next(256));
             case URL_CREDENTIALS -> "usuario:" + r.chars(ALNUM, 12);
             case CREDIT_CARD -> layout(value, card(CheckDigits.compact(value), r));
             case IBAN -> layout(value, iban(CheckDigits.compact(value), r));
             case CPF -> layout(value, withCheck(r.digits(9), CheckDigits::cpfCheck));
             case CNPJ -> layout(value, withCheck(r.digits(8) + "0001", CheckDigits::cnpjCheck));
             case RUT -> {
-                String body = (1 + r.next(9)) + r.digits(CheckDigits.compact(value).length() - 2);
+                String body =
+                        (1 + r.next(9)) + r.digits(CheckDigits.compact(value).length() - 2);
                 yield layout(value, body + CheckDigits.rutCheck(body));
             }
             case CUIT -> layout(value, cuit(CheckDigits.compact(value).substring(0, 2), r));
@@ -60,7 +62,8 @@ final class Pseudonymizer {
                 yield layout(value, body + CheckDigits.rucCheck(body));
             }
             case NIT_CO -> {
-                String body = (1 + r.next(9)) + r.digits(CheckDigits.compact(value).length() - 2);
+                String body =
+                        (1 + r.next(9)) + r.digits(CheckDigits.compact(value).length() - 2);
                 yield layout(value, body + CheckDigits.nitCheck(body));
             }
             case DNI_ES -> {
@@ -79,8 +82,9 @@ final class Pseudonymizer {
             case JWT -> "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3VhcmlvIn0." + r.chars(B64URL, 43);
             case SECRET_ASSIGNMENT, API_KEY -> sameClasses(value, r);
             case PERSON -> person(value, r);
-            case CUSTOM -> label.substring(0, label.length() - (label.endsWith(">") ? 1 : 0)) + "_"
-                    + r.chars(ALNUM, 6) + (label.endsWith(">") ? ">" : "");
+            case CUSTOM ->
+                label.substring(0, label.length() - (label.endsWith(">") ? 1 : 0)) + "_" + r.chars(ALNUM, 6)
+                        + (label.endsWith(">") ? ">" : "");
         };
     }
 
@@ -111,16 +115,23 @@ final class Pseudonymizer {
 
     private static String curp(Stream r) {
         String letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", vowels = "AEIOU", consonants = "BCDFGHJKLMNPQRSTVWXYZ";
-        String states = "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS TL VZ YN ZS";
+        String states =
+                "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS TL VZ YN ZS";
         int state = r.next(32);
-        String body = r.chars(letters, 1) + r.chars(vowels, 1) + r.chars(letters, 2) + date(r)
-                + (r.next(2) == 0 ? 'H' : 'M') + states.substring(3 * state, 3 * state + 2)
-                + r.chars(consonants, 3) + r.digits(1);
+        String body = r.chars(letters, 1)
+                + r.chars(vowels, 1)
+                + r.chars(letters, 2)
+                + date(r)
+                + (r.next(2) == 0 ? 'H' : 'M')
+                + states.substring(3 * state, 3 * state + 2)
+                + r.chars(consonants, 3)
+                + r.digits(1);
         return body + CheckDigits.curpCheck(body);
     }
 
     private static String rfc(int length, Stream r, String value) {
-        String body = r.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", length == 13 ? 4 : 3) + date(r)
+        String body = r.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", length == 13 ? 4 : 3)
+                + date(r)
                 + r.chars("ABCDEFGHJKLMNPQRSTUVWXYZ123456789", 2);
         return layout(value, body + CheckDigits.rfcCheck(body));
     }

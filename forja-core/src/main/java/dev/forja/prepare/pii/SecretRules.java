@@ -12,32 +12,71 @@ import java.util.Set;
 final class SecretRules {
     private SecretRules() {}
 
-    private static final String AWS = "(?<![A-Za-z0-9])(?<v>(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16})"
-            + "(?![A-Za-z0-9])";
+    private static final String AWS =
+            "(?<![A-Za-z0-9])(?<v>(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16})"
+                    + "(?![A-Za-z0-9])";
     private static final String PRIVATE_KEY = "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
             + "(?:[\\s\\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s:\\-,]*)";
-    private static final String JWT = "(?<![\\w\\-])(?<v>eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,})"
-            + "(?![\\w\\-])";
+    private static final String JWT =
+            "(?<![\\w\\-])(?<v>eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,})" + "(?![\\w\\-])";
     private static final String KEYS = "password|passwd|pwd|pass|secret|client_secret|secret_key|token|access_token"
             + "|refresh_token|auth_token|api_key|apikey|api-key|private_key|contraseña|contrasena|senha|clave";
-    private static final String ASSIGNMENT = "(?i)(?<![a-z0-9])(?:" + KEYS + ")[\"']?\\s*(?<sep>[=:])\\s*[\"']?"
-            + "(?<v>[^\\s\"'&,;<>]{3,200})";
+    private static final String ASSIGNMENT =
+            "(?i)(?<![a-z0-9])(?:" + KEYS + ")[\"']?\\s*(?<sep>[=:])\\s*[\"']?" + "(?<v>[^\\s\"'&,;<>]{3,200})";
     private static final String BEARER = "(?i)\\bbearer\\s+(?<v>[A-Za-z0-9._~+/\\-]{8,}=*)";
 
-    private static final Set<String> NOT_SECRETS = Set.of("null", "none", "true", "false", "empty", "undefined",
-            "redacted", "hidden", "required", "masked");
-    private static final List<String> VENDOR_PREFIXES = List.of("sk-", "sk_live_", "sk_test_", "pk_live_",
-            "rk_live_", "ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "AIza", "hf_");
+    private static final Set<String> NOT_SECRETS =
+            Set.of("null", "none", "true", "false", "empty", "undefined", "redacted", "hidden", "required", "masked");
+    private static final List<String> VENDOR_PREFIXES = List.of(
+            "sk-",
+            "sk_live_",
+            "sk_test_",
+            "pk_live_",
+            "rk_live_",
+            "ghp_",
+            "gho_",
+            "ghu_",
+            "ghs_",
+            "github_pat_",
+            "glpat-",
+            "xoxb-",
+            "xoxp-",
+            "AIza",
+            "hf_");
 
     static List<PiiRule> all() {
         return List.of(
-                new PatternRule(PiiType.AWS_KEY, AWS, PatternRule.Accept.ALWAYS, "AKIA", "ASIA", "AIDA", "AROA",
-                        "AGPA", "ANPA", "ANVA", "AIPA", "ABIA", "ACCA"),
+                new PatternRule(
+                        PiiType.AWS_KEY,
+                        AWS,
+                        PatternRule.Accept.ALWAYS,
+                        "AKIA",
+                        "ASIA",
+                        "AIDA",
+                        "AROA",
+                        "AGPA",
+                        "ANPA",
+                        "ANVA",
+                        "AIPA",
+                        "ABIA",
+                        "ACCA"),
                 new PatternRule(PiiType.PRIVATE_KEY, PRIVATE_KEY, PatternRule.Accept.ALWAYS, "PRIVATE KEY"),
                 new PatternRule(PiiType.JWT, JWT, PatternRule.Accept.ALWAYS, "eyJ"),
-                new PatternRule(PiiType.SECRET_ASSIGNMENT, ASSIGNMENT, SecretRules::realValue, "pass", "pwd", "secret",
-                        "token", "key", "senha", "clave", "contrase").needlesIgnoreCase(),
-                new PatternRule(PiiType.SECRET_ASSIGNMENT, BEARER, PatternRule.Accept.ALWAYS, "bearer").needlesIgnoreCase(),
+                new PatternRule(
+                                PiiType.SECRET_ASSIGNMENT,
+                                ASSIGNMENT,
+                                SecretRules::realValue,
+                                "pass",
+                                "pwd",
+                                "secret",
+                                "token",
+                                "key",
+                                "senha",
+                                "clave",
+                                "contrase")
+                        .needlesIgnoreCase(),
+                new PatternRule(PiiType.SECRET_ASSIGNMENT, BEARER, PatternRule.Accept.ALWAYS, "bearer")
+                        .needlesIgnoreCase(),
                 new ApiKeyRule());
     }
 
@@ -48,8 +87,8 @@ final class SecretRules {
     private static boolean realValue(String text, int start, int end) {
         String v = text.substring(start, end);
         if (v.startsWith("${") || v.startsWith("{{") || v.startsWith("%") || v.startsWith("$(")) return false;
-        if (NOT_SECRETS.contains(v.toLowerCase(Locale.ROOT)) || v.chars().allMatch(c -> c == '*' || c == 'x' || c == 'X'))
-            return false;
+        if (NOT_SECRETS.contains(v.toLowerCase(Locale.ROOT))
+                || v.chars().allMatch(c -> c == '*' || c == 'x' || c == 'X')) return false;
         int sep = start - 1;
         while (sep > 0 && (text.charAt(sep) == ' ' || text.charAt(sep) == '"' || text.charAt(sep) == '\'')) sep--;
         if (text.charAt(sep) == '=') return true;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.forja.ForjaException;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +43,10 @@ public final class MetricsLog implements AutoCloseable {
         Path file = runDir.resolve(FILE_NAME);
         try {
             Files.createDirectories(runDir);
-            return new MetricsLog(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+            return new MetricsLog(
+                    file,
+                    Files.newBufferedWriter(
+                            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new ForjaException("cannot open " + file + " for writing: " + e.getMessage(), e);
         }
@@ -110,7 +111,8 @@ public final class MetricsLog implements AutoCloseable {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;
             Object s = parse(file, i + 1, lines.get(i)).get("step");
-            if (s instanceof Number n && n.longValue() <= step) kept.append(lines.get(i)).append('\n');
+            if (s instanceof Number n && n.longValue() <= step)
+                kept.append(lines.get(i)).append('\n');
         }
         AtomicFile.writeString(file, kept.toString());
     }
@@ -130,14 +132,17 @@ public final class MetricsLog implements AutoCloseable {
 
     private static Map<String, Object> parse(Path file, int lineNumber, String line) {
         try {
-            Map<String, Object> entry = Json.mapper().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
+            Map<String, Object> entry =
+                    Json.mapper().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
             if (!(entry.get("step") instanceof Number)) {
                 throw new ForjaException(file + ":" + lineNumber + ": entry has no numeric \"step\"");
             }
             return entry;
         } catch (JsonProcessingException e) {
-            throw new ForjaException(file + ":" + lineNumber + ": not a JSON object: " + e.getOriginalMessage()
-                    + " (fix or delete the line)", e);
+            throw new ForjaException(
+                    file + ":" + lineNumber + ": not a JSON object: " + e.getOriginalMessage()
+                            + " (fix or delete the line)",
+                    e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.forja.train.monitor;
 
 import dev.forja.report.HumanFormat;
-
 import java.io.PrintStream;
 import java.util.function.LongSupplier;
 
@@ -42,8 +41,8 @@ public final class ProgressBar {
      * @param intervalSeconds the most often a non-interactive line is printed between logging steps
      * @param clock           nanosecond clock ({@code System::nanoTime} outside tests)
      */
-    public ProgressBar(PrintStream out, long totalSteps, boolean interactive, double intervalSeconds,
-                       LongSupplier clock) {
+    public ProgressBar(
+            PrintStream out, long totalSteps, boolean interactive, double intervalSeconds, LongSupplier clock) {
         if (totalSteps <= 0) throw new IllegalArgumentException("totalSteps must be positive, got " + totalSteps);
         this.out = out;
         this.totalSteps = totalSteps;
@@ -106,7 +105,8 @@ public final class ProgressBar {
         if (Double.isFinite(lr)) field(fields, "lr " + HumanFormat.scientific(lr, 1));
         if (Double.isFinite(tokensPerSecond)) field(fields, HumanFormat.thousands(tokensPerSecond) + " tok/s");
         field(fields, "eta " + HumanFormat.duration(etaSeconds()));
-        if (withBar) return s.append(' ').append(bar(step)).append(' ').append(fields).toString();
+        if (withBar)
+            return s.append(' ').append(bar(step)).append(' ').append(fields).toString();
         return s.append(" | ").append(fields).toString();
     }
 

@@ -4,7 +4,6 @@ import dev.forja.ForjaException;
 import dev.forja.io.ProtoFormatException;
 import dev.forja.io.ProtoReader;
 import dev.forja.io.ProtoWriter;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

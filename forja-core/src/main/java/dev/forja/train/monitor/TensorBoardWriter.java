@@ -4,7 +4,6 @@ import dev.forja.ForjaException;
 import dev.forja.io.ProtoFormatException;
 import dev.forja.io.ProtoReader;
 import dev.forja.io.ProtoWriter;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,8 +64,10 @@ public final class TensorBoardWriter implements AutoCloseable {
             writer.flush();
             return writer;
         } catch (IOException e) {
-            throw new ForjaException("cannot create a TensorBoard event file in " + runDir + ": " + e.getMessage()
-                    + " (check that the directory is writable)", e);
+            throw new ForjaException(
+                    "cannot create a TensorBoard event file in " + runDir + ": " + e.getMessage()
+                            + " (check that the directory is writable)",
+                    e);
         }
     }
 
@@ -148,8 +149,8 @@ public final class TensorBoardWriter implements AutoCloseable {
     /** Records several scalars of one step in a single event. */
     public void scalars(long step, Map<String, Double> values) {
         ProtoWriter summary = new ProtoWriter();
-        values.forEach((tag, value) -> summary.message(VALUE,
-                new ProtoWriter().string(TAG, tag).floatField(SIMPLE_VALUE, value.floatValue())));
+        values.forEach((tag, value) -> summary.message(
+                VALUE, new ProtoWriter().string(TAG, tag).floatField(SIMPLE_VALUE, value.floatValue())));
         write(new ProtoWriter().doubleField(WALL_TIME, now()).int64(STEP, step).message(SUMMARY, summary));
     }
 

@@ -81,7 +81,8 @@ public final class AdamW implements AutoCloseable {
     public Map<String, Tensor> computeParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (FlatGroup g : groups) {
-            for (int i = 0; i < g.size(); i++) out.put(g.names.get(i), g.computeTensors().get(i));
+            for (int i = 0; i < g.size(); i++)
+                out.put(g.names.get(i), g.computeTensors().get(i));
         }
         return out;
     }
@@ -162,8 +163,14 @@ public final class AdamW implements AutoCloseable {
         double bc2 = 1 - Math.pow(options.beta2(), step);
         for (FlatGroup g : groups) {
             g.rebindGrads();
-            var c = new AdamWKernel.Coefficients(1 - lr * g.weightDecay, options.beta1(), options.beta2(),
-                    options.eps(), Math.sqrt(bc2), lr / bc1, gradScale);
+            var c = new AdamWKernel.Coefficients(
+                    1 - lr * g.weightDecay,
+                    options.beta1(),
+                    options.beta2(),
+                    options.eps(),
+                    Math.sqrt(bc2),
+                    lr / bc1,
+                    gradScale);
             kernel.update(g, c);
         }
     }
@@ -258,8 +265,9 @@ public final class AdamW implements AutoCloseable {
         if (state.size() != expected) {
             List<String> extra = new ArrayList<>(state.keySet());
             extra.removeIf(k -> k.equals(STEP) || known(k));
-            if (!extra.isEmpty()) problems.add("unexpected " + String.join(", ", extra.subList(0, Math.min(3,
-                    extra.size()))) + (extra.size() > 3 ? " and " + (extra.size() - 3) + " more" : ""));
+            if (!extra.isEmpty())
+                problems.add("unexpected " + String.join(", ", extra.subList(0, Math.min(3, extra.size())))
+                        + (extra.size() > 3 ? " and " + (extra.size() - 3) + " more" : ""));
         }
         if (!problems.isEmpty()) {
             throw new ForjaException("the checkpoint's optimizer state does not match the model's trainable "
@@ -287,15 +295,17 @@ public final class AdamW implements AutoCloseable {
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
             if (e.getValue().nbytes() == 0) continue;
             long start = FlatGroup.address(e.getValue());
-            ranges.add(Map.entry(e.getKey(), new long[] {start, start + e.getValue().nbytes()}));
+            ranges.add(Map.entry(
+                    e.getKey(), new long[] {start, start + e.getValue().nbytes()}));
         }
         ranges.sort((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]));
         for (int i = 1; i < ranges.size(); i++) {
             long[] prev = ranges.get(i - 1).getValue();
             long[] cur = ranges.get(i).getValue();
             if (cur[0] < prev[1]) {
-                throw new IllegalArgumentException("parameters " + ranges.get(i - 1).getKey() + " and "
-                        + ranges.get(i).getKey() + " share memory; pass tied weights once");
+                throw new IllegalArgumentException(
+                        "parameters " + ranges.get(i - 1).getKey() + " and "
+                                + ranges.get(i).getKey() + " share memory; pass tied weights once");
             }
         }
     }

@@ -16,7 +16,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The AdamW update of one {@link FlatGroup}, in the order of operations of PyTorch's single-tensor
@@ -45,9 +44,14 @@ final class AdamWKernel implements AutoCloseable {
     private static final long MAX_TASK = 1L << 30;
 
     /** The scalars of one step, computed in double as PyTorch does and rounded to float at use, as its kernels do. */
-    record Coefficients(double decay, double beta1, double beta2, double eps, double biasCorrection2Sqrt,
-                        double stepSize, double gradScale) {
-    }
+    record Coefficients(
+            double decay,
+            double beta1,
+            double beta2,
+            double eps,
+            double biasCorrection2Sqrt,
+            double stepSize,
+            double gradScale) {}
 
     private ForkJoinPool pool;
 
@@ -65,13 +69,15 @@ final class AdamWKernel implements AutoCloseable {
     static void withTorchOps(FlatGroup group, Coefficients c) {
         try (PointerScope scope = new PointerScope()) {
             Tensor p = group.values;
-            Tensor g = group.grads.scalar_type() == p.scalar_type() ? group.grads
-                    : group.grads.to(p.scalar_type());
+            Tensor g = group.grads.scalar_type() == p.scalar_type() ? group.grads : group.grads.to(p.scalar_type());
             if (c.gradScale() != 1) g = g.mul(new Scalar(c.gradScale()));
             if (c.decay() != 1) p.mul_(new Scalar(c.decay()));
             group.expAvg.lerp_(g, new Scalar(1 - c.beta1()));
             group.expAvgSq.mul_(new Scalar(c.beta2())).addcmul_(g, g, new Scalar(1 - c.beta2()));
-            Tensor denom = group.expAvgSq.sqrt().div_(new Scalar(c.biasCorrection2Sqrt())).add_(new Scalar(c.eps()));
+            Tensor denom = group.expAvgSq
+                    .sqrt()
+                    .div_(new Scalar(c.biasCorrection2Sqrt()))
+                    .add_(new Scalar(c.eps()));
             p.addcdiv_(group.expAvg, denom, new Scalar(-c.stepSize()));
             group.refreshShadow();
         }
@@ -118,7 +124,9 @@ final class AdamWKernel implements AutoCloseable {
             try (PointerScope scope = new PointerScope()) {
                 for (long i = first; i < first + count; i++) {
                     long from = i * slice;
-                    double norm = flat.narrow(0, from, Math.min(slice, n - from)).norm().item_double();
+                    double norm = flat.narrow(0, from, Math.min(slice, n - from))
+                            .norm()
+                            .item_double();
                     squares[(int) i] = norm * norm;
                 }
             }
@@ -169,17 +177,34 @@ final class AdamWKernel implements AutoCloseable {
     }
 
     /** The step's scalars, computed in double and rounded to float once, as PyTorch's kernels use them. */
-    private record Scalars(float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2, float bc2Sqrt, float eps,
-                           float negStepSize, float gradScale) {
+    private record Scalars(
+            float decay,
+            float oneMinusBeta1,
+            float beta2,
+            float oneMinusBeta2,
+            float bc2Sqrt,
+            float eps,
+            float negStepSize,
+            float gradScale) {
         Scalars(Coefficients c) {
-            this((float) c.decay(), (float) (1 - c.beta1()), (float) c.beta2(), (float) (1 - c.beta2()),
-                    (float) c.biasCorrection2Sqrt(), (float) c.eps(), (float) -c.stepSize(), (float) c.gradScale());
+            this(
+                    (float) c.decay(),
+                    (float) (1 - c.beta1()),
+                    (float) c.beta2(),
+                    (float) (1 - c.beta2()),
+                    (float) c.biasCorrection2Sqrt(),
+                    (float) c.eps(),
+                    (float) -c.stepSize(),
+                    (float) c.gradScale());
         }
     }
 
     /** AdamW on {@code k} elements of cache-resident arrays: a plain loop over arrays so that C2 vectorises it. */
     private static void update(float[] p, float[] g, float[] m, float[] v, int k, Scalars f) {
-        float decay = f.decay(), oneMinusBeta1 = f.oneMinusBeta1(), beta2 = f.beta2(), oneMinusBeta2 = f.oneMinusBeta2();
+        float decay = f.decay(),
+                oneMinusBeta1 = f.oneMinusBeta1(),
+                beta2 = f.beta2(),
+                oneMinusBeta2 = f.oneMinusBeta2();
         float bc2Sqrt = f.bc2Sqrt(), eps = f.eps(), negStepSize = f.negStepSize(), gradScale = f.gradScale();
         for (int i = 0; i < k; i++) {
             float gi = g[i] * gradScale;
@@ -192,8 +217,8 @@ final class AdamWKernel implements AutoCloseable {
         }
     }
 
-    private static void updateRange(FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n,
-                                    Coefficients c) {
+    private static void updateRange(
+            FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n, Coefficients c) {
         float[] p = new float[CHUNK];
         float[] g = new float[CHUNK];
         float[] m = new float[CHUNK];
@@ -219,8 +244,8 @@ final class AdamWKernel implements AutoCloseable {
      * buffer, because C2 does not vectorise a loop that calls {@code Float.intBitsToFloat}: inline they made the
      * pass five times slower.
      */
-    private static void updateRangeWithShadow(FloatBuffer pb, ShortBuffer gb, FloatBuffer mb, FloatBuffer vb,
-                                              ShortBuffer hb, int n, Coefficients c) {
+    private static void updateRangeWithShadow(
+            FloatBuffer pb, ShortBuffer gb, FloatBuffer mb, FloatBuffer vb, ShortBuffer hb, int n, Coefficients c) {
         float[] p = new float[CHUNK];
         float[] g = new float[CHUNK];
         float[] m = new float[CHUNK];

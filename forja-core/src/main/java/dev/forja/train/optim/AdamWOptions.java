@@ -16,10 +16,13 @@ public record AdamWOptions(double beta1, double beta2, double eps, double weight
     public AdamWOptions {
         require(beta1 >= 0 && beta1 < 1, "adam_beta1 must be in [0, 1), got " + beta1 + " (typical: 0.9)");
         require(beta2 >= 0 && beta2 < 1, "adam_beta2 must be in [0, 1), got " + beta2 + " (typical: 0.999, or 0.95)");
-        require(eps >= 0 && Double.isFinite(eps), "adam_epsilon must be a finite number >= 0, got " + eps
-                + " (typical: 1e-8)");
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay must be a finite number >= 0, got "
-                + weightDecay + " (typical: 0.0 for fine-tuning, 0.1 for pre-training)");
+        require(
+                eps >= 0 && Double.isFinite(eps),
+                "adam_epsilon must be a finite number >= 0, got " + eps + " (typical: 1e-8)");
+        require(
+                weightDecay >= 0 && Double.isFinite(weightDecay),
+                "weight_decay must be a finite number >= 0, got " + weightDecay
+                        + " (typical: 0.0 for fine-tuning, 0.1 for pre-training)");
     }
 
     /** PyTorch's defaults with the given weight decay. */

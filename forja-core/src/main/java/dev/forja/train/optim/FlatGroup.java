@@ -32,10 +32,10 @@ final class FlatGroup implements AutoCloseable {
     private final long[] numels;
     private final long[][] shapes;
     private final long numel;
-    final Tensor values;   // (N,) the parameters, which the model's tensors view
-    final Tensor grads;    // (N,) the gradients (bf16 with a shadow), which each compute tensor's .grad views
-    final Tensor shadow;   // (N,) bf16 rounding of values, or null without a shadow
-    final Tensor expAvg;   // (N,) first moment
+    final Tensor values; // (N,) the parameters, which the model's tensors view
+    final Tensor grads; // (N,) the gradients (bf16 with a shadow), which each compute tensor's .grad views
+    final Tensor shadow; // (N,) bf16 rounding of values, or null without a shadow
+    final Tensor expAvg; // (N,) first moment
     final Tensor expAvgSq; // (N,) second moment
 
     /** Moves {@code params} (float32, one device) into new flat buffers; their current values and grads are kept. */
@@ -64,7 +64,8 @@ final class FlatGroup implements AutoCloseable {
             i++;
         }
         this.numel = n;
-        TensorOptions options = this.params.isEmpty() ? fallback : this.params.get(0).options();
+        TensorOptions options =
+                this.params.isEmpty() ? fallback : this.params.get(0).options();
         values = retained(torch.empty(new long[] {n}, options, null));
         TensorOptions half = options.dtype(new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.BFloat16));
         grads = retained(torch.zeros(new long[] {n}, bf16Shadow ? half : options));

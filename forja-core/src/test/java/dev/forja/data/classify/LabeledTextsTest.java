@@ -19,8 +19,10 @@ class LabeledTextsTest {
         Path csv = tmp.resolve("data.csv");
         Files.writeString(csv, "id,label,text\n1,sqli,\"GET /?q=1' OR '1'='1\"\n2,benigno,\"GET /, then\nPOST\"\n");
         List<LabeledTexts.Row> rows = LabeledTexts.read(csv);
-        assertThat(rows).containsExactly(new LabeledTexts.Row("GET /?q=1' OR '1'='1", "sqli", 2),
-                new LabeledTexts.Row("GET /, then\nPOST", "benigno", 3));
+        assertThat(rows)
+                .containsExactly(
+                        new LabeledTexts.Row("GET /?q=1' OR '1'='1", "sqli", 2),
+                        new LabeledTexts.Row("GET /, then\nPOST", "benigno", 3));
     }
 
     @Test
@@ -34,8 +36,10 @@ class LabeledTextsTest {
     void aCsvWithoutTheColumnsIsRefusedNamingThem() throws Exception {
         Path csv = tmp.resolve("bad.csv");
         Files.writeString(csv, "request,class\nGET /,benigno\n");
-        assertThatThrownBy(() -> LabeledTexts.read(csv)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("bad.csv:1").hasMessageContaining("'text' and 'label'")
+        assertThatThrownBy(() -> LabeledTexts.read(csv))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("bad.csv:1")
+                .hasMessageContaining("'text' and 'label'")
                 .hasMessageContaining("[request, class]");
     }
 
@@ -43,7 +47,9 @@ class LabeledTextsTest {
     void aRowWithTheWrongNumberOfFieldsNamesItsLine() throws Exception {
         Path csv = tmp.resolve("short.csv");
         Files.writeString(csv, "text,label\nok,a\nonly one field\n");
-        assertThatThrownBy(() -> LabeledTexts.read(csv)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("short.csv:3").hasMessageContaining("1 fields but the header has 2");
+        assertThatThrownBy(() -> LabeledTexts.read(csv))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("short.csv:3")
+                .hasMessageContaining("1 fields but the header has 2");
     }
 }

@@ -15,8 +15,8 @@ class TokenizedRowsTest {
 
     @Test
     void longTextsAreTruncatedAndCounted() {
-        ByteLevelTokenizerFiles.write(tmp, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS,
-                ByteLevelTokenizerFiles.chatMlTemplate());
+        ByteLevelTokenizerFiles.write(
+                tmp, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
         var rows = List.of(new LabeledTexts.Row("x".repeat(500), "a", 1), new LabeledTexts.Row("short", "b", 2));
         try (var tok = HfTokenizer.load(tmp)) {
             TokenizedRows t = TokenizedRows.of(rows, List.of("a", "b"), tok, 16);

@@ -21,8 +21,8 @@ class BertDirectoryTest {
     @Test
     void aClassifierLoadsFromTheDirectoryOpenedOnce() throws IOException {
         BertConfig c = BertConfig.tiny(100);
-        BertClassifier written = BertClassifier.create(new BertModel(c, BertModel.initialize(c, true, 3)),
-                List.of("a", "b", "c"), false, 4);
+        BertClassifier written = BertClassifier.create(
+                new BertModel(c, BertModel.initialize(c, true, 3)), List.of("a", "b", "c"), false, 4);
         written.write(tmp, written.parameters());
         try (BertDirectory d = BertDirectory.open(tmp)) {
             assertThat(d.isClassifier()).isTrue(); // as forja eval asks: config.json read, the weights opened
@@ -35,10 +35,13 @@ class BertDirectoryTest {
             assertThat(loaded.pooling()).isEqualTo(BertClassifier.Pooling.POOLER);
             assertThat(Tensors.toFloats(loaded.head().get("classifier.weight")))
                     .containsExactly(Tensors.toFloats(written.head().get("classifier.weight")));
-            assertThat(BertLoader.load(d, org.bytedeco.pytorch.global.torch.ScalarType.Float).config()).isEqualTo(c);
+            assertThat(BertLoader.load(d, org.bytedeco.pytorch.global.torch.ScalarType.Float)
+                            .config())
+                    .isEqualTo(c);
         }
         // the negative control: a load that opens the path again fails now
-        assertThatThrownBy(() -> BertClassifier.load(tmp)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> BertClassifier.load(tmp))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("config.json");
     }
 

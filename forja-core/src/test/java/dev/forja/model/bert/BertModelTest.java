@@ -34,7 +34,8 @@ class BertModelTest {
         assertThat(BertModel.specs(TINY, true)).hasSize(5 + 16 * 2 + 2);
         assertThat(BertModel.specs(TINY, false).get(0).name()).isEqualTo("embeddings.word_embeddings.weight");
         BertModel m = new BertModel(TINY, BertModel.initialize(TINY, false, 1));
-        assertThat(m.linears()).containsKeys("encoder.layer.1.attention.self.query", "encoder.layer.0.output.dense")
+        assertThat(m.linears())
+                .containsKeys("encoder.layer.1.attention.self.query", "encoder.layer.0.output.dense")
                 .hasSize(12);
     }
 
@@ -48,8 +49,8 @@ class BertModelTest {
         assertThat(b.hasPooler()).isTrue();
         Tensor ids = Tensors.ofLongs(SEQ, 1, SEQ.length);
         try (NoGradGuard g = new NoGradGuard()) {
-            assertThat(Tensors.toFloats(b.forward(ids, null, null))).containsExactly(Tensors.toFloats(a.forward(ids, null,
-                    null)));
+            assertThat(Tensors.toFloats(b.forward(ids, null, null)))
+                    .containsExactly(Tensors.toFloats(a.forward(ids, null, null)));
             float[] pooled = Tensors.toFloats(b.pool(b.forward(ids, null, null)));
             assertThat(pooled).hasSize(64);
             for (float p : pooled) assertThat(Math.abs(p)).isLessThanOrEqualTo(1f); // tanh
@@ -68,8 +69,8 @@ class BertModelTest {
         assertThat(m.hasPooler()).isFalse();
         Tensor ids = Tensors.ofLongs(SEQ, 1, SEQ.length);
         try (NoGradGuard g = new NoGradGuard()) {
-            assertThat(Tensors.toFloats(m.forward(ids, null, null))).containsExactly(
-                    Tensors.toFloats(new BertModel(TINY, params).forward(ids, null, null)));
+            assertThat(Tensors.toFloats(m.forward(ids, null, null)))
+                    .containsExactly(Tensors.toFloats(new BertModel(TINY, params).forward(ids, null, null)));
         }
     }
 
@@ -88,8 +89,8 @@ class BertModelTest {
         }
         try (NoGradGuard g = new NoGradGuard()) {
             float[] alone = Tensors.toFloats(m.forward(Tensors.ofLongs(SEQ, 1, T), null, null));
-            float[] batch = Tensors.toFloats(m.forward(Tensors.ofLongs(ids, 2, padded), null,
-                    Tensors.ofLongs(mask, 2, padded)));
+            float[] batch = Tensors.toFloats(
+                    m.forward(Tensors.ofLongs(ids, 2, padded), null, Tensors.ofLongs(mask, 2, padded)));
             for (int i = 0; i < T * 64; i++) assertThat(batch[i]).isCloseTo(alone[i], within(1e-5f));
             // without the mask the padding would be attended to, and the result would differ
             float[] unmasked = Tensors.toFloats(m.forward(Tensors.ofLongs(ids, 2, padded), null, null));
@@ -114,17 +115,24 @@ class BertModelTest {
     void tooManyTokensAndWrongConfigsAreClearErrors() throws Exception {
         BertModel m = new BertModel(TINY, BertModel.initialize(TINY, false, 5));
         assertThatThrownBy(() -> m.forward(Tensors.ofLongs(new long[129], 1, 129), null, null))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("129 tokens exceed the model's 128 positions");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("129 tokens exceed the model's 128 positions");
         BertWriter.write(tmp, TINY, BertModel.initialize(TINY, false, 5));
         var json = TINY.toJson().put("intermediate_size", 256);
         Json.writeAtomic(tmp.resolve("config.json"), json);
-        assertThatThrownBy(() -> BertLoader.load(tmp, ScalarType.Float)).isInstanceOf(ForjaException.class)
-                .hasMessageContaining("encoder.layer.0.intermediate.dense.weight").hasMessageContaining("[256, 64]");
-        Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": 100, "
-                + "\"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 5, \"intermediate_size\": 128}");
-        assertThatThrownBy(() -> BertLoader.load(tmp, ScalarType.Float)).isInstanceOf(ForjaException.class)
+        assertThatThrownBy(() -> BertLoader.load(tmp, ScalarType.Float))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("encoder.layer.0.intermediate.dense.weight")
+                .hasMessageContaining("[256, 64]");
+        Files.writeString(
+                tmp.resolve("config.json"),
+                "{\"model_type\": \"bert\", \"vocab_size\": 100, "
+                        + "\"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 5, \"intermediate_size\": 128}");
+        assertThatThrownBy(() -> BertLoader.load(tmp, ScalarType.Float))
+                .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("not divisible by num_attention_heads 5");
         assertThatThrownBy(() -> new BertConfig(100, 64, 2, 4, 128, 128, 2, 1e-12, 0, "relu", 0.02))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("hidden_act 'relu'");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("hidden_act 'relu'");
     }
 }

@@ -1,7 +1,6 @@
 package dev.forja.prepare.dedup;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PairSorterTest {
     @TempDir
@@ -18,7 +17,8 @@ class PairSorterTest {
 
     private record Pair(long key, long value) {}
 
-    private static final Comparator<Pair> ORDER = Comparator.comparingLong(Pair::key).thenComparingLong(Pair::value);
+    private static final Comparator<Pair> ORDER =
+            Comparator.comparingLong(Pair::key).thenComparingLong(Pair::value);
 
     @Test
     void manyRunsMergedInSeveralLevelsGiveTheInMemoryOrderAndTheRunFilesAreDeletedOnClose() {
@@ -43,7 +43,8 @@ class PairSorterTest {
             s.add(-3, 9);
             s.add(5, 0);
             s.add(5, 0);
-            assertThat(drain(s.sorted())).containsExactly(new Pair(-3, 9), new Pair(5, 0), new Pair(5, 0), new Pair(5, 1));
+            assertThat(drain(s.sorted()))
+                    .containsExactly(new Pair(-3, 9), new Pair(5, 0), new Pair(5, 0), new Pair(5, 1));
             try (var files = Files.list(tmp)) {
                 assertThat(files).isEmpty();
             }
@@ -60,15 +61,15 @@ class PairSorterTest {
     @Test
     void inMemorySortMatchesASortOfObjectsOnSortedReversedAndRandomInput() {
         SplittableRandom r = new SplittableRandom(2);
-        for (int n : new int[]{0, 1, 2, 23, 24, 25, 1_000, 50_000}) {
+        for (int n : new int[] {0, 1, 2, 23, 24, 25, 1_000, 50_000}) {
             for (int shape = 0; shape < 4; shape++) {
                 long[] k = new long[n], v = new long[n];
                 List<Pair> expected = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     k[i] = switch (shape) {
-                        case 0 -> i;                    // sorted
-                        case 1 -> n - i;                // reversed
-                        case 2 -> 7;                    // all equal keys
+                        case 0 -> i; // sorted
+                        case 1 -> n - i; // reversed
+                        case 2 -> 7; // all equal keys
                         default -> r.nextLong();
                     };
                     v[i] = shape == 2 ? r.nextInt(5) : i % 3;
@@ -77,7 +78,9 @@ class PairSorterTest {
                 PairSort.sort(k, v, n);
                 List<Pair> got = new ArrayList<>();
                 for (int i = 0; i < n; i++) got.add(new Pair(k[i], v[i]));
-                assertThat(got).as("n=%d shape=%d", n, shape).isEqualTo(expected.stream().sorted(ORDER).toList());
+                assertThat(got)
+                        .as("n=%d shape=%d", n, shape)
+                        .isEqualTo(expected.stream().sorted(ORDER).toList());
             }
         }
     }

@@ -86,7 +86,8 @@ class CheckDigitsTest {
             String id = generator.get();
             assertThat(valid.test(id)).as(id).isTrue();
             char last = id.charAt(id.length() - 1);
-            String wrong = id.substring(0, id.length() - 1) + (last == '9' || last == 'K' || last == 'Z' ? '1' : (char) (last + 1));
+            String wrong = id.substring(0, id.length() - 1)
+                    + (last == '9' || last == 'K' || last == 'Z' ? '1' : (char) (last + 1));
             assertThat(valid.test(wrong)).as(wrong).isFalse();
         }
     }

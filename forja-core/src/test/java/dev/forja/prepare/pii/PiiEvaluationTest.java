@@ -11,14 +11,17 @@ class PiiEvaluationTest {
 
     @Test
     void everyChecksummedTypeReachesPrecisionAndRecallOf95Percent() {
-        Map<PiiType, PiiEvaluation.Score> scores = PiiEvaluation.evaluate(CORPUS, new Anonymizer(AnonymizerConfig.placeholders()));
+        Map<PiiType, PiiEvaluation.Score> scores =
+                PiiEvaluation.evaluate(CORPUS, new Anonymizer(AnonymizerConfig.placeholders()));
         System.out.println("PII evaluation on " + CORPUS.size() + " labelled texts (exact span and type):");
         System.out.print(PiiEvaluation.table(scores));
         for (PiiType type : PiiType.values()) {
             if (type == PiiType.CUSTOM) continue;
             PiiEvaluation.Score s = scores.get(type);
             assertThat(s).as(type + " has gold spans").isNotNull();
-            assertThat(s.truePositives() + s.falseNegatives()).as(type + " gold count").isGreaterThanOrEqualTo(60);
+            assertThat(s.truePositives() + s.falseNegatives())
+                    .as(type + " gold count")
+                    .isGreaterThanOrEqualTo(60);
             double floor = type.checksummed() ? 0.95 : 0.85;
             assertThat(s.precision()).as(type + " precision").isGreaterThanOrEqualTo(floor);
             assertThat(s.recall()).as(type + " recall").isGreaterThanOrEqualTo(floor);
@@ -28,7 +31,8 @@ class PiiEvaluationTest {
     @Test
     void countsExactSpansOnly() {
         LabelledText t = new LabelledText("CPF 529.982.247-25", List.of(new PiiMatch(PiiType.CPF, 4, 17)));
-        PiiEvaluation.Score s = PiiEvaluation.evaluate(List.of(t), new Anonymizer(AnonymizerConfig.placeholders())).get(PiiType.CPF);
+        PiiEvaluation.Score s = PiiEvaluation.evaluate(List.of(t), new Anonymizer(AnonymizerConfig.placeholders()))
+                .get(PiiType.CPF);
         assertThat(s).isEqualTo(new PiiEvaluation.Score(0, 1, 1)); // found [4, 18), gold [4, 17): a miss both ways
     }
 }

@@ -123,8 +123,14 @@ final class ValidIds {
     String curp() {
         String[] states = {"DF", "JC", "NL", "PL", "VZ", "YN", "GT", "MC", "CH", "SL"};
         String up = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", cons = "BCDFGHJKLMNPRSTVZ";
-        String body = letters(up, 1) + letters("AEIOU", 1) + letters(up, 2) + yymmdd() + (random.nextBoolean() ? "H" : "M")
-                + states[random.nextInt(states.length)] + letters(cons, 3) + (random.nextBoolean() ? "0" : "A");
+        String body = letters(up, 1)
+                + letters("AEIOU", 1)
+                + letters(up, 2)
+                + yymmdd()
+                + (random.nextBoolean() ? "H" : "M")
+                + states[random.nextInt(states.length)]
+                + letters(cons, 3)
+                + (random.nextBoolean() ? "0" : "A");
         String alphabet = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ";
         int s = 0;
         for (int i = 0; i < 17; i++) s += alphabet.indexOf(body.charAt(i)) * (18 - i);
@@ -147,8 +153,11 @@ final class ValidIds {
     /** Luhn-valid card: Visa 16, Mastercard 16 or Amex 15. */
     String card() {
         int kind = random.nextInt(3);
-        String body = kind == 0 ? "4" + digits(14) : kind == 1 ? "5" + (1 + random.nextInt(5)) + digits(13)
-                : "3" + (random.nextBoolean() ? "4" : "7") + digits(12);
+        String body = kind == 0
+                ? "4" + digits(14)
+                : kind == 1
+                        ? "5" + (1 + random.nextInt(5)) + digits(13)
+                        : "3" + (random.nextBoolean() ? "4" : "7") + digits(12);
         int s = 0;
         for (int i = 0; i < body.length(); i++) {
             int d = body.charAt(body.length() - 1 - i) - '0';
@@ -162,12 +171,14 @@ final class ValidIds {
     String iban() {
         String[][] countries = {{"ES", "20"}, {"PT", "21"}, {"DE", "18"}, {"FR", "23"}, {"BR", "25"}, {"GB", "18"}};
         String[] c = countries[random.nextInt(countries.length)];
-        String bban = c[0].equals("GB") ? letters("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(14)
+        String bban = c[0].equals("GB")
+                ? letters("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(14)
                 : c[0].equals("BR") ? digits(23) + "C" + (1 + random.nextInt(9)) : digits(Integer.parseInt(c[1]));
         StringBuilder numeric = new StringBuilder();
         for (char ch : (bban + c[0] + "00").toCharArray())
             numeric.append(Character.isDigit(ch) ? String.valueOf(ch) : String.valueOf(ch - 'A' + 10));
-        int check = 98 - new BigInteger(numeric.toString()).mod(BigInteger.valueOf(97)).intValue();
+        int check = 98
+                - new BigInteger(numeric.toString()).mod(BigInteger.valueOf(97)).intValue();
         return c[0] + String.format("%02d", check) + bban;
     }
 }

@@ -1,18 +1,17 @@
 package dev.forja.train.monitor;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsLogTest {
     @TempDir
@@ -34,8 +33,8 @@ class MetricsLogTest {
         }
         List<Map<String, Object>> entries = MetricsLog.read(dir.resolve(MetricsLog.FILE_NAME));
         assertThat(entries).hasSize(1);
-        assertThat(entries.get(0)).containsExactly(
-                Map.entry("step", 40), Map.entry("train/loss", 2.31), Map.entry("train/lr", 0.00019));
+        assertThat(entries.get(0))
+                .containsExactly(Map.entry("step", 40), Map.entry("train/loss", 2.31), Map.entry("train/lr", 0.00019));
     }
 
     @Test

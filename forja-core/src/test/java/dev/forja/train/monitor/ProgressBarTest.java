@@ -1,13 +1,12 @@
 package dev.forja.train.monitor;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -27,16 +26,17 @@ class ProgressBarTest {
         }
         // The first step, then every 30 s (15 steps) and every logging step (60, 120); at 2 s per step the
         // ETA at step 120 is 780 * 2 s = 26 min.
-        assertThat(output().lines()).containsExactly(
-                "step 1/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta ?",
-                "step 16/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 29m28s",
-                "step 31/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m58s",
-                "step 46/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m28s",
-                "step 60/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m00s",
-                "step 75/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 27m30s",
-                "step 90/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 27m00s",
-                "step 105/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 26m30s",
-                "step 120/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 26m00s");
+        assertThat(output().lines())
+                .containsExactly(
+                        "step 1/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta ?",
+                        "step 16/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 29m28s",
+                        "step 31/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m58s",
+                        "step 46/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m28s",
+                        "step 60/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 28m00s",
+                        "step 75/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 27m30s",
+                        "step 90/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 27m00s",
+                        "step 105/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 26m30s",
+                        "step 120/900 | loss 2.314 | lr 3.0e-04 | 1,530 tok/s | eta 26m00s");
     }
 
     @Test

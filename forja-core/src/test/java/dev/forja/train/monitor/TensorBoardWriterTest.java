@@ -1,9 +1,10 @@
 package dev.forja.train.monitor;
 
-import dev.forja.ForjaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.forja.ForjaException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TensorBoardWriterTest {
     @TempDir
@@ -62,9 +61,12 @@ class TensorBoardWriterTest {
 
         TensorBoardReader.Contents contents = TensorBoardReader.read(file);
         assertThat(contents.fileVersion()).isEqualTo("brain.Event:2");
-        assertThat(contents.scalars()).extracting(TensorBoardReader.Scalar::tag)
+        assertThat(contents.scalars())
+                .extracting(TensorBoardReader.Scalar::tag)
                 .containsExactly("train/loss", "train/loss", "eval/loss", "eval/perplexity", "train/lr");
-        assertThat(contents.scalars()).extracting(TensorBoardReader.Scalar::step).containsExactly(10L, 20L, 20L, 20L, 30L);
+        assertThat(contents.scalars())
+                .extracting(TensorBoardReader.Scalar::step)
+                .containsExactly(10L, 20L, 20L, 20L, 30L);
         assertThat(contents.scalars().get(1).value()).isEqualTo(2.25);
         assertThat(contents.scalars().get(3).value()).isCloseTo(Math.exp(2.4), within(1e-5));
         // Stored as float32: exactly the float nearest 3e-4.
@@ -110,7 +112,8 @@ class TensorBoardWriterTest {
 
     @Test
     void twoWritersInTheSameSecondGetTwoFiles() {
-        try (TensorBoardWriter a = TensorBoardWriter.open(dir); TensorBoardWriter b = TensorBoardWriter.open(dir)) {
+        try (TensorBoardWriter a = TensorBoardWriter.open(dir);
+                TensorBoardWriter b = TensorBoardWriter.open(dir)) {
             assertThat(a.file()).isNotEqualTo(b.file());
         }
     }

@@ -43,8 +43,7 @@ class AdamWStateTest {
             assertThat(opt.stepCount()).isEqualTo(6);
         }
         for (String name : straight.keySet()) {
-            assertThat(Tensors.toFloats(resumed.get(name))).as(name)
-                    .isEqualTo(Tensors.toFloats(straight.get(name)));
+            assertThat(Tensors.toFloats(resumed.get(name))).as(name).isEqualTo(Tensors.toFloats(straight.get(name)));
         }
     }
 
@@ -68,23 +67,28 @@ class AdamWStateTest {
         try (AdamW opt = new AdamW(params, OPTIONS)) {
             Map<String, Tensor> missing = new LinkedHashMap<>(opt.state());
             missing.remove("exp_avg.wte.weight");
-            assertThatThrownBy(() -> opt.loadState(missing)).isInstanceOf(ForjaException.class)
-                    .hasMessageContaining("the checkpoint's optimizer state does not match the model's trainable "
-                            + "parameters").hasMessageContaining("missing exp_avg.wte.weight");
+            assertThatThrownBy(() -> opt.loadState(missing))
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageContaining(
+                            "the checkpoint's optimizer state does not match the model's trainable " + "parameters")
+                    .hasMessageContaining("missing exp_avg.wte.weight");
 
             Map<String, Tensor> reshaped = new LinkedHashMap<>(opt.state());
             reshaped.put("exp_avg_sq.wte.weight", Tensors.ofFloats(new float[10], 2, 5));
-            assertThatThrownBy(() -> opt.loadState(reshaped)).isInstanceOf(ForjaException.class)
+            assertThatThrownBy(() -> opt.loadState(reshaped))
+                    .isInstanceOf(ForjaException.class)
                     .hasMessageContaining("exp_avg_sq.wte.weight has shape [2, 5]");
 
             Map<String, Tensor> extra = new LinkedHashMap<>(opt.state());
             extra.put("exp_avg.lm_head.weight", Tensors.ofFloats(new float[2], 2));
-            assertThatThrownBy(() -> opt.loadState(extra)).isInstanceOf(ForjaException.class)
+            assertThatThrownBy(() -> opt.loadState(extra))
+                    .isInstanceOf(ForjaException.class)
                     .hasMessageContaining("unexpected exp_avg.lm_head.weight");
 
             Map<String, Tensor> noStep = new LinkedHashMap<>(opt.state());
             noStep.remove("step");
-            assertThatThrownBy(() -> opt.loadState(noStep)).isInstanceOf(ForjaException.class)
+            assertThatThrownBy(() -> opt.loadState(noStep))
+                    .isInstanceOf(ForjaException.class)
                     .hasMessageContaining("step");
             assertThat(opt.stepCount()).isZero();
         }

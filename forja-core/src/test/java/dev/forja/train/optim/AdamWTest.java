@@ -107,7 +107,7 @@ class AdamWTest {
         Map<String, Tensor> plain = params(2);
         Map<String, Tensor> decayed = params(2);
         try (AdamW a = new AdamW(plain, AdamWOptions.withWeightDecay(0.0));
-             AdamW b = new AdamW(decayed, AdamWOptions.withWeightDecay(0.5))) {
+                AdamW b = new AdamW(decayed, AdamWOptions.withWeightDecay(0.5))) {
             for (int s = 0; s < 3; s++) {
                 setGrads(plain, s);
                 setGrads(decayed, s);
@@ -132,7 +132,8 @@ class AdamWTest {
         Tensor vector = Tensors.ofFloats(new float[2], 2);
         assertThat(AdamW.decays("transformer.wte.weight", matrix)).isTrue();
         assertThat(AdamW.decays("model.layers.0.mlp.up_proj.weight", matrix)).isTrue();
-        assertThat(AdamW.decays("model.layers.0.input_layernorm.weight", vector)).isFalse();
+        assertThat(AdamW.decays("model.layers.0.input_layernorm.weight", vector))
+                .isFalse();
         assertThat(AdamW.decays("model.norm.weight", vector)).isFalse();
         assertThat(AdamW.decays("transformer.h.0.ln_1.weight", vector)).isFalse();
         assertThat(AdamW.decays("classifier.bias", vector)).isFalse();
@@ -160,8 +161,8 @@ class AdamWTest {
             assertThat(opt.gradNorm()).isCloseTo(1.0, within(1e-5));
             float[] after = Tensors.toFloats(params.get("wte.weight").grad());
             double coef = 1.0 / (norm + 1e-6);
-            for (int i = 0; i < after.length; i++) assertThat(after[i]).isCloseTo((float) (before[i] * coef),
-                    within(1e-6f));
+            for (int i = 0; i < after.length; i++)
+                assertThat(after[i]).isCloseTo((float) (before[i] * coef), within(1e-6f));
         }
     }
 
@@ -170,7 +171,7 @@ class AdamWTest {
         Map<String, Tensor> twoCalls = params(6);
         Map<String, Tensor> fused = params(6);
         try (AdamW a = new AdamW(twoCalls, AdamWOptions.withWeightDecay(0.1));
-             AdamW b = new AdamW(fused, AdamWOptions.withWeightDecay(0.1))) {
+                AdamW b = new AdamW(fused, AdamWOptions.withWeightDecay(0.1))) {
             for (int s = 0; s < 4; s++) {
                 setGrads(twoCalls, s);
                 setGrads(fused, s);
@@ -236,7 +237,8 @@ class AdamWTest {
         Map<String, Tensor> half = new LinkedHashMap<>();
         half.put("w", Tensors.ofFloats(new float[4], 2, 2).to(ScalarType.BFloat16));
         assertThatThrownBy(() -> new AdamW(half, AdamWOptions.withWeightDecay(0)))
-                .isInstanceOf(ForjaException.class).hasMessageContaining("float32");
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("float32");
         Tensor w = Tensors.ofFloats(new float[4], 2, 2);
         Map<String, Tensor> tied = new LinkedHashMap<>();
         tied.put("wte.weight", w);

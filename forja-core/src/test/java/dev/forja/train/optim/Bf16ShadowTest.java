@@ -39,14 +39,17 @@ class Bf16ShadowTest {
         Map<String, Tensor> plainParams = AdamWTest.params(2);
         Map<String, Tensor> shadowParams = AdamWTest.params(2);
         try (AdamW plain = new AdamW(plainParams, AdamWOptions.withWeightDecay(0.1));
-             AdamW shadow = new AdamW(shadowParams, AdamWOptions.withWeightDecay(0.1), true)) {
+                AdamW shadow = new AdamW(shadowParams, AdamWOptions.withWeightDecay(0.1), true)) {
             Map<String, Tensor> compute = shadow.computeParameters();
             for (int step = 0; step < 3; step++) {
                 // gradients that bf16 holds exactly, so both optimizers see the same numbers
                 Random r = new Random(50 + step);
                 for (String name : plainParams.keySet()) {
-                    Tensor g = Tensors.ofFloats(AdamWTest.gaussian(r, (int) plainParams.get(name).numel()),
-                            Tensors.shape(plainParams.get(name))).to(ScalarType.BFloat16);
+                    Tensor g = Tensors.ofFloats(
+                                    AdamWTest.gaussian(
+                                            r, (int) plainParams.get(name).numel()),
+                                    Tensors.shape(plainParams.get(name)))
+                            .to(ScalarType.BFloat16);
                     plainParams.get(name).grad().copy_(g);
                     compute.get(name).grad().copy_(g);
                 }
@@ -58,13 +61,15 @@ class Bf16ShadowTest {
             }
             for (String name : plainParams.keySet()) {
                 // the same float operations on the same numbers
-                assertThat(Tensors.toFloats(shadowParams.get(name))).containsExactly(
-                        Tensors.toFloats(plainParams.get(name)));
+                assertThat(Tensors.toFloats(shadowParams.get(name)))
+                        .containsExactly(Tensors.toFloats(plainParams.get(name)));
             }
             for (String name : shadow.decayNames()) {
                 // the Java rounding is libtorch's (round to nearest even)
-                assertThat(bits(compute.get(name))).isEqualTo(bits(shadowParams.get(name).to(ScalarType.BFloat16)));
-                assertThat(Tensors.toFloats(compute.get(name).grad().to(ScalarType.Float))).containsOnly(0f);
+                assertThat(bits(compute.get(name)))
+                        .isEqualTo(bits(shadowParams.get(name).to(ScalarType.BFloat16)));
+                assertThat(Tensors.toFloats(compute.get(name).grad().to(ScalarType.Float)))
+                        .containsOnly(0f);
             }
         }
     }
@@ -83,7 +88,8 @@ class Bf16ShadowTest {
             assertThat(Tensors.toFloats(params.get("h.0.attn.c_attn.weight"))).isNotEqualTo(before);
             params.get("wte.weight").detach().fill_(new org.bytedeco.pytorch.Scalar(0.5));
             opt.refreshComputeParameters();
-            assertThat(Tensors.toFloats(compute.get("wte.weight").to(ScalarType.Float))).containsOnly(0.5f);
+            assertThat(Tensors.toFloats(compute.get("wte.weight").to(ScalarType.Float)))
+                    .containsOnly(0.5f);
         }
     }
 

@@ -83,8 +83,14 @@ class FlatBuffersTest {
                 fused.grads.copy_(g);
                 ops.grads.copy_(g);
                 double lr = 1e-2 / s;
-                var c = new AdamWKernel.Coefficients(1 - lr * 0.1, 0.9, 0.999, 1e-8,
-                        Math.sqrt(1 - Math.pow(0.999, s)), lr / (1 - Math.pow(0.9, s)), s == 2 ? 0.25 : 1.0);
+                var c = new AdamWKernel.Coefficients(
+                        1 - lr * 0.1,
+                        0.9,
+                        0.999,
+                        1e-8,
+                        Math.sqrt(1 - Math.pow(0.999, s)),
+                        lr / (1 - Math.pow(0.9, s)),
+                        s == 2 ? 0.25 : 1.0);
                 try (AdamWKernel kernel = new AdamWKernel()) {
                     kernel.update(fused, c);
                 }
@@ -105,8 +111,8 @@ class FlatBuffersTest {
         Map<String, Tensor> theirs = matrices();
         AdamWOptions options = new AdamWOptions(1e-2);
         options.weight_decay().put(0.1);
-        var reference = new org.bytedeco.pytorch.AdamW(new TensorVector(theirs.values().toArray(new Tensor[0])),
-                options);
+        var reference =
+                new org.bytedeco.pytorch.AdamW(new TensorVector(theirs.values().toArray(new Tensor[0])), options);
         theirs.values().forEach(t -> t.requires_grad_(true));
         try (AdamW opt = new AdamW(ours, dev.forja.train.optim.AdamWOptions.withWeightDecay(0.1))) {
             for (int s = 0; s < 5; s++) {
