@@ -5,6 +5,7 @@ import static dev.forja.prepare.pii.PatternRule.R;
 
 import dev.forja.prepare.pii.PatternRule.Accept;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,102 +25,99 @@ final class NationalIdRules {
     static final String GAP =
             "[\\s:#=,\\-–\"']*(?:(?i:n[º°o]\\.?|nro\\.?|n[úu]mero|num\\.?|number|#)[\\s:#=.,\\-\"']*)?";
 
+    /** The DNI keyword of Argentina and Peru, and the needles that find it. */
+    private static final String DNI = "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)";
+
+    private static final String[] DNI_NEEDLES = {"dni", "d.n.i", "documento"};
+
     private static final Pattern ARGENTINE = Pattern.compile(
             "(?i)argentin|buenos aires|\\bcuil|\\bcuit|renaper|anses|\\bcaba\\b|c[óo]rdoba|rosario|mendoza");
     private static final Pattern PERUVIAN = Pattern.compile("(?i)per[úu]|reniec|\\blima\\b|sunat|arequipa");
 
     static List<PiiRule> all() {
         return Stream.of(
-                        new PatternRule(
-                                PiiType.CPF,
-                                L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})" + R,
-                                Accept.compact(CheckDigits::isCpf)),
-                        new PatternRule(
+                        checked(PiiType.CPF, "(?:\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2}|\\d{11})", CheckDigits::isCpf),
+                        checked(
                                 PiiType.CNPJ,
-                                L + "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})" + R,
-                                Accept.compact(CheckDigits::isCnpj)),
-                        new PatternRule(
-                                PiiType.RUT,
-                                L + "(?:\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})-[\\dkK]" + R,
-                                Accept.compact(CheckDigits::isRut)),
-                        new PatternRule(
+                                "(?:\\d{2}\\.\\d{3}\\.\\d{3}/\\d{4}-\\d{2}|\\d{14})",
+                                CheckDigits::isCnpj),
+                        checked(PiiType.RUT, "(?:\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})-[\\dkK]", CheckDigits::isRut),
+                        checked(PiiType.CUIT, "(?:20|23|24|27|30|33|34)-\\d{8}-\\d", CheckDigits::isCuit),
+                        afterKeyword(
                                 PiiType.CUIT,
-                                L + "(?:20|23|24|27|30|33|34)-\\d{8}-\\d" + R,
-                                Accept.compact(CheckDigits::isCuit)),
-                        new PatternRule(
-                                        PiiType.CUIT,
-                                        "(?i:\\bcui[tl])" + GAP + "(?<v>(?:20|23|24|27|30|33|34)\\d{9})" + R,
-                                        Accept.compact(CheckDigits::isCuit),
-                                        "cui")
-                                .needlesIgnoreCase(),
-                        new PatternRule(
-                                        PiiType.RUC_PE,
-                                        "(?i:\\bruc)" + GAP + "(?<v>(?:10|15|16|17|20)\\d{9})" + R,
-                                        Accept.compact(CheckDigits::isRuc),
-                                        "ruc")
-                                .needlesIgnoreCase(),
-                        new PatternRule(
+                                "(?i:\\bcui[tl])",
+                                "(?:20|23|24|27|30|33|34)\\d{9}",
+                                Accept.compact(CheckDigits::isCuit),
+                                "cui"),
+                        afterKeyword(
+                                PiiType.RUC_PE,
+                                "(?i:\\bruc)",
+                                "(?:10|15|16|17|20)\\d{9}",
+                                Accept.compact(CheckDigits::isRuc),
+                                "ruc"),
+                        checked(PiiType.NIT_CO, "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d", CheckDigits::isNit),
+                        afterKeyword(
                                 PiiType.NIT_CO,
-                                L + "(?:\\d{3}\\.\\d{3}\\.\\d{3}|\\d{9})-\\d" + R,
-                                Accept.compact(CheckDigits::isNit)),
-                        new PatternRule(
-                                        PiiType.NIT_CO,
-                                        "(?i:\\bnit)" + GAP + "(?<v>(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d)" + R,
-                                        Accept.compact(CheckDigits::isNit),
-                                        "nit")
-                                .needlesIgnoreCase(),
-                        new PatternRule(
-                                PiiType.DNI_ES, L + "\\d{8}-?[A-Za-z]" + R, Accept.compact(CheckDigits::isDniEs)),
-                        new PatternRule(
-                                PiiType.NIE_ES,
-                                L + "[XYZxyz]-?\\d{7}-?[A-Za-z]" + R,
-                                Accept.compact(CheckDigits::isNie)),
-                        new PatternRule(
+                                "(?i:\\bnit)",
+                                "(?:\\d{1,3}(?:\\.\\d{3}){2,3}|\\d{8,10})-?\\d",
+                                Accept.compact(CheckDigits::isNit),
+                                "nit"),
+                        checked(PiiType.DNI_ES, "\\d{8}-?[A-Za-z]", CheckDigits::isDniEs),
+                        checked(PiiType.NIE_ES, "[XYZxyz]-?\\d{7}-?[A-Za-z]", CheckDigits::isNie),
+                        checked(
                                 PiiType.CURP,
-                                L + "[A-Z][AEIOUX][A-Z]{2}\\d{6}[HMX][A-Z]{5}[A-Z0-9]\\d" + R,
-                                Accept.compact(CheckDigits::isCurp)),
-                        new PatternRule(
+                                "[A-Z][AEIOUX][A-Z]{2}\\d{6}[HMX][A-Z]{5}[A-Z0-9]\\d",
+                                CheckDigits::isCurp),
+                        checked(
                                 PiiType.RFC,
-                                L + "[A-ZÑ&]{3,4}[\\- ]?\\d{6}[\\- ]?[A-Z0-9]{3}" + R,
-                                Accept.compact(s -> validDate(s) && CheckDigits.isRfc(s))),
+                                "[A-ZÑ&]{3,4}[\\- ]?\\d{6}[\\- ]?[A-Z0-9]{3}",
+                                s -> validDate(s) && CheckDigits.isRfc(s)),
                         new PatternRule(PiiType.SSN_US, L + "\\d{3}-\\d{2}-\\d{4}" + R, NationalIdRules::validSsn),
-                        new PatternRule(
-                                        PiiType.SSN_US,
-                                        "(?i:\\bssn|social security(?: number)?)" + GAP + "(?<v>\\d{9})" + R,
-                                        NationalIdRules::validSsn,
-                                        "ssn",
-                                        "social")
-                                .needlesIgnoreCase(),
-                        new PatternRule(
+                        afterKeyword(
+                                PiiType.SSN_US,
+                                "(?i:\\bssn|social security(?: number)?)",
+                                "\\d{9}",
+                                NationalIdRules::validSsn,
+                                "ssn",
+                                "social"),
+                        afterKeyword(
                                         PiiType.DNI_AR,
-                                        "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP
-                                                + "(?<v>\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8})" + R,
+                                        DNI,
+                                        "\\d{1,2}\\.\\d{3}\\.\\d{3}|\\d{7,8}",
                                         NationalIdRules::argentineDni,
-                                        "dni",
-                                        "d.n.i",
-                                        "documento")
-                                .needlesIgnoreCase()
+                                        DNI_NEEDLES)
                                 .needlesOutsideMatches(),
-                        new PatternRule(
+                        afterKeyword(
                                         PiiType.DNI_PE,
-                                        "(?i:\\bd\\.?n\\.?i\\b\\.?|\\bdocumento)" + GAP + "(?<v>\\d{8})" + R,
+                                        DNI,
+                                        "\\d{8}",
                                         (text, start, end) -> !argentineDni(text, start, end),
-                                        "dni",
-                                        "d.n.i",
-                                        "documento")
-                                .needlesIgnoreCase()
+                                        DNI_NEEDLES)
                                 .needlesOutsideMatches(),
-                        new PatternRule(
-                                        PiiType.CEDULA_CO,
-                                        "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)" + GAP
-                                                + "(?<v>\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10})" + R,
-                                        Accept.ALWAYS,
-                                        "dula",
-                                        "cc",
-                                        "c.c")
-                                .needlesIgnoreCase())
+                        afterKeyword(
+                                PiiType.CEDULA_CO,
+                                "(?:(?i:\\bc[ée]dula(?:\\s+de\\s+ciudadan[íi]a)?)|\\bC\\.C\\.?|\\bCC)",
+                                "\\d{1,3}(?:\\.\\d{3}){1,3}|\\d{6,10}",
+                                Accept.ALWAYS,
+                                "dula",
+                                "cc",
+                                "c.c"))
                 .map(NationalIdRules::window)
                 .toList();
+    }
+
+    /** A number of a fixed shape between boundaries, kept when the check digits of its compact form hold. */
+    private static PatternRule checked(PiiType type, String shape, Predicate<String> check) {
+        return new PatternRule(type, L + shape + R, Accept.compact(check));
+    }
+
+    /**
+     * A number right after a keyword (found ignoring case through {@code needles}, given in lower case) and the
+     * {@link #GAP} that may follow it.
+     */
+    private static PatternRule afterKeyword(
+            PiiType type, String keyword, String number, Accept accept, String... needles) {
+        return new PatternRule(type, keyword + GAP + "(?<v>" + number + ")" + R, accept, needles).needlesIgnoreCase();
     }
 
     /**
