@@ -25,7 +25,7 @@ import java.util.TreeMap;
  *
  * <p>The number of batches per epoch is fixed: ceil(rows / batchSize).
  */
-public final class BatchPlanner {
+public final class BatchPlanner implements BatchSource<Batch> {
 
     /**
      * @param batchSize     rows per batch
@@ -72,6 +72,7 @@ public final class BatchPlanner {
     }
 
     /** Batches in every epoch. */
+    @Override
     public int batchesPerEpoch() {
         return (rows.size() + options.batchSize() - 1) / options.batchSize();
     }
@@ -93,6 +94,7 @@ public final class BatchPlanner {
     }
 
     /** One batch, for resuming at (epoch, index). */
+    @Override
     public Batch batch(int epoch, int index) {
         return materialise(plan(epoch).get(index));
     }

@@ -3,6 +3,7 @@ package dev.forja.train;
 import dev.forja.ForjaException;
 import dev.forja.data.Batch;
 import dev.forja.data.BatchPlanner;
+import dev.forja.data.BatchSource;
 import dev.forja.data.TrainingData;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
@@ -134,13 +135,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     }
 
     @Override
-    public int microBatchesPerEpoch() {
-        return planner.batchesPerEpoch();
-    }
-
-    @Override
-    public Batch microBatch(int epoch, int index) {
-        return planner.batch(epoch, index);
+    public BatchSource<Batch> batches() {
+        return planner;
     }
 
     @Override

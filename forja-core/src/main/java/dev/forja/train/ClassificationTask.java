@@ -1,6 +1,7 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.data.BatchSource;
 import dev.forja.data.TrainValSplit;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
@@ -159,13 +160,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     }
 
     @Override
-    public int microBatchesPerEpoch() {
-        return train.batchesPerEpoch();
-    }
-
-    @Override
-    public ClassificationBatch microBatch(int epoch, int index) {
-        return train.batch(epoch, index);
+    public BatchSource<ClassificationBatch> batches() {
+        return train;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.forja.train;
 
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
+import dev.forja.data.BatchSource;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
@@ -35,6 +36,7 @@ import org.bytedeco.javacpp.PointerScope;
  */
 final class TrainingRun<B> {
     private final TrainingTask<B> task;
+    private final BatchSource<B> batches;
     private final TrainConfig c;
     private final Path runDir;
     private final Checkpoints checkpoints;
@@ -81,7 +83,8 @@ final class TrainingRun<B> {
         this.runDir = c.output();
         this.checkpoints = checkpoints;
         this.log = log;
-        this.microPerEpoch = task.microBatchesPerEpoch();
+        this.batches = task.batches();
+        this.microPerEpoch = batches.batchesPerEpoch();
         this.totalSteps = c.maxSteps() != null
                 ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
@@ -270,7 +273,7 @@ final class TrainingRun<B> {
             List<B> micro = new ArrayList<>(c.gradAccum());
             for (int k = 0; k < c.gradAccum(); k++) {
                 long index = step * c.gradAccum() + k;
-                micro.add(task.microBatch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
+                micro.add(batches.batch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
             }
             double normalizer = micro.stream().mapToInt(task::weight).sum();
             double summed = 0;

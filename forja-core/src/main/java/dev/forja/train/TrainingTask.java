@@ -1,6 +1,7 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.data.BatchSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,8 @@ public interface TrainingTask<B> {
     /** The tensors the optimizer updates (float32 leaves). */
     Map<String, Tensor> trainableParameters();
 
-    /** Micro-batches in one pass over the training data. */
-    int microBatchesPerEpoch();
-
-    /** Micro-batch {@code index} of epoch {@code epoch}: deterministic, so a resumed run sees the same data. */
-    B microBatch(int epoch, int index);
+    /** The training data's micro-batches: deterministic per (epoch, index), so a resumed run sees the same data. */
+    BatchSource<B> batches();
 
     /** The micro-batch's share of the loss normaliser: trainable tokens (causal LM) or rows (classification). */
     int weight(B batch);

@@ -1,5 +1,6 @@
 package dev.forja.data.classify;
 
+import dev.forja.data.BatchSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,7 +13,7 @@ import java.util.Random;
  * order shuffled); a given (epoch, index) is always the same batch, so a resumed run sees the same data.
  * Validation batches are fixed.
  */
-public final class ClassificationBatches {
+public final class ClassificationBatches implements BatchSource<ClassificationBatch> {
     private static final int WINDOW_BATCHES = 50;
 
     private final TokenizedRows rows;
@@ -34,11 +35,13 @@ public final class ClassificationBatches {
         return rows;
     }
 
+    @Override
     public int batchesPerEpoch() {
         return (rows.size() + batchSize - 1) / batchSize;
     }
 
     /** Batch {@code index} of {@code epoch}: always the same for the same pair. */
+    @Override
     public ClassificationBatch batch(int epoch, int index) {
         int[] members = plan(shuffle ? epoch : 0).get(index);
         List<long[]> ids = new ArrayList<>(members.length);
