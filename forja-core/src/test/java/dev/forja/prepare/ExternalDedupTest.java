@@ -3,7 +3,6 @@ package dev.forja.prepare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.forja.config.Recipe;
 import dev.forja.io.Json;
 import dev.forja.prepare.dedup.MinHashBands;
 import dev.forja.prepare.dedup.MinHasher;
@@ -30,15 +29,11 @@ class ExternalDedupTest {
     @TempDir
     Path tmp;
 
-    private static final List<String> FILES =
-            List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json", "report.html");
-
     @Test
     void tinySortBuffersAndUnionFindsOnDiskGiveTheSameFilesAsTheDefaults() throws Exception {
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 600_000, 9);
-        PrepareConfig config = Recipe.resolve(
-                PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true));
+        PrepareConfig config = DatasetFiles.anonymizing();
         PrepareConfig a = config.withIo(List.of(in), tmp.resolve("default"));
         PrepareConfig b = config.withIo(List.of(in), tmp.resolve("tiny"));
         PreparePipeline.Result big =
@@ -56,16 +51,12 @@ class ExternalDedupTest {
                 .as("the union-finds outgrew 16 ids")
                 .isGreaterThan(16);
         assertThat(big.stats().stages().get("language")).isGreaterThan(500);
-        for (String f : FILES) {
-            assertThat(Files.readAllBytes(tiny.output().resolve(f)))
-                    .as(f)
-                    .isEqualTo(Files.readAllBytes(big.output().resolve(f)));
-        }
+        DatasetFiles.assertSameBytes(tiny.output(), big.output());
         try (var s = Files.list(tmp)) { // no staging or spill left behind
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("corpus", "default", "tiny");
         }
         try (var s = Files.list(big.output())) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(FILES);
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(DatasetFiles.FILES);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.forja.prepare;
 
+import static dev.forja.prepare.lang.StationSentences.EN;
+import static dev.forja.prepare.lang.StationSentences.ES;
+import static dev.forja.prepare.lang.StationSentences.FR;
+import static dev.forja.prepare.lang.StationSentences.PT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,12 +24,6 @@ class LanguageFilterTest {
     private static PrepareConfig config(Map<String, Object> keys) {
         return Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), keys);
     }
-
-    private static final String ES = "¿Dónde está la estación de tren más cercana? Necesito llegar antes de las nueve.";
-    private static final String PT = "Onde fica a estação de trem mais próxima? Preciso chegar antes das nove horas.";
-    private static final String EN = "Where is the nearest train station? I need to get there before nine o'clock.";
-    private static final String FR =
-            "Où se trouve la gare la plus proche ? Je dois y arriver avant neuf heures du matin.";
 
     @Test
     void theFilterKeepsOnlyTheLanguagesAskedFor() throws Exception {

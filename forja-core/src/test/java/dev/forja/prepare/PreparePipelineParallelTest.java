@@ -3,12 +3,10 @@ package dev.forja.prepare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.forja.config.Recipe;
 import dev.forja.samples.CorpusGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,16 +14,12 @@ class PreparePipelineParallelTest {
     @TempDir
     Path tmp;
 
-    private static final List<String> FILES =
-            List.of("train.jsonl", "val.jsonl", "manifest.json", "report.json", "report.html");
-
     @Test
     void anyNumberOfThreadsGivesTheSingleThreadedOutputByteForByte() throws Exception {
         // ~1,500 records with PII, exact and near copies and log lines: several batches per thread.
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 800_000, 3);
-        PrepareConfig config = Recipe.resolve(
-                PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true));
+        PrepareConfig config = DatasetFiles.anonymizing();
         PreparePipeline.Result one = run(config, in, "t1", 1);
         PreparePipeline.Result three = run(config, in, "t3", 3);
         PreparePipeline.Result eight = run(config, in, "t8", 8);
@@ -34,11 +28,7 @@ class PreparePipelineParallelTest {
                 .isLessThan(one.stats().stages().get("exact_dedup"));
         for (PreparePipeline.Result r : List.of(three, eight)) {
             assertThat(r.contentHash()).isEqualTo(one.contentHash());
-            for (String f : FILES) {
-                assertThat(Files.readAllBytes(r.output().resolve(f)))
-                        .as(f)
-                        .isEqualTo(Files.readAllBytes(one.output().resolve(f)));
-            }
+            DatasetFiles.assertSameBytes(r.output(), one.output());
         }
         assertThat(Files.readString(one.output().resolve("report.json"))).contains("\"EMAIL\"");
     }
@@ -47,9 +37,7 @@ class PreparePipelineParallelTest {
     void aWorkerFailureAbortsTheRunAndLeavesNoOutput() throws Exception {
         Path in = tmp.resolve("corpus");
         CorpusGenerator.write(in, 200_000, 5);
-        PrepareConfig config = Recipe.resolve(
-                        PrepareConfig.class, PrepareConfig.defaults(), null, List.of(), Map.of("anonymize", true))
-                .withIo(List.of(in), tmp.resolve("out"));
+        PrepareConfig config = DatasetFiles.anonymizing().withIo(List.of(in), tmp.resolve("out"));
         TextAnonymizer failing = text -> {
             throw new IllegalStateException("anonymizer broke");
         };

@@ -117,35 +117,10 @@ class PreparePipelineTest {
                     .append('\n');
         }
         Files.writeString(in.resolve("t.csv"), csv);
-        PrepareConfig c = new PrepareConfig(
-                List.of(in),
-                tmp.resolve("out"),
-                List.of(),
-                List.of(),
-                "text",
-                "label",
-                "body",
-                "label",
-                true,
-                "",
-                1,
-                1_000_000,
-                0,
-                1_000_000,
-                List.of(),
-                false,
-                "placeholder",
-                List.of(),
-                true,
-                true,
-                0.8,
-                3,
-                0.2,
-                42,
-                dev.forja.prepare.formats.OnError.FATAL,
-                true,
-                "trigram",
-                "");
+        PrepareConfig c = dev.forja.config.RecordBinder.bind(
+                PrepareConfig.class,
+                java.util.Map.of("text_column", "body", "label_column", "label", "on_error", "fatal"),
+                PrepareConfig.defaults().withIo(List.of(in), tmp.resolve("out")));
         new PreparePipeline(c, TextAnonymizer.NONE).run();
         List<String> val = Files.readAllLines(tmp.resolve("out/val.jsonl"));
         long spam = val.stream().filter(l -> l.contains("\"label\":\"spam\"")).count();

@@ -29,6 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Training runs of a tiny llama through the Java API: monitoring, exact resume, refusals, early stopping. */
 class TrainerTest {
+    /** What every run logs: the train keys at every step, the eval keys at the evaluations. */
+    private static final String[] LOGGED_TAGS = {
+        "train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "eval/loss", "eval/perplexity"
+    };
+
     @TempDir
     static Path tmp;
 
@@ -113,14 +118,7 @@ class TrainerTest {
         List<Map<String, Object>> metrics = MetricsLog.read(out.resolve("metrics.jsonl"));
         Set<String> keys = new HashSet<>();
         metrics.forEach(e -> keys.addAll(e.keySet()));
-        assertThat(keys)
-                .contains(
-                        "train/loss",
-                        "train/lr",
-                        "train/grad_norm",
-                        "train/tokens_per_s",
-                        "eval/loss",
-                        "eval/perplexity");
+        assertThat(keys).contains(LOGGED_TAGS);
         Map<Long, Double> losses = TinyRuns.trainLosses(out);
         assertThat(losses.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(losses.get(8L)).as("training lowers the loss").isLessThan(losses.get(1L));
@@ -136,15 +134,7 @@ class TrainerTest {
                     .orElseThrow();
         }
         TensorBoardReader.Contents tb = TensorBoardReader.read(events);
-        assertThat(tb.scalars())
-                .extracting(TensorBoardReader.Scalar::tag)
-                .contains(
-                        "train/loss",
-                        "train/lr",
-                        "train/grad_norm",
-                        "train/tokens_per_s",
-                        "eval/loss",
-                        "eval/perplexity");
+        assertThat(tb.scalars()).extracting(TensorBoardReader.Scalar::tag).contains(LOGGED_TAGS);
         double tbLoss = tb.scalars().stream()
                 .filter(s -> s.tag().equals("train/loss") && s.step() == 8)
                 .findFirst()

@@ -1,17 +1,15 @@
 package dev.forja.prepare.lang;
 
+import static dev.forja.prepare.lang.StationSentences.EN;
+import static dev.forja.prepare.lang.StationSentences.ES;
+import static dev.forja.prepare.lang.StationSentences.FR;
+import static dev.forja.prepare.lang.StationSentences.PT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LanguageDetectorTest {
-    private static final String ES = "¿Dónde está la estación de tren más cercana? Necesito llegar antes de las nueve.";
-    private static final String PT = "Onde fica a estação de trem mais próxima? Preciso chegar antes das nove horas.";
-    private static final String EN = "Where is the nearest train station? I need to get there before nine o'clock.";
-    private static final String FR =
-            "Où se trouve la gare la plus proche ? Je dois y arriver avant neuf heures du matin.";
-
     @Test
     void theDefaultIsForjasOwnTrigramModel() {
         LanguageDetector d = LanguageDetector.of(LanguageDetector.TRIGRAM, List.of());
