@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,8 +62,7 @@ class DatasetReaderTest {
     @Test
     void aCsvWithoutAUsableHeaderIsRefusedNamingTheFormatsThatWork() throws IOException {
         Path file = write("raw.csv", "body,category\nhola,a\n");
-        assertThatThrownBy(() -> new DatasetReader(false).read(file))
-                .isInstanceOf(ForjaException.class)
+        assertReadFails(file)
                 .hasMessageStartingWith(file + ":1: a CSV to train on needs a header with a 'text' column")
                 .hasMessageContaining("[body, category]")
                 .hasMessageContaining("JSON lines");
@@ -81,8 +81,7 @@ class DatasetReaderTest {
                 {"text": "d
                 {"text": "e"}
                 """);
-        assertThatThrownBy(() -> new DatasetReader(false).read(file))
-                .isInstanceOf(ForjaException.class)
+        assertReadFails(file)
                 .hasMessageStartingWith(file + ":4: not valid JSON (")
                 .hasMessageEndingWith("); fix the line or pass --skip-bad-lines");
     }
@@ -105,8 +104,7 @@ class DatasetReaderTest {
     @Test
     void unknownShapeListsTheKeysFound() throws IOException {
         Path file = write("odd.jsonl", "{\"text\": \"ok\"}\n{\"foo\":1}\n");
-        assertThatThrownBy(() -> new DatasetReader(false).read(file))
-                .isInstanceOf(ForjaException.class)
+        assertReadFails(file)
                 .hasMessage(file + ":2: expected {\"text\"}, {\"prompt\",\"completion\"} or {\"messages\":[...]},"
                         + " found keys [foo]");
     }
@@ -114,21 +112,15 @@ class DatasetReaderTest {
     @Test
     void wrongFieldTypesAreNamed() throws IOException {
         Path file = write("types.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": 3}]}\n");
-        assertThatThrownBy(() -> new DatasetReader(false).read(file))
-                .isInstanceOf(ForjaException.class)
-                .hasMessage(file + ":1: messages[0].content must be a string, found a number");
+        assertReadFails(file).hasMessage(file + ":1: messages[0].content must be a string, found a number");
     }
 
     @Test
     void emptyFileHasNoSamples() throws IOException {
         Path empty = write("empty.jsonl", "\n\n");
-        assertThatThrownBy(() -> new DatasetReader(false).read(empty))
-                .isInstanceOf(ForjaException.class)
-                .hasMessage(empty + " has no samples");
+        assertReadFails(empty).hasMessage(empty + " has no samples");
         Path allBad = write("allbad.jsonl", "x\ny\n");
-        assertThatThrownBy(() -> new DatasetReader(true).read(allBad))
-                .isInstanceOf(ForjaException.class)
-                .hasMessage(allBad + " has no samples (2 bad lines skipped)");
+        assertReadFails(allBad, true).hasMessage(allBad + " has no samples (2 bad lines skipped)");
     }
 
     @Test
@@ -154,8 +146,16 @@ class DatasetReaderTest {
     @Test
     void missingFileIsAnError() {
         Path missing = dir.resolve("nope.jsonl");
-        assertThatThrownBy(() -> new DatasetReader(false).read(missing))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("nope.jsonl does not exist");
+        assertReadFails(missing).hasMessageContaining("nope.jsonl does not exist");
+    }
+
+    /** Reading {@code file} (bad lines fatal) is refused with a ForjaException, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertReadFails(Path file) {
+        return assertReadFails(file, false);
+    }
+
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertReadFails(Path file, boolean skipBadLines) {
+        return assertThatThrownBy(() -> new DatasetReader(skipBadLines).read(file))
+                .isInstanceOf(ForjaException.class);
     }
 }

@@ -43,6 +43,11 @@ class SampleEncoderTest {
         return messages;
     }
 
+    /** A system prompt, then two exchanges: "Hi" / "Hello!" and "Bye" / "Ciao". */
+    private static List<Message> twoExchanges(String system) {
+        return chat("system", system, "user", "Hi", "assistant", "Hello!", "user", "Bye", "assistant", "Ciao");
+    }
+
     private SampleEncoder encoder(
             ByteTokenizer tok, ChatTemplate template, String eos, int maxLength, boolean trainOnPrompt) {
         return new SampleEncoder(tok, template, tok.id(eos), new SampleEncoder.Options(maxLength, trainOnPrompt));
@@ -81,37 +86,11 @@ class SampleEncoderTest {
     @Test
     void chatmlTrainsAssistantContentEndOfTurnAndFinalEos() {
         ChatTemplate t = ChatTemplate.of(Templates.CHATML, Map.of("eos_token", "<|endoftext|>"));
-        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false)
-                .encode(new ChatExample(
-                        chat(
-                                "system",
-                                "Be kind.",
-                                "user",
-                                "Hi",
-                                "assistant",
-                                "Hello!",
-                                "user",
-                                "Bye",
-                                "assistant",
-                                "Ciao"),
-                        SRC));
+        List<Message> messages = twoExchanges("Be kind.");
+        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false).encode(new ChatExample(messages, SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Hello!<|im_end|>", "Ciao<|im_end|>", "<|endoftext|>");
         // the rest is exactly the template's rendering: nothing lost or added but the final EOS
-        assertThat(gpt.decode(s.ids(), false))
-                .isEqualTo(t.render(
-                                chat(
-                                        "system",
-                                        "Be kind.",
-                                        "user",
-                                        "Hi",
-                                        "assistant",
-                                        "Hello!",
-                                        "user",
-                                        "Bye",
-                                        "assistant",
-                                        "Ciao"),
-                                false)
-                        + "<|endoftext|>");
+        assertThat(gpt.decode(s.ids(), false)).isEqualTo(t.render(messages, false) + "<|endoftext|>");
     }
 
     @Test
@@ -126,20 +105,7 @@ class SampleEncoderTest {
     @Test
     void llama2TrainsAssistantTurnsWithEosAndKeepsTheTemplatesBos() {
         ChatTemplate t = ChatTemplate.of(Templates.LLAMA2, Map.of("bos_token", "<s>", "eos_token", "</s>"));
-        EncodedSample s = encoder(llama, t, "</s>", 512, false)
-                .encode(new ChatExample(
-                        chat(
-                                "system",
-                                "Be brief.",
-                                "user",
-                                "Hi",
-                                "assistant",
-                                "Hello!",
-                                "user",
-                                "Bye",
-                                "assistant",
-                                "Ciao"),
-                        SRC));
+        EncodedSample s = encoder(llama, t, "</s>", 512, false).encode(new ChatExample(twoExchanges("Be brief."), SRC));
         assertThat(trainedRuns(llama, s)).containsExactly(" Hello! </s>", " Ciao </s>");
         assertThat(s.ids()[0]).isEqualTo(llama.id("<s>"));
         assertThat(s.ids()[1]).isNotEqualTo(llama.id("<s>")); // the template's BOS, not a second one
@@ -178,18 +144,9 @@ class SampleEncoderTest {
                 + "{% elif loop.last %}{{ m.content }}<|im_end|>{% else %}old:{{ m.content }}<|im_end|>{% endif %}"
                 + "{% endfor %}{% if add_generation_prompt %}GEN{% endif %}";
         ChatTemplate t = ChatTemplate.of(rewriting, Map.of());
-        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false)
-                .encode(new ChatExample(
-                        chat(
-                                "user",
-                                "Capital of Italy?",
-                                "assistant",
-                                "Rome",
-                                "user",
-                                "And France?",
-                                "assistant",
-                                "Paris"),
-                        SRC));
+        List<Message> messages =
+                chat("user", "Capital of Italy?", "assistant", "Rome", "user", "And France?", "assistant", "Paris");
+        EncodedSample s = encoder(gpt, t, "<|endoftext|>", 512, false).encode(new ChatExample(messages, SRC));
         assertThat(trainedRuns(gpt, s)).containsExactly("Rome<|im_end|>", "Paris<|im_end|><|endoftext|>");
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,32 +25,23 @@ class JsonTest {
     void syntaxErrorsPointAtFileLineAndColumn() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\n  \"a\": 1,\n  \"b\": ,\n}\n");
-        assertThatThrownBy(() -> Json.read(file))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageStartingWith(file + ":3:8: ")
-                .hasMessageEndingWith("; fix the JSON");
+        assertReadFails(file).hasMessageStartingWith(file + ":3:8: ").hasMessageEndingWith("; fix the JSON");
     }
 
     @Test
     void trailingGarbageIsAnError() throws Exception {
         Path file = dir.resolve("two.json");
         Files.writeString(file, "{}\n{}");
-        assertThatThrownBy(() -> Json.read(file))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageStartingWith(file + ":2:");
+        assertReadFails(file).hasMessageStartingWith(file + ":2:");
     }
 
     @Test
     void missingAndEmptyFilesNameThePath() throws Exception {
         Path missing = dir.resolve("missing.json");
-        assertThatThrownBy(() -> Json.read(missing))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("missing file " + missing);
+        assertReadFails(missing).hasMessageContaining("missing file " + missing);
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "  \n");
-        assertThatThrownBy(() -> Json.read(empty))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining(empty + " is empty");
+        assertReadFails(empty).hasMessageContaining(empty + " is empty");
     }
 
     @Test
@@ -90,5 +82,10 @@ class JsonTest {
                 .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(file + ":1:")
                 .hasMessageContaining("hiden_size");
+    }
+
+    /** Reading {@code file} is refused with a ForjaException, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertReadFails(Path file) {
+        return assertThatThrownBy(() -> Json.read(file)).isInstanceOf(ForjaException.class);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,8 +108,7 @@ class ModelWeightsTest {
     void missingShardIsAClearError() throws Exception {
         ModelWeightsWriter.writeModel(dir, model(), Map.of(), 600);
         Files.delete(dir.resolve("model-00003-of-00004.safetensors"));
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
+        assertOpenFails(dir)
                 .hasMessageContaining("model-00003-of-00004.safetensors, which is missing from " + dir)
                 .hasMessageContaining("model.layers.4.weight")
                 .hasMessageContaining("download");
@@ -126,17 +126,14 @@ class ModelWeightsTest {
     @Test
     void indexThatPointsAtTheWrongShardIsAClearError() {
         writeShardedWithLayer0In("model-00004-of-00004.safetensors");
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
+        assertOpenFails(dir)
                 .hasMessageContaining("'model.layers.0.weight' is in model-00004-of-00004.safetensors, but it is not");
     }
 
     @Test
     void indexNamingAPathOutsideTheDirectoryIsRefused() {
         writeShardedWithLayer0In("../elsewhere.safetensors");
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("not a plain file name");
+        assertOpenFails(dir).hasMessageContaining("not a plain file name");
     }
 
     @Test
@@ -157,8 +154,7 @@ class ModelWeightsTest {
         // Not a pickle at all: if forja parsed it, the message would be about a parse error instead.
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {0, 1, 2, 3, (byte) 0xff});
         Files.writeString(dir.resolve("config.json"), "{}");
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
+        assertOpenFails(dir)
                 .hasMessageStartingWith(dir.resolve("pytorch_model.bin") + " is a PyTorch pickle checkpoint")
                 .hasMessageContaining("never unpickles")
                 .hasMessageContaining("weights_only=True")
@@ -179,9 +175,7 @@ class ModelWeightsTest {
         for (String name : List.of("weights.pt", "model.pth", "last.ckpt", "pytorch_model-00001-of-00002.bin")) {
             Path d = Files.createDirectory(dir.resolve("d-" + name));
             Files.writeString(d.resolve(name), "x");
-            assertThatThrownBy(() -> ModelWeights.open(d))
-                    .isInstanceOf(ForjaException.class)
-                    .hasMessageContaining(name + " is a PyTorch pickle checkpoint");
+            assertOpenFails(d).hasMessageContaining(name + " is a PyTorch pickle checkpoint");
             assertThatThrownBy(() -> ModelWeights.openFile(d.resolve(name)))
                     .isInstanceOf(ForjaException.class)
                     .hasMessageContaining("never unpickles");
@@ -191,12 +185,8 @@ class ModelWeightsTest {
     @Test
     void directoryWithoutWeightsNamesTheDirectory() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{}");
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("no model weights in " + dir);
-        assertThatThrownBy(() -> ModelWeights.open(dir.resolve("absent")))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("absent is not a directory");
+        assertOpenFails(dir).hasMessageContaining("no model weights in " + dir);
+        assertOpenFails(dir.resolve("absent")).hasMessageContaining("absent is not a directory");
     }
 
     @Test
@@ -207,8 +197,7 @@ class ModelWeightsTest {
         try (ModelWeights w = ModelWeights.openFile(adapter)) {
             assertSameTensors(w, List.of(a));
         }
-        assertThatThrownBy(() -> ModelWeights.open(dir))
-                .isInstanceOf(ForjaException.class)
+        assertOpenFails(dir)
                 .hasMessageContaining("found adapter_model.safetensors")
                 .hasMessageContaining("PEFT adapter");
     }
@@ -220,5 +209,10 @@ class ModelWeightsTest {
             return e.getMessage();
         }
         throw new AssertionError("expected a ForjaException");
+    }
+
+    /** Opening {@code dir} is refused with a ForjaException, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertOpenFails(Path dir) {
+        return assertThatThrownBy(() -> ModelWeights.open(dir)).isInstanceOf(ForjaException.class);
     }
 }

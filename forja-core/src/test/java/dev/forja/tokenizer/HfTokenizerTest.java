@@ -7,6 +7,7 @@ import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +36,7 @@ class HfTokenizerTest {
     @Test
     void explainsHowToMakeATokenizerJsonFromSentencePiece() throws IOException {
         Files.write(dir.resolve("tokenizer.model"), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> HfTokenizer.load(dir))
-                .isInstanceOf(ForjaException.class)
+        assertLoadFails(dir)
                 .hasMessageContaining("SentencePiece")
                 .hasMessageContaining("tokenizer.json")
                 .hasMessageContaining("save_pretrained");
@@ -45,21 +45,19 @@ class HfTokenizerTest {
     @Test
     void explainsHowToMakeATokenizerJsonFromWordPiece() throws IOException {
         Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
-        assertThatThrownBy(() -> HfTokenizer.load(dir))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("vocab.txt")
-                .hasMessageContaining("AutoTokenizer");
+        assertLoadFails(dir).hasMessageContaining("vocab.txt").hasMessageContaining("AutoTokenizer");
     }
 
     @Test
     void namesAMissingOrDamagedFile() throws IOException {
-        assertThatThrownBy(() -> HfTokenizer.load(dir.resolve("nope")))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("nope");
+        assertLoadFails(dir.resolve("nope")).hasMessageContaining("nope");
         Path broken =
                 Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
-        assertThatThrownBy(() -> HfTokenizer.load(broken))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining(broken.toString());
+        assertLoadFails(broken).hasMessageContaining(broken.toString());
+    }
+
+    /** Loading from {@code dir} is refused with a ForjaException, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertLoadFails(Path dir) {
+        return assertThatThrownBy(() -> HfTokenizer.load(dir)).isInstanceOf(ForjaException.class);
     }
 }

@@ -7,6 +7,7 @@ import dev.forja.ForjaException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +37,7 @@ class LabeledTextsTest {
     void aCsvWithoutTheColumnsIsRefusedNamingThem() throws Exception {
         Path csv = tmp.resolve("bad.csv");
         Files.writeString(csv, "request,class\nGET /,benigno\n");
-        assertThatThrownBy(() -> LabeledTexts.read(csv))
-                .isInstanceOf(ForjaException.class)
+        assertReadFails(csv)
                 .hasMessageContaining("bad.csv:1")
                 .hasMessageContaining("'text' and 'label'")
                 .hasMessageContaining("[request, class]");
@@ -47,9 +47,11 @@ class LabeledTextsTest {
     void aRowWithTheWrongNumberOfFieldsNamesItsLine() throws Exception {
         Path csv = tmp.resolve("short.csv");
         Files.writeString(csv, "text,label\nok,a\nonly one field\n");
-        assertThatThrownBy(() -> LabeledTexts.read(csv))
-                .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("short.csv:3")
-                .hasMessageContaining("1 fields but the header has 2");
+        assertReadFails(csv).hasMessageContaining("short.csv:3").hasMessageContaining("1 fields but the header has 2");
+    }
+
+    /** Reading {@code file} is refused with a ForjaException, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertReadFails(Path file) {
+        return assertThatThrownBy(() -> LabeledTexts.read(file)).isInstanceOf(ForjaException.class);
     }
 }
