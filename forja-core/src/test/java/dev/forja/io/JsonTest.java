@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,15 +24,13 @@ class JsonTest {
 
     @Test
     void syntaxErrorsPointAtFileLineAndColumn() throws Exception {
-        Path file = dir.resolve("config.json");
-        Files.writeString(file, "{\n  \"a\": 1,\n  \"b\": ,\n}\n");
+        Path file = write("config.json", "{\n  \"a\": 1,\n  \"b\": ,\n}\n");
         assertReadFails(file).hasMessageStartingWith(file + ":3:8: ").hasMessageEndingWith("; fix the JSON");
     }
 
     @Test
     void trailingGarbageIsAnError() throws Exception {
-        Path file = dir.resolve("two.json");
-        Files.writeString(file, "{}\n{}");
+        Path file = write("two.json", "{}\n{}");
         assertReadFails(file).hasMessageStartingWith(file + ":2:");
     }
 
@@ -39,15 +38,13 @@ class JsonTest {
     void missingAndEmptyFilesNameThePath() throws Exception {
         Path missing = dir.resolve("missing.json");
         assertReadFails(missing).hasMessageContaining("missing file " + missing);
-        Path empty = dir.resolve("empty.json");
-        Files.writeString(empty, "  \n");
+        Path empty = write("empty.json", "  \n");
         assertReadFails(empty).hasMessageContaining(empty + " is empty");
     }
 
     @Test
     void pythonNonFiniteNumbersAreAccepted() throws Exception {
-        Path file = dir.resolve("gen.json");
-        Files.writeString(file, "{\"x\": NaN, \"y\": -Infinity}");
+        Path file = write("gen.json", "{\"x\": NaN, \"y\": -Infinity}");
         JsonNode node = Json.read(file);
         assertThat(node.get("x").doubleValue()).isNaN();
         assertThat(node.get("y").doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
@@ -71,8 +68,7 @@ class JsonTest {
 
     @Test
     void typeMismatchNamesTheFile() throws Exception {
-        Path file = dir.resolve("config.json");
-        Files.writeString(file, "{\"model_type\": \"gpt2\",\n \"hidden_size\": \"big\"}");
+        Path file = write("config.json", "{\"model_type\": \"gpt2\",\n \"hidden_size\": \"big\"}");
         assertThatThrownBy(() -> Json.read(file, Config.class))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageStartingWith(file + ":2:")
@@ -87,5 +83,9 @@ class JsonTest {
     /** Reading {@code file} is refused with a ForjaException, whose message the caller checks. */
     private static AbstractThrowableAssert<?, ? extends Throwable> assertReadFails(Path file) {
         return assertThatThrownBy(() -> Json.read(file)).isInstanceOf(ForjaException.class);
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
     }
 }
