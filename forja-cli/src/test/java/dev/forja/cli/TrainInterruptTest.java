@@ -16,10 +16,7 @@ class TrainInterruptTest {
 
     @Test
     void sigtermSaysWhichCheckpointIsKept() throws Exception {
-        Path model = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString())
-                        .exit())
-                .isZero();
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
         Path data = tmp.resolve("d.jsonl");
         Files.writeString(data, "{\"text\": \"hola mundo\"}\n".repeat(8));
         Path run = tmp.resolve("run");
