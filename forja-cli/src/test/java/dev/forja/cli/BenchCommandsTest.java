@@ -20,8 +20,7 @@ class BenchCommandsTest {
 
     @BeforeAll
     static void tinyModel() {
-        model = tmp.resolve("tiny");
-        CliRun.initModel(model, "--arch", "llama");
+        model = CliRun.initModel(tmp.resolve("tiny"), "--arch", "llama");
     }
 
     /** {@code forja bench train} of the tiny model, one timed step and no warm-up on one thread; its JSON line. */

@@ -33,8 +33,9 @@ class EvalCommandTest {
     @Test
     void causalLmEvaluationReportsPerplexityBleuAndRouge() throws Exception {
         Path m = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
-        Path data = tmp.resolve("d.jsonl");
-        Files.writeString(data, "{\"prompt\": \"Hola\", \"completion\": \" mundo\"}\n{\"text\": \"¿Qué es XSS?\"}\n");
+        Path data = Files.writeString(
+                tmp.resolve("d.jsonl"),
+                "{\"prompt\": \"Hola\", \"completion\": \" mundo\"}\n{\"text\": \"¿Qué es XSS?\"}\n");
         JsonNode j = eval(m, data, "--task", "causal_lm", "--max-new-tokens", "5")
                 .ok()
                 .json();

@@ -82,8 +82,7 @@ class ImportOnnxCommandTest {
 
     @Test
     void aFileThatIsNotOnnxIsAClearError() throws IOException {
-        Path bogus = tmp.resolve("bogus.onnx");
-        Files.writeString(bogus, "this is not a protobuf");
+        Path bogus = Files.writeString(tmp.resolve("bogus.onnx"), "this is not a protobuf");
         assertThat(refusal(bogus, tokenizer, "never"))
                 .startsWith("forja: error: ")
                 .contains("bogus.onnx");
@@ -91,8 +90,7 @@ class ImportOnnxCommandTest {
 
     @Test
     void aFileThatIsNotATokenizerIsAClearError() throws IOException {
-        Path notTokenizer = tmp.resolve("config.json");
-        Files.writeString(notTokenizer, "{\"model_type\": \"bert\"}");
+        Path notTokenizer = Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"bert\"}");
         assertThat(refusal(onnx, notTokenizer, "never3")).contains("not a Hugging Face tokenizer.json");
     }
 

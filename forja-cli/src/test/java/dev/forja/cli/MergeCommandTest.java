@@ -108,8 +108,7 @@ class MergeCommandTest {
         assertThat(stderrOf(merge(base, out))).contains("not empty");
         assertThat(Files.readString(out.resolve("config.json"))).isEqualTo(before);
 
-        Path gpt2 = tmp.resolve("gpt2");
-        CliRun.initModel(gpt2, "--arch", "gpt2");
+        Path gpt2 = CliRun.initModel(tmp.resolve("gpt2"), "--arch", "gpt2");
         Path other = tmp.resolve("other");
         assertThat(stderrOf(merge(gpt2, other))).contains("was trained for a different base model");
         assertThat(other).doesNotExist();
@@ -139,8 +138,7 @@ class MergeCommandTest {
     @Test
     void anAdapterAppliedToAnotherBaseOfTheSameShapeIsWarnedAbout() {
         // a second init-model with another seed: same shapes, so the adapter loads, but not the base it was made for
-        Path other = tmp.resolve("other");
-        CliRun.initModel(other, "--arch", "llama", "--seed", "7");
+        Path other = CliRun.initModel(tmp.resolve("other"), "--arch", "llama", "--seed", "7");
         CliRun onOther = generate(other, "hola", "1");
         assertThat(onOther.exit()).as(onOther.err()).isZero();
         assertThat(onOther.err().lines().filter(l -> l.startsWith("forja: warning: adapter ")))

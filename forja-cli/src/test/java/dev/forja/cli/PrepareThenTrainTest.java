@@ -42,8 +42,7 @@ class PrepareThenTrainTest {
         prepareSample();
         // completions keep the space that separates them from the prompt
         assertThat(Files.readString(data.resolve("train.jsonl"))).contains("\"completion\":\" ");
-        Path model = tmp.resolve("m");
-        CliRun.initModel(model, "--arch", "gpt2");
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "gpt2");
         CliRun train = train(
                 model,
                 tmp.resolve("run"),
@@ -68,8 +67,7 @@ class PrepareThenTrainTest {
                 .contains("PII replaced: ")
                 .contains("languages: ");
 
-        Path model = tmp.resolve("m");
-        CliRun.initModel(model, "--arch", "llama");
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
         Path run = tmp.resolve("run");
         CliRun train = train(model, run, "--max-steps", "2");
         assertThat(train.exit()).as(train.err()).isZero();

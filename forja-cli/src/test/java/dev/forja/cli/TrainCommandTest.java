@@ -35,8 +35,7 @@ class TrainCommandTest {
 
     @BeforeAll
     static void baseAndData() throws IOException {
-        base = tmp.resolve("base");
-        CliRun.initModel(base, "--arch", "llama", "--seed", "1");
+        base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama", "--seed", "1");
         data = tmp.resolve("d.jsonl");
         StringBuilder sb = new StringBuilder();
         String[][] qa = {
@@ -66,6 +65,7 @@ class TrainCommandTest {
                 more);
     }
 
+    /** {@code first} followed by {@code more}, as one argument list. */
     private static String[] plus(List<String> first, String... more) {
         return Stream.concat(first.stream(), Stream.of(more)).toArray(String[]::new);
     }

@@ -17,8 +17,7 @@ class TrainInterruptTest {
     @Test
     void sigtermSaysWhichCheckpointIsKept() throws Exception {
         Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
-        Path data = tmp.resolve("d.jsonl");
-        Files.writeString(data, "{\"text\": \"hola mundo\"}\n".repeat(8));
+        Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"hola mundo\"}\n".repeat(8));
         Path run = tmp.resolve("run");
         Path log = tmp.resolve("log.txt");
         String java = ProcessHandle.current().info().command().orElse("java");
