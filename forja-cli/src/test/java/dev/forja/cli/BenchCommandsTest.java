@@ -3,10 +3,10 @@ package dev.forja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forja.io.Json;
 import dev.forja.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,34 +20,19 @@ class BenchCommandsTest {
 
     @BeforeAll
     static void tinyModel() {
-        model = tmp.resolve("tiny");
-        assertThat(Main.run("init-model", "--arch", "llama", "--output", model.toString()))
-                .isZero();
+        model = CliRun.initModel(tmp.resolve("tiny"), "--arch", "llama");
     }
 
-    private static JsonNode lastJson(CliRun r) throws IOException {
-        assertThat(r.exit()).as(r.err()).isZero();
-        return Json.mapper()
-                .readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+    /** {@code forja bench train} of the tiny model, one timed step and no warm-up on one thread; its JSON line. */
+    private static JsonNode benchTrain(String... more) throws IOException {
+        List<String> args = List.of(
+                "bench", "train", "--model", model.toString(), "--steps", "1", "--warmup", "0", "--threads", "1");
+        return CliRun.of(args, more).ok().lastJson();
     }
 
     @Test
     void benchTrainMeasuresAStepAndDefaultsToTrainsPrecision() throws IOException {
-        JsonNode j = lastJson(CliRun.of(
-                "bench",
-                "train",
-                "--model",
-                model.toString(),
-                "--batch-size",
-                "2",
-                "--seq-len",
-                "16",
-                "--steps",
-                "1",
-                "--warmup",
-                "0",
-                "--threads",
-                "1"));
+        JsonNode j = benchTrain("--batch-size", "2", "--seq-len", "16");
         assertThat(j.get("method").asText()).isEqualTo("full");
         // the default is auto, as in forja train: bf16 exactly where train would choose it
         assertThat(j.get("precision").asText()).isEqualTo(TrainConfig.Precision.AUTO.bf16() ? "bf16" : "fp32");
@@ -56,25 +41,7 @@ class BenchCommandsTest {
         assertThat(j.get("tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("ms_per_step").asDouble()).isPositive();
 
-        JsonNode lora = lastJson(CliRun.of(
-                "bench",
-                "train",
-                "--model",
-                model.toString(),
-                "--method",
-                "lora",
-                "--precision",
-                "float32",
-                "--batch-size",
-                "1",
-                "--seq-len",
-                "8",
-                "--steps",
-                "1",
-                "--warmup",
-                "0",
-                "--threads",
-                "1"));
+        JsonNode lora = benchTrain("--method", "lora", "--precision", "float32", "--batch-size", "1", "--seq-len", "8");
         assertThat(lora.get("method").asText()).isEqualTo("lora");
         assertThat(lora.get("precision").asText()).isEqualTo("fp32");
     }
@@ -91,19 +58,21 @@ class BenchCommandsTest {
 
     @Test
     void benchGenerateMeasuresPrefillAndDecode() throws IOException {
-        JsonNode j = lastJson(CliRun.of(
-                "bench",
-                "generate",
-                "--model",
-                model.toString(),
-                "--prompt-tokens",
-                "8",
-                "--new-tokens",
-                "4",
-                "--repeats",
-                "1",
-                "--threads",
-                "1"));
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "generate",
+                        "--model",
+                        model.toString(),
+                        "--prompt-tokens",
+                        "8",
+                        "--new-tokens",
+                        "4",
+                        "--repeats",
+                        "1",
+                        "--threads",
+                        "1")
+                .ok()
+                .lastJson();
         assertThat(j.get("prompt_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("generated_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("dtype").asText()).isEqualTo("fp32");

@@ -1,8 +1,16 @@
 package dev.forja.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.io.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the CLI in-process and captures what it prints. */
 record CliRun(int exit, String out, String err) {
@@ -20,5 +28,36 @@ record CliRun(int exit, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** Runs the arguments {@code fixed} followed by {@code more}: a test's usual command line, then what it adds. */
+    static CliRun of(List<String> fixed, String... more) {
+        List<String> args = new ArrayList<>(fixed);
+        args.addAll(List.of(more));
+        return of(args.toArray(String[]::new));
+    }
+
+    /** {@code forja init-model --output dir} with {@code flags} (e.g. {@code --arch llama}); fails unless it exits 0. */
+    static Path initModel(Path dir, String... flags) {
+        List<String> args = new ArrayList<>(List.of("init-model", "--output", dir.toString()));
+        args.addAll(List.of(flags));
+        of(args.toArray(String[]::new)).ok();
+        return dir;
+    }
+
+    /** Fails the test, showing stderr, unless the run exited 0; returns this run. */
+    CliRun ok() {
+        assertThat(exit).as(err).isZero();
+        return this;
+    }
+
+    /** The run's stdout, stripped, as one JSON document. */
+    JsonNode json() throws IOException {
+        return Json.mapper().readTree(out.strip());
+    }
+
+    /** The last line of the run's stdout as JSON (commands that print progress first end with one JSON line). */
+    JsonNode lastJson() throws IOException {
+        return Json.mapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 }

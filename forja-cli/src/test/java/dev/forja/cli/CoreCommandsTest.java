@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +27,8 @@ class CoreCommandsTest {
     static void models() {
         gpt2 = tmp.resolve("gpt2");
         llama = tmp.resolve("llama");
-        assertThat(CliRun.of("init-model", "--arch", "gpt2", "--seed", "3", "--output", gpt2.toString())
-                        .exit())
-                .isZero();
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "5", "--output", llama.toString())
-                        .exit())
-                .isZero();
+        CliRun.initModel(gpt2, "--arch", "gpt2", "--seed", "3");
+        CliRun.initModel(llama, "--arch", "llama", "--seed", "5");
     }
 
     @Test
@@ -58,43 +55,24 @@ class CoreCommandsTest {
 
     @Test
     void generationIsReproducibleAndCacheInvariant() {
-        String[] args = {
-            "generate",
-            "--model",
-            llama.toString(),
-            "--prompt",
-            "Hola",
-            "--max-new-tokens",
-            "20",
-            "--seed",
-            "1",
-            "--temperature",
-            "0.9"
-        };
-        CliRun a = CliRun.of(args);
-        CliRun b = CliRun.of(args);
-        String[] noCache = java.util.Arrays.copyOf(args, args.length + 1);
-        noCache[args.length] = "--no-cache";
-        CliRun c = CliRun.of(noCache);
+        CliRun a = CliRun.of(sampleHola("1"));
+        CliRun b = CliRun.of(sampleHola("1"));
+        CliRun c = CliRun.of(sampleHola("1"), "--no-cache");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out())
                 .startsWith("Hola")
                 .hasSizeGreaterThan("Hola".length())
                 .isEqualTo(b.out())
                 .isEqualTo(c.out());
-        CliRun other = CliRun.of(
-                "generate",
-                "--model",
-                llama.toString(),
-                "--prompt",
-                "Hola",
-                "--max-new-tokens",
-                "20",
-                "--seed",
-                "2",
-                "--temperature",
-                "0.9");
+        CliRun other = CliRun.of(sampleHola("2"));
         assertThat(other.out()).isNotEqualTo(a.out());
+    }
+
+    /** 20 tokens after "Hola" from the tiny llama, sampled at temperature 0.9 with {@code seed}. */
+    private static List<String> sampleHola(String seed) {
+        String flags = "--prompt Hola --max-new-tokens 20 --temperature 0.9 --seed " + seed;
+        return Stream.concat(Stream.of("generate", "--model", llama.toString()), Stream.of(flags.split(" ")))
+                .toList();
     }
 
     @Test
@@ -120,13 +98,8 @@ class CoreCommandsTest {
                 "e"
             };
             CliRun batched = CliRun.of(args);
-            String[] oneByOne = java.util.Arrays.copyOf(args, args.length + 2);
-            oneByOne[args.length] = "--batch-size";
-            oneByOne[args.length + 1] = "1";
-            CliRun single = CliRun.of(oneByOne);
-            String[] recompute = java.util.Arrays.copyOf(args, args.length + 1);
-            recompute[args.length] = "--no-cache";
-            CliRun noCache = CliRun.of(recompute);
+            CliRun single = CliRun.of(List.of(args), "--batch-size", "1");
+            CliRun noCache = CliRun.of(List.of(args), "--no-cache");
             assertThat(batched.exit()).as(batched.err()).isZero();
             assertThat(batched.out())
                     .contains("Hola", "¿Qué puerto usa SSH?")

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forja.config.Recipe;
 import dev.forja.io.Json;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
@@ -17,7 +17,6 @@ import dev.forja.train.monitor.MetricsLog;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,32 +32,19 @@ class EvalCommandTest {
 
     @Test
     void causalLmEvaluationReportsPerplexityBleuAndRouge() throws Exception {
-        Path m = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", m.toString())
-                        .exit())
-                .isZero();
-        Path data = tmp.resolve("d.jsonl");
-        Files.writeString(data, "{\"prompt\": \"Hola\", \"completion\": \" mundo\"}\n{\"text\": \"¿Qué es XSS?\"}\n");
-        CliRun r = CliRun.of(
-                "eval",
-                "--model",
-                m.toString(),
-                "--data",
-                data.toString(),
-                "--task",
-                "causal_lm",
-                "--max-new-tokens",
-                "5",
-                "--threads",
-                "1");
-        assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        Path m = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
+        Path data = Files.writeString(
+                tmp.resolve("d.jsonl"),
+                "{\"prompt\": \"Hola\", \"completion\": \" mundo\"}\n{\"text\": \"¿Qué es XSS?\"}\n");
+        JsonNode j = eval(m, data, "--task", "causal_lm", "--max-new-tokens", "5")
+                .ok()
+                .json();
         // a random model over 259 tokens: perplexity in the hundreds; BLEU of random text vs " mundo" is ~0
         assertThat(j.get("perplexity").asDouble()).isBetween(20.0, 5000.0);
         assertThat(j.get("tokens").asLong()).isGreaterThan(10);
         assertThat(j.get("bleu").asDouble()).isBetween(0.0, 100.0);
         assertThat(j.get("rouge_l_f1").asDouble()).isBetween(0.0, 1.0);
-        CliRun bad = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--task", "classification");
+        CliRun bad = eval(m, data, "--task", "classification");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("not a sequence classifier");
     }
@@ -72,50 +58,35 @@ class EvalCommandTest {
         BertWriter.write(base, c, BertModel.initialize(c, false, 7));
         Path train = labelled(tmp.resolve("train.jsonl"), 6);
         Path val = labelled(tmp.resolve("val.jsonl"), 2);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", base.toString());
-        m.put("data", train.toString());
-        m.put("val_data", val.toString());
-        m.put("output", tmp.resolve("run").toString());
-        m.put("task", "classification");
-        m.put("method", "full");
-        m.put("max_steps", 8);
-        m.put("learning_rate", 1e-3);
-        m.put("batch_size", 8);
-        m.put("max_length", 12); // texts are 40+ bytes: training sees only their heads
-        m.put("precision", "fp32");
-        m.put("threads", 1);
-        TrainResult run =
-                new Trainer(TrainConfig.defaults().with(m), new PrintStream(PrintStream.nullOutputStream())).run();
+        String settings = "task=classification method=full max_steps=8 learning_rate=1e-3 batch_size=8 threads=1";
+        TrainConfig config = TrainConfig.defaults()
+                .with(Map.of("model", base, "data", train, "val_data", val, "output", tmp.resolve("run")))
+                // texts are 40+ bytes: at max_length 12, training sees only their heads
+                .with(Recipe.overrides(List.of((settings + " max_length=12 precision=fp32").split(" "))));
+        TrainResult run = new Trainer(config, new PrintStream(PrintStream.nullOutputStream())).run();
         Map<String, Object> trained = lastEval(run.runDir());
         assertThat(Json.read(run.finalDir().resolve("tokenizer_config.json"))
                         .get("model_max_length")
                         .asInt())
                 .isEqualTo(12);
 
-        CliRun r = CliRun.of("eval", "--model", run.finalDir().toString(), "--data", val.toString(), "--threads", "1");
-        assertThat(r.exit()).as(r.err()).isZero();
+        CliRun r = eval(run.finalDir(), val).ok();
         assertThat(r.err()).contains("max length 12 tokens (as trained");
-        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        JsonNode j = r.json();
         assertThat(j.get("max_length").asInt()).isEqualTo(12);
         assertThat(j.get("accuracy").asDouble()).isEqualTo(((Number) trained.get("eval/accuracy")).doubleValue());
         assertThat(j.get("macro_f1").asDouble()).isEqualTo(((Number) trained.get("eval/macro_f1")).doubleValue());
         assertThat(j.get("loss").asDouble()).isCloseTo(((Number) trained.get("eval/loss")).doubleValue(), within(1e-4));
 
         // the control: read whole, the same texts score otherwise, so the default above is what made them agree
-        CliRun whole = CliRun.of(
-                "eval",
-                "--model",
-                run.finalDir().toString(),
-                "--data",
-                val.toString(),
-                "--max-length",
-                "128",
-                "--threads",
-                "1");
-        assertThat(whole.exit()).as(whole.err()).isZero();
-        JsonNode w = new ObjectMapper().readTree(whole.out().strip());
+        JsonNode w = eval(run.finalDir(), val, "--max-length", "128").ok().json();
         assertThat(w.get("loss").asDouble()).isNotCloseTo(j.get("loss").asDouble(), within(1e-3));
+    }
+
+    /** {@code forja eval --model model --data data} on one thread, then {@code more}. */
+    private static CliRun eval(Path model, Path data, String... more) {
+        return CliRun.of(
+                List.of("eval", "--model", model.toString(), "--data", data.toString(), "--threads", "1"), more);
     }
 
     /** Three classes told apart by their first bytes, each text padded past 40 bytes. */

@@ -40,19 +40,24 @@ class ImportOnnxCommandTest {
         }
     }
 
+    /** {@code forja import-onnx --input model --tokenizer tok --output out}, then {@code more}. */
+    private static CliRun importOnnx(Path model, Path tok, Path out, String... more) {
+        return CliRun.of(
+                List.of(
+                        "import-onnx",
+                        "--input",
+                        model.toString(),
+                        "--tokenizer",
+                        tok.toString(),
+                        "--output",
+                        out.toString()),
+                more);
+    }
+
     @Test
     void importedDirectoryEmbedsLikeTheEmbeddedDefault() throws IOException {
         Path out = tmp.resolve("minilm-hf");
-        CliRun imp = CliRun.of(
-                "import-onnx",
-                "--input",
-                onnx.toString(),
-                "--tokenizer",
-                tokenizer.toString(),
-                "--output",
-                out.toString(),
-                "--max-seq-length",
-                "256");
+        CliRun imp = importOnnx(onnx, tokenizer, out, "--max-seq-length", "256");
         assertThat(imp.exit()).as(imp.err()).isZero();
         assertThat(imp.err()).contains("6 layers, hidden 384, 12 heads");
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
@@ -77,49 +82,30 @@ class ImportOnnxCommandTest {
 
     @Test
     void aFileThatIsNotOnnxIsAClearError() throws IOException {
-        Path bogus = tmp.resolve("bogus.onnx");
-        Files.writeString(bogus, "this is not a protobuf");
-        CliRun r = CliRun.of(
-                "import-onnx",
-                "--input",
-                bogus.toString(),
-                "--tokenizer",
-                tokenizer.toString(),
-                "--output",
-                tmp.resolve("never").toString());
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("forja: error: ").contains("bogus.onnx");
-        assertThat(tmp.resolve("never")).doesNotExist();
+        Path bogus = Files.writeString(tmp.resolve("bogus.onnx"), "this is not a protobuf");
+        assertThat(refusal(bogus, tokenizer, "never"))
+                .startsWith("forja: error: ")
+                .contains("bogus.onnx");
     }
 
     @Test
     void aFileThatIsNotATokenizerIsAClearError() throws IOException {
-        Path notTokenizer = tmp.resolve("config.json");
-        Files.writeString(notTokenizer, "{\"model_type\": \"bert\"}");
-        CliRun r = CliRun.of(
-                "import-onnx",
-                "--input",
-                onnx.toString(),
-                "--tokenizer",
-                notTokenizer.toString(),
-                "--output",
-                tmp.resolve("never3").toString());
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("not a Hugging Face tokenizer.json");
-        assertThat(tmp.resolve("never3")).doesNotExist();
+        Path notTokenizer = Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"bert\"}");
+        assertThat(refusal(onnx, notTokenizer, "never3")).contains("not a Hugging Face tokenizer.json");
     }
 
     @Test
     void aMissingTokenizerIsAClearError() {
-        CliRun r = CliRun.of(
-                "import-onnx",
-                "--input",
-                onnx.toString(),
-                "--tokenizer",
-                tmp.resolve("nope.json").toString(),
-                "--output",
-                tmp.resolve("never2").toString());
+        assertThat(refusal(onnx, tmp.resolve("nope.json"), "never2"))
+                .contains("--tokenizer")
+                .contains("does not exist");
+    }
+
+    /** Runs import-onnx into tmp/{@code out}, expecting exit code 1 and nothing written there; returns stderr. */
+    private static String refusal(Path model, Path tok, String out) {
+        CliRun r = importOnnx(model, tok, tmp.resolve(out));
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("--tokenizer").contains("does not exist");
+        assertThat(tmp.resolve(out)).doesNotExist();
+        return r.err();
     }
 }

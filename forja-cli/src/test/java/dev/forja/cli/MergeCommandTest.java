@@ -10,12 +10,10 @@ import dev.forja.lora.LoraConfig;
 import dev.forja.lora.LoraLinear;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -40,8 +38,7 @@ class MergeCommandTest {
     void baseAndAdapter() {
         base = tmp.resolve("base");
         adapter = tmp.resolve("adapter");
-        assertThat(Main.run("init-model", "--arch", "llama", "--output", base.toString()))
-                .isEqualTo(0);
+        CliRun.initModel(base, "--arch", "llama");
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), 1);
         torch.manual_seed(2);
@@ -56,17 +53,7 @@ class MergeCommandTest {
     @Test
     void mergedModelScoresAsTheAdapterAppliedOnTheFly() throws IOException {
         Path out = tmp.resolve("merged");
-        assertThat(Main.run(
-                        "merge",
-                        "--model",
-                        base.toString(),
-                        "--adapter",
-                        adapter.toString(),
-                        "--output",
-                        out.toString(),
-                        "--threads",
-                        "2"))
-                .isEqualTo(0);
+        assertThat(merge(base, out, "--threads", "2").exit()).isEqualTo(0);
         assertThat(out.resolve("config.json")).isRegularFile();
         assertThat(out.resolve("model.safetensors")).isRegularFile();
         assertThat(out.resolve("generation_config.json")).isRegularFile();
@@ -107,110 +94,58 @@ class MergeCommandTest {
             shift = Math.max(shift, Math.abs(merged[i] - plain[i]));
         }
         assertThat(shift).as("the adapter must change the model").isGreaterThan(1e-2);
-        assertThat(Main.run(
-                        "generate",
-                        "--model",
-                        base.toString(),
-                        "--adapter",
-                        adapter.toString(),
-                        "--prompt",
-                        "Hola",
-                        "--max-new-tokens",
-                        "3",
-                        "--temperature",
-                        "0"))
-                .isEqualTo(0);
+        assertThat(generate(base, "Hola", "3", "--temperature", "0").exit()).isEqualTo(0);
     }
 
     @Test
     void bf16OutputAndRefusals() throws IOException {
         Path out = tmp.resolve("merged-bf16");
-        assertThat(Main.run(
-                        "merge",
-                        "--model",
-                        base.toString(),
-                        "--adapter",
-                        adapter.toString(),
-                        "--output",
-                        out.toString(),
-                        "--dtype",
-                        "bf16"))
-                .isEqualTo(0);
+        assertThat(merge(base, out, "--dtype", "bf16").exit()).isEqualTo(0);
         assertThat(Json.read(out.resolve("config.json")).get("torch_dtype").asText())
                 .isEqualTo("bfloat16");
         String before = Files.readString(out.resolve("config.json"));
 
-        assertThat(stderrOf(
-                        "merge",
-                        "--model",
-                        base.toString(),
-                        "--adapter",
-                        adapter.toString(),
-                        "--output",
-                        out.toString()))
-                .contains("not empty");
+        assertThat(stderrOf(merge(base, out))).contains("not empty");
         assertThat(Files.readString(out.resolve("config.json"))).isEqualTo(before);
 
-        Path gpt2 = tmp.resolve("gpt2");
-        assertThat(Main.run("init-model", "--arch", "gpt2", "--output", gpt2.toString()))
-                .isEqualTo(0);
+        Path gpt2 = CliRun.initModel(tmp.resolve("gpt2"), "--arch", "gpt2");
         Path other = tmp.resolve("other");
-        assertThat(stderrOf(
-                        "merge",
-                        "--model",
-                        gpt2.toString(),
-                        "--adapter",
-                        adapter.toString(),
-                        "--output",
-                        other.toString()))
-                .contains("was trained for a different base model");
+        assertThat(stderrOf(merge(gpt2, other))).contains("was trained for a different base model");
         assertThat(other).doesNotExist();
     }
 
-    /** Runs the CLI expecting exit code 1 and returns what it printed on stderr. */
-    private static String stderrOf(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.run(args)).isEqualTo(1);
-        } finally {
-            System.setErr(saved);
-        }
-        return err.toString(StandardCharsets.UTF_8);
+    /** {@code forja merge} of {@code model} and the test's adapter into {@code out}, then {@code more}. */
+    private CliRun merge(Path model, Path out, String... more) {
+        List<String> args = List.of(
+                "merge", "--model", model.toString(), "--adapter", adapter.toString(), "--output", out.toString());
+        return CliRun.of(args, more);
+    }
+
+    /** {@code forja generate} of {@code tokens} new tokens after {@code prompt}, by {@code model} with the adapter. */
+    private CliRun generate(Path model, String prompt, String tokens, String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("generate", "--model", model.toString(), "--adapter", adapter.toString()));
+        args.addAll(List.of("--prompt", prompt, "--max-new-tokens", tokens));
+        return CliRun.of(args, more);
+    }
+
+    /** Expects the run to have exited 1 and returns what it printed on stderr. */
+    private static String stderrOf(CliRun run) {
+        assertThat(run.exit()).isEqualTo(1);
+        return run.err();
     }
 
     @Test
     void anAdapterAppliedToAnotherBaseOfTheSameShapeIsWarnedAbout() {
         // a second init-model with another seed: same shapes, so the adapter loads, but not the base it was made for
-        Path other = tmp.resolve("other");
-        assertThat(Main.run("init-model", "--arch", "llama", "--seed", "7", "--output", other.toString()))
-                .isZero();
-        CliRun onOther = CliRun.of(
-                "generate",
-                "--model",
-                other.toString(),
-                "--adapter",
-                adapter.toString(),
-                "--prompt",
-                "hola",
-                "--max-new-tokens",
-                "1");
+        Path other = CliRun.initModel(tmp.resolve("other"), "--arch", "llama", "--seed", "7");
+        CliRun onOther = generate(other, "hola", "1");
         assertThat(onOther.exit()).as(onOther.err()).isZero();
         assertThat(onOther.err().lines().filter(l -> l.startsWith("forja: warning: adapter ")))
                 .singleElement()
                 .asString()
                 .contains("was trained on " + base, "not on " + other.toAbsolutePath());
-        CliRun onBase = CliRun.of(
-                "generate",
-                "--model",
-                base.toString(),
-                "--adapter",
-                adapter.toString(),
-                "--prompt",
-                "hola",
-                "--max-new-tokens",
-                "1");
+        CliRun onBase = generate(base, "hola", "1");
         assertThat(onBase.exit()).isZero();
         assertThat(onBase.err()).doesNotContain("warning");
     }

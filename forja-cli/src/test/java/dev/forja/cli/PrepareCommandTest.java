@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrepareCommandTest {
     @TempDir
     Path tmp;
+
+    /** {@code forja prepare --input in --output out}, then {@code more}. */
+    private static CliRun prepare(Path in, Path out, String... more) {
+        return CliRun.of(List.of("prepare", "--input", in.toString(), "--output", out.toString()), more);
+    }
 
     @Test
     void prepareFromARecipeThenDataInfoAndDiffNameTheChangedSource() throws Exception {
@@ -18,16 +24,7 @@ class PrepareCommandTest {
         Files.writeString(in.resolve("skip.md"), "no me incluyas\n");
         Path recipe = tmp.resolve("r.yaml");
         Files.writeString(recipe, "val_fraction: 0.5  # half and half\ninclude: ['*.txt']\n");
-        CliRun one = CliRun.of(
-                "prepare",
-                "--recipe",
-                recipe.toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("v1").toString(),
-                "--seed",
-                "1");
+        CliRun one = prepare(in, tmp.resolve("v1"), "--recipe", recipe.toString(), "--seed", "1");
         assertThat(one.exit()).as(one.err()).isZero();
         assertThat(one.out().strip()).startsWith("sha256:");
         assertThat(tmp.resolve("v1/report.html")).exists();
@@ -36,15 +33,7 @@ class PrepareCommandTest {
                 .doesNotContain("skip.md");
 
         Files.writeString(in.resolve("a.txt"), "Primer párrafo cambiado.\n");
-        assertThat(CliRun.of(
-                                "prepare",
-                                "--recipe",
-                                recipe.toString(),
-                                "--input",
-                                in.toString(),
-                                "--output",
-                                tmp.resolve("v2").toString())
-                        .exit())
+        assertThat(prepare(in, tmp.resolve("v2"), "--recipe", recipe.toString()).exit())
                 .isZero();
         CliRun info = CliRun.of("data", "info", tmp.resolve("v2").toString());
         assertThat(info.exit()).isZero();
@@ -66,12 +55,7 @@ class PrepareCommandTest {
                             + " load test client with a long constant tail\"\n");
         }
         Files.writeString(in.resolve("access.log"), log);
-        CliRun r = CliRun.of(
-                "prepare",
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("ds").toString());
+        CliRun r = prepare(in, tmp.resolve("ds"));
         assertThat(r.exit()).as(r.err()).isZero();
         String train = Files.readString(tmp.resolve("ds/train.jsonl")),
                 val = Files.readString(tmp.resolve("ds/val.jsonl"));
@@ -88,23 +72,11 @@ class PrepareCommandTest {
     void badInputUnderFatalFailsWithFileAndLineAndWritesNothing() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
-        CliRun run = CliRun.of(
-                "prepare",
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("out").toString(),
-                "--on-error",
-                "fatal");
+        CliRun run = prepare(in, tmp.resolve("out"), "--on-error", "fatal");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("in/x.jsonl:2: not JSON");
         assertThat(tmp.resolve("out")).doesNotExist();
-        CliRun skip = CliRun.of(
-                "prepare",
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("out").toString());
+        CliRun skip = prepare(in, tmp.resolve("out"));
         assertThat(skip.exit()).isZero();
         assertThat(skip.err()).contains("skipped: in/x.jsonl:2");
     }
@@ -124,26 +96,10 @@ class PrepareCommandTest {
         Files.writeString(in.resolve("x.jsonl"), "{\"text\":\"hola\"}\n{oops\n");
         Path recipe = tmp.resolve("names.yaml");
         Files.writeString(recipe, "val_fraction: 0.5\n");
-        CliRun run = CliRun.of(
-                "prepare",
-                "--config",
-                recipe.toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("names-out").toString(),
-                "--skip-bad-lines=false");
+        CliRun run = prepare(in, tmp.resolve("names-out"), "--config", recipe.toString(), "--skip-bad-lines=false");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("x.jsonl:2: not JSON");
-        CliRun both = CliRun.of(
-                "prepare",
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("names-out").toString(),
-                "--skip-bad-lines",
-                "--on-error",
-                "skip");
+        CliRun both = prepare(in, tmp.resolve("names-out"), "--skip-bad-lines", "--on-error", "skip");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).startsWith("forja: error: --skip-bad-lines and --on-error say the same");
     }
@@ -154,13 +110,7 @@ class PrepareCommandTest {
         Files.writeString(
                 in.resolve("x.jsonl"),
                 "{\"text\":\"hola mundo, esto es uno\"}\n" + "{\"text\":\"otra cosa distinta del todo\"}\n");
-        CliRun run = CliRun.of(
-                "prepare",
-                "--input",
-                in.toString(),
-                "--output",
-                tmp.resolve("one-each-out").toString(),
-                "val_fraction=0.5");
+        CliRun run = prepare(in, tmp.resolve("one-each-out"), "val_fraction=0.5");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err())
                 .contains("1 record for training, 1 for validation")

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,15 +16,24 @@ class PrepareThenTrainTest {
 
     /** The sample prepared with anonymization into tmp/ds; returns prepare's run (stdout: the content hash). */
     private CliRun prepareSample() {
-        CliRun prep = CliRun.of(
-                "prepare",
-                "--input",
-                "../samples/seguridad-qa.jsonl",
-                "--output",
-                tmp.resolve("ds").toString(),
-                "--anonymize");
-        assertThat(prep.exit()).as(prep.err()).isZero();
-        return prep;
+        String sample = "../samples/seguridad-qa.jsonl";
+        return CliRun.of(
+                        "prepare",
+                        "--input",
+                        sample,
+                        "--output",
+                        tmp.resolve("ds").toString(),
+                        "--anonymize")
+                .ok();
+    }
+
+    /** {@code forja train} of {@code model} on tmp/ds/train.jsonl into {@code out}, batches of 4 on one thread. */
+    private CliRun train(Path model, Path out, String... more) {
+        String data = tmp.resolve("ds/train.jsonl").toString();
+        List<String> args = new ArrayList<>(
+                List.of("train", "--model", model.toString(), "--data", data, "--output", out.toString()));
+        args.addAll(List.of("--batch-size", "4", "--threads", "1"));
+        return CliRun.of(args, more);
     }
 
     @Test
@@ -31,26 +42,14 @@ class PrepareThenTrainTest {
         prepareSample();
         // completions keep the space that separates them from the prompt
         assertThat(Files.readString(data.resolve("train.jsonl"))).contains("\"completion\":\" ");
-        Path model = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "gpt2", "--output", model.toString())
-                        .exit())
-                .isZero();
-        CliRun train = CliRun.of(
-                "train",
-                "--model",
-                model.toString(),
-                "--data",
-                data.resolve("train.jsonl").toString(),
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "gpt2");
+        CliRun train = train(
+                model,
+                tmp.resolve("run"),
                 "--val-data",
                 data.resolve("val.jsonl").toString(),
-                "--output",
-                tmp.resolve("run").toString(),
                 "--max-steps",
-                "3",
-                "--batch-size",
-                "4",
-                "--threads",
-                "1");
+                "3");
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(tmp.resolve("run/final/adapter_model.safetensors")).isRegularFile();
         assertThat(Files.readString(tmp.resolve("run/metrics.jsonl"))).contains("eval/loss");
@@ -68,38 +67,17 @@ class PrepareThenTrainTest {
                 .contains("PII replaced: ")
                 .contains("languages: ");
 
-        Path model = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString())
-                        .exit())
-                .isZero();
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
         Path run = tmp.resolve("run");
-        CliRun train = CliRun.of(
-                "train",
-                "--model",
-                model.toString(),
-                "--data",
-                data.resolve("train.jsonl").toString(),
-                "--output",
-                run.toString(),
-                "--max-steps",
-                "2",
-                "--batch-size",
-                "4",
-                "--threads",
-                "1");
+        CliRun train = train(model, run, "--max-steps", "2");
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(Files.readString(run.resolve("report.html"))).contains(hash);
         assertThat(dev.forja.train.Lineage.datasetHash(run.resolve("final"))).contains(hash);
 
         Path merged = tmp.resolve("merged");
+        Path adapter = run.resolve("final");
         CliRun merge = CliRun.of(
-                "merge",
-                "--model",
-                model.toString(),
-                "--adapter",
-                run.resolve("final").toString(),
-                "--output",
-                merged.toString());
+                "merge", "--model", model.toString(), "--adapter", adapter.toString(), "--output", merged.toString());
         assertThat(merge.exit()).as(merge.err()).isZero();
         assertThat(dev.forja.train.Lineage.datasetHash(merged)).contains(hash);
 

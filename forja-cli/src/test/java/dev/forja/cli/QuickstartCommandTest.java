@@ -3,7 +3,6 @@ package dev.forja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forja.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,23 +25,14 @@ class QuickstartCommandTest {
         List<String> lines = Files.readAllLines(Path.of("..", QuickstartCommand.SAMPLE), StandardCharsets.UTF_8);
         Files.write(input, lines.subList(0, 40), StandardCharsets.UTF_8);
         Path out = tmp.resolve("qs");
+        String small = "--max-steps 2 --max-length 16 --threads 1";
         CliRun r = CliRun.of(
-                "quickstart",
-                "--input",
-                input.toString(),
-                "--output",
-                out.toString(),
-                "--max-steps",
-                "2",
-                "--max-length",
-                "16",
-                "--threads",
-                "1");
-        assertThat(r.exit()).as(r.err()).isZero();
+                        List.of("quickstart", "--input", input.toString(), "--output", out.toString()),
+                        small.split(" "))
+                .ok();
         assertThat(r.err())
                 .contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 " + "tokens)");
-        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
-        JsonNode j = Json.mapper().readTree(last);
+        JsonNode j = r.lastJson();
         assertThat(j.get("base_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("finetuned_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(Path.of(j.get("model").asText()).resolve("config.json")).isRegularFile();

@@ -13,7 +13,6 @@ import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,10 +35,7 @@ class TrainCommandTest {
 
     @BeforeAll
     static void baseAndData() throws IOException {
-        base = tmp.resolve("base");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--seed", "1", "--output", base.toString())
-                        .exit())
-                .isZero();
+        base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama", "--seed", "1");
         data = tmp.resolve("d.jsonl");
         StringBuilder sb = new StringBuilder();
         String[][] qa = {
@@ -51,39 +47,33 @@ class TrainCommandTest {
             {"¿Qué es un SIEM?", " Correlaciona eventos."}
         };
         for (String[] p : qa) {
-            sb.append("{\"prompt\": \"")
-                    .append(p[0])
-                    .append("\", \"completion\": \"")
-                    .append(p[1])
-                    .append("\"}\n");
+            sb.append(String.format("{\"prompt\": \"%s\", \"completion\": \"%s\"}\n", p[0], p[1]));
         }
         Files.writeString(data, sb);
     }
 
-    private static List<String> train(Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of(
-                "train",
-                "--model",
-                base.toString(),
-                "--data",
-                data.toString(),
-                "--output",
-                out.toString(),
-                "--precision",
-                "fp32",
-                "--threads",
-                "1",
-                "--batch-size",
-                "4"));
-        args.addAll(List.of(more));
-        return args;
+    /** {@code forja train} of the tiny base on the six samples into {@code out}: fp32, one thread, batches of 4. */
+    private static CliRun train(Path out, String... more) {
+        return train(
+                base, data, out, plus(List.of("--precision", "fp32", "--threads", "1", "--batch-size", "4"), more));
+    }
+
+    /** {@code forja train --model model --data data --output out}, then {@code more}. */
+    private static CliRun train(Path model, Path data, Path out, String... more) {
+        return CliRun.of(
+                List.of("train", "--model", model.toString(), "--data", data.toString(), "--output", out.toString()),
+                more);
+    }
+
+    /** {@code first} followed by {@code more}, as one argument list. */
+    private static String[] plus(List<String> first, String... more) {
+        return Stream.concat(first.stream(), Stream.of(more)).toArray(String[]::new);
     }
 
     @Test
     void aTrainedAdapterMergesAndScoresAsAppliedOnTheFly() throws IOException {
         Path run = tmp.resolve("lora");
-        CliRun t = CliRun.of(train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps", "1000")
-                .toArray(String[]::new));
+        CliRun t = train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps", "1000");
         assertThat(t.exit()).as(t.err()).isZero();
         Path adapter = run.resolve("final");
 
@@ -177,32 +167,9 @@ class TrainCommandTest {
         Files.writeString(withZ, Files.readString(data) + "{\"prompt\": \"¿Zeta?\", \"completion\": \" Zzz.\"}\n");
 
         Path run = tmp.resolve("nan");
-        CliRun r = CliRun.of(
-                "train",
-                "--model",
-                poisoned.toString(),
-                "--data",
-                withZ.toString(),
-                "--val-data",
-                data.toString(),
-                "--output",
-                run.toString(),
-                "--precision",
-                "fp32",
-                "--threads",
-                "1",
-                "--batch-size",
-                "1",
-                "--max-steps",
-                "7",
-                "--save-steps",
-                "1",
-                "--save-total-limit",
-                "10",
-                "--eval-steps",
-                "1000",
-                "--seed",
-                "4");
+        String flags = "--precision fp32 --threads 1 --batch-size 1 --max-steps 7 --save-steps 1 --save-total-limit 10"
+                + " --eval-steps 1000 --seed 4";
+        CliRun r = train(poisoned, withZ, run, plus(List.of("--val-data", data.toString()), flags.split(" ")));
         assertThat(r.exit()).isEqualTo(1);
         String error = r.err()
                 .lines()
@@ -226,28 +193,25 @@ class TrainCommandTest {
     @Test
     void badSettingsFailBeforeTraining() throws IOException {
         Path run = tmp.resolve("too-long");
-        CliRun r = CliRun.of(
-                train(run, "--max-length", "100000", "--max-steps", "2").toArray(String[]::new));
+        CliRun r = train(run, "--max-length", "100000", "--max-steps", "2");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("max_length 100000", "512");
         assertThat(weightsIn(run)).isEmpty();
 
         Path typo = tmp.resolve("typo");
-        r = CliRun.of(train(typo, "lerning_rate=1", "--max-steps", "2").toArray(String[]::new));
+        r = train(typo, "lerning_rate=1", "--max-steps", "2");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("lerning_rate", "learning_rate");
         assertThat(weightsIn(typo)).isEmpty();
 
         Path recipe = tmp.resolve("typo.yaml");
         Files.writeString(recipe, "method: lora\nlerning_rate: 1\n");
-        r = CliRun.of(
-                train(typo, "--config", recipe.toString(), "--max-steps", "2").toArray(String[]::new));
+        r = train(typo, "--config", recipe.toString(), "--max-steps", "2");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("typo.yaml", "lerning_rate", "learning_rate");
         assertThat(weightsIn(typo)).isEmpty();
 
-        r = CliRun.of(
-                train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin").toArray(String[]::new));
+        r = train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("lr_scheduler_type", "cosin");
     }
@@ -259,26 +223,7 @@ class TrainCommandTest {
                 recipe,
                 "method: full\nlearning_rate: 1.0e-3\nmax_steps: 5\nlogging_steps: 2\n" + "lora_r: 4\nseed: 11\n");
         Path run = tmp.resolve("recipe-run");
-        CliRun r = CliRun.of(
-                "train",
-                "--config",
-                recipe.toString(),
-                "max_steps=3",
-                "lora_r=2",
-                "--model",
-                base.toString(),
-                "--data",
-                data.toString(),
-                "--output",
-                run.toString(),
-                "--precision",
-                "fp32",
-                "--seed",
-                "12",
-                "--batch-size",
-                "4",
-                "--threads",
-                "1");
+        CliRun r = train(run, "--config", recipe.toString(), "max_steps=3", "lora_r=2", "--seed", "12");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = Json.mapper().valueToTree(Recipe.load(run.resolve("config.yaml")));
         assertThat(c.get("method").asText()).isEqualTo("full");
@@ -296,49 +241,26 @@ class TrainCommandTest {
     void prepareSpellingOfSkipBadLinesWorksInTrain() throws IOException {
         Path bad = tmp.resolve("bad-line.jsonl");
         Files.writeString(bad, Files.readString(data) + "{oops\n");
-        CliRun r = CliRun.of(
-                "train",
-                "--model",
-                base.toString(),
-                "--data",
-                bad.toString(),
-                "--val-data",
-                data.toString(),
-                "--output",
-                tmp.resolve("on-error").toString(),
-                "--precision",
-                "fp32",
-                "--threads",
-                "1",
-                "--max-steps",
-                "1",
-                "--on-error",
-                "skip");
+        CliRun r = trainOnError(bad, "skip", tmp.resolve("on-error"), "--precision", "fp32", "--threads", "1");
         assertThat(r.exit()).as(r.err()).isZero();
-        r = CliRun.of(
-                "train",
-                "--model",
-                base.toString(),
-                "--data",
-                bad.toString(),
-                "--val-data",
-                data.toString(),
-                "--output",
-                tmp.resolve("on-error-fatal").toString(),
-                "--max-steps",
-                "1",
-                "--on-error",
-                "fatal");
+        r = trainOnError(bad, "fatal", tmp.resolve("on-error-fatal"));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("bad-line.jsonl:7");
     }
 
+    /** One step of {@code forja train} on {@code bad} (a line of it is not JSON), validated on the good samples. */
+    private static CliRun trainOnError(Path bad, String mode, Path out, String... more) {
+        return train(
+                base,
+                bad,
+                out,
+                plus(List.of("--val-data", data.toString(), "--max-steps", "1", "--on-error", mode), more));
+    }
+
     private static List<Long> checkpointSteps(Path run) throws IOException {
-        Pattern name = Pattern.compile("checkpoint-(\\d+)");
-        try (Stream<Path> s = Files.list(run)) {
-            return s.map(p -> name.matcher(p.getFileName().toString()))
-                    .filter(Matcher::matches)
-                    .map(x -> Long.parseLong(x.group(1)))
+        try (Stream<String> names = Files.list(run).map(p -> p.getFileName().toString())) {
+            return names.filter(n -> n.matches("checkpoint-\\d+"))
+                    .map(n -> Long.valueOf(n.substring("checkpoint-".length())))
                     .sorted()
                     .toList();
         }

@@ -16,12 +16,8 @@ class TrainInterruptTest {
 
     @Test
     void sigtermSaysWhichCheckpointIsKept() throws Exception {
-        Path model = tmp.resolve("m");
-        assertThat(CliRun.of("init-model", "--arch", "llama", "--output", model.toString())
-                        .exit())
-                .isZero();
-        Path data = tmp.resolve("d.jsonl");
-        Files.writeString(data, "{\"text\": \"hola mundo\"}\n".repeat(8));
+        Path model = CliRun.initModel(tmp.resolve("m"), "--arch", "llama");
+        Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"hola mundo\"}\n".repeat(8));
         Path run = tmp.resolve("run");
         Path log = tmp.resolve("log.txt");
         String java = ProcessHandle.current().info().command().orElse("java");

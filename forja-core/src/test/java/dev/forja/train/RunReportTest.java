@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,29 +24,8 @@ class RunReportTest {
         Path model = TinyRuns.model(tmp.resolve("base"), "llama", 1);
         Path data = TinyRuns.data(tmp.resolve("train.jsonl"), 2);
         Path val = TinyRuns.data(tmp.resolve("val.jsonl"), 1);
-        Map<String, Object> m = new LinkedHashMap<>(Map.of(
-                "model",
-                model.toString(),
-                "data",
-                data,
-                "val_data",
-                val,
-                "output",
-                tmp.resolve("run"),
-                "method",
-                TrainConfig.Method.LORA,
-                "max_steps",
-                4,
-                "eval_steps",
-                2,
-                "learning_rate",
-                3e-3,
-                "batch_size",
-                4,
-                "precision",
-                precision));
-        m.put("threads", 1);
-        TrainConfig c = TrainConfig.defaults().with(m);
+        String lora = "method=lora max_steps=4 eval_steps=2 learning_rate=3e-3 batch_size=4 threads=1";
+        TrainConfig c = TinyRuns.config(model, data, val, tmp.resolve("run"), lora + " precision=" + precision);
         TrainResult r = new Trainer(c, QUIET).run();
         String html = Files.readString(r.runDir().resolve("report.html"));
 
@@ -71,17 +48,9 @@ class RunReportTest {
         Path model = ClassificationTaskTest.tinyBert(tmp.resolve("m"));
         Path train = ClassificationTaskTest.data(tmp.resolve("train.jsonl"), 4);
         Path val = ClassificationTaskTest.data(tmp.resolve("val.jsonl"), 2);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.toString());
-        m.put("data", train.toString());
-        m.put("val_data", val.toString());
-        m.put("output", tmp.resolve("run").toString());
-        m.put("task", "classification");
-        m.put("max_steps", 3);
-        m.put("batch_size", 8);
-        m.put("precision", "fp32");
-        m.put("threads", 1);
-        TrainResult r = new Trainer(TrainConfig.defaults().with(m), QUIET).run();
+        String classify = "task=classification max_steps=3 batch_size=8 precision=fp32 threads=1";
+        TrainConfig c = TinyRuns.config(model, train, val, tmp.resolve("run"), classify);
+        TrainResult r = new Trainer(c, QUIET).run();
         String html = Files.readString(r.runDir().resolve("report.html"));
 
         assertThat(html)

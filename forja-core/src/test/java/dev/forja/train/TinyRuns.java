@@ -1,5 +1,6 @@
 package dev.forja.train;
 
+import dev.forja.config.Recipe;
 import dev.forja.model.GenerationDefaults;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
@@ -65,6 +66,16 @@ final class TinyRuns {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /**
+     * A run's configuration: {@code model} trained on {@code data}, validated on {@code val}, into {@code output},
+     * with {@code overrides} as the command line gives them ({@code "max_steps=4 batch_size=8"}).
+     */
+    static TrainConfig config(Path model, Path data, Path val, Path output, String overrides) {
+        return TrainConfig.defaults()
+                .with(Map.of("model", model, "data", data, "val_data", val, "output", output))
+                .with(Recipe.overrides(List.of(overrides.split(" "))));
     }
 
     /** Step → train/loss, from a run's metrics.jsonl. */
