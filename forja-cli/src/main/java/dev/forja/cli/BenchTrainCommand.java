@@ -14,7 +14,6 @@ import dev.forja.model.Architectures;
 import dev.forja.model.CausalLM;
 import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelLoader;
-import dev.forja.tensor.CpuThreads;
 import dev.forja.train.LossComputation;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.optim.AdamW;
@@ -29,6 +28,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,8 +75,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                             + "or auto: bf16 where the CPU has bf16 instructions, as in forja train (default: ${DEFAULT-VALUE}).")
     TrainConfig.Precision precision;
 
-    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(
             names = "--lora-r",
@@ -117,8 +117,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         boolean lora = method == TrainConfig.Method.LORA;
         boolean bf16 = precision.bf16();
-        int n = threads == null ? CpuThreads.all() : threads;
-        CpuThreads.use(n, !bf16);
+        int n = threads.use(!bf16);
 
         double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);

@@ -12,16 +12,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Inspect and compare prepared datasets.",
         subcommands = {DataCommand.Info.class, DataCommand.Diff.class})
-final class DataCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /** The command alone: its usage, and the exit code of a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return Main.USAGE;
-    }
+final class DataCommand {
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Hash, counts and sources of a dataset.")
     static final class Info implements Callable<Integer> {

@@ -8,7 +8,6 @@ import dev.forja.embed.SentenceEncoder;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
-import dev.forja.tensor.CpuThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code forja embed}: sentence embeddings for each line of a JSONL file. */
@@ -49,13 +49,13 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Write here (atomically) instead of stdout.")
     Path output;
 
-    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
-        CpuThreads.use(threads == null ? CpuThreads.all() : threads, true);
+        threads.use(true);
         try (SentenceEncoder encoder = open()) {
             long[] lines = new long[1];
             if (output == null) {

@@ -1,8 +1,8 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
-import dev.forja.tensor.CpuThreads;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that runs a model shares: precision and threads. */
@@ -13,8 +13,8 @@ final class EngineOptions {
             description = "Weights and compute precision: fp32 or bf16 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     /** Applies the thread count and returns the parameter dtype. */
     ScalarType apply() {
@@ -23,7 +23,7 @@ final class EngineOptions {
             case "bf16", "bfloat16" -> ScalarType.BFloat16;
             default -> throw new ForjaException("--dtype must be fp32 or bf16, got '" + dtype + "'");
         };
-        CpuThreads.use(threads == null ? CpuThreads.all() : threads, type == ScalarType.Float);
+        threads.use(type == ScalarType.Float);
         return type;
     }
 }

@@ -14,8 +14,6 @@ import dev.forja.generate.GenerationRequest;
 import dev.forja.generate.Scorer;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
-import dev.forja.lora.AdapterBase;
-import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
@@ -145,11 +143,7 @@ final class EvalCommand implements Callable<Integer> {
         List<String> refs = new ArrayList<>();
         double nll = 0;
         long tokens = 0;
-        try (PretrainedModel m = PretrainedModel.load(dir, dtype)) {
-            if (adapter != null) {
-                AdapterBase.warn(adapter, model, dir, System.err);
-                LoraAdapter.load(m.model(), adapter);
-            }
+        try (PretrainedModel m = AdapterOptions.load(model, dir, dtype, adapter)) {
             Scorer scorer = new Scorer(m.model());
             List<GenerationRequest> requests = new ArrayList<>();
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());

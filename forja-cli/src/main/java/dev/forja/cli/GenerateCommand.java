@@ -7,9 +7,6 @@ import dev.forja.generate.GenerationRequest;
 import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.StopStrings;
 import dev.forja.generate.TextGenerator;
-import dev.forja.hub.ModelLocator;
-import dev.forja.lora.AdapterBase;
-import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import dev.forja.tokenizer.StreamingDecoder;
 import java.io.IOException;
@@ -75,11 +72,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--adapter", description = "A PEFT LoRA adapter directory to apply on the fly (no merge).")
-    Path adapter;
-
     @Mixin
-    EngineOptions engine;
+    AdapterOptions loading;
 
     @Override
     public Integer call() throws IOException {
@@ -94,14 +88,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (all.isEmpty()) throw new ForjaException("give a --prompt (or --prompt-file)");
         if (maxNewTokens < 1) throw new ForjaException("--max-new-tokens must be >= 1");
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
-        var dtype = engine.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Path base = ModelLocator.resolve(model);
-        try (PretrainedModel m = PretrainedModel.load(base, dtype)) {
-            if (adapter != null) {
-                AdapterBase.warn(adapter, model, base, System.err);
-                LoraAdapter.load(m.model(), adapter);
-            }
+        try (PretrainedModel m = loading.load(model)) {
             SamplingConfig s = sampling.resolve(m.generation());
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
             List<long[]> ids = new ArrayList<>();

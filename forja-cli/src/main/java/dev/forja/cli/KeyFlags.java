@@ -32,14 +32,14 @@ import picocli.CommandLine.Model.OptionSpec;
  * <p>The help text of each key lives in a properties file beside this class ({@code train-keys.properties}), one
  * line per key; the defaults come from the record.
  */
-final class KeyFlags {
+final class KeyFlags<R extends Record> {
     /** A command whose flags include a record's keys; {@link Main} adds them to its picocli model. */
     interface Owner {
-        KeyFlags keyFlags();
+        KeyFlags<?> keyFlags();
     }
 
-    private final Class<? extends Record> type;
-    private final Record defaults;
+    private final Class<R> type;
+    private final R defaults;
     private final Map<String, String> aliases;
     private final Set<String> skipped;
     private final Properties help;
@@ -51,12 +51,7 @@ final class KeyFlags {
      *                flag cannot spell them (a list of mappings)
      * @param helpResource a properties file next to this class: key = one-line description
      */
-    KeyFlags(
-            Class<? extends Record> type,
-            Record defaults,
-            Map<String, String> aliases,
-            Set<String> skipped,
-            String helpResource) {
+    KeyFlags(Class<R> type, R defaults, Map<String, String> aliases, Set<String> skipped, String helpResource) {
         this.type = type;
         this.defaults = defaults;
         this.aliases = aliases;
@@ -145,6 +140,14 @@ final class KeyFlags {
             out.put(key, value);
         });
         return out;
+    }
+
+    /**
+     * The configuration the command asks for: the record's defaults, overridden by the recipe (null for none), then
+     * by the {@code key=value} overrides, then by {@code flags} ({@link #given()} plus any the command adds).
+     */
+    R resolve(Path recipe, List<String> overrides, Map<String, Object> flags) {
+        return Recipe.resolve(type, defaults, recipe, overrides, flags);
     }
 
     private RecordComponent component(String key) {

@@ -34,18 +34,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             HelpCommand.class
         })
-public final class Main implements Callable<Integer> {
+public final class Main {
     static final int BAD_INPUT = 1, USAGE = 2;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code forja} alone: the usage, and the exit code of a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return USAGE;
-    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -70,7 +60,25 @@ public final class Main implements Callable<Integer> {
             return BAD_INPUT;
         });
         cl.setParameterExceptionHandler((e, a) -> usageError(e));
+        cl.setExecutionStrategy(Main::execute);
         return cl.execute(args);
+    }
+
+    /**
+     * Runs the command the line named. One that only groups subcommands ({@code forja}, {@code forja data} ...) and
+     * is given none prints its usage and returns the exit code of a usage error, so such a command declares only its
+     * subcommands.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) return help;
+        List<CommandLine> named = parsed.asCommandLineList();
+        CommandLine last = named.get(named.size() - 1);
+        if (!(last.getCommand() instanceof Callable<?>)) {
+            last.usage(System.err);
+            return USAGE;
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     private static void addKeyFlags(CommandLine cl) {

@@ -1,7 +1,6 @@
 package dev.forja.cli;
 
 import dev.forja.Plural;
-import dev.forja.config.Recipe;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
 import dev.forja.prepare.TextAnonymizer;
@@ -39,7 +38,7 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
     @Spec
     CommandSpec spec;
 
-    private final KeyFlags keys = new KeyFlags(
+    private final KeyFlags<PrepareConfig> keys = new KeyFlags<>(
             PrepareConfig.class,
             PrepareConfig.defaults(),
             Map.of(),
@@ -71,7 +70,7 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
     List<String> overrides = new ArrayList<>();
 
     @Override
-    public KeyFlags keyFlags() {
+    public KeyFlags<PrepareConfig> keyFlags() {
         return keys;
     }
 
@@ -84,8 +83,7 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
             throw new ParameterException(spec.commandLine(), "--skip-bad-lines and --on-error say the same; keep one");
         }
         if (skipBadLines != null) flags.put("on_error", skipBadLines ? "skip" : "fatal");
-        PrepareConfig config = Recipe.resolve(PrepareConfig.class, PrepareConfig.defaults(), recipe, overrides, flags)
-                .requireRunnable();
+        PrepareConfig config = keys.resolve(recipe, overrides, flags).requireRunnable();
         long start = System.nanoTime();
         TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(
                 config, System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));

@@ -11,7 +11,6 @@ import dev.forja.io.Json;
 import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
-import dev.forja.tensor.CpuThreads;
 import dev.forja.tokenizer.Truncation;
 import dev.forja.train.LinearProbe;
 import dev.forja.train.TrainConfig;
@@ -30,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,8 +51,8 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "gets a fresh numbered sibling, runs/quickstart-2...).")
     Path output;
 
-    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--max-steps", description = "Fine-tuning steps (default: 100, about 0.7 epoch).")
     int maxSteps = 100;
@@ -76,8 +76,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "\"label\"} records, or leave --input out for the bundled sample");
         }
         long start = System.nanoTime();
-        int n = threads == null ? CpuThreads.all() : threads;
-        CpuThreads.use(n, true); // MiniLM runs in float32 here (see the training step below)
+        int n = threads.use(true); // MiniLM runs in float32 here (see the training step below)
         Path dir = freshDir(output != null ? output : Path.of("runs", "quickstart"));
         Files.createDirectories(dir);
 

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TokenScores;
-import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
-import dev.forja.lora.AdapterBase;
-import dev.forja.lora.LoraAdapter;
 import dev.forja.model.PretrainedModel;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -48,26 +45,17 @@ final class ScoreCommand implements Callable<Integer> {
                     + "instead of one full pass.")
     boolean incremental;
 
-    @Option(names = "--adapter", description = "A PEFT LoRA adapter directory to apply on the fly (no merge).")
-    Path adapter;
-
     @Mixin
-    EngineOptions engine;
+    AdapterOptions loading;
 
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
-        var dtype = engine.apply();
         StringBuilder result = new StringBuilder();
         Writer stdout =
                 output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) : null;
-        Path base = ModelLocator.resolve(model);
-        try (PretrainedModel m = PretrainedModel.load(base, dtype);
+        try (PretrainedModel m = loading.load(model);
                 BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            if (adapter != null) {
-                AdapterBase.warn(adapter, model, base, System.err);
-                LoraAdapter.load(m.model(), adapter);
-            }
             Scorer scorer = new Scorer(m.model());
             String line;
             int lineNo = 0;

@@ -17,16 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Tokenizer tools.",
         subcommands = {TokenizerCommand.Train.class})
-final class TokenizerCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /** The command alone: its usage, and the exit code of a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return Main.USAGE;
-    }
+final class TokenizerCommand {
 
     /** {@code forja tokenizer train}: a byte-level BPE vocabulary from the user's text. */
     @Command(

@@ -1,6 +1,5 @@
 package dev.forja.cli;
 
-import dev.forja.config.Recipe;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.Trainer;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Parameters;
                     + "flag: learning_rate=3e-4 is --learning-rate 3e-4."
         })
 final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
-    private final KeyFlags keys = new KeyFlags(
+    private final KeyFlags<TrainConfig> keys = new KeyFlags<>(
             TrainConfig.class,
             TrainConfig.defaults(),
             Map.of("--lr", "learning_rate", "--gradient-accumulation-steps", "grad_accum"),
@@ -60,7 +59,7 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     }
 
     @Override
-    public KeyFlags keyFlags() {
+    public KeyFlags<TrainConfig> keyFlags() {
         return keys;
     }
 
@@ -68,7 +67,7 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     public Integer call() {
         Map<String, Object> flags = keys.given();
         if (onError != null) flags.putIfAbsent("skip_bad_lines", onError == OnError.SKIP);
-        TrainConfig config = Recipe.resolve(TrainConfig.class, TrainConfig.defaults(), recipe, overrides, flags);
+        TrainConfig config = keys.resolve(recipe, overrides, flags);
         new Trainer(config, System.err).run();
         return 0;
     }

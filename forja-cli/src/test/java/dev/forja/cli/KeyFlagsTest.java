@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class KeyFlagsTest {
     @Test
     void everyKeyHasAHelpLineAndTheHelpListsItWithItsDefault() {
-        KeyFlags flags = new TrainCommand().keyFlags();
+        KeyFlags<?> flags = new TrainCommand().keyFlags();
         assertThat(flags.keys())
                 .hasSize(TrainConfig.class.getRecordComponents().length)
                 .allSatisfy(
@@ -29,7 +29,7 @@ class KeyFlagsTest {
 
     @Test
     void prepareKeysAreFlagsToo() {
-        KeyFlags flags = new PrepareCommand().keyFlags();
+        KeyFlags<?> flags = new PrepareCommand().keyFlags();
         assertThat(flags.keys())
                 .contains("min_chars", "on_error", "language_detector")
                 .doesNotContain("inputs")

@@ -1,0 +1,17 @@
+package dev.forja.cli;
+
+import dev.forja.tensor.CpuThreads;
+import picocli.CommandLine.Option;
+
+/** {@code --threads}: the CPU threads libtorch runs on, for every command that computes with a model. */
+final class ThreadsOption {
+    @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
+    Integer threads;
+
+    /** Applies the thread count ({@link CpuThreads#use}) and returns it. */
+    int use(boolean float32Products) {
+        int n = threads == null ? CpuThreads.all() : threads;
+        CpuThreads.use(n, float32Products);
+        return n;
+    }
+}
