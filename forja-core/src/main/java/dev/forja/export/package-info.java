@@ -1,0 +1,8 @@
+/**
+ * Export of forja's models to the formats other runtimes read. The GGUF side is split in two: this package turns a
+ * loaded model, its config and its tokenizer files into what a GGUF file holds, named as llama.cpp's own converter
+ * names it ({@link dev.forja.export.GgufTensors} for the tensors, {@link dev.forja.export.GgufMetadata} for the
+ * key/value metadata); {@code dev.forja.io.gguf} writes those bytes. Shapes are written outermost first, as PyTorch
+ * writes them (V, C); a GGUF file stores the reverse order ({@code ne[0]} is the innermost dimension).
+ */
+package dev.forja.export;
