@@ -33,6 +33,47 @@ class RopePermutationTest {
     }
 
     @Test
+    void ggmlsAdjacentPairRopeOnPermutedRowsEqualsHuggingFacesHalfRopePermuted() {
+        // The reason for the permutation: rotating the permuted q as ggml does (pairs 2i, 2i+1) gives the permuted
+        // result of rotating q as Hugging Face does (pairs i, i + D/2), so q.k and attention are unchanged.
+        int d = 8;
+        float[] q = {0.3f, -1.2f, 0.7f, 2.0f, -0.4f, 0.9f, 1.5f, -0.8f};
+        int position = 5;
+        float[] hfThenPermute =
+                Tensors.toFloats(RopePermutation.toGgml(Tensors.ofFloats(rotateHalves(q, position), d), 1));
+        float[] permuted = Tensors.toFloats(RopePermutation.toGgml(Tensors.ofFloats(q, d), 1));
+        assertThat(rotateAdjacentPairs(permuted, position))
+                .containsExactly(hfThenPermute, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    private static double angle(int position, int pair, int d) {
+        return position * Math.pow(10000, -2.0 * pair / d);
+    }
+
+    /** Hugging Face's rope ({@code rotate_half}): dimension i turns with i + D/2. */
+    private static float[] rotateHalves(float[] x, int position) {
+        int h = x.length / 2;
+        float[] out = new float[x.length];
+        for (int i = 0; i < h; i++) {
+            double a = angle(position, i, x.length);
+            out[i] = (float) (x[i] * Math.cos(a) - x[i + h] * Math.sin(a));
+            out[i + h] = (float) (x[i + h] * Math.cos(a) + x[i] * Math.sin(a));
+        }
+        return out;
+    }
+
+    /** ggml's rope in its normal mode, which llama.cpp runs for the llama architecture: 2i turns with 2i + 1. */
+    private static float[] rotateAdjacentPairs(float[] x, int position) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length / 2; i++) {
+            double a = angle(position, i, x.length);
+            out[2 * i] = (float) (x[2 * i] * Math.cos(a) - x[2 * i + 1] * Math.sin(a));
+            out[2 * i + 1] = (float) (x[2 * i] * Math.sin(a) + x[2 * i + 1] * Math.cos(a));
+        }
+        return out;
+    }
+
+    @Test
     void unpermutingRestoresTheHuggingFaceOrder() {
         torch.manual_seed(7);
         Tensor w = torch.randn(3 * 8, 5); // 3 heads of D = 8
