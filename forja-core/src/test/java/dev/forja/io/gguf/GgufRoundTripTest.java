@@ -99,4 +99,21 @@ class GgufRoundTripTest {
             assertThat(r.floats("odd.f32")).containsExactly(values.get("odd.f32"));
         }
     }
+
+    @Test
+    void aLargerAlignmentIsHonouredByWriterAndReader() {
+        float[] x = {1, 2, 3};
+        Path file = dir.resolve("aligned.gguf");
+        new GgufWriter()
+                .put("general.alignment", GgufValue.uint32(64))
+                .addTensor("a", new long[] {3}, GgufType.F32)
+                .addTensor("b", new long[] {3}, GgufType.F32)
+                .write(file, (t, sink) -> sink.writeFloats(x));
+        try (GgufReader r = GgufReader.open(file)) {
+            assertThat(r.alignment()).isEqualTo(64);
+            assertThat(r.dataStart() % 64).isZero();
+            assertThat(r.tensor("b").offset()).isEqualTo(64);
+            assertThat(r.floats("b")).containsExactly(x);
+        }
+    }
 }
