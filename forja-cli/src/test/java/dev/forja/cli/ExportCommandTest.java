@@ -8,6 +8,9 @@ import dev.forja.export.GgufTensors;
 import dev.forja.io.gguf.GgufReader;
 import dev.forja.io.gguf.GgufTensorInfo;
 import dev.forja.io.gguf.GgufType;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.lora.LoraLinear;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
@@ -16,6 +19,8 @@ import dev.forja.train.Lineage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -146,6 +151,41 @@ class ExportCommandTest {
             assertThat(r.metadata().get("general.file_type").asLong()).isEqualTo(2);
             assertThat(r.floats("blk.1.attn_v.bias"))
                     .containsExactly(floats(m, "model.layers.1.self_attn.v_proj.bias"));
+        }
+    }
+
+    @Test
+    void anAdapterIsMergedAsForjaMergeMergesIt() throws IOException {
+        Path base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama");
+        Path adapter = tmp.resolve("adapter");
+        CausalLM m = ModelLoader.load(base, ScalarType.Float);
+        LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), 1);
+        torch.manual_seed(2);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (LoraLinear l : a.layers().values()) {
+                l.loraB().copy_(torch.randn(l.loraB().sizes().vec().get()).mul(new Scalar(0.2)));
+            }
+        }
+        a.save(adapter, base.toString());
+        Lineage.write(adapter, "sha256:adapterdata", base.toString(), "cafe");
+
+        Path out = tmp.resolve("adapted.gguf");
+        export(base, out, "--adapter", adapter.toString(), "--dtype", "f32").ok();
+        Path merged = tmp.resolve("merged");
+        CliRun.of("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output", merged.toString())
+                .ok();
+        CausalLM expected = ModelLoader.load(merged, ScalarType.Float);
+        try (GgufReader r = GgufReader.open(out)) {
+            assertTensors(r, expected, GgufType.F32);
+            for (GgufTensorSpec s : GgufTensors.of(expected)) {
+                assertThat(r.floats(s.ggufName())).as(s.ggufName()).containsExactly(s.values());
+            }
+            float[] baseV = floats(ModelLoader.load(base, ScalarType.Float), "model.layers.0.self_attn.v_proj.weight");
+            assertThat(Arrays.equals(r.floats("blk.0.attn_v.weight"), baseV))
+                    .as("the adapter changed v")
+                    .isFalse();
+            assertThat(r.metadata().get("general.source.forja.dataset_hash").asString())
+                    .isEqualTo("sha256:adapterdata");
         }
     }
 
