@@ -28,7 +28,7 @@ final class GgufVocabulary {
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     static final String SUPPORTED_PRE =
-            "gpt2 (GPT-2, forja's own), llama-bpe (Llama 3), qwen2 (Qwen2), smollm (SmolLM)";
+            "gpt-2 (GPT-2, forja's own), llama-bpe (Llama 3), qwen2 (Qwen2), smollm (SmolLM)";
 
     private GgufVocabulary() {}
 
@@ -101,7 +101,7 @@ final class GgufVocabulary {
      */
     static String preTokenizer(JsonNode pre, String file) {
         String type = pre.path("type").asText("");
-        if (type.equals("ByteLevel") && pre.path("use_regex").asBoolean(true)) return "gpt2";
+        if (type.equals("ByteLevel") && pre.path("use_regex").asBoolean(true)) return "gpt-2";
         if (type.equals("Sequence")) {
             List<JsonNode> steps = new ArrayList<>();
             pre.path("pretokenizers").forEach(steps::add);

@@ -59,7 +59,7 @@ class GgufMetadataTest {
                 .containsEntry("gpt2.attention.head_count", 12)
                 .containsEntry("gpt2.attention.layer_norm_epsilon", 1e-5f)
                 .containsEntry("tokenizer.ggml.model", "gpt2")
-                .containsEntry("tokenizer.ggml.pre", "gpt2")
+                .containsEntry("tokenizer.ggml.pre", "gpt-2")
                 .containsEntry("tokenizer.ggml.bos_token_id", 256)
                 .containsEntry("tokenizer.ggml.eos_token_id", 256)
                 .containsEntry("tokenizer.ggml.add_bos_token", false)
@@ -140,7 +140,7 @@ class GgufMetadataTest {
         String qwen2 = llama3.replace("\\p{N}{1,3}", "\\p{N}");
         assertThat(GgufVocabulary.preTokenizer(split(llama3), "t")).isEqualTo("llama-bpe");
         assertThat(GgufVocabulary.preTokenizer(split(qwen2), "t")).isEqualTo("qwen2");
-        assertThat(GgufVocabulary.preTokenizer(json(GPT2_PRE), "t")).isEqualTo("gpt2");
+        assertThat(GgufVocabulary.preTokenizer(json(GPT2_PRE), "t")).isEqualTo("gpt-2");
         assertThat(GgufVocabulary.preTokenizer(
                         json("{'type': 'Sequence', 'pretokenizers': [{'type': 'Digits', 'individual_digits': true},"
                                 + " {'type': 'ByteLevel', 'use_regex': true}]}"),

@@ -1,0 +1,166 @@
+package dev.forja.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.ForjaException;
+import dev.forja.io.Json;
+import dev.forja.io.gguf.GgufType;
+import dev.forja.io.gguf.GgufValue;
+import dev.forja.io.gguf.GgufWriter;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelConfig;
+import dev.forja.train.Lineage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Writes a causal LM as one GGUF file for llama.cpp: the metadata of {@link GgufMetadata}, then the tensors of
+ * {@link GgufTensors} streamed one at a time through {@link GgufWriter}, so only one tensor's values are in memory
+ * beside the model. The file appears whole or not at all.
+ *
+ * <p>Tensor types, as llama.cpp's converter chooses them: 1-D tensors and those it keeps in F32 stay F32; the others
+ * take the requested type; with Q8_0 or Q4_0, a tensor whose rows are not a whole number of 32-element blocks falls
+ * back to F16 (and the log says which).
+ *
+ * <p>Lineage: when the model directory (or the adapter merged into it) holds {@code forja_lineage.json}, its values go
+ * into {@code general.source.forja.dataset_hash}, {@code general.source.forja.base_model} and
+ * {@code general.source.forja.base_model_sha256}, beside llama.cpp's own {@code general.source.*} keys.
+ *
+ * <p>Example: {@code GgufExport.write(model, modelDir, Path.of("model.gguf"), GgufType.F16, System.err)}
+ */
+public final class GgufExport {
+    /** The {@code general.*} prefix under which the lineage keys go. */
+    public static final String LINEAGE_PREFIX = "general.source.forja.";
+
+    private GgufExport() {}
+
+    /** What was written. {@code f16Fallbacks} names the tensors kept in F16 because their rows do not fit blocks. */
+    public record Result(Path file, long bytes, int tensors, List<String> f16Fallbacks) {}
+
+    /**
+     * Writes {@code model}, loaded from {@code modelDir} (its tokenizer and lineage are read there), to {@code output}
+     * in {@code dtype} (F32, F16, BF16, Q8_0 or Q4_0).
+     */
+    public static Result write(CausalLM model, Path modelDir, Path output, GgufType dtype, PrintStream log) {
+        return write(model.config(), model.parameters(), modelDir, modelDir, output, dtype, log);
+    }
+
+    /**
+     * Writes the parameters {@code params} (Hugging Face names, as {@link CausalLM#parameters}) of a model with
+     * {@code config}; the tokenizer is read from {@code tokenizerDir}, the lineage from {@code lineageDir} (may be
+     * the same directory).
+     */
+    public static Result write(
+            ModelConfig config,
+            Map<String, Tensor> params,
+            Path tokenizerDir,
+            Path lineageDir,
+            Path output,
+            GgufType dtype,
+            PrintStream log) {
+        String name = nameOf(tokenizerDir);
+        Map<String, Object> meta = new LinkedHashMap<>(GgufMetadata.of(config, tokenizerDir, name, fileType(dtype)));
+        lineage(lineageDir, meta);
+        GgufWriter writer = new GgufWriter();
+        meta.forEach((k, v) -> writer.put(k, value(k, v)));
+
+        List<GgufTensorSpec> specs = GgufTensors.of(config, params);
+        Map<String, GgufTensorSpec> byName = new HashMap<>();
+        List<String> fallbacks = new ArrayList<>();
+        for (GgufTensorSpec t : specs) {
+            GgufType type = typeOf(t, dtype);
+            if (type != dtype && !t.keepF32() && t.shape().length > 1) fallbacks.add(t.ggufName());
+            writer.addTensor(t.ggufName(), t.shape(), type);
+            byName.put(t.ggufName(), t);
+        }
+        if (!fallbacks.isEmpty()) {
+            log.printf(
+                    "%d tensor(s) kept in F16: their rows are not a multiple of %d elements, which %s needs (as "
+                            + "llama.cpp's converter does): %s%n",
+                    fallbacks.size(), dtype.blockSize(), dtype, String.join(", ", fallbacks));
+        }
+        writer.write(
+                output, (info, sink) -> sink.writeFloats(byName.get(info.name()).values()));
+        try {
+            return new Result(output, Files.size(output), specs.size(), List.copyOf(fallbacks));
+        } catch (IOException e) {
+            throw new ForjaException("cannot read the size of " + output + ": " + e.getMessage());
+        }
+    }
+
+    /** The type {@code t} is written in when {@code dtype} is requested. */
+    static GgufType typeOf(GgufTensorSpec t, GgufType dtype) {
+        long[] shape = t.shape();
+        if (t.keepF32() || shape.length == 1) return GgufType.F32;
+        if (dtype.quantized() && shape[shape.length - 1] % dtype.blockSize() != 0) return GgufType.F16;
+        return dtype;
+    }
+
+    /** llama.cpp's {@code general.file_type} ({@code llama_ftype}) for a file mostly in {@code dtype}. */
+    public static int fileType(GgufType dtype) {
+        return switch (dtype) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+        };
+    }
+
+    /** sha256 of a file's bytes, as lowercase hex. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new ForjaException("cannot read " + file + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nameOf(Path dir) {
+        Path f = dir.toAbsolutePath().normalize().getFileName();
+        return f == null ? "model" : f.toString();
+    }
+
+    private static void lineage(Path dir, Map<String, Object> meta) {
+        if (dir == null) return;
+        Path f = dir.resolve(Lineage.FILE_NAME);
+        if (!Files.isRegularFile(f)) return;
+        JsonNode j = Json.read(f);
+        for (String key : List.of("dataset_hash", "base_model", "base_model_sha256")) {
+            if (j.hasNonNull(key)) meta.put(LINEAGE_PREFIX + key, j.get(key).asText());
+        }
+    }
+
+    /** The GGUF value of a {@link GgufMetadata} entry, typed as that class documents. */
+    static GgufValue value(String key, Object v) {
+        if (v instanceof String s) return GgufValue.string(s);
+        if (v instanceof Integer i) return GgufValue.uint32(i);
+        if (v instanceof Float f) return GgufValue.float32(f);
+        if (v instanceof Boolean b) return GgufValue.bool(b);
+        if (v instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof String)) {
+            return GgufValue.strings(list.stream().map(String.class::cast).toList());
+        }
+        if (v instanceof List<?> list && list.get(0) instanceof Integer) {
+            return GgufValue.int32s(list.stream().mapToInt(Integer.class::cast).toArray());
+        }
+        throw new IllegalArgumentException(
+                "GGUF metadata " + key + ": no GGUF type for " + v.getClass().getName());
+    }
+}
