@@ -2,6 +2,7 @@ package dev.forja.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
+import dev.forja.io.FileHash;
 import dev.forja.io.Json;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.io.gguf.GgufValue;
@@ -10,18 +11,15 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ModelConfig;
 import dev.forja.train.Lineage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -90,8 +88,12 @@ public final class GgufExport {
                             + "llama.cpp's converter does): %s%n",
                     fallbacks.size(), dtype.blockSize(), dtype, String.join(", ", fallbacks));
         }
-        writer.write(
-                output, (info, sink) -> sink.writeFloats(byName.get(info.name()).values()));
+        // one tensor at a time: its converted copy (transposed, permuted) is freed before the next is made
+        writer.write(output, (info, sink) -> {
+            try (PointerScope scope = new PointerScope()) {
+                sink.writeFloats(byName.get(info.name()).values());
+            }
+        });
         try {
             return new Result(output, Files.size(output), specs.size(), List.copyOf(fallbacks));
         } catch (IOException e) {
@@ -120,17 +122,7 @@ public final class GgufExport {
 
     /** sha256 of a file's bytes, as lowercase hex. */
     public static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new ForjaException("cannot read " + file + ": " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileHash.sha256Hex(file);
     }
 
     private static String nameOf(Path dir) {

@@ -1,6 +1,7 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
+import dev.forja.io.FileHash;
 import dev.forja.prepare.formats.CsvFormat;
 import dev.forja.prepare.formats.Doc;
 import dev.forja.prepare.formats.Format;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,7 +81,7 @@ public final class Ingest {
 
     /** Streams the records of one file to {@code sink}; never throws for bad content (see {@link InputIssues}). */
     public SourceInfo read(InputFile file, Consumer<Doc> sink) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = FileHash.sha256();
         long[] records = {0};
         String skipped = null;
         long bytes = 0;
@@ -170,13 +170,5 @@ public final class Ingest {
 
     private static String slashes(Path rel) {
         return rel.toString().replace('\\', '/');
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.forja.prepare;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
+import dev.forja.io.FileHash;
 import dev.forja.io.Json;
 import dev.forja.prepare.formats.InputIssues;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ public final class Manifest {
 
     /** The hash that names a dataset version: sha256 over the output files' names and hashes, in order. */
     static String contentHash(String trainSha, String valSha) {
-        var sha = Ingest.sha256();
+        var sha = FileHash.sha256();
         sha.update((TRAIN + " " + trainSha + "\n" + VAL + " " + valSha + "\n").getBytes(StandardCharsets.UTF_8));
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
@@ -86,20 +87,13 @@ public final class Manifest {
         String d = fileHash(data);
         String v = valData == null ? d : fileHash(valData);
         if (v.equals(d)) return d;
-        var sha = Ingest.sha256();
+        var sha = FileHash.sha256();
         sha.update(("data " + d + "\nval_data " + v + "\n").getBytes(StandardCharsets.UTF_8));
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
     private static String fileHash(Path file) {
-        var sha = Ingest.sha256();
-        byte[] buf = new byte[1 << 20];
-        try (var in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
-        } catch (java.io.IOException e) {
-            throw new ForjaException("cannot read " + file + ": " + e.getMessage());
-        }
-        String hex = HexFormat.of().formatHex(sha.digest());
+        String hex = FileHash.sha256Hex(file);
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && Files.isRegularFile(dir.resolve(FILE_NAME))) {
             JsonNode m = Json.read(dir.resolve(FILE_NAME));

@@ -1,6 +1,7 @@
 package dev.forja.prepare;
 
 import dev.forja.ForjaException;
+import dev.forja.io.FileHash;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,7 @@ import java.util.HexFormat;
 
 /** One output file: buffered, hashed as written, counted. */
 final class OutputFile implements AutoCloseable {
-    private final MessageDigest sha = Ingest.sha256();
+    private final MessageDigest sha = FileHash.sha256();
     private final OutputStream out;
     private final Path file;
     long records;

@@ -1,12 +1,11 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.io.FileHash;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,18 +20,12 @@ public final class Fingerprints {
 
     /** sha256 over the files' names and bytes, in the order given (null entries skipped). */
     public static String files(List<Path> files) {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 20];
+        MessageDigest md = FileHash.sha256();
         for (Path f : files) {
             if (f == null) continue;
             md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             md.update((byte) 0);
-            try (InputStream in = Files.newInputStream(f)) {
-                int n;
-                while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-            } catch (IOException e) {
-                throw new ForjaException("cannot read " + f + ": " + e.getMessage());
-            }
+            FileHash.update(md, f);
         }
         return HexFormat.of().formatHex(md.digest());
     }
@@ -53,13 +46,5 @@ public final class Fingerprints {
             throw new ForjaException("cannot list " + dir + ": " + e.getMessage());
         }
         return files(files);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
