@@ -8,9 +8,6 @@ import dev.forja.export.GgufTensors;
 import dev.forja.io.gguf.GgufReader;
 import dev.forja.io.gguf.GgufTensorInfo;
 import dev.forja.io.gguf.GgufType;
-import dev.forja.lora.LoraAdapter;
-import dev.forja.lora.LoraConfig;
-import dev.forja.lora.LoraLinear;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
@@ -20,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -158,15 +154,7 @@ class ExportCommandTest {
     void anAdapterIsMergedAsForjaMergeMergesIt() throws IOException {
         Path base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama");
         Path adapter = tmp.resolve("adapter");
-        CausalLM m = ModelLoader.load(base, ScalarType.Float);
-        LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), 1);
-        torch.manual_seed(2);
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (LoraLinear l : a.layers().values()) {
-                l.loraB().copy_(torch.randn(l.loraB().sizes().vec().get()).mul(new Scalar(0.2)));
-            }
-        }
-        a.save(adapter, base.toString());
+        MergeCommandTest.randomAdapter(base, adapter);
         Lineage.write(adapter, "sha256:adapterdata", base.toString(), "cafe");
 
         Path out = tmp.resolve("adapted.gguf");

@@ -39,6 +39,11 @@ class MergeCommandTest {
         base = tmp.resolve("base");
         adapter = tmp.resolve("adapter");
         CliRun.initModel(base, "--arch", "llama");
+        randomAdapter(base, adapter);
+    }
+
+    /** A rank-4 LoRA adapter on every linear of {@code base}, with B drawn at random (seeded) so it changes the output. */
+    static void randomAdapter(Path base, Path adapter) {
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), 1);
         torch.manual_seed(2);
