@@ -49,10 +49,11 @@ class TrainInterruptTest {
                 .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.isDirectory(run.resolve("checkpoint-3")) && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            // On a fast machine checkpoint-3 is rotated away by later ones within milliseconds: wait for any.
+            while (!hasCheckpoint(run) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
-            assertThat(run.resolve("checkpoint-3")).as(Files.readString(log)).isDirectory();
+            assertThat(hasCheckpoint(run)).as(Files.readString(log)).isTrue();
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -62,5 +63,12 @@ class TrainInterruptTest {
         assertThat(Files.readString(log))
                 .containsPattern("interrupted at step \\d+ of 100000: checkpoint-\\d+ is kept")
                 .contains("--resume");
+    }
+
+    private static boolean hasCheckpoint(Path run) throws java.io.IOException {
+        if (!Files.isDirectory(run)) return false;
+        try (var entries = Files.list(run)) {
+            return entries.anyMatch(e -> e.getFileName().toString().matches("checkpoint-\\d+") && Files.isDirectory(e));
+        }
     }
 }
