@@ -1,9 +1,10 @@
 // Scores a GGUF file with llama.cpp through node-llama-cpp (3.21.1), for comparison with `forja score` and
 // `forja generate --temperature 0`. Not part of `mvn verify`: it needs node-llama-cpp installed outside the repository.
 //
-// Usage: NODE_PATH=/path/to/node_modules node tools/interop/llama_cpp_score.mjs MODEL.gguf (--ids 1,2,3 | PROMPT) [--generate N]
+// Usage: NODE_PATH=/path/to/node_modules node tools/interop/llama_cpp_score.mjs MODEL.gguf (--ids 1,2,3 | PROMPT)
+//        [--generate N] [--lora ADAPTER.gguf]
 //
-// Prints one JSON line: {"ids", "logprobs", "greedy"} where ids are the prompt's tokens (as given, or as llama.cpp
+// Prints one JSON line: {"ids", "logprobs", "greedy", "greedy_text"} where ids are the prompt's tokens (as given, or as llama.cpp
 // tokenizes PROMPT), logprobs[i] = log p(ids[i+1] | ids[0..i]) as `forja score` writes it, and greedy holds the next
 // N tokens (default 16) chosen at temperature 0. Runs on the CPU, flash attention off, F32 KV cache.
 import { createRequire } from "node:module";
@@ -21,9 +22,11 @@ const modelPath = args[0];
 let ids = null;
 let prompt = null;
 let generate = 16;
+let lora = null;
 for (let i = 1; i < args.length; i++) {
     if (args[i] === "--ids") ids = args[++i].split(",").map(Number);
     else if (args[i] === "--generate") generate = Number(args[++i]);
+    else if (args[i] === "--lora") lora = args[++i];
     else prompt = args[i];
 }
 
@@ -35,6 +38,7 @@ const context = await model.createContext({
     flashAttention: false,
     experimentalKvCacheKeyType: "F32",
     experimentalKvCacheValueType: "F32",
+    ...(lora == null ? {} : { lora: { adapters: [{ filePath: lora, scale: 1 }] } }),
 });
 
 // 1) log p(ids[i+1] | ids[..i]): the full next-token distribution after every prompt position, at temperature 1
@@ -58,7 +62,10 @@ if (generate > 0) {
         if (greedy.length >= generate) break;
     }
 }
-console.log(JSON.stringify({ model: modelPath, ids, logprobs, greedy }));
+// the greedy text up to the first end-of-generation token, as `forja generate` prints it
+const eog = greedy.findIndex((t) => model.isEogToken(t));
+const greedyText = model.detokenize(eog < 0 ? greedy : greedy.slice(0, eog));
+console.log(JSON.stringify({ model: modelPath, ids, logprobs, greedy, greedy_text: greedyText }));
 await context.dispose();
 await model.dispose();
 await llama.dispose();

@@ -1,7 +1,10 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.data.ChatTemplate;
+import dev.forja.export.GgufAdapterExport;
 import dev.forja.export.GgufExport;
+import dev.forja.export.OllamaModelfile;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.lora.AdapterBase;
@@ -38,7 +41,11 @@ final class ExportCommand implements Callable<Integer> {
             description = "gguf, or onnx (not built yet) (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--output", required = true, description = "The file to write, e.g. model.gguf.")
+    @Option(
+            names = "--output",
+            required = true,
+            description =
+                    "The file to write, e.g. model.gguf; an Ollama Modelfile is written beside it (model.Modelfile).")
     Path output;
 
     @Option(
@@ -48,7 +55,21 @@ final class ExportCommand implements Callable<Integer> {
                     + "norms and biases stay f32.")
     String dtype;
 
-    @Option(names = "--force", description = "Replace --output if it exists.")
+    @Option(
+            names = "--adapter-only",
+            description =
+                    "With --adapter: write the adapter alone as a GGUF LoRA adapter, which llama.cpp (--lora) and "
+                            + "Ollama (ADAPTER) apply on top of the base model's GGUF, instead of merging it.")
+    boolean adapterOnly;
+
+    @Option(
+            names = "--base-gguf",
+            description =
+                    "With --adapter-only: the base model's GGUF, named by the Modelfile's FROM (default: the base "
+                            + "model's directory, which Ollama imports itself).")
+    Path baseGguf;
+
+    @Option(names = "--force", description = "Replace --output (and its Modelfile) if they exist.")
     boolean force;
 
     @Mixin
@@ -63,24 +84,51 @@ final class ExportCommand implements Callable<Integer> {
             throw new ForjaException("--format must be gguf or onnx, got '" + format + "'");
         }
         GgufType type = ggufType(dtype);
-        if (Files.exists(output) && !force) {
+        if (adapterOnly && adapter == null) {
             throw new ForjaException(
-                    output + " already exists; pass --force to replace it, or choose another --output");
+                    "--adapter-only needs --adapter: the adapter directory to write as a GGUF adapter");
+        }
+        if (baseGguf != null && !adapterOnly) {
+            throw new ForjaException("--base-gguf goes with --adapter-only (it names the base GGUF the adapter applies "
+                    + "to); without --adapter-only the model itself is written to --output");
+        }
+        Path modelfile = OllamaModelfile.besides(output);
+        for (Path p : new Path[] {output, modelfile}) {
+            if (Files.exists(p) && !force) {
+                throw new ForjaException(p + " already exists; pass --force to replace it, or choose another --output");
+            }
         }
         threads.use(true);
         Path base = ModelLocator.resolve(model);
         // Merge in fp32, so W + scaling * B A is rounded once, when the file's type is written.
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         Map<String, Tensor> params = m.parameters();
+        LoraAdapter lora = null;
         if (adapter != null) {
-            AdapterBase.warn(adapter, model, base, System.err);
-            params = LoraAdapter.load(m, adapter).mergedParameters();
+            Lineage.requireTrainedOn(adapter, base);
+            if (Lineage.trainedOn(adapter, base).isEmpty()) AdapterBase.warn(adapter, model, base, System.err);
+            lora = LoraAdapter.load(m, adapter);
+            if (adapterOnly && !LoraAdapter.savedModules(adapter).isEmpty()) {
+                throw new ForjaException(adapter + " also trains whole modules (modules_to_save: "
+                        + String.join(", ", LoraAdapter.savedModules(adapter).keySet()) + "), which a GGUF LoRA "
+                        + "adapter cannot hold; export the model merged instead (drop --adapter-only)");
+            }
+            if (!adapterOnly) params = lora.mergedParameters();
         }
         Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
-        GgufExport.Result r = GgufExport.write(m.config(), params, base, lineage, output, type, System.err);
+        GgufExport.Result r = adapterOnly
+                ? GgufAdapterExport.write(m.config(), lora, base, lineage, output, type, System.err)
+                : GgufExport.write(m.config(), params, base, lineage, output, type, System.err);
         System.err.printf(
                 "wrote %s: %d tensors, %s, %,d bytes, sha256 %s%n",
                 r.file(), r.tensors(), dtype.toLowerCase(), r.bytes(), GgufExport.sha256(r.file()));
+        Path dir = modelfile.toAbsolutePath().getParent();
+        String from = adapterOnly
+                ? (baseGguf != null ? OllamaModelfile.relative(dir, baseGguf) : base.toString())
+                : OllamaModelfile.relative(dir, output);
+        OllamaModelfile.write(
+                modelfile, from, adapterOnly ? output : null, ChatTemplate.fromModelDir(base), System.err);
+        System.err.printf("wrote %s: ollama create NAME -f %s%n", modelfile, modelfile);
         return 0;
     }
 

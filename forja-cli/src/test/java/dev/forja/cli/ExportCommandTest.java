@@ -12,6 +12,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
 import dev.forja.tensor.Tensors;
+import dev.forja.train.Fingerprints;
 import dev.forja.train.Lineage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,7 +156,7 @@ class ExportCommandTest {
         Path base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama");
         Path adapter = tmp.resolve("adapter");
         MergeCommandTest.randomAdapter(base, adapter);
-        Lineage.write(adapter, "sha256:adapterdata", base.toString(), "cafe");
+        Lineage.write(adapter, "sha256:adapterdata", base.toString(), Fingerprints.modelDir(base));
 
         Path out = tmp.resolve("adapted.gguf");
         export(base, out, "--adapter", adapter.toString(), "--dtype", "f32").ok();

@@ -125,12 +125,12 @@ public final class GgufExport {
         return FileHash.sha256Hex(file);
     }
 
-    private static String nameOf(Path dir) {
+    static String nameOf(Path dir) {
         Path f = dir.toAbsolutePath().normalize().getFileName();
         return f == null ? "model" : f.toString();
     }
 
-    private static void lineage(Path dir, Map<String, Object> meta) {
+    static void lineage(Path dir, Map<String, Object> meta) {
         if (dir == null) return;
         Path f = dir.resolve(Lineage.FILE_NAME);
         if (!Files.isRegularFile(f)) return;

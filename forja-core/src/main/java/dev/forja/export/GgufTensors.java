@@ -31,6 +31,18 @@ public final class GgufTensors {
         return config.match(g -> Gpt2Gguf.tensors(g, params), l -> LlamaGguf.tensors(l, params));
     }
 
+    /**
+     * Tensors named as the model's own parameters of the same names would be in GGUF, without the extra tensors of
+     * {@link #of} (rope factors, GPT-2's copied head). With {@code rowsOfWeight}, each takes the transform of its
+     * weight's rows (Llama's q/k permutation): right for a LoRA B (out, r), whose rows are the weight's rows.
+     */
+    static List<GgufTensorSpec> renamedLike(ModelConfig config, Map<String, Tensor> params, boolean rowsOfWeight) {
+        return config.match(
+                g -> GgufNames.renamed(params, Gpt2Gguf::name, hf -> null),
+                l -> GgufNames.renamed(
+                        params, LlamaGguf::name, hf -> rowsOfWeight ? LlamaGguf.rowTransform(l, hf) : null));
+    }
+
     /** llama.cpp's architecture name for the config: {@code gpt2}, {@code llama} (Llama, Mistral) or {@code qwen2}. */
     public static String architecture(ModelConfig config) {
         return config.match(g -> Gpt2Gguf.ARCH, LlamaGguf::architecture);

@@ -46,8 +46,7 @@ final class LlamaGguf {
 
     /** Every parameter (named as {@code LlamaModel.specs}) as a GGUF tensor, plus llama3 rope factors if scaled. */
     static List<GgufTensorSpec> tensors(LlamaConfig c, Map<String, Tensor> params) {
-        boolean permute = architecture(c).equals("llama");
-        List<GgufTensorSpec> out = GgufNames.renamed(params, LlamaGguf::name, hf -> permute ? ropeRows(c, hf) : null);
+        List<GgufTensorSpec> out = GgufNames.renamed(params, LlamaGguf::name, hf -> rowTransform(c, hf));
         if (c.ropeScaling() != null) {
             float[] factors = llama3RopeFactors(c.ropeScaling(), c.ropeTheta(), c.headDim());
             out.add(new GgufTensorSpec(
@@ -59,8 +58,12 @@ final class LlamaGguf {
         return out;
     }
 
-    /** The q/k permutation for parameter {@code hf}, weight or bias; null for every other parameter. */
-    private static UnaryOperator<Tensor> ropeRows(LlamaConfig c, String hf) {
+    /**
+     * What happens to the rows of parameter {@code hf} (weight or bias) in GGUF: the q/k permutation in the
+     * {@code llama} architecture; null (nothing) for every other parameter and in {@code qwen2}.
+     */
+    static UnaryOperator<Tensor> rowTransform(LlamaConfig c, String hf) {
+        if (!architecture(c).equals("llama")) return null;
         if (hf.contains(".self_attn.q_proj.")) return t -> RopePermutation.toGgml(t, c.numHeads());
         if (hf.contains(".self_attn.k_proj.")) return t -> RopePermutation.toGgml(t, c.numKvHeads());
         return null;

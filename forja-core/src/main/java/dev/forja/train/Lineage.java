@@ -1,6 +1,7 @@
 package dev.forja.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.ForjaException;
 import dev.forja.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,5 +43,35 @@ public final class Lineage {
     public static void copy(Path from, Path to) {
         Path f = from.resolve(FILE_NAME);
         if (Files.isRegularFile(f)) Json.writeAtomic(to.resolve(FILE_NAME), Json.read(f));
+    }
+
+    /**
+     * Whether the weights in {@code baseDir} are those the adapter or model in {@code trainedDir} was trained on:
+     * true or false when its lineage file records the base's sha256 ({@link Fingerprints#modelDir}), empty when it
+     * records none (an adapter trained elsewhere, or before forja recorded it).
+     */
+    public static Optional<Boolean> trainedOn(Path trainedDir, Path baseDir) {
+        Path f = trainedDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(f)) return Optional.empty();
+        String recorded = Json.read(f).path("base_model_sha256").asText("");
+        if (recorded.isEmpty()) return Optional.empty();
+        return Optional.of(recorded.equals(Fingerprints.modelDir(baseDir)));
+    }
+
+    /**
+     * Refuses to go on when {@link #trainedOn} says the weights in {@code baseDir} are not those {@code trainedDir}
+     * was trained on; the message names the recorded base.
+     */
+    public static void requireTrainedOn(Path trainedDir, Path baseDir) {
+        if (trainedOn(trainedDir, baseDir).orElse(true)) return;
+        JsonNode j = Json.read(trainedDir.resolve(FILE_NAME));
+        throw new ForjaException(trainedDir + " was trained on "
+                + j.path("base_model").asText("another model")
+                + " (weights sha256 " + abbreviated(j.path("base_model_sha256").asText()) + "), but "
+                + baseDir + " holds other weights: give the base model it was trained on as --model");
+    }
+
+    private static String abbreviated(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
     }
 }

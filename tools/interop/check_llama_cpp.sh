@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# llama.cpp itself reads forja's GGUF exports: for tiny GPT-2, Llama and Qwen2 models whose norms and biases a short
+# full fine-tune has moved away from init-model's exact 1 and 0, it compares llama.cpp's next-token log-probabilities
+# (node-llama-cpp 3.21.1's prebuilt llama.cpp, CPU, flash attention off, F32 KV cache) with `forja score`, its
+# tokenization with forja's, and its greedy continuation with `forja generate --temperature 0`; then a LoRA adapter
+# exported with --adapter-only and applied by llama.cpp on the base GGUF against `forja score --adapter`.
+#
+# Usage: tools/interop/check_llama_cpp.sh [OUT_DIR]   (default target/llama-cpp-check; ~5 minutes on 2 cores)
+# node-llama-cpp is installed once into $FORJA_NODE_LLAMA_CPP (default ~/.cache/forja/node-llama-cpp-3.21.1, ~700 MB),
+# never into the repository; it needs npm and the npm registry the first time.
+# Prints one line per comparison and "PASS" or "FAIL: ..." last; exits non-zero on a failure.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:-$root/target/llama-cpp-check}
+forja="$root/forja"
+nlc=${FORJA_NODE_LLAMA_CPP:-$HOME/.cache/forja/node-llama-cpp-3.21.1}
+export FORJA_JAVA_OPTS=${FORJA_JAVA_OPTS:--Xmx2g}
+
+if [ ! -d "$nlc/node_modules/node-llama-cpp" ]; then
+  echo "installing node-llama-cpp 3.21.1 into $nlc (once)..." >&2
+  mkdir -p "$nlc"
+  npm install --prefix "$nlc" --no-audit --no-fund --loglevel=error node-llama-cpp@3.21.1 >&2
+fi
+export NODE_PATH="$nlc/node_modules"
+llama() { node "$root/tools/interop/llama_cpp_score.mjs" "$@" 2>/dev/null | tail -n 1; }
+
+rm -rf "$out" && mkdir -p "$out"
+prompt='¿Qué puerto usa SSH por defecto? El puerto 22/TCP, ñandú 🚀'
+printf '{"text": %s}\n' "$(node -e 'console.log(JSON.stringify(process.argv[1]))' "$prompt")" >"$out/prompt.jsonl"
+failures=0
+
+# compare NAME FORJA_SCORE_JSON LLAMA_JSON MAX_ABS MEAN_ABS: prints the figures, counts a failure
+compare() {
+  if node - "$@" <<'JS'; then :; else failures=$((failures + 1)); fi
+const [name, forjaLine, llamaLine, maxTol, meanTol] = process.argv.slice(2);
+const f = JSON.parse(forjaLine), l = JSON.parse(llamaLine);
+const problems = [];
+if (JSON.stringify(f.ids) !== JSON.stringify(l.ids)) problems.push(`token ids differ: forja ${f.ids} llama.cpp ${l.ids}`);
+const d = f.logprobs.map((x, i) => Math.abs(x - (l.logprobs[i] ?? -Infinity)));
+const max = Math.max(...d), mean = d.reduce((a, b) => a + b, 0) / d.length;
+if (!(max <= Number(maxTol))) problems.push(`max |Δ logprob| ${max.toExponential(2)} > ${maxTol}`);
+if (!(mean <= Number(meanTol))) problems.push(`mean |Δ logprob| ${mean.toExponential(2)} > ${meanTol}`);
+console.log(`${problems.length ? "FAIL" : "ok  "} ${name}: ${f.ids.length} tokens, max |Δ| ${max.toExponential(2)}, mean |Δ| ${mean.toExponential(2)}${problems.length ? " — " + problems.join("; ") : ""}`);
+process.exit(problems.length ? 1 : 0);
+JS
+}
+
+for arch in gpt2 llama qwen2; do
+  "$forja" init-model --arch $arch --preset tiny --seed 3 --output "$out/$arch-init" >/dev/null
+  # a short full fine-tune at a high rate moves every norm weight and bias away from 1 and 0
+  "$forja" train --model "$out/$arch-init" --data "$root/samples/seguridad-qa.jsonl" --method full --max-steps 6 \
+    --lr 3e-3 --batch-size 4 --threads 2 --precision fp32 --output "$out/$arch-run" >"$out/$arch-train.log" 2>&1
+  model="$out/$arch-run/final"
+  score=$("$forja" score --model "$model" --input "$out/prompt.jsonl")
+  for dtype in f32 q8_0 q4_0; do
+    "$forja" export --model "$model" --format gguf --dtype $dtype --output "$out/$arch-$dtype.gguf" 2>"$out/$arch-$dtype.log"
+    result=$(llama "$out/$arch-$dtype.gguf" "$prompt")
+    case "$arch/$dtype" in
+      gpt2/f32) tol="5e-3 5e-3" ;;      # llama.cpp takes GELU from an F16 table
+      */f32) tol="2e-4 2e-4" ;;
+      */q8_0) tol="1 0.075" ;;
+      */q4_0) tol="10 10" ;;            # reported, not bounded by the issue
+    esac
+    compare "$arch $dtype" "$score" "$result" $tol
+    if [ $dtype = f32 ]; then
+      text=$("$forja" generate --model "$model" --prompt "$prompt" --temperature 0 --max-new-tokens 16 2>/dev/null)
+      if node -e 'const r = JSON.parse(process.argv[1]); process.exit(process.argv[2] === r.greedy_text ? 0 : 1)' \
+        "$result" "$text"; then
+        echo "ok   $arch f32: greedy 16 tokens equal"
+      else
+        echo "FAIL $arch f32: greedy differs: forja '$text' llama.cpp $(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).greedy_text))' "$result")"
+        failures=$((failures + 1))
+      fi
+    fi
+  done
+done
+
+# an embedding with more rows than the tokenizer has tokens: the vocabulary is padded as the converter pads it
+"$forja" init-model --arch llama --preset '{"vocab_size": 300}' --seed 3 --output "$out/padded" >/dev/null
+"$forja" export --model "$out/padded" --format gguf --dtype f32 --output "$out/padded.gguf" 2>/dev/null
+compare "llama vocab_size 300" "$("$forja" score --model "$out/padded" --input "$out/prompt.jsonl")" \
+  "$(llama "$out/padded.gguf" "$prompt")" 2e-4 2e-4
+
+# a LoRA adapter, written alone and applied by llama.cpp on top of the base GGUF
+for arch in llama gpt2; do
+  "$forja" train --model "$out/$arch-run/final" --data "$root/samples/seguridad-qa.jsonl" --method lora --max-steps 6 \
+    --lr 1e-2 --batch-size 4 --threads 2 --precision fp32 --output "$out/$arch-lora" >"$out/$arch-lora.log" 2>&1
+  adapter="$out/$arch-lora/final"
+  "$forja" export --model "$out/$arch-run/final" --adapter "$adapter" --adapter-only --format gguf --dtype f32 \
+    --base-gguf "$out/$arch-f32.gguf" --output "$out/$arch-adapter.gguf" 2>"$out/$arch-adapter.log"
+  tol="2e-4 2e-4"; [ $arch = gpt2 ] && tol="5e-3 5e-3"
+  compare "$arch f32 + adapter-only LoRA" \
+    "$("$forja" score --model "$out/$arch-run/final" --adapter "$adapter" --input "$out/prompt.jsonl")" \
+    "$(llama "$out/$arch-f32.gguf" "$prompt" --lora "$out/$arch-adapter.gguf")" $tol
+done
+
+if [ $failures -eq 0 ]; then echo PASS; else echo "FAIL: $failures comparison(s) out of tolerance"; exit 1; fi
