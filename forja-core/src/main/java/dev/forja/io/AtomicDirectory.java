@@ -87,6 +87,7 @@ public final class AtomicDirectory {
                     e);
         } finally {
             deleteTree(staging);
+            StagingPath.release(staging);
         }
     }
 

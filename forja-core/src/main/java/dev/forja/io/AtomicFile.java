@@ -46,6 +46,7 @@ public final class AtomicFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
+            StagingPath.release(tmp);
             tmp = null;
             syncDirectory(dir);
         } catch (IOException e) {
@@ -57,6 +58,7 @@ public final class AtomicFile {
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
+                    StagingPath.release(tmp);
                 } catch (IOException ignored) {
                     // The original error matters more than a leftover temporary file.
                 }

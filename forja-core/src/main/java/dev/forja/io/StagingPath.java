@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,7 +17,25 @@ import java.util.concurrent.ThreadLocalRandom;
 final class StagingPath {
     private static final int ATTEMPTS = 100;
 
+    /**
+     * Staging files and directories being written now. A SIGTERM or Ctrl-C runs the JVM's shutdown hooks but not the
+     * writers' finally blocks, so this hook removes what they leave; only a SIGKILL leaves one behind (hidden, named
+     * {@code .<target>.<random>.tmp}).
+     */
+    private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> IN_PROGRESS.forEach(AtomicDirectory::deleteTree), "forja-staging-cleanup"));
+    }
+
     private StagingPath() {}
+
+    /** Forgets a staging path that was renamed into place or deleted. */
+    static void release(Path p) {
+        IN_PROGRESS.remove(p);
+    }
 
     /** Creates the empty file {@code dir/<prefix><random><suffix>}. */
     static Path newFile(Path dir, String prefix, String suffix) throws IOException {
@@ -33,7 +53,9 @@ final class StagingPath {
             Path p = dir.resolve(prefix + random + suffix);
             try {
                 // Both fail rather than follow an existing name or link, as createTemp* does.
-                return directory ? Files.createDirectory(p) : Files.createFile(p);
+                Path created = directory ? Files.createDirectory(p) : Files.createFile(p);
+                IN_PROGRESS.add(created);
+                return created;
             } catch (FileAlreadyExistsException e) {
                 if (i + 1 >= ATTEMPTS) throw e;
             }
