@@ -64,8 +64,9 @@ for arch in gpt2 llama qwen2; do
     compare "$arch $dtype" "$score" "$result" $tol
     if [ $dtype = f32 ]; then
       text=$("$forja" generate --model "$model" --prompt "$prompt" --temperature 0 --max-new-tokens 16 2>/dev/null)
-      if node -e 'const r = JSON.parse(process.argv[1]); process.exit(process.argv[2] === r.greedy_text ? 0 : 1)' \
-        "$result" "$text"; then
+      # forja generate prints the prompt, then the continuation
+      if node -e 'const r = JSON.parse(process.argv[1]); process.exit(process.argv[2] === process.argv[3] + r.greedy_text ? 0 : 1)' \
+        "$result" "$text" "$prompt"; then
         echo "ok   $arch f32: greedy 16 tokens equal"
       else
         echo "FAIL $arch f32: greedy differs: forja '$text' llama.cpp $(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).greedy_text))' "$result")"

@@ -1,6 +1,7 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.bench.PeakRss;
 import dev.forja.data.ChatTemplate;
 import dev.forja.export.GgufAdapterExport;
 import dev.forja.export.GgufExport;
@@ -14,6 +15,7 @@ import dev.forja.model.ModelLoader;
 import dev.forja.train.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
@@ -116,12 +118,16 @@ final class ExportCommand implements Callable<Integer> {
             if (!adapterOnly) params = lora.mergedParameters();
         }
         Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
+        double loadedMib = PeakRss.currentMib();
+        boolean phasePeak = PeakRss.reset();
+        long started = System.nanoTime();
         GgufExport.Result r = adapterOnly
                 ? GgufAdapterExport.write(m.config(), lora, base, lineage, output, type, System.err)
                 : GgufExport.write(m.config(), params, base, lineage, output, type, System.err);
         System.err.printf(
                 "wrote %s: %d tensors, %s, %,d bytes, sha256 %s%n",
                 r.file(), r.tensors(), dtype.toLowerCase(), r.bytes(), GgufExport.sha256(r.file()));
+        memory(loadedMib, phasePeak, largestTensorMib(params), (System.nanoTime() - started) / 1e9);
         Path dir = modelfile.toAbsolutePath().getParent();
         String from = adapterOnly
                 ? (baseGguf != null ? OllamaModelfile.relative(dir, baseGguf) : base.toString())
@@ -130,6 +136,26 @@ final class ExportCommand implements Callable<Integer> {
                 modelfile, from, adapterOnly ? output : null, ChatTemplate.fromModelDir(base), System.err);
         System.err.printf("wrote %s: ollama create NAME -f %s%n", modelfile, modelfile);
         return 0;
+    }
+
+    /** How long the write took and what it held in memory beyond the loaded model: export streams tensor by tensor. */
+    private static void memory(double loadedMib, boolean phasePeak, double largestMib, double seconds) {
+        double peak = PeakRss.mib();
+        if (loadedMib < 0 || peak < 0) return; // no /proc
+        System.err.printf(
+                Locale.ROOT,
+                "written in %.1f s; memory: %,.0f MiB resident with the model loaded, %s %,.0f MiB (+%,.0f MiB; the "
+                        + "largest tensor is %,.0f MiB in float32)%n",
+                seconds,
+                loadedMib,
+                phasePeak ? "peak while writing" : "peak since start",
+                peak,
+                Math.max(0, peak - loadedMib),
+                largestMib);
+    }
+
+    private static double largestTensorMib(Map<String, Tensor> params) {
+        return params.values().stream().mapToLong(Tensor::numel).max().orElse(0) * 4.0 / (1 << 20);
     }
 
     private static GgufType ggufType(String dtype) {

@@ -81,6 +81,20 @@ class PrepareThenTrainTest {
         assertThat(merge.exit()).as(merge.err()).isZero();
         assertThat(dev.forja.train.Lineage.datasetHash(merged)).contains(hash);
 
+        // the GGUF export of the adapter carries the dataset, the base weights and how it was trained
+        Path gguf = tmp.resolve("adapted.gguf");
+        CliRun export = CliRun.of(
+                "export", "--model", model.toString(), "--adapter", adapter.toString(), "--output", gguf.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        try (var r = dev.forja.io.gguf.GgufReader.open(gguf)) {
+            var meta = r.metadata();
+            assertThat(meta.get("general.source.forja.dataset_hash").asString()).isEqualTo(hash);
+            assertThat(meta.get("general.source.forja.base_model_sha256").asString())
+                    .isEqualTo(dev.forja.train.Fingerprints.modelDir(model));
+            assertThat(meta.get("general.source.forja.training").asString())
+                    .contains("task=causal_lm method=lora steps=2 ", " lora_r=", " seed=");
+        }
+
         // the same file outside its dataset directory is named by its own bytes, as the manifest names sources
         Path loose = tmp.resolve("loose.jsonl");
         Files.copy(data.resolve("train.jsonl"), loose);

@@ -23,6 +23,20 @@ public final class PeakRss {
         return field("RssFile:");
     }
 
+    /**
+     * Resets the high-water mark to the current resident set (writes 5 to {@code /proc/self/clear_refs}), so
+     * {@link #mib} measures a phase; false where the kernel does not allow it (then {@link #mib} keeps the process's
+     * peak).
+     */
+    public static boolean reset() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
     private static double field(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

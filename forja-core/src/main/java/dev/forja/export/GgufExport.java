@@ -33,7 +33,8 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Lineage: when the model directory (or the adapter merged into it) holds {@code forja_lineage.json}, its values go
  * into {@code general.source.forja.dataset_hash}, {@code general.source.forja.base_model} and
- * {@code general.source.forja.base_model_sha256}, beside llama.cpp's own {@code general.source.*} keys.
+ * {@code general.source.forja.base_model_sha256} and {@code general.source.forja.training} (the run's configuration
+ * in one line), beside llama.cpp's own {@code general.source.*} keys.
  *
  * <p>Example: {@code GgufExport.write(model, modelDir, Path.of("model.gguf"), GgufType.F16, System.err)}
  */
@@ -135,7 +136,7 @@ public final class GgufExport {
         Path f = dir.resolve(Lineage.FILE_NAME);
         if (!Files.isRegularFile(f)) return;
         JsonNode j = Json.read(f);
-        for (String key : List.of("dataset_hash", "base_model", "base_model_sha256")) {
+        for (String key : List.of("dataset_hash", "base_model", "base_model_sha256", "training")) {
             if (j.hasNonNull(key)) meta.put(LINEAGE_PREFIX + key, j.get(key).asText());
         }
     }

@@ -22,13 +22,47 @@ public final class Lineage {
 
     private Lineage() {}
 
-    /** Writes the lineage file into {@code dir}. */
+    /** Writes the lineage file into {@code dir}, without a training summary. */
     public static void write(Path dir, String datasetHash, String baseModel, String baseModelHash) {
+        write(dir, datasetHash, baseModel, baseModelHash, null);
+    }
+
+    /**
+     * Writes the lineage file into {@code dir}; {@code training} is the one-line summary of the run's configuration
+     * ({@link #summary}), or null.
+     */
+    public static void write(Path dir, String datasetHash, String baseModel, String baseModelHash, String training) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset_hash", datasetHash);
         m.put("base_model", baseModel);
         m.put("base_model_sha256", baseModelHash);
+        if (training != null) m.put("training", training);
         Json.writeAtomic(dir.resolve(FILE_NAME), m);
+    }
+
+    /**
+     * The run's configuration in one line of {@code key=value} pairs (TrainConfig's key names), what a reader of an
+     * exported model needs to know how it was trained: e.g. {@code task=causal_lm method=lora steps=100
+     * learning_rate=0.0002 batch_size=8 grad_accum=1 max_length=512 precision=bf16 seed=0 lora_r=16 lora_alpha=32}.
+     */
+    public static String summary(TrainConfig c, long steps, String precision) {
+        StringBuilder s = new StringBuilder();
+        s.append("task=").append(c.task().name().toLowerCase(java.util.Locale.ROOT));
+        s.append(" method=").append(c.method().name().toLowerCase(java.util.Locale.ROOT));
+        s.append(" steps=").append(steps);
+        if (c.epochs() != null) s.append(" epochs=").append(c.epochs());
+        if (c.learningRate() != null) s.append(" learning_rate=").append(c.learningRate());
+        s.append(" batch_size=").append(c.batchSize());
+        s.append(" grad_accum=").append(c.gradAccum());
+        s.append(" max_length=").append(c.maxLength());
+        s.append(" precision=").append(precision.split(" ")[0]); // "bf16 autocast (...)" -> bf16
+        s.append(" seed=").append(c.seed());
+        if (c.method() == TrainConfig.Method.LORA) {
+            s.append(" lora_r=").append(c.loraR());
+            s.append(" lora_alpha=").append(c.loraAlpha());
+            if (c.useRslora()) s.append(" use_rslora=true");
+        }
+        return s.toString();
     }
 
     /** The dataset hash recorded in {@code dir}, if it holds a lineage file. */

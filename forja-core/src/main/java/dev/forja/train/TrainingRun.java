@@ -368,7 +368,7 @@ final class TrainingRun<B> {
         Path finalDir = runDir.resolve("final");
         AtomicDirectory.replace(finalDir, staging -> {
             task.writeFinal(staging);
-            Lineage.write(staging, datasetHash, c.model(), baseHash);
+            Lineage.write(staging, datasetHash, c.model(), baseHash, Lineage.summary(c, step, precision));
         });
         RunReport.write(
                 runDir,
