@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = "Export a model for other runtimes: --format gguf writes one GGUF file that llama.cpp, Ollama "
-                + "and LM Studio load. A --adapter is merged into the model first.")
+                + "and LM Studio load, and an Ollama Modelfile beside it. A --adapter is merged into the model first, "
+                + "or written alone as a GGUF LoRA adapter with --adapter-only.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
     String model;
