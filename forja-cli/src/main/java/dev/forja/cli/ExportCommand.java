@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.export.GgufExport;
+import dev.forja.export.OnnxExport;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.lora.AdapterBase;
@@ -35,10 +36,14 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             defaultValue = "gguf",
-            description = "gguf, or onnx (not built yet) (default: ${DEFAULT-VALUE}).")
+            description = "gguf (one file for llama.cpp, Ollama) or onnx (a directory for ONNX Runtime) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--output", required = true, description = "The file to write, e.g. model.gguf.")
+    @Option(
+            names = "--output",
+            required = true,
+            description = "The file to write, e.g. model.gguf; with --format onnx, the directory to write.")
     Path output;
 
     @Option(
@@ -51,14 +56,18 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace --output if it exists.")
     boolean force;
 
+    @Option(
+            names = "--with-past",
+            description = "--format onnx: add past_key_values.N.key/value inputs and present.N.key/value outputs "
+                    + "(Hugging Face Optimum's names), for decoding with a KV cache.")
+    boolean withPast;
+
     @Mixin
     ThreadsOption threads;
 
     @Override
     public Integer call() {
-        if (format.equalsIgnoreCase("onnx")) {
-            throw new ForjaException("--format onnx is not built yet; use --format gguf");
-        }
+        if (format.equalsIgnoreCase("onnx")) return onnx();
         if (!format.equalsIgnoreCase("gguf")) {
             throw new ForjaException("--format must be gguf or onnx, got '" + format + "'");
         }
@@ -81,6 +90,22 @@ final class ExportCommand implements Callable<Integer> {
         System.err.printf(
                 "wrote %s: %d tensors, %s, %,d bytes, sha256 %s%n",
                 r.file(), r.tensors(), dtype.toLowerCase(), r.bytes(), GgufExport.sha256(r.file()));
+        return 0;
+    }
+
+    /** {@code --format onnx}: a directory with model.onnx, config.json and the tokenizer files. */
+    private Integer onnx() {
+        if (Files.exists(output) && !force) {
+            throw new ForjaException(
+                    output + " already exists; pass --force to replace it, or choose another --output");
+        }
+        threads.use(true);
+        Path base = ModelLocator.resolve(model);
+        Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
+        OnnxExport.Result r = OnnxExport.export(base, adapter, model, lineage, output, withPast, force, System.err);
+        System.err.printf(
+                "wrote %s: %s, %,d bytes%s, sha256 %s%n",
+                r.dir(), OnnxExport.MODEL_FILE, r.bytes(), r.externalData() ? " (with external data)" : "", r.sha256());
         return 0;
     }
 

@@ -20,7 +20,8 @@ import java.util.Map;
  * twice and the model never exists as one byte array.
  *
  * <p>Protobuf cannot hold a message past 2 GiB. When the initializers' bytes exceed {@code externalThreshold}, every
- * initializer goes to one external data file beside the model, {@code <model file name>_data} (e.g.
+ * initializer of 1 KiB or more goes to one external data file beside the model (the small ones, shapes and axes that
+ * shape inference reads, stay inline, as {@code onnx.save_model}'s default {@code size_threshold} keeps them), {@code <model file name>_data} (e.g.
  * {@code model.onnx_data}), each at an offset aligned to 4096 bytes, and its TensorProto carries
  * {@code data_location = EXTERNAL} with {@code location}, {@code offset} and {@code length} entries, as ONNX's
  * external-data convention specifies. ONNX Runtime opens such a model from its path.
@@ -42,6 +43,9 @@ public final class OnnxWriter {
     public static final String EXTERNAL_SUFFIX = "_data";
 
     static final int ALIGNMENT = 4096;
+
+    /** Initializers smaller than this stay inline even in a model with external data. */
+    static final int INLINE_BELOW = 1024;
 
     private OnnxWriter() {}
 
@@ -107,7 +111,7 @@ public final class OnnxWriter {
             ProtoWriter t = OnnxProto.tensorHeader(init.name(), init.dataType(), init.dims());
             long n = init.byteLength();
             long tensorLength;
-            if (external) {
+            if (isExternal(init, external)) {
                 offset = align(offset);
                 t.message(13, OnnxProto.entry("location", location))
                         .message(13, OnnxProto.entry("offset", Long.toString(offset)))
@@ -137,17 +141,19 @@ public final class OnnxWriter {
                 for (int i = 0; i < headers.size(); i++) {
                     Initializer init = graph.initializers().get(i);
                     ProtoWriter t = headers.get(i);
-                    long tensorLength = external ? t.size() : t.size() + init.byteLength();
+                    boolean outside = isExternal(init, external);
+                    long tensorLength = outside ? t.size() : t.size() + init.byteLength();
                     writeFully(
                             out, new ProtoWriter().lengthPrefix(5, tensorLength).toByteArray());
                     writeFully(out, t.toByteArray());
-                    if (!external) writeData(init, out);
+                    if (!outside) writeData(init, out);
                 }
             }
             if (external) {
                 try (FileChannel out =
                         FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     for (Initializer init : graph.initializers()) {
+                        if (!isExternal(init, true)) continue;
                         long pad = align(out.position()) - out.position();
                         if (pad > 0) writeFully(out, new byte[(int) pad]);
                         writeData(init, out);
@@ -160,6 +166,10 @@ public final class OnnxWriter {
             throw new ForjaException("cannot write " + file + ": " + e.getMessage()
                     + "; check that the directory is writable and the disk is not full");
         }
+    }
+
+    private static boolean isExternal(Initializer init, boolean external) {
+        return external && init.byteLength() >= INLINE_BELOW;
     }
 
     private static long align(long offset) {

@@ -19,8 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link OnnxWriter}'s files, inline and with external data, opened and run by ONNX Runtime. */
 class OnnxWriterTest {
-    private static final float[] W = {1, 2, 3, 4, 5, 6};
-    private static final float[] B = {0.5f, -0.25f, 8};
+    private static final int N = 300; // 1,200-byte rows: past the 1 KiB under which initializers stay inline
+    private static final float[] W = new float[2 * N];
+    private static final float[] B = new float[N];
+    private static final float[] X = new float[N];
+
+    static {
+        for (int i = 0; i < W.length; i++) W[i] = i;
+        for (int i = 0; i < B.length; i++) B[i] = 0.5f - i;
+        for (int i = 0; i < X.length; i++) X[i] = 10 * i;
+    }
 
     @TempDir
     Path tmp;
@@ -31,25 +39,26 @@ class OnnxWriterTest {
         return out -> OnnxWriter.writeFully(out, b.flip());
     }
 
-    /** y = (x + w) + b, x and w (batch, 3) broadcast as (2, 3), b (3). */
+    /** y = ((x + w) + b) * c, x (1, N) and w (2, N) broadcast as (2, N), b (N), c a scalar. */
     private static OnnxWriter.Graph graph() {
         return new OnnxWriter.Graph(
                 "test",
                 List.of(
                         OnnxProto.node("Add", "add_1", List.of("x", "w"), List.of("xw"), List.of()),
-                        OnnxProto.node("Add", "add_2", List.of("xw", "b"), List.of("y"), List.of())),
-                List.of(OnnxProto.valueInfo("x", OnnxProto.FLOAT, "batch", 3L)),
-                List.of(OnnxProto.valueInfo("y", OnnxProto.FLOAT, 2L, 3L)),
+                        OnnxProto.node("Add", "add_2", List.of("xw", "b"), List.of("xwb"), List.of()),
+                        OnnxProto.node("Mul", "mul_1", List.of("xwb", "c"), List.of("y"), List.of())),
+                List.of(OnnxProto.valueInfo("x", OnnxProto.FLOAT, "batch", (long) N)),
+                List.of(OnnxProto.valueInfo("y", OnnxProto.FLOAT, 2L, (long) N)),
                 List.of(
-                        new OnnxWriter.Initializer("w", OnnxProto.FLOAT, new long[] {2, 3}, floats(W)),
-                        new OnnxWriter.Initializer("b", OnnxProto.FLOAT, new long[] {3}, floats(B))));
+                        new OnnxWriter.Initializer("w", OnnxProto.FLOAT, new long[] {2, N}, floats(W)),
+                        new OnnxWriter.Initializer("b", OnnxProto.FLOAT, new long[] {N}, floats(B)),
+                        new OnnxWriter.Initializer("c", OnnxProto.FLOAT, new long[0], floats(new float[] {2}))));
     }
 
     private static float[] run(Path model) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions());
-                OnnxTensor x =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {10, 20, 30}), new long[] {1, 3});
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(X), new long[] {1, N});
                 OrtSession.Result r = s.run(Map.of("x", x))) {
             assertThat(s.getMetadata().getCustomMetadata()).containsEntry("k", "v");
             FloatBuffer y = ((OnnxTensor) r.get("y").orElseThrow()).getFloatBuffer();
@@ -59,7 +68,14 @@ class OnnxWriterTest {
         }
     }
 
-    private static final float[] EXPECTED = {11.5f, 21.75f, 41, 14.5f, 24.75f, 44};
+    /** What y must be, worked out here. */
+    private static float[] expected() {
+        float[] y = new float[2 * N];
+        for (int r = 0; r < 2; r++) {
+            for (int i = 0; i < N; i++) y[r * N + i] = (X[i] + W[r * N + i] + B[i]) * 2;
+        }
+        return y;
+    }
 
     @Test
     void smallModelsKeepTheirInitializersInline() throws Exception {
@@ -68,25 +84,26 @@ class OnnxWriterTest {
         assertThat(r.externalData()).isNull();
         assertThat(tmp.resolve("model.onnx_data")).doesNotExist();
         assertThat(r.bytes()).isEqualTo(Files.size(model));
-        assertThat(run(model)).containsExactly(EXPECTED);
+        assertThat(run(model)).containsExactly(expected());
     }
 
     @Test
     void pastTheThresholdInitializersGoToAlignedExternalData() throws Exception {
         Path model = tmp.resolve("model.onnx");
-        // 36 bytes of initializers against a 16-byte threshold: external
-        OnnxWriter.Result r = OnnxWriter.write(model, graph(), Map.of("k", "v"), 17, 16);
+        // 3,604 bytes of initializers against a 3,000-byte threshold: external
+        OnnxWriter.Result r = OnnxWriter.write(model, graph(), Map.of("k", "v"), 17, 3000);
         Path data = tmp.resolve("model.onnx_data");
         assertThat(r.externalData()).isEqualTo(data);
-        // w at offset 0, b at the next 4096-byte boundary
-        assertThat(Files.size(data)).isEqualTo(OnnxWriter.ALIGNMENT + 12L);
+        // w at offset 0, b at the next 4096-byte boundary; c (4 bytes) stays inline
+        assertThat(Files.size(data)).isEqualTo(OnnxWriter.ALIGNMENT + 4L * N);
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(data)).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(bytes.getFloat(4)).isEqualTo(2f);
-        assertThat(bytes.getFloat(OnnxWriter.ALIGNMENT + 8)).isEqualTo(8f);
+        assertThat(bytes.getFloat(4)).isEqualTo(W[1]);
+        assertThat(bytes.getFloat(OnnxWriter.ALIGNMENT + 8)).isEqualTo(B[2]);
+        assertThat(Files.size(model)).isLessThan(1000);
         assertThat(new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .contains("location")
                 .contains("model.onnx_data");
-        assertThat(run(model)).containsExactly(EXPECTED);
+        assertThat(run(model)).containsExactly(expected());
     }
 
     @Test
@@ -98,7 +115,7 @@ class OnnxWriterTest {
                 List.of(),
                 List.of(new OnnxWriter.Initializer("w", OnnxProto.FLOAT, new long[] {4}, floats(B))));
         assertThatThrownBy(() -> OnnxWriter.write(tmp.resolve("m.onnx"), g, Map.of(), 17, 1L << 40))
-                .hasMessageContaining("initializer w wrote 12 bytes, not the 16");
+                .hasMessageContaining("initializer w wrote 1200 bytes, not the 16");
     }
 
     @Test
