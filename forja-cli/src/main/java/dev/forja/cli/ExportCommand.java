@@ -20,12 +20,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code forja export}: a model (with its LoRA adapter merged) written as one GGUF file for llama.cpp and Ollama. */
+/**
+ * {@code forja export}: a model (with its LoRA adapter merged) written as one GGUF file for llama.cpp and Ollama, or
+ * as an ONNX directory for ONNX Runtime.
+ */
 @Command(
         name = "export",
         mixinStandardHelpOptions = true,
         description = "Export a model for other runtimes: --format gguf writes one GGUF file that llama.cpp, Ollama "
-                + "and LM Studio load. A --adapter is merged into the model first.")
+                + "and LM Studio load; --format onnx writes a directory that ONNX Runtime loads (causal LMs, BERT "
+                + "encoders and classifiers). A --adapter is merged into the model first.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
     String model;

@@ -2,6 +2,9 @@ package dev.forja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.forja.export.OnnxExport;
 import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.Scorer;
@@ -14,11 +17,18 @@ import dev.forja.model.Gpt2Config;
 import dev.forja.model.LlamaConfig;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelLoader;
+import dev.forja.model.bert.BertClassifier;
+import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertModel;
+import dev.forja.model.bert.BertWriter;
 import dev.forja.train.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +98,36 @@ class ExportOnnxCommandTest {
             double d = OnnxRuntimeRun.maxAbsDiff(OnnxRuntimeRun.nextTokenLogprobs(logits, IDS), forja);
             report(arch + " with past", d);
             assertThat(d).isLessThan(TOLERANCE);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama"})
+    void aLeftPaddedRowScoresAsItDoesAlone(String arch) throws Exception {
+        Path dir = model(arch);
+        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
+        long[] shortIds = Arrays.copyOf(IDS, 9);
+        int pad = IDS.length - shortIds.length;
+        long[][] ids = {IDS, new long[IDS.length]};
+        long[][] mask = {new long[IDS.length], new long[IDS.length]};
+        Arrays.fill(mask[0], 1);
+        System.arraycopy(shortIds, 0, ids[1], pad, shortIds.length);
+        Arrays.fill(mask[1], pad, IDS.length, 1);
+
+        Path out = tmp.resolve("onnx");
+        export(dir, out).ok();
+        try (OnnxRuntimeRun ort = session(out, m.config())) {
+            float[][][] logits = ort.logits(ids, mask);
+            double full = OnnxRuntimeRun.maxAbsDiff(
+                    OnnxRuntimeRun.nextTokenLogprobs(logits[0], IDS),
+                    new Scorer(m).score(IDS, false).logprobs());
+            float[][] padded = Arrays.copyOfRange(logits[1], pad, IDS.length);
+            double alone = OnnxRuntimeRun.maxAbsDiff(
+                    OnnxRuntimeRun.nextTokenLogprobs(padded, shortIds),
+                    new Scorer(m).score(shortIds, false).logprobs());
+            report(arch + " left-padded batch", Math.max(full, alone));
+            assertThat(full).isLessThan(TOLERANCE);
+            assertThat(alone).isLessThan(TOLERANCE);
         }
     }
 
@@ -221,5 +261,37 @@ class ExportOnnxCommandTest {
                 .contains("gpt2, llama, mistral, qwen2")
                 .contains("bert");
         assertThat(tmp.resolve("t5-onnx")).doesNotExist();
+    }
+
+    @Test
+    void bertEncodersAndClassifiersExportWithTheirOutputs() throws Exception {
+        BertConfig config = BertConfig.tiny(300);
+        Map<String, Tensor> params = BertModel.initialize(config, true, 5);
+        Path encoderDir = Files.createDirectories(tmp.resolve("bert"));
+        BertWriter.write(encoderDir, config, params);
+        BertClassifier classifier =
+                BertClassifier.create(new BertModel(config, params), List.of("bajo", "alto"), false, 7);
+        Path classifierDir = Files.createDirectories(tmp.resolve("classifier"));
+        classifier.write(classifierDir, classifier.parameters());
+
+        Path encoderOut = tmp.resolve("bert-onnx");
+        export(encoderDir, encoderOut).ok();
+        Path classifierOut = tmp.resolve("classifier-onnx");
+        export(classifierDir, classifierOut).ok();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession e = env.createSession(encoderOut.resolve("model.onnx").toString());
+                OrtSession c =
+                        env.createSession(classifierOut.resolve("model.onnx").toString())) {
+            assertThat(e.getInputNames()).containsExactlyInAnyOrder("input_ids", "attention_mask", "token_type_ids");
+            assertThat(e.getOutputNames()).containsExactly("last_hidden_state");
+            assertThat(c.getOutputNames()).containsExactly("logits");
+            assertThat(((TensorInfo) c.getOutputInfo().get("logits").getInfo()).getShape())
+                    .containsExactly(-1, 2);
+        }
+
+        CliRun withPast = export(classifierDir, tmp.resolve("x"), "--with-past");
+        assertThat(withPast.exit()).isEqualTo(1);
+        assertThat(withPast.err()).contains("--with-past is for causal LMs");
+        assertThat(tmp.resolve("x")).doesNotExist();
     }
 }

@@ -52,6 +52,32 @@ final class OnnxRuntimeRun implements AutoCloseable {
         }
     }
 
+    /** Logits (B, T, V) of a batch without past, each row with its own mask (zeros where it is left-padded). */
+    float[][][] logits(long[][] ids, long[][] mask) throws OrtException {
+        int b = ids.length, t = ids[0].length;
+        long[] flatIds = new long[b * t];
+        long[] flatMask = new long[b * t];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(ids[i], 0, flatIds, i * t, t);
+            System.arraycopy(mask[i], 0, flatMask, i * t, t);
+        }
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            in.put("input_ids", longs(flatIds, b, t));
+            in.put("attention_mask", longs(flatMask, b, t));
+            try (OrtSession.Result r = session.run(in)) {
+                OnnxTensor logits = (OnnxTensor) r.get("logits").orElseThrow();
+                long[] shape = logits.getInfo().getShape();
+                FloatBuffer buf = logits.getFloatBuffer();
+                float[][][] out = new float[b][t][(int) shape[2]];
+                for (float[][] row : out) for (float[] v : row) buf.get(v);
+                return out;
+            }
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
     /** Logits (T, V) of {@code ids} appended after what earlier calls fed; the past grows by T. */
     float[][] step(long[] ids) throws OrtException {
         Map<String, OnnxTensor> in = new HashMap<>();
