@@ -21,6 +21,7 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
 import dev.forja.model.bert.BertWriter;
+import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ class ExportOnnxCommandTest {
         Path dir = model(arch);
         CausalLM m = ModelLoader.load(dir, ScalarType.Float);
         long[] prompt = Arrays.copyOf(IDS, 6);
-        // what forja generate runs: TextGenerator with the cache, greedy
+        // the engine forja generate runs: TextGenerator with the cache, greedy
         long[] forja =
                 new TextGenerator(m).generate(prompt, 16, SamplingConfig.greedy(), true, (gen, n) -> false, id -> {});
         Path out = tmp.resolve("onnx");
@@ -164,6 +165,31 @@ class ExportOnnxCommandTest {
         try (OnnxRuntimeRun ort = session(out, m.config())) {
             assertThat(ort.greedy(prompt, 16)).containsExactly(forja);
         }
+
+        // and forja generate itself, as text: the prompt, then the tokens up to the first end-of-sequence token
+        String text = "hola mundo";
+        List<Long> eos = ModelLoader.readGenerationDefaults(dir, m.config()).eosTokenIds();
+        String expected;
+        try (HfTokenizer tok = HfTokenizer.load(dir);
+                OnnxRuntimeRun ort = session(out, m.config())) {
+            long[] tokens = ort.greedy(tok.encode(text, true), 16);
+            int n = 0;
+            while (n < tokens.length && !eos.contains(tokens[n])) n++;
+            assertThat(n).as("tokens before the first end-of-sequence").isGreaterThan(3);
+            expected = text + tok.decode(Arrays.copyOf(tokens, n), true);
+        }
+        CliRun generate = CliRun.of(
+                        "generate",
+                        "--model",
+                        dir.toString(),
+                        "--prompt",
+                        text,
+                        "--max-new-tokens",
+                        "16",
+                        "--temperature",
+                        "0")
+                .ok();
+        assertThat(generate.out()).isEqualTo(expected + System.lineSeparator());
     }
 
     @Test
