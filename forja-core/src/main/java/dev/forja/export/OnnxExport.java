@@ -1,5 +1,6 @@
 package dev.forja.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.FileHash;
@@ -84,7 +85,8 @@ public final class OnnxExport {
                 lineageDir,
                 output,
                 replace,
-                OnnxWriter.EXTERNAL_THRESHOLD);
+                OnnxWriter.EXTERNAL_THRESHOLD,
+                config.toJson());
     }
 
     /**
@@ -99,6 +101,19 @@ public final class OnnxExport {
             Path output,
             boolean replace,
             long externalThreshold) {
+        return write(graph, modelType, modelDir, lineageDir, output, replace, externalThreshold, null);
+    }
+
+    /** As above; {@code config} (may be null) is written as config.json when {@code modelDir} has none. */
+    private static Result write(
+            OnnxWriter.Graph graph,
+            String modelType,
+            Path modelDir,
+            Path lineageDir,
+            Path output,
+            boolean replace,
+            long externalThreshold,
+            JsonNode config) {
         Map<String, String> meta = new LinkedHashMap<>();
         Lineage.read(lineageDir).forEach((k, v) -> meta.put(METADATA_PREFIX + k, v));
         meta.put(METADATA_PREFIX + "model_type", modelType);
@@ -109,6 +124,10 @@ public final class OnnxExport {
             for (String name : COPIED) {
                 Path f = modelDir.resolve(name);
                 if (Files.isRegularFile(f)) Files.copy(f, dir.resolve(name));
+            }
+            // a model read from elsewhere than a Hugging Face directory still gets one
+            if (config != null && !Files.exists(dir.resolve("config.json"))) {
+                Json.writeAtomic(dir.resolve("config.json"), config);
             }
             if (lineageDir != null) Lineage.copy(lineageDir, dir);
         };
