@@ -91,21 +91,10 @@ public final class OnnxExport {
 
     /**
      * Writes {@code graph} and the files beside it to the directory {@code output}; initializers past
-     * {@code externalThreshold} bytes go to external data.
+     * {@code externalThreshold} bytes go to external data; {@code config} (may be null) is written as config.json when
+     * {@code modelDir} has none.
      */
     public static Result write(
-            OnnxWriter.Graph graph,
-            String modelType,
-            Path modelDir,
-            Path lineageDir,
-            Path output,
-            boolean replace,
-            long externalThreshold) {
-        return write(graph, modelType, modelDir, lineageDir, output, replace, externalThreshold, null);
-    }
-
-    /** As above; {@code config} (may be null) is written as config.json when {@code modelDir} has none. */
-    private static Result write(
             OnnxWriter.Graph graph,
             String modelType,
             Path modelDir,
@@ -172,7 +161,7 @@ public final class OnnxExport {
                         ? BertOnnx.classifier(BertClassifier.load(d))
                         : BertOnnx.encoder(BertLoader.load(d, ScalarType.Float));
             }
-            return write(graph, type, base, lineageDir, output, replace, OnnxWriter.EXTERNAL_THRESHOLD);
+            return write(graph, type, base, lineageDir, output, replace, OnnxWriter.EXTERNAL_THRESHOLD, null);
         }
         if (!type.isEmpty() && !CAUSAL.contains(type)) throw unsupported(type);
         // merge in fp32, the type the file holds

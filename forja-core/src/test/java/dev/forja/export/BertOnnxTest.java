@@ -49,7 +49,7 @@ class BertOnnxTest {
     private Path export(OnnxWriter.Graph graph, long externalThreshold) throws Exception {
         Path source = Files.createDirectories(tmp.resolve("source"));
         Path out = tmp.resolve("onnx");
-        OnnxExport.write(graph, "bert", source, null, out, false, externalThreshold);
+        OnnxExport.write(graph, "bert", source, null, out, false, externalThreshold, null);
         return out;
     }
 

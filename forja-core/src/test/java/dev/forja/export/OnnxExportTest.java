@@ -50,8 +50,8 @@ class OnnxExportTest {
                     .forward(Tensors.ofLongs(IDS, 1, IDS.length), null, null, null));
         }
         Path out = tmp.resolve("onnx");
-        OnnxExport.Result r =
-                OnnxExport.write(CausalLmOnnx.graph(config, params, false), "llama", tmp, null, out, false, 1 << 16);
+        OnnxExport.Result r = OnnxExport.write(
+                CausalLmOnnx.graph(config, params, false), "llama", tmp, null, out, false, 1 << 16, null);
         assertThat(r.externalData()).isTrue();
         assertThat(out.resolve("model.onnx_data")).isRegularFile();
         assertThat(r.bytes())
