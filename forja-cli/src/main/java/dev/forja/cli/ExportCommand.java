@@ -72,6 +72,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (format.equalsIgnoreCase("onnx")) return onnx();
+        if (withPast) throw new ForjaException("--with-past is for --format onnx; GGUF runtimes keep their own cache");
         if (!format.equalsIgnoreCase("gguf")) {
             throw new ForjaException("--format must be gguf or onnx, got '" + format + "'");
         }

@@ -287,6 +287,17 @@ class ExportOnnxCommandTest {
                 .contains("gpt2, llama, mistral, qwen2")
                 .contains("bert");
         assertThat(tmp.resolve("t5-onnx")).doesNotExist();
+
+        CliRun gguf = CliRun.of(
+                "export",
+                "--model",
+                dir.toString(),
+                "--output",
+                tmp.resolve("m.gguf").toString(),
+                "--with-past");
+        assertThat(gguf.exit()).isEqualTo(1);
+        assertThat(gguf.err()).contains("--with-past is for --format onnx");
+        assertThat(tmp.resolve("m.gguf")).doesNotExist();
     }
 
     @Test
