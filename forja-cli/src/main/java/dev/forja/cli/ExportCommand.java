@@ -6,6 +6,7 @@ import dev.forja.data.ChatTemplate;
 import dev.forja.export.GgufAdapterExport;
 import dev.forja.export.GgufExport;
 import dev.forja.export.OllamaModelfile;
+import dev.forja.export.OnnxExport;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.lora.AdapterBase;
@@ -24,13 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code forja export}: a model (with its LoRA adapter merged) written as one GGUF file for llama.cpp and Ollama. */
+/**
+ * {@code forja export}: a model (with its LoRA adapter merged) written as one GGUF file for llama.cpp and Ollama, or
+ * as an ONNX directory for ONNX Runtime.
+ */
 @Command(
         name = "export",
         mixinStandardHelpOptions = true,
         description = "Export a model for other runtimes: --format gguf writes one GGUF file that llama.cpp, Ollama "
-                + "and LM Studio load, and an Ollama Modelfile beside it. A --adapter is merged into the model first, "
-                + "or written alone as a GGUF LoRA adapter with --adapter-only.")
+                + "and LM Studio load, and an Ollama Modelfile beside it; --format onnx writes a directory that ONNX "
+                + "Runtime loads (causal LMs, BERT encoders and classifiers). A --adapter is merged into the model "
+                + "first, or, for GGUF, written alone as a GGUF LoRA adapter with --adapter-only.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
     String model;
@@ -41,21 +46,21 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             defaultValue = "gguf",
-            description = "gguf, or onnx (not built yet) (default: ${DEFAULT-VALUE}).")
+            description = "gguf (one file for llama.cpp, Ollama) or onnx (a directory for ONNX Runtime) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(
             names = "--output",
             required = true,
-            description =
-                    "The file to write, e.g. model.gguf; an Ollama Modelfile is written beside it (model.Modelfile).")
+            description = "The file to write, e.g. model.gguf, with an Ollama Modelfile beside it (model.Modelfile); "
+                    + "with --format onnx, the directory to write.")
     Path output;
 
     @Option(
             names = "--dtype",
-            defaultValue = "f16",
-            description = "Type of the 2-D weights: f32, f16, bf16, q8_0 or q4_0 (default: ${DEFAULT-VALUE}); "
-                    + "norms and biases stay f32.")
+            description = "GGUF: type of the 2-D weights: f32, f16, bf16, q8_0 or q4_0 (default: f16); "
+                    + "norms and biases stay f32. ONNX exports are f32.")
     String dtype;
 
     @Option(
@@ -75,17 +80,23 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace --output (and its Modelfile) if they exist.")
     boolean force;
 
+    @Option(
+            names = "--with-past",
+            description = "--format onnx: add past_key_values.N.key/value inputs and present.N.key/value outputs "
+                    + "(Hugging Face Optimum's names), for decoding with a KV cache.")
+    boolean withPast;
+
     @Mixin
     ThreadsOption threads;
 
     @Override
     public Integer call() {
-        if (format.equalsIgnoreCase("onnx")) {
-            throw new ForjaException("--format onnx is not built yet; use --format gguf");
-        }
+        if (format.equalsIgnoreCase("onnx")) return onnx();
+        if (withPast) throw new ForjaException("--with-past is for --format onnx; GGUF runtimes keep their own cache");
         if (!format.equalsIgnoreCase("gguf")) {
             throw new ForjaException("--format must be gguf or onnx, got '" + format + "'");
         }
+        if (dtype == null) dtype = "f16";
         GgufType type = ggufType(dtype);
         if (adapterOnly && adapter == null) {
             throw new ForjaException(
@@ -157,6 +168,30 @@ final class ExportCommand implements Callable<Integer> {
 
     private static double largestTensorMib(Map<String, Tensor> params) {
         return params.values().stream().mapToLong(Tensor::numel).max().orElse(0) * 4.0 / (1 << 20);
+    }
+
+    /** {@code --format onnx}: a directory with model.onnx, config.json and the tokenizer files. */
+    private Integer onnx() {
+        if (adapterOnly || baseGguf != null) {
+            throw new ForjaException("--adapter-only and --base-gguf are for --format gguf (a GGUF LoRA adapter); an "
+                    + "ONNX export merges the --adapter into the model");
+        }
+        if (dtype != null && !dtype.equalsIgnoreCase("f32") && !dtype.equalsIgnoreCase("fp32")) {
+            throw new ForjaException("--format onnx writes float32 weights; drop --dtype " + dtype);
+        }
+        if (Files.exists(output) && !force) {
+            throw new ForjaException(
+                    output + " already exists; pass --force to replace it, or choose another --output");
+        }
+        threads.use(true);
+        Path base = ModelLocator.resolve(model);
+        if (adapter != null) Lineage.requireTrainedOn(adapter, base);
+        Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
+        OnnxExport.Result r = OnnxExport.export(base, adapter, model, lineage, output, withPast, force, System.err);
+        System.err.printf(
+                "wrote %s: %s, %,d bytes%s, sha256 %s%n",
+                r.dir(), OnnxExport.MODEL_FILE, r.bytes(), r.externalData() ? " (with external data)" : "", r.sha256());
+        return 0;
     }
 
     private static GgufType ggufType(String dtype) {

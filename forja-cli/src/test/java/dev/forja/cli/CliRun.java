@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.io.Json;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelLoader;
+import dev.forja.model.ModelWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Runs the CLI in-process and captures what it prints. */
 record CliRun(int exit, String out, String err) {
@@ -42,6 +50,24 @@ record CliRun(int exit, String out, String err) {
         List<String> args = new ArrayList<>(List.of("init-model", "--output", dir.toString()));
         args.addAll(List.of(flags));
         of(args.toArray(String[]::new)).ok();
+        return dir;
+    }
+
+    /**
+     * {@link #initModel}, then the model's 1-D tensors (norms, biases) moved away from init-model's exact 1 and 0
+     * (seeded), so that an export that drops or misplaces a norm or a bias shows it.
+     */
+    static Path initModelAwayFromOneAndZero(Path dir, String... flags) {
+        initModel(dir, flags);
+        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
+        torch.manual_seed(3);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (Tensor t : m.parameters().values()) {
+                if (t.dim() == 1) t.add_(torch.randn(t.sizes().vec().get()).mul(new Scalar(0.1)));
+            }
+        }
+        ModelWriter.write(
+                dir, m.config(), m.parameters(), ModelLoader.readGenerationDefaults(dir, m.config()), ScalarType.Float);
         return dir;
     }
 

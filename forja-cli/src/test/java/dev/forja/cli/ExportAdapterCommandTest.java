@@ -188,6 +188,21 @@ class ExportAdapterCommandTest {
         CliRun base2 = export(base, tmp.resolve("y.gguf"), "--base-gguf", "b.gguf");
         assertThat(base2.exit()).isEqualTo(1);
         assertThat(base2.err()).contains("--base-gguf goes with --adapter-only");
+        for (String[] onnxArgs : List.of(new String[] {"--adapter-only"}, new String[] {"--dtype", "q8_0"})) {
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "export",
+                    "--model",
+                    base.toString(),
+                    "--format",
+                    "onnx",
+                    "--output",
+                    tmp.resolve("o").toString()));
+            args.addAll(List.of(onnxArgs));
+            CliRun onnx = CliRun.of(args.toArray(String[]::new));
+            assertThat(onnx.exit()).isEqualTo(1);
+            assertThat(onnx.err()).containsAnyOf("are for --format gguf", "writes float32 weights");
+            assertThat(tmp.resolve("o")).doesNotExist();
+        }
     }
 
     private static Path OllamaModelfileOf(Path gguf) {

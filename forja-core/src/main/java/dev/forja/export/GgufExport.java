@@ -1,9 +1,7 @@
 package dev.forja.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import dev.forja.io.FileHash;
-import dev.forja.io.Json;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.io.gguf.GgufValue;
 import dev.forja.io.gguf.GgufWriter;
@@ -132,13 +130,7 @@ public final class GgufExport {
     }
 
     static void lineage(Path dir, Map<String, Object> meta) {
-        if (dir == null) return;
-        Path f = dir.resolve(Lineage.FILE_NAME);
-        if (!Files.isRegularFile(f)) return;
-        JsonNode j = Json.read(f);
-        for (String key : List.of("dataset_hash", "base_model", "base_model_sha256", "training")) {
-            if (j.hasNonNull(key)) meta.put(LINEAGE_PREFIX + key, j.get(key).asText());
-        }
+        Lineage.read(dir).forEach((k, v) -> meta.put(LINEAGE_PREFIX + k, v));
     }
 
     /** The GGUF value of a {@link GgufMetadata} entry, typed as that class documents. */

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The protobuf wire-format encodings forja writes (varint, fixed32, fixed64, length-delimited), so that
- * TensorBoard event files (and, in tests, ONNX models) are written without a protobuf dependency. Fields are
+ * TensorBoard event files and ONNX models are written without a protobuf dependency. Fields are
  * appended in call order.
  *
  * <p>Example: {@code new ProtoWriter().int64(1, 40).string(2, "train/loss").toByteArray()}
@@ -57,6 +57,28 @@ public final class ProtoWriter {
         varint(value.length);
         out.writeBytes(value);
         return this;
+    }
+
+    /**
+     * The key and length of a length-delimited field whose {@code length} bytes the caller writes after this
+     * message's bytes: how a large message (an ONNX initializer) is streamed instead of held in memory.
+     */
+    public ProtoWriter lengthPrefix(int field, long length) {
+        key(field, LENGTH_DELIMITED);
+        varint(length);
+        return this;
+    }
+
+    /** A packed repeated varint field (e.g. {@code repeated int64} under proto3 rules). */
+    public ProtoWriter packedInt64s(int field, long[] values) {
+        ProtoWriter body = new ProtoWriter();
+        for (long v : values) body.varint(v);
+        return bytes(field, body.toByteArray());
+    }
+
+    /** Number of bytes written so far. */
+    public int size() {
+        return out.size();
     }
 
     /** The message written so far. */

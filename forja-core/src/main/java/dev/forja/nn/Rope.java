@@ -69,6 +69,11 @@ public final class Rope {
         this.invFreq = Tensors.ofFloats(inv, half);
     }
 
+    /** The rotation frequency of each channel pair (D/2), float32, Llama 3 scaling applied: what exports bake in. */
+    public Tensor invFreq() {
+        return invFreq;
+    }
+
     /** Rope without scaling. */
     public Rope(int headDim, double theta) {
         this(headDim, theta, null);

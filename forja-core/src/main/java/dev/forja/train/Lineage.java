@@ -6,6 +6,7 @@ import dev.forja.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,6 +64,21 @@ public final class Lineage {
             if (c.useRslora()) s.append(" use_rslora=true");
         }
         return s.toString();
+    }
+
+    /**
+     * The lineage recorded in {@code dir} as the metadata exports carry ({@code dataset_hash}, {@code base_model},
+     * {@code base_model_sha256}, {@code training}, those present), in that order; empty when {@code dir} is null or holds no lineage
+     * file.
+     */
+    public static Map<String, String> read(Path dir) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (dir == null || !Files.isRegularFile(dir.resolve(FILE_NAME))) return m;
+        JsonNode j = Json.read(dir.resolve(FILE_NAME));
+        for (String key : List.of("dataset_hash", "base_model", "base_model_sha256", "training")) {
+            if (j.hasNonNull(key)) m.put(key, j.get(key).asText());
+        }
+        return m;
     }
 
     /** The dataset hash recorded in {@code dir}, if it holds a lineage file. */
