@@ -116,6 +116,9 @@ public final class GgufExport {
             case F16 -> 1;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
+            case Q5_0 -> 8;
+            case Q4_K -> 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M
+            case Q6_K -> 18;
             case BF16 -> 32;
         };
     }
