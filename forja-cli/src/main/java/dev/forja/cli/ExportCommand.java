@@ -1,16 +1,21 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.eval.TextPerplexity;
 import dev.forja.export.GgufExport;
+import dev.forja.export.QuantReport;
+import dev.forja.export.QuantizedWeights;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
+import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
@@ -44,9 +49,16 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--dtype",
             defaultValue = "f16",
-            description = "Type of the 2-D weights: f32, f16, bf16, q8_0 or q4_0 (default: ${DEFAULT-VALUE}); "
-                    + "norms and biases stay f32.")
+            description = "Type of the 2-D weights: f32, f16, bf16, q8_0, q4_0, or q4_k_m, llama.cpp's mix of Q4_K "
+                    + "and Q6_K (default: ${DEFAULT-VALUE}); norms and biases stay f32. A quantized type also writes "
+                    + "<output>.quant.json: each tensor's type and relative RMS error.")
     String dtype;
+
+    @Option(
+            names = "--eval-data",
+            description = "With a quantized --dtype: a JSONL file of {\"text\"} or {\"prompt\",\"completion\"} lines "
+                    + "on which to measure the model's perplexity before and after quantization.")
+    Path evalData;
 
     @Option(names = "--force", description = "Replace --output if it exists.")
     boolean force;
@@ -67,20 +79,48 @@ final class ExportCommand implements Callable<Integer> {
             throw new ForjaException(
                     output + " already exists; pass --force to replace it, or choose another --output");
         }
+        if (evalData != null && !type.quantized()) {
+            throw new ForjaException("--eval-data measures what quantization costs; use it with --dtype q8_0, q4_0 or "
+                    + "q4_k_m (" + dtype + " is not quantized)");
+        }
         threads.use(true);
         Path base = ModelLocator.resolve(model);
         // Merge in fp32, so W + scaling * B A is rounded once, when the file's type is written.
         CausalLM m = ModelLoader.load(base, ScalarType.Float);
         Map<String, Tensor> params = m.parameters();
+        LoraAdapter lora = null;
         if (adapter != null) {
             AdapterBase.warn(adapter, model, base, System.err);
-            params = LoraAdapter.load(m, adapter).mergedParameters();
+            lora = LoraAdapter.load(m, adapter);
+            params = lora.mergedParameters();
+        }
+        List<TextPerplexity.Sample> samples = null;
+        TextPerplexity.Result before = null;
+        if (evalData != null) { // read and measured before anything is written
+            try (HfTokenizer tok = HfTokenizer.load(base)) {
+                samples = TextPerplexity.read(evalData, tok);
+            }
+            before = TextPerplexity.measure(m, samples);
         }
         Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
         GgufExport.Result r = GgufExport.write(m.config(), params, base, lineage, output, type, System.err);
         System.err.printf(
                 "wrote %s: %d tensors, %s, %,d bytes, sha256 %s%n",
                 r.file(), r.tensors(), dtype.toLowerCase(), r.bytes(), GgufExport.sha256(r.file()));
+        if (type.quantized()) {
+            QuantReport.Perplexities ppl = null;
+            if (samples != null) {
+                if (lora != null) lora.detach(); // the merged weights go into the base layers
+                QuantizedWeights.apply(m.config(), params, m.parameters(), r.errors());
+                TextPerplexity.Result after = TextPerplexity.measure(m, samples);
+                ppl = new QuantReport.Perplexities(evalData, before.tokens(), before.perplexity(), after.perplexity());
+            }
+            QuantReport report = new QuantReport(dtype.toLowerCase(), r.errors(), ppl);
+            Path file = QuantReport.pathFor(output);
+            report.write(file);
+            System.err.print(report.render());
+            System.err.println("wrote " + file);
+        }
         return 0;
     }
 
@@ -91,7 +131,9 @@ final class ExportCommand implements Callable<Integer> {
             case "bf16" -> GgufType.BF16;
             case "q8_0" -> GgufType.Q8_0;
             case "q4_0" -> GgufType.Q4_0;
-            default -> throw new ForjaException("--dtype must be f32, f16, bf16, q8_0 or q4_0, got '" + dtype + "'");
+            case "q4_k_m" -> GgufType.Q4_K; // GgufExport writes llama.cpp's Q4_K_M mix for it
+            default ->
+                throw new ForjaException("--dtype must be f32, f16, bf16, q8_0, q4_0 or q4_k_m, got '" + dtype + "'");
         };
     }
 }
