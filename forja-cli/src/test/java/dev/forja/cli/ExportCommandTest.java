@@ -303,6 +303,30 @@ class ExportCommandTest {
     }
 
     @Test
+    void q4kmFallsBackWhereRowsAreNotMultiplesOf256AndSaysSo() throws IOException {
+        Path dir = model("llama"); // tiny: rows of 64 (Q4_K -> Q5_0, Q6_K -> Q8_0) and 176 (-> F16)
+        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
+        Path out = tmp.resolve("tiny-q4km.gguf");
+        CliRun run = export(dir, out, "--dtype", "q4_k_m").ok();
+        assertThat(run.err())
+                .contains("stored in another type")
+                .contains("blk.0.attn_q.weight -> Q5_0")
+                .contains("blk.1.attn_v.weight -> Q8_0")
+                .contains("blk.0.ffn_down.weight -> F16");
+        try (GgufReader r = GgufReader.open(out)) {
+            assertThat(r.tensor("blk.0.attn_q.weight").type()).isEqualTo(GgufType.Q5_0);
+            assertThat(r.tensor("blk.0.attn_v.weight").type()).isEqualTo(GgufType.Q5_0); // layer 0 of 2: Q4_K's
+            assertThat(r.tensor("blk.1.attn_v.weight").type()).isEqualTo(GgufType.Q8_0); // layer 1 of 2: Q6_K's
+            assertThat(r.tensor("output.weight").type()).isEqualTo(GgufType.Q8_0); // rows of 64: the head's Q8_0
+            for (GgufTensorSpec s : GgufTensors.of(m)) {
+                assertThat(relativeRms(s.values(), r.floats(s.ggufName())))
+                        .as(s.ggufName())
+                        .isLessThan(0.05);
+            }
+        }
+    }
+
+    @Test
     void quantReportRanksQ8BelowQ4AndMeasuresPerplexityBeforeAndAfter() throws IOException {
         Path dir = CliRun.initModel(
                 tmp.resolve("gpt2-256"),
