@@ -45,10 +45,10 @@ public final class GgufExport {
     private GgufExport() {}
 
     /**
-     * What was written. {@code f16Fallbacks} names the tensors stored in another type than asked because their rows do
+     * What was written. {@code fallbacks} names the tensors stored in another type than asked because their rows do
      * not fit its blocks ({@code name -> TYPE}); {@code errors} has every tensor's type and error, in file order.
      */
-    public record Result(Path file, long bytes, int tensors, List<String> f16Fallbacks, List<QuantError> errors) {}
+    public record Result(Path file, long bytes, int tensors, List<String> fallbacks, List<QuantError> errors) {}
 
     /**
      * Writes {@code model}, loaded from {@code modelDir} (its tokenizer and lineage are read there), to {@code output}
