@@ -1,6 +1,5 @@
 package dev.forja.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
@@ -8,10 +7,10 @@ import dev.forja.eval.Bleu;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.RougeL;
+import dev.forja.eval.TextPerplexity;
 import dev.forja.generate.BatchGenerator;
 import dev.forja.generate.BatchListener;
 import dev.forja.generate.GenerationRequest;
-import dev.forja.generate.Scorer;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
@@ -19,7 +18,6 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,40 +139,16 @@ final class EvalCommand implements Callable<Integer> {
     private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {
         List<String> hyps = new ArrayList<>();
         List<String> refs = new ArrayList<>();
-        double nll = 0;
-        long tokens = 0;
+        TextPerplexity.Result scored;
         try (PretrainedModel m = AdapterOptions.load(model, dir, dtype, adapter)) {
-            Scorer scorer = new Scorer(m.model());
+            List<TextPerplexity.Sample> samples = TextPerplexity.read(data, m.tokenizer());
+            scored = TextPerplexity.measure(m.model(), samples);
             List<GenerationRequest> requests = new ArrayList<>();
             Set<Long> eos = new HashSet<>(m.generation().eosTokenIds());
-            List<String> lines = Files.readAllLines(data, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) continue;
-                JsonNode j;
-                try {
-                    j = Json.mapper().readTree(lines.get(i));
-                } catch (IOException e) {
-                    throw new ForjaException(data + ":" + (i + 1) + ": not valid JSON");
-                }
-                if (j.path("prompt").isTextual() && j.path("completion").isTextual()) {
-                    long[] prompt = m.tokenizer().encode(j.get("prompt").asText(), true);
-                    long[] completion = m.tokenizer().encode(j.get("completion").asText(), false);
-                    long[] all = concat(prompt, completion);
-                    double[] lp = scorer.score(all, false).logprobs();
-                    for (int k = prompt.length - 1; k < lp.length; k++) nll -= lp[k]; // completion tokens only
-                    tokens += completion.length;
-                    requests.add(GenerationRequest.greedy(prompt, maxNewTokens, (g, n) -> eos.contains(g[n - 1])));
-                    refs.add(j.get("completion").asText().strip());
-                } else if (j.path("text").isTextual()) {
-                    double[] lp = scorer.score(
-                                    m.tokenizer().encode(j.get("text").asText(), true), false)
-                            .logprobs();
-                    for (double v : lp) nll -= v;
-                    tokens += lp.length;
-                } else {
-                    throw new ForjaException(
-                            data + ":" + (i + 1) + ": expected {\"text\"} or {\"prompt\",\"completion\"}");
-                }
+            for (TextPerplexity.Sample s : samples) {
+                if (s.completion() == null) continue;
+                requests.add(GenerationRequest.greedy(s.prompt(), maxNewTokens, (g, n) -> eos.contains(g[n - 1])));
+                refs.add(s.completion().strip());
             }
             // greedy continuations for BLEU / ROUGE-L, batchSize prompts per forward
             for (long[] gen : new BatchGenerator(m.model()).generate(requests, batchSize, BatchListener.NONE)) {
@@ -182,7 +156,8 @@ final class EvalCommand implements Callable<Integer> {
                 hyps.add(m.tokenizer().decode(gen, true).strip());
             }
         }
-        if (tokens == 0) throw new ForjaException(data + " has no tokens to evaluate");
+        double nll = scored.nll();
+        long tokens = scored.tokens();
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "causal_lm");
         o.put("tokens", tokens);
@@ -197,11 +172,5 @@ final class EvalCommand implements Callable<Integer> {
         }
         System.err.printf(Locale.ROOT, "perplexity %.3f over %,d tokens%n", Math.exp(nll / tokens), tokens);
         return o;
-    }
-
-    private static long[] concat(long[] a, long[] b) {
-        long[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

@@ -3,19 +3,24 @@ package dev.forja.cli;
 import dev.forja.ForjaException;
 import dev.forja.bench.PeakRss;
 import dev.forja.data.ChatTemplate;
+import dev.forja.eval.TextPerplexity;
 import dev.forja.export.GgufAdapterExport;
 import dev.forja.export.GgufExport;
 import dev.forja.export.OllamaModelfile;
 import dev.forja.export.OnnxExport;
+import dev.forja.export.QuantReport;
+import dev.forja.export.QuantizedWeights;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
+import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,9 +64,16 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--dtype",
-            description = "GGUF: type of the 2-D weights: f32, f16, bf16, q8_0 or q4_0 (default: f16); "
-                    + "norms and biases stay f32. ONNX exports are f32.")
+            description = "GGUF: type of the 2-D weights: f32, f16, bf16, q8_0, q4_0, or q4_k_m, llama.cpp's mix of "
+                    + "Q4_K and Q6_K (default: f16); norms and biases stay f32. A quantized type also writes "
+                    + "<output>.quant.json: each tensor's type and relative RMS error. ONNX exports are f32.")
     String dtype;
+
+    @Option(
+            names = "--eval-data",
+            description = "With a quantized --dtype: a JSONL file of {\"text\"} or {\"prompt\",\"completion\"} lines "
+                    + "on which to measure the model's perplexity before and after quantization.")
+    Path evalData;
 
     @Option(
             names = "--adapter-only",
@@ -112,6 +124,14 @@ final class ExportCommand implements Callable<Integer> {
                 throw new ForjaException(p + " already exists; pass --force to replace it, or choose another --output");
             }
         }
+        if (evalData != null && adapterOnly) {
+            throw new ForjaException("--eval-data measures what quantizing a model costs; an --adapter-only export "
+                    + "writes the adapter's factors in f16 or f32, not quantized");
+        }
+        if (evalData != null && !type.quantized()) {
+            throw new ForjaException("--eval-data measures what quantization costs; use it with --dtype q8_0, q4_0 or "
+                    + "q4_k_m (" + dtype + " is not quantized)");
+        }
         threads.use(true);
         Path base = ModelLocator.resolve(model);
         // Merge in fp32, so W + scaling * B A is rounded once, when the file's type is written.
@@ -129,6 +149,14 @@ final class ExportCommand implements Callable<Integer> {
             }
             if (!adapterOnly) params = lora.mergedParameters();
         }
+        List<TextPerplexity.Sample> samples = null;
+        TextPerplexity.Result before = null;
+        if (evalData != null) { // read and measured before anything is written
+            try (HfTokenizer tok = HfTokenizer.load(base)) {
+                samples = TextPerplexity.read(evalData, tok);
+            }
+            before = TextPerplexity.measure(m, samples);
+        }
         Path lineage = adapter != null && Files.isRegularFile(adapter.resolve(Lineage.FILE_NAME)) ? adapter : base;
         double loadedMib = PeakRss.currentMib();
         boolean phasePeak = PeakRss.reset();
@@ -140,6 +168,20 @@ final class ExportCommand implements Callable<Integer> {
                 "wrote %s: %d tensors, %s, %,d bytes, sha256 %s%n",
                 r.file(), r.tensors(), dtype.toLowerCase(), r.bytes(), GgufExport.sha256(r.file()));
         memory(loadedMib, phasePeak, largestTensorMib(params), (System.nanoTime() - started) / 1e9);
+        if (type.quantized() && !adapterOnly) {
+            QuantReport.Perplexities ppl = null;
+            if (samples != null) {
+                if (lora != null) lora.detach(); // the merged weights go into the base layers
+                QuantizedWeights.apply(m.config(), params, m.parameters(), r.errors());
+                TextPerplexity.Result after = TextPerplexity.measure(m, samples);
+                ppl = new QuantReport.Perplexities(evalData, before.tokens(), before.perplexity(), after.perplexity());
+            }
+            QuantReport report = new QuantReport(dtype.toLowerCase(), r.errors(), ppl);
+            Path file = QuantReport.pathFor(output);
+            report.write(file);
+            System.err.print(report.render());
+            System.err.println("wrote " + file);
+        }
         Path dir = modelfile.toAbsolutePath().getParent();
         String from = adapterOnly
                 ? (baseGguf != null ? OllamaModelfile.relative(dir, baseGguf) : base.toString())
@@ -201,7 +243,9 @@ final class ExportCommand implements Callable<Integer> {
             case "bf16" -> GgufType.BF16;
             case "q8_0" -> GgufType.Q8_0;
             case "q4_0" -> GgufType.Q4_0;
-            default -> throw new ForjaException("--dtype must be f32, f16, bf16, q8_0 or q4_0, got '" + dtype + "'");
+            case "q4_k_m" -> GgufType.Q4_K; // GgufExport writes llama.cpp's Q4_K_M mix for it
+            default ->
+                throw new ForjaException("--dtype must be f32, f16, bf16, q8_0, q4_0 or q4_k_m, got '" + dtype + "'");
         };
     }
 }

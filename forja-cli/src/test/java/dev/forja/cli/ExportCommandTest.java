@@ -1,10 +1,14 @@
 package dev.forja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.export.GgufExport;
 import dev.forja.export.GgufTensorSpec;
 import dev.forja.export.GgufTensors;
+import dev.forja.export.QuantReport;
+import dev.forja.io.Json;
 import dev.forja.io.gguf.GgufReader;
 import dev.forja.io.gguf.GgufTensorInfo;
 import dev.forja.io.gguf.GgufType;
@@ -17,6 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,7 +131,7 @@ class ExportCommandTest {
         Path out = tmp.resolve("qwen2.gguf");
         CliRun run = export(dir, out, "--dtype", "q4_0").ok();
         // tiny's MLP width 176 is no multiple of 32: the down projection's rows stay F16, as llama.cpp's converter does
-        assertThat(run.err()).contains("kept in F16").contains("blk.0.ffn_down.weight");
+        assertThat(run.err()).contains("blk.0.ffn_down.weight -> F16");
         try (GgufReader r = GgufReader.open(out)) {
             assertTensors(r, m, GgufType.Q4_0);
             assertThat(r.tensor("blk.1.ffn_down.weight").type()).isEqualTo(GgufType.F16);
@@ -186,5 +193,192 @@ class ExportCommandTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("--dtype must be");
         assertThat(tmp.resolve("x.gguf")).doesNotExist();
+    }
+
+    /** A 4-layer Llama whose every matrix has rows of 256, as Q4_K needs. */
+    private Path llama256() {
+        return CliRun.initModel(
+                tmp.resolve("llama256"),
+                "--arch",
+                "llama",
+                "--seed",
+                "2",
+                "--preset",
+                "{\"hidden_size\":256,\"intermediate_size\":512,\"num_hidden_layers\":4,\"head_dim\":64}");
+    }
+
+    private static Map<String, JsonNode> reportTensors(Path report) {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (JsonNode t : Json.read(report).get("tensors"))
+            out.put(t.get("name").asText(), t);
+        return out;
+    }
+
+    private static double relativeRms(float[] w, float[] q) {
+        double d = 0, n = 0;
+        for (int i = 0; i < w.length; i++) {
+            d += (double) (w[i] - q[i]) * (w[i] - q[i]);
+            n += (double) w[i] * w[i];
+        }
+        return Math.sqrt(d / n);
+    }
+
+    @Test
+    void q4kmStoresLlamaCppsMixAndReportsEachTensorsError() throws IOException {
+        Path dir = llama256();
+        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
+        Path out = tmp.resolve("llama-q4km.gguf");
+        CliRun run = export(dir, out, "--dtype", "q4_k_m").ok();
+        assertThat(run.err()).doesNotContain("stored in another type").contains("relative RMS error");
+
+        Path report = QuantReport.pathFor(out);
+        assertThat(report).hasFileName("llama-q4km.gguf.quant.json").exists();
+        Map<String, JsonNode> errors = reportTensors(report);
+        try (GgufReader r = GgufReader.open(out)) {
+            assertThat(r.metadata().get("general.file_type").asLong()).isEqualTo(15);
+            // use_more_bits over 4 layers: layers 2 and 3 keep attn_v and ffn_down in Q6_K
+            for (int i = 0; i < 4; i++) {
+                GgufType more = i >= 2 ? GgufType.Q6_K : GgufType.Q4_K;
+                assertThat(r.tensor("blk." + i + ".attn_v.weight").type()).isEqualTo(more);
+                assertThat(r.tensor("blk." + i + ".ffn_down.weight").type()).isEqualTo(more);
+                assertThat(r.tensor("blk." + i + ".attn_q.weight").type()).isEqualTo(GgufType.Q4_K);
+                assertThat(r.tensor("blk." + i + ".ffn_up.weight").type()).isEqualTo(GgufType.Q4_K);
+                assertThat(r.tensor("blk." + i + ".ffn_norm.weight").type()).isEqualTo(GgufType.F32);
+            }
+            boolean tied = r.tensors().stream().noneMatch(t -> t.name().equals("output.weight"));
+            assertThat(r.tensor("token_embd.weight").type()).isEqualTo(tied ? GgufType.Q6_K : GgufType.Q4_K);
+
+            // the report holds every tensor, with the type and the error of the values the file holds
+            assertThat(errors).hasSize(r.tensors().size());
+            for (GgufTensorSpec s : GgufTensors.of(m)) {
+                JsonNode e = errors.get(s.ggufName());
+                assertThat(e.get("type").asText())
+                        .isEqualTo(r.tensor(s.ggufName()).type().name());
+                double measured = relativeRms(s.values(), r.floats(s.ggufName()));
+                assertThat(e.get("relative_rms_error").asDouble())
+                        .as(s.ggufName())
+                        .isCloseTo(measured, within(1e-9 + 1e-6 * measured));
+            }
+        }
+        // 6 bits beat 4 on tensors of the same shape and statistics
+        assertThat(errors.get("blk.3.attn_v.weight").get("relative_rms_error").asDouble())
+                .isLessThan(errors.get("blk.0.attn_v.weight")
+                                .get("relative_rms_error")
+                                .asDouble()
+                        / 2);
+        assertThat(errors.get("blk.0.attn_norm.weight")
+                        .get("relative_rms_error")
+                        .asDouble())
+                .isZero();
+    }
+
+    @Test
+    void q4kmFallsBackWhereRowsAreNotMultiplesOf256AndSaysSo() throws IOException {
+        Path dir = model("llama"); // tiny: rows of 64 (Q4_K -> Q5_0, Q6_K -> Q8_0) and 176 (-> F16)
+        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
+        Path out = tmp.resolve("tiny-q4km.gguf");
+        CliRun run = export(dir, out, "--dtype", "q4_k_m").ok();
+        assertThat(run.err())
+                .contains("stored in another type")
+                .contains("blk.0.attn_q.weight -> Q5_0")
+                .contains("blk.1.attn_v.weight -> Q8_0")
+                .contains("blk.0.ffn_down.weight -> F16");
+        try (GgufReader r = GgufReader.open(out)) {
+            assertThat(r.tensor("blk.0.attn_q.weight").type()).isEqualTo(GgufType.Q5_0);
+            assertThat(r.tensor("blk.0.attn_v.weight").type()).isEqualTo(GgufType.Q5_0); // layer 0 of 2: Q4_K's
+            assertThat(r.tensor("blk.1.attn_v.weight").type()).isEqualTo(GgufType.Q8_0); // layer 1 of 2: Q6_K's
+            assertThat(r.tensor("output.weight").type()).isEqualTo(GgufType.Q8_0); // rows of 64: the head's Q8_0
+            for (GgufTensorSpec s : GgufTensors.of(m)) {
+                assertThat(relativeRms(s.values(), r.floats(s.ggufName())))
+                        .as(s.ggufName())
+                        .isLessThan(0.05);
+            }
+        }
+    }
+
+    @Test
+    void quantReportRanksQ8BelowQ4AndMeasuresPerplexityBeforeAndAfter() throws IOException {
+        Path dir = CliRun.initModel(
+                tmp.resolve("gpt2-256"),
+                "--arch",
+                "gpt2",
+                "--preset",
+                "{\"n_embd\":256,\"n_inner\":1024,\"initializer_range\":0.05}");
+        Path data = tmp.resolve("eval.jsonl");
+        Files.writeString(data, """
+                {"text": "El modelo aprende de los registros del servidor."}
+                {"prompt": "Pregunta: que es un token?", "completion": " Una parte de un texto."}
+
+                {"text": "Quantization trades a little accuracy for a much smaller file."}
+                """);
+        Map<String, JsonNode> reports = new HashMap<>();
+        for (String dtype : List.of("q8_0", "q4_0")) {
+            Path out = tmp.resolve(dtype + ".gguf");
+            CliRun run = export(dir, out, "--dtype", dtype, "--eval-data", data.toString())
+                    .ok();
+            assertThat(run.err()).contains("perplexity on " + data);
+            reports.put(dtype, Json.read(QuantReport.pathFor(out)));
+        }
+        Map<String, JsonNode> q8 = reportTensors(tmp.resolve("q8_0.gguf.quant.json"));
+        Map<String, JsonNode> q4 = reportTensors(tmp.resolve("q4_0.gguf.quant.json"));
+        int quantized = 0;
+        for (Map.Entry<String, JsonNode> e : q8.entrySet()) {
+            if (e.getValue().get("type").asText().equals("F32")) continue;
+            quantized++;
+            assertThat(e.getValue().get("type").asText()).isEqualTo("Q8_0");
+            assertThat(e.getValue().get("relative_rms_error").asDouble())
+                    .as(e.getKey())
+                    .isPositive()
+                    .isLessThan(q4.get(e.getKey()).get("relative_rms_error").asDouble() / 4);
+        }
+        assertThat(quantized).isEqualTo(2 * 4 + 2); // 4 matrices per block, token_embd, output
+
+        JsonNode p8 = reports.get("q8_0").get("perplexity");
+        JsonNode p4 = reports.get("q4_0").get("perplexity");
+        assertThat(p8.get("tokens").asLong()).isPositive();
+        for (JsonNode p : List.of(p8, p4)) {
+            assertThat(p.get("before").asDouble()).isFinite().isGreaterThan(1);
+            assertThat(p.get("after").asDouble()).isFinite().isGreaterThan(1);
+        }
+        assertThat(p4.get("before").asDouble()).isEqualTo(p8.get("before").asDouble());
+        double before = p8.get("before").asDouble();
+        // Q8_0 keeps the model: within 2% (0.1% measured here). On a random model Q4_0's change has no set sign.
+        assertThat(p8.get("after").asDouble()).isCloseTo(before, within(0.02 * before));
+        assertThat(p4.get("after").asDouble()).isCloseTo(before, within(0.25 * before));
+    }
+
+    @Test
+    void badEvalDataIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path dir = CliRun.initModel(tmp.resolve("m"), "--arch", "gpt2");
+        Path out = tmp.resolve("m.gguf");
+
+        CliRun missing = export(
+                dir,
+                out,
+                "--dtype",
+                "q8_0",
+                "--eval-data",
+                tmp.resolve("nope.jsonl").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.jsonl does not exist");
+
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"text\": \"fine\"}\n{\"text\": unquoted}\n");
+        CliRun invalid = export(dir, out, "--dtype", "q8_0", "--eval-data", bad.toString());
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.err()).contains("bad.jsonl:2: not valid JSON");
+
+        Path wrong = tmp.resolve("wrong.jsonl");
+        Files.writeString(wrong, "{\"messages\": []}\n");
+        assertThat(export(dir, out, "--dtype", "q4_0", "--eval-data", wrong.toString())
+                        .err())
+                .contains("wrong.jsonl:1: expected {\"text\"} or {\"prompt\",\"completion\"}");
+
+        CliRun unquantized = export(dir, out, "--dtype", "f16", "--eval-data", bad.toString());
+        assertThat(unquantized.exit()).isEqualTo(1);
+        assertThat(unquantized.err()).contains("--eval-data").contains("q4_k_m");
+
+        assertThat(out).doesNotExist();
+        assertThat(QuantReport.pathFor(out)).doesNotExist();
     }
 }

@@ -88,7 +88,7 @@ public final class GgufAdapterExport {
                 String.format(Locale.ROOT, "%.6g", alpha(adapter)),
                 String.format(Locale.ROOT, "%.6g", adapter.config().scaling()));
         try {
-            return new GgufExport.Result(output, Files.size(output), specs.size(), List.of());
+            return new GgufExport.Result(output, Files.size(output), specs.size(), List.of(), List.of());
         } catch (IOException e) {
             throw new ForjaException("cannot read the size of " + output + ": " + e.getMessage());
         }

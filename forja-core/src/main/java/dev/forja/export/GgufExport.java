@@ -25,9 +25,10 @@ import org.bytedeco.pytorch.Tensor;
  * {@link GgufTensors} streamed one at a time through {@link GgufWriter}, so only one tensor's values are in memory
  * beside the model. The file appears whole or not at all.
  *
- * <p>Tensor types, as llama.cpp's converter chooses them: 1-D tensors and those it keeps in F32 stay F32; the others
- * take the requested type; with Q8_0 or Q4_0, a tensor whose rows are not a whole number of 32-element blocks falls
- * back to F16 (and the log says which).
+ * <p>Tensor types as {@link GgufTypeMix} chooses them: llama.cpp's converter's for F32, F16, BF16, Q8_0 and Q4_0;
+ * {@code llama-quantize}'s Q4_K_M mix for Q4_K. The log names every tensor whose rows do not fit its type's blocks
+ * and the type it fell back to. Each tensor's error against the weights it was made from is measured as it is
+ * written ({@link QuantError}, in {@link Result#errors()}).
  *
  * <p>Lineage: when the model directory (or the adapter merged into it) holds {@code forja_lineage.json}, its values go
  * into {@code general.source.forja.dataset_hash}, {@code general.source.forja.base_model} and
@@ -42,12 +43,15 @@ public final class GgufExport {
 
     private GgufExport() {}
 
-    /** What was written. {@code f16Fallbacks} names the tensors kept in F16 because their rows do not fit blocks. */
-    public record Result(Path file, long bytes, int tensors, List<String> f16Fallbacks) {}
+    /**
+     * What was written. {@code fallbacks} names the tensors stored in another type than asked because their rows do
+     * not fit its blocks ({@code name -> TYPE}); {@code errors} has every tensor's type and error, in file order.
+     */
+    public record Result(Path file, long bytes, int tensors, List<String> fallbacks, List<QuantError> errors) {}
 
     /**
      * Writes {@code model}, loaded from {@code modelDir} (its tokenizer and lineage are read there), to {@code output}
-     * in {@code dtype} (F32, F16, BF16, Q8_0 or Q4_0).
+     * in {@code dtype} (F32, F16, BF16, Q8_0, Q4_0, or Q4_K for llama.cpp's Q4_K_M mix).
      */
     public static Result write(CausalLM model, Path modelDir, Path output, GgufType dtype, PrintStream log) {
         return write(model.config(), model.parameters(), modelDir, modelDir, output, dtype, log);
@@ -75,46 +79,45 @@ public final class GgufExport {
         List<GgufTensorSpec> specs = GgufTensors.of(config, params);
         Map<String, GgufTensorSpec> byName = new HashMap<>();
         List<String> fallbacks = new ArrayList<>();
+        Map<String, GgufType> types = GgufTypeMix.of(specs, dtype, fallbacks);
         for (GgufTensorSpec t : specs) {
-            GgufType type = typeOf(t, dtype);
-            if (type != dtype && !t.keepF32() && t.shape().length > 1) fallbacks.add(t.ggufName());
-            writer.addTensor(t.ggufName(), t.shape(), type);
+            writer.addTensor(t.ggufName(), t.shape(), types.get(t.ggufName()));
             byName.put(t.ggufName(), t);
         }
         if (!fallbacks.isEmpty()) {
             log.printf(
-                    "%d tensor(s) kept in F16: their rows are not a multiple of %d elements, which %s needs (as "
-                            + "llama.cpp's converter does): %s%n",
-                    fallbacks.size(), dtype.blockSize(), dtype, String.join(", ", fallbacks));
+                    "%d tensor(s) stored in another type: their rows are not a whole number of the blocks their "
+                            + "type needs (llama.cpp falls back the same way): %s%n",
+                    fallbacks.size(), String.join(", ", fallbacks));
         }
         // one tensor at a time: its converted copy (transposed, permuted) is freed before the next is made
+        List<QuantError> errors = new ArrayList<>();
         writer.write(output, (info, sink) -> {
             try (PointerScope scope = new PointerScope()) {
-                sink.writeFloats(byName.get(info.name()).values());
+                errors.add(QuantError.write(
+                        info.name(), info.type(), byName.get(info.name()).values(), sink));
             }
         });
         try {
-            return new Result(output, Files.size(output), specs.size(), List.copyOf(fallbacks));
+            return new Result(output, Files.size(output), specs.size(), List.copyOf(fallbacks), List.copyOf(errors));
         } catch (IOException e) {
             throw new ForjaException("cannot read the size of " + output + ": " + e.getMessage());
         }
     }
 
-    /** The type {@code t} is written in when {@code dtype} is requested. */
-    static GgufType typeOf(GgufTensorSpec t, GgufType dtype) {
-        long[] shape = t.shape();
-        if (t.keepF32() || shape.length == 1) return GgufType.F32;
-        if (dtype.quantized() && shape[shape.length - 1] % dtype.blockSize() != 0) return GgufType.F16;
-        return dtype;
-    }
-
-    /** llama.cpp's {@code general.file_type} ({@code llama_ftype}) for a file mostly in {@code dtype}. */
+    /**
+     * llama.cpp's {@code general.file_type} ({@code llama_ftype}) for a file mostly in {@code dtype}; Q4_K is the
+     * Q4_K_M mix (15).
+     */
     public static int fileType(GgufType dtype) {
         return switch (dtype) {
             case F32 -> 0;
             case F16 -> 1;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
+            case Q5_0 -> 8;
+            case Q4_K -> 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M: the mix GgufTypeMix writes for Q4_K
+            case Q6_K -> 18;
             case BF16 -> 32;
         };
     }

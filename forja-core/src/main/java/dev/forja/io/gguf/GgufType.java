@@ -12,8 +12,14 @@ public enum GgufType {
     F16(1, 1, 2),
     /** 32 elements: an fp16 scale and 16 bytes of 4-bit quants. */
     Q4_0(2, 32, 18),
+    /** 32 elements: an fp16 scale, 4 bytes of the quants' fifth bits and 16 bytes of their low nibbles. */
+    Q5_0(6, 32, 22),
     /** 32 elements: an fp16 scale and 32 int8 quants. */
     Q8_0(8, 32, 34),
+    /** 256 elements: fp16 d and dmin, 12 bytes of 6-bit sub-block scales and mins, 128 bytes of 4-bit quants. */
+    Q4_K(12, 256, 144),
+    /** 256 elements: 192 bytes of 6-bit quants, 16 int8 sub-block scales and an fp16 scale. */
+    Q6_K(14, 256, 210),
     BF16(30, 1, 2);
 
     private final int id;
@@ -60,7 +66,8 @@ public enum GgufType {
         for (GgufType t : values()) {
             if (t.id == id) return t;
         }
-        throw new ForjaException("unsupported ggml tensor type " + id + " (forja reads F32=0, F16=1, Q4_0=2, Q8_0=8, "
-                + "BF16=30); re-quantize the model to one of them with llama.cpp's llama-quantize");
+        throw new ForjaException(
+                "unsupported ggml tensor type " + id + " (forja reads F32=0, F16=1, Q4_0=2, Q5_0=6, "
+                        + "Q8_0=8, Q4_K=12, Q6_K=14, BF16=30); re-quantize the model to one of them with llama.cpp's llama-quantize");
     }
 }

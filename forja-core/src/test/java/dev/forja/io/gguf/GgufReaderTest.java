@@ -90,8 +90,8 @@ class GgufReaderTest {
         b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int typeAt = 24 + (8 + 12) + 4 + 8 + 4 + (8 + 1) + 4 + 16;
         assertThat(b.getInt(typeAt)).isEqualTo(8);
-        b.putInt(typeAt, 12); // Q4_K: not read by forja
-        assertRefused(file("q4k.gguf", bytes), "tensor w", "unsupported ggml tensor type 12");
+        b.putInt(typeAt, 13); // Q5_K: not read by forja
+        assertRefused(file("q5k.gguf", bytes), "tensor w", "unsupported ggml tensor type 13");
     }
 
     @Test

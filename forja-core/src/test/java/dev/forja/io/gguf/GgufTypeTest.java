@@ -16,6 +16,14 @@ class GgufTypeTest {
         assertThat(GgufType.Q4_0.id()).isEqualTo(2);
         assertThat(GgufType.Q8_0.id()).isEqualTo(8);
         assertThat(GgufType.BF16.id()).isEqualTo(30);
+        // block_q5_0 = fp16 + 4 bytes of fifth bits + 16 bytes of nibbles; block_q4_K = 2 fp16 + 12 + 128;
+        // block_q6_K = 128 + 64 + 16 + fp16
+        assertThat(GgufType.Q5_0.id()).isEqualTo(6);
+        assertThat(GgufType.Q4_K.id()).isEqualTo(12);
+        assertThat(GgufType.Q6_K.id()).isEqualTo(14);
+        assertThat(GgufType.Q5_0.byteSize(64)).isEqualTo(44);
+        assertThat(GgufType.Q4_K.byteSize(512)).isEqualTo(288);
+        assertThat(GgufType.Q6_K.byteSize(512)).isEqualTo(420);
         assertThat(GgufType.Q8_0.byteSize(64)).isEqualTo(68);
         assertThat(GgufType.Q4_0.byteSize(64)).isEqualTo(36);
         assertThat(GgufType.F16.byteSize(3)).isEqualTo(6);
@@ -36,7 +44,7 @@ class GgufTypeTest {
 
     @Test
     void unknownTypesAndPartialBlocksAreRefused() {
-        assertThatThrownBy(() -> GgufType.fromId(12))
+        assertThatThrownBy(() -> GgufType.fromId(13)) // Q5_K
                 .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("Q8_0=8");
         assertThatThrownBy(() -> GgufType.Q4_0.byteSize(40))
@@ -44,5 +52,6 @@ class GgufTypeTest {
                 .hasMessageContaining("blocks of 32");
         assertThatThrownBy(() -> new GgufTensorInfo("w", new long[] {4, 40}, GgufType.Q8_0, 0))
                 .hasMessageContaining("blocks of 32");
+        assertThatThrownBy(() -> GgufType.Q4_K.byteSize(128)).hasMessageContaining("blocks of 256");
     }
 }
