@@ -286,6 +286,75 @@ class GgufModelTest {
     }
 
     /**
+     * A SentencePiece vocabulary (Llama 2's kind: pieces with scores, byte pieces, a prepended ▁) becomes a BPE
+     * whose merges follow the scores and whose unknown characters fall back to bytes. Pieces, scores and the
+     * expected ids are worked out by hand: merging the best-scored joined piece first, "▁hola▁mundo" becomes ▁h
+     * (which beats ho), ol, ▁hol, ▁hola, then ▁m, nd, und, ▁mund, and the final o stays.
+     */
+    @Test
+    void aSentencePieceVocabularyBecomesAByteFallbackBpe() throws IOException {
+        Path dir = model("spm", "--arch", "llama", "--preset", "{\"vocab_size\": 300}");
+        List<String> pieces = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        List<Float> scores = new ArrayList<>(List.of(0f, 0f, 0f));
+        List<Integer> types = new ArrayList<>(List.of(2, 3, 3)); // unknown, control, control
+        for (int b = 0; b < 256; b++) {
+            pieces.add(String.format("<0x%02X>", b));
+            scores.add(0f);
+            types.add(6); // byte
+        }
+        String[] chars = {"▁", "h", "o", "l", "a", "m", "u", "n", "d"};
+        for (String c : chars) {
+            pieces.add(c);
+            scores.add(-100f);
+            types.add(1);
+        }
+        // "ho" comes before "▁h" in the vocabulary but scores below it: merging by id instead of score gives ▁ ho l a
+        String[] joined = {"ho", "▁h", "ol", "▁hol", "▁hola", "▁m", "nd", "und", "▁mund"};
+        float[] joinedScores = {-1.5f, -1, -2, -3, -4, -5, -6, -7, -8};
+        for (int i = 0; i < joined.length; i++) {
+            pieces.add(joined[i]);
+            scores.add(joinedScores[i]);
+            types.add(1);
+        }
+        float[] scoreArray = new float[scores.size()];
+        for (int i = 0; i < scoreArray.length; i++) scoreArray[i] = scores.get(i);
+        Path gguf = rewritten(
+                export(dir, "f32"),
+                "spm.gguf",
+                Map.of(
+                        "tokenizer.ggml.model", GgufValue.string("llama"),
+                        "tokenizer.ggml.tokens", GgufValue.strings(pieces),
+                        "tokenizer.ggml.scores", GgufValue.float32s(scoreArray),
+                        "tokenizer.ggml.token_type",
+                                GgufValue.int32s(types.stream()
+                                        .mapToInt(Integer::intValue)
+                                        .toArray()),
+                        "tokenizer.ggml.bos_token_id", GgufValue.uint32(1),
+                        "tokenizer.ggml.eos_token_id", GgufValue.uint32(2),
+                        "tokenizer.ggml.unknown_token_id", GgufValue.uint32(0)),
+                List.of(
+                        "tokenizer.ggml.merges",
+                        "tokenizer.ggml.pre",
+                        "tokenizer.ggml.add_bos_token",
+                        "tokenizer.ggml.padding_token_id"));
+
+        Path imported = dev.forja.hub.ModelLocator.resolve(gguf.toString());
+        int first = 3 + 256; // "▁"
+        int hola = pieces.indexOf("▁hola");
+        int mund = pieces.indexOf("▁mund");
+        int o = pieces.indexOf("o");
+        try (HfTokenizer t = HfTokenizer.load(imported)) {
+            assertThat(t.encode("hola mundo", true)).containsExactly(1, hola, mund, o);
+            // ñ is no piece: its UTF-8 bytes C3 B1 are
+            assertThat(t.encode("hola ñ", false)).containsExactly(hola, first, 3 + 0xC3, 3 + 0xB1);
+            for (String text : List.of("hola mundo", "hola ñandú 🔒 ok")) {
+                assertThat(t.decode(t.encode(text, true), true)).isEqualTo(text);
+            }
+        }
+        assertThat(score(gguf)).hasSameSizeAs(TEXTS);
+    }
+
+    /**
      * f16 and q8_0 hold rounded weights: the import gives back exactly what ggml's dequantization of each tensor gives
      * (norms and biases in F32, untouched), and the scores move by what the rounding moves them. Measured on this
      * tiny model: f16 (11 significant bits) mean |Δ logprob| 0.0017, max 0.009, bounded at twice that; q8_0 (a scale
@@ -418,8 +487,8 @@ class GgufModelTest {
         Path falcon = rewritten(good, "falcon.gguf", Map.of("general.architecture", GgufValue.string("falcon")));
         assertRefused(falcon, "'falcon' is not supported", "gpt2, llama (also Mistral), qwen2");
 
-        Path spm = rewritten(good, "spm.gguf", Map.of("tokenizer.ggml.model", GgufValue.string("llama")));
-        assertRefused(spm, "tokenizer.ggml.model = 'llama'", "SentencePiece");
+        Path bert = rewritten(good, "bert.gguf", Map.of("tokenizer.ggml.model", GgufValue.string("bert")));
+        assertRefused(bert, "tokenizer.ggml.model = 'bert'", "'gpt2'", "'llama'");
 
         Path pre = rewritten(good, "pre.gguf", Map.of("tokenizer.ggml.pre", GgufValue.string("deepseek-llm")));
         assertRefused(pre, "'deepseek-llm'", "gpt-2, llama-bpe, qwen2");
@@ -436,12 +505,20 @@ class GgufModelTest {
         assertThat(run.err()).contains(gguf.getFileName().toString()).contains(messages);
     }
 
-    /** A copy of {@code src} with some metadata changed. */
+    /** A copy of {@code src} with some metadata changed or added. */
     private static Path rewritten(Path src, String name, Map<String, GgufValue> changes) {
+        return rewritten(src, name, changes, List.of());
+    }
+
+    /** A copy of {@code src} with some metadata changed or added and the keys {@code removed} left out. */
+    private static Path rewritten(Path src, String name, Map<String, GgufValue> changes, List<String> removed) {
         Path out = tmp.resolve(name);
         try (GgufReader r = GgufReader.open(src)) {
             GgufWriter w = new GgufWriter();
-            r.metadata().forEach((k, v) -> w.put(k, changes.getOrDefault(k, v)));
+            r.metadata().forEach((k, v) -> {
+                if (!removed.contains(k) && !changes.containsKey(k)) w.put(k, v);
+            });
+            changes.forEach(w::put);
             r.tensors().forEach(t -> w.addTensor(t.name(), t.shape(), t.type()));
             w.write(out, (info, sink) -> sink.write(r.data(info.name())));
         }

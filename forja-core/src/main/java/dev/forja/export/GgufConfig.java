@@ -153,6 +153,13 @@ final class GgufConfig {
             return meta().containsKey(key) ? integer(key) : def;
         }
 
+        boolean bool(String key, boolean def) {
+            GgufValue v = meta().get(key);
+            if (v == null) return def;
+            if (!(v.value() instanceof Boolean b)) throw mistyped(key, v, "a bool");
+            return b;
+        }
+
         double number(String key, double def) {
             GgufValue v = meta().get(key);
             if (v == null) return def;

@@ -18,8 +18,8 @@ import java.util.Map;
  * entries the converter pads a vocabulary with are left out: the embedding keeps their rows, the tokenizer never
  * produces them.
  *
- * <p>Only byte-level BPE vocabularies ({@code tokenizer.ggml.model = gpt2}) are rebuilt; a SentencePiece
- * ({@code llama}) or other vocabulary is refused.
+ * <p>Byte-level BPE vocabularies ({@code tokenizer.ggml.model = gpt2}) and SentencePiece BPE ones ({@code llama},
+ * through {@link GgufSentencePiece}) are rebuilt; others (WordPiece, Unigram, RWKV ...) are refused.
  */
 final class GgufTokenizerFiles {
     /** The {@code tokenizer.ggml.pre} values rebuilt, for error messages. */
@@ -31,13 +31,15 @@ final class GgufTokenizerFiles {
     static void requireSupported(GgufReader gguf) {
         GgufConfig.Keys k = new GgufConfig.Keys(gguf);
         String model = k.string("tokenizer.ggml.model");
-        if (!model.equals("gpt2")) {
-            throw new ForjaException(gguf.file() + ": its tokenizer is tokenizer.ggml.model = '" + model + "'; forja "
-                    + "rebuilds only byte-level BPE ('gpt2': GPT-2, Llama 3, Qwen2, SmolLM), not SentencePiece "
-                    + "('llama': Llama 2, Mistral v0.1, TinyLlama) or others; load the model's Hugging Face "
-                    + "directory instead");
+        switch (model) {
+            case "gpt2" -> preTokenizer(k.string("tokenizer.ggml.pre", "default"), gguf.file());
+            case "llama" -> list(gguf, "tokenizer.ggml.scores");
+            default ->
+                throw new ForjaException(gguf.file() + ": its tokenizer is tokenizer.ggml.model = '" + model
+                        + "'; forja rebuilds byte-level BPE ('gpt2': GPT-2, Llama 3, Qwen2, SmolLM) and SentencePiece "
+                        + "BPE ('llama': Llama 2, Mistral v0.1, TinyLlama), not others; load the model's Hugging Face "
+                        + "directory instead");
         }
-        preTokenizer(k.string("tokenizer.ggml.pre", "default"), gguf.file());
         list(gguf, "tokenizer.ggml.tokens");
     }
 
@@ -45,7 +47,7 @@ final class GgufTokenizerFiles {
     static void write(GgufReader gguf, int contextLength, Path dir) {
         requireSupported(gguf);
         GgufConfig.Keys k = new GgufConfig.Keys(gguf);
-        String pre = k.string("tokenizer.ggml.pre", "default");
+        boolean sentencePiece = k.string("tokenizer.ggml.model").equals("llama");
         List<?> tokens = list(gguf, "tokenizer.ggml.tokens");
         List<?> types = gguf.metadata().containsKey("tokenizer.ggml.token_type")
                 ? list(gguf, "tokenizer.ggml.token_type")
@@ -54,8 +56,6 @@ final class GgufTokenizerFiles {
             throw new ForjaException(gguf.file() + ": corrupt: tokenizer.ggml.tokens has " + tokens.size()
                     + " entries but tokenizer.ggml.token_type " + types.size());
         }
-        List<?> merges =
-                gguf.metadata().containsKey("tokenizer.ggml.merges") ? list(gguf, "tokenizer.ggml.merges") : List.of();
 
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("version", "1.0");
@@ -70,32 +70,54 @@ final class GgufTokenizerFiles {
             if (type == GgufVocabulary.UNUSED && token.equals("[PAD" + id + "]")) continue;
             // as GPT-2's own file does, added tokens are vocabulary entries too, so their ids cannot shift
             vocab.put(token, id);
-            if (type == GgufVocabulary.CONTROL || type == GgufVocabulary.USER_DEFINED) {
-                ObjectNode t = addedToken(token, type == GgufVocabulary.CONTROL);
+            boolean special = type == GgufVocabulary.CONTROL || type == GgufVocabulary.UNKNOWN;
+            if (special || type == GgufVocabulary.USER_DEFINED) {
+                ObjectNode t = addedToken(token, special);
                 added.add(Json.mapper().createObjectNode().put("id", id).setAll(t));
                 decoderTable.set(String.valueOf(id), t);
             }
         }
-        root.set(
-                "normalizer",
-                pre.equals("qwen2") ? Json.mapper().createObjectNode().put("type", "NFC") : null);
-        root.set("pre_tokenizer", preTokenizer(pre, gguf.file()));
-        SpecialIds ids = SpecialIds.of(k, tokens);
-        root.set("post_processor", postProcessor(ids, tokens));
-        root.set("decoder", byteLevel(true, true, true));
-        ObjectNode bpe = root.putObject("model");
+        // SentencePiece files add bos unless they say otherwise, as llama.cpp does
+        SpecialIds ids = SpecialIds.of(k, tokens, sentencePiece);
+        ObjectNode bpe = Json.mapper().createObjectNode();
         bpe.put("type", "BPE");
         bpe.putNull("dropout");
-        bpe.putNull("unk_token");
         bpe.putNull("continuing_subword_prefix");
         bpe.putNull("end_of_word_suffix");
-        bpe.put("fuse_unk", false);
-        bpe.put("byte_fallback", false);
-        // llama.cpp (and Llama 3's tokenizer.json) take a word that is itself a token whole, whatever the merges say
-        bpe.put("ignore_merges", pre.equals("llama-bpe"));
+        List<String> merges;
+        if (sentencePiece) {
+            boolean prefix = k.bool("tokenizer.ggml.add_space_prefix", true);
+            GgufSentencePiece.configure(root, bpe, prefix, ids.unk() < 0 ? null : (String) tokens.get(ids.unk()));
+            List<String> pieces = tokens.stream().map(String.class::cast).toList();
+            List<Float> scores = list(gguf, "tokenizer.ggml.scores").stream()
+                    .map(Float.class::cast)
+                    .toList();
+            // a SentencePiece piece holds no space (it is ▁), so "left right" is never ambiguous
+            merges = GgufSentencePiece.merges(pieces, scores).stream()
+                    .map(m -> m[0] + " " + m[1])
+                    .toList();
+        } else {
+            String pre = k.string("tokenizer.ggml.pre", "default");
+            root.set(
+                    "normalizer",
+                    pre.equals("qwen2") ? Json.mapper().createObjectNode().put("type", "NFC") : null);
+            root.set("pre_tokenizer", preTokenizer(pre, gguf.file()));
+            root.set("decoder", byteLevel(true, true, true));
+            bpe.putNull("unk_token");
+            bpe.put("fuse_unk", false);
+            bpe.put("byte_fallback", false);
+            // llama.cpp (and Llama 3's tokenizer.json) take a word that is itself a token whole, whatever the merges
+            bpe.put("ignore_merges", pre.equals("llama-bpe"));
+            merges = gguf.metadata().containsKey("tokenizer.ggml.merges")
+                    ? list(gguf, "tokenizer.ggml.merges").stream()
+                            .map(String.class::cast)
+                            .toList()
+                    : List.of();
+        }
+        root.set("post_processor", postProcessor(ids, tokens, !sentencePiece));
         bpe.set("vocab", vocab);
-        ArrayNode mergeList = bpe.putArray("merges");
-        merges.forEach(m -> mergeList.add((String) m));
+        merges.forEach(bpe.putArray("merges")::add);
+        root.set("model", bpe);
         Json.writeAtomic(dir.resolve("tokenizer.json"), root);
         Json.writeAtomic(
                 dir.resolve("tokenizer_config.json"), tokenizerConfig(k, ids, tokens, decoderTable, contextLength));
@@ -103,24 +125,19 @@ final class GgufTokenizerFiles {
 
     /** The special token ids of {@code tokenizer.ggml.*}, -1 where absent, and whether encoding adds bos / eos. */
     record SpecialIds(int bos, int eos, int unk, int pad, boolean addBos, boolean addEos) {
-        static SpecialIds of(GgufConfig.Keys k, List<?> tokens) {
+        static SpecialIds of(GgufConfig.Keys k, List<?> tokens, boolean addBosByDefault) {
             return new SpecialIds(
                     id(k, "bos", tokens),
                     id(k, "eos", tokens),
                     id(k, "unknown", tokens),
                     id(k, "padding", tokens),
-                    bool(k, "tokenizer.ggml.add_bos_token"),
-                    bool(k, "tokenizer.ggml.add_eos_token"));
+                    k.bool("tokenizer.ggml.add_bos_token", addBosByDefault),
+                    k.bool("tokenizer.ggml.add_eos_token", false));
         }
 
         private static int id(GgufConfig.Keys k, String role, List<?> tokens) {
             int id = k.integer("tokenizer.ggml." + role + "_token_id", -1);
             return id >= 0 && id < tokens.size() ? id : -1;
-        }
-
-        private static boolean bool(GgufConfig.Keys k, String key) {
-            GgufValue v = k.meta().get(key);
-            return v != null && v.value() instanceof Boolean b && b;
         }
     }
 
@@ -178,11 +195,14 @@ final class GgufTokenizerFiles {
         }
     }
 
-    /** Prepends bos / appends eos when the file says encoding adds them, as llama.cpp does; else byte-level offsets. */
-    private static ObjectNode postProcessor(SpecialIds ids, List<?> tokens) {
+    /**
+     * Prepends bos / appends eos when the file says encoding adds them, as llama.cpp does; else byte-level offsets
+     * for a byte-level vocabulary, nothing for SentencePiece.
+     */
+    private static ObjectNode postProcessor(SpecialIds ids, List<?> tokens, boolean byteLevel) {
         boolean bos = ids.addBos() && ids.bos() >= 0;
         boolean eos = ids.addEos() && ids.eos() >= 0;
-        if (!bos && !eos) return byteLevel(true, false, true);
+        if (!bos && !eos) return byteLevel ? byteLevel(true, false, true) : null;
         ObjectNode p = Json.mapper().createObjectNode().put("type", "TemplateProcessing");
         ObjectNode specials = Json.mapper().createObjectNode();
         for (String kind : List.of("single", "pair")) {

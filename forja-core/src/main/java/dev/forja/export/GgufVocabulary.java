@@ -16,6 +16,7 @@ import java.util.Map;
 final class GgufVocabulary {
     // llama.cpp's token types (gguf-py's TokenType)
     static final int NORMAL = 1;
+    static final int UNKNOWN = 2;
     static final int CONTROL = 3;
     static final int USER_DEFINED = 4;
     static final int UNUSED = 5;
