@@ -2,6 +2,7 @@ package dev.forja.export;
 
 import dev.forja.ForjaException;
 import dev.forja.io.AtomicDirectory;
+import dev.forja.io.AtomicFile;
 import dev.forja.io.DType;
 import dev.forja.io.FileHash;
 import dev.forja.io.Json;
@@ -21,12 +22,15 @@ import dev.forja.train.Lineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,20 +87,64 @@ public final class GgufImport {
         Path file = gguf.toAbsolutePath().normalize();
         try (GgufReader reader = GgufReader.open(file)) {
             Plan plan = plan(reader); // refuses what forja cannot run before anything is written
-            String sha = FileHash.sha256Hex(file);
+            Path seen = seenFile(cacheDir, file);
+            String remembered = readSeen(seen);
+            String sha = remembered != null
+                            && Files.isRegularFile(cacheDir.resolve(remembered).resolve(SOURCE_FILE))
+                    ? remembered
+                    : FileHash.sha256Hex(file);
             Path dir = cacheDir.resolve(sha);
-            if (Files.isRegularFile(dir.resolve(SOURCE_FILE))) return dir; // published whole, so complete
-            try {
-                if (AtomicDirectory.isAbsentOrEmpty(dir)) {
-                    AtomicDirectory.write(dir, staging -> write(reader, plan, sha, staging));
-                } else {
-                    AtomicDirectory.replace(dir, staging -> write(reader, plan, sha, staging));
-                }
-            } catch (ForjaException e) {
-                // another process may have imported it at the same moment; its complete copy is as good as ours
-                if (!Files.isRegularFile(dir.resolve(SOURCE_FILE))) throw e;
-            }
+            if (!Files.isRegularFile(dir.resolve(SOURCE_FILE))) importInto(dir, reader, plan, sha); // else complete
+            if (!sha.equals(remembered)) writeSeen(seen, sha);
             return dir;
+        }
+    }
+
+    /** Imports into {@code dir}, which appears whole or not at all. */
+    private static void importInto(Path dir, GgufReader reader, Plan plan, String sha) {
+        try {
+            if (AtomicDirectory.isAbsentOrEmpty(dir)) {
+                AtomicDirectory.write(dir, staging -> write(reader, plan, sha, staging));
+            } else {
+                AtomicDirectory.replace(dir, staging -> write(reader, plan, sha, staging));
+            }
+        } catch (ForjaException e) {
+            // another process may have imported it at the same moment; its complete copy is as good as ours
+            if (!Files.isRegularFile(dir.resolve(SOURCE_FILE))) throw e;
+        }
+    }
+
+    /**
+     * Hashing a multi-gigabyte file takes seconds, so the hash of a file already imported is remembered under
+     * {@code cacheDir/.seen/}, keyed by the file's path, size, modification time and inode: a file changed or
+     * replaced gets hashed (and imported) again.
+     */
+    private static Path seenFile(Path cacheDir, Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            String key = file + "\n" + a.size() + "\n" + a.lastModifiedTime().toInstant() + "\n" + a.fileKey();
+            byte[] digest = FileHash.sha256().digest(key.getBytes(StandardCharsets.UTF_8));
+            return cacheDir.resolve(".seen").resolve(HexFormat.of().formatHex(digest));
+        } catch (IOException e) {
+            throw new ForjaException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String readSeen(Path seen) {
+        try {
+            String sha = Files.isRegularFile(seen) ? Files.readString(seen).strip() : null;
+            return sha != null && sha.matches("[0-9a-f]{64}") ? sha : null;
+        } catch (IOException e) {
+            return null; // hash the file again
+        }
+    }
+
+    private static void writeSeen(Path seen, String sha) {
+        try {
+            Files.createDirectories(seen.getParent());
+            AtomicFile.writeString(seen, sha);
+        } catch (IOException | ForjaException e) {
+            // only a shortcut: without it the next run hashes the file again
         }
     }
 
