@@ -175,7 +175,7 @@ public final class GgufImport {
         if (arch.equals(Gpt2Gguf.ARCH)) unused.remove("output.weight"); // the converter's copy of the tied embedding
         if (!unused.isEmpty()) {
             throw new ForjaException(
-                    gguf.file() + ": tensors " + unused.stream().limit(5).toList() + " are not part " + "of a " + arch
+                    gguf.file() + ": tensors " + unused.stream().limit(5).toList() + " are not part of a " + arch
                             + " model as forja runs it; forja does not drop weights silently");
         }
         // one block of each tensor type: a type forja cannot dequantize is refused now, not halfway through

@@ -160,7 +160,7 @@ final class GgufTokenizerFiles {
         t.put("single_word", false);
         t.put("lstrip", false);
         t.put("rstrip", false);
-        t.put("normalized", !special);
+        t.put("normalized", false); // llama.cpp matches added tokens in the raw text
         t.put("special", special);
         return t;
     }
