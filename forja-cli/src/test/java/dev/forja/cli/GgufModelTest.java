@@ -231,6 +231,25 @@ class GgufModelTest {
                 .isEqualTo(original.config().maxPositions());
     }
 
+    /**
+     * Llama 3.1's rope scaling is in a GGUF only as the per-pair divisors of {@code rope_freqs.weight}: the import
+     * recovers the scaling every Llama 3.x release uses from them, and refuses divisors it cannot explain.
+     */
+    @Test
+    void llama31RopeScalingComesBackFromRopeFreqs() throws IOException {
+        String scaling = "{\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0,"
+                + " \"high_freq_factor\": %s, \"original_max_position_embeddings\": 8192}}";
+        Path dir = model("rope31", "--arch", "llama", "--preset", String.format(scaling, "4.0"));
+        Path gguf = export(dir, "f32");
+        Path imported = dev.forja.hub.ModelLocator.resolve(gguf.toString());
+        assertThat(Json.read(imported.resolve("config.json")).get("rope_scaling"))
+                .isEqualTo(Json.read(dir.resolve("config.json")).get("rope_scaling"));
+        assertThat(maxLogprobDiff(score(dir), score(gguf))).isLessThanOrEqualTo(2e-4);
+
+        Path odd = export(model("rope-odd", "--arch", "llama", "--preset", String.format(scaling, "2.0")), "f32");
+        assertRefused(odd, "rope_freqs.weight is not Llama 3.1's rope scaling");
+    }
+
     /** A tokenizer in Llama 3's style (its split regex, bos prepended) round-trips through tokenizer.ggml.pre. */
     @Test
     void aLlama3StyleTokenizerIsRebuiltWithItsPreTokenizerAndBos() throws IOException {
