@@ -4,5 +4,8 @@
  * names it ({@link dev.forja.export.GgufTensors} for the tensors, {@link dev.forja.export.GgufMetadata} for the
  * key/value metadata); {@code dev.forja.io.gguf} writes those bytes. Shapes are written outermost first, as PyTorch
  * writes them (V, C); a GGUF file stores the reverse order ({@code ne[0]} is the innermost dimension).
+ *
+ * <p>The way back uses the same name tables: {@link dev.forja.export.GgufImport} turns a GGUF file into a Hugging Face
+ * model directory, so that a {@code .gguf} works wherever a model directory does.
  */
 package dev.forja.export;
