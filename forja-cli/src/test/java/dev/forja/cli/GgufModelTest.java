@@ -526,6 +526,9 @@ class GgufModelTest {
         Path falcon = rewritten(good, "falcon.gguf", Map.of("general.architecture", GgufValue.string("falcon")));
         assertRefused(falcon, "'falcon' is not supported", "gpt2, llama (also Mistral), qwen2");
 
+        Path adapter = rewritten(good, "adapter.gguf", Map.of("general.type", GgufValue.string("adapter")));
+        assertRefused(adapter, "is a LoRA adapter GGUF", "give --model the base model");
+
         Path bert = rewritten(good, "bert.gguf", Map.of("tokenizer.ggml.model", GgufValue.string("bert")));
         assertRefused(bert, "tokenizer.ggml.model = 'bert'", "'gpt2'", "'llama'");
 

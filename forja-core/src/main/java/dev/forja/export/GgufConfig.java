@@ -29,7 +29,12 @@ final class GgufConfig {
 
     /** The config of the model in {@code gguf}; an error naming the file for an architecture forja does not run. */
     static ModelConfig of(GgufReader gguf) {
-        String arch = new Keys(gguf).string("general.architecture");
+        Keys keys = new Keys(gguf);
+        if (keys.string("general.type", "model").equals("adapter")) {
+            throw new ForjaException(gguf.file() + " is a LoRA adapter GGUF (general.type = adapter), not a model: "
+                    + "give --model the base model; forja reads adapters in PEFT's format (--adapter DIR)");
+        }
+        String arch = keys.string("general.architecture");
         return switch (arch) {
             case Gpt2Gguf.ARCH -> gpt2(gguf);
             case "llama", "qwen2" -> llama(gguf, arch);
