@@ -39,7 +39,10 @@ import picocli.CommandLine.Option;
                     + "with --temperature 0, it is greedy."
         })
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model directory or Hugging Face id (e.g. gpt2).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Model directory, GGUF file or Hugging Face id (e.g. gpt2).")
     String model;
 
     @Option(names = "--prompt", description = "Prompt text; repeat for a batch of prompts.")

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
             "Computed in fp32 unless --dtype says otherwise."
         })
 final class ScoreCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model directory or Hugging Face id.")
+    @Option(names = "--model", required = true, description = "Model directory, GGUF file or Hugging Face id.")
     String model;
 
     @Option(names = "--input", required = true, description = "JSONL file of {\"text\"} or {\"ids\"} lines.")

@@ -43,6 +43,16 @@ public final class GgufTensors {
                         params, LlamaGguf::name, hf -> rowsOfWeight ? LlamaGguf.rowTransform(l, hf) : null));
     }
 
+    /**
+     * The GGUF name of Hugging Face parameter {@code hf} of a model with {@code config}, from the same table the
+     * export writes with; an error if the table lacks it.
+     */
+    static String ggufName(ModelConfig config, String hf) {
+        return config.match(g -> Gpt2Gguf.name(hf), l -> LlamaGguf.name(hf))
+                .orElseThrow(() -> new ForjaException("parameter '" + hf + "' has no GGUF name: forja's GGUF table "
+                        + "for " + architecture(config) + " is incomplete, please report it"));
+    }
+
     /** llama.cpp's architecture name for the config: {@code gpt2}, {@code llama} (Llama, Mistral) or {@code qwen2}. */
     public static String architecture(ModelConfig config) {
         return config.match(g -> Gpt2Gguf.ARCH, LlamaGguf::architecture);

@@ -16,15 +16,16 @@ import java.util.Map;
 final class GgufVocabulary {
     // llama.cpp's token types (gguf-py's TokenType)
     static final int NORMAL = 1;
+    static final int UNKNOWN = 2;
     static final int CONTROL = 3;
     static final int USER_DEFINED = 4;
     static final int UNUSED = 5;
 
     // The pre-tokenizer regexes of Llama 3 and Qwen2 tokenizer.json files; they differ in digits: up to 3 vs 1.
-    private static final String LLAMA3_REGEX =
+    static final String LLAMA3_REGEX =
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String QWEN2_REGEX =
+    static final String QWEN2_REGEX =
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     static final String SUPPORTED_PRE =

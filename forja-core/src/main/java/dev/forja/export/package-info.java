@@ -12,5 +12,8 @@
  * output names; {@link dev.forja.export.BertOnnx} for BERT encoders and classifiers) from opset-17 operators, and
  * {@link dev.forja.export.OnnxExport} writes the directory ONNX Runtime opens; {@code dev.forja.io.onnx} writes the
  * protobuf bytes.
+ *
+ * <p>The way back uses the same name tables: {@link dev.forja.export.GgufImport} turns a GGUF file into a Hugging Face
+ * model directory, so that a {@code .gguf} works wherever a model directory does.
  */
 package dev.forja.export;

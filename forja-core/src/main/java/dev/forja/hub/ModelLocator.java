@@ -3,17 +3,19 @@ package dev.forja.hub;
 import dev.forja.ForjaException;
 import dev.forja.config.KeyNames;
 import dev.forja.embed.MiniLm;
+import dev.forja.export.GgufImport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Turns a {@code --model} argument into a directory: a local directory as is, anything else as a Hugging Face id
- * downloaded into the cache.
+ * Turns a {@code --model} argument into a directory: a local directory as is, a GGUF file imported once into forja's
+ * cache ({@link GgufImport}), anything else as a Hugging Face id downloaded into the cache.
  *
  * <p>Examples: {@code ./runs/sft-1} and {@code /models/llama} are directories; {@code gpt2},
  * {@code HuggingFaceTB/SmolLM2-135M} and {@code HuggingFaceTB/SmolLM2-135M@main} are Hub ids. An existing directory
@@ -25,7 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ModelLocator {
 
-    private static final String WHAT_TO_GIVE = "give a directory with config.json, or a Hugging Face id such as gpt2";
+    private static final String WHAT_TO_GIVE =
+            "give a directory with config.json, a .gguf file, or a Hugging Face id such as gpt2";
 
     private ModelLocator() {}
 
@@ -49,6 +52,9 @@ public final class ModelLocator {
         if (path != null && Files.isDirectory(path)) {
             return path.toAbsolutePath().normalize();
         }
+        if (path != null && Files.isRegularFile(path) && isGgufFile(path)) {
+            return GgufImport.directory(path, ggufCache());
+        }
         if (path != null && Files.exists(path)) {
             throw new ForjaException(path + " is a file, not a model directory: " + WHAT_TO_GIVE);
         }
@@ -67,6 +73,20 @@ public final class ModelLocator {
                     + ": " + WHAT_TO_GIVE);
         }
         return hub.get().snapshot(arg);
+    }
+
+    /** A GGUF by its magic bytes, or any file named {@code .gguf}, which the GGUF reader then refuses by name. */
+    private static boolean isGgufFile(Path file) {
+        return GgufImport.isGguf(file)
+                || file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf");
+    }
+
+    /**
+     * Where GGUF files are imported to: {@code gguf/<sha256 of the file>} under forja's cache ({@code forja.cache},
+     * {@code $FORJA_CACHE} or {@code ~/.cache/forja}, as for the embedded MiniLM).
+     */
+    public static Path ggufCache() {
+        return MiniLm.cacheRoot().resolve("gguf");
     }
 
     /** Whether {@code modelArg} names the embedded all-MiniLM-L6-v2: {@code minilm} or {@code all-MiniLM-L6-v2}. */

@@ -36,7 +36,7 @@ class ModelLocatorTest {
         assertThatThrownBy(() -> ModelLocator.resolve(missing, NO_HUB))
                 .isInstanceOf(ForjaException.class)
                 .hasMessage("model directory " + missing + " does not exist: give a directory with config.json,"
-                        + " or a Hugging Face id such as gpt2");
+                        + " a .gguf file, or a Hugging Face id such as gpt2");
     }
 
     @Test
@@ -89,6 +89,16 @@ class ModelLocatorTest {
 
         assertThatThrownBy(() -> ModelLocator.resolve(file.toString(), NO_HUB))
                 .hasMessageContaining(file + " is a file, not a model directory");
+    }
+
+    @Test
+    void aFileNamedGgufIsReadAsGgufAndAForeignOneRefusedByTheReader() throws IOException {
+        Path file = Files.writeString(temp.resolve("model.gguf"), "not a model at all");
+
+        assertThatThrownBy(() -> ModelLocator.resolve(file.toString(), NO_HUB))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not a GGUF file");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.forja.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -150,5 +151,34 @@ class SafetensorsRoundTripTest {
             assertThat(f.get("v").data().getFloat(0)).isEqualTo(9f);
         }
         assertThat(dir.toFile().list()).containsExactly("inplace.safetensors");
+    }
+
+    @Test
+    void streamedTensorsAreAskedForOneAtATimeAndGiveTheSameFile() {
+        List<TensorEntry> tensors = everyDtype();
+        SafetensorsWriter.write(dir.resolve("whole.safetensors"), tensors, Map.of("format", "pt"));
+        List<SafetensorsWriter.Planned> planned = tensors.stream()
+                .map(t -> new SafetensorsWriter.Planned(t.name(), t.dtype(), t.shape()))
+                .toList();
+        List<String> asked = new ArrayList<>();
+        SafetensorsWriter.write(dir.resolve("streamed.safetensors"), planned, Map.of("format", "pt"), p -> {
+            asked.add(p.name());
+            return tensors.get(asked.size() - 1).data();
+        });
+        assertThat(asked)
+                .containsExactlyElementsOf(
+                        planned.stream().map(SafetensorsWriter.Planned::name).toList());
+        assertThat(dir.resolve("streamed.safetensors")).hasSameBinaryContentAs(dir.resolve("whole.safetensors"));
+    }
+
+    @Test
+    void aStreamedTensorOfTheWrongSizeLeavesNoFile() {
+        Path file = dir.resolve("short.safetensors");
+        List<SafetensorsWriter.Planned> planned =
+                List.of(new SafetensorsWriter.Planned("w", DType.F32, new long[] {4}));
+        assertThatThrownBy(() -> SafetensorsWriter.write(
+                        file, planned, Map.of(), p -> ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)))
+                .hasMessageContaining("tensor 'w' came with 8 bytes, its header slot has 16");
+        assertThat(dir.toFile().list()).isEmpty();
     }
 }

@@ -115,6 +115,7 @@ public final class GgmlQuant {
             case Q6_K -> {
                 for (int b = 0; b < n; b += GgmlKQuant.QK_K) GgmlKQuant.dequantizeQ6K(le, y, from + b);
             }
+            default -> throw new IllegalArgumentException("no decoder for ggml type " + type);
         }
     }
 
