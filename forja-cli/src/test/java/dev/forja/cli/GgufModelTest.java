@@ -10,11 +10,11 @@ import dev.forja.io.Json;
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufReader;
 import dev.forja.io.gguf.GgufTensorInfo;
+import dev.forja.io.gguf.GgufType;
 import dev.forja.io.gguf.GgufValue;
 import dev.forja.io.gguf.GgufWriter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
-import dev.forja.model.ModelWriter;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.Lineage;
@@ -30,10 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,17 +87,7 @@ class GgufModelTest {
      * or misplaced norm or bias changes the scores.
      */
     private static Path model(String name, String... flags) {
-        Path dir = CliRun.initModel(tmp.resolve(name), flags);
-        CausalLM m = ModelLoader.load(dir, ScalarType.Float);
-        torch.manual_seed(5);
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (Tensor t : m.parameters().values()) {
-                if (t.dim() == 1) t.add_(torch.randn(t.sizes().vec().get()).mul(new Scalar(0.1)));
-            }
-        }
-        ModelWriter.write(
-                dir, m.config(), m.parameters(), ModelLoader.readGenerationDefaults(dir, m.config()), ScalarType.Float);
-        return dir;
+        return CliRun.initModelAwayFromOneAndZero(tmp.resolve(name), flags);
     }
 
     private static Path export(Path model, String dtype) {
@@ -387,18 +373,7 @@ class GgufModelTest {
         List<JsonNode> expected = score(dir);
         for (String dtype : List.of("f16", "q8_0")) {
             Path gguf = export(dir, dtype);
-            CausalLM back = ModelLoader.load(dev.forja.hub.ModelLocator.resolve(gguf.toString()), ScalarType.Float);
-            try (GgufReader r = GgufReader.open(gguf)) {
-                for (GgufTensorSpec s : GgufTensors.of(original)) {
-                    String hf = hfName(original, s.ggufName());
-                    float[] rounded = GgmlQuant.roundTrip(
-                            r.tensor(s.ggufName()).type(),
-                            Tensors.toFloats(original.parameters().get(hf)));
-                    assertThat(Tensors.toFloats(back.parameters().get(hf)))
-                            .as(dtype + " " + hf)
-                            .containsExactly(rounded);
-                }
-            }
+            assertLoadsAsDequantized(original, gguf, dtype);
             List<JsonNode> scores = score(gguf);
             double mean = meanLogprobDiff(expected, scores);
             double max = maxLogprobDiff(expected, scores);
@@ -407,6 +382,47 @@ class GgufModelTest {
                 assertThat(max).isLessThanOrEqualTo(0.02);
             } else {
                 assertThat(mean).isLessThanOrEqualTo(0.075);
+            }
+        }
+    }
+
+    /**
+     * A q4_k_m export of a model 256 wide (so its rows fill Q4_K's 256-value super-blocks) loads back as its Q4_K and
+     * Q6_K blocks decode, tensor by tensor.
+     */
+    @Test
+    void q4KmExportLoadsAsItsDequantizedWeights() throws IOException {
+        Path dir = model(
+                "wide-llama",
+                "--arch",
+                "llama",
+                "--seed",
+                "2",
+                "--preset",
+                "{\"hidden_size\": 256, \"intermediate_size\": 512, \"num_attention_heads\": 4, "
+                        + "\"num_key_value_heads\": 2}");
+        CausalLM original = ModelLoader.load(dir, ScalarType.Float);
+        Path gguf = export(dir, "q4_k_m");
+        java.util.Set<GgufType> types = new java.util.HashSet<>();
+        try (GgufReader r = GgufReader.open(gguf)) {
+            r.tensors().forEach(t -> types.add(t.type()));
+        }
+        assertThat(types).contains(GgufType.Q4_K, GgufType.Q6_K);
+        assertLoadsAsDequantized(original, gguf, "q4_k_m");
+    }
+
+    /** Every weight of the model {@code gguf} imports equals the original's as the file's type rounds it. */
+    private static void assertLoadsAsDequantized(CausalLM original, Path gguf, String dtype) {
+        CausalLM back = ModelLoader.load(dev.forja.hub.ModelLocator.resolve(gguf.toString()), ScalarType.Float);
+        try (GgufReader r = GgufReader.open(gguf)) {
+            for (GgufTensorSpec s : GgufTensors.of(original)) {
+                String hf = hfName(original, s.ggufName());
+                float[] rounded = GgmlQuant.roundTrip(
+                        r.tensor(s.ggufName()).type(),
+                        Tensors.toFloats(original.parameters().get(hf)));
+                assertThat(Tensors.toFloats(back.parameters().get(hf)))
+                        .as(dtype + " " + hf)
+                        .containsExactly(rounded);
             }
         }
     }
@@ -486,6 +502,9 @@ class GgufModelTest {
             for (GgufTensorInfo t : a.tensors()) {
                 assertThat(b.floats(t.name())).as(t.name()).containsExactly(a.floats(t.name()));
             }
+            // named as the file it came from, not as forja's cache directory
+            assertThat(b.metadata().get("general.name").asString())
+                    .isEqualTo(a.metadata().get("general.name").asString());
         }
     }
 

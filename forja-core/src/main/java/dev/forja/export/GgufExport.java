@@ -2,6 +2,7 @@ package dev.forja.export;
 
 import dev.forja.ForjaException;
 import dev.forja.io.FileHash;
+import dev.forja.io.Json;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.io.gguf.GgufValue;
 import dev.forja.io.gguf.GgufWriter;
@@ -127,7 +128,16 @@ public final class GgufExport {
         return FileHash.sha256Hex(file);
     }
 
+    /**
+     * {@code general.name}: the directory's name, or for a model imported from a GGUF file (its directory is named by
+     * the file's sha256) the name that file gave.
+     */
     static String nameOf(Path dir) {
+        Path source = dir.resolve(GgufImport.SOURCE_FILE);
+        if (Files.isRegularFile(source)) {
+            String name = Json.read(source).path("general.name").asText("");
+            if (!name.isBlank()) return name;
+        }
         Path f = dir.toAbsolutePath().normalize().getFileName();
         return f == null ? "model" : f.toString();
     }
