@@ -22,7 +22,16 @@ if [ ! -d "$nlc/node_modules/node-llama-cpp" ]; then
   npm install --prefix "$nlc" --no-audit --no-fund --loglevel=error node-llama-cpp@3.21.1 >&2
 fi
 export NODE_PATH="$nlc/node_modules"
-llama() { node "$root/tools/interop/llama_cpp_score.mjs" "$@" 2>/dev/null | tail -n 1; }
+# llama MODEL PROMPT [ARGS...]: llama.cpp's JSON line, or {"error"} when it could not load or run the file
+llama() {
+  local r
+  if r=$(node "$root/tools/interop/llama_cpp_score.mjs" "$@" 2>"$out/llama.err"); then
+    printf '%s\n' "$r" | tail -n 1
+  else
+    node -e 'console.log(JSON.stringify({ error: process.argv[1] }))' \
+      "$(grep -m 1 -i 'error' "$out/llama.err" || tail -n 1 "$out/llama.err") (LLAMA_LOG=debug shows llama.cpp's log)"
+  fi
+}
 
 rm -rf "$out" && mkdir -p "$out"
 prompt='¿Qué puerto usa SSH por defecto? El puerto 22/TCP, ñandú 🚀'
@@ -34,6 +43,10 @@ compare() {
   if node - "$@" <<'JS'; then :; else failures=$((failures + 1)); fi
 const [name, forjaLine, llamaLine, maxTol, meanTol] = process.argv.slice(2);
 const f = JSON.parse(forjaLine), l = JSON.parse(llamaLine);
+if (l.error) {
+  console.log(`FAIL ${name}: llama.cpp could not run the file: ${l.error}`);
+  process.exit(1);
+}
 const problems = [];
 if (JSON.stringify(f.ids) !== JSON.stringify(l.ids)) problems.push(`token ids differ: forja ${f.ids} llama.cpp ${l.ids}`);
 const d = f.logprobs.map((x, i) => Math.abs(x - (l.logprobs[i] ?? -Infinity)));
@@ -53,7 +66,8 @@ preset() {
   case $1/$2 in
     */tiny) echo tiny ;;
     gpt2/wide) echo '{"n_embd": 256, "n_head": 4, "n_inner": 512}' ;;
-    */wide) echo '{"hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4, "num_key_value_heads": 2}' ;;
+    */wide) echo '{"hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4, "num_key_value_heads": 2,
+      "head_dim": 64}' ;;
   esac
 }
 for arch in gpt2 llama qwen2; do

@@ -6,7 +6,7 @@
 //
 // Prints one JSON line: {"ids", "logprobs", "greedy", "greedy_text"} where ids are the prompt's tokens (as given, or as llama.cpp
 // tokenizes PROMPT), logprobs[i] = log p(ids[i+1] | ids[0..i]) as `forja score` writes it, and greedy holds the next
-// N tokens (default 16) chosen at temperature 0. Runs on the CPU, flash attention off, F32 KV cache.
+// N tokens (default 16) chosen at temperature 0. LLAMA_LOG=debug prints llama.cpp's log (why a file does not load). Runs on the CPU, flash attention off, F32 KV cache.
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -30,7 +30,7 @@ for (let i = 1; i < args.length; i++) {
     else prompt = args[i];
 }
 
-const llama = await getLlama({ gpu: false, logLevel: LlamaLogLevel.warn });
+const llama = await getLlama({ gpu: false, logLevel: process.env.LLAMA_LOG === "debug" ? LlamaLogLevel.debug : LlamaLogLevel.warn });
 const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
 if (ids == null) ids = Array.from(model.tokenize(prompt, true));
 const context = await model.createContext({

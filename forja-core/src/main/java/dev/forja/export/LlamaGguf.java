@@ -1,5 +1,6 @@
 package dev.forja.export;
 
+import dev.forja.ForjaException;
 import dev.forja.model.LlamaConfig;
 import dev.forja.nn.Rope;
 import dev.forja.tensor.Tensors;
@@ -44,8 +45,23 @@ final class LlamaGguf {
         return GgufNames.map(hf, TOP, "model.layers.", BLOCK);
     }
 
+    /**
+     * Refuses what llama.cpp cannot load: its {@code qwen2} reads attention.key_length but still shapes attn_q as
+     * hidden × hidden, so a Qwen2 whose heads × head_dim differs from hidden_size (no released Qwen2 does) fails there
+     * with "wrong shape" — said here instead, before anything is written.
+     */
+    static void requireLoadable(LlamaConfig c) {
+        if (architecture(c).equals("qwen2") && c.headDim() * c.numHeads() != c.hiddenSize()) {
+            throw new ForjaException("llama.cpp's qwen2 needs num_attention_heads x head_dim = hidden_size, and this "
+                    + "model has " + c.numHeads() + " x " + c.headDim() + " = " + c.numHeads() * c.headDim() + " for "
+                    + "hidden_size " + c.hiddenSize() + ": llama.cpp would refuse the file (export to ONNX instead, or "
+                    + "train a model whose head_dim is hidden_size / num_attention_heads)");
+        }
+    }
+
     /** Every parameter (named as {@code LlamaModel.specs}) as a GGUF tensor, plus llama3 rope factors if scaled. */
     static List<GgufTensorSpec> tensors(LlamaConfig c, Map<String, Tensor> params) {
+        requireLoadable(c);
         List<GgufTensorSpec> out = GgufNames.renamed(params, LlamaGguf::name, hf -> rowTransform(c, hf));
         if (c.ropeScaling() != null) {
             float[] factors = llama3RopeFactors(c.ropeScaling(), c.ropeTheta(), c.headDim());

@@ -145,6 +145,17 @@ class GgufTensorsTest {
     }
 
     @Test
+    void aQwen2WhoseHeadsDoNotSpanItsWidthIsRefusedAsLlamaCppWouldRefuseIt() {
+        // tiny's head_dim 16 x 4 heads = 64, not 256: llama.cpp's qwen2 expects attn_q of 256 x 256
+        ModelConfig c = Presets.of("qwen2", "{\"hidden_size\": 256, \"intermediate_size\": 512}", 259, 256, 256);
+        assertThatThrownBy(() -> GgufTensors.of(c, params(c)))
+                .hasMessageContaining("num_attention_heads x head_dim = hidden_size")
+                .hasMessageContaining("4 x 16 = 64 for hidden_size 256");
+        ModelConfig llama = Presets.of("llama", "{\"hidden_size\": 256, \"intermediate_size\": 512}", 259, 256, 256);
+        assertThat(GgufTensors.of(llama, params(llama))).isNotEmpty(); // llama.cpp's llama reads key_length
+    }
+
+    @Test
     void mistralIsExportedAsLlama() {
         ModelConfig c = Presets.of("llama", "{\"model_type\": \"mistral\"}", 259, 256, 256);
         assertThat(GgufTensors.architecture(c)).isEqualTo("llama");
