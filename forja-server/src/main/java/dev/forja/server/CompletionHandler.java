@@ -176,7 +176,6 @@ final class CompletionHandler {
             else if (e instanceof Job.Failed failed) throw serverError(failed);
         }
         log(job, text);
-        metrics.tokens(done.promptTokens(), done.completionTokens());
         ObjectNode body = head(id, created, chat ? "chat.completion" : "text_completion");
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
@@ -210,7 +209,6 @@ final class CompletionHandler {
                     all.append(t.text());
                     send(out, chunk(id, created, object, chat, t.text(), false, null, includeUsage));
                 } else if (e instanceof Job.Done d) {
-                    metrics.tokens(d.promptTokens(), d.completionTokens());
                     send(out, chunk(id, created, object, chat, "", false, d.finishReason(), includeUsage));
                     if (includeUsage) {
                         ObjectNode last = head(id, created, object);

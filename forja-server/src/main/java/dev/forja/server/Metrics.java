@@ -19,6 +19,7 @@ final class Metrics {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder promptTokens = new LongAdder();
     private final LongAdder generatedTokens = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
     private final Histogram duration = new Histogram();
     private final Histogram firstToken = new Histogram();
     private final AtomicLong batchRows = new AtomicLong();
@@ -42,6 +43,11 @@ final class Metrics {
     void tokens(int prompt, int generated) {
         promptTokens.add(prompt);
         generatedTokens.add(generated);
+    }
+
+    /** A client went away before its completion finished; its row was stopped. */
+    void cancelled() {
+        cancelled.increment();
     }
 
     void firstToken(double seconds) {
@@ -69,6 +75,7 @@ final class Metrics {
                 "forja_generation_tokens_total",
                 "Tokens generated (rate() gives tokens/s).",
                 generatedTokens.sum());
+        counter(out, "forja_requests_cancelled_total", "Requests whose client left mid-generation.", cancelled.sum());
         gauge(out, "forja_queue_depth", "Requests waiting for a batch row.", queueDepth.getAsInt());
         gauge(out, "forja_batch_rows", "Rows decoding in the current batch.", batchRows.get());
         duration.render(out, "forja_request_duration_seconds", "Time from request to last byte.");

@@ -114,6 +114,8 @@ final class Scheduler implements AutoCloseable {
             @Override
             public void onFinished(int row, long[] generated) {
                 r.done = true;
+                metrics.tokens(job.promptTokens(), generated.length);
+                if (job.cancelled()) metrics.cancelled();
                 job.onFinished(row, generated);
             }
         });

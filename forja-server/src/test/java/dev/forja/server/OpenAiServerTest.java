@@ -19,7 +19,11 @@ import com.openai.models.completions.CompletionChoice;
 import com.openai.models.completions.CompletionCreateParams;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -343,6 +347,46 @@ class OpenAiServerTest {
         assertThat(text).contains("forja_queue_depth 0");
         assertThat(text).contains("forja_request_duration_seconds_bucket{le=\"+Inf\"}");
         assertThat(text).contains("forja_time_to_first_token_seconds_count");
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamFreesItsRow() throws Exception {
+        long before = metric("forja_generation_tokens_total");
+        long cancelledBefore = metric("forja_requests_cancelled_total");
+        int max = model.model().config().maxPositions() - 16;
+        byte[] body = ("{\"model\":\"tiny\",\"prompt\":\"se va\",\"max_tokens\":" + max
+                        + ",\"temperature\":0,\"stream\":true}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            int events = 0;
+            for (String line; events < 2 && (line = in.readLine()) != null; ) if (line.startsWith("data: ")) events++;
+            assertThat(events).isEqualTo(2);
+        } // gone mid-stream
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (metric("forja_requests_cancelled_total") == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metric("forja_requests_cancelled_total")).isEqualTo(cancelledBefore + 1);
+        assertThat(metric("forja_generation_tokens_total") - before)
+                .as("the row stopped long before max_tokens")
+                .isLessThan(max / 2);
+    }
+
+    private static long metric(String name) throws Exception {
+        return get(server, "/metrics", null)
+                .body()
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonNode expectError(HttpResponse<String> r, int status, String param) throws IOException {

@@ -21,7 +21,12 @@ final class TinyChatModel {
     static Path write(Path dir) {
         ByteLevelTokenizerFiles.write(
                 dir, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
-        ModelConfig c = Presets.of("llama", "{\"initializer_range\": " + Presets.TINY_INIT_STD + "}", 259, 256, -1);
+        ModelConfig c = Presets.of(
+                "llama",
+                "{\"initializer_range\": " + Presets.TINY_INIT_STD + ", \"max_position_embeddings\": 1024}",
+                259,
+                256,
+                -1);
         ModelWriter.write(
                 dir,
                 c,
