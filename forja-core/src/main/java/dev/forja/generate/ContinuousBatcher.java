@@ -1,5 +1,6 @@
 package dev.forja.generate;
 
+import dev.forja.lora.MultiLora;
 import dev.forja.model.CausalLM;
 import dev.forja.model.KvCache;
 import dev.forja.tensor.Tensors;
@@ -22,17 +23,27 @@ import org.bytedeco.pytorch.Tensor;
  * kept rows of both caches are copied into one ({@link KvCache#regroup}), trimmed to the longest real row, so the
  * cache never grows past what the live rows need.
  *
+ * <p>With {@link MultiLora} adapters each row names its adapter (0: the base), and rows of different adapters
+ * share the batch: every forward routes each row to its own.
+ *
  * <p>Example: {@code b.add(r1, l); b.step(); b.add(r2, l); while (b.step()) {}}: r2 joins r1 at its second step.
  */
 public final class ContinuousBatcher implements AutoCloseable {
     private final CausalLM model;
+    private final MultiLora adapters; // null: no adapters
     private final List<Row> live = new ArrayList<>();
     private final List<Row> joining = new ArrayList<>();
     private KvCache cache; // live rows, right-aligned at cache.length(); null when none
     private int nextRow;
 
     public ContinuousBatcher(CausalLM model) {
+        this(model, null);
+    }
+
+    /** Rows may name one of {@code adapters} (loaded onto {@code model}); null for none. */
+    public ContinuousBatcher(CausalLM model, MultiLora adapters) {
         this.model = model;
+        this.adapters = adapters;
     }
 
     /**
@@ -40,9 +51,18 @@ public final class ContinuousBatcher implements AutoCloseable {
      * {@code listener} hears it (each row may have its own listener).
      */
     public int add(GenerationRequest request, BatchListener listener) {
+        return add(request, 0, listener);
+    }
+
+    /** As {@link #add(GenerationRequest, BatchListener)}, decoding with adapter {@code adapter} (0: the base). */
+    public int add(GenerationRequest request, int adapter, BatchListener listener) {
+        if (adapter != 0 && (adapters == null || adapter > adapters.size() || adapter < 0)) {
+            throw new IllegalArgumentException("no adapter " + adapter);
+        }
         int budget =
                 Math.max(0, Math.min(request.maxNewTokens(), model.config().maxPositions() - request.prompt().length));
         Row row = new Row(nextRow++, request, budget, listener);
+        row.adapter = adapter;
         joining.add(row);
         return row.index;
     }
@@ -81,6 +101,7 @@ public final class ContinuousBatcher implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             long column = cache.length();
             long[] fed = live.stream().mapToLong(Row::last).toArray();
+            route(live);
             Tensor out = model.forward(
                     Tensors.ofLongs(fed, fed.length, 1),
                     padding.decodePositions(column),
@@ -98,6 +119,7 @@ public final class ContinuousBatcher implements AutoCloseable {
         KvCache own = model.newCache(fresh.size(), padding.width());
         float[] logits;
         try (PointerScope scope = new PointerScope()) {
+            route(fresh);
             Tensor out = model.forward(
                     LeftPadding.ids(prompts, padding.width()),
                     padding.prefillPositions(),
@@ -111,6 +133,11 @@ public final class ContinuousBatcher implements AutoCloseable {
         for (int b = 0; b < fresh.size(); b++) fresh.get(b).pad = padding.pad(b);
         choose(fresh, logits);
         return own;
+    }
+
+    private void route(List<Row> rows) {
+        if (adapters != null)
+            adapters.route(rows.stream().mapToInt(r -> r.adapter).toArray());
     }
 
     private static void choose(List<Row> rows, float[] logits) {
@@ -189,6 +216,7 @@ public final class ContinuousBatcher implements AutoCloseable {
         final long[] generated;
         int n;
         long pad; // left pad columns in the cache that holds this row
+        int adapter; // 0: the base
         boolean done;
 
         Row(int index, GenerationRequest request, int budget, BatchListener listener) {

@@ -2,12 +2,21 @@ package dev.forja.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.lora.LoraLinear;
+import dev.forja.lora.MultiLora;
 import dev.forja.model.CausalLM;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -99,6 +108,65 @@ class ContinuousBatcherTest {
             while (b.step()) {}
             assertThat(finished.get(c)).hasSize(5);
             assertThat(finished.get(o)).containsExactly(alone(m, other));
+        }
+    }
+
+    /** A rank-4 adapter on every linear layer with random B (seeded), so that it changes the model's output. */
+    static Path randomAdapter(CausalLM m, Path dir, long seed) {
+        LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), seed);
+        torch.manual_seed(seed);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (LoraLinear l : a.layers().values()) {
+                l.loraB().copy_(torch.randn(l.loraB().sizes().vec().get()).mul(new Scalar(0.3)));
+            }
+        }
+        a.save(dir, "tiny");
+        a.detach();
+        return dir;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama"})
+    void rowsOfDifferentAdaptersShareABatchWithoutCrossTalk(String arch, @TempDir Path tmp) {
+        CausalLM m = BatchGeneratorTest.tiny(arch, 3);
+        List<Path> dirs = List.of(
+                randomAdapter(BatchGeneratorTest.tiny(arch, 3), tmp.resolve("a1"), 21),
+                randomAdapter(BatchGeneratorTest.tiny(arch, 3), tmp.resolve("a2"), 22));
+        int[] adapterOf = {0, 1, 2, 1, 0, 2};
+        long[][] prompts = {PROMPTS[0], PROMPTS[0], PROMPTS[0], PROMPTS[2], PROMPTS[3], PROMPTS[4]};
+        int[] joinAt = {0, 0, 0, 2, 4, 4};
+        List<GenerationRequest> rs = new ArrayList<>();
+        for (long[] p : prompts) rs.add(GenerationRequest.greedy(p, 12, (ids, n) -> false));
+        // alone: a model of its own with that one adapter applied as forja generate --adapter does
+        long[][] alone = new long[rs.size()][];
+        for (int i = 0; i < rs.size(); i++) {
+            CausalLM own = BatchGeneratorTest.tiny(arch, 3);
+            if (adapterOf[i] > 0) LoraAdapter.load(own, dirs.get(adapterOf[i] - 1));
+            alone[i] = alone(own, rs.get(i));
+        }
+        assertThat(alone[1]).as("the adapters change the answer").isNotEqualTo(alone[0]);
+        assertThat(alone[2]).isNotEqualTo(alone[1]);
+
+        MultiLora adapters = MultiLora.load(m, dirs);
+        Map<Integer, long[]> finished = new HashMap<>();
+        BatchListener listener = new BatchListener() {
+            @Override
+            public void onFinished(int row, long[] generated) {
+                finished.put(row, generated);
+            }
+        };
+        int[] rowOf = new int[rs.size()];
+        try (ContinuousBatcher b = new ContinuousBatcher(m, adapters)) {
+            for (int step = 0; step < 100 && (step <= 4 || b.size() > 0); step++) {
+                for (int i = 0; i < rs.size(); i++)
+                    if (joinAt[i] == step) rowOf[i] = b.add(rs.get(i), adapterOf[i], listener);
+                b.step();
+            }
+        }
+        for (int i = 0; i < rs.size(); i++) {
+            assertThat(finished.get(rowOf[i]))
+                    .as("request %d, adapter %d", i, adapterOf[i])
+                    .containsExactly(alone[i]);
         }
     }
 
