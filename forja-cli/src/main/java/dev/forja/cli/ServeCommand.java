@@ -5,14 +5,18 @@ import dev.forja.ForjaException;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
+import dev.forja.lora.AdapterBase;
 import dev.forja.model.PretrainedModel;
 import dev.forja.server.OpenAiServer;
 import dev.forja.server.ServedModel;
 import dev.forja.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +46,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also serve /v1/embeddings with 'minilm' (the embedded all-MiniLM-L6-v2) or a BERT "
                     + "sentence-embedding directory.")
     String embeddings;
+
+    @Option(
+            names = "--adapter",
+            paramLabel = "NAME=PATH",
+            description = "Serve a PEFT LoRA adapter directory as model NAME (repeatable). Adapters share the base "
+                    + "weights and batches; a request picks one with \"model\": NAME.")
+    Map<String, Path> adapters = new LinkedHashMap<>();
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -125,12 +136,19 @@ final class ServeCommand implements Callable<Integer> {
             embedName = model;
             lmName = null;
         }
+        if (lmName == null && !adapters.isEmpty()) {
+            throw new ForjaException("--adapter needs a causal LM to adapt: give --model DIR|hub-id");
+        }
         PretrainedModel lm = null;
         SentenceEncoder encoder = null;
         try {
             if (lmName != null) lm = AdapterOptions.load(lmName, ModelLocator.resolve(lmName), dtype, null);
             if (embedName != null) encoder = EmbedCommand.open(embedName);
-            ServedModel served = lm == null ? null : ServedModel.of(servedName(lmName), lm, ctx);
+            ServedModel served = null;
+            if (lm != null) {
+                for (Path a : adapters.values()) AdapterBase.warn(a, lmName, lm.dir(), System.err);
+                served = ServedModel.of(servedName(lmName), lm, ctx, adapters);
+            }
             CountDownLatch stop = new CountDownLatch(1);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
             Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -153,8 +171,11 @@ final class ServeCommand implements Callable<Integer> {
 
     private static String[] names(ServedModel served, String embedName) {
         if (served == null) return new String[] {"'" + servedName(embedName) + "' (embeddings)"};
-        if (embedName == null) return new String[] {"'" + served.name() + "' (completions)"};
-        return new String[] {"'" + served.name() + "' (completions)", "'" + servedName(embedName) + "' (embeddings)"};
+        String lm = "'" + served.name() + "'"
+                + served.adapterNames().stream().map(n -> ", '" + n + "'").collect(Collectors.joining())
+                + " (completions)";
+        if (embedName == null) return new String[] {lm};
+        return new String[] {lm, "'" + servedName(embedName) + "' (embeddings)"};
     }
 
     /** What clients put in "model": a directory's name, or the Hub id / 'minilm' as given. */

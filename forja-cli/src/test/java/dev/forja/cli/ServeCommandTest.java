@@ -42,6 +42,8 @@ class ServeCommandTest {
         System.setProperty("forja.cache", cache);
         Path model = CliRun.initModel(tmp.resolve("tiny-chat"), "--arch", "llama");
         float[][] expected = forjaEmbed();
+        Path adapter = tmp.resolve("lora-es");
+        MergeCommandTest.randomAdapter(model, adapter);
 
         Path log = tmp.resolve("serve.log");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -57,6 +59,8 @@ class ServeCommandTest {
                         model.toString(),
                         "--embeddings",
                         "minilm",
+                        "--adapter",
+                        "es=" + adapter,
                         "--port",
                         "0",
                         "--api-key",
@@ -81,7 +85,9 @@ class ServeCommandTest {
                     .apiKey("k3y")
                     .maxRetries(0)
                     .build();
-            assertThat(client.models().list().data()).extracting(m -> m.id()).containsExactly("tiny-chat", "minilm");
+            assertThat(client.models().list().data())
+                    .extracting(m -> m.id())
+                    .containsExactly("tiny-chat", "es", "minilm");
 
             // the client's default encoding (base64 in recent clients) and explicit floats
             for (var format :
@@ -120,20 +126,18 @@ class ServeCommandTest {
             assertThat(b.remaining()).isEqualTo(4 * expected[2].length);
             assertThat((double) b.getFloat(0)).isCloseTo(expected[2][0], org.assertj.core.data.Offset.offset(1e-5));
 
-            String answer = client.chat()
-                    .completions()
-                    .create(ChatCompletionCreateParams.builder()
-                            .model("tiny-chat")
-                            .addUserMessage("Hola")
-                            .temperature(0.0)
-                            .maxCompletionTokens(5L)
-                            .build())
-                    .choices()
-                    .get(0)
-                    .message()
-                    .content()
-                    .orElseThrow();
-            assertThat(answer).isNotNull();
+            for (String name : List.of("tiny-chat", "es")) {
+                var answer = client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(name)
+                                .addUserMessage("Hola")
+                                .temperature(0.0)
+                                .maxCompletionTokens(5L)
+                                .build());
+                assertThat(answer.model()).isEqualTo(name);
+                assertThat(answer.usage().orElseThrow().completionTokens()).isPositive();
+            }
 
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -35,7 +35,8 @@ final class CompletionHandler {
     }
 
     /** One request, already parsed, for the model it names. */
-    void handle(Context ctx, RequestFields f, boolean chat) throws IOException, InterruptedException {
+    void handle(Context ctx, RequestFields f, boolean chat, String name, int adapter)
+            throws IOException, InterruptedException {
         long[] prompt = chat ? chatPrompt(f) : completionPrompt(f);
         boolean stream = f.bool("stream");
         boolean includeUsage = stream && f.includeUsage();
@@ -56,6 +57,7 @@ final class CompletionHandler {
         int maxTokens = asked != null ? asked.intValue() : chat ? room : Math.min(16, room);
         Job job = new Job(
                 prompt,
+                adapter,
                 maxTokens,
                 sampling(f),
                 f.stop(),
@@ -73,9 +75,9 @@ final class CompletionHandler {
                 (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (stream) {
-            stream(ctx, job, id, created, chat, includeUsage);
+            stream(ctx, job, new Head(id, created, name), chat, includeUsage);
         } else {
-            whole(ctx, job, id, created, chat);
+            whole(ctx, job, new Head(id, created, name), chat);
         }
         metrics.firstToken(job.secondsToFirstToken());
     }
@@ -166,7 +168,7 @@ final class CompletionHandler {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong());
     }
 
-    private void whole(Context ctx, Job job, String id, long created, boolean chat) throws InterruptedException {
+    private void whole(Context ctx, Job job, Head h, boolean chat) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         Job.Done done = null;
         while (done == null) {
@@ -176,7 +178,7 @@ final class CompletionHandler {
             else if (e instanceof Job.Failed failed) throw serverError(failed);
         }
         log(job, text);
-        ObjectNode body = head(id, created, chat ? "chat.completion" : "text_completion");
+        ObjectNode body = head(h, chat ? "chat.completion" : "text_completion");
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
         if (chat) {
@@ -193,7 +195,7 @@ final class CompletionHandler {
         ctx.contentType("application/json").result(Json.line(body));
     }
 
-    private void stream(Context ctx, Job job, String id, long created, boolean chat, boolean includeUsage)
+    private void stream(Context ctx, Job job, Head h, boolean chat, boolean includeUsage)
             throws IOException, InterruptedException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");
@@ -202,16 +204,16 @@ final class CompletionHandler {
         String object = chat ? "chat.completion.chunk" : "text_completion";
         StringBuilder all = new StringBuilder();
         try {
-            if (chat) send(out, chunk(id, created, object, chat, "", true, null, includeUsage));
+            if (chat) send(out, chunk(h, object, chat, "", true, null, includeUsage));
             while (true) {
                 Job.Event e = job.next(1000);
                 if (e instanceof Job.Text t) {
                     all.append(t.text());
-                    send(out, chunk(id, created, object, chat, t.text(), false, null, includeUsage));
+                    send(out, chunk(h, object, chat, t.text(), false, null, includeUsage));
                 } else if (e instanceof Job.Done d) {
-                    send(out, chunk(id, created, object, chat, "", false, d.finishReason(), includeUsage));
+                    send(out, chunk(h, object, chat, "", false, d.finishReason(), includeUsage));
                     if (includeUsage) {
-                        ObjectNode last = head(id, created, object);
+                        ObjectNode last = head(h, object);
                         last.putArray("choices");
                         last.set("usage", usage(d));
                         send(out, last);
@@ -232,15 +234,14 @@ final class CompletionHandler {
     }
 
     private ObjectNode chunk(
-            String id,
-            long created,
+            Head h,
             String object,
             boolean chat,
             String text,
             boolean first,
             String finishReason,
             boolean includeUsage) {
-        ObjectNode c = head(id, created, object);
+        ObjectNode c = head(h, object);
         ObjectNode choice = c.putArray("choices").addObject();
         choice.put("index", 0);
         if (chat) {
@@ -257,12 +258,15 @@ final class CompletionHandler {
         return c;
     }
 
-    private ObjectNode head(String id, long created, String object) {
+    /** What every response and chunk of one request starts with; {@code model} as the request named it. */
+    private record Head(String id, long created, String model) {}
+
+    private static ObjectNode head(Head h, String object) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("id", id);
+        body.put("id", h.id());
         body.put("object", object);
-        body.put("created", created);
-        body.put("model", model.name());
+        body.put("created", h.created());
+        body.put("model", h.model());
         return body;
     }
 

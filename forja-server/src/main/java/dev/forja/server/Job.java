@@ -31,6 +31,7 @@ final class Job implements BatchListener {
     record Failed(String message) implements Event {}
 
     private final long[] prompt;
+    private final int adapter;
     private final int maxTokens;
     private final SamplingConfig sampling;
     private final Set<Long> eos;
@@ -42,8 +43,16 @@ final class Job implements BatchListener {
     private volatile long firstTokenNanos;
     private boolean sawEos;
 
-    Job(long[] prompt, int maxTokens, SamplingConfig sampling, List<String> stop, Set<Long> eos, Tokenizer tokenizer) {
+    Job(
+            long[] prompt,
+            int adapter,
+            int maxTokens,
+            SamplingConfig sampling,
+            List<String> stop,
+            Set<Long> eos,
+            Tokenizer tokenizer) {
         this.prompt = prompt;
+        this.adapter = adapter;
         this.maxTokens = maxTokens;
         this.sampling = sampling;
         this.eos = eos;
@@ -55,6 +64,11 @@ final class Job implements BatchListener {
     GenerationRequest request() {
         return new GenerationRequest(
                 prompt, maxTokens, sampling, (ids, n) -> eos.contains(ids[n - 1]) || stops.stopped() || cancelled);
+    }
+
+    /** The LoRA adapter the row decodes with; 0 for the base. */
+    int adapter() {
+        return adapter;
     }
 
     long[] prompt() {

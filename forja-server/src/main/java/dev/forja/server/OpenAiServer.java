@@ -42,7 +42,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.embeddings = encoder == null ? null : new EmbeddingHandler(embeddingsName, encoder, metrics);
         this.scheduler = model == null
                 ? null
-                : new Scheduler(model.model().model(), config.maxBatch(), config.maxQueue(), metrics);
+                : new Scheduler(model.model().model(), model.adapters(), config.maxBatch(), config.maxQueue(), metrics);
         this.completions =
                 model == null ? null : new CompletionHandler(model, scheduler, metrics, config.logRequests());
         this.keyHash = config.apiKey() == null ? null : sha256(config.apiKey());
@@ -154,36 +154,41 @@ public final class OpenAiServer implements AutoCloseable {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("object", "list");
         var data = body.putArray("data");
-        for (String name :
-                new String[] {model == null ? null : model.name(), embeddings == null ? null : embeddings.name()}) {
-            if (name == null) continue;
-            ObjectNode m = data.addObject();
-            m.put("id", name);
-            m.put("object", "model");
-            m.put("created", created);
-            m.put("owned_by", "forja");
+        if (model != null) {
+            model(data.addObject(), model.name(), null);
+            for (String adapter : model.adapterNames()) model(data.addObject(), adapter, model.name());
         }
+        if (embeddings != null) model(data.addObject(), embeddings.name(), null);
         ctx.contentType("application/json").result(Json.line(body));
+    }
+
+    private void model(ObjectNode m, String id, String parent) {
+        m.put("id", id);
+        m.put("object", "model");
+        m.put("created", created);
+        m.put("owned_by", "forja");
+        if (parent != null) m.put("parent", parent); // a LoRA adapter over that model, as vLLM lists them
     }
 
     private void generate(Context ctx, boolean chat) throws Exception {
         RequestFields f = RequestFields.parse(body(ctx));
         String name = f.requiredString("model");
-        if (model == null || !model.name().equals(name)) {
+        int adapter = model == null ? -1 : model.adapterOf(name);
+        if (adapter < 0) {
             if (embeddings != null && embeddings.name().equals(name)) {
                 throw ApiException.badRequest("model '" + name + "' only embeds; use /v1/embeddings", "model");
             }
             throw unknownModel(name);
         }
         if (draining) throw new ApiException(503, "the server is shutting down", "server_error", null, null);
-        completions.handle(ctx, f, chat);
+        completions.handle(ctx, f, chat, name, adapter);
     }
 
     private void embed(Context ctx) {
         RequestFields f = RequestFields.parse(body(ctx));
         String name = f.requiredString("model");
         if (embeddings == null || !embeddings.name().equals(name)) {
-            if (model != null && model.name().equals(name)) {
+            if (model != null && model.adapterOf(name) >= 0) {
                 throw ApiException.badRequest(
                         "model '" + name + "' generates; start the server with --embeddings " + "minilm|DIR to embed",
                         "model");

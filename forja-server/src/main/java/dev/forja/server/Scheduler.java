@@ -2,6 +2,7 @@ package dev.forja.server;
 
 import dev.forja.generate.BatchListener;
 import dev.forja.generate.ContinuousBatcher;
+import dev.forja.lora.MultiLora;
 import dev.forja.model.CausalLM;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scheduler implements AutoCloseable {
     private final CausalLM model;
+    private final MultiLora adapters;
     private final int maxBatch;
     private final BlockingQueue<Job> queue;
     private final List<Running> running = new ArrayList<>();
@@ -26,8 +28,9 @@ final class Scheduler implements AutoCloseable {
     private volatile boolean held;
     private volatile boolean parked;
 
-    Scheduler(CausalLM model, int maxBatch, int maxQueue, Metrics metrics) {
+    Scheduler(CausalLM model, MultiLora adapters, int maxBatch, int maxQueue, Metrics metrics) {
         this.model = model;
+        this.adapters = adapters;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxQueue);
         this.metrics = metrics;
@@ -62,7 +65,7 @@ final class Scheduler implements AutoCloseable {
     }
 
     private void run() {
-        ContinuousBatcher batcher = new ContinuousBatcher(model);
+        ContinuousBatcher batcher = new ContinuousBatcher(model, adapters);
         try {
             while (!stopping || batcher.size() > 0 || !queue.isEmpty()) {
                 try {
@@ -88,7 +91,7 @@ final class Scheduler implements AutoCloseable {
                     for (Running j : running) j.job.fail("generation failed: " + e.getMessage());
                     running.clear();
                     batcher.close();
-                    batcher = new ContinuousBatcher(model);
+                    batcher = new ContinuousBatcher(model, adapters);
                 }
             }
         } finally {
@@ -105,7 +108,7 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         Running r = new Running(job);
-        batcher.add(job.request(), new BatchListener() {
+        batcher.add(job.request(), job.adapter(), new BatchListener() {
             @Override
             public void onToken(int row, long id) {
                 job.onToken(row, id);

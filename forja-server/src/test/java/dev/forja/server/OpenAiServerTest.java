@@ -18,6 +18,11 @@ import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionChoice;
 import com.openai.models.completions.CompletionCreateParams;
 import dev.forja.io.Json;
+import dev.forja.lora.LoraAdapter;
+import dev.forja.lora.LoraConfig;
+import dev.forja.lora.LoraLinear;
+import dev.forja.model.CausalLM;
+import dev.forja.model.ModelLoader;
 import dev.forja.model.PretrainedModel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,10 +36,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +187,84 @@ class OpenAiServerTest {
                 client.chat().completions().createStreaming(chat(prompt, maxTokens))) {
             s.stream()
                     .forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(sb::append)));
+        }
+        return sb.toString();
+    }
+
+    /** A rank-4 adapter on every linear layer of {@code base}, B drawn at random (seeded) so that it matters. */
+    private static Path randomAdapter(Path base, Path dir, long seed) {
+        CausalLM m = ModelLoader.load(base, ScalarType.Float);
+        LoraAdapter a = LoraAdapter.attach(m, new LoraConfig(4, 8, 0, List.of("all-linear"), false), seed);
+        torch.manual_seed(seed);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (LoraLinear l : a.layers().values()) {
+                l.loraB().copy_(torch.randn(l.loraB().sizes().vec().get()).mul(new Scalar(0.3)));
+            }
+        }
+        a.save(dir, base.toString());
+        return dir;
+    }
+
+    @Test
+    void adaptersAndTheBaseShareBatchesWithoutCrossTalk() throws Exception {
+        Path base = tmp.resolve("tiny");
+        Map<String, Path> adapters = new LinkedHashMap<>();
+        adapters.put("es", randomAdapter(base, tmp.resolve("lora-es"), 31));
+        adapters.put("sec", randomAdapter(base, tmp.resolve("lora-sec"), 32));
+        try (PretrainedModel shared = PretrainedModel.load(base, ScalarType.Float);
+                OpenAiServer s = OpenAiServer.start(
+                        ServerConfig.defaults().withPort(0).withQueue(8, 64),
+                        ServedModel.of(NAME, shared, 0, adapters),
+                        null,
+                        null)) {
+            OpenAIClient c = client(s, "k");
+            assertThat(c.models().list().data()).extracting(m -> m.id()).containsExactly(NAME, "es", "sec");
+            String[] prompts = {"uno", "dos dos", "tres tres tres", "cuatro, cinco y seis"};
+            String[] models = {NAME, "es", "sec"};
+            String[][] alone = new String[prompts.length][models.length];
+            for (int p = 0; p < prompts.length; p++) {
+                for (int m = 0; m < models.length; m++) alone[p][m] = answer(c, models[m], prompts[p], 10, false);
+                assertThat(alone[p][1]).as("adapter es changes prompt %d", p).isNotEqualTo(alone[p][0]);
+                assertThat(alone[p][2]).as("adapter sec changes prompt %d", p).isNotEqualTo(alone[p][1]);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            try {
+                List<Future<String>> fs = new ArrayList<>();
+                for (int r = 0; r < 32; r++) {
+                    int p = r % prompts.length;
+                    int m = (r / prompts.length) % models.length;
+                    boolean stream = r % 2 == 0;
+                    fs.add(pool.submit(() -> answer(c, models[m], prompts[p], 10, stream)));
+                }
+                for (int r = 0; r < fs.size(); r++) {
+                    int p = r % prompts.length;
+                    int m = (r / prompts.length) % models.length;
+                    assertThat(fs.get(r).get())
+                            .as("request %d: %s on %s", r, prompts[p], models[m])
+                            .isEqualTo(alone[p][m]);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static String answer(OpenAIClient c, String model, String prompt, int maxTokens, boolean stream) {
+        ChatCompletionCreateParams params =
+                chat(prompt, maxTokens).toBuilder().model(model).build();
+        if (!stream)
+            return c.chat()
+                    .completions()
+                    .create(params)
+                    .choices()
+                    .get(0)
+                    .message()
+                    .content()
+                    .orElseThrow();
+        StringBuilder sb = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(params)) {
+            s.stream()
+                    .forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(sb::append)));
         }
         return sb.toString();
     }
