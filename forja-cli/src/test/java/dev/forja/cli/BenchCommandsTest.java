@@ -80,4 +80,32 @@ class BenchCommandsTest {
         assertThat(tooLong.exit()).isEqualTo(1);
         assertThat(tooLong.err()).contains("exceeds the model's");
     }
+
+    @Test
+    void benchServeMeasuresConcurrentClients() throws IOException {
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--clients",
+                        "1,2",
+                        "--requests",
+                        "1",
+                        "--max-tokens",
+                        "4",
+                        "--threads",
+                        "1")
+                .ok()
+                .lastJson();
+        assertThat(j.get("runs")).hasSize(2);
+        JsonNode two = j.get("runs").get(1);
+        assertThat(two.get("clients").asInt()).isEqualTo(2);
+        assertThat(two.get("requests").asInt()).isEqualTo(2);
+        assertThat(two.get("generated_tokens").asLong()).isBetween(0L, 8L);
+        assertThat(j.has("speedup_2_vs_1")).isTrue();
+        CliRun bad = CliRun.of("bench", "serve", "--model", model.toString(), "--clients", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("must be >= 1");
+    }
 }
