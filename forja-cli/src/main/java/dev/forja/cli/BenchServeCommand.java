@@ -173,7 +173,9 @@ final class BenchServeCommand implements Callable<Integer> {
             JsonNode chunk = Json.mapper().readTree(line.substring(6));
             if (chunk.path("usage").isObject())
                 tokens = chunk.path("usage").path("completion_tokens").asLong();
-            if (chunk.path("choices").path(0).path("text").asText().isEmpty()) continue;
+            // one chunk per token (its text may be empty: part of a character); the finishing chunk is not one
+            JsonNode choice = chunk.path("choices").path(0);
+            if (choice.isMissingNode() || !choice.path("finish_reason").isNull()) continue;
             if (last == 0) s.firstToken = (now - start) / 1e9;
             else s.gaps.add((now - last) / 1e9);
             last = now;

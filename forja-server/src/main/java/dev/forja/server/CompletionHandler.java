@@ -247,7 +247,7 @@ final class CompletionHandler {
         if (chat) {
             ObjectNode delta = choice.putObject("delta");
             if (first) delta.put("role", "assistant");
-            if (first || !text.isEmpty()) delta.put("content", text);
+            delta.put("content", text);
         } else {
             choice.put("text", text);
         }

@@ -100,7 +100,9 @@ final class Job implements BatchListener {
             sawEos = true;
             return;
         }
-        post(stops.push(decoder.push(id)));
+        // one event per token, even when its text is held back (part of a character, a possible stop string):
+        // streaming clients see every step, and time to first token and inter-token latency mean what they say
+        events.add(new Text(stops.push(decoder.push(id))));
     }
 
     @Override
