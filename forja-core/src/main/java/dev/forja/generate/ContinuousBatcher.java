@@ -144,7 +144,9 @@ public final class ContinuousBatcher implements AutoCloseable {
         int vocab = logits.length / rows.size();
         for (int b = 0; b < rows.size(); b++) {
             Row row = rows.get(b);
-            long id = row.choose(Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab));
+            float[] own = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab); // (V)
+            row.listener.onLogits(row.index, own);
+            long id = row.choose(own);
             // heard before the stop condition is asked, as in BatchGenerator: a stop string reads the decoded text
             row.listener.onToken(row.index, id);
             if (row.request.stop().shouldStop(row.generated, row.n) || row.n == row.budget) {

@@ -26,12 +26,14 @@ final class CompletionHandler {
     private final Scheduler scheduler;
     private final Metrics metrics;
     private final boolean logRequests;
+    private final LogprobsJson logprobsJson;
 
     CompletionHandler(ServedModel model, Scheduler scheduler, Metrics metrics, boolean logRequests) {
         this.model = model;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.logRequests = logRequests;
+        this.logprobsJson = new LogprobsJson(model.model().tokenizer());
     }
 
     /** One request, already parsed, for the model it names. */
@@ -59,6 +61,7 @@ final class CompletionHandler {
                 prompt,
                 adapter,
                 maxTokens,
+                logprobs(f, chat),
                 sampling(f),
                 f.stop(),
                 model.eos(),
@@ -153,6 +156,28 @@ final class CompletionHandler {
         return ids;
     }
 
+    /**
+     * How many alternatives to report with each token's log-probability, or -1 for none: chat's {@code logprobs}
+     * (a boolean) with {@code top_logprobs} (0 to 20); legacy completions' {@code logprobs} (0 to 5).
+     */
+    private static int logprobs(RequestFields f, boolean chat) {
+        if (!chat) {
+            Long n = f.integer("logprobs", 0);
+            if (n != null && n > 5)
+                throw ApiException.badRequest("logprobs must be within [0, 5], got " + n, "logprobs");
+            return n == null ? -1 : n.intValue();
+        }
+        boolean on = f.bool("logprobs");
+        Long top = f.integer("top_logprobs", 0);
+        if (top != null && top > 20) {
+            throw ApiException.badRequest("top_logprobs must be within [0, 20], got " + top, "top_logprobs");
+        }
+        if (top != null && !on) {
+            throw ApiException.badRequest("top_logprobs needs \"logprobs\": true", "top_logprobs");
+        }
+        return on ? (top == null ? 0 : top.intValue()) : -1;
+    }
+
     /** OpenAI's sampling fields over the model's generation_config.json (greedy without one). */
     private SamplingConfig sampling(RequestFields f) {
         GenerationDefaults d = model.model().generation();
@@ -170,11 +195,14 @@ final class CompletionHandler {
 
     private void whole(Context ctx, Job job, Head h, boolean chat) throws InterruptedException {
         StringBuilder text = new StringBuilder();
+        List<TokenLogprobs> logprobs = new ArrayList<>();
         Job.Done done = null;
         while (done == null) {
             Job.Event e = job.next(1000);
-            if (e instanceof Job.Text t) text.append(t.text());
-            else if (e instanceof Job.Done d) done = d;
+            if (e instanceof Job.Text t) {
+                text.append(t.text());
+                if (t.logprobs() != null) logprobs.add(t.logprobs());
+            } else if (e instanceof Job.Done d) done = d;
             else if (e instanceof Job.Failed failed) throw serverError(failed);
         }
         log(job, text);
@@ -189,7 +217,8 @@ final class CompletionHandler {
         } else {
             choice.put("text", text.toString());
         }
-        choice.putNull("logprobs");
+        if (!job.wantsLogprobs()) choice.putNull("logprobs");
+        else choice.set("logprobs", chat ? logprobsJson.chat(logprobs) : logprobsJson.completion(logprobs, 0));
         choice.put("finish_reason", done.finishReason());
         body.set("usage", usage(done));
         ctx.contentType("application/json").result(Json.line(body));
@@ -208,8 +237,16 @@ final class CompletionHandler {
             while (true) {
                 Job.Event e = job.next(1000);
                 if (e instanceof Job.Text t) {
+                    ObjectNode c = chunk(h, object, chat, t.text(), false, null, includeUsage);
+                    if (t.logprobs() != null) {
+                        List<TokenLogprobs> one = List.of(t.logprobs());
+                        ((ObjectNode) c.path("choices").path(0))
+                                .set(
+                                        "logprobs",
+                                        chat ? logprobsJson.chat(one) : logprobsJson.completion(one, all.length()));
+                    }
                     all.append(t.text());
-                    send(out, chunk(h, object, chat, t.text(), false, null, includeUsage));
+                    send(out, c);
                 } else if (e instanceof Job.Done d) {
                     send(out, chunk(h, object, chat, "", false, d.finishReason(), includeUsage));
                     if (includeUsage) {

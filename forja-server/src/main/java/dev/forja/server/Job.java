@@ -21,8 +21,8 @@ final class Job implements BatchListener {
     /** What the HTTP thread hears. */
     sealed interface Event {}
 
-    /** More text of the completion. */
-    record Text(String text) implements Event {}
+    /** One token's text (empty while held back), with its log-probabilities when the request asked for them. */
+    record Text(String text, TokenLogprobs logprobs) implements Event {}
 
     /** The end: why, and the token counts for {@code usage}. */
     record Done(String finishReason, int promptTokens, int completionTokens) implements Event {}
@@ -33,6 +33,8 @@ final class Job implements BatchListener {
     private final long[] prompt;
     private final int adapter;
     private final int maxTokens;
+    private final int logprobs; // alternatives to report per token; -1: no log-probabilities
+    private float[] logits; // the current token's raw logits, kept only when log-probabilities are asked for
     private final SamplingConfig sampling;
     private final Set<Long> eos;
     private final StreamingDecoder decoder;
@@ -47,6 +49,7 @@ final class Job implements BatchListener {
             long[] prompt,
             int adapter,
             int maxTokens,
+            int logprobs,
             SamplingConfig sampling,
             List<String> stop,
             Set<Long> eos,
@@ -54,6 +57,7 @@ final class Job implements BatchListener {
         this.prompt = prompt;
         this.adapter = adapter;
         this.maxTokens = maxTokens;
+        this.logprobs = logprobs;
         this.sampling = sampling;
         this.eos = eos;
         this.decoder = new StreamingDecoder(tokenizer, true);
@@ -64,6 +68,11 @@ final class Job implements BatchListener {
     GenerationRequest request() {
         return new GenerationRequest(
                 prompt, maxTokens, sampling, (ids, n) -> eos.contains(ids[n - 1]) || stops.stopped() || cancelled);
+    }
+
+    /** True when the request asked for log-probabilities. */
+    boolean wantsLogprobs() {
+        return logprobs >= 0;
     }
 
     /** The LoRA adapter the row decodes with; 0 for the base. */
@@ -94,6 +103,11 @@ final class Job implements BatchListener {
     }
 
     @Override
+    public void onLogits(int row, float[] logits) {
+        if (logprobs >= 0) this.logits = logits.clone();
+    }
+
+    @Override
     public void onToken(int row, long id) {
         if (firstTokenNanos == 0) firstTokenNanos = System.nanoTime();
         if (eos.contains(id)) {
@@ -102,7 +116,8 @@ final class Job implements BatchListener {
         }
         // one event per token, even when its text is held back (part of a character, a possible stop string):
         // streaming clients see every step, and time to first token and inter-token latency mean what they say
-        events.add(new Text(stops.push(decoder.push(id))));
+        TokenLogprobs lp = logprobs >= 0 ? TokenLogprobs.of(logits, id, logprobs) : null;
+        events.add(new Text(stops.push(decoder.push(id)), lp));
     }
 
     @Override
@@ -119,7 +134,7 @@ final class Job implements BatchListener {
     }
 
     private void post(String text) {
-        if (!text.isEmpty()) events.add(new Text(text));
+        if (!text.isEmpty()) events.add(new Text(text, null));
     }
 
     /** The next event, waiting at most {@code millis}; null on timeout. */

@@ -110,6 +110,11 @@ final class Scheduler implements AutoCloseable {
         Running r = new Running(job);
         batcher.add(job.request(), job.adapter(), new BatchListener() {
             @Override
+            public void onLogits(int row, float[] logits) {
+                job.onLogits(row, logits);
+            }
+
+            @Override
             public void onToken(int row, long id) {
                 job.onToken(row, id);
             }

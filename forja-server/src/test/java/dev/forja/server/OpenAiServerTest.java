@@ -270,6 +270,59 @@ class OpenAiServerTest {
     }
 
     @Test
+    void logprobsOfGreedyTokensAreTheMostLikelyOnes() throws Exception {
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(chat("probabilidades", 6).toBuilder()
+                        .logprobs(true)
+                        .topLogprobs(3L)
+                        .build());
+        var content = c.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
+        assertThat(content).hasSize(6);
+        for (var t : content) {
+            assertThat(t.logprob()).isLessThanOrEqualTo(0);
+            assertThat(t.topLogprobs()).hasSize(3);
+            // greedy: the chosen token is the most likely one, and the alternatives come in order
+            assertThat(t.topLogprobs().get(0).logprob()).isEqualTo(t.logprob());
+            assertThat(t.topLogprobs().get(0).token()).isEqualTo(t.token());
+            assertThat(t.topLogprobs().get(1).logprob())
+                    .isLessThanOrEqualTo(t.topLogprobs().get(0).logprob());
+            double mass = t.topLogprobs().stream()
+                    .mapToDouble(x -> Math.exp(x.logprob()))
+                    .sum();
+            assertThat(mass).isLessThanOrEqualTo(1 + 1e-9);
+        }
+        // without the flag there are none
+        assertThat(client.chat()
+                        .completions()
+                        .create(chat("probabilidades", 2))
+                        .choices()
+                        .get(0)
+                        .logprobs())
+                .isEmpty();
+        // legacy completions: tokens, token_logprobs, top_logprobs, text_offset
+        JsonNode legacy = Json.mapper()
+                .readTree(post(
+                                "/v1/completions",
+                                "{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":4,\"temperature\":0,\"logprobs\":2}",
+                                null)
+                        .body());
+        JsonNode lp = legacy.at("/choices/0/logprobs");
+        assertThat(lp.path("tokens")).hasSize(4);
+        assertThat(lp.path("token_logprobs")).hasSize(4);
+        assertThat(lp.path("top_logprobs").get(0).size()).isBetween(1, 2);
+        assertThat(lp.path("text_offset").get(0).asInt()).isZero();
+        expectError(
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                                + "\"top_logprobs\":2}",
+                        null),
+                400,
+                "top_logprobs");
+    }
+
+    @Test
     void seededSamplingIsReproducible() {
         ChatCompletionCreateParams p = ChatCompletionCreateParams.builder()
                 .model(NAME)
