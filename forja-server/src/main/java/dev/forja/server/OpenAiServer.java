@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP side of {@code forja serve}: OpenAI's endpoints over a causal LM ({@link ServedModel}) and/or a sentence
@@ -33,6 +34,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final byte[] keyHash;
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean draining;
+    private final AtomicInteger generating = new AtomicInteger(); // completion requests being answered
     private Javalin app;
 
     private OpenAiServer(ServerConfig config, ServedModel model, String embeddingsName, SentenceEncoder encoder) {
@@ -180,8 +182,13 @@ public final class OpenAiServer implements AutoCloseable {
             }
             throw unknownModel(name);
         }
-        if (draining) throw new ApiException(503, "the server is shutting down", "server_error", null, null);
-        completions.handle(ctx, f, chat, name, adapter);
+        generating.incrementAndGet();
+        try {
+            if (draining) throw new ApiException(503, "the server is shutting down", "server_error", null, null);
+            completions.handle(ctx, f, chat, name, adapter);
+        } finally {
+            generating.decrementAndGet();
+        }
     }
 
     private void embed(Context ctx) {
@@ -261,8 +268,20 @@ public final class OpenAiServer implements AutoCloseable {
      */
     public void stop(long graceMillis) {
         draining = true;
+        long deadline = System.nanoTime() + graceMillis * 1_000_000;
         if (scheduler != null) scheduler.close(graceMillis);
+        // the decode thread is done; let the request threads write what it gave them
+        try {
+            while (generating.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (app != null) app.stop();
+    }
+
+    /** True once {@link #stop} began: new completion requests get 503. */
+    boolean draining() {
+        return draining;
     }
 
     @Override

@@ -439,6 +439,39 @@ class OpenAiServerTest {
     }
 
     @Test
+    void stopFinishesRequestsInFlightAndRefusesNewOnes() throws Exception {
+        String expected = answer("uno", 5, false);
+        OpenAiServer s =
+                OpenAiServer.start(ServerConfig.defaults().withPort(0), ServedModel.of(NAME, model, 0), null, null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            s.holdDecoding(true);
+            Future<String> inFlight = pool.submit(() -> client(s, "k")
+                    .chat()
+                    .completions()
+                    .create(chat("uno", 5))
+                    .choices()
+                    .get(0)
+                    .message()
+                    .content()
+                    .orElseThrow());
+            while (s.queued() < 1 && !inFlight.isDone()) Thread.sleep(10);
+            Future<?> stopping = pool.submit(() -> s.stop(120_000));
+            while (!s.draining()) Thread.sleep(5);
+            HttpRequest.Builder late = HttpRequest.newBuilder(uri(s, "/v1/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"tiny\",\"prompt\":\"x\",\"max_tokens\":2}"));
+            expectError(send(s, late), 503, null);
+            s.holdDecoding(false);
+            assertThat(inFlight.get()).isEqualTo(expected);
+            stopping.get();
+        } finally {
+            pool.shutdownNow();
+            s.close();
+        }
+    }
+
+    @Test
     void withAKeyEveryEndpointButHealthNeedsIt() throws Exception {
         try (OpenAiServer keyed = OpenAiServer.start(
                 ServerConfig.defaults().withPort(0).withApiKey("s3cret"), ServedModel.of(NAME, model, 0), null, null)) {
