@@ -56,7 +56,7 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** As {@link #add(GenerationRequest, BatchListener)}, decoding with adapter {@code adapter} (0: the base). */
     public int add(GenerationRequest request, int adapter, BatchListener listener) {
-        if (adapter != 0 && (adapters == null || adapter > adapters.size() || adapter < 0)) {
+        if (adapter != 0 && (adapters == null || !adapters.loaded(adapter))) {
             throw new IllegalArgumentException("no adapter " + adapter);
         }
         int budget =
@@ -65,6 +65,12 @@ public final class ContinuousBatcher implements AutoCloseable {
         row.adapter = adapter;
         joining.add(row);
         return row.index;
+    }
+
+    /** True when a row decoding or waiting to join uses adapter {@code adapter}. */
+    public boolean uses(int adapter) {
+        return live.stream().anyMatch(r -> r.adapter == adapter)
+                || joining.stream().anyMatch(r -> r.adapter == adapter);
     }
 
     /** Rows decoding or waiting to join. */

@@ -2,6 +2,7 @@ package dev.forja.server;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forja.ForjaException;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.io.Json;
 import io.javalin.Javalin;
@@ -9,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Set;
@@ -44,7 +46,8 @@ public final class OpenAiServer implements AutoCloseable {
         this.embeddings = encoder == null ? null : new EmbeddingHandler(embeddingsName, encoder, metrics);
         this.scheduler = model == null
                 ? null
-                : new Scheduler(model.model().model(), model.adapters(), config.maxBatch(), config.maxQueue(), metrics);
+                : new Scheduler(
+                        model.model().model(), model.adapters().lora(), config.maxBatch(), config.maxQueue(), metrics);
         this.completions =
                 model == null ? null : new CompletionHandler(model, scheduler, metrics, config.logRequests());
         this.keyHash = config.apiKey() == null ? null : sha256(config.apiKey());
@@ -75,6 +78,8 @@ public final class OpenAiServer implements AutoCloseable {
                         c.routes.post("/v1/completions", ctx -> s.generate(ctx, false));
                         c.routes.post("/v1/chat/completions", ctx -> s.generate(ctx, true));
                         c.routes.post("/v1/embeddings", s::embed);
+                        c.routes.post("/v1/adapters", s::addAdapter);
+                        c.routes.delete("/v1/adapters/{name}", s::removeAdapter);
                         c.routes.options("/v1/*", s::preflight);
                         c.routes.after(s::after);
                         c.routes.exception(ApiException.class, (e, ctx) -> s.fail(ctx, e));
@@ -188,6 +193,64 @@ public final class OpenAiServer implements AutoCloseable {
             completions.handle(ctx, f, chat, name, adapter);
         } finally {
             generating.decrementAndGet();
+        }
+    }
+
+    /** {@code POST /v1/adapters {"name", "path"}}: loads a PEFT adapter directory and serves it as {@code name}. */
+    private void addAdapter(Context ctx) throws Exception {
+        requireAdapterAdmin();
+        RequestFields f = RequestFields.parse(body(ctx));
+        String name = f.requiredString("name");
+        String path = f.requiredString("path");
+        try {
+            ServedModel.checkName(name, model.name());
+        } catch (ForjaException e) {
+            throw ApiException.badRequest(e.getMessage(), "name");
+        }
+        if (model.adapterOf(name) >= 0
+                || (embeddings != null && embeddings.name().equals(name))) {
+            throw ApiException.badRequest("a model named '" + name + "' is already served", "name");
+        }
+        int k;
+        try {
+            k = scheduler.between(() -> model.adapters().lora().add(Path.of(path)));
+        } catch (ForjaException | java.nio.file.InvalidPathException e) {
+            throw ApiException.badRequest(e.getMessage(), "path");
+        }
+        if (!model.adapters().put(name, k)) {
+            scheduler.removeAdapter(k); // another request took the name meanwhile
+            throw ApiException.badRequest("a model named '" + name + "' is already served", "name");
+        }
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        model(m, name, model.name());
+        ctx.contentType("application/json").result(Json.line(m));
+    }
+
+    /** {@code DELETE /v1/adapters/NAME}: stops serving an adapter; it is unloaded once its running rows finish. */
+    private void removeAdapter(Context ctx) throws Exception {
+        requireAdapterAdmin();
+        String name = ctx.pathParam("name");
+        int k = model.adapters().remove(name);
+        if (k < 0) throw unknownModel(name);
+        scheduler.removeAdapter(k);
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("id", name);
+        m.put("object", "model");
+        m.put("deleted", true);
+        ctx.contentType("application/json").result(Json.line(m));
+    }
+
+    /** Adapters are managed at run time only behind an API key: they read directories named by the request. */
+    private void requireAdapterAdmin() {
+        if (model == null) throw new ApiException(404, "no causal LM is served", "invalid_request_error", null, null);
+        if (keyHash == null) {
+            throw new ApiException(
+                    403,
+                    "adding or removing adapters at run time needs an API key; start the server with --api-key "
+                            + "(or FORJA_API_KEY)",
+                    "invalid_request_error",
+                    null,
+                    "api_key_required");
         }
     }
 

@@ -5,9 +5,15 @@ import dev.forja.generate.ContinuousBatcher;
 import dev.forja.lora.MultiLora;
 import dev.forja.model.CausalLM;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class Scheduler implements AutoCloseable {
     private final CausalLM model;
     private final MultiLora adapters;
+    private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>(); // run between steps
+    private final Set<Integer> removals = new HashSet<>(); // adapters to unload once no row uses them
     private final int maxBatch;
     private final BlockingQueue<Job> queue;
     private final List<Running> running = new ArrayList<>();
@@ -42,6 +50,24 @@ final class Scheduler implements AutoCloseable {
     /** Queues a job; false when the queue is full (the caller answers 429). */
     boolean submit(Job job) {
         return !stopping && queue.offer(job);
+    }
+
+    /** Runs {@code work} on the decode thread between two steps (it owns the model) and returns its result. */
+    <T> T between(Callable<T> work) throws Exception {
+        if (stopping || !thread.isAlive()) throw new IllegalStateException("the server is shutting down");
+        FutureTask<T> t = new FutureTask<>(work);
+        tasks.add(t);
+        try {
+            return t.get(10, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            throw e;
+        }
+    }
+
+    /** Unloads adapter {@code k} once no row uses it; requests for it still queued then fail. */
+    void removeAdapter(int k) throws Exception {
+        between(() -> removals.add(k));
     }
 
     /** Holds the decode thread between steps (tests fill the queue with it), or lets it go on. */
@@ -69,6 +95,8 @@ final class Scheduler implements AutoCloseable {
         try {
             while (!stopping || batcher.size() > 0 || !queue.isEmpty()) {
                 try {
+                    for (FutureTask<?> t; (t = tasks.poll()) != null; ) t.run();
+                    unloadUnused(batcher);
                     parked = held;
                     if (held) {
                         Thread.sleep(5);
@@ -102,9 +130,22 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Unloads the removed adapters that no row uses any more. */
+    private void unloadUnused(ContinuousBatcher batcher) {
+        removals.removeIf(k -> {
+            if (batcher.uses(k)) return false;
+            adapters.remove(k);
+            return true;
+        });
+    }
+
     private void admit(ContinuousBatcher batcher, Job job) {
         if (job.cancelled()) {
             job.onFinished(-1, new long[0]);
+            return;
+        }
+        if (job.adapter() != 0 && (removals.contains(job.adapter()) || !adapters.loaded(job.adapter()))) {
+            job.fail("the adapter this request named was removed");
             return;
         }
         Running r = new Running(job);

@@ -249,6 +249,64 @@ class OpenAiServerTest {
         }
     }
 
+    @Test
+    void adaptersAreAddedAndRemovedAtRunTimeBehindTheKey() throws Exception {
+        Path base = tmp.resolve("tiny");
+        Path dir = randomAdapter(base, tmp.resolve("lora-rt"), 41);
+        String expected;
+        try (PretrainedModel m1 = PretrainedModel.load(base, ScalarType.Float);
+                OpenAiServer s1 = OpenAiServer.start(
+                        ServerConfig.defaults().withPort(0),
+                        ServedModel.of(NAME, m1, 0, Map.of("rt", dir)),
+                        null,
+                        null)) {
+            expected = answer(client(s1, "k"), "rt", "uno", 8, false);
+        }
+        String addBody = "{\"name\":\"rt\",\"path\":" + Json.line(dir.toString()) + "}";
+        try (PretrainedModel m2 = PretrainedModel.load(base, ScalarType.Float);
+                OpenAiServer s = OpenAiServer.start(
+                        ServerConfig.defaults().withPort(0).withApiKey("key"),
+                        ServedModel.of(NAME, m2, 0),
+                        null,
+                        null)) {
+            OpenAIClient c = client(s, "key");
+            HttpResponse<String> added =
+                    send(s, keyed(s, "/v1/adapters").POST(HttpRequest.BodyPublishers.ofString(addBody)));
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(added.body()).path("parent").asText())
+                    .isEqualTo(NAME);
+            assertThat(c.models().list().data()).extracting(m -> m.id()).containsExactly(NAME, "rt");
+            assertThat(answer(c, "rt", "uno", 8, false))
+                    .isEqualTo(expected)
+                    .isNotEqualTo(answer(c, NAME, "uno", 8, false));
+            expectError(
+                    send(s, keyed(s, "/v1/adapters").POST(HttpRequest.BodyPublishers.ofString(addBody))), 400, "name");
+            expectError(
+                    send(
+                            s,
+                            keyed(s, "/v1/adapters")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"name\":\"x\",\"path\":\"/no/such/dir\"}"))),
+                    400,
+                    "path");
+            HttpResponse<String> removed = send(s, keyed(s, "/v1/adapters/rt").DELETE());
+            assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(removed.body()).path("deleted").asBoolean())
+                    .isTrue();
+            assertThat(c.models().list().data()).extracting(m -> m.id()).containsExactly(NAME);
+            assertThatThrownBy(() -> answer(c, "rt", "uno", 2, false)).isInstanceOf(NotFoundException.class);
+            expectError(send(s, keyed(s, "/v1/adapters/rt").DELETE()), 404, "model");
+            expectError(
+                    send(s, HttpRequest.newBuilder(uri(s, "/v1/adapters/rt")).DELETE()), 401, null);
+        }
+        // without an API key nobody may make the server read directories
+        expectError(post("/v1/adapters", addBody, null), 403, null);
+    }
+
+    private static HttpRequest.Builder keyed(OpenAiServer s, String path) {
+        return HttpRequest.newBuilder(uri(s, path)).header("Authorization", "Bearer key");
+    }
+
     private static String answer(OpenAIClient c, String model, String prompt, int maxTokens, boolean stream) {
         ChatCompletionCreateParams params =
                 chat(prompt, maxTokens).toBuilder().model(model).build();
