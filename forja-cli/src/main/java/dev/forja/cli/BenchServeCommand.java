@@ -60,6 +60,14 @@ final class BenchServeCommand implements Callable<Integer> {
             description = "Tokens each request generates (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
+    @Option(
+            names = "--soak",
+            defaultValue = "0",
+            description = "Instead: a mixed load for this many seconds with the most --clients (streams, abandoned "
+                    + "streams, whole completions, bad requests); counts answers by status and compares resident "
+                    + "memory after warm-up with the end (default: off).")
+    double soak;
+
     @Mixin
     EngineOptions engine;
 
@@ -82,8 +90,27 @@ final class BenchServeCommand implements Callable<Integer> {
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
-            stream(http, uri, new Sample()); // warm-up
             System.err.println("machine: " + MachineInfo.describe());
+            if (soak > 0) {
+                ObjectNode o = new ServeSoak(server.port(), maxTokens).run(most, soak);
+                System.err.printf(
+                        "soak %.0f s, %d clients: %d 2xx, %d 4xx, %d 5xx, %d abandoned streams; RSS %d MiB after "
+                                + "warm-up, %d MiB at the end (%+.1f%%)%n",
+                        soak,
+                        most,
+                        o.get("status_2xx").asLong(),
+                        o.get("status_4xx").asLong(),
+                        o.get("status_5xx").asLong(),
+                        o.get("abandoned_streams").asLong(),
+                        o.get("rss_after_warmup_mib").asLong(),
+                        o.get("rss_end_mib").asLong(),
+                        o.get("rss_growth_pct").asDouble());
+                o.put("model", model);
+                o.put("dtype", engine.dtype);
+                System.out.println(Json.line(o));
+                return 0;
+            }
+            stream(http, uri, new Sample()); // warm-up
             ObjectNode out = Json.mapper().createObjectNode();
             ArrayNode runs = out.putArray("runs");
             double oneClient = Double.NaN;

@@ -108,4 +108,30 @@ class BenchCommandsTest {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("must be >= 1");
     }
+
+    @Test
+    void benchServeSoakMixesGoodBadAndAbandonedRequestsWithoutA5xx() throws IOException {
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--clients",
+                        "2",
+                        "--soak",
+                        "0.5",
+                        "--max-tokens",
+                        "4",
+                        "--threads",
+                        "1")
+                .ok()
+                .lastJson();
+        // each client runs at least one cycle: two good requests, one abandoned stream, one bad request
+        assertThat(j.get("status_5xx").asLong()).isZero();
+        assertThat(j.get("transport_errors").asLong()).isZero();
+        assertThat(j.get("status_4xx").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(j.get("status_2xx").asLong()).isGreaterThanOrEqualTo(6);
+        assertThat(j.get("abandoned_streams").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(j.get("rss_end_mib").asLong()).isPositive();
+    }
 }
