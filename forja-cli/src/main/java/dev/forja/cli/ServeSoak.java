@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A mixed load on a running server for a while: each client cycles through a full stream, a whole completion, a
  * stream it abandons after two events, and a bad request (malformed JSON, an unknown model, a huge max_tokens). It
- * counts answers by status class and compares the resident memory after the first cycle with the memory at the end:
+ * counts answers by status class and compares the resident memory after a warm-up with the memory at the end:
  * a server that leaks per request, or lets a 5xx through, shows here.
  */
 final class ServeSoak {
@@ -48,13 +48,34 @@ final class ServeSoak {
         this.maxTokens = maxTokens;
     }
 
-    /** Runs {@code clients} clients for {@code seconds} (each finishes at least one cycle); the figures as JSON. */
+    /**
+     * Runs {@code clients} clients for {@code seconds} (each finishes at least one cycle); the first tenth is the
+     * warm-up (the batch, the caches and the threads reach their working size), after which memory is measured.
+     */
     ObjectNode run(int clients, double seconds) throws Exception {
+        load(clients, seconds / 10);
+        System.gc();
+        double warm = PeakRss.currentMib();
+        load(clients, seconds * 9 / 10);
+        System.gc();
+        double end = PeakRss.currentMib();
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("soak_seconds", seconds);
+        o.put("clients", clients);
+        o.put("status_2xx", ok.get());
+        o.put("status_4xx", clientErrors.get());
+        o.put("status_5xx", serverErrors.get());
+        o.put("transport_errors", failures.get());
+        o.put("abandoned_streams", abandoned.get());
+        o.put("rss_after_warmup_mib", Math.round(warm));
+        o.put("rss_end_mib", Math.round(end));
+        o.put("rss_growth_pct", Math.round(1000 * (end - warm) / warm) / 10.0);
+        return o;
+    }
+
+    private void load(int clients, double seconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
-            cycle(0); // warm-up
-            System.gc();
-            double warm = PeakRss.currentMib();
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             List<Future<?>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -67,20 +88,6 @@ final class ServeSoak {
                 }));
             }
             for (Future<?> f : fs) f.get();
-            System.gc();
-            double end = PeakRss.currentMib();
-            ObjectNode o = Json.mapper().createObjectNode();
-            o.put("soak_seconds", seconds);
-            o.put("clients", clients);
-            o.put("status_2xx", ok.get());
-            o.put("status_4xx", clientErrors.get());
-            o.put("status_5xx", serverErrors.get());
-            o.put("transport_errors", failures.get());
-            o.put("abandoned_streams", abandoned.get());
-            o.put("rss_after_warmup_mib", Math.round(warm));
-            o.put("rss_end_mib", Math.round(end));
-            o.put("rss_growth_pct", Math.round(1000 * (end - warm) / warm) / 10.0);
-            return o;
         } finally {
             pool.shutdownNow();
         }
