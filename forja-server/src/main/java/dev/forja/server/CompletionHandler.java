@@ -39,6 +39,7 @@ final class CompletionHandler {
     /** One request, already parsed, for the model it names. */
     void handle(Context ctx, RequestFields f, boolean chat, String name, int adapter)
             throws IOException, InterruptedException {
+        refuseUnsupported(f);
         long[] prompt = chat ? chatPrompt(f) : completionPrompt(f);
         boolean stream = f.bool("stream");
         boolean includeUsage = stream && f.includeUsage();
@@ -83,6 +84,34 @@ final class CompletionHandler {
             whole(ctx, job, new Head(id, created, name), chat);
         }
         metrics.firstToken(job.secondsToFirstToken());
+    }
+
+    /**
+     * OpenAI fields forja does not implement: a request that uses one gets a 400 naming it, rather than an answer
+     * that silently ignored it. Their neutral values (n 1, penalties 0, ...) pass.
+     */
+    private static void refuseUnsupported(RequestFields f) {
+        Long n = f.integer("n", 1);
+        if (n != null && n != 1)
+            throw ApiException.badRequest("n must be 1: forja returns one choice per request", "n");
+        Long bestOf = f.integer("best_of", 1);
+        if (bestOf != null && bestOf != 1) throw ApiException.badRequest("best_of is not supported", "best_of");
+        for (String penalty : new String[] {"presence_penalty", "frequency_penalty"}) {
+            Double p = f.number(penalty, -2, 2);
+            if (p != null && p != 0)
+                throw ApiException.badRequest(penalty + " is not supported; leave it out", penalty);
+        }
+        for (String field : new String[] {"logit_bias", "tools", "functions", "suffix"}) {
+            JsonNode v = f.body().get(field);
+            boolean empty = v == null || v.isNull() || (v.isContainerNode() && v.isEmpty());
+            if (!empty) throw ApiException.badRequest(field + " is not supported; leave it out", field);
+        }
+        if (f.bool("echo")) throw ApiException.badRequest("echo is not supported", "echo");
+        JsonNode format = f.body().path("response_format").path("type");
+        if (!format.isMissingNode() && !"text".equals(format.asText())) {
+            throw ApiException.badRequest(
+                    "response_format " + format.asText() + " is not supported; only text", "response_format");
+        }
     }
 
     private long[] completionPrompt(RequestFields f) {

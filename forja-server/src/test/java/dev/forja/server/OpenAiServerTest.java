@@ -441,6 +441,23 @@ class OpenAiServerTest {
         expectError(post("/v1/chat/completions", ok.replace("}", ",\"temperature\":-1}"), null), 400, "temperature");
         expectError(post("/v1/chat/completions", ok.replace("\"hi\"", "42"), null), 400, "messages[0].content");
         expectError(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\",\"stop\":[1]}", null), 400, "stop");
+        expectError(post("/v1/chat/completions", ok.replace("}", ",\"n\":2}"), null), 400, "n");
+        expectError(
+                post("/v1/chat/completions", ok.replace("}", ",\"presence_penalty\":0.5}"), null),
+                400,
+                "presence_penalty");
+        expectError(
+                post("/v1/chat/completions", ok.replace("}", ",\"tools\":[{\"type\":\"function\"}]}"), null),
+                400,
+                "tools");
+        expectError(
+                post("/v1/chat/completions", ok.replace("}", ",\"response_format\":{\"type\":\"json_object\"}}"), null),
+                400,
+                "response_format");
+        // their neutral values pass
+        assertThat(post("/v1/chat/completions", ok.replace("}", ",\"n\":1,\"frequency_penalty\":0,\"tools\":[]}"), null)
+                        .statusCode())
+                .isEqualTo(200);
         JsonNode tooLong =
                 expectError(post("/v1/chat/completions", ok.replace("2}", "1000000}"), null), 400, "messages");
         assertThat(tooLong.path("error").path("code").asText()).isEqualTo("context_length_exceeded");
