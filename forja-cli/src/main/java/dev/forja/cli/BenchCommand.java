@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure speed and memory.",
-        subcommands = {BenchGenerateCommand.class, BenchTrainCommand.class, BenchPrepareCommand.class})
+        subcommands = {
+            BenchGenerateCommand.class,
+            BenchTrainCommand.class,
+            BenchPrepareCommand.class,
+            BenchServeCommand.class
+        })
 final class BenchCommand {}

@@ -56,7 +56,7 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
         threads.use(true);
-        try (SentenceEncoder encoder = open()) {
+        try (SentenceEncoder encoder = open(model)) {
             long[] lines = new long[1];
             if (output == null) {
                 lines[0] = embedAll(encoder, System.out);
@@ -73,7 +73,8 @@ final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SentenceEncoder open() {
+    /** The sentence encoder {@code model} names: 'minilm' or a BERT sentence-embedding directory. */
+    static SentenceEncoder open(String model) {
         if (ModelLocator.isEmbedded(model)) {
             return SentenceEncoder.load(ModelLocator.resolve(model));
         }

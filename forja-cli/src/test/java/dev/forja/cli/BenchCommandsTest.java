@@ -80,4 +80,58 @@ class BenchCommandsTest {
         assertThat(tooLong.exit()).isEqualTo(1);
         assertThat(tooLong.err()).contains("exceeds the model's");
     }
+
+    @Test
+    void benchServeMeasuresConcurrentClients() throws IOException {
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--clients",
+                        "1,2",
+                        "--requests",
+                        "1",
+                        "--max-tokens",
+                        "4",
+                        "--threads",
+                        "1")
+                .ok()
+                .lastJson();
+        assertThat(j.get("runs")).hasSize(2);
+        JsonNode two = j.get("runs").get(1);
+        assertThat(two.get("clients").asInt()).isEqualTo(2);
+        assertThat(two.get("requests").asInt()).isEqualTo(2);
+        assertThat(two.get("generated_tokens").asLong()).isBetween(0L, 8L);
+        assertThat(j.has("speedup_2_vs_1")).isTrue();
+        CliRun bad = CliRun.of("bench", "serve", "--model", model.toString(), "--clients", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("must be >= 1");
+    }
+
+    @Test
+    void benchServeSoakMixesGoodBadAndAbandonedRequestsWithoutA5xx() throws IOException {
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--clients",
+                        "2",
+                        "--soak",
+                        "0.5",
+                        "--max-tokens",
+                        "4",
+                        "--threads",
+                        "1")
+                .ok()
+                .lastJson();
+        // each client runs at least one cycle: two good requests, one abandoned stream, one bad request
+        assertThat(j.get("status_5xx").asLong()).isZero();
+        assertThat(j.get("transport_errors").asLong()).isZero();
+        assertThat(j.get("status_4xx").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(j.get("status_2xx").asLong()).isGreaterThanOrEqualTo(6);
+        assertThat(j.get("abandoned_streams").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(j.get("rss_end_mib").asLong()).isPositive();
+    }
 }

@@ -5,6 +5,12 @@ package dev.forja.generate;
  * order, then its {@code onFinished} once; different rows interleave and finish in any order.
  */
 public interface BatchListener {
+    /**
+     * Row {@code row}'s raw next-token logits (V), just before its sampler chooses from them (for log-probabilities);
+     * read only, and valid during the call. Called by {@link ContinuousBatcher}.
+     */
+    default void onLogits(int row, float[] logits) {}
+
     /** Row {@code row} chose {@code id}. */
     default void onToken(int row, long id) {}
 

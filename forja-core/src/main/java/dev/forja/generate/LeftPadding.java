@@ -27,6 +27,12 @@ final class LeftPadding {
         for (int b = 0; b < prompts.length; b++) pad[b] = width - prompts[b].length;
     }
 
+    /** Rows already in a cache with {@code pad} columns of left padding each: for decode steps only. */
+    LeftPadding(long[] pad) {
+        this.pad = pad.clone();
+        this.width = 0;
+    }
+
     /** Columns of the prefill, the longest prompt's length. */
     int width() {
         return width;
@@ -34,6 +40,11 @@ final class LeftPadding {
 
     int rows() {
         return pad.length;
+    }
+
+    /** Left pad columns of row {@code b}. */
+    long pad(int b) {
+        return pad[b];
     }
 
     /** Keeps only the given rows, in this order (finished rows dropped along with their cache rows). */

@@ -54,10 +54,14 @@ public final class LoraLinear implements Linear {
     public Tensor apply(Tensor x) {
         Tensor y = base.apply(x); // (..., out)
         Tensor h = training && dropout > 0 ? torch.dropout(x, dropout, true) : x; // (..., in)
+        return y.add(update(h));
+    }
+
+    /** The low-rank update alone, {@code scaling · x A^T B^T}: (..., in) to (..., out), in x's dtype. */
+    Tensor update(Tensor x) {
         ScalarType dt = x.scalar_type();
-        Tensor low = torch.linear(h, a.to(dt)); // (..., R)
-        Tensor delta = torch.linear(low, b.to(dt)).mul(new Scalar(scaling)); // (..., out)
-        return y.add(delta);
+        Tensor low = torch.linear(x, a.to(dt)); // (..., R)
+        return torch.linear(low, b.to(dt)).mul(new Scalar(scaling)); // (..., out)
     }
 
     /** The frozen base weight, (out, in). */

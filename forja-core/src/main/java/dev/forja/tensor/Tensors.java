@@ -71,10 +71,11 @@ public final class Tensors {
         return t;
     }
 
-    /** An int64 tensor of the given shape holding {@code values}. */
+    /** An int64 tensor of the given shape holding {@code values} (an empty one has no data pointer to fill). */
     public static Tensor ofLongs(long[] values, long... shape) {
         Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Long), null);
-        new LongPointer(t.data_ptr()).capacity(values.length).put(values);
+        if (values.length > 0)
+            new LongPointer(t.data_ptr()).capacity(values.length).put(values);
         return t;
     }
 
