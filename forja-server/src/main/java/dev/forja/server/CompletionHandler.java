@@ -22,6 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * and answers with one JSON body or, with {@code "stream": true}, server-sent events ending in {@code [DONE]}.
  */
 final class CompletionHandler {
+    /** How long a whole answer may take before the heartbeat starts: quicker ones go out as before. */
+    private static final long HEARTBEAT_NANOS = 1_000_000_000L;
+
     private final ServedModel model;
     private final Scheduler scheduler;
     private final Metrics metrics;
@@ -222,17 +225,45 @@ final class CompletionHandler {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong());
     }
 
-    private void whole(Context ctx, Job job, Head h, boolean chat) throws InterruptedException {
+    /**
+     * The answer as one JSON body. Nothing reaches the client until it is done, so a client that goes away would
+     * go unnoticed (Jetty reads nothing more from the connection meanwhile): once a request has waited
+     * {@link #HEARTBEAT_NANOS}, the status and headers go out and a space (JSON allows leading whitespace) follows each
+     * further second; a write that fails cancels the row. The price: a failure after that point arrives as OpenAI's
+     * error body under status 200, as it does mid-stream.
+     */
+    private void whole(Context ctx, Job job, Head h, boolean chat) throws IOException, InterruptedException {
         StringBuilder text = new StringBuilder();
         List<TokenLogprobs> logprobs = new ArrayList<>();
+        OutputStream out = null; // set once the heartbeat committed the response
+        long beat = System.nanoTime() + HEARTBEAT_NANOS;
         Job.Done done = null;
         while (done == null) {
-            Job.Event e = job.next(1000);
+            Job.Event e = job.next(100);
+            if (System.nanoTime() - beat >= 0) {
+                try {
+                    if (out == null) {
+                        ctx.status(200);
+                        ctx.res().setContentType("application/json");
+                        out = ctx.res().getOutputStream();
+                    }
+                    out.write(' ');
+                    out.flush();
+                } catch (IOException gone) {
+                    scheduler.cancel(job); // nobody will read the answer: free its row or its place in the queue
+                    return;
+                }
+                beat = System.nanoTime() + 1_000_000_000L;
+            }
             if (e instanceof Job.Text t) {
                 text.append(t.text());
                 if (t.logprobs() != null) logprobs.add(t.logprobs());
             } else if (e instanceof Job.Done d) done = d;
-            else if (e instanceof Job.Failed failed) throw serverError(failed);
+            else if (e instanceof Job.Failed failed) {
+                if (out == null) throw serverError(failed);
+                out.write(Json.line(serverError(failed).body()).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
         }
         log(job, text);
         ObjectNode body = head(h, chat ? "chat.completion" : "text_completion");
@@ -250,7 +281,12 @@ final class CompletionHandler {
         else choice.set("logprobs", chat ? logprobsJson.chat(logprobs) : logprobsJson.completion(logprobs, 0));
         choice.put("finish_reason", done.finishReason());
         body.set("usage", usage(done));
-        ctx.contentType("application/json").result(Json.line(body));
+        if (out == null) {
+            ctx.contentType("application/json").result(Json.line(body));
+        } else {
+            out.write(Json.line(body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     private void stream(Context ctx, Job job, Head h, boolean chat, boolean includeUsage)
@@ -295,7 +331,7 @@ final class CompletionHandler {
                 }
             }
         } catch (IOException gone) {
-            job.cancel(); // the client disconnected: free its row
+            scheduler.cancel(job); // the client disconnected: free its row
         }
     }
 

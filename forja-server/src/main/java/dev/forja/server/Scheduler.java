@@ -52,6 +52,18 @@ final class Scheduler implements AutoCloseable {
         return !stopping && queue.offer(job);
     }
 
+    /**
+     * The client of {@code job} went away: a running row stops at its next token; a queued request leaves the queue
+     * at once, so it holds no place there.
+     */
+    void cancel(Job job) {
+        job.cancel();
+        if (queue.remove(job)) {
+            metrics.cancelled();
+            job.onFinished(-1, new long[0]);
+        }
+    }
+
     /** Runs {@code work} on the decode thread between two steps (it owns the model) and returns its result. */
     <T> T between(Callable<T> work) throws Exception {
         if (stopping || !thread.isAlive()) throw new IllegalStateException("the server is shutting down");
@@ -141,6 +153,7 @@ final class Scheduler implements AutoCloseable {
 
     private void admit(ContinuousBatcher batcher, Job job) {
         if (job.cancelled()) {
+            metrics.cancelled();
             job.onFinished(-1, new long[0]);
             return;
         }

@@ -628,6 +628,49 @@ class OpenAiServerTest {
                 .isLessThan(max / 2);
     }
 
+    /**
+     * A non-streamed request whose client leaves is cancelled. Held in the queue, so that no fast machine can finish
+     * it first; a running row stops on the same cancel ({@link #aClientThatLeavesMidStreamFreesItsRow}).
+     */
+    @Test
+    void aClientThatLeavesBeforeItsWholeAnswerIsCancelled() throws Exception {
+        long cancelledBefore = metric("forja_requests_cancelled_total");
+        long before = metric("forja_generation_tokens_total");
+        server.holdDecoding(true);
+        try {
+            sendAndLeave("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hola\"}],"
+                    + "\"max_tokens\":50,\"temperature\":0}");
+            awaitMetric("forja_requests_cancelled_total", cancelledBefore + 1);
+            assertThat(server.queued()).isZero();
+        } finally {
+            server.holdDecoding(false);
+        }
+        assertThat(metric("forja_generation_tokens_total"))
+                .as("it never decoded")
+                .isEqualTo(before);
+    }
+
+    /** Sends a whole request on a raw connection and closes it without reading the answer. */
+    private static void sendAndLeave(String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String path = json.contains("\"messages\"") ? "/v1/chat/completions" : "/v1/completions";
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+        }
+    }
+
+    /** Waits (a generous minute at most, no timing asserted) until metric {@code name} reaches {@code value}. */
+    private static void awaitMetric(String name, long value) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (metric(name) < value && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(metric(name)).isEqualTo(value);
+    }
+
     private static long metric(String name) throws Exception {
         return get(server, "/metrics", null)
                 .body()
