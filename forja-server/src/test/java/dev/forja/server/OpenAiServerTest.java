@@ -650,6 +650,46 @@ class OpenAiServerTest {
                 .isEqualTo(before);
     }
 
+    @Test
+    void aSlowWholeAnswerIsTheSameJsonAfterItsHeartbeat() throws Exception {
+        String json = "{\"model\":\"tiny\",\"prompt\":\"despacio\",\"max_tokens\":5,\"temperature\":0}";
+        String alone = Json.mapper()
+                .readTree(post("/v1/completions", json, null).body())
+                .path("choices")
+                .path(0)
+                .path("text")
+                .asText();
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        server.holdDecoding(true);
+        String answer;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(60_000); // a failure, not a hang, if the heartbeat never comes
+            try {
+                // HTTP/1.0: the body runs to the end of the connection, no chunks to undo
+                s.getOutputStream()
+                        .write(("POST /v1/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: "
+                                        + body.length + "\r\n\r\n" + json)
+                                .getBytes(StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine())
+                        .as("held, the heartbeat sent the status")
+                        .contains(" 200");
+                server.holdDecoding(false);
+                StringBuilder rest = new StringBuilder();
+                for (String line; (line = in.readLine()) != null; )
+                    rest.append(line).append('\n');
+                answer = rest.substring(rest.indexOf("\n\n") + 2);
+            } finally {
+                server.holdDecoding(false);
+            }
+        }
+        assertThat(answer).startsWith(" ");
+        JsonNode parsed = Json.mapper().readTree(answer);
+        assertThat(parsed.path("choices").path(0).path("text").asText()).isEqualTo(alone);
+        assertThat(parsed.path("usage").path("completion_tokens").asInt()).isEqualTo(5);
+    }
+
     /** Sends a whole request on a raw connection and closes it without reading the answer. */
     private static void sendAndLeave(String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
