@@ -37,8 +37,9 @@ import sun.misc.Signal;
 final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--model",
-            description = "A causal LM directory or Hugging Face id to generate with; 'minilm' or a BERT "
-                    + "sentence-embedding directory serves embeddings only.")
+            description = "A causal LM directory, .gguf file or Hugging Face id to generate with; 'minilm' or a "
+                    + "BERT sentence-embedding directory serves embeddings only. Clients name it by the directory's "
+                    + "or file's name (the id as given for the Hub).")
     String model;
 
     @Option(
@@ -178,10 +179,14 @@ final class ServeCommand implements Callable<Integer> {
         return new String[] {lm, "'" + servedName(embedName) + "' (embeddings)"};
     }
 
-    /** What clients put in "model": a directory's name, or the Hub id / 'minilm' as given. */
+    /**
+     * What clients put in "model": a directory's or file's name ({@code tiny.gguf}), not the path that found it;
+     * a Hub id or 'minilm' as given.
+     */
     static String servedName(String arg) {
         Path p = Path.of(arg);
-        return Files.isDirectory(p) && p.getFileName() != null ? p.getFileName().toString() : arg;
+        boolean local = Files.isDirectory(p) || Files.isRegularFile(p);
+        return local && p.getFileName() != null ? p.getFileName().toString() : arg;
     }
 
     /** True for 'minilm' and for a directory whose config.json says BERT. */

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.forja.embed.MiniLm;
 import dev.forja.io.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,40 +49,18 @@ class ServeCommandTest {
         MergeCommandTest.randomAdapter(model, adapter);
 
         Path log = tmp.resolve("serve.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(
-                        java,
-                        "-Xmx1g",
-                        "-Dforja.cache=" + cache,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "serve",
-                        "--model",
-                        model.toString(),
-                        "--embeddings",
-                        "minilm",
-                        "--adapter",
-                        "es=" + adapter,
-                        "--port",
-                        "0",
-                        "--api-key",
-                        "k3y",
-                        "--threads",
-                        "1"))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process p = serve(
+                log,
+                "--model",
+                model.toString(),
+                "--embeddings",
+                "minilm",
+                "--adapter",
+                "es=" + adapter,
+                "--api-key",
+                "k3y");
         try {
-            int port = -1;
-            Pattern serving = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/v1");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (port < 0 && p.isAlive() && System.nanoTime() < deadline) {
-                Matcher m = serving.matcher(Files.readString(log));
-                if (m.find()) port = Integer.parseInt(m.group(1));
-                else Thread.sleep(50);
-            }
-            assertThat(port).as(Files.readString(log)).isPositive();
+            int port = port(p, log);
             OpenAIClient client = OpenAIOkHttpClient.builder()
                     .baseUrl("http://127.0.0.1:" + port + "/v1")
                     .apiKey("k3y")
@@ -146,6 +127,104 @@ class ServeCommandTest {
         }
         assertThat(p.exitValue()).as(Files.readString(log)).isZero();
         assertThat(Files.readString(log)).contains("forja: stopped").doesNotContain("Hola");
+    }
+
+    @Test
+    void servesAGgufFileUnderItsFileNameWithTheAnswersOfItsDirectory() throws Exception {
+        String cache = tmp.resolve("cache").toString();
+        System.setProperty("forja.cache", cache);
+        Path model = CliRun.initModel(tmp.resolve("tiny-chat"), "--arch", "llama");
+        Path gguf = tmp.resolve("tiny-f32.gguf");
+        CliRun.of(
+                        "export",
+                        "--model",
+                        model.toString(),
+                        "--format",
+                        "gguf",
+                        "--dtype",
+                        "f32",
+                        "--output",
+                        gguf.toString())
+                .ok();
+        List<String> fromDir = answers(model, "tiny-chat");
+        List<String> fromGguf = answers(gguf, "tiny-f32.gguf");
+        assertThat(fromGguf).isEqualTo(fromDir);
+        assertThat(fromDir.get(0)).as("a completion with text to compare").isNotEmpty();
+    }
+
+    /** Serves {@code model}, checks it is listed as {@code name}, and answers a completion and a chat greedily. */
+    private List<String> answers(Path model, String name) throws Exception {
+        Path log = tmp.resolve(name + ".log");
+        Process p = serve(log, "--model", model.toString());
+        try {
+            int port = port(p, log);
+            OpenAIClient client = OpenAIOkHttpClient.builder()
+                    .baseUrl("http://127.0.0.1:" + port + "/v1")
+                    .apiKey("unused")
+                    .maxRetries(0)
+                    .build();
+            assertThat(client.models().list().data()).extracting(m -> m.id()).containsExactly(name);
+            String completion = client.completions()
+                    .create(CompletionCreateParams.builder()
+                            .model(name)
+                            .prompt("Hola, ¿cómo")
+                            .temperature(0.0)
+                            .maxTokens(12L)
+                            .build())
+                    .choices()
+                    .get(0)
+                    .text();
+            String chat = client.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model(name)
+                            .addUserMessage("Hola")
+                            .temperature(0.0)
+                            .maxCompletionTokens(12L)
+                            .build())
+                    .choices()
+                    .get(0)
+                    .message()
+                    .content()
+                    .orElse("");
+            return List.of(completion, chat);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code forja serve ARGS --port 0 --threads 1} as a separate process, its output into {@code log}. */
+    private Process serve(Path log, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "-Dforja.cache=" + System.getProperty("forja.cache"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--port", "0", "--threads", "1"));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** The port a serve process says it listens on, once it says so. */
+    private static int port(Process p, Path log) throws Exception {
+        int port = -1;
+        Pattern serving = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/v1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (port < 0 && p.isAlive() && System.nanoTime() < deadline) {
+            Matcher m = serving.matcher(Files.readString(log));
+            if (m.find()) port = Integer.parseInt(m.group(1));
+            else Thread.sleep(50);
+        }
+        assertThat(port).as(Files.readString(log)).isPositive();
+        return port;
     }
 
     private float[][] forjaEmbed() throws Exception {
