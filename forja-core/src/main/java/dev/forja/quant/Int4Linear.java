@@ -1,0 +1,73 @@
+package dev.forja.quant;
+
+import dev.forja.nn.Linear;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A linear layer whose weight is stored as 4-bit integers in groups of {@link #GROUP} input features, each group with
+ * its own scale and zero ({@code w ≈ (q - 8) · scale + zero}, min-max over the group as in gpt-fast), multiplied by
+ * {@code _weight_int4pack_mm_for_cpu} with bf16 activations (see {@link Int8Linear} for why bf16). Inference only.
+ */
+public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, long inFeatures, Tensor bias)
+        implements Linear {
+    /** Input features per group: the smallest the kernel takes, for the best accuracy. */
+    public static final long GROUP = 32;
+
+    /** The kernel's packing takes N in multiples of this; other weights get zero rows, cut from the output. */
+    private static final long ROWS = 16;
+
+    /** True when {@code weight} (N, K) can be stored this way: K a multiple of {@link #GROUP}. */
+    public static boolean fits(Tensor weight) {
+        return weight.dim() == 2 && weight.size(1) % GROUP == 0;
+    }
+
+    /** Quantizes {@code weight} (N, K), K a multiple of {@link #GROUP}; {@code bias} (N) is kept (may be null). */
+    public static Int4Linear quantize(Tensor weight, Tensor bias) {
+        if (!fits(weight)) throw new IllegalArgumentException("int4 needs in_features a multiple of " + GROUP);
+        long n = weight.size(0);
+        long k = weight.size(1);
+        long padded = (n + ROWS - 1) / ROWS * ROWS;
+        Tensor w = weight.to(ScalarType.Float);
+        if (padded != n) w = torch.cat(new TensorVector(w, torch.zeros(padded - n, k)), 0); // (N', K)
+        w = w.reshape(padded, k / GROUP, GROUP); // (N', K/G, G)
+        Tensor min = w.amin(new long[] {2}, true); // (N, K/G, 1)
+        Tensor max = w.amax(new long[] {2}, true);
+        Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
+        Tensor zero = min.add(scale.mul(new Scalar(8.0))); // so that q = 8 dequantizes to the group's midpoint
+        Tensor q = Rounding.halfAwayFromZero(w.sub(min).div(scale)).clamp(Rounding.bound(0), Rounding.bound(15));
+        Tensor packed = AtenOps.int4Pack(q.reshape(padded, k).to(ScalarType.Int).contiguous()); // (N', K/2) uint8
+        Tensor sz = torch.stack(new TensorVector(scale.squeeze(2), zero.squeeze(2)), 2) // (N', K/G, 2)
+                .transpose(0, 1)
+                .to(Int8Linear.COMPUTE)
+                .contiguous(); // (K/G, N', 2)
+        return new Int4Linear(packed, sz, n, k, bias);
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        long[] outShape = x.sizes().vec().get();
+        outShape[outShape.length - 1] = outFeatures;
+        Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
+        Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
+        if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
+        y = y.to(x.scalar_type()).reshape(outShape); // (..., N)
+        return bias == null ? y : y.add(bias.to(x.scalar_type()));
+    }
+
+    /**
+     * The dequantized weight, (N, K) in bf16, computed on each call by multiplying the identity: the packed layout is
+     * the kernel's own.
+     */
+    @Override
+    public Tensor weight() {
+        Tensor eye = torch.eye(inFeatures).to(Int8Linear.COMPUTE); // (K, K)
+        return AtenOps.int4Mm(eye, packed, GROUP, scaleAndZero) // (K, N')
+                .narrow(1, 0, outFeatures)
+                .t()
+                .contiguous(); // (N, K)
+    }
+}
