@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --quantize} on generate and score. */
+/** {@code --quantize} on generate, score and bench generate. */
 class QuantizeOptionTest {
     @TempDir
     static Path tmp;
@@ -93,5 +93,40 @@ class QuantizeOptionTest {
         assertThat(adapter.err())
                 .contains("--quantize cannot be combined with --adapter")
                 .contains("forja merge");
+    }
+
+    @Test
+    void benchGenerateReportsTheWeightTrafficOfEachScheme() throws IOException {
+        JsonNode fp32 = bench();
+        JsonNode int8 = bench("--quantize", "int8");
+        assertThat(fp32.get("quantize").asText()).isEqualTo("none");
+        assertThat(int8.get("quantize").asText()).isEqualTo("int8");
+        // int8 stores a byte a weight where fp32 stores four, plus a bf16 scale a row
+        long dense = fp32.get("weight_bytes_per_token").asLong();
+        long q = int8.get("weight_bytes_per_token").asLong();
+        assertThat(q).isGreaterThan(dense / 4).isLessThan(dense * 3 / 10);
+        for (JsonNode j : new JsonNode[] {fp32, int8}) {
+            assertThat(j.get("model_ms_per_token").asDouble()).isPositive();
+            assertThat(j.get("sampling_ms_per_token").asDouble()).isPositive();
+            assertThat(j.get("weight_gb_per_s").asDouble()).isPositive();
+            assertThat(j.get("memory_copy_gb_per_s").asDouble()).isPositive();
+        }
+    }
+
+    private static JsonNode bench(String... more) throws IOException {
+        java.util.List<String> args = java.util.List.of(
+                "bench",
+                "generate",
+                "--model",
+                model.toString(),
+                "--prompt-tokens",
+                "8",
+                "--new-tokens",
+                "4",
+                "--repeats",
+                "1",
+                "--threads",
+                "1");
+        return CliRun.of(args, more).ok().lastJson();
     }
 }
