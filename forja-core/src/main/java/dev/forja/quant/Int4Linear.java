@@ -34,17 +34,44 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
         Tensor w = weight.to(ScalarType.Float);
         if (padded != n) w = torch.cat(new TensorVector(w, torch.zeros(padded - n, k)), 0); // (N', K)
         w = w.reshape(padded, k / GROUP, GROUP); // (N', K/G, G)
-        Tensor min = w.amin(new long[] {2}, true); // (N, K/G, 1)
+        Tensor min = w.amin(new long[] {2}, true); // (N', K/G, 1)
         Tensor max = w.amax(new long[] {2}, true);
+        // the range each group is quantized over: min-max shrunk by the factor of CLIPS with the least squared error
+        // (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer)
+        Tensor lo = min;
         Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
-        Tensor zero = min.add(scale.mul(new Scalar(8.0))); // so that q = 8 dequantizes to the group's midpoint
-        Tensor q = Rounding.halfAwayFromZero(w.sub(min).div(scale)).clamp(Rounding.bound(0), Rounding.bound(15));
+        Tensor best = squaredError(w, lo, scale);
+        for (double f : CLIPS) {
+            Tensor loF = min.mul(new Scalar(f));
+            Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
+            Tensor err = squaredError(w, loF, scaleF); // (N', K/G, 1)
+            Tensor better = err.lt(best);
+            lo = torch.where(better, loF, lo);
+            scale = torch.where(better, scaleF, scale);
+            best = torch.where(better, err, best);
+        }
+        Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
+        Tensor q = levels(w, lo, scale);
         Tensor packed = AtenOps.int4Pack(q.reshape(padded, k).to(ScalarType.Int).contiguous()); // (N', K/2) uint8
         Tensor sz = torch.stack(new TensorVector(scale.squeeze(2), zero.squeeze(2)), 2) // (N', K/G, 2)
                 .transpose(0, 1)
                 .to(Int8Linear.COMPUTE)
                 .contiguous(); // (K/G, N', 2)
         return new Int4Linear(packed, sz, n, k, bias);
+    }
+
+    /** Shrink factors of a group's min-max range tried besides 1 (no clipping). */
+    private static final double[] CLIPS = {0.95, 0.9, 0.85, 0.8, 0.75, 0.7};
+
+    /** The levels q in [0, 15] of {@code w} (N', K/G, G) on the grid {@code lo + q · scale}. */
+    private static Tensor levels(Tensor w, Tensor lo, Tensor scale) {
+        return Rounding.halfAwayFromZero(w.sub(lo).div(scale)).clamp(Rounding.bound(0), Rounding.bound(15));
+    }
+
+    /** Per group, the squared error of {@code w} rounded to the grid {@code lo + q · scale}: (N', K/G, 1). */
+    private static Tensor squaredError(Tensor w, Tensor lo, Tensor scale) {
+        Tensor d = levels(w, lo, scale).mul(scale).add(lo).sub(w);
+        return d.mul(d).sum(new long[] {2}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
     }
 
     @Override
