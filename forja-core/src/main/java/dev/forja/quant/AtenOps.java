@@ -1,5 +1,6 @@
 package dev.forja.quant;
 
+import java.lang.ref.Reference;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -48,6 +49,9 @@ final class AtenOps {
     private static Tensor call(OperatorHandle op, IValue... args) {
         IValueVector stack = new IValueVector(args);
         op.callBoxed(stack); // the arguments are replaced by the result
-        return stack.get(0).toTensor();
+        // toTensor() is a reference into the stack: copy it into a tensor of its own before the stack can be freed
+        Tensor result = new Tensor(stack.get(0).toTensor());
+        Reference.reachabilityFence(stack);
+        return result;
     }
 }

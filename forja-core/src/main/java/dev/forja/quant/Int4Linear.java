@@ -1,6 +1,8 @@
 package dev.forja.quant;
 
 import dev.forja.nn.Linear;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -28,36 +30,41 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     /** Quantizes {@code weight} (N, K), K a multiple of {@link #GROUP}; {@code bias} (N) is kept (may be null). */
     public static Int4Linear quantize(Tensor weight, Tensor bias) {
         if (!fits(weight)) throw new IllegalArgumentException("int4 needs in_features a multiple of " + GROUP);
-        long n = weight.size(0);
-        long k = weight.size(1);
-        long padded = (n + ROWS - 1) / ROWS * ROWS;
-        Tensor w = weight.to(ScalarType.Float);
-        if (padded != n) w = torch.cat(new TensorVector(w, torch.zeros(padded - n, k)), 0); // (N', K)
-        w = w.reshape(padded, k / GROUP, GROUP); // (N', K/G, G)
-        Tensor min = w.amin(new long[] {2}, true); // (N', K/G, 1)
-        Tensor max = w.amax(new long[] {2}, true);
-        // the range each group is quantized over: min-max shrunk by the factor of CLIPS with the least squared error
-        // (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer)
-        Tensor lo = min;
-        Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
-        Tensor best = squaredError(w, lo, scale);
-        for (double f : CLIPS) {
-            Tensor loF = min.mul(new Scalar(f));
-            Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
-            Tensor err = squaredError(w, loF, scaleF); // (N', K/G, 1)
-            Tensor better = err.lt(best);
-            lo = torch.where(better, loF, lo);
-            scale = torch.where(better, scaleF, scale);
-            best = torch.where(better, err, best);
+        // the fp32 temporaries are freed layer by layer, not left to the GC
+        try (NoGradGuard ng = new NoGradGuard();
+                PointerScope scope = new PointerScope()) {
+            long n = weight.size(0);
+            long k = weight.size(1);
+            long padded = (n + ROWS - 1) / ROWS * ROWS;
+            Tensor w = weight.to(ScalarType.Float);
+            if (padded != n) w = torch.cat(new TensorVector(w, torch.zeros(padded - n, k)), 0); // (N', K)
+            w = w.reshape(padded, k / GROUP, GROUP); // (N', K/G, G)
+            Tensor min = w.amin(new long[] {2}, true); // (N', K/G, 1)
+            Tensor max = w.amax(new long[] {2}, true);
+            // the range each group is quantized over: min-max shrunk by the factor of CLIPS with the least squared
+            // error (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer)
+            Tensor lo = min;
+            Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
+            Tensor best = squaredError(w, lo, scale);
+            for (double f : CLIPS) {
+                Tensor loF = min.mul(new Scalar(f));
+                Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
+                Tensor err = squaredError(w, loF, scaleF); // (N', K/G, 1)
+                Tensor better = err.lt(best);
+                lo = torch.where(better, loF, lo);
+                scale = torch.where(better, scaleF, scale);
+                best = torch.where(better, err, best);
+            }
+            Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
+            Tensor q = levels(w, lo, scale);
+            Tensor packed =
+                    AtenOps.int4Pack(q.reshape(padded, k).to(ScalarType.Int).contiguous()); // (N', K/2) uint8
+            Tensor sz = torch.stack(new TensorVector(scale.squeeze(2), zero.squeeze(2)), 2) // (N', K/G, 2)
+                    .transpose(0, 1)
+                    .to(Int8Linear.COMPUTE)
+                    .contiguous(); // (K/G, N', 2)
+            return new Int4Linear(Rounding.keep(packed), Rounding.keep(sz), n, k, bias);
         }
-        Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
-        Tensor q = levels(w, lo, scale);
-        Tensor packed = AtenOps.int4Pack(q.reshape(padded, k).to(ScalarType.Int).contiguous()); // (N', K/2) uint8
-        Tensor sz = torch.stack(new TensorVector(scale.squeeze(2), zero.squeeze(2)), 2) // (N', K/G, 2)
-                .transpose(0, 1)
-                .to(Int8Linear.COMPUTE)
-                .contiguous(); // (K/G, N', 2)
-        return new Int4Linear(packed, sz, n, k, bias);
     }
 
     /** Shrink factors of a group's min-max range tried besides 1 (no clipping). */

@@ -1,6 +1,9 @@
 package dev.forja.quant;
 
 import dev.forja.nn.Linear;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -23,11 +26,17 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
 
     /** Quantizes {@code weight} (N, K) per output channel; {@code bias} (N) is kept as it is (may be null). */
     public static Int8Linear quantize(Tensor weight, Tensor bias) {
-        Tensor w = weight.to(ScalarType.Float); // (N, K)
-        Tensor scale = Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new org.bytedeco.pytorch.Scalar(127.0)));
-        Tensor q = Rounding.halfAwayFromZero(w.div(scale)).clamp(Rounding.bound(-127), Rounding.bound(127));
-        return new Int8Linear(
-                q.to(ScalarType.Char).contiguous(), scale.squeeze(1).to(COMPUTE).contiguous(), bias);
+        // the fp32 temporaries (4 bytes a weight, several of them) are freed layer by layer, not left to the GC
+        try (NoGradGuard ng = new NoGradGuard();
+                PointerScope scope = new PointerScope()) {
+            Tensor w = weight.to(ScalarType.Float); // (N, K)
+            Tensor scale = Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new Scalar(127.0)));
+            Tensor q = Rounding.halfAwayFromZero(w.div(scale)).clamp(Rounding.bound(-127), Rounding.bound(127));
+            return new Int8Linear(
+                    Rounding.keep(q.to(ScalarType.Char).contiguous()),
+                    Rounding.keep(scale.squeeze(1).to(COMPUTE).contiguous()),
+                    bias);
+        }
     }
 
     @Override

@@ -5,7 +5,7 @@ import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** The rounding and clamping the quantizers share. */
+/** The rounding, clamping and keeping of results that the quantizers share. */
 final class Rounding {
     private Rounding() {}
 
@@ -17,6 +17,12 @@ final class Rounding {
     /** A scale of zero (an all-zero row or group) replaced by one, so that dividing by it stays finite. */
     static Tensor nonZero(Tensor scale) {
         return torch.where(scale.eq(new Scalar(0.0)), torch.ones_like(scale), scale);
+    }
+
+    /** {@code t}, retained so that it outlives the PointerScope it was made in (the caller owns it from now on). */
+    static Tensor keep(Tensor t) {
+        t.retainReference();
+        return t;
     }
 
     static ScalarOptional bound(double v) {
