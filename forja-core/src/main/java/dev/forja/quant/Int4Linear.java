@@ -1,10 +1,13 @@
 package dev.forja.quant;
 
 import dev.forja.nn.Linear;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -30,41 +33,63 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     /** Quantizes {@code weight} (N, K), K a multiple of {@link #GROUP}; {@code bias} (N) is kept (may be null). */
     public static Int4Linear quantize(Tensor weight, Tensor bias) {
         if (!fits(weight)) throw new IllegalArgumentException("int4 needs in_features a multiple of " + GROUP);
-        // the fp32 temporaries are freed layer by layer, not left to the GC
-        try (NoGradGuard ng = new NoGradGuard();
-                PointerScope scope = new PointerScope()) {
-            long n = weight.size(0);
-            long k = weight.size(1);
-            long padded = (n + ROWS - 1) / ROWS * ROWS;
-            Tensor w = weight.to(ScalarType.Float);
-            if (padded != n) w = torch.cat(new TensorVector(w, torch.zeros(padded - n, k)), 0); // (N', K)
-            w = w.reshape(padded, k / GROUP, GROUP); // (N', K/G, G)
-            Tensor min = w.amin(new long[] {2}, true); // (N', K/G, 1)
-            Tensor max = w.amax(new long[] {2}, true);
-            // the range each group is quantized over: min-max shrunk by the factor of CLIPS with the least squared
-            // error (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer)
-            Tensor lo = min;
-            Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
-            Tensor best = squaredError(w, lo, scale);
-            for (double f : CLIPS) {
-                Tensor loF = min.mul(new Scalar(f));
-                Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
-                Tensor err = squaredError(w, loF, scaleF); // (N', K/G, 1)
-                Tensor better = err.lt(best);
-                lo = torch.where(better, loF, lo);
-                scale = torch.where(better, scaleF, scale);
-                best = torch.where(better, err, best);
+        long n = weight.size(0);
+        long k = weight.size(1);
+        List<Tensor> qs = new ArrayList<>(); // (rows, K) uint8 levels
+        List<Tensor> szs = new ArrayList<>(); // (rows, K/G, 2) scale and zero
+        // rows in chunks, each in its own scope: the clip search's fp32 temporaries of a 50k-row LM head would take
+        // gigabytes
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (long r = 0; r < n; r += Rounding.CHUNK_ROWS) {
+                try (PointerScope chunk = new PointerScope()) {
+                    long len = Math.min(Rounding.CHUNK_ROWS, n - r);
+                    Tensor w = weight.narrow(0, r, len).to(ScalarType.Float).reshape(len, k / GROUP, GROUP);
+                    Tensor[] qsz = quantizeGroups(w); // (rows, K/G, G), (rows, K/G, 2)
+                    qs.add(Rounding.keep(qsz[0].reshape(len, k).to(ScalarType.Byte)));
+                    szs.add(Rounding.keep(qsz[1]));
+                }
             }
-            Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
-            Tensor q = levels(w, lo, scale);
-            Tensor packed =
-                    AtenOps.int4Pack(q.reshape(padded, k).to(ScalarType.Int).contiguous()); // (N', K/2) uint8
-            Tensor sz = torch.stack(new TensorVector(scale.squeeze(2), zero.squeeze(2)), 2) // (N', K/G, 2)
-                    .transpose(0, 1)
-                    .to(Int8Linear.COMPUTE)
-                    .contiguous(); // (K/G, N', 2)
-            return new Int4Linear(Rounding.keep(packed), Rounding.keep(sz), n, k, bias);
+            long padded = (n + ROWS - 1) / ROWS * ROWS;
+            if (padded != n) { // zero rows: level 0 on the grid 0 + q · 1, i.e. (0 - 8) · 1 + 8 = 0
+                qs.add(Rounding.keep(torch.zeros(new long[] {padded - n, k}, new TensorOptions(ScalarType.Byte))));
+                Tensor pad = torch.ones(padded - n, k / GROUP, 2);
+                pad.select(2, 1).fill_(new Scalar(8.0));
+                szs.add(Rounding.keep(pad));
+            }
+            Tensor q = Rounding.joinRows(qs); // (N', K)
+            Tensor sz = Rounding.joinRows(szs); // (N', K/G, 2)
+            try (PointerScope scope = new PointerScope()) {
+                Tensor packed = AtenOps.int4Pack(q.to(ScalarType.Int).contiguous()); // (N', K/2) uint8
+                Tensor kernelSz = sz.transpose(0, 1).to(Int8Linear.COMPUTE).contiguous(); // (K/G, N', 2)
+                q.releaseReference();
+                sz.releaseReference();
+                return new Int4Linear(Rounding.keep(packed), Rounding.keep(kernelSz), n, k, bias);
+            }
         }
+    }
+
+    /**
+     * Levels (rows, K/G, G) in [0, 15] and (scale, zero) pairs (rows, K/G, 2) for {@code w} (rows, K/G, G): the
+     * range each group is quantized over is its min-max shrunk by the factor of CLIPS with the least squared error
+     * (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer).
+     */
+    private static Tensor[] quantizeGroups(Tensor w) {
+        Tensor min = w.amin(new long[] {2}, true); // (rows, K/G, 1)
+        Tensor max = w.amax(new long[] {2}, true);
+        Tensor lo = min;
+        Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
+        Tensor best = squaredError(w, lo, scale);
+        for (double f : CLIPS) {
+            Tensor loF = min.mul(new Scalar(f));
+            Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
+            Tensor err = squaredError(w, loF, scaleF); // (rows, K/G, 1)
+            Tensor better = err.lt(best);
+            lo = torch.where(better, loF, lo);
+            scale = torch.where(better, scaleF, scale);
+            best = torch.where(better, err, best);
+        }
+        Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
+        return new Tensor[] {levels(w, lo, scale), torch.cat(new TensorVector(scale, zero), 2)};
     }
 
     /** Shrink factors of a group's min-max range tried besides 1 (no clipping). */

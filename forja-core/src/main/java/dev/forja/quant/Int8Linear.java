@@ -1,6 +1,8 @@
 package dev.forja.quant;
 
 import dev.forja.nn.Linear;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -26,16 +28,22 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
 
     /** Quantizes {@code weight} (N, K) per output channel; {@code bias} (N) is kept as it is (may be null). */
     public static Int8Linear quantize(Tensor weight, Tensor bias) {
-        // the fp32 temporaries (4 bytes a weight, several of them) are freed layer by layer, not left to the GC
-        try (NoGradGuard ng = new NoGradGuard();
-                PointerScope scope = new PointerScope()) {
-            Tensor w = weight.to(ScalarType.Float); // (N, K)
-            Tensor scale = Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new Scalar(127.0)));
-            Tensor q = Rounding.halfAwayFromZero(w.div(scale)).clamp(Rounding.bound(-127), Rounding.bound(127));
-            return new Int8Linear(
-                    Rounding.keep(q.to(ScalarType.Char).contiguous()),
-                    Rounding.keep(scale.squeeze(1).to(COMPUTE).contiguous()),
-                    bias);
+        // rows in chunks, each in its own scope: the fp32 temporaries of a 50k-row LM head would take gigabytes
+        List<Tensor> qs = new ArrayList<>();
+        List<Tensor> ss = new ArrayList<>();
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (long r = 0; r < weight.size(0); r += Rounding.CHUNK_ROWS) {
+                try (PointerScope chunk = new PointerScope()) {
+                    long len = Math.min(Rounding.CHUNK_ROWS, weight.size(0) - r);
+                    Tensor w = weight.narrow(0, r, len).to(ScalarType.Float); // (rows, K)
+                    Tensor scale =
+                            Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new Scalar(127.0)));
+                    Tensor q = Rounding.halfAwayFromZero(w.div(scale)).clamp(Rounding.bound(-127), Rounding.bound(127));
+                    qs.add(Rounding.keep(q.to(ScalarType.Char)));
+                    ss.add(Rounding.keep(scale.squeeze(1).to(COMPUTE)));
+                }
+            }
+            return new Int8Linear(Rounding.joinRows(qs), Rounding.joinRows(ss), bias);
         }
     }
 

@@ -46,6 +46,17 @@ class Int4LinearTest {
     }
 
     @Test
+    void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
+        torch.manual_seed(5);
+        Tensor w = torch.randn(1100, 32); // 1024 rows, then 76 (padded to 80) in a second chunk
+        Tensor whole = Int4Linear.quantize(w, null).weight();
+        Tensor head = Int4Linear.quantize(w.narrow(0, 0, 16), null).weight();
+        Tensor tail = Int4Linear.quantize(w.narrow(0, 1024, 76), null).weight();
+        assertThat(whole.narrow(0, 0, 16).equal(head)).isTrue();
+        assertThat(whole.narrow(0, 1024, 76).equal(tail)).isTrue();
+    }
+
+    @Test
     void widthsThatAreNotWholeGroupsDoNotFit() {
         assertThat(Int4Linear.fits(torch.zeros(16, 48))).isFalse();
         assertThat(Int4Linear.fits(torch.zeros(16, 64))).isTrue();

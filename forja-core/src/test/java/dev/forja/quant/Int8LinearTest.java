@@ -47,4 +47,15 @@ class Int8LinearTest {
         assertThat(l.weight().to(ScalarType.Float).sub(deq).abs().max().item_double())
                 .isLessThan(maxW / 256);
     }
+
+    @Test
+    void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
+        torch.manual_seed(6);
+        Tensor w = torch.randn(1100, 16); // 1024 rows, then 76 in a second chunk
+        Int8Linear whole = Int8Linear.quantize(w, null);
+        Int8Linear tail = Int8Linear.quantize(w.narrow(0, 1024, 76), null);
+        assertThat(whole.q().size(0)).isEqualTo(1100);
+        assertThat(whole.q().narrow(0, 1024, 76).equal(tail.q())).isTrue();
+        assertThat(whole.scales().narrow(0, 1024, 76).equal(tail.scales())).isTrue();
+    }
 }
