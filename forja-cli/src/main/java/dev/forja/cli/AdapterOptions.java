@@ -1,5 +1,6 @@
 package dev.forja.cli;
 
+import dev.forja.ForjaException;
 import dev.forja.hub.ModelLocator;
 import dev.forja.lora.AdapterBase;
 import dev.forja.lora.LoraAdapter;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How generate and score load the model they run: {@code --adapter} on top of the {@link EngineOptions}
- * ({@code --dtype}, {@code --threads}). {@code forja eval}, whose {@code --adapter} has its own help, loads through
+ * How generate and score load the model they run: {@code --adapter} and {@code --quantize} on top of the
+ * {@link EngineOptions} ({@code --dtype}, {@code --threads}). {@code forja eval}, whose {@code --adapter} has its own help, loads through
  * {@link #load(String, Path, ScalarType, Path)} too.
  */
 final class AdapterOptions {
@@ -21,13 +22,22 @@ final class AdapterOptions {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    QuantizeOption quantizing;
+
     /**
      * Applies the engine options, then loads {@code model} (a directory or Hub id, as the user gave it) with the
-     * adapter if there is one.
+     * adapter if there is one, quantized when {@code --quantize} asks (which an adapter cannot be combined with yet).
      */
     PretrainedModel load(String model) {
         var dtype = engine.apply();
-        return load(model, ModelLocator.resolve(model), dtype, adapter);
+        if (quantizing.scheme() != null && adapter != null) {
+            throw new ForjaException("--quantize cannot be combined with --adapter: merge the adapter into the model"
+                    + " first (forja merge), then run the merged model with --quantize");
+        }
+        PretrainedModel m = load(model, ModelLocator.resolve(model), dtype, adapter);
+        if (quantizing.scheme() == null) return m;
+        return new PretrainedModel(m.dir(), quantizing.apply(m.model()), m.tokenizer(), m.generation());
     }
 
     /**

@@ -1,0 +1,31 @@
+package dev.forja.cli;
+
+import dev.forja.ForjaException;
+import dev.forja.model.CausalLM;
+import dev.forja.model.QuantizedModel;
+import dev.forja.quant.QuantScheme;
+import picocli.CommandLine.Option;
+
+/** {@code --quantize}: weight-only int8 or int4 for the commands that run a model for inference. */
+final class QuantizeOption {
+    @Option(
+            names = "--quantize",
+            paramLabel = "int8|int4",
+            description = "Keep the linear layers' and LM head's weights in 8 or 4 bits (weight-only, for inference;"
+                    + " computed with bf16 activations).")
+    String quantize;
+
+    /** The scheme asked for, or null for none; a bad name is refused. */
+    QuantScheme scheme() {
+        if (quantize == null) return null;
+        QuantScheme s = QuantScheme.byName(quantize);
+        if (s == null) throw new ForjaException("--quantize must be int8 or int4, got '" + quantize + "'");
+        return s;
+    }
+
+    /** {@code model} quantized as asked, or {@code model} itself without {@code --quantize}. */
+    CausalLM apply(CausalLM model) {
+        QuantScheme s = scheme();
+        return s == null ? model : QuantizedModel.quantize(model, s);
+    }
+}

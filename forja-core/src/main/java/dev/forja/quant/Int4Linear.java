@@ -1,0 +1,132 @@
+package dev.forja.quant;
+
+import dev.forja.nn.Linear;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A linear layer whose weight is stored as 4-bit integers in groups of {@link #GROUP} input features, each group with
+ * its own scale and zero ({@code w ≈ (q - 8) · scale + zero}, min-max over the group as in gpt-fast), multiplied by
+ * {@code _weight_int4pack_mm_for_cpu} with bf16 activations (see {@link Int8Linear} for why bf16). Inference only.
+ */
+public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, long inFeatures, Tensor bias)
+        implements Linear {
+    /** Input features per group: the smallest the kernel takes, for the best accuracy. */
+    public static final long GROUP = 32;
+
+    /** The kernel's packing takes N in multiples of this; other weights get zero rows, cut from the output. */
+    private static final long ROWS = 16;
+
+    /** True when {@code weight} (N, K) can be stored this way: K a multiple of {@link #GROUP}. */
+    public static boolean fits(Tensor weight) {
+        return weight.dim() == 2 && weight.size(1) % GROUP == 0;
+    }
+
+    /** Quantizes {@code weight} (N, K), K a multiple of {@link #GROUP}; {@code bias} (N) is kept (may be null). */
+    public static Int4Linear quantize(Tensor weight, Tensor bias) {
+        if (!fits(weight)) throw new IllegalArgumentException("int4 needs in_features a multiple of " + GROUP);
+        long n = weight.size(0);
+        long k = weight.size(1);
+        List<Tensor> qs = new ArrayList<>(); // (rows, K) uint8 levels
+        List<Tensor> szs = new ArrayList<>(); // (rows, K/G, 2) scale and zero
+        // rows in chunks, each in its own scope: the clip search's fp32 temporaries of a 50k-row LM head would take
+        // gigabytes
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (long r = 0; r < n; r += Rounding.CHUNK_ROWS) {
+                try (PointerScope chunk = new PointerScope()) {
+                    long len = Math.min(Rounding.CHUNK_ROWS, n - r);
+                    Tensor w = weight.narrow(0, r, len).to(ScalarType.Float).reshape(len, k / GROUP, GROUP);
+                    Tensor[] qsz = quantizeGroups(w); // (rows, K/G, G), (rows, K/G, 2)
+                    qs.add(Rounding.keep(qsz[0].reshape(len, k).to(ScalarType.Byte)));
+                    szs.add(Rounding.keep(qsz[1]));
+                }
+            }
+            long padded = (n + ROWS - 1) / ROWS * ROWS;
+            if (padded != n) { // zero rows: level 0 on the grid 0 + q · 1, i.e. (0 - 8) · 1 + 8 = 0
+                qs.add(Rounding.keep(torch.zeros(new long[] {padded - n, k}, new TensorOptions(ScalarType.Byte))));
+                Tensor pad = torch.ones(padded - n, k / GROUP, 2);
+                pad.select(2, 1).fill_(new Scalar(8.0));
+                szs.add(Rounding.keep(pad));
+            }
+            Tensor q = Rounding.joinRows(qs); // (N', K)
+            Tensor sz = Rounding.joinRows(szs); // (N', K/G, 2)
+            try (PointerScope scope = new PointerScope()) {
+                Tensor packed = AtenOps.int4Pack(q.to(ScalarType.Int).contiguous()); // (N', K/2) uint8
+                Tensor kernelSz = sz.transpose(0, 1).to(Int8Linear.COMPUTE).contiguous(); // (K/G, N', 2)
+                q.releaseReference();
+                sz.releaseReference();
+                return new Int4Linear(Rounding.keep(packed), Rounding.keep(kernelSz), n, k, bias);
+            }
+        }
+    }
+
+    /**
+     * Levels (rows, K/G, G) in [0, 15] and (scale, zero) pairs (rows, K/G, 2) for {@code w} (rows, K/G, G): the
+     * range each group is quantized over is its min-max shrunk by the factor of CLIPS with the least squared error
+     * (an outlier stretches the grid for all 32 weights; clipping it lets the others round finer).
+     */
+    private static Tensor[] quantizeGroups(Tensor w) {
+        Tensor min = w.amin(new long[] {2}, true); // (rows, K/G, 1)
+        Tensor max = w.amax(new long[] {2}, true);
+        Tensor lo = min;
+        Tensor scale = Rounding.nonZero(max.sub(min).div(new Scalar(15.0)));
+        Tensor best = squaredError(w, lo, scale);
+        for (double f : CLIPS) {
+            Tensor loF = min.mul(new Scalar(f));
+            Tensor scaleF = Rounding.nonZero(max.sub(min).mul(new Scalar(f / 15.0)));
+            Tensor err = squaredError(w, loF, scaleF); // (rows, K/G, 1)
+            Tensor better = err.lt(best);
+            lo = torch.where(better, loF, lo);
+            scale = torch.where(better, scaleF, scale);
+            best = torch.where(better, err, best);
+        }
+        Tensor zero = lo.add(scale.mul(new Scalar(8.0))); // the kernel computes (q - 8) · scale + zero: q = 0 is lo
+        return new Tensor[] {levels(w, lo, scale), torch.cat(new TensorVector(scale, zero), 2)};
+    }
+
+    /** Shrink factors of a group's min-max range tried besides 1 (no clipping). */
+    private static final double[] CLIPS = {0.95, 0.9, 0.85, 0.8, 0.75, 0.7};
+
+    /** The levels q in [0, 15] of {@code w} (N', K/G, G) on the grid {@code lo + q · scale}. */
+    private static Tensor levels(Tensor w, Tensor lo, Tensor scale) {
+        return Rounding.halfAwayFromZero(w.sub(lo).div(scale)).clamp(Rounding.bound(0), Rounding.bound(15));
+    }
+
+    /** Per group, the squared error of {@code w} rounded to the grid {@code lo + q · scale}: (N', K/G, 1). */
+    private static Tensor squaredError(Tensor w, Tensor lo, Tensor scale) {
+        Tensor d = levels(w, lo, scale).mul(scale).add(lo).sub(w);
+        return d.mul(d).sum(new long[] {2}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        long[] outShape = x.sizes().vec().get();
+        outShape[outShape.length - 1] = outFeatures;
+        Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
+        Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
+        if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
+        y = y.to(x.scalar_type()).reshape(outShape); // (..., N)
+        return bias == null ? y : y.add(bias.to(x.scalar_type()));
+    }
+
+    /**
+     * The dequantized weight, (N, K) in bf16, computed on each call by multiplying the identity: the packed layout is
+     * the kernel's own.
+     */
+    @Override
+    public Tensor weight() {
+        Tensor eye = torch.eye(inFeatures).to(Int8Linear.COMPUTE); // (K, K)
+        return AtenOps.int4Mm(eye, packed, GROUP, scaleAndZero) // (K, N')
+                .narrow(1, 0, outFeatures)
+                .t()
+                .contiguous(); // (N, K)
+    }
+}

@@ -1,0 +1,64 @@
+package dev.forja.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+class Int4LinearTest {
+
+    @Test
+    void equalsTheDequantizedWeightTimesTheInputForAnOddNumberOfRows() {
+        torch.manual_seed(4);
+        Tensor w = torch.randn(50, 64).mul(new Scalar(0.05)); // (N, K): N not a multiple of the kernel's 16
+        Tensor x = torch.randn(3, 64); // (M, K)
+        Int4Linear l = Int4Linear.quantize(w, null);
+        Tensor deq = l.weight().to(ScalarType.Float); // (N, K)
+        assertThat(deq.sizes().vec().get()).containsExactly(50, 64);
+        // each group's grid spans at most its min-max range: no weight is off by more than that range's step,
+        // (max - min) / 15, plus the rounding of the scale and the zero to bf16 (the kernel's dtype, 2^-9 relative
+        // each: |zero| <= max|w|, and the scale is multiplied by |q - 8| <= 8); a clipped outlier is off by at most
+        // the clipped part, 30% of the range (CLIPS' 0.7)
+        Tensor g = w.reshape(50, 2, 32);
+        Tensor range = g.amax(new long[] {2}, true).sub(g.amin(new long[] {2}, true));
+        Tensor err = deq.reshape(50, 2, 32).sub(g).abs();
+        double storage = (w.abs().max().item_double() + 8 * range.max().item_double() / 15) / 512;
+        assertThat(err.sub(range.mul(new Scalar(0.3))).max().item_double()).isLessThan(storage);
+        // and the clip search does better in total than the plain min-max grid
+        Tensor step = range.div(new Scalar(15));
+        Tensor lo = g.amin(new long[] {2}, true);
+        Tensor minMax = g.sub(lo).div(step).round().mul(step).add(lo); // half-to-even is fine for a reference
+        double plain = minMax.sub(g).pow(new Scalar(2)).sum().item_double();
+        assertThat(err.pow(new Scalar(2)).sum().item_double()).isLessThan(plain);
+        Tensor want = torch.linear(x.to(ScalarType.BFloat16).to(ScalarType.Float), deq);
+        Tensor got = l.apply(x);
+        assertThat(got.sizes().vec().get()).containsExactly(3, 50);
+        // the output is rounded to bf16 (2^-9 relative); the dequantized weight was too, once more
+        double scale = want.abs().max().item_double();
+        assertThat(got.sub(want).abs().max().item_double()).isLessThan(scale / 128);
+        // and int4 is coarser than int8 but still near the dense product
+        Tensor dense = torch.linear(x, w);
+        assertThat(got.sub(dense).abs().max().item_double())
+                .isLessThan(0.1 * dense.abs().max().item_double());
+    }
+
+    @Test
+    void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
+        torch.manual_seed(5);
+        Tensor w = torch.randn(1100, 32); // 1024 rows, then 76 (padded to 80) in a second chunk
+        Tensor whole = Int4Linear.quantize(w, null).weight();
+        Tensor head = Int4Linear.quantize(w.narrow(0, 0, 16), null).weight();
+        Tensor tail = Int4Linear.quantize(w.narrow(0, 1024, 76), null).weight();
+        assertThat(whole.narrow(0, 0, 16).equal(head)).isTrue();
+        assertThat(whole.narrow(0, 1024, 76).equal(tail)).isTrue();
+    }
+
+    @Test
+    void widthsThatAreNotWholeGroupsDoNotFit() {
+        assertThat(Int4Linear.fits(torch.zeros(16, 48))).isFalse();
+        assertThat(Int4Linear.fits(torch.zeros(16, 64))).isTrue();
+    }
+}
