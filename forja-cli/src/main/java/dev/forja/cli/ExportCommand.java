@@ -139,12 +139,12 @@ final class ExportCommand implements Callable<Integer> {
         Map<String, Tensor> params = m.parameters();
         LoraAdapter lora = null;
         if (adapter != null) {
-            Lineage.requireTrainedOn(adapter, base);
-            if (Lineage.trainedOn(adapter, base).isEmpty()) AdapterBase.warn(adapter, model, base, System.err);
+            if (!Lineage.requireTrainedOn(adapter, base)) AdapterBase.warn(adapter, model, base, System.err);
             lora = LoraAdapter.load(m, adapter);
-            if (adapterOnly && !LoraAdapter.savedModules(adapter).isEmpty()) {
+            var savedModules = adapterOnly ? LoraAdapter.savedModules(adapter) : Map.<String, Tensor>of();
+            if (!savedModules.isEmpty()) {
                 throw new ForjaException(adapter + " also trains whole modules (modules_to_save: "
-                        + String.join(", ", LoraAdapter.savedModules(adapter).keySet()) + "), which a GGUF LoRA "
+                        + String.join(", ", savedModules.keySet()) + "), which a GGUF LoRA "
                         + "adapter cannot hold; export the model merged instead (drop --adapter-only)");
             }
             if (!adapterOnly) params = lora.mergedParameters();

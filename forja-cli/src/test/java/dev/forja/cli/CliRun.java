@@ -46,6 +46,24 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** {@code forja init-model --output dir} with {@code flags} (e.g. {@code --arch llama}); fails unless it exits 0. */
+    /**
+     * {@code forja ARGS} in a JVM of its own with heap {@code xmx} (e.g. "1g"), stdout and stderr into {@code log}:
+     * for tests that signal the process. The forja cache follows this JVM's {@code forja.cache} when set.
+     */
+    static Process start(Path log, String xmx, String... args) throws IOException {
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + xmx));
+        if (System.getProperty("forja.cache") != null) {
+            command.add("-Dforja.cache=" + System.getProperty("forja.cache"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
     static Path initModel(Path dir, String... flags) {
         List<String> args = new ArrayList<>(List.of("init-model", "--output", dir.toString()));
         args.addAll(List.of(flags));

@@ -22,27 +22,20 @@ class ExportInterruptTest {
         Path outDir = Files.createDirectories(tmp.resolve("out"));
         Path out = outDir.resolve("m.gguf");
         Path log = tmp.resolve("log.txt");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(
-                        java,
-                        "-Xmx2g",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "export",
-                        "--model",
-                        model.toString(),
-                        "--format",
-                        "gguf",
-                        "--dtype",
-                        "q8_0",
-                        "--output",
-                        out.toString(),
-                        "--threads",
-                        "1"))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process p = CliRun.start(
+                log,
+                "2g",
+                "export",
+                "--model",
+                model.toString(),
+                "--format",
+                "gguf",
+                "--dtype",
+                "q8_0",
+                "--output",
+                out.toString(),
+                "--threads",
+                "1");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (staging(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {

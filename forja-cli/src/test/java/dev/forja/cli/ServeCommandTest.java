@@ -196,21 +196,10 @@ class ServeCommandTest {
 
     /** {@code forja serve ARGS --port 0 --threads 1} as a separate process, its output into {@code log}. */
     private Process serve(Path log, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(
-                java,
-                "-Xmx1g",
-                "-Dforja.cache=" + System.getProperty("forja.cache"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--port", "0", "--threads", "1"));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        List<String> all = new ArrayList<>(List.of("serve"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--port", "0", "--threads", "1"));
+        return CliRun.start(log, "1g", all.toArray(String[]::new));
     }
 
     /** The port a serve process says it listens on, once it says so. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,33 +19,26 @@ class TrainInterruptTest {
         Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"hola mundo\"}\n".repeat(8));
         Path run = tmp.resolve("run");
         Path log = tmp.resolve("log.txt");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(
-                        java,
-                        "-Xmx1g",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "train",
-                        "--model",
-                        model.toString(),
-                        "--data",
-                        data.toString(),
-                        "--output",
-                        run.toString(),
-                        "--max-steps",
-                        "100000",
-                        "--save-steps",
-                        "3",
-                        "--batch-size",
-                        "2",
-                        "--threads",
-                        "1",
-                        "--precision",
-                        "fp32"))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process p = CliRun.start(
+                log,
+                "1g",
+                "train",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--output",
+                run.toString(),
+                "--max-steps",
+                "100000",
+                "--save-steps",
+                "3",
+                "--batch-size",
+                "2",
+                "--threads",
+                "1",
+                "--precision",
+                "fp32");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             // On a fast machine checkpoint-3 is rotated away by later ones within milliseconds: wait for any.

@@ -110,10 +110,12 @@ public final class Lineage {
 
     /**
      * Refuses to go on when {@link #trainedOn} says the weights in {@code baseDir} are not those {@code trainedDir}
-     * was trained on; the message names the recorded base.
+     * was trained on; the message names the recorded base. Returns whether the lineage recorded a base to compare
+     * with (false: nothing was checked, the caller may fall back to comparing names).
      */
-    public static void requireTrainedOn(Path trainedDir, Path baseDir) {
-        if (trainedOn(trainedDir, baseDir).orElse(true)) return;
+    public static boolean requireTrainedOn(Path trainedDir, Path baseDir) {
+        Optional<Boolean> same = trainedOn(trainedDir, baseDir); // hashes the base's weights: once
+        if (same.orElse(true)) return same.isPresent();
         JsonNode j = Json.read(trainedDir.resolve(FILE_NAME));
         throw new ForjaException(trainedDir + " was trained on "
                 + j.path("base_model").asText("another model")
