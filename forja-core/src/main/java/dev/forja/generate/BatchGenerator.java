@@ -55,7 +55,7 @@ public final class BatchGenerator {
     public List<long[]> generate(List<GenerationRequest> requests, BatchListener listener) {
         int maxPositions = model.config().maxPositions();
         long[][] results = new long[requests.size()][];
-        List<Row> live = new ArrayList<>();
+        List<DecodingRow> live = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             GenerationRequest r = requests.get(i);
             // as in the single path: stop at maxNewTokens, or when the sequence fills the model's positions
@@ -64,14 +64,14 @@ public final class BatchGenerator {
                 results[i] = new long[0];
                 listener.onFinished(i, results[i]);
             } else {
-                live.add(new Row(i, r, budget));
+                live.add(new DecodingRow(i, r, budget));
             }
         }
         if (!live.isEmpty()) decode(live, results, listener);
         return Arrays.asList(results);
     }
 
-    private void decode(List<Row> live, long[][] results, BatchListener listener) {
+    private void decode(List<DecodingRow> live, long[][] results, BatchListener listener) {
         long[][] prompts = live.stream().map(r -> r.request.prompt()).toArray(long[][]::new);
         LeftPadding padding = new LeftPadding(prompts);
         int steps = live.stream().mapToInt(r -> r.budget).max().orElseThrow();
@@ -90,10 +90,10 @@ public final class BatchGenerator {
             }
             while (true) {
                 int vocab = logits.length / live.size();
-                List<Row> next = new ArrayList<>(live.size());
+                List<DecodingRow> next = new ArrayList<>(live.size());
                 int[] kept = new int[live.size()];
                 for (int b = 0; b < live.size(); b++) {
-                    Row row = live.get(b);
+                    DecodingRow row = live.get(b);
                     long id = row.choose(Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab));
                     // the listener hears the token before the stop condition is asked, as in the single path: a
                     // stop-string condition reads what the listener decoded
@@ -118,7 +118,7 @@ public final class BatchGenerator {
                 live = next;
                 try (PointerScope scope = new PointerScope()) {
                     long column = cache.length();
-                    long[] fed = live.stream().mapToLong(Row::last).toArray();
+                    long[] fed = live.stream().mapToLong(DecodingRow::last).toArray();
                     Tensor out = model.forward(
                             Tensors.ofLongs(fed, fed.length, 1),
                             padding.decodePositions(column),
@@ -127,48 +127,6 @@ public final class BatchGenerator {
                     logits = Tensors.toFloats(out.select(1, 0)); // (B, V)
                 }
             }
-        }
-    }
-
-    /** One sequence's decoding state: its sampler, its context for the repetition penalty, its tokens so far. */
-    private static final class Row {
-        final int index;
-        final GenerationRequest request;
-        final int budget;
-        final Sampler sampler;
-        final long[] context;
-        int length;
-        final long[] generated;
-        int n;
-
-        Row(int index, GenerationRequest request, int budget) {
-            this.index = index;
-            this.request = request;
-            this.budget = budget;
-            this.sampler = new Sampler(request.sampling());
-            this.context = Arrays.copyOf(request.prompt(), request.prompt().length + budget);
-            this.length = request.prompt().length;
-            this.generated = new long[budget];
-        }
-
-        long choose(float[] logits) {
-            int id = sampler.sample(logits, context, length);
-            context[length++] = id;
-            generated[n++] = id;
-            return id;
-        }
-
-        /** Asks the stop condition once per chosen token. */
-        boolean done() {
-            return request.stop().shouldStop(generated, n) || n == budget;
-        }
-
-        long last() {
-            return generated[n - 1];
-        }
-
-        long[] generated() {
-            return Arrays.copyOf(generated, n);
         }
     }
 }

@@ -64,7 +64,7 @@ public final class ContinuousBatcher implements AutoCloseable {
         Row row = new Row(nextRow++, request, budget, listener);
         row.adapter = adapter;
         joining.add(row);
-        return row.index;
+        return row.tokens.index;
     }
 
     /** True when a row decoding or waiting to join uses adapter {@code adapter}. */
@@ -89,8 +89,8 @@ public final class ContinuousBatcher implements AutoCloseable {
             List<Row> fresh = new ArrayList<>(joining);
             joining.clear();
             fresh.removeIf(r -> {
-                if (r.budget > 0) return false;
-                r.listener.onFinished(r.index, new long[0]);
+                if (r.tokens.budget > 0) return false;
+                r.listener.onFinished(r.tokens.index, new long[0]);
                 return true;
             });
             KvCache prefilled = fresh.isEmpty() ? null : prefill(fresh);
@@ -120,7 +120,7 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** Runs the new rows' prompts, left-padded together, in a cache of their own; returns it. */
     private KvCache prefill(List<Row> fresh) {
-        long[][] prompts = fresh.stream().map(r -> r.request.prompt()).toArray(long[][]::new);
+        long[][] prompts = fresh.stream().map(r -> r.tokens.request.prompt()).toArray(long[][]::new);
         LeftPadding padding = new LeftPadding(prompts);
         KvCache own = model.newCache(fresh.size(), padding.width());
         float[] logits;
@@ -151,13 +151,13 @@ public final class ContinuousBatcher implements AutoCloseable {
         for (int b = 0; b < rows.size(); b++) {
             Row row = rows.get(b);
             float[] own = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab); // (V)
-            row.listener.onLogits(row.index, own);
-            long id = row.choose(own);
+            row.listener.onLogits(row.tokens.index, own);
+            long id = row.tokens.choose(own);
             // heard before the stop condition is asked, as in BatchGenerator: a stop string reads the decoded text
-            row.listener.onToken(row.index, id);
-            if (row.request.stop().shouldStop(row.generated, row.n) || row.n == row.budget) {
+            row.listener.onToken(row.tokens.index, id);
+            if (row.tokens.done()) {
                 row.done = true;
-                row.listener.onFinished(row.index, row.generated());
+                row.listener.onFinished(row.tokens.index, row.tokens.generated());
             }
         }
     }
@@ -175,8 +175,8 @@ public final class ContinuousBatcher implements AutoCloseable {
         long room = 0;
         for (Row r : kept) length = Math.max(length, cache.length() - r.pad);
         for (Row r : added) length = Math.max(length, prefilled.length() - r.pad);
-        for (Row r : kept) room = Math.max(room, r.budget - r.n);
-        for (Row r : added) room = Math.max(room, r.budget - r.n);
+        for (Row r : kept) room = Math.max(room, r.tokens.budget - r.tokens.n);
+        for (Row r : added) room = Math.max(room, r.tokens.budget - r.tokens.n);
         KvCache next = null;
         if (!kept.isEmpty() || !added.isEmpty()) {
             try (PointerScope scope = new PointerScope()) {
@@ -212,45 +212,21 @@ public final class ContinuousBatcher implements AutoCloseable {
         joining.clear();
     }
 
-    /** One sequence's decoding state, as in {@link BatchGenerator}, plus its place in the cache. */
+    /** One sequence's decoding state ({@link DecodingRow}) plus its listener and its place in the cache. */
     private static final class Row {
-        final int index;
-        final GenerationRequest request;
-        final int budget;
+        final DecodingRow tokens;
         final BatchListener listener;
-        final Sampler sampler;
-        final long[] context;
-        int length;
-        final long[] generated;
-        int n;
         long pad; // left pad columns in the cache that holds this row
         int adapter; // 0: the base
         boolean done;
 
         Row(int index, GenerationRequest request, int budget, BatchListener listener) {
-            this.index = index;
-            this.request = request;
-            this.budget = budget;
+            this.tokens = new DecodingRow(index, request, budget);
             this.listener = listener;
-            this.sampler = new Sampler(request.sampling());
-            this.context = Arrays.copyOf(request.prompt(), request.prompt().length + budget);
-            this.length = request.prompt().length;
-            this.generated = new long[budget];
-        }
-
-        long choose(float[] logits) {
-            int id = sampler.sample(logits, context, length);
-            context[length++] = id;
-            generated[n++] = id;
-            return id;
         }
 
         long last() {
-            return generated[n - 1];
-        }
-
-        long[] generated() {
-            return Arrays.copyOf(generated, n);
+            return tokens.last();
         }
     }
 }
