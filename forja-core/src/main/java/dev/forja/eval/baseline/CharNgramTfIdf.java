@@ -1,10 +1,8 @@
 package dev.forja.eval.baseline;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Character n-gram TF-IDF features over hashed n-grams, as scikit-learn's {@code TfidfVectorizer(analyzer="char",
@@ -17,7 +15,7 @@ import java.util.Map;
  *       length.</li>
  * </ul>
  * Only buckets seen in at least {@code minDf} training texts become features (the others would keep a zero weight
- * under L2 anyway), so memory follows the training vocabulary, not the bucket count.
+ * under L2 anyway), so a model's weights follow the training vocabulary, not the bucket count.
  *
  * <p>Example: {@code "Ab"} with n = 1..2 has the n-grams {@code a}, {@code b}, {@code ab}.
  */
@@ -27,13 +25,13 @@ public final class CharNgramTfIdf {
     private final int minN;
     private final int maxN;
     private final long salt;
-    private final Map<Integer, Integer> featureOfBucket; // hashed bucket -> feature index
+    private final int[] featureOfBucket; // (BUCKETS) feature index of each hashed bucket, -1 where none
     private final double[] idf; // (F)
 
     /** One text as sparse features: {@code index[i]} has {@code value[i]}; indices ascend. */
     public record SparseRow(int[] index, double[] value) {}
 
-    private CharNgramTfIdf(int minN, int maxN, long salt, Map<Integer, Integer> featureOfBucket, double[] idf) {
+    private CharNgramTfIdf(int minN, int maxN, long salt, int[] featureOfBucket, double[] idf) {
         this.minN = minN;
         this.maxN = maxN;
         this.salt = salt;
@@ -56,24 +54,20 @@ public final class CharNgramTfIdf {
         }
         if (minDf < 1) throw new IllegalArgumentException("minDf must be >= 1, got " + minDf);
         long salt = fmix64(seed ^ 0x9E3779B97F4A7C15L);
-        CharNgramTfIdf hashing = new CharNgramTfIdf(minN, maxN, salt, Map.of(), new double[0]);
-        Map<Integer, int[]> df = new HashMap<>();
+        CharNgramTfIdf hashing = new CharNgramTfIdf(minN, maxN, salt, new int[0], new double[0]);
+        int[] df = new int[BUCKETS];
         for (String t : texts) {
             int[] counted = hashing.countedBuckets(t);
-            for (int i = 0; i < counted.length; i += 2) df.computeIfAbsent(counted[i], b -> new int[1])[0]++;
+            for (int i = 0; i < counted.length; i += 2) df[counted[i]]++;
         }
-        // feature indices in bucket order, so the result does not depend on HashMap iteration order
-        int[] kept = df.entrySet().stream()
-                .filter(e -> e.getValue()[0] >= minDf)
-                .mapToInt(Map.Entry::getKey)
-                .sorted()
-                .toArray();
-        Map<Integer, Integer> features = new HashMap<>(kept.length * 2);
-        double[] idf = new double[kept.length];
+        // feature indices in bucket order, so a row's indices ascend with its buckets
+        int[] features = new int[BUCKETS];
+        int f = 0;
+        for (int b = 0; b < BUCKETS; b++) features[b] = df[b] >= minDf ? f++ : -1;
+        double[] idf = new double[f];
         int n = texts.size();
-        for (int f = 0; f < kept.length; f++) {
-            features.put(kept[f], f);
-            idf[f] = Math.log((1.0 + n) / (1.0 + df.get(kept[f])[0])) + 1.0;
+        for (int b = 0; b < BUCKETS; b++) {
+            if (features[b] >= 0) idf[features[b]] = Math.log((1.0 + n) / (1.0 + df[b])) + 1.0;
         }
         return new CharNgramTfIdf(minN, maxN, salt, features, idf);
     }
@@ -91,8 +85,8 @@ public final class CharNgramTfIdf {
         int k = 0;
         double norm = 0;
         for (int i = 0; i < counted.length; i += 2) {
-            Integer f = featureOfBucket.get(counted[i]);
-            if (f == null) continue;
+            int f = featureOfBucket[counted[i]];
+            if (f < 0) continue;
             index[k] = f;
             value[k] = (1.0 + Math.log(counted[i + 1])) * idf[f];
             norm += value[k] * value[k];
@@ -100,7 +94,7 @@ public final class CharNgramTfIdf {
         }
         double scale = norm > 0 ? 1.0 / Math.sqrt(norm) : 0.0;
         for (int i = 0; i < k; i++) value[i] *= scale;
-        return sortedByIndex(Arrays.copyOf(index, k), Arrays.copyOf(value, k));
+        return new SparseRow(Arrays.copyOf(index, k), Arrays.copyOf(value, k)); // ascending: buckets are sorted
     }
 
     /** The distinct buckets of the text's n-grams and their counts, interleaved: bucket, count, bucket, count... */
@@ -126,19 +120,6 @@ public final class CharNgramTfIdf {
             i = j;
         }
         return Arrays.copyOf(out, k);
-    }
-
-    private static SparseRow sortedByIndex(int[] index, double[] value) {
-        long[] packed = new long[index.length]; // index in the high bits, position in the low bits
-        for (int i = 0; i < index.length; i++) packed[i] = ((long) index[i] << 32) | i;
-        Arrays.sort(packed);
-        int[] si = new int[index.length];
-        double[] sv = new double[index.length];
-        for (int i = 0; i < packed.length; i++) {
-            si[i] = (int) (packed[i] >>> 32);
-            sv[i] = value[(int) packed[i]];
-        }
-        return new SparseRow(si, sv);
     }
 
     /** MurmurHash3's 64-bit finalizer: every input bit affects every output bit. */
