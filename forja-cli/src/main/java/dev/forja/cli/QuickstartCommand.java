@@ -6,6 +6,7 @@ import dev.forja.data.classify.LabeledTexts;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.eval.ClassificationMetrics;
+import dev.forja.eval.baseline.NgramLogisticRegression;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
 import dev.forja.prepare.PiiTextAnonymizer;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Option;
         description = "Prepare the sample data, measure the base model, fine-tune it and compare (a few minutes).")
 final class QuickstartCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/http-requests-es.jsonl";
+    private static final long SEED = 42; // the classical baseline's hash salt; training's seed is the recipe default
 
     @Option(
             names = "--output",
@@ -107,13 +109,26 @@ final class QuickstartCommand implements Callable<Integer> {
         Path trainFile = prepared.output().resolve("train.jsonl");
         Path valFile = prepared.output().resolve("val.jsonl");
 
-        // 2) base: frozen embeddings + linear probe
-        step(2, "base model: frozen all-MiniLM-L6-v2 embeddings + a linear probe", start);
+        // 2) baselines: a classical model, then the base model's frozen embeddings + a linear probe
+        step(
+                2,
+                "baselines: character n-gram TF-IDF + logistic regression; frozen all-MiniLM-L6-v2 + a linear probe",
+                start);
         Path model = MiniLm.directory();
         List<LabeledTexts.Row> train = LabeledTexts.read(trainFile);
         List<LabeledTexts.Row> val = LabeledTexts.read(valFile);
         List<String> labels = LabeledTexts.labels(train, trainFile);
         LabeledTexts.checkKnown(val, labels, valFile);
+        long t0 = System.nanoTime();
+        ClassificationMetrics classical =
+                NgramLogisticRegression.fit(texts(train), golds(train), SEED).evaluate(texts(val), golds(val), labels);
+        double baselineF1 = classical.macroF1();
+        System.err.printf(
+                Locale.ROOT,
+                "  classical baseline macro-F1 %.4f (accuracy %.4f) in %.1f s%n",
+                baselineF1,
+                classical.accuracy(),
+                (System.nanoTime() - t0) / 1e9);
         double baseF1;
         try (SentenceEncoder enc = SentenceEncoder.load(model)) {
             float[][] xt = embed(enc, train, "train", maxLength);
@@ -121,7 +136,7 @@ final class QuickstartCommand implements Callable<Integer> {
             LinearProbe probe = LinearProbe.fit(xt, indices(train, labels), labels.size(), 300, 0.05, 1e-4);
             ClassificationMetrics base = ClassificationMetrics.compute(labels, indices(val, labels), probe.predict(xv));
             baseF1 = base.macroF1();
-            System.err.printf(Locale.ROOT, "  base macro-F1 %.4f (accuracy %.4f)%n", baseF1, base.accuracy());
+            System.err.printf(Locale.ROOT, "  frozen probe macro-F1 %.4f (accuracy %.4f)%n", baseF1, base.accuracy());
         }
 
         // 3) fine-tune
@@ -148,13 +163,16 @@ final class QuickstartCommand implements Callable<Integer> {
         double tunedF1 = lastEval(r.runDir(), "eval/macro_f1");
         Path report = r.runDir().resolve("report.html");
         System.err.println();
+        System.out.printf(Locale.ROOT, "macro-F1 on %,d validation requests:%n", val.size());
+        System.out.printf(
+                Locale.ROOT, "  classical baseline (char n-gram TF-IDF + logistic regression) %.4f%n", baselineF1);
+        System.out.printf(
+                Locale.ROOT, "  frozen MiniLM embeddings + linear probe                       %.4f%n", baseF1);
         System.out.printf(
                 Locale.ROOT,
-                "macro-F1 on %,d validation requests: base %.4f -> fine-tuned %.4f (%+.4f)%n",
-                val.size(),
-                baseF1,
+                "  fine-tuned MiniLM                                             %.4f (%+.4f vs the baseline)%n",
                 tunedF1,
-                tunedF1 - baseF1);
+                tunedF1 - baselineF1);
         System.out.println("model:  " + r.finalDir());
         System.out.println("report: " + report);
         System.out.printf(Locale.ROOT, "time:   %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -163,6 +181,7 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("  ./forja embed --help");
         System.out.println("  ./forja train --config recipes/minilm-classify.yaml");
         Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("baseline_macro_f1", baselineF1);
         summary.put("base_macro_f1", baseF1);
         summary.put("finetuned_macro_f1", tunedF1);
         summary.put("report", report.toString());
@@ -225,6 +244,14 @@ final class QuickstartCommand implements Callable<Integer> {
         int w = 24;
         int full = (int) Math.round(f * w);
         return "[" + "#".repeat(full) + ".".repeat(w - full) + "]";
+    }
+
+    private static List<String> texts(List<LabeledTexts.Row> rows) {
+        return rows.stream().map(LabeledTexts.Row::text).toList();
+    }
+
+    private static List<String> golds(List<LabeledTexts.Row> rows) {
+        return rows.stream().map(LabeledTexts.Row::label).toList();
     }
 
     private static int[] indices(List<LabeledTexts.Row> rows, List<String> labels) {

@@ -32,7 +32,10 @@ class QuickstartCommandTest {
                 .ok();
         assertThat(r.err())
                 .contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 " + "tokens)");
+        assertThat(r.err()).contains("classical baseline macro-F1", "frozen probe macro-F1");
+        assertThat(r.out()).contains("classical baseline (char n-gram TF-IDF + logistic regression)");
         JsonNode j = r.lastJson();
+        assertThat(j.get("baseline_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("base_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("finetuned_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(Path.of(j.get("model").asText()).resolve("config.json")).isRegularFile();
