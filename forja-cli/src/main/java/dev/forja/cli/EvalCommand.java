@@ -8,6 +8,7 @@ import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.RougeL;
 import dev.forja.eval.TextPerplexity;
+import dev.forja.eval.baseline.NgramLogisticRegression;
 import dev.forja.generate.BatchGenerator;
 import dev.forja.generate.BatchListener;
 import dev.forja.generate.GenerationRequest;
@@ -72,6 +73,13 @@ final class EvalCommand implements Callable<Integer> {
     Integer maxLength;
 
     @Option(
+            names = "--baseline",
+            paramLabel = "TRAIN",
+            description = "Classification: also fit the classical baseline (character n-gram TF-IDF + logistic "
+                    + "regression) on this {\"text\",\"label\"} file and score it on --data beside the model.")
+    Path baseline;
+
+    @Option(
             names = "--max-new-tokens",
             defaultValue = "64",
             description = "Causal LM: tokens generated per prompt (default: ${DEFAULT-VALUE}).")
@@ -90,6 +98,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(data)) throw new ForjaException("--data " + data + " does not exist");
+        if (baseline != null && !Files.isRegularFile(baseline)) {
+            throw new ForjaException("--baseline " + baseline + " does not exist; give the {\"text\",\"label\"} "
+                    + "file the model was trained on");
+        }
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
         var dtype = engine.apply();
         Path dir = ModelLocator.resolve(model);
@@ -132,8 +144,33 @@ final class EvalCommand implements Callable<Integer> {
         o.put("loss", r.loss());
         o.put("accuracy", m.accuracy());
         o.put("macro_f1", m.macroF1());
+        if (baseline != null) o.put("baseline_macro_f1", baselineMacroF1(rows, classifier.labels(), m.macroF1()));
         o.set("report", Json.mapper().readTree(m.toJson()));
         return o;
+    }
+
+    /** The classical baseline fitted on --baseline, scored on the same rows in the classifier's label order. */
+    private double baselineMacroF1(List<LabeledTexts.Row> rows, List<String> labels, double modelF1) {
+        List<LabeledTexts.Row> train = LabeledTexts.read(baseline);
+        LabeledTexts.checkKnown(train, labels, baseline);
+        NgramLogisticRegression b = NgramLogisticRegression.fit(
+                train.stream().map(LabeledTexts.Row::text).toList(),
+                train.stream().map(LabeledTexts.Row::label).toList(),
+                42);
+        double f1 = b.evaluate(
+                        rows.stream().map(LabeledTexts.Row::text).toList(),
+                        rows.stream().map(LabeledTexts.Row::label).toList(),
+                        labels)
+                .macroF1();
+        System.err.printf(
+                Locale.ROOT,
+                "macro-F1: model %.4f, classical baseline %.4f (char n-gram TF-IDF + logistic regression fitted on %s, "
+                        + "%,d texts)%n",
+                modelF1,
+                f1,
+                baseline,
+                train.size());
+        return f1;
     }
 
     private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {

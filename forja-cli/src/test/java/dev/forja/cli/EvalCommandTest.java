@@ -81,6 +81,18 @@ class EvalCommandTest {
         // the control: read whole, the same texts score otherwise, so the default above is what made them agree
         JsonNode w = eval(run.finalDir(), val, "--max-length", "128").ok().json();
         assertThat(w.get("loss").asDouble()).isNotCloseTo(j.get("loss").asDouble(), within(1e-3));
+        assertThat(j.has("baseline_macro_f1")).isFalse();
+
+        // --baseline: the n-gram model fitted on the training file separates these classes, beside the model's F1
+        CliRun b = eval(run.finalDir(), val, "--baseline", train.toString()).ok();
+        assertThat(b.json().get("macro_f1").asDouble())
+                .isEqualTo(j.get("macro_f1").asDouble());
+        assertThat(b.json().get("baseline_macro_f1").asDouble()).isEqualTo(1.0);
+        assertThat(b.err()).contains("classical baseline 1.0000 (char n-gram TF-IDF");
+        Path other = Files.writeString(tmp.resolve("other.jsonl"), "{\"text\": \"a\", \"label\": \"csrf\"}\n");
+        CliRun bad = eval(run.finalDir(), val, "--baseline", other.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("other.jsonl:1: label 'csrf' does not occur in the training data");
     }
 
     /** {@code forja eval --model model --data data} on one thread, then {@code more}. */
