@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -47,13 +48,24 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
         }
     }
 
+    /**
+     * Rows of input from which a product dequantizes the weight to bf16 for the moment and runs the dense bf16 matmul:
+     * the int8 kernel reads the weight once per few rows, fine for decoding one token (the weight traffic is what
+     * counts there) but several times slower than bf16's blocked matmul on a prompt, where dequantizing the weight once
+     * costs less than one row's product.
+     */
+    static final long DENSE_ROWS = 16;
+
     @Override
     public Tensor apply(Tensor x) {
         long k = x.size(-1);
         long[] outShape = x.sizes().vec().get();
         outShape[outShape.length - 1] = q.size(0);
         Tensor flat = x.reshape(-1, k).to(COMPUTE).contiguous(); // (M, K)
-        Tensor y = AtenOps.int8Mm(flat, q, scales).to(x.scalar_type()).view(outShape); // (..., N)
+        Tensor y = flat.size(0) >= DENSE_ROWS
+                ? torch.linear(flat, weight()) // (M, N), the bf16 weight freed after the product
+                : AtenOps.int8Mm(flat, q, scales);
+        y = y.to(x.scalar_type()).view(outShape); // (..., N)
         return bias == null ? y : y.add(bias.to(x.scalar_type()));
     }
 
