@@ -116,7 +116,9 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
         outShape[outShape.length - 1] = outFeatures;
         Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
         // a prompt's many rows: dequantize for the moment and use the dense bf16 matmul (see Int8Linear.DENSE_ROWS)
-        if (flat.size(0) >= Int8Linear.DENSE_ROWS) return withBias(torch.linear(flat, weight()), x, outShape);
+        if (flat.size(0) >= Int8Linear.DENSE_ROWS) {
+            return withBias(Int8Linear.transientProduct(flat, this::weight), x, outShape);
+        }
         Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
         if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
         return withBias(y, x, outShape);

@@ -51,8 +51,9 @@ class Int8LinearTest {
     @Test
     void aPromptsManyRowsGiveWhatTheKernelGivesRowByRow() {
         torch.manual_seed(9);
-        Tensor w = torch.randn(40, 64).mul(new org.bytedeco.pytorch.Scalar(0.05));
-        Tensor bias = torch.randn(40);
+        long n = Int8Linear.DENSE_CHUNK_ROWS + 40; // the dense path dequantizes in two chunks of rows
+        Tensor w = torch.randn(n, 64).mul(new org.bytedeco.pytorch.Scalar(0.05));
+        Tensor bias = torch.randn(n);
         Int8Linear l = Int8Linear.quantize(w, bias);
         Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, 64); // enough rows for the dense bf16 product
         Tensor whole = l.apply(x); // (1, M, N)
