@@ -35,9 +35,9 @@ final class AdapterOptions {
             throw new ForjaException("--quantize cannot be combined with --adapter: merge the adapter into the model"
                     + " first (forja merge), then run the merged model with --quantize");
         }
-        PretrainedModel m = load(model, ModelLocator.resolve(model), dtype, adapter);
-        if (quantizing.scheme() == null) return m;
-        return new PretrainedModel(m.dir(), quantizing.apply(m.model()), m.tokenizer(), m.generation());
+        if (quantizing.scheme() != null)
+            return PretrainedModel.load(ModelLocator.resolve(model), dtype, quantizing.scheme());
+        return load(model, ModelLocator.resolve(model), dtype, adapter);
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.model.CausalLM;
 import dev.forja.model.KvCache;
-import dev.forja.model.ModelLoader;
 import dev.forja.tensor.Tensors;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -62,7 +61,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         }
         var dtype = engine.apply();
         var scheme = quantizing.scheme();
-        CausalLM m = quantizing.apply(ModelLoader.load(ModelLocator.resolve(model), dtype));
+        CausalLM m = quantizing.load(ModelLocator.resolve(model), dtype);
         if (promptTokens + newTokens > m.config().maxPositions()) {
             throw new dev.forja.ForjaException("--prompt-tokens + --new-tokens exceeds the model's "
                     + m.config().maxPositions() + " positions");

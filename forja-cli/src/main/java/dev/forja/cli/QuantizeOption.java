@@ -2,8 +2,11 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.model.CausalLM;
+import dev.forja.model.ModelLoader;
 import dev.forja.model.QuantizedModel;
 import dev.forja.quant.QuantScheme;
+import java.nio.file.Path;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
 /** {@code --quantize}: weight-only int8 or int4 for the commands that run a model for inference. */
@@ -23,9 +26,9 @@ final class QuantizeOption {
         return s;
     }
 
-    /** {@code model} quantized as asked, or {@code model} itself without {@code --quantize}. */
-    CausalLM apply(CausalLM model) {
+    /** The model in {@code dir}, quantized while it is read when {@code --quantize} asks (no dense copy kept). */
+    CausalLM load(Path dir, ScalarType dtype) {
         QuantScheme s = scheme();
-        return s == null ? model : QuantizedModel.quantize(model, s);
+        return s == null ? ModelLoader.load(dir, dtype) : QuantizedModel.load(dir, dtype, s);
     }
 }

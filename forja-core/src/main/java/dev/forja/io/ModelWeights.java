@@ -3,6 +3,7 @@ package dev.forja.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forja.ForjaException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,20 @@ public final class ModelWeights implements AutoCloseable {
                     + " (the weights do not match the expected architecture, or the files are incomplete)");
         }
         return t;
+    }
+
+    /**
+     * Reads tensor {@code name}'s bytes into {@code dst} without touching the map (see
+     * {@link SafetensorsFile#readInto}); a missing name is the same error as {@link #get}'s.
+     */
+    public void readInto(String name, ByteBuffer dst) {
+        get(name);
+        for (SafetensorsFile f : files) {
+            if (f.contains(name)) {
+                f.readInto(name, dst);
+                return;
+            }
+        }
     }
 
     public boolean contains(String name) {

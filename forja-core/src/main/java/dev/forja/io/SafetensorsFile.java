@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,15 @@ public final class SafetensorsFile implements AutoCloseable {
     private final Path path;
     private final Map<String, TensorEntry> tensors;
     private final Map<String, String> metadata;
+    private final Map<String, Long> fileOffsets; // where each tensor's bytes begin in the file
     private volatile boolean closed;
 
-    private SafetensorsFile(Path path, Map<String, TensorEntry> tensors, Map<String, String> metadata) {
+    private SafetensorsFile(
+            Path path, Map<String, TensorEntry> tensors, Map<String, String> metadata, Map<String, Long> fileOffsets) {
         this.path = path;
         this.tensors = tensors;
         this.metadata = metadata;
+        this.fileOffsets = fileOffsets;
     }
 
     /** Opens and validates {@code file}; every problem is a {@link ForjaException} naming the file and the fix. */
@@ -60,7 +64,10 @@ public final class SafetensorsFile implements AutoCloseable {
                 throw SafetensorsHeader.corrupt(
                         file, "it has " + (available - header.dataBytes()) + " bytes after the last tensor");
             }
-            return new SafetensorsFile(file, map(file, ch, dataStart, header.tensors()), header.metadata());
+            Map<String, Long> offsets = new HashMap<>();
+            header.tensors().forEach(t -> offsets.put(t.name(), dataStart + t.begin()));
+            return new SafetensorsFile(
+                    file, map(file, ch, dataStart, header.tensors()), header.metadata(), Map.copyOf(offsets));
         } catch (NoSuchFileException e) {
             throw new ForjaException("missing file " + file + ": check the path, or download the model again", e);
         } catch (IOException e) {
@@ -83,6 +90,25 @@ public final class SafetensorsFile implements AutoCloseable {
                     + " tensors" + TensorNames.suggestion(name, tensors.keySet()) + ")");
         }
         return t;
+    }
+
+    /**
+     * Reads the bytes of tensor {@code name} into {@code dst} (its remaining bytes must be the tensor's size) with
+     * plain file reads instead of through the map: pages read this way stay in the page cache, not in this process's
+     * resident set, so a loader that converts tensor by tensor (quantizing while loading) never holds the whole file
+     * resident.
+     */
+    public void readInto(String name, ByteBuffer dst) {
+        TensorEntry t = get(name);
+        if (dst.remaining() != t.data().remaining()) {
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has " + t.data().remaining() + " bytes, the " + "buffer " + dst.remaining());
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            readFully(ch, dst, fileOffsets.get(name));
+        } catch (IOException e) {
+            throw new ForjaException("could not read tensor '" + name + "' from " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether the file holds a tensor of this name. */

@@ -48,19 +48,33 @@ public final class ModelLoader {
         Map<String, Tensor> params = new LinkedHashMap<>();
         try (ModelWeights weights = ModelWeights.open(dir)) {
             for (ParamSpec spec : Architectures.specs(config)) {
-                TensorEntry e = find(weights, spec.name());
-                if (!Arrays.equals(e.shape(), spec.fileShape())) {
-                    throw new ForjaException("tensor '" + e.name() + "' in " + dir + " has shape "
-                            + Arrays.toString(e.shape()) + " but config.json implies "
-                            + Arrays.toString(spec.fileShape())
-                            + ": config.json and the weights disagree; use the config.json that came with the weights");
-                }
-                Tensor t = Tensors.fromEntry(e).to(dtype);
+                Tensor t = Tensors.fromEntry(checked(weights, spec, dir)).to(dtype);
                 if (spec.transposed()) t = t.t().contiguous();
                 params.put(spec.name(), t);
             }
         }
         return Architectures.create(config, params);
+    }
+
+    /**
+     * Tensor {@code spec} in its file's dtype and in memory layout, read without touching the memory map (see
+     * {@link Tensors#read}): for {@link QuantizedModel#load}, which keeps only the quantized form of most tensors.
+     */
+    static Tensor readUnmapped(ModelWeights weights, ParamSpec spec, Path dir) {
+        Tensor t = Tensors.read(weights, checked(weights, spec, dir));
+        return spec.transposed() ? t.t().contiguous() : t;
+    }
+
+    /** The entry for {@code spec}, its shape checked against the config's. */
+    private static TensorEntry checked(ModelWeights weights, ParamSpec spec, Path dir) {
+        TensorEntry e = find(weights, spec.name());
+        if (!Arrays.equals(e.shape(), spec.fileShape())) {
+            throw new ForjaException("tensor '" + e.name() + "' in " + dir + " has shape "
+                    + Arrays.toString(e.shape()) + " but config.json implies "
+                    + Arrays.toString(spec.fileShape())
+                    + ": config.json and the weights disagree; use the config.json that came with the weights");
+        }
+        return e;
     }
 
     /**

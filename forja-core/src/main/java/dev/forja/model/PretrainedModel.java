@@ -1,5 +1,6 @@
 package dev.forja.model;
 
+import dev.forja.quant.QuantScheme;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.Tokenizer;
 import java.nio.file.Path;
@@ -15,7 +16,12 @@ public record PretrainedModel(Path dir, CausalLM model, Tokenizer tokenizer, Gen
         implements AutoCloseable {
 
     public static PretrainedModel load(Path dir, ScalarType dtype) {
-        CausalLM model = ModelLoader.load(dir, dtype);
+        return load(dir, dtype, null);
+    }
+
+    /** As {@link #load(Path, ScalarType)}, with the weights quantized while they are read when {@code scheme} is set. */
+    public static PretrainedModel load(Path dir, ScalarType dtype, QuantScheme scheme) {
+        CausalLM model = scheme == null ? ModelLoader.load(dir, dtype) : QuantizedModel.load(dir, dtype, scheme);
         Tokenizer tokenizer = HfTokenizer.load(dir);
         return new PretrainedModel(dir, model, tokenizer, ModelLoader.readGenerationDefaults(dir, model.config()));
     }

@@ -1,51 +1,147 @@
 package dev.forja.model;
 
+import dev.forja.io.ModelWeights;
 import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
 import dev.forja.quant.Int4Linear;
+import dev.forja.quant.Int8Embedding;
 import dev.forja.quant.Int8Linear;
 import dev.forja.quant.QuantScheme;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A causal LM for inference whose linear layers and LM head keep their weights in 8 or 4 bits ({@link QuantScheme}).
- * The embeddings and norms stay in the model's dtype: an embedding is a row lookup, which reads a few KB a token, so
- * quantizing it would save memory but no time. The head is quantized from {@link CausalLM#outputWeight()} into a
- * copy of its own, since with tied embeddings the same tensor is also the embedding table.
+ * A causal LM for inference whose linear layers keep their weights in 8 or 4 bits ({@link QuantScheme}) and whose
+ * token embedding and LM head are int8 rows with a scale each. The head stays int8 under int4 too, as llama.cpp keeps
+ * {@code output.weight} in more bits than the rest: its error reaches every logit directly. With tied embeddings the
+ * head and the embedding share one int8 table; a lookup dequantizes the rows it reads.
+ *
+ * <p>No dense copy of a quantized weight is kept: {@link #load} reads and quantizes one tensor at a time, and the
+ * architecture's model is built over one-element placeholders (expanded to their shapes, zero bytes each) where the
+ * quantized weights' dense tensors would be. Its linear layers are then replaced by quantized ones, and its embedding,
+ * which looks up zeros in the placeholder, is completed by adding the int8 table's rows (both architectures' token
+ * embeddings are a plain lookup, plus GPT-2's positions). Norms, biases and position embeddings stay in the model's
+ * dtype.
  */
 public final class QuantizedModel implements CausalLM {
-    private final CausalLM base;
+    private final CausalLM base; // over the dense parameters and the placeholders
     private final QuantScheme scheme;
-    private final Linear head; // (V, C) quantized
+    private final Int8Linear head; // (V, C)
+    private final Int8Embedding tokens; // (V, C), the head's table when tied
+    private final Map<String, Tensor> dense; // the parameters kept dense, by Hugging Face name
 
-    private QuantizedModel(CausalLM base, QuantScheme scheme, Linear head) {
+    private QuantizedModel(
+            CausalLM base, QuantScheme scheme, Int8Linear head, Int8Embedding tokens, Map<String, Tensor> dense) {
         this.base = base;
         this.scheme = scheme;
         this.head = head;
+        this.tokens = tokens;
+        this.dense = Collections.unmodifiableMap(dense);
     }
 
     /**
-     * Replaces every linear layer of {@code model} in place by its {@code scheme} form and returns the model with a
-     * quantized head. The dense weights stay in {@link #parameters()} (for saving and exporting), so memory grows by
-     * the quantized copies. A layer that is not a plain dense one (a LoRA adapter) is refused: merge the adapter
-     * first. An int4 layer whose input width is not a multiple of {@link Int4Linear#GROUP} stays int8.
+     * Loads the model in {@code dir} quantizing while it reads: each weight is read (with plain file reads, not
+     * through the memory map), quantized and freed before the next, so the peak memory is the quantized model plus
+     * one dense tensor. Norms and biases are converted to {@code dtype}.
+     */
+    public static QuantizedModel load(Path dir, ScalarType dtype, QuantScheme scheme) {
+        ModelConfig config = ModelLoader.readConfig(dir);
+        try (ModelWeights weights = ModelWeights.open(dir)) {
+            return build(config, dtype, scheme, spec -> ModelLoader.readUnmapped(weights, spec, dir));
+        }
+    }
+
+    /**
+     * {@code model} with its weights quantized; {@code model} itself is left as it was (its dense weights are freed
+     * only if the caller drops it). A layer that is not a plain dense one (a LoRA adapter) is refused: merge the
+     * adapter first.
      */
     public static QuantizedModel quantize(CausalLM model, QuantScheme scheme) {
         if (model instanceof QuantizedModel q) {
             throw new IllegalArgumentException("the model is already quantized (" + q.scheme.label() + ")");
         }
-        Map<String, Linear> linears = model.linears();
-        for (String path : List.copyOf(linears.keySet())) {
-            if (!(linears.get(path) instanceof Dense d)) {
+        model.linears().forEach((path, l) -> {
+            if (!(l instanceof Dense)) {
                 throw new IllegalArgumentException("linear layer " + path + " is not a plain dense layer (a LoRA "
                         + "adapter?); merge the adapter into the model (forja merge) and quantize the merged model");
             }
-            linears.put(path, quantize(d.weight(), d.bias(), scheme));
+        });
+        Map<String, Tensor> params = model.parameters();
+        return build(model.config(), model.dtype(), scheme, spec -> params.get(spec.name()));
+    }
+
+    /**
+     * The quantized model of {@code config}, each tensor taken from {@code source} (dense, in memory layout, any
+     * floating dtype) once.
+     */
+    private static QuantizedModel build(
+            ModelConfig config, ScalarType dtype, QuantScheme scheme, Function<ParamSpec, Tensor> source) {
+        List<ParamSpec> specs = Architectures.specs(config);
+        Map<String, ParamSpec> byName = new HashMap<>();
+        Map<String, Tensor> placeholders = new LinkedHashMap<>();
+        for (ParamSpec s : specs) {
+            byName.put(s.name(), s);
+            placeholders.put(s.name(), placeholder(s.shape(), dtype));
         }
-        return new QuantizedModel(model, scheme, quantize(model.outputWeight(), null, scheme));
+        // a model over placeholders only says which tensors are linear weights and which one is the head
+        CausalLM skeleton = Architectures.create(config, placeholders);
+        String embedding = specs.get(0).name(); // both name tables start with the token embedding
+        String headName = null;
+        for (var e : placeholders.entrySet()) if (e.getValue() == skeleton.outputWeight()) headName = e.getKey();
+        Set<String> quantized = new HashSet<>(List.of(embedding, Objects.requireNonNull(headName, "head")));
+        skeleton.linears().keySet().forEach(path -> quantized.add(path + ".weight"));
+
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Tensor> dense = new LinkedHashMap<>();
+        for (ParamSpec s : specs) {
+            Tensor t = quantized.contains(s.name())
+                    ? placeholders.get(s.name())
+                    : source.apply(s).to(dtype);
+            params.put(s.name(), t);
+            if (!quantized.contains(s.name())) dense.put(s.name(), t);
+        }
+        CausalLM base = Architectures.create(config, params);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (String path : List.copyOf(base.linears().keySet())) {
+                Tensor bias = params.get(path + ".bias");
+                Linear q;
+                try (PointerScope scope = new PointerScope()) { // frees the dense weight
+                    q = quantize(source.apply(byName.get(path + ".weight")), bias, scheme);
+                }
+                base.linears().put(path, q);
+            }
+            Int8Linear head = int8(source, byName.get(headName));
+            Int8Embedding tokens = headName.equals(embedding)
+                    ? Int8Embedding.of(head)
+                    : Int8Embedding.of(int8(source, byName.get(embedding)));
+            return new QuantizedModel(base, scheme, head, tokens, dense);
+        }
+    }
+
+    /** A tensor of {@code shape} holding one zero: expanded with stride 0, it takes no memory for its shape. */
+    private static Tensor placeholder(long[] shape, ScalarType dtype) {
+        return torch.zeros(new long[] {1}, new TensorOptions(dtype)).expand(shape);
+    }
+
+    /** Tensor {@code spec} as an int8 table (rows with their scales); a tensor read for it is freed on return. */
+    private static Int8Linear int8(Function<ParamSpec, Tensor> source, ParamSpec spec) {
+        try (PointerScope scope = new PointerScope()) {
+            return Int8Linear.quantize(source.apply(spec), null);
+        }
     }
 
     private static Linear quantize(Tensor weight, Tensor bias, QuantScheme scheme) {
@@ -58,8 +154,8 @@ public final class QuantizedModel implements CausalLM {
         return scheme;
     }
 
-    /** The quantized LM head, (V, C). */
-    public Linear headLinear() {
+    /** The int8 LM head, (V, C). */
+    public Int8Linear headLinear() {
         return head;
     }
 
@@ -74,9 +170,10 @@ public final class QuantizedModel implements CausalLM {
         return base.config();
     }
 
+    /** The parameters kept dense (norms, biases, position embeddings); the quantized weights are not among them. */
     @Override
     public Map<String, Tensor> parameters() {
-        return base.parameters();
+        return dense;
     }
 
     @Override
@@ -94,9 +191,11 @@ public final class QuantizedModel implements CausalLM {
         return base.numBlocks();
     }
 
+    /** The architecture's embedding over a zero token table (positions, or zeros) plus the int8 table's rows. */
     @Override
     public Tensor embed(Tensor ids, Step step) {
-        return base.embed(ids, step);
+        Tensor rest = base.embed(ids, step); // (B, T, C)
+        return rest.add(tokens.lookup(ids, rest.scalar_type()));
     }
 
     @Override
@@ -109,9 +208,10 @@ public final class QuantizedModel implements CausalLM {
         return base.finalNorm(x);
     }
 
+    /** The head's weight dequantized, (V, C) in bf16: computed on each call (inference never needs it). */
     @Override
     public Tensor outputWeight() {
-        return base.outputWeight();
+        return head.weight();
     }
 
     @Override

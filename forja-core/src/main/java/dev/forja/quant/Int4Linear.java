@@ -22,8 +22,12 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     /** Input features per group: the smallest the kernel takes, for the best accuracy. */
     public static final long GROUP = 32;
 
-    /** The kernel's packing takes N in multiples of this; other weights get zero rows, cut from the output. */
-    private static final long ROWS = 16;
+    /**
+     * The kernel's packing lays out N in blocks of this many rows (a tail of fewer rows is packed otherwise), so
+     * weights are padded with zero rows to a multiple of it, cut from the output: {@link #dequantize} then needs to
+     * know one layout only.
+     */
+    private static final long ROWS = 64;
 
     /** True when {@code weight} (N, K) can be stored this way: K a multiple of {@link #GROUP}. */
     public static boolean fits(Tensor weight) {
@@ -111,22 +115,44 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
         long[] outShape = x.sizes().vec().get();
         outShape[outShape.length - 1] = outFeatures;
         Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
+        // a prompt's many rows: dequantize for the moment and use the dense bf16 matmul (see Int8Linear.DENSE_ROWS)
+        if (flat.size(0) >= Int8Linear.DENSE_ROWS) {
+            return withBias(Int8Linear.transientProduct(flat, this::weight), x, outShape);
+        }
         Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
         if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
+        return withBias(y, x, outShape);
+    }
+
+    private Tensor withBias(Tensor y, Tensor x, long[] outShape) {
         y = y.to(x.scalar_type()).reshape(outShape); // (..., N)
         return bias == null ? y : y.add(bias.to(x.scalar_type()));
     }
 
     /**
-     * The dequantized weight, (N, K) in bf16, computed on each call by multiplying the identity: the packed layout is
-     * the kernel's own.
+     * The dequantized weight {@code (q - 8) · scale + zero}, (N, K) in bf16, computed on each call from the kernel's
+     * packed layout: N in blocks of 64 rows, each block stored k by k as 32 bytes whose low nibbles hold rows 0-31 of
+     * the block and high nibbles rows 32-63 (libtorch's {@code _convert_weight_to_int4pack_for_cpu}; the test
+     * checks it against the kernel's own product with the identity).
      */
     @Override
     public Tensor weight() {
-        Tensor eye = torch.eye(inFeatures).to(Int8Linear.COMPUTE); // (K, K)
-        return AtenOps.int4Mm(eye, packed, GROUP, scaleAndZero) // (K, N')
-                .narrow(1, 0, outFeatures)
-                .t()
-                .contiguous(); // (N, K)
+        long padded = packed.size(0);
+        Tensor p = packed.view(padded / ROWS, inFeatures, ROWS / 2); // (N'/64, K, 32)
+        Tensor lo = p.bitwise_and(new Scalar(15));
+        Tensor hi = p.bitwise_right_shift(new Scalar(4));
+        Tensor q = torch.cat(new TensorVector(lo, hi), 2) // (N'/64, K, 64)
+                .permute(0, 2, 1)
+                .reshape(padded, inFeatures / GROUP, GROUP)
+                .narrow(0, 0, outFeatures)
+                .to(ScalarType.Float); // (N, K/G, G)
+        Tensor sz = scaleAndZero.narrow(1, 0, outFeatures).transpose(0, 1).to(ScalarType.Float); // (N, K/G, 2)
+        Tensor scale = sz.narrow(2, 0, 1);
+        Tensor zero = sz.narrow(2, 1, 1);
+        return q.sub(new Scalar(8.0))
+                .mul(scale)
+                .add(zero)
+                .reshape(outFeatures, inFeatures)
+                .to(Int8Linear.COMPUTE); // (N, K)
     }
 }

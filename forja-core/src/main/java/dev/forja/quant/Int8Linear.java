@@ -3,10 +3,13 @@ package dev.forja.quant;
 import dev.forja.nn.Linear;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -47,14 +50,58 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
         }
     }
 
+    /**
+     * Rows of input from which a product dequantizes the weight to bf16 for the moment and runs the dense bf16 matmul:
+     * the int8 kernel reads the weight once per few rows, fine for decoding one token (the weight traffic is what
+     * counts there) but several times slower than bf16's blocked matmul on a prompt, where dequantizing the weight once
+     * costs less than one row's product.
+     */
+    static final long DENSE_ROWS = 16;
+
     @Override
     public Tensor apply(Tensor x) {
         long k = x.size(-1);
         long[] outShape = x.sizes().vec().get();
         outShape[outShape.length - 1] = q.size(0);
         Tensor flat = x.reshape(-1, k).to(COMPUTE).contiguous(); // (M, K)
-        Tensor y = AtenOps.int8Mm(flat, q, scales).to(x.scalar_type()).view(outShape); // (..., N)
+        Tensor y = flat.size(0) >= DENSE_ROWS ? denseProduct(flat) : AtenOps.int8Mm(flat, q, scales); // (M, N)
+        y = y.to(x.scalar_type()).view(outShape); // (..., N)
         return bias == null ? y : y.add(bias.to(x.scalar_type()));
+    }
+
+    /** Output features dequantized at a time by the dense path: bounds its bf16 copy (an LM head's is 77 MB). */
+    static final long DENSE_CHUNK_ROWS = 4096;
+
+    /** {@code x (M, K) · (q · scale)^T} in bf16, the weight dequantized {@link #DENSE_CHUNK_ROWS} rows at a time. */
+    private Tensor denseProduct(Tensor x) {
+        long n = q.size(0);
+        if (n <= DENSE_CHUNK_ROWS) return transientProduct(x, this::weight);
+        List<Tensor> parts = new ArrayList<>();
+        for (long r = 0; r < n; r += DENSE_CHUNK_ROWS) {
+            Tensor rows = q.narrow(0, r, Math.min(DENSE_CHUNK_ROWS, n - r)); // (n', K), a view
+            Tensor rowScales = scales.narrow(0, r, rows.size(0)).unsqueeze(1); // (n', 1)
+            parts.add(transientProduct(x, () -> rows.to(COMPUTE).mul(rowScales)));
+        }
+        return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), 1); // (M, N)
+    }
+
+    /**
+     * {@code x (M, K) · w^T} for a weight {@code weight} makes for the moment: the weight and its temporaries are freed
+     * on return (not at the end of the caller's scope, which would hold every layer's copy at once), the product is
+     * handed to the caller's scope.
+     */
+    static Tensor transientProduct(Tensor x, Supplier<Tensor> weight) {
+        PointerScope outer = PointerScope.getInnerScope();
+        Tensor y;
+        try (PointerScope inner = new PointerScope()) {
+            y = torch.linear(x, weight.get());
+            y.retainReference(); // outlives the inner scope
+        }
+        if (outer != null) {
+            outer.attach(y); // which retains it once more
+            y.releaseReference();
+        }
+        return y;
     }
 
     /** The dequantized weight {@code q · scale}, (N, K) in bf16; computed on each call. */

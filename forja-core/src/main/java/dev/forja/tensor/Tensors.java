@@ -1,6 +1,7 @@
 package dev.forja.tensor;
 
 import dev.forja.io.DType;
+import dev.forja.io.ModelWeights;
 import dev.forja.io.TensorEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,6 +50,18 @@ public final class Tensors {
             BytePointer dst = new BytePointer(t.data_ptr()).capacity(src.remaining());
             dst.asByteBuffer().put(src);
         }
+        return t;
+    }
+
+    /**
+     * Tensor {@code e} of {@code weights} read with plain file reads ({@link ModelWeights#readInto}), leaving the
+     * memory map untouched: for loaders that keep only a converted form of each tensor.
+     */
+    public static Tensor read(ModelWeights weights, TensorEntry e) {
+        Tensor t = torch.empty(e.shape(), new TensorOptions(scalarType(e.dtype())), null);
+        long n = e.data().remaining();
+        if (n > 0)
+            weights.readInto(e.name(), new BytePointer(t.data_ptr()).capacity(n).asByteBuffer());
         return t;
     }
 

@@ -10,11 +10,14 @@ import dev.forja.quant.Int4Linear;
 import dev.forja.quant.Int8Linear;
 import dev.forja.quant.QuantScheme;
 import dev.forja.tensor.Tensors;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,7 +50,7 @@ class QuantizedModelTest {
         CausalLM dense = ModelInvariantsTest.tiny("gpt2", 8, ScalarType.Float);
         QuantizedModel q =
                 QuantizedModel.quantize(ModelInvariantsTest.tiny("gpt2", 8, ScalarType.Float), QuantScheme.INT4);
-        assertThat(q.headLinear()).isInstanceOf(Int4Linear.class);
+        for (Linear l : q.linears().values()) assertThat(l).isInstanceOf(Int4Linear.class);
         long[] got = greedy(q, 12);
         assertThat(got).hasSize(12);
         for (long t : got) assertThat(t).isBetween(0L, (long) dense.config().vocabSize() - 1);
@@ -80,6 +83,60 @@ class QuantizedModelTest {
         CausalLM fresh = ModelInvariantsTest.tiny("gpt2", 9, ScalarType.Float);
         QuantizedModel q = QuantizedModel.quantize(fresh, QuantScheme.INT8);
         assertThatThrownBy(() -> QuantizedModel.quantize(q, QuantScheme.INT4)).hasMessageContaining("already");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama"})
+    void loadingQuantizesTensorByTensorAndKeepsNoDenseWeight(String arch, @TempDir Path dir) {
+        CausalLM dense = ModelInvariantsTest.tiny(arch, 10, ScalarType.Float);
+        ModelWriter.write(
+                dir, dense.config(), dense.parameters(), GenerationDefaults.of(dense.config()), ScalarType.Float);
+        QuantizedModel loaded = QuantizedModel.load(dir, ScalarType.Float, QuantScheme.INT4);
+        // only norms, biases and positions stay dense: no linear weight, no embedding, no head
+        for (String name : loaded.parameters().keySet()) {
+            assertThat(name)
+                    .doesNotContain("wte")
+                    .doesNotContain("embed_tokens")
+                    .doesNotContain("lm_head");
+            assertThat(loaded.parameters().get(name).dim() == 1 || name.contains("wpe"))
+                    .as(name)
+                    .isTrue();
+        }
+        // the same model as quantizing the dense one in memory: the same scores
+        QuantizedModel inMemory = QuantizedModel.quantize(dense, QuantScheme.INT4);
+        assertThat(new Scorer(loaded).score(IDS, false).logprobs())
+                .containsExactly(new Scorer(inMemory).score(IDS, false).logprobs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama"})
+    void theEmbeddingLooksUpAnInt8Table(String arch) {
+        CausalLM dense = ModelInvariantsTest.tiny(arch, 11, ScalarType.Float);
+        // GPT-2's table is tied to the head, the tiny Llama's is not
+        Tensor table =
+                dense.parameters().get(arch.equals("gpt2") ? "transformer.wte.weight" : "model.embed_tokens.weight");
+        QuantizedModel q = QuantizedModel.quantize(dense, QuantScheme.INT8);
+        try (PointerScope s = new PointerScope();
+                NoGradGuard ng = new NoGradGuard()) {
+            Int8Linear rows = Int8Linear.quantize(table, null); // per row, as the table is stored
+            Tensor dequantized = rows.q()
+                    .to(ScalarType.Float)
+                    .mul(rows.scales().to(ScalarType.Float).unsqueeze(1));
+            Tensor ids = Tensors.ofLongs(IDS, 1, IDS.length);
+            Step step = new Step(Tensors.ofLongs(positions(IDS.length), 1, IDS.length), null, null);
+            // the dense model's embedding with its table swapped for the dequantized one
+            table.copy_(dequantized);
+            Tensor want = dense.embed(ids, step);
+            assertThat(torch.equal(q.embed(ids, step), want)).isTrue();
+            // and the table is close to the original weights (a wrong scale would be far off)
+            assertThat(q.embed(ids, step).abs().max().item_double()).isBetween(0.01, 1.0);
+        }
+    }
+
+    private static long[] positions(int n) {
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        return p;
     }
 
     /** {@code n} greedy tokens after {@link #IDS}, one forward step a token through the KV cache. */

@@ -13,7 +13,7 @@ class Int4LinearTest {
     @Test
     void equalsTheDequantizedWeightTimesTheInputForAnOddNumberOfRows() {
         torch.manual_seed(4);
-        Tensor w = torch.randn(50, 64).mul(new Scalar(0.05)); // (N, K): N not a multiple of the kernel's 16
+        Tensor w = torch.randn(50, 64).mul(new Scalar(0.05)); // (N, K): N not a multiple of the kernel's 64
         Tensor x = torch.randn(3, 64); // (M, K)
         Int4Linear l = Int4Linear.quantize(w, null);
         Tensor deq = l.weight().to(ScalarType.Float); // (N, K)
@@ -54,6 +54,40 @@ class Int4LinearTest {
         Tensor tail = Int4Linear.quantize(w.narrow(0, 1024, 76), null).weight();
         assertThat(whole.narrow(0, 0, 16).equal(head)).isTrue();
         assertThat(whole.narrow(0, 1024, 76).equal(tail)).isTrue();
+    }
+
+    @Test
+    void weightUnpacksTheKernelsLayoutAsTheKernelReadsIt() {
+        torch.manual_seed(7);
+        Tensor w = torch.randn(130, 96); // 130 rows: padded to three blocks of 64; three groups a row
+        Int4Linear l = Int4Linear.quantize(w, null);
+        // the reference: the kernel's own product with the identity, (K, N') -> (N, K)
+        Tensor eye = torch.eye(96).to(ScalarType.BFloat16);
+        Tensor byKernel = AtenOps.int4Mm(eye, l.packed(), Int4Linear.GROUP, l.scaleAndZero())
+                .narrow(1, 0, 130)
+                .t()
+                .to(ScalarType.Float);
+        Tensor unpacked = l.weight().to(ScalarType.Float);
+        // both round (q - 8) · scale + zero to bf16 once: equal up to one bf16 step (2^-8 relative) where the
+        // kernel's fp32 arithmetic lands on the other side of a rounding boundary
+        double maxW = byKernel.abs().max().item_double();
+        assertThat(unpacked.sub(byKernel).abs().max().item_double()).isLessThan(maxW / 256);
+        assertThat(unpacked.sub(w).abs().max().item_double()).isLessThan(0.5 * maxW); // and it is w's shape, in order
+    }
+
+    @Test
+    void aPromptsManyRowsGiveWhatTheKernelGivesRowByRow() {
+        torch.manual_seed(8);
+        Tensor w = torch.randn(64, 64).mul(new Scalar(0.05));
+        Tensor bias = torch.randn(64);
+        Int4Linear l = Int4Linear.quantize(w, bias);
+        Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, 64); // enough rows for the dense bf16 product
+        Tensor whole = l.apply(x); // (1, M, N)
+        for (long i = 0; i < x.size(1); i++) {
+            Tensor row = l.apply(x.narrow(1, i, 1)); // (1, 1, N): the kernel
+            double scale = row.abs().max().item_double();
+            assertThat(whole.narrow(1, i, 1).sub(row).abs().max().item_double()).isLessThan(scale / 64);
+        }
     }
 
     @Test

@@ -49,6 +49,23 @@ class Int8LinearTest {
     }
 
     @Test
+    void aPromptsManyRowsGiveWhatTheKernelGivesRowByRow() {
+        torch.manual_seed(9);
+        long n = Int8Linear.DENSE_CHUNK_ROWS + 40; // the dense path dequantizes in two chunks of rows
+        Tensor w = torch.randn(n, 64).mul(new org.bytedeco.pytorch.Scalar(0.05));
+        Tensor bias = torch.randn(n);
+        Int8Linear l = Int8Linear.quantize(w, bias);
+        Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, 64); // enough rows for the dense bf16 product
+        Tensor whole = l.apply(x); // (1, M, N)
+        for (long i = 0; i < x.size(1); i++) {
+            Tensor row = l.apply(x.narrow(1, i, 1)); // (1, 1, N): the kernel
+            // both multiply bf16 inputs by q · scale; the dense path rounds that weight to bf16 first (2^-9)
+            double scale = row.abs().max().item_double();
+            assertThat(whole.narrow(1, i, 1).sub(row).abs().max().item_double()).isLessThan(scale / 64);
+        }
+    }
+
+    @Test
     void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
         torch.manual_seed(6);
         Tensor w = torch.randn(1100, 16); // 1024 rows, then 76 in a second chunk
