@@ -95,6 +95,22 @@ public enum Evasion {
         return RequestParts.rewrite(text, params -> apply(params, rnd));
     }
 
+    /**
+     * {@code text} as the {@code row}-th example of a data set transformed under {@code seed}: each row draws from a
+     * generator of its own, so its rewrite does not depend on the other rows or their order.
+     */
+    public String apply(String text, long seed, int row) {
+        return apply(text, new Random(mix(mix(seed, ordinal() + 1L), row)));
+    }
+
+    // SplitMix64's finaliser over the combined words: nearby seeds and rows give unrelated generators.
+    private static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     ParamList apply(ParamList list, Random rnd) {
         return switch (this) {
             case PARAM_REORDER -> reorder(list, rnd);
