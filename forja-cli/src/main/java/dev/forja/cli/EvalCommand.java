@@ -3,9 +3,11 @@ package dev.forja.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.evasion.Evasion;
 import dev.forja.eval.Bleu;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
+import dev.forja.eval.EvasionRobustness;
 import dev.forja.eval.RougeL;
 import dev.forja.eval.TextPerplexity;
 import dev.forja.eval.baseline.NgramLogisticRegression;
@@ -13,10 +15,13 @@ import dev.forja.generate.BatchGenerator;
 import dev.forja.generate.BatchListener;
 import dev.forja.generate.GenerationRequest;
 import dev.forja.hub.ModelLocator;
+import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
+import dev.forja.report.HtmlReport;
+import dev.forja.report.SvgHeatmap;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +29,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,8 +100,56 @@ final class EvalCommand implements Callable<Integer> {
                     + "are decoded together (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(
+            names = "--robustness",
+            description = "Classification: also evaluate under evasion transforms (URL encoding, case mixing, SQL "
+                    + "comments...) applied to each request's parameters, and report macro-F1 per transform and the "
+                    + "worst case.")
+    boolean robustness;
+
+    @Option(
+            names = "--transforms",
+            paramLabel = "NAME,...",
+            converter = EvasionList.class,
+            description =
+                    "With --robustness: the transforms to apply (default: all of them: ${COMPLETION-CANDIDATES}).",
+            completionCandidates = EvasionList.Names.class)
+    List<Evasion> transforms;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "With --robustness: seeds the transforms' choices (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--report",
+            paramLabel = "FILE.html",
+            description = "Classification: also write an HTML report (metrics, confusion matrix, and with "
+                    + "--robustness clean against attacked macro-F1 side by side).")
+    Path report;
+
     @Mixin
     EngineOptions engine;
+
+    /** {@code --transforms url,case}: the transforms named; an unknown name is a usage error listing the valid ones. */
+    static final class EvasionList implements CommandLine.ITypeConverter<List<Evasion>> {
+        @Override
+        public List<Evasion> convert(String value) {
+            try {
+                return Evasion.parseList(value);
+            } catch (ForjaException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+
+        /** The names, for --help. */
+        static final class Names extends ArrayList<String> {
+            Names() {
+                super(Evasion.ids());
+            }
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -103,6 +159,12 @@ final class EvalCommand implements Callable<Integer> {
                     + "file the model was trained on");
         }
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
+        if ((robustness || transforms != null) && !task.equalsIgnoreCase("classification")) {
+            throw new ForjaException("--robustness and --transforms are for --task classification");
+        }
+        if (transforms != null && !robustness) {
+            throw new ForjaException("--transforms chooses the transforms of --robustness; add --robustness");
+        }
         var dtype = engine.apply();
         Path dir = ModelLocator.resolve(model);
         ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
@@ -132,11 +194,24 @@ final class EvalCommand implements Callable<Integer> {
                 maxLength, dir, classifier.encoder().config());
         System.err.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
         ClassifierEvaluation.Result r;
+        EvasionRobustness.Result attacked = null;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
             r = ClassifierEvaluation.evaluate(classifier, tok, rows, length.tokens(), 32);
+            if (robustness) {
+                List<Evasion> chosen = transforms != null ? transforms : List.of(Evasion.values());
+                System.err.printf(Locale.ROOT, "robustness: %d transforms, seed %d%n", chosen.size(), seed);
+                attacked = EvasionRobustness.measure(
+                        rows,
+                        chosen,
+                        seed,
+                        x -> ClassifierEvaluation.evaluate(classifier, tok, x, length.tokens(), 32)
+                                .metrics(),
+                        System.err);
+            }
         }
         ClassificationMetrics m = r.metrics();
         System.err.println(m.render());
+        if (attacked != null) System.err.print(attacked.render());
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "classification");
         o.put("examples", rows.size());
@@ -146,6 +221,11 @@ final class EvalCommand implements Callable<Integer> {
         o.put("macro_f1", m.macroF1());
         if (baseline != null) o.put("baseline_macro_f1", baselineMacroF1(rows, classifier.labels(), m.macroF1()));
         o.set("report", Json.mapper().readTree(m.toJson()));
+        if (attacked != null) o.set("robustness", attacked.toJson());
+        if (report != null) {
+            writeReport(dir, rows.size(), m, attacked);
+            o.put("html_report", report.toString());
+        }
         return o;
     }
 
@@ -171,6 +251,43 @@ final class EvalCommand implements Callable<Integer> {
                 baseline,
                 train.size());
         return f1;
+    }
+
+    /** The HTML report: summary, confusion matrix, and the robustness table and chart when measured. */
+    private void writeReport(Path dir, int examples, ClassificationMetrics m, EvasionRobustness.Result attacked) {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("model", dir.toString());
+        summary.put("data", data + " (" + examples + " examples)");
+        summary.put("accuracy", String.format(Locale.ROOT, "%.4f", m.accuracy()));
+        summary.put("macro-F1", String.format(Locale.ROOT, "%.4f", m.macroF1()));
+        if (attacked != null) {
+            EvasionRobustness.Attacked w = attacked.worst();
+            summary.put(
+                    "worst case under evasion",
+                    String.format(Locale.ROOT, "%s: macro-F1 %.4f", w.transform(), w.macroF1()));
+        }
+        List<String> figures = new ArrayList<>();
+        if (attacked != null) {
+            figures.add(attacked.toHtml());
+            figures.add(attacked.toSvg());
+        }
+        figures.add(SvgHeatmap.confusionMatrix(m.labels(), longs(m.confusion())).toSvg());
+        Path parent = report.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new ForjaException("cannot create " + parent + " for --report: " + e.getMessage(), e);
+        }
+        AtomicFile.writeString(
+                report, HtmlReport.render("forja eval: " + dir.getFileName(), summary, List.of(), figures));
+        System.err.println("report: " + report);
+    }
+
+    private static long[][] longs(int[][] c) {
+        long[][] out = new long[c.length][];
+        for (int i = 0; i < c.length; i++)
+            out[i] = java.util.Arrays.stream(c[i]).asLongStream().toArray();
+        return out;
     }
 
     private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {

@@ -95,6 +95,69 @@ class EvalCommandTest {
         assertThat(bad.err()).contains("other.jsonl:1: label 'csrf' does not occur in the training data");
     }
 
+    @Test
+    void robustnessReportsEveryTransformBesideTheCleanScoreInTheJsonTheLogAndTheHtml() throws Exception {
+        Path base = tmp.resolve("bert");
+        ByteLevelTokenizerFiles.write(
+                base, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
+        BertConfig c = BertConfig.tiny(259);
+        BertWriter.write(base, c, BertModel.initialize(c, false, 7));
+        Path data = Files.writeString(
+                tmp.resolve("requests.jsonl"),
+                "{\"text\": \"GET /buscar?q=1+UNION+SELECT+clave&p=2 HTTP/1.1\", \"label\": \"sqli\"}\n"
+                        + "{\"text\": \"GET /buscar?q=zapatos+rojos&p=2 HTTP/1.1\", \"label\": \"benigno\"}\n");
+        TrainConfig config = TrainConfig.defaults()
+                .with(Map.of("model", base, "data", data, "val_data", data, "output", tmp.resolve("run")))
+                .with(Recipe.overrides(
+                        List.of("task=classification method=full max_steps=2 batch_size=2 threads=1 precision=fp32"
+                                .split(" "))));
+        TrainResult run = new Trainer(config, new PrintStream(PrintStream.nullOutputStream())).run();
+        Path html = tmp.resolve("reports/eval.html");
+
+        CliRun r = eval(
+                        run.finalDir(),
+                        data,
+                        "--robustness",
+                        "--transforms",
+                        "url,param-padding",
+                        "--seed",
+                        "3",
+                        "--report",
+                        html.toString())
+                .ok();
+        JsonNode j = r.json().get("robustness");
+        assertThat(j.get("clean_macro_f1").asDouble())
+                .isEqualTo(r.json().get("macro_f1").asDouble());
+        assertThat(j.get("seed").asLong()).isEqualTo(3);
+        assertThat(j.get("transforms")).hasSize(2);
+        assertThat(j.get("transforms").get(0).get("name").asText()).isEqualTo("url");
+        assertThat(j.get("transforms").get(0).get("changed").asInt()).isEqualTo(2);
+        assertThat(j.get("transforms").get(1).get("name").asText()).isEqualTo("param-padding");
+        assertThat(j.get("worst").get("name").asText()).isIn("url", "param-padding");
+        assertThat(r.err()).containsPattern("(?m)^url +2 ").containsPattern("(?m)^param-padding +2 ");
+        assertThat(r.err()).contains("worst case: ");
+        assertThat(Files.readString(html))
+                .contains("<td>url</td>")
+                .contains("<td>param-padding</td>")
+                .contains("attacked macro-F1")
+                .contains("<svg");
+    }
+
+    @Test
+    void anUnknownTransformIsAUsageErrorThatListsTheValidOnes() throws Exception {
+        Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"GET /?q=1\", \"label\": \"a\"}\n");
+        CliRun bad = eval(tmp.resolve("no-model"), data, "--robustness", "--transforms", "url,rot13");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err())
+                .startsWith("forja: error: ")
+                .contains("'rot13'")
+                .contains("url, double-url, case, sql-comment, whitespace, html-entities, fullwidth, homoglyph, "
+                        + "param-reorder, param-padding");
+        CliRun without = eval(tmp.resolve("no-model"), data, "--transforms", "url");
+        assertThat(without.exit()).isNotZero();
+        assertThat(without.err()).contains("add --robustness");
+    }
+
     /** {@code forja eval --model model --data data} on one thread, then {@code more}. */
     private static CliRun eval(Path model, Path data, String... more) {
         return CliRun.of(

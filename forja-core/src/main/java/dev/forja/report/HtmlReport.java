@@ -110,6 +110,9 @@ public final class HtmlReport {
             html.append("<h2>Evaluation</h2>\n");
             figures.forEach(f -> figure(html, f));
         }
+        // a report of an evaluation alone (forja eval --report) has figures and no training log
+        if (metrics.isEmpty() && !figures.isEmpty())
+            return html.append("</body>\n</html>\n").toString();
         html.append("<h2>Metrics</h2>\n");
         List<String> missing = new ArrayList<>();
         Set<String> charted = new LinkedHashSet<>();

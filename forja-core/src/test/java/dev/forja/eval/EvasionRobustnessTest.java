@@ -1,0 +1,99 @@
+package dev.forja.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.evasion.Evasion;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvasionRobustnessTest {
+    private static final List<String> LABELS = List.of("benigno", "sqli");
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+    /** A signature filter: sqli when the text holds "UNION SELECT" as written, which evasions are made to dodge. */
+    private static ClassificationMetrics signature(List<LabeledTexts.Row> rows) {
+        int[] gold = new int[rows.size()], predicted = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            gold[i] = LABELS.indexOf(rows.get(i).label());
+            predicted[i] = rows.get(i).text().contains("UNION+SELECT") ? 1 : 0;
+        }
+        return ClassificationMetrics.compute(LABELS, gold, predicted);
+    }
+
+    private static List<LabeledTexts.Row> rows() {
+        List<LabeledTexts.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(new LabeledTexts.Row("GET /p?id=" + i + "+UNION+SELECT+clave&x=1 HTTP/1.1", "sqli", 2 * i + 1));
+            rows.add(new LabeledTexts.Row("GET /p?q=zapatos+rojos&pagina=" + i + " HTTP/1.1", "benigno", 2 * i + 2));
+        }
+        return rows;
+    }
+
+    @Test
+    void aSignatureFilterFallsUnderEncodingAndHoldsUnderReordering() {
+        var r = EvasionRobustness.measure(
+                rows(),
+                Evasion.parseList("param-reorder,url,sql-comment"),
+                42,
+                EvasionRobustnessTest::signature,
+                QUIET);
+        assertThat(r.clean().macroF1()).isEqualTo(1.0);
+        assertThat(r.attacked())
+                .extracting(EvasionRobustness.Attacked::transform)
+                .containsExactly("param-reorder", "url", "sql-comment");
+        assertThat(r.attacked().get(0).macroF1()).isEqualTo(1.0);
+        assertThat(r.attacked().get(0).changed()).isEqualTo(40);
+        assertThat(r.attacked().get(1).macroF1()).isLessThan(0.5); // no sqli found any more
+        assertThat(r.worst().transform()).isIn("url", "sql-comment");
+        assertThat(r.worst().macroF1()).isLessThan(0.5);
+    }
+
+    @Test
+    void theTableTheJsonAndTheHtmlShowCleanAndEveryTransformSideBySide() {
+        var r = EvasionRobustness.measure(
+                rows(), List.of(Evasion.values()), 7, EvasionRobustnessTest::signature, QUIET);
+        String table = r.render();
+        for (String id : Evasion.ids()) assertThat(table).containsPattern("(?m)^" + id + " ");
+        assertThat(table).contains("clean").contains("worst case: " + r.worst().transform());
+
+        JsonNode j = r.toJson();
+        assertThat(j.get("clean_macro_f1").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("transforms")).hasSize(Evasion.values().length);
+        assertThat(j.get("transforms").get(2).get("name").asText()).isEqualTo("case");
+        assertThat(j.get("worst").get("macro_f1").asDouble())
+                .isEqualTo(r.worst().macroF1());
+
+        String html = r.toHtml();
+        assertThat(html)
+                .contains("<td>homoglyph</td>")
+                .contains("clean macro-F1")
+                .contains("attacked macro-F1");
+        assertThat(r.toSvg()).contains("<svg");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameFiguresAndTheRowsKeepTheirLabels() {
+        List<List<LabeledTexts.Row>> seen = new ArrayList<>();
+        var a = EvasionRobustness.measure(
+                rows(),
+                List.of(Evasion.CASE),
+                3,
+                x -> {
+                    seen.add(x);
+                    return signature(x);
+                },
+                QUIET);
+        var b = EvasionRobustness.measure(rows(), List.of(Evasion.CASE), 3, EvasionRobustnessTest::signature, QUIET);
+        assertThat(a.toJson()).isEqualTo(b.toJson());
+        List<LabeledTexts.Row> attacked = seen.get(1);
+        for (int i = 0; i < attacked.size(); i++) {
+            assertThat(attacked.get(i).label()).isEqualTo(rows().get(i).label());
+            assertThat(attacked.get(i).text())
+                    .isEqualToIgnoringCase(rows().get(i).text());
+        }
+    }
+}
