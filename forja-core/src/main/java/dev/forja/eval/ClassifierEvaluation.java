@@ -104,9 +104,27 @@ public final class ClassifierEvaluation {
 
     /** Cross-entropy of logits (B, K) against label indices (B), summed over the rows (float32). */
     public static Tensor summedLoss(Tensor logits, int[] labels) {
+        return summedLoss(logits, labels, null);
+    }
+
+    /**
+     * Cross-entropy of logits (B, K) against label indices (B), each row's times its weight (B), summed over the rows
+     * (float32); null weights are all 1.
+     */
+    public static Tensor summedLoss(Tensor logits, int[] labels, double[] weights) {
         long[] y = new long[labels.length];
         for (int i = 0; i < y.length; i++) y[i] = labels[i];
-        return torch.cross_entropy_loss(
-                logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */, -100, 0.0);
+        Tensor target = Tensors.ofLongs(y, y.length);
+        if (weights == null) {
+            return torch.cross_entropy_loss(logits, target, new TensorOptional(), 2 /* sum */, -100, 0.0);
+        }
+        Tensor perRow = torch.cross_entropy_loss(logits, target, new TensorOptional(), 0 /* none */, -100, 0.0);
+        return perRow.mul(Tensors.ofFloats(toFloats(weights), weights.length)).sum(); // (B) · (B) → ()
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
     }
 }

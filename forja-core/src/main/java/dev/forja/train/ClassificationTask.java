@@ -6,6 +6,7 @@ import dev.forja.data.TrainValSplit;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.classify.RowWeights;
 import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.eval.ClassificationMetrics;
@@ -36,7 +37,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Sequence classification: a {@link BertClassifier} head on a BERT encoder, trained with mean cross-entropy over
- * rows on {"text","label"} JSONL; full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
+ * rows on {"text","label"} JSONL (each row's weighted by its class and group when the config asks, {@link
+ * RowWeights}); full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
  * modules_to_save). Labels are the training set's, sorted; evaluation reports loss, accuracy and macro-F1.
  */
 public final class ClassificationTask implements TrainingTask<ClassificationBatch> {
@@ -65,6 +67,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         List<LabeledTexts.Row> valRows = rows.validation();
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
+        RowWeights weights = rowWeights(c, trainRows, log);
 
         // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
         classifier = loadClassifier(modelDir, labels, c.seed());
@@ -73,7 +76,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
             TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength);
-            train = new ClassificationBatches(t, c.batchSize(), c.seed(), true);
+            train = new ClassificationBatches(
+                    t, c.batchSize(), c.seed(), true, weights == null ? null : weights.weights());
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
             log.printf(
                     Locale.ROOT,
@@ -112,6 +116,16 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         List<LabeledTexts.Row> rows = LabeledTexts.read(c.data());
         if (c.valData() != null) return new TrainValSplit.Parts<>(rows, LabeledTexts.read(c.valData()));
         return new TrainValSplit(c.valFraction(), c.seed()).stratified(rows, LabeledTexts.Row::label);
+    }
+
+    /** The loss weight of each training row (logged), or null when the config weighs neither classes nor groups. */
+    private static RowWeights rowWeights(TrainConfig c, List<LabeledTexts.Row> rows, PrintStream log) {
+        if (c.classWeights() == null && c.groupColumn() == null) return null;
+        Map<Integer, String> groups =
+                c.groupColumn() == null ? Map.of() : LabeledTexts.column(c.data(), c.groupColumn());
+        RowWeights w = RowWeights.of(rows, c.classWeights(), c.groupColumn(), c.groupWeights(), groups);
+        w.describe(rows, groups).forEach(log::println);
+        return w;
     }
 
     /** The model directory opened once: a classifier with the data's labels continues, an encoder gets a new head. */
@@ -182,9 +196,12 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         return loss.item_double();
     }
 
-    /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
+    /**
+     * Summed cross-entropy of a batch, each row's times its weight (float32 loss, the forward under bf16 autocast when
+     * asked).
+     */
     private Tensor summedLoss(ClassificationBatch b) {
-        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels());
+        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels(), b.weights());
     }
 
     private Tensor logits(PaddedBatch p) {
