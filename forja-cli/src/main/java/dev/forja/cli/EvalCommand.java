@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.eval.Bleu;
+import dev.forja.eval.CalibrationReport;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.RougeL;
+import dev.forja.eval.TemperatureScaling;
 import dev.forja.eval.TextPerplexity;
 import dev.forja.generate.BatchGenerator;
 import dev.forja.generate.BatchListener;
 import dev.forja.generate.GenerationRequest;
 import dev.forja.hub.ModelLocator;
+import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
@@ -25,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +37,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code forja eval}: metrics of a trained model on labelled data. Classification: accuracy, per-class and macro
- * precision/recall/F1, confusion matrix. Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
+ * precision/recall/F1, confusion matrix, expected calibration error (with the model's calibration.json temperature
+ * too, when it has one). Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
  * continuations of {"prompt","completion"} lines against the completions.
  */
 @Command(
@@ -70,6 +75,13 @@ final class EvalCommand implements Callable<Integer> {
                     + "length the model was trained at, its tokenizer_config.json model_max_length, else the model's "
                     + "max_position_embeddings).")
     Integer maxLength;
+
+    @Option(
+            names = "--report",
+            paramLabel = "FILE.html",
+            description = "Classification: also write an HTML report here: metrics, confusion matrix, reliability "
+                    + "diagram.")
+    Path report;
 
     @Option(
             names = "--max-new-tokens",
@@ -125,6 +137,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         ClassificationMetrics m = r.metrics();
         System.err.println(m.render());
+        // the temperature of forja calibrate / train --calibrate, when the model has one
+        CalibrationReport calibration =
+                r.calibration(TemperatureScaling.read(dir).orElse(null));
+        System.err.println(calibration.describe());
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "classification");
         o.put("examples", rows.size());
@@ -133,6 +149,13 @@ final class EvalCommand implements Callable<Integer> {
         o.put("accuracy", m.accuracy());
         o.put("macro_f1", m.macroF1());
         o.set("report", Json.mapper().readTree(m.toJson()));
+        o.setAll(calibration.json());
+        if (report != null) {
+            String title = "forja eval: " + dir.getFileName();
+            AtomicFile.writeString(
+                    report, r.html(title, Map.of("model", dir.toString(), "data", data.toString()), calibration));
+            System.err.println("report: " + report);
+        }
         return o;
     }
 
