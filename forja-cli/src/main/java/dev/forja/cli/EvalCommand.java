@@ -5,10 +5,12 @@ import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.evasion.Evasion;
 import dev.forja.eval.Bleu;
+import dev.forja.eval.CalibrationReport;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.EvasionRobustness;
 import dev.forja.eval.RougeL;
+import dev.forja.eval.TemperatureScaling;
 import dev.forja.eval.TextPerplexity;
 import dev.forja.eval.baseline.NgramLogisticRegression;
 import dev.forja.generate.BatchGenerator;
@@ -20,8 +22,6 @@ import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
-import dev.forja.report.HtmlReport;
-import dev.forja.report.SvgHeatmap;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code forja eval}: metrics of a trained model on labelled data. Classification: accuracy, per-class and macro
- * precision/recall/F1, confusion matrix. Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
+ * precision/recall/F1, confusion matrix, expected calibration error (with the model's calibration.json temperature
+ * too, when it has one). Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
  * continuations of {"prompt","completion"} lines against the completions.
  */
 @Command(
@@ -212,6 +213,9 @@ final class EvalCommand implements Callable<Integer> {
         ClassificationMetrics m = r.metrics();
         System.err.println(m.render());
         if (attacked != null) System.err.print(attacked.render());
+        // the temperature of forja calibrate / train --calibrate, when the model has one
+        CalibrationReport calibration = r.calibration(TemperatureScaling.read(dir).orElse(null));
+        System.err.println(calibration.describe());
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "classification");
         o.put("examples", rows.size());
@@ -222,8 +226,9 @@ final class EvalCommand implements Callable<Integer> {
         if (baseline != null) o.put("baseline_macro_f1", baselineMacroF1(rows, classifier.labels(), m.macroF1()));
         o.set("report", Json.mapper().readTree(m.toJson()));
         if (attacked != null) o.set("robustness", attacked.toJson());
+        o.setAll(calibration.json());
         if (report != null) {
-            writeReport(dir, rows.size(), m, attacked);
+            writeReport(dir, rows.size(), r, calibration, attacked);
             o.put("html_report", report.toString());
         }
         return o;
@@ -254,40 +259,32 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** The HTML report: summary, confusion matrix, and the robustness table and chart when measured. */
-    private void writeReport(Path dir, int examples, ClassificationMetrics m, EvasionRobustness.Result attacked) {
-        Map<String, String> summary = new LinkedHashMap<>();
-        summary.put("model", dir.toString());
-        summary.put("data", data + " (" + examples + " examples)");
-        summary.put("accuracy", String.format(Locale.ROOT, "%.4f", m.accuracy()));
-        summary.put("macro-F1", String.format(Locale.ROOT, "%.4f", m.macroF1()));
-        if (attacked != null) {
-            EvasionRobustness.Attacked w = attacked.worst();
-            summary.put(
-                    "worst case under evasion",
-                    String.format(Locale.ROOT, "%s: macro-F1 %.4f", w.transform(), w.macroF1()));
-        }
+    private void writeReport(
+            Path dir,
+            int examples,
+            ClassifierEvaluation.Result r,
+            CalibrationReport calibration,
+            EvasionRobustness.Result attacked) {
+        Map<String, String> about = new LinkedHashMap<>();
+        about.put("model", dir.toString());
+        about.put("data", data + " (" + examples + " examples)");
         List<String> figures = new ArrayList<>();
         if (attacked != null) {
+            EvasionRobustness.Attacked w = attacked.worst();
+            about.put(
+                    "worst case under evasion",
+                    String.format(Locale.ROOT, "%s: macro-F1 %.4f", w.transform(), w.macroF1()));
             figures.add(attacked.toHtml());
             figures.add(attacked.toSvg());
         }
-        figures.add(SvgHeatmap.confusionMatrix(m.labels(), longs(m.confusion())).toSvg());
         Path parent = report.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
             throw new ForjaException("cannot create " + parent + " for --report: " + e.getMessage(), e);
         }
-        AtomicFile.writeString(
-                report, HtmlReport.render("forja eval: " + dir.getFileName(), summary, List.of(), figures));
+        AtomicFile.writeString(report, r.html("forja eval: " + dir.getFileName(), about, calibration, figures));
         System.err.println("report: " + report);
-    }
-
-    private static long[][] longs(int[][] c) {
-        long[][] out = new long[c.length][];
-        for (int i = 0; i < c.length; i++)
-            out[i] = java.util.Arrays.stream(c[i]).asLongStream().toArray();
-        return out;
     }
 
     private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {

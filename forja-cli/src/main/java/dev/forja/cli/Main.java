@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             QuickstartCommand.class,
             EvalCommand.class,
+            CalibrateCommand.class,
             HelpCommand.class
         })
 public final class Main {

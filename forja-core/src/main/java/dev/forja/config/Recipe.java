@@ -180,6 +180,7 @@ public final class Recipe {
 
     private static Object plain(Object value) {
         if (value instanceof Record r) return toMap(r);
+        if (value instanceof ConfigValue v) return v.plain();
         if (value instanceof Enum<?> e) return e.name().toLowerCase(Locale.ROOT);
         if (value instanceof Path p) return p.toString();
         if (value instanceof List<?> l) return l.stream().map(Recipe::plain).toList();

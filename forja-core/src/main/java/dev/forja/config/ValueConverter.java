@@ -1,5 +1,6 @@
 package dev.forja.config;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigInteger;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * Converts a value as YAML or the command line gives it (a String, Number, Boolean, List or Map) to a record
- * component's type. Failures throw {@link IllegalArgumentException} with a message naming the key, e.g.
+ * component's type (a {@link ConfigValue} through its {@code fromConfig}). Failures throw {@link IllegalArgumentException} with a message naming the key, e.g.
  * {@code key 'epochs': 'abc' is not an integer}; the caller adds where the value came from.
  */
 final class ValueConverter {
@@ -45,11 +46,25 @@ final class ValueConverter {
         if (raw == Path.class) return path(key, value);
         if (raw.isEnum()) return enumConstant(key, value, raw);
         if (raw == List.class) return list(key, value, type);
+        if (ConfigValue.class.isAssignableFrom(raw)) return configValue(key, value, raw);
         if (raw == Map.class) {
             if (value instanceof Map<?, ?> m) return Collections.unmodifiableMap(m);
             throw bad(key, quote(value) + " is not a mapping");
         }
         throw new IllegalStateException("key '" + key + "': unsupported component type " + type.getTypeName());
+    }
+
+    // A type of its own converts through its static fromConfig(Object); its IllegalArgumentException names the problem.
+    private static Object configValue(String key, Object value, Class<?> type) {
+        try {
+            return type.getMethod("fromConfig", Object.class).invoke(null, value);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) throw bad(key, bad.getMessage());
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getName() + " needs a public static fromConfig(Object)", e);
+        }
     }
 
     private static long integer(String key, Object value, long min, long max) {

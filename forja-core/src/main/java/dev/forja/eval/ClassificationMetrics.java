@@ -135,6 +135,38 @@ public record ClassificationMetrics(
         }
     }
 
+    /**
+     * The report's rows for a summary table: accuracy, macro-F1, then {@code class <label>} → precision, recall, F1
+     * and support.
+     */
+    public Map<String, String> summary() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
+        m.put("macro-F1", String.format(Locale.ROOT, "%.4f", macroF1));
+        for (ClassScore s : perClass) {
+            m.put(
+                    "class " + s.label(),
+                    String.format(
+                            Locale.ROOT,
+                            "precision %.3f, recall %.3f, F1 %.3f, support %d",
+                            s.precision(),
+                            s.recall(),
+                            s.f1(),
+                            s.support()));
+        }
+        return m;
+    }
+
+    /** The confusion matrix as an SVG heatmap, rows gold and columns predicted. */
+    public String confusionSvg() {
+        long[][] counts = new long[confusion.length][];
+        for (int i = 0; i < confusion.length; i++) {
+            counts[i] = new long[confusion[i].length];
+            for (int j = 0; j < confusion[i].length; j++) counts[i][j] = confusion[i][j];
+        }
+        return dev.forja.report.SvgHeatmap.confusionMatrix(labels, counts).toSvg();
+    }
+
     /** A text table like sklearn's report (4 decimals), followed by the confusion matrix. */
     public String render() {
         int w = "weighted avg".length();

@@ -8,11 +8,18 @@ import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertDirectory;
+import dev.forja.report.HtmlReport;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.TokenizerFiles;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
@@ -29,8 +36,41 @@ import org.bytedeco.pytorch.global.torch;
 public final class ClassifierEvaluation {
     private ClassifierEvaluation() {}
 
-    /** Mean cross-entropy over the rows, and the metrics of the predictions. */
-    public record Result(double loss, ClassificationMetrics metrics) {}
+    /**
+     * Mean cross-entropy over the rows, the metrics of the predictions, and what they came from.
+     *
+     * @param logits (N, K) float32, one row per example in evaluation order
+     * @param gold   (N) label indices, aligned with logits
+     */
+    public record Result(double loss, ClassificationMetrics metrics, float[][] logits, int[] gold) {
+        /** ECE and reliability of the probabilities, and of softmax(z / T) too when {@code scaling} is not null. */
+        public CalibrationReport calibration(TemperatureScaling scaling) {
+            return CalibrationReport.of(logits, gold, scaling);
+        }
+
+        /** The temperature that best calibrates these rows, with the report before and after it. */
+        public CalibrationReport fitTemperature() {
+            return calibration(TemperatureScaling.fit(logits, gold));
+        }
+
+        /** An HTML report of this evaluation: the metrics and the calibration, the confusion matrix, reliability. */
+        public String html(String title, Map<String, String> about, CalibrationReport calibration) {
+            return html(title, about, calibration, List.of());
+        }
+
+        /** The same, with {@code figures} (HTML or SVG fragments) shown before the confusion matrix. */
+        public String html(
+                String title, Map<String, String> about, CalibrationReport calibration, List<String> figures) {
+            Map<String, String> summary = new LinkedHashMap<>(about);
+            summary.put("loss", String.format(Locale.ROOT, "%.4f", loss));
+            summary.putAll(metrics.summary());
+            summary.put("calibration", calibration.describe());
+            List<String> all = new ArrayList<>(figures);
+            all.add(metrics.confusionSvg());
+            all.add(calibration.diagram());
+            return HtmlReport.render(title, summary, List.of(), all);
+        }
+    }
 
     /** How many tokens of each text a classifier reads, and why (for the log). */
     public record MaxLength(int tokens, String source) {}
@@ -55,6 +95,30 @@ public final class ClassifierEvaluation {
                     "as trained: model_max_length in " + modelDir.resolve(TokenizerFiles.CONFIG));
         }
         return new MaxLength(positions, "the model's max_position_embeddings");
+    }
+
+    /**
+     * Evaluates the classifier in {@code dir} (config.json read and weights opened once) on the labelled rows of
+     * {@code data}, at {@link #maxLength}, which it logs; a directory that is not a classifier, or a row whose label it
+     * does not know, is an error saying what to give instead.
+     */
+    public static Result evaluate(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
+        BertClassifier classifier;
+        try (BertDirectory d = BertDirectory.open(dir)) {
+            if (!d.isClassifier()) {
+                throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
+                        + "final/ directory of a `forja train task=classification` run");
+            }
+            classifier = BertClassifier.load(d);
+        }
+        List<LabeledTexts.Row> rows = LabeledTexts.read(data);
+        LabeledTexts.checkKnown(rows, classifier.labels(), data);
+        MaxLength length =
+                maxLength(requestedMaxLength, dir, classifier.encoder().config());
+        log.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
+        try (HfTokenizer tok = HfTokenizer.load(dir)) {
+            return evaluate(classifier, tok, rows, length.tokens(), 32);
+        }
     }
 
     /**
@@ -83,6 +147,7 @@ public final class ClassifierEvaluation {
         int n = batches.rows().size();
         int[] gold = new int[n];
         int[] predicted = new int[n];
+        float[][] all = new float[n][];
         double loss = 0;
         int k = 0;
         for (int i = 0; i < batches.batchesPerEpoch(); i++) {
@@ -93,20 +158,41 @@ public final class ClassifierEvaluation {
                         PaddedBatch.of(b.ids(), classifier.encoder().config().padTokenId())); // (B, K)
                 loss += summedLoss(z, b.labels()).item_double();
                 long[] argmax = Tensors.toLongs(z.argmax(new LongOptional(1), false));
+                float[] flat = Tensors.toFloats(z); // (B·K)
+                int classes = flat.length / argmax.length;
                 for (int j = 0; j < argmax.length; j++, k++) {
                     gold[k] = b.labels()[j];
                     predicted[k] = (int) argmax[j];
+                    all[k] = java.util.Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
                 }
             }
         }
-        return new Result(loss / n, ClassificationMetrics.compute(classifier.labels(), gold, predicted));
+        return new Result(loss / n, ClassificationMetrics.compute(classifier.labels(), gold, predicted), all, gold);
     }
 
     /** Cross-entropy of logits (B, K) against label indices (B), summed over the rows (float32). */
     public static Tensor summedLoss(Tensor logits, int[] labels) {
+        return summedLoss(logits, labels, null);
+    }
+
+    /**
+     * Cross-entropy of logits (B, K) against label indices (B), each row's times its weight (B), summed over the rows
+     * (float32); null weights are all 1.
+     */
+    public static Tensor summedLoss(Tensor logits, int[] labels, double[] weights) {
         long[] y = new long[labels.length];
         for (int i = 0; i < y.length; i++) y[i] = labels[i];
-        return torch.cross_entropy_loss(
-                logits, Tensors.ofLongs(y, y.length), new TensorOptional(), 2 /* sum */, -100, 0.0);
+        Tensor target = Tensors.ofLongs(y, y.length);
+        if (weights == null) {
+            return torch.cross_entropy_loss(logits, target, new TensorOptional(), 2 /* sum */, -100, 0.0);
+        }
+        Tensor perRow = torch.cross_entropy_loss(logits, target, new TensorOptional(), 0 /* none */, -100, 0.0);
+        return perRow.mul(Tensors.ofFloats(toFloats(weights), weights.length)).sum(); // (B) · (B) → ()
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
     }
 }

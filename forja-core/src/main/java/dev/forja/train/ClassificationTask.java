@@ -6,17 +6,19 @@ import dev.forja.data.TrainValSplit;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
+import dev.forja.data.classify.RowWeights;
 import dev.forja.data.classify.TokenizedRows;
 import dev.forja.embed.PaddedBatch;
+import dev.forja.eval.CalibrationReport;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
+import dev.forja.eval.TemperatureScaling;
 import dev.forja.io.ModelWeights;
 import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
-import dev.forja.report.SvgHeatmap;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.TokenizerFiles;
@@ -36,7 +38,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Sequence classification: a {@link BertClassifier} head on a BERT encoder, trained with mean cross-entropy over
- * rows on {"text","label"} JSONL; full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
+ * rows on {"text","label"} JSONL (each row's weighted by its class and group when the config asks, {@link
+ * RowWeights}); full fine-tuning, or LoRA on the encoder with the head trained in full (PEFT's
  * modules_to_save). Labels are the training set's, sorted; evaluation reports loss, accuracy and macro-F1.
  */
 public final class ClassificationTask implements TrainingTask<ClassificationBatch> {
@@ -53,18 +56,23 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     private final boolean bf16;
     private final long padId;
     private final int maxLength; // tokens per text, as trained: written into the final model's tokenizer_config.json
+    private final PrintStream log;
     private ClassificationMetrics lastMetrics;
+    private ClassifierEvaluation.Result lastResult;
+    private TemperatureScaling fitted; // set by calibrate, with the final weights
 
     public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
         this.config = c;
         this.modelDir = modelDir;
         this.bf16 = bf16;
+        this.log = log;
         // 1) data first: bad data fails before the model loads
         TrainValSplit.Parts<LabeledTexts.Row> rows = readRows(c);
         List<LabeledTexts.Row> trainRows = rows.train();
         List<LabeledTexts.Row> valRows = rows.validation();
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
+        RowWeights weights = rowWeights(c, trainRows, log);
 
         // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
         classifier = loadClassifier(modelDir, labels, c.seed());
@@ -73,8 +81,13 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
             TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength);
-            train = new ClassificationBatches(t, c.batchSize(), c.seed(), true);
+            train = new ClassificationBatches(
+                    t, c.batchSize(), c.seed(), true, weights == null ? null : weights.weights());
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
+            if (c.calibrate() && validation == null) {
+                throw new ForjaException("calibrate fits a temperature on validation data, and this run has none: "
+                        + "give val_data, or leave val_fraction above 0");
+            }
             log.printf(
                     Locale.ROOT,
                     "classification data: %,d train, %,d validation examples; %d labels (%s)%s%n",
@@ -112,6 +125,16 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         List<LabeledTexts.Row> rows = LabeledTexts.read(c.data());
         if (c.valData() != null) return new TrainValSplit.Parts<>(rows, LabeledTexts.read(c.valData()));
         return new TrainValSplit(c.valFraction(), c.seed()).stratified(rows, LabeledTexts.Row::label);
+    }
+
+    /** The loss weight of each training row (logged), or null when the config weighs neither classes nor groups. */
+    private static RowWeights rowWeights(TrainConfig c, List<LabeledTexts.Row> rows, PrintStream log) {
+        if (c.classWeights() == null && c.groupColumn() == null) return null;
+        Map<Integer, String> groups =
+                c.groupColumn() == null ? Map.of() : LabeledTexts.column(c.data(), c.groupColumn());
+        RowWeights w = RowWeights.of(rows, c.classWeights(), c.groupColumn(), c.groupWeights(), groups);
+        w.describe(rows, groups).forEach(log::println);
+        return w;
     }
 
     /** The model directory opened once: a classifier with the data's labels continues, an encoder gets a new head. */
@@ -182,9 +205,12 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         return loss.item_double();
     }
 
-    /** Summed cross-entropy of a batch (float32 loss, the forward under bf16 autocast when asked). */
+    /**
+     * Summed cross-entropy of a batch, each row's times its weight (float32 loss, the forward under bf16 autocast when
+     * asked).
+     */
     private Tensor summedLoss(ClassificationBatch b) {
-        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels());
+        return ClassifierEvaluation.summedLoss(logits(PaddedBatch.of(b.ids(), padId)), b.labels(), b.weights());
     }
 
     private Tensor logits(PaddedBatch p) {
@@ -208,6 +234,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     public Map<String, Double> evaluate() {
         if (validation == null) return Map.of();
         ClassifierEvaluation.Result r = ClassifierEvaluation.evaluate(classifier, validation, this::logits);
+        lastResult = r;
         lastMetrics = r.metrics();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("eval/loss", r.loss());
@@ -244,12 +271,30 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         return saved;
     }
 
-    /** Weights and tokenizer; tokenizer_config.json's model_max_length says the length trained at, for forja eval. */
+    /**
+     * Weights and tokenizer; tokenizer_config.json's model_max_length says the length trained at, for forja eval. With
+     * {@code calibrate}, the temperature fitted on the validation rows as {@code calibration.json}.
+     */
     @Override
     public void writeFinal(Path dir) {
         writeWeights(dir);
         TokenizerFiles.copy(modelDir, dir, "vocab.txt", "sentence_bert_config.json");
         TokenizerFiles.writeModelMaxLength(dir, maxLength);
+        if (config.calibrate()) calibrate(dir);
+    }
+
+    // Temperature scaling on the validation rows, scored by the final weights (what dir holds).
+    private void calibrate(Path dir) {
+        lastResult = ClassifierEvaluation.evaluate(classifier, validation, this::logits);
+        lastMetrics = lastResult.metrics();
+        CalibrationReport fit = lastResult.fitTemperature();
+        String source = config.valData() != null
+                ? config.valData().toString()
+                : config.data() + " (validation split, val_fraction " + config.valFraction() + ")";
+        fitted = fit.scaling();
+        fitted.write(dir, fit.facts(source, validation.rows().size()));
+        log.println("calibration: temperature fitted on " + validation.rows().size() + " validation rows; "
+                + fit.describe());
     }
 
     @Override
@@ -263,32 +308,17 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         m.put("labels", String.join(", ", classifier.labels()));
         m.put("pooling", classifier.pooling().name().toLowerCase(Locale.ROOT));
         if (lastMetrics != null) {
-            m.put("eval accuracy", String.format(Locale.ROOT, "%.4f", lastMetrics.accuracy()));
-            m.put("eval macro-F1", String.format(Locale.ROOT, "%.4f", lastMetrics.macroF1()));
-            for (ClassificationMetrics.ClassScore s : lastMetrics.perClass()) {
-                m.put(
-                        "class " + s.label(),
-                        String.format(
-                                Locale.ROOT,
-                                "precision %.3f, recall %.3f, F1 %.3f, " + "support %d",
-                                s.precision(),
-                                s.recall(),
-                                s.f1(),
-                                s.support()));
-            }
+            lastMetrics.summary().forEach((k, v) -> m.put(k.startsWith("class ") ? k : "eval " + k, v));
+            if (lastResult != null)
+                m.put("eval calibration", lastResult.calibration(fitted).describe());
         }
         return m;
     }
 
     @Override
     public List<String> reportFigures() {
-        if (lastMetrics == null) return List.of();
-        int[][] c = lastMetrics.confusion();
-        long[][] counts = new long[c.length][];
-        for (int i = 0; i < c.length; i++) {
-            counts[i] = new long[c[i].length];
-            for (int j = 0; j < c[i].length; j++) counts[i][j] = c[i][j];
-        }
-        return List.of(SvgHeatmap.confusionMatrix(lastMetrics.labels(), counts).toSvg());
+        if (lastResult == null) return List.of();
+        return List.of(
+                lastMetrics.confusionSvg(), lastResult.calibration(fitted).diagram());
     }
 }

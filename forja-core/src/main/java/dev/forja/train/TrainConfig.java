@@ -2,6 +2,7 @@ package dev.forja.train;
 
 import dev.forja.ForjaException;
 import dev.forja.config.RecordBinder;
+import dev.forja.data.classify.Weighting;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,13 @@ import java.util.Map;
  * @param valFraction validation share when valData is null
  * @param skipBadLines skip (and count) malformed data lines instead of stopping
  * @param threads CPU threads; null = all cores
+ * @param classWeights classification: weigh each row's loss by its label, {@code balanced} (scikit-learn's
+ *     {@code n_samples / (n_classes * count)}) or {@code {label: w}} (1 for labels not named); null = unweighted
+ * @param groupColumn classification: a metadata key of the training rows ({@code source}) whose values are weighted
+ *     too, by {@code groupWeights}; null = none
+ * @param groupWeights {@code balanced} (the default with a group column) or {@code {value: w}}
+ * @param calibrate classification: after training, fit a temperature on the validation data and save it beside
+ *     the model as {@code calibration.json}
  */
 public record TrainConfig(
         String model,
@@ -88,7 +96,11 @@ public record TrainConfig(
         boolean packing,
         double valFraction,
         boolean skipBadLines,
-        Integer threads) {
+        Integer threads,
+        Weighting classWeights,
+        String groupColumn,
+        Weighting groupWeights,
+        boolean calibrate) {
 
     /** What is trained. */
     public enum Task {
@@ -142,6 +154,13 @@ public record TrainConfig(
                 loraTargetModules != null && !loraTargetModules.isEmpty(),
                 "lora_target_modules must name at least one module, or all-linear");
         loraTargetModules = List.copyOf(loraTargetModules);
+        if (groupColumn != null && groupColumn.isBlank()) groupColumn = null;
+        require(
+                groupWeights == null || groupColumn != null,
+                "group_weights needs group_column: the metadata key of the rows whose values are weighted");
+        require(
+                task == Task.CLASSIFICATION || classWeights == null && groupColumn == null && !calibrate,
+                "class_weights, group_column and calibrate are for task: classification");
     }
 
     private static void require(boolean ok, String message) {
@@ -186,7 +205,11 @@ public record TrainConfig(
                 false,
                 0.2,
                 false,
-                null);
+                null,
+                null,
+                null,
+                null,
+                false);
     }
 
     /**

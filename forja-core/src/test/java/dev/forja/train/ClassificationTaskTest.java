@@ -1,9 +1,12 @@
 package dev.forja.train;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.forja.ForjaException;
+import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.Json;
@@ -12,6 +15,7 @@ import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
 import dev.forja.model.bert.BertWriter;
 import dev.forja.tokenizer.ByteLevelTokenizerFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -147,5 +151,45 @@ class ClassificationTaskTest {
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": \"a\", \"label\": \"x\"}\n{\"texto\": \"b\"}\n");
         assertThatThrownBy(() -> LabeledTexts.read(bad)).hasMessageContaining("bad.jsonl:2");
+    }
+
+    @Test
+    void classWeightsFromARecipeReachEveryRowOfEveryBatch() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(tmp.resolve("train.jsonl"), 4); // 4 rows of each of 3 labels
+        Path val = data(tmp.resolve("val.jsonl"), 1);
+        Path recipe = tmp.resolve("weights.yaml");
+        Files.writeString(recipe, "class_weights:\n  sqli: 3\n");
+        TrainConfig c = dev.forja.config.Recipe.resolve(
+                TrainConfig.class, config(model, train, val, tmp.resolve("r"), "full", 1), recipe, List.of(), Map.of());
+        assertThat(dev.forja.config.Recipe.toYaml(c)).contains("class_weights:\n  sqli: 3.0\n");
+
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        ClassificationTask task = new ClassificationTask(c, model, false, new PrintStream(logged, true, UTF_8));
+        assertThat(logged.toString(UTF_8))
+                .contains("class weights: benigno 1 (4 rows), sqli 3 (4 rows), xss 1 (4 rows)")
+                .contains("row weights scaled by 0.6 so that their mean is 1"); // 12 rows / (4·3 + 8)
+        int seen = 0;
+        for (int i = 0; i < task.batches().batchesPerEpoch(); i++) {
+            ClassificationBatch b = task.batches().batch(0, i);
+            for (int j = 0; j < b.labels().length; j++, seen++) {
+                assertThat(b.weights()[j]).isCloseTo(b.labels()[j] == 1 ? 1.8 : 0.6, within(1e-12));
+            }
+        }
+        assertThat(seen).isEqualTo(12);
+        assertThat(new ClassificationTask(config(model, train, val, tmp.resolve("u"), "full", 1), model, false, QUIET)
+                        .batches()
+                        .batch(0, 0)
+                        .weights())
+                .isNull();
+
+        assertThatThrownBy(() -> new Trainer(c.with(Map.of("class_weights", "sqli=2,XSS=1")), QUIET).run())
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("class_weights weighs the label 'XSS'")
+                .hasMessageContaining("its labels are: benigno, sqli, xss");
+        assertThatThrownBy(() -> c.with(Map.of("group_weights", "balanced")))
+                .hasMessageContaining("group_weights needs group_column");
+        assertThatThrownBy(() -> new Trainer(c.with(Map.of("group_column", "source")), QUIET).run())
+                .hasMessageContaining("train.jsonl:1: the row has no 'source' (group_column)");
     }
 }

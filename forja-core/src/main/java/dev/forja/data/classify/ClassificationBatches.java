@@ -20,15 +20,25 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
     private final int batchSize;
     private final long seed;
     private final boolean shuffle;
+    private final double[] weights; // per row, or null: every row weighs 1
     private int planEpoch = -1;
     private List<int[]> plan;
 
     /** @param shuffle true for training (re-drawn each epoch), false for validation (one fixed plan) */
     public ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle) {
+        this(rows, batchSize, seed, shuffle, null);
+    }
+
+    /** @param weights each row's loss weight ({@link RowWeights#weights()}), or null when every row weighs 1 */
+    public ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle, double[] weights) {
+        if (weights != null && weights.length != rows.size()) {
+            throw new IllegalArgumentException(weights.length + " row weights for " + rows.size() + " rows");
+        }
         this.rows = rows;
         this.batchSize = batchSize;
         this.seed = seed;
         this.shuffle = shuffle;
+        this.weights = weights == null ? null : weights.clone();
     }
 
     public TokenizedRows rows() {
@@ -46,11 +56,13 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
         int[] members = plan(shuffle ? epoch : 0).get(index);
         List<long[]> ids = new ArrayList<>(members.length);
         int[] labels = new int[members.length];
+        double[] w = weights == null ? null : new double[members.length];
         for (int i = 0; i < members.length; i++) {
             ids.add(rows.ids().get(members[i]));
             labels[i] = rows.labels()[members[i]];
+            if (w != null) w[i] = weights[members[i]];
         }
-        return new ClassificationBatch(ids, labels);
+        return new ClassificationBatch(ids, labels, w);
     }
 
     private synchronized List<int[]> plan(int epoch) {

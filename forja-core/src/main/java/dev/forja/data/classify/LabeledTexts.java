@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -100,6 +102,53 @@ public final class LabeledTexts {
             throw new ForjaException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return rows;
+    }
+
+    /**
+     * The value of metadata {@code column} on every example line of {@code file}, by line number (as {@link Row#line}):
+     * a JSONL key holding text, a number or a boolean, or a CSV / TSV column. A line without it is an error naming the
+     * file and the line.
+     */
+    public static Map<Integer, String> column(Path file, String column) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Map<Integer, String> values = new LinkedHashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            if (name.endsWith(".csv") || name.endsWith(".tsv")) {
+                CsvRows csv = new CsvRows(r, name.endsWith(".tsv") ? '\t' : ',');
+                List<String> header = csv.next();
+                int at = header == null
+                        ? -1
+                        : header.stream().map(String::strip).toList().indexOf(column);
+                if (at < 0) {
+                    throw new ForjaException(file + ":1: group_column '" + column + "' is not a column of the header "
+                            + header + "; name one of its columns");
+                }
+                for (List<String> row = csv.next(); row != null; row = csv.next()) {
+                    if (row.size() == 1 && row.get(0).isBlank()) continue;
+                    int n = (int) csv.startLine();
+                    if (at >= row.size() || row.get(at).isBlank()) throw missing(file, n, column);
+                    values.put(n, row.get(at).strip());
+                }
+                return values;
+            }
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) continue;
+                JsonNode v = JSON.readTree(line).get(column);
+                if (v == null || !v.isValueNode() || v.isNull()) throw missing(file, n, column);
+                values.put(n, v.asText());
+            }
+        } catch (IOException e) {
+            throw new ForjaException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return values;
+    }
+
+    private static ForjaException missing(Path file, int line, String column) {
+        return new ForjaException(file + ":" + line + ": the row has no '" + column + "' (group_column): every "
+                + "training row needs a value there (text or a number); add it, or drop group_column");
     }
 
     /** The sorted label set of training rows; fewer than two labels is an error (nothing to tell apart). */
