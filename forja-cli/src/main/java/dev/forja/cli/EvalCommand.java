@@ -3,9 +3,13 @@ package dev.forja.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
+import dev.forja.eval.AnomalyEvaluation;
+import dev.forja.eval.AnomalyMetrics;
 import dev.forja.eval.Bleu;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
+import dev.forja.eval.LineSurprise;
+import dev.forja.eval.LogTemplates;
 import dev.forja.eval.RougeL;
 import dev.forja.eval.TextPerplexity;
 import dev.forja.generate.BatchGenerator;
@@ -34,12 +38,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code forja eval}: metrics of a trained model on labelled data. Classification: accuracy, per-class and macro
  * precision/recall/F1, confusion matrix. Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
- * continuations of {"prompt","completion"} lines against the completions.
+ * continuations of {"prompt","completion"} lines against the completions. Anomaly: each log line scored by a causal
+ * LM's surprise, beside the template-frequency baseline ({@code dev.forja.eval.AnomalyEvaluation}).
  */
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a model: classification metrics, or perplexity / BLEU / ROUGE-L for causal LMs.")
+        description = "Evaluate a model: classification metrics, perplexity / BLEU / ROUGE-L for causal LMs, or log "
+                + "anomaly detection (ROC-AUC, PR-AUC, precision at 1%% false positives) by a causal LM's surprise.")
 final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--model",
@@ -51,14 +57,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             required = true,
-            description = "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
-                    + "or {\"prompt\",\"completion\"} (causal_lm).")
+            description =
+                    "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
+                            + "or {\"prompt\",\"completion\"} (causal_lm); {\"text\",\"label\": \"normal\"|\"anomaly\"} (anomaly).")
     Path data;
 
     @Option(
             names = "--task",
             defaultValue = "classification",
-            description = "classification or causal_lm (default: ${DEFAULT-VALUE}).")
+            description = "classification, causal_lm or anomaly (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
@@ -84,6 +91,18 @@ final class EvalCommand implements Callable<Integer> {
                     + "are decoded together (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(
+            names = "--baseline-train",
+            description = "Anomaly: normal log lines (JSONL or .log) the template-frequency baseline learns from, "
+                    + "scored beside the model in the same run.")
+    Path baselineTrain;
+
+    @Option(
+            names = "--score",
+            defaultValue = "mean",
+            description = "Anomaly: a line's score from its token NLLs, mean or max (default: ${DEFAULT-VALUE}).")
+    String score;
+
     @Mixin
     EngineOptions engine;
 
@@ -96,7 +115,9 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
             case "classification" -> classification(dir);
             case "causal_lm" -> causalLm(dir, dtype);
-            default -> throw new ForjaException("--task must be classification or causal_lm, got '" + task + "'");
+            case "anomaly" -> anomaly(dir, dtype);
+            default ->
+                throw new ForjaException("--task must be classification, causal_lm or anomaly, got '" + task + "'");
         };
         System.out.println(Json.line(out));
         return 0;
@@ -133,6 +154,41 @@ final class EvalCommand implements Callable<Integer> {
         o.put("accuracy", m.accuracy());
         o.put("macro_f1", m.macroF1());
         o.set("report", Json.mapper().readTree(m.toJson()));
+        return o;
+    }
+
+    private ObjectNode anomaly(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) {
+        List<AnomalyEvaluation.Row> rows = AnomalyEvaluation.read(data);
+        AnomalyEvaluation.checkBothClasses(rows, data);
+        LineSurprise.Reduction reduction = LineSurprise.Reduction.parse(score);
+        List<String> texts = rows.stream().map(AnomalyEvaluation.Row::text).toList();
+        List<AnomalyEvaluation.Scored> scored = new ArrayList<>();
+        if (baselineTrain != null) {
+            LogTemplates templates = LogTemplates.fit(AnomalyEvaluation.normalTexts(baselineTrain));
+            double[] s = texts.stream().mapToDouble(templates::score).toArray();
+            scored.add(AnomalyEvaluation.score("baseline_template_frequency", s, rows, 0.01));
+        }
+        try (PretrainedModel m = AdapterOptions.load(model, dir, dtype, adapter)) {
+            double[] s = LineSurprise.scores(m.model(), m.tokenizer(), texts, reduction);
+            scored.add(0, AnomalyEvaluation.score("model", s, rows, 0.01));
+        }
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("task", "anomaly");
+        o.put("lines", rows.size());
+        o.put("anomalies", scored.get(0).metrics().anomalies());
+        o.put("score", reduction.name().toLowerCase(Locale.ROOT) + "_token_nll");
+        for (AnomalyEvaluation.Scored s : scored) {
+            AnomalyMetrics a = s.metrics();
+            System.err.printf(
+                    Locale.ROOT,
+                    "%-28s ROC-AUC %.4f | PR-AUC %.4f | precision %.4f, recall %.4f at 1%% false positives%n",
+                    s.name(),
+                    a.rocAuc(),
+                    a.prAuc(),
+                    a.precisionAtFpr(),
+                    a.recallAtFpr());
+            o.set(s.name(), s.toJson());
+        }
         return o;
     }
 
