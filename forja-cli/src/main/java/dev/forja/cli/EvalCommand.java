@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.evasion.Evasion;
+import dev.forja.eval.AnomalyEvaluation;
+import dev.forja.eval.AnomalyMetrics;
 import dev.forja.eval.Bleu;
 import dev.forja.eval.CalibrationReport;
 import dev.forja.eval.ClassificationMetrics;
 import dev.forja.eval.ClassifierEvaluation;
 import dev.forja.eval.EvasionRobustness;
+import dev.forja.eval.LineSurprise;
+import dev.forja.eval.LogTemplates;
 import dev.forja.eval.RougeL;
 import dev.forja.eval.TemperatureScaling;
 import dev.forja.eval.TextPerplexity;
@@ -45,11 +49,14 @@ import picocli.CommandLine.Option;
  * precision/recall/F1, confusion matrix, expected calibration error (with the model's calibration.json temperature
  * too, when it has one). Causal LM: perplexity, and BLEU (sacreBLEU's defaults) and ROUGE-L of greedy
  * continuations of {"prompt","completion"} lines against the completions.
+ * Anomaly: each log line scored by a causal LM's surprise, beside the template-frequency baseline
+ * ({@code dev.forja.eval.AnomalyEvaluation}).
  */
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a model: classification metrics, or perplexity / BLEU / ROUGE-L for causal LMs.")
+        description = "Evaluate a model: classification metrics, perplexity / BLEU / ROUGE-L for causal LMs, or log "
+                + "anomaly detection (ROC-AUC, PR-AUC, precision at 1%% false positives) by a causal LM's surprise.")
 final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--model",
@@ -61,14 +68,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             required = true,
-            description = "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
-                    + "or {\"prompt\",\"completion\"} (causal_lm).")
+            description =
+                    "JSONL: {\"text\",\"label\"} (classification); {\"text\"} "
+                            + "or {\"prompt\",\"completion\"} (causal_lm); {\"text\",\"label\": \"normal\"|\"anomaly\"} (anomaly).")
     Path data;
 
     @Option(
             names = "--task",
             defaultValue = "classification",
-            description = "classification or causal_lm (default: ${DEFAULT-VALUE}).")
+            description = "classification, causal_lm or anomaly (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--adapter", description = "A LoRA adapter on the causal LM.")
@@ -130,6 +138,18 @@ final class EvalCommand implements Callable<Integer> {
                     + "--robustness clean against attacked macro-F1 side by side).")
     Path report;
 
+    @Option(
+            names = "--baseline-train",
+            description = "Anomaly: normal log lines (JSONL or .log) the template-frequency baseline learns from, "
+                    + "scored beside the model in the same run.")
+    Path baselineTrain;
+
+    @Option(
+            names = "--score",
+            defaultValue = "mean",
+            description = "Anomaly: a line's score from its token NLLs, mean or max (default: ${DEFAULT-VALUE}).")
+    String score;
+
     @Mixin
     EngineOptions engine;
 
@@ -171,7 +191,9 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
             case "classification" -> classification(dir);
             case "causal_lm" -> causalLm(dir, dtype);
-            default -> throw new ForjaException("--task must be classification or causal_lm, got '" + task + "'");
+            case "anomaly" -> anomaly(dir, dtype);
+            default ->
+                throw new ForjaException("--task must be classification, causal_lm or anomaly, got '" + task + "'");
         };
         System.out.println(Json.line(out));
         return 0;
@@ -214,7 +236,8 @@ final class EvalCommand implements Callable<Integer> {
         System.err.println(m.render());
         if (attacked != null) System.err.print(attacked.render());
         // the temperature of forja calibrate / train --calibrate, when the model has one
-        CalibrationReport calibration = r.calibration(TemperatureScaling.read(dir).orElse(null));
+        CalibrationReport calibration =
+                r.calibration(TemperatureScaling.read(dir).orElse(null));
         System.err.println(calibration.describe());
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("task", "classification");
@@ -285,6 +308,41 @@ final class EvalCommand implements Callable<Integer> {
         }
         AtomicFile.writeString(report, r.html("forja eval: " + dir.getFileName(), about, calibration, figures));
         System.err.println("report: " + report);
+    }
+
+    private ObjectNode anomaly(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) {
+        List<AnomalyEvaluation.Row> rows = AnomalyEvaluation.read(data);
+        AnomalyEvaluation.checkBothClasses(rows, data);
+        LineSurprise.Reduction reduction = LineSurprise.Reduction.parse(score);
+        List<String> texts = rows.stream().map(AnomalyEvaluation.Row::text).toList();
+        List<AnomalyEvaluation.Scored> scored = new ArrayList<>();
+        if (baselineTrain != null) {
+            LogTemplates templates = LogTemplates.fit(AnomalyEvaluation.normalTexts(baselineTrain));
+            double[] s = texts.stream().mapToDouble(templates::score).toArray();
+            scored.add(AnomalyEvaluation.score("baseline_template_frequency", s, rows, 0.01));
+        }
+        try (PretrainedModel m = AdapterOptions.load(model, dir, dtype, adapter)) {
+            double[] s = LineSurprise.scores(m.model(), m.tokenizer(), texts, reduction);
+            scored.add(0, AnomalyEvaluation.score("model", s, rows, 0.01));
+        }
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("task", "anomaly");
+        o.put("lines", rows.size());
+        o.put("anomalies", scored.get(0).metrics().anomalies());
+        o.put("score", reduction.name().toLowerCase(Locale.ROOT) + "_token_nll");
+        for (AnomalyEvaluation.Scored s : scored) {
+            AnomalyMetrics a = s.metrics();
+            System.err.printf(
+                    Locale.ROOT,
+                    "%-28s ROC-AUC %.4f | PR-AUC %.4f | precision %.4f, recall %.4f at 1%% false positives%n",
+                    s.name(),
+                    a.rocAuc(),
+                    a.prAuc(),
+                    a.precisionAtFpr(),
+                    a.recallAtFpr());
+            o.set(s.name(), s.toJson());
+        }
+        return o;
     }
 
     private ObjectNode causalLm(Path dir, org.bytedeco.pytorch.global.torch.ScalarType dtype) throws IOException {

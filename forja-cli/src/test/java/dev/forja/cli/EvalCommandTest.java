@@ -159,6 +159,48 @@ class EvalCommandTest {
     }
 
     /** {@code forja eval --model model --data data} on one thread, then {@code more}. */
+    @Test
+    void anomalyEvaluationScoresTheModelBesideTheTemplateBaseline() throws Exception {
+        Path m = CliRun.initModel(tmp.resolve("m"), "--arch", "gpt2");
+        StringBuilder normal = new StringBuilder(), test = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            String line = "Mar  1 06:00:" + (10 + i) + " web01 sshd[" + (100 + i) + "]: Accepted publickey for alice";
+            normal.append(Json.line(Map.of("text", line))).append('\n');
+            test.append(Json.line(Map.of("text", line.replace("06:00", "07:00"), "label", "normal", "kind", "ssh")))
+                    .append('\n');
+        }
+        test.append(Json.line(Map.of("text", "CRON[7]: (www-data) CMD (/tmp/.x/miner)", "label", "anomaly")))
+                .append('\n');
+        Path train = Files.writeString(tmp.resolve("normal.jsonl"), normal);
+        Path data = Files.writeString(tmp.resolve("test.jsonl"), test);
+
+        CliRun r = eval(m, data, "--task", "anomaly", "--baseline-train", train.toString())
+                .ok();
+        JsonNode j = r.json();
+        assertThat(j.get("lines").asInt()).isEqualTo(21);
+        assertThat(j.get("anomalies").asInt()).isEqualTo(1);
+        // the miner's template never occurs in the normal lines: the baseline ranks it first, at no false positive
+        JsonNode baseline = j.get("baseline_template_frequency");
+        assertThat(baseline.get("roc_auc").asDouble()).isEqualTo(1.0);
+        assertThat(baseline.get("precision_at_1pct_fpr").asDouble()).isEqualTo(1.0);
+        assertThat(baseline.get("recall_by_kind_at_1pct_fpr").get("anomaly").asDouble())
+                .isEqualTo(1.0);
+        // a random model ranks it somewhere
+        assertThat(j.get("model").get("roc_auc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("model").get("pr_auc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.err()).contains("ROC-AUC", "at 1% false positives");
+
+        // a test file with no normal line, and a baseline file with none: each named, exit 1 (bad input)
+        Path onlyAnomalies = Files.writeString(
+                tmp.resolve("attacks.jsonl"), Json.line(Map.of("text", "su: (to root) www-data", "label", "anomaly")));
+        CliRun bad = eval(m, onlyAnomalies, "--task", "anomaly");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("attacks.jsonl has no normal lines");
+        CliRun badBaseline = eval(m, data, "--task", "anomaly", "--baseline-train", onlyAnomalies.toString());
+        assertThat(badBaseline.exit()).isEqualTo(1);
+        assertThat(badBaseline.err()).contains("attacks.jsonl has no normal lines");
+    }
+
     private static CliRun eval(Path model, Path data, String... more) {
         return CliRun.of(
                 List.of("eval", "--model", model.toString(), "--data", data.toString(), "--threads", "1"), more);
