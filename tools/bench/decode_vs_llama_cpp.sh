@@ -10,7 +10,8 @@
 #
 # Usage: tools/bench/decode_vs_llama_cpp.sh [OUT_DIR]   (default target/decode-vs-llama-cpp; ~10 minutes on a quiet
 #        2-core machine; the model and its GGUF files take 1.5 GB)
-#        PROMPT=128 NEW=128 THREADS=2 REPEATS=3 BATCH=8 override the defaults.
+#        PROMPT=128 NEW=128 THREADS=2 REPEATS=3 BATCH=8 override the defaults. The table is also written to
+#        OUT_DIR/table.md and each run's JSON line to OUT_DIR/<engine>_<precision>.json.
 # Not part of `mvn verify`. node-llama-cpp is installed once outside the repository (tools/interop/node_llama_cpp.sh).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -83,6 +84,7 @@ if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
+for k in "${!r[@]}"; do printf '%s\n' "${r[$k]}" >"$out/$k.json"; done # each run's JSON line, kept
 json=$(for k in "${!r[@]}"; do printf '%s\t%s\n' "$k" "${r[$k]}"; done)
 node - "$json" "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)" "$(nproc)" "${OPENBLAS_CORETYPE:-(unset)}" \
   "${OPENBLAS_L2_SIZE:-(unset)}" "$load_start" "$load_end" "$prompt" "$new" "$threads" "$batch" "$suffixes" \
