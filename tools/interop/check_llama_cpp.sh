@@ -13,15 +13,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:-$root/target/llama-cpp-check}
 forja="$root/forja"
-nlc=${FORJA_NODE_LLAMA_CPP:-$HOME/.cache/forja/node-llama-cpp-3.21.1}
 export FORJA_JAVA_OPTS=${FORJA_JAVA_OPTS:--Xmx2g}
 
-if [ ! -d "$nlc/node_modules/node-llama-cpp" ]; then
-  echo "installing node-llama-cpp 3.21.1 into $nlc (once)..." >&2
-  mkdir -p "$nlc"
-  npm install --prefix "$nlc" --no-audit --no-fund --loglevel=error node-llama-cpp@3.21.1 >&2
-fi
-export NODE_PATH="$nlc/node_modules"
+. "$root/tools/interop/node_llama_cpp.sh"
+install_node_llama_cpp
 # llama MODEL PROMPT [ARGS...]: llama.cpp's JSON line, or {"error"} when it could not load or run the file
 llama() {
   local r

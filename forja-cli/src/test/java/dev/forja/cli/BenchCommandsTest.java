@@ -82,6 +82,38 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchGenerateDecodesABatchBesideBatchOne() throws IOException {
+        JsonNode j = CliRun.of(
+                        "bench",
+                        "generate",
+                        "--model",
+                        model.toString(),
+                        "--prompt-tokens",
+                        "8",
+                        "--new-tokens",
+                        "4",
+                        "--repeats",
+                        "1",
+                        "--threads",
+                        "1",
+                        "--batch-size",
+                        "3")
+                .ok()
+                .lastJson();
+        assertThat(j.get("batch_size").asInt()).isEqualTo(3);
+        double one = j.get("generated_tokens_per_s").asDouble();
+        double all = j.get("batch_generated_tokens_per_s").asDouble();
+        assertThat(j.get("batch_prompt_tokens_per_s").asDouble()).isPositive();
+        assertThat(all).isPositive();
+        // the ratio is the two figures' own, both from this run (rounded to 0.1 tok/s and 0.01)
+        assertThat(j.get("batch_speedup").asDouble())
+                .isCloseTo(all / one, org.assertj.core.data.Percentage.withPercentage(5));
+        CliRun bad = CliRun.of("bench", "generate", "--model", model.toString(), "--batch-size", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--batch-size must be >= 1");
+    }
+
+    @Test
     void benchServeMeasuresConcurrentClients() throws IOException {
         JsonNode j = CliRun.of(
                         "bench",
