@@ -110,6 +110,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    QuantizeOption quantizing;
+
     @Override
     public Integer call() throws InterruptedException {
         if (model == null && embeddings == null) {
@@ -140,10 +143,22 @@ final class ServeCommand implements Callable<Integer> {
         if (lmName == null && !adapters.isEmpty()) {
             throw new ForjaException("--adapter needs a causal LM to adapt: give --model DIR|hub-id");
         }
+        var scheme = quantizing.scheme();
+        if (scheme != null && (lmName == null || !adapters.isEmpty())) {
+            throw new ForjaException(
+                    lmName == null
+                            ? "--quantize applies to a causal LM: give --model DIR|hub-id"
+                            : "--quantize cannot be combined with --adapter: merge the adapter into the model first (forja "
+                                    + "merge), then serve the merged model with --quantize");
+        }
         PretrainedModel lm = null;
         SentenceEncoder encoder = null;
         try {
-            if (lmName != null) lm = AdapterOptions.load(lmName, ModelLocator.resolve(lmName), dtype, null);
+            if (lmName != null && scheme != null) {
+                lm = PretrainedModel.load(ModelLocator.resolve(lmName), dtype, scheme);
+            } else if (lmName != null) {
+                lm = AdapterOptions.load(lmName, ModelLocator.resolve(lmName), dtype, null);
+            }
             if (embedName != null) encoder = EmbedCommand.open(embedName);
             ServedModel served = null;
             if (lm != null) {
@@ -156,8 +171,11 @@ final class ServeCommand implements Callable<Integer> {
             try (OpenAiServer server =
                     OpenAiServer.start(config, served, embedName == null ? null : servedName(embedName), encoder)) {
                 System.err.printf(
-                        "forja: serving %s on http://%s:%d/v1 (SIGTERM or Ctrl-C stops)%n",
-                        String.join(" and ", names(served, embedName)), host, server.port());
+                        "forja: serving %s%s on http://%s:%d/v1 (SIGTERM or Ctrl-C stops)%n",
+                        String.join(" and ", names(served, embedName)),
+                        scheme == null ? "" : " with " + scheme.label() + " weights",
+                        host,
+                        server.port());
                 stop.await();
                 System.err.println("forja: stopping: finishing running requests (up to " + grace + " s)");
                 server.stop(grace * 1000L);

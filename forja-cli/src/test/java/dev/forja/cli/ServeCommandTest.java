@@ -152,10 +152,23 @@ class ServeCommandTest {
         assertThat(fromDir.get(0)).as("a completion with text to compare").isNotEmpty();
     }
 
+    @Test
+    void servesAModelWithInt8WeightsAndRefusesQuantizeWithAnAdapter() throws Exception {
+        Path model = CliRun.initModel(tmp.resolve("tiny-q"), "--arch", "llama");
+        List<String> int8 = answers(model, "tiny-q", "--quantize", "int8");
+        assertThat(Files.readString(tmp.resolve("tiny-q.log"))).contains("with int8 weights");
+        assertThat(int8.get(0)).as("a completion").isNotEmpty();
+        CliRun adapter = CliRun.of("serve", "--model", model.toString(), "--quantize", "int4", "--adapter", "a=" + tmp);
+        assertThat(adapter.exit()).isEqualTo(1);
+        assertThat(adapter.err()).contains("--quantize cannot be combined with --adapter");
+    }
+
     /** Serves {@code model}, checks it is listed as {@code name}, and answers a completion and a chat greedily. */
-    private List<String> answers(Path model, String name) throws Exception {
+    private List<String> answers(Path model, String name, String... serveArgs) throws Exception {
         Path log = tmp.resolve(name + ".log");
-        Process p = serve(log, "--model", model.toString());
+        List<String> args = new ArrayList<>(List.of("--model", model.toString()));
+        args.addAll(List.of(serveArgs));
+        Process p = serve(log, args.toArray(String[]::new));
         try {
             int port = port(p, log);
             OpenAIClient client = OpenAIOkHttpClient.builder()

@@ -44,9 +44,10 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
         // rows in chunks, each in its own scope: the clip search's fp32 temporaries of a 50k-row LM head would take
         // gigabytes
         try (NoGradGuard ng = new NoGradGuard()) {
-            for (long r = 0; r < n; r += Rounding.CHUNK_ROWS) {
+            long rows = Rounding.chunkRows(k);
+            for (long r = 0; r < n; r += rows) {
                 try (PointerScope chunk = new PointerScope()) {
-                    long len = Math.min(Rounding.CHUNK_ROWS, n - r);
+                    long len = Math.min(rows, n - r);
                     Tensor w = weight.narrow(0, r, len).to(ScalarType.Float).reshape(len, k / GROUP, GROUP);
                     Tensor[] qsz = quantizeGroups(w); // (rows, K/G, G), (rows, K/G, 2)
                     qs.add(Rounding.keep(qsz[0].reshape(len, k).to(ScalarType.Byte)));

@@ -35,9 +35,10 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
         List<Tensor> qs = new ArrayList<>();
         List<Tensor> ss = new ArrayList<>();
         try (NoGradGuard ng = new NoGradGuard()) {
-            for (long r = 0; r < weight.size(0); r += Rounding.CHUNK_ROWS) {
+            long rows = Rounding.chunkRows(weight.size(1));
+            for (long r = 0; r < weight.size(0); r += rows) {
                 try (PointerScope chunk = new PointerScope()) {
-                    long len = Math.min(Rounding.CHUNK_ROWS, weight.size(0) - r);
+                    long len = Math.min(rows, weight.size(0) - r);
                     Tensor w = weight.narrow(0, r, len).to(ScalarType.Float); // (rows, K)
                     Tensor scale =
                             Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new Scalar(127.0)));

@@ -8,7 +8,8 @@ public enum QuantScheme {
     INT8,
     /**
      * Asymmetric int4 in groups of {@link Int4Linear#GROUP} input features: {@code w ≈ (q - 8) · scale + zero}, q in
-     * [0, 15]. Half a byte a weight plus a scale and a zero per group.
+     * [0, 15]. Half a byte a weight plus a scale and a zero per group. ({@link dev.forja.model.QuantizedModel} keeps a
+     * model's first block and its LM head in int8.)
      */
     INT4;
 

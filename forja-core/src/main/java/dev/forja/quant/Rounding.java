@@ -21,8 +21,17 @@ final class Rounding {
         return torch.where(scale.eq(new Scalar(0.0)), torch.ones_like(scale), scale);
     }
 
-    /** Rows of a weight quantized at a time: bounds the fp32 temporaries (a few MB each) whatever the weight's size. */
-    static final long CHUNK_ROWS = 1024;
+    /** Weights quantized at a time: 1 MB of fp32 per temporary. */
+    static final long CHUNK_ELEMENTS = 1L << 18;
+
+    /**
+     * Rows of a weight with {@code k} columns quantized at a time: bounds the fp32 temporaries whatever the weight's
+     * size. Small ones matter beyond their sum: the allocator keeps the heap it grew for freed temporaries of a few
+     * MB (int4's clip search makes dozens a chunk), which with 1024-row chunks held 1.4 GB after loading GPT-2 124M.
+     */
+    static long chunkRows(long k) {
+        return Math.max(1, CHUNK_ELEMENTS / k);
+    }
 
     /**
      * The chunks ({@link #keep kept}) joined along dim 0 into one contiguous tensor, kept; the chunks are released.

@@ -48,7 +48,7 @@ class Int4LinearTest {
     @Test
     void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
         torch.manual_seed(5);
-        Tensor w = torch.randn(1100, 32); // 1024 rows, then 76 (padded to 80) in a second chunk
+        Tensor w = torch.randn(1100, 256); // 1024 rows of 256 (2^18 weights), then 76 in a second chunk
         Tensor whole = Int4Linear.quantize(w, null).weight();
         Tensor head = Int4Linear.quantize(w.narrow(0, 0, 16), null).weight();
         Tensor tail = Int4Linear.quantize(w.narrow(0, 1024, 76), null).weight();

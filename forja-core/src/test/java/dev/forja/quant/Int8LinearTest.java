@@ -68,7 +68,7 @@ class Int8LinearTest {
     @Test
     void aWeightQuantizedInSeveralRowChunksEqualsItsRowsQuantizedAlone() {
         torch.manual_seed(6);
-        Tensor w = torch.randn(1100, 16); // 1024 rows, then 76 in a second chunk
+        Tensor w = torch.randn(1100, 256); // 1024 rows of 256 (2^18 weights), then 76 in a second chunk
         Int8Linear whole = Int8Linear.quantize(w, null);
         Int8Linear tail = Int8Linear.quantize(w.narrow(0, 1024, 76), null);
         assertThat(whole.q().size(0)).isEqualTo(1100);
