@@ -51,6 +51,9 @@ import java.util.Map;
  * @param valFraction validation share when valData is null
  * @param skipBadLines skip (and count) malformed data lines instead of stopping
  * @param threads CPU threads; null = all cores
+ * @param augment classification: none, or evasion (seeded copies of training rows under evasion transforms: URL
+ *     encoding, case mixing, SQL comments... see {@code dev.forja.data.evasion})
+ * @param augmentFraction evasion copies per training row on average (1.0: one each; 0.5: every other row)
  */
 public record TrainConfig(
         String model,
@@ -88,7 +91,9 @@ public record TrainConfig(
         boolean packing,
         double valFraction,
         boolean skipBadLines,
-        Integer threads) {
+        Integer threads,
+        Augment augment,
+        double augmentFraction) {
 
     /** What is trained. */
     public enum Task {
@@ -100,6 +105,12 @@ public record TrainConfig(
     public enum Method {
         FULL,
         LORA
+    }
+
+    /** Training data augmentation. */
+    public enum Augment {
+        NONE,
+        EVASION
     }
 
     /** Training precision. */
@@ -142,6 +153,13 @@ public record TrainConfig(
                 loraTargetModules != null && !loraTargetModules.isEmpty(),
                 "lora_target_modules must name at least one module, or all-linear");
         loraTargetModules = List.copyOf(loraTargetModules);
+        require(augment != null, "augment must be none or evasion");
+        require(
+                augmentFraction > 0 && augmentFraction <= 10,
+                "augment_fraction must be within (0, 10] copies per row, got " + augmentFraction);
+        require(
+                augment == Augment.NONE || task == Task.CLASSIFICATION,
+                "augment: evasion rewrites requests to classify; it needs task: classification");
     }
 
     private static void require(boolean ok, String message) {
@@ -186,7 +204,9 @@ public record TrainConfig(
                 false,
                 0.2,
                 false,
-                null);
+                null,
+                Augment.NONE,
+                1.0);
     }
 
     /**
