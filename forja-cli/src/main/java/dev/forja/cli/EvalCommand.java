@@ -190,10 +190,10 @@ final class EvalCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "robustness: %d transforms, seed %d%n", chosen.size(), seed);
                 attacked = EvasionRobustness.measure(
                         rows,
+                        classifier.labels(),
                         chosen,
                         seed,
-                        x -> ClassifierEvaluation.evaluate(classifier, tok, x, length.tokens(), 32)
-                                .metrics(),
+                        x -> ClassifierEvaluation.predict(classifier, tok, x, length.tokens(), 32),
                         System.err);
             }
         }
