@@ -39,10 +39,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code forja eval}: metrics of a trained model on labelled data. Classification: accuracy, per-class and macro
@@ -119,11 +121,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--transforms",
             paramLabel = "NAME,...",
-            converter = EvasionList.class,
-            description =
-                    "With --robustness: the transforms to apply (default: all of them: ${COMPLETION-CANDIDATES}).",
-            completionCandidates = EvasionList.Names.class)
-    List<Evasion> transforms;
+            description = "With --robustness: the transforms to apply, comma-separated (default: all of them: "
+                    + "${COMPLETION-CANDIDATES}).",
+            completionCandidates = TransformNames.class)
+    String transformNames;
 
     @Option(
             names = "--seed",
@@ -153,43 +154,40 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    /** {@code --transforms url,case}: the transforms named; an unknown name is a usage error listing the valid ones. */
-    static final class EvasionList implements CommandLine.ITypeConverter<List<Evasion>> {
-        @Override
-        public List<Evasion> convert(String value) {
-            try {
-                return Evasion.parseList(value);
-            } catch (ForjaException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
+    @Spec
+    CommandSpec spec;
 
-        /** The names, for --help. */
-        static final class Names extends ArrayList<String> {
-            Names() {
-                super(Evasion.ids());
-            }
+    /** The transform names, for --help. */
+    static final class TransformNames extends ArrayList<String> {
+        TransformNames() {
+            super(Evasion.ids());
         }
     }
 
     @Override
     public Integer call() throws IOException {
+        List<Evasion> transforms;
+        try {
+            transforms = Evasion.parseList(transformNames); // a misspelt name is a usage error, before any work
+        } catch (ForjaException e) {
+            throw new ParameterException(spec.commandLine(), "--transforms: " + e.getMessage());
+        }
         if (!Files.isRegularFile(data)) throw new ForjaException("--data " + data + " does not exist");
         if (baseline != null && !Files.isRegularFile(baseline)) {
             throw new ForjaException("--baseline " + baseline + " does not exist; give the {\"text\",\"label\"} "
                     + "file the model was trained on");
         }
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
-        if ((robustness || transforms != null) && !task.equalsIgnoreCase("classification")) {
+        if ((robustness || transformNames != null) && !task.equalsIgnoreCase("classification")) {
             throw new ForjaException("--robustness and --transforms are for --task classification");
         }
-        if (transforms != null && !robustness) {
+        if (transformNames != null && !robustness) {
             throw new ForjaException("--transforms chooses the transforms of --robustness; add --robustness");
         }
         var dtype = engine.apply();
         Path dir = ModelLocator.resolve(model);
         ObjectNode out = switch (task.toLowerCase(Locale.ROOT).replace('-', '_')) {
-            case "classification" -> classification(dir);
+            case "classification" -> classification(dir, transforms);
             case "causal_lm" -> causalLm(dir, dtype);
             case "anomaly" -> anomaly(dir, dtype);
             default ->
@@ -199,7 +197,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode classification(Path dir) throws IOException {
+    private ObjectNode classification(Path dir, List<Evasion> transforms) throws IOException {
         if (adapter != null) {
             throw new ForjaException("--adapter is for causal LMs; evaluate a classifier through its final/ directory");
         }
@@ -221,14 +219,13 @@ final class EvalCommand implements Callable<Integer> {
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
             r = ClassifierEvaluation.evaluate(classifier, tok, rows, length.tokens(), 32);
             if (robustness) {
-                List<Evasion> chosen = transforms != null ? transforms : List.of(Evasion.values());
-                System.err.printf(Locale.ROOT, "robustness: %d transforms, seed %d%n", chosen.size(), seed);
+                System.err.printf(Locale.ROOT, "robustness: %d transforms, seed %d%n", transforms.size(), seed);
                 attacked = EvasionRobustness.measure(
                         rows,
-                        chosen,
+                        classifier.labels(),
+                        transforms,
                         seed,
-                        x -> ClassifierEvaluation.evaluate(classifier, tok, x, length.tokens(), 32)
-                                .metrics(),
+                        x -> ClassifierEvaluation.predict(classifier, tok, x, length.tokens(), 32),
                         System.err);
             }
         }

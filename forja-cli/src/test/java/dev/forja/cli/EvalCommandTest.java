@@ -146,11 +146,11 @@ class EvalCommandTest {
     @Test
     void anUnknownTransformIsAUsageErrorThatListsTheValidOnes() throws Exception {
         Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"GET /?q=1\", \"label\": \"a\"}\n");
-        CliRun bad = eval(tmp.resolve("no-model"), data, "--robustness", "--transforms", "url,rot13");
+        CliRun bad = eval(tmp.resolve("no-model"), tmp.resolve("no-data"), "--robustness", "--transforms", "url,rot13");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err())
-                .startsWith("forja: error: ")
-                .contains("'rot13'")
+                .startsWith("forja: error: --transforms: unknown evasion transform 'rot13'")
+                .contains("(see: forja eval --help)")
                 .contains("url, double-url, case, sql-comment, whitespace, html-entities, fullwidth, homoglyph, "
                         + "param-reorder, param-padding");
         CliRun without = eval(tmp.resolve("no-model"), data, "--transforms", "url");

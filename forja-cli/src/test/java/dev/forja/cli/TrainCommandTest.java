@@ -9,6 +9,10 @@ import dev.forja.io.ModelWeights;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
+import dev.forja.model.bert.BertConfig;
+import dev.forja.model.bert.BertModel;
+import dev.forja.model.bert.BertWriter;
+import dev.forja.tokenizer.ByteLevelTokenizerFiles;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -235,6 +239,47 @@ class TrainCommandTest {
         assertThat(c.get("batch_size").asInt()).isEqualTo(4);
         assertThat(run.resolve("final/model.safetensors")).isRegularFile();
         assertThat(r.err()).contains("max_steps: 3");
+    }
+
+    @Test
+    void augmentEvasionFromARecipeAddsLoggedCopiesOfTheClassificationRows() throws IOException {
+        Path bert = tmp.resolve("bert");
+        ByteLevelTokenizerFiles.write(
+                bert, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
+        BertConfig c = BertConfig.tiny(259);
+        BertWriter.write(bert, c, BertModel.initialize(c, false, 7));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            String label = i % 2 == 0 ? "sqli" : "benigno";
+            String q = i % 2 == 0 ? "1+UNION+SELECT+clave" : "zapatos+rojos";
+            sb.append("{\"text\": \"GET /buscar?q=" + q + "&p=" + i + " HTTP/1.1\", \"label\": \"" + label + "\"}\n");
+        }
+        Path rows = Files.writeString(tmp.resolve("requests.jsonl"), sb);
+        Path recipe = Files.writeString(
+                tmp.resolve("augment.yaml"),
+                "task: classification\nmethod: full\naugment: evasion  # seeded copies\naugment_fraction: 2\n");
+        CliRun r = train(
+                bert,
+                rows,
+                tmp.resolve("augmented"),
+                "--config",
+                recipe.toString(),
+                "--val-data",
+                rows.toString(),
+                "--max-steps",
+                "1",
+                "--precision",
+                "fp32",
+                "--threads",
+                "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains("augment evasion: 8 transformed copies of 4 training rows (fraction 2.0, seed 42)")
+                .contains("classification data: 12 train, 4 validation examples");
+
+        r = train(tmp.resolve("augmented-lm"), "--augment", "evasion", "--max-steps", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("augment: evasion", "task: classification");
     }
 
     @Test

@@ -16,6 +16,8 @@ import dev.forja.tokenizer.TokenizerFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -168,6 +170,37 @@ public final class ClassifierEvaluation {
             }
         }
         return new Result(loss / n, ClassificationMetrics.compute(classifier.labels(), gold, predicted), all, gold);
+    }
+
+    /**
+     * The argmax class index of each row, in the rows' order: float32, {@code batchSize} rows per forward, in the same
+     * length-sorted batches as {@link #evaluate(BertClassifier, HfTokenizer, List, int, int)}, so the same logits.
+     */
+    public static int[] predict(
+            BertClassifier classifier,
+            HfTokenizer tokenizer,
+            List<LabeledTexts.Row> rows,
+            int maxLength,
+            int batchSize) {
+        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength);
+        Integer[] order = new Integer[t.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> t.ids().get(i).length)); // stable, as the batches
+        int[] out = new int[order.length];
+        for (int start = 0; start < order.length; start += batchSize) {
+            int n = Math.min(batchSize, order.length - start);
+            List<long[]> ids = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) ids.add(t.ids().get(order[start + j]));
+            try (PointerScope scope = new PointerScope();
+                    NoGradGuard ng = new NoGradGuard()) {
+                PaddedBatch p =
+                        PaddedBatch.of(ids, classifier.encoder().config().padTokenId());
+                long[] argmax =
+                        Tensors.toLongs(classifier.logits(p.ids(), p.mask()).argmax(new LongOptional(1), false));
+                for (int j = 0; j < n; j++) out[order[start + j]] = (int) argmax[j];
+            }
+        }
+        return out;
     }
 
     /** Cross-entropy of logits (B, K) against label indices (B), summed over the rows (float32). */

@@ -19,7 +19,7 @@ import java.util.function.Function;
  * (every row rewritten where it has parameters, labels kept), and the worst case. What {@code forja eval
  * --robustness} prints, puts in its JSON line and draws in its report.
  *
- * <p>Example: {@code EvasionRobustness.measure(rows, Evasion.parseList("url,case"), 42, r -> evaluate(r),
+ * <p>Example: {@code EvasionRobustness.measure(rows, labels, Evasion.parseList("url,case"), 42, r -> predict(r),
  * System.err).worst().macroF1()}
  */
 public final class EvasionRobustness {
@@ -158,29 +158,44 @@ public final class EvasionRobustness {
     }
 
     /**
-     * Evaluates {@code rows} clean and under each transform; {@code evaluate} computes the metrics of a list of rows
-     * (the classifier's forward passes), and a line per transform goes to {@code log}. Row i under a transform draws from its own generator seeded by
-     * {@code seed}, the transform and i ({@link Evasion#apply(String, long, int)}).
+     * Evaluates {@code rows} clean and under each transform; {@code predict} gives the class index (into
+     * {@code labels}) of each row of a list, in order (the classifier's forward passes). Only the rows a transform
+     * changed are predicted again; the others keep their clean prediction. Row i under a transform draws from its own
+     * generator seeded by {@code seed}, the transform and i ({@link Evasion#apply(String, long, int)}); a line per
+     * transform goes to {@code log}.
      */
     public static Result measure(
             List<LabeledTexts.Row> rows,
+            List<String> labels,
             List<Evasion> transforms,
             long seed,
-            Function<List<LabeledTexts.Row>, ClassificationMetrics> evaluate,
+            Function<List<LabeledTexts.Row>, int[]> predict,
             PrintStream log) {
-        ClassificationMetrics clean = evaluate.apply(rows);
+        int[] gold = new int[rows.size()];
+        for (int i = 0; i < gold.length; i++) {
+            gold[i] = labels.indexOf(rows.get(i).label());
+            if (gold[i] < 0) throw new IllegalArgumentException("row " + i + "'s label is not one of " + labels);
+        }
+        int[] cleanPredicted = predict.apply(rows);
+        ClassificationMetrics clean = ClassificationMetrics.compute(labels, gold, cleanPredicted);
         log.printf(Locale.ROOT, "  clean: macro-F1 %.4f%n", clean.macroF1());
         List<Attacked> attacked = new ArrayList<>();
         for (Evasion e : transforms) {
-            List<LabeledTexts.Row> changed = new ArrayList<>(rows.size());
-            int n = 0;
+            List<LabeledTexts.Row> changed = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
                 LabeledTexts.Row r = rows.get(i);
                 String text = e.apply(r.text(), seed, i);
-                if (!text.equals(r.text())) n++;
+                if (text.equals(r.text())) continue;
                 changed.add(new LabeledTexts.Row(text, r.label(), r.line()));
+                at.add(i);
             }
-            Attacked a = new Attacked(e.id(), n, evaluate.apply(changed));
+            int[] predicted = cleanPredicted.clone();
+            if (!changed.isEmpty()) {
+                int[] p = predict.apply(changed);
+                for (int k = 0; k < p.length; k++) predicted[at.get(k)] = p[k];
+            }
+            Attacked a = new Attacked(e.id(), changed.size(), ClassificationMetrics.compute(labels, gold, predicted));
             attacked.add(a);
             log.printf(
                     Locale.ROOT,
@@ -188,7 +203,7 @@ public final class EvasionRobustness {
                     e.id(),
                     attacked.size(),
                     transforms.size(),
-                    n,
+                    changed.size(),
                     a.macroF1());
         }
         return new Result(clean, attacked, seed, rows.size());

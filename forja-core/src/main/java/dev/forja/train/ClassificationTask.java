@@ -8,6 +8,7 @@ import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.classify.RowWeights;
 import dev.forja.data.classify.TokenizedRows;
+import dev.forja.data.evasion.EvasionAugmentation;
 import dev.forja.embed.PaddedBatch;
 import dev.forja.eval.CalibrationReport;
 import dev.forja.eval.ClassificationMetrics;
@@ -69,6 +70,11 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         // 1) data first: bad data fails before the model loads
         TrainValSplit.Parts<LabeledTexts.Row> rows = readRows(c);
         List<LabeledTexts.Row> trainRows = rows.train();
+        if (c.augment() == TrainConfig.Augment.EVASION) {
+            EvasionAugmentation a = EvasionAugmentation.of(trainRows, c.augmentFraction(), c.seed());
+            log.println(a.describe(trainRows.size(), c.augmentFraction(), c.seed()));
+            trainRows = a.rows();
+        }
         List<LabeledTexts.Row> valRows = rows.validation();
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());

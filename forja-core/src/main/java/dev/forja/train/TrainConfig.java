@@ -59,6 +59,9 @@ import java.util.Map;
  * @param groupWeights {@code balanced} (the default with a group column) or {@code {value: w}}
  * @param calibrate classification: after training, fit a temperature on the validation data and save it beside
  *     the model as {@code calibration.json}
+ * @param augment classification: none, or evasion (seeded copies of training rows under evasion transforms: URL
+ *     encoding, case mixing, SQL comments... see {@code dev.forja.data.evasion})
+ * @param augmentFraction evasion copies per training row on average (1.0: one each; 0.5: every other row)
  */
 public record TrainConfig(
         String model,
@@ -100,7 +103,9 @@ public record TrainConfig(
         Weighting classWeights,
         String groupColumn,
         Weighting groupWeights,
-        boolean calibrate) {
+        boolean calibrate,
+        Augment augment,
+        double augmentFraction) {
 
     /** What is trained. */
     public enum Task {
@@ -112,6 +117,12 @@ public record TrainConfig(
     public enum Method {
         FULL,
         LORA
+    }
+
+    /** Training data augmentation. */
+    public enum Augment {
+        NONE,
+        EVASION
     }
 
     /** Training precision. */
@@ -161,6 +172,13 @@ public record TrainConfig(
         require(
                 task == Task.CLASSIFICATION || classWeights == null && groupColumn == null && !calibrate,
                 "class_weights, group_column and calibrate are for task: classification");
+        require(augment != null, "augment must be none or evasion");
+        require(
+                augmentFraction > 0 && augmentFraction <= 10,
+                "augment_fraction must be within (0, 10] copies per row, got " + augmentFraction);
+        require(
+                augment == Augment.NONE || task == Task.CLASSIFICATION,
+                "augment: evasion rewrites requests to classify; it needs task: classification");
     }
 
     private static void require(boolean ok, String message) {
@@ -209,7 +227,9 @@ public record TrainConfig(
                 null,
                 null,
                 null,
-                false);
+                false,
+                Augment.NONE,
+                1.0);
     }
 
     /**

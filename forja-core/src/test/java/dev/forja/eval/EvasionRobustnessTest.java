@@ -15,13 +15,10 @@ class EvasionRobustnessTest {
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
     /** A signature filter: sqli when the text holds "UNION SELECT" as written, which evasions are made to dodge. */
-    private static ClassificationMetrics signature(List<LabeledTexts.Row> rows) {
-        int[] gold = new int[rows.size()], predicted = new int[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            gold[i] = LABELS.indexOf(rows.get(i).label());
-            predicted[i] = rows.get(i).text().contains("UNION+SELECT") ? 1 : 0;
-        }
-        return ClassificationMetrics.compute(LABELS, gold, predicted);
+    private static int[] signature(List<LabeledTexts.Row> rows) {
+        return rows.stream()
+                .mapToInt(r -> r.text().contains("UNION+SELECT") ? 1 : 0)
+                .toArray();
     }
 
     private static List<LabeledTexts.Row> rows() {
@@ -37,6 +34,7 @@ class EvasionRobustnessTest {
     void aSignatureFilterFallsUnderEncodingAndHoldsUnderReordering() {
         var r = EvasionRobustness.measure(
                 rows(),
+                LABELS,
                 Evasion.parseList("param-reorder,url,sql-comment"),
                 42,
                 EvasionRobustnessTest::signature,
@@ -55,7 +53,7 @@ class EvasionRobustnessTest {
     @Test
     void theTableTheJsonAndTheHtmlShowCleanAndEveryTransformSideBySide() {
         var r = EvasionRobustness.measure(
-                rows(), List.of(Evasion.values()), 7, EvasionRobustnessTest::signature, QUIET);
+                rows(), LABELS, List.of(Evasion.values()), 7, EvasionRobustnessTest::signature, QUIET);
         String table = r.render();
         for (String id : Evasion.ids()) assertThat(table).containsPattern("(?m)^" + id + " ");
         assertThat(table).contains("clean").contains("worst case: " + r.worst().transform());
@@ -80,6 +78,7 @@ class EvasionRobustnessTest {
         List<List<LabeledTexts.Row>> seen = new ArrayList<>();
         var a = EvasionRobustness.measure(
                 rows(),
+                LABELS,
                 List.of(Evasion.CASE),
                 3,
                 x -> {
@@ -87,7 +86,8 @@ class EvasionRobustnessTest {
                     return signature(x);
                 },
                 QUIET);
-        var b = EvasionRobustness.measure(rows(), List.of(Evasion.CASE), 3, EvasionRobustnessTest::signature, QUIET);
+        var b = EvasionRobustness.measure(
+                rows(), LABELS, List.of(Evasion.CASE), 3, EvasionRobustnessTest::signature, QUIET);
         assertThat(a.toJson()).isEqualTo(b.toJson());
         List<LabeledTexts.Row> attacked = seen.get(1);
         for (int i = 0; i < attacked.size(); i++) {
@@ -95,5 +95,26 @@ class EvasionRobustnessTest {
             assertThat(attacked.get(i).text())
                     .isEqualToIgnoringCase(rows().get(i).text());
         }
+    }
+
+    @Test
+    void onlyTheRowsATransformChangedArePredictedAgain() {
+        List<LabeledTexts.Row> rows = new ArrayList<>(rows());
+        for (int i = 0; i < 5; i++) rows.add(new LabeledTexts.Row("GET /static/app.css HTTP/1.1", "sqli", 100 + i));
+        List<Integer> sizes = new ArrayList<>();
+        var r = EvasionRobustness.measure(
+                rows,
+                LABELS,
+                List.of(Evasion.URL),
+                1,
+                x -> {
+                    sizes.add(x.size());
+                    return signature(x);
+                },
+                QUIET);
+        assertThat(sizes).containsExactly(45, 40);
+        assertThat(r.attacked().get(0).changed()).isEqualTo(40);
+        // the five static rows keep their clean (wrong) prediction: recall of sqli 0 either way
+        assertThat(r.attacked().get(0).metrics().confusion()[1][0]).isEqualTo(25);
     }
 }

@@ -104,7 +104,7 @@ public enum Evasion {
     }
 
     // SplitMix64's finaliser over the combined words: nearby seeds and rows give unrelated generators.
-    private static long mix(long a, long b) {
+    static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + b;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
