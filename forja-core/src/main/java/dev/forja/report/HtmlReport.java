@@ -109,6 +109,8 @@ public final class HtmlReport {
         if (!figures.isEmpty()) {
             html.append("<h2>Evaluation</h2>\n");
             figures.forEach(f -> figure(html, f));
+            // an evaluation's report (forja eval --report) has figures and no training log
+            if (metrics.isEmpty()) return html.append("</body>\n</html>\n").toString();
         }
         // a report of an evaluation alone (forja eval --report) has figures and no training log
         if (metrics.isEmpty() && !figures.isEmpty())

@@ -138,6 +138,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void anEvaluationsFiguresWithoutALogLeaveOutTheMetricsSection() {
+        String html = HtmlReport.render("eval", Map.of("a", "b"), List.of(), List.of("<svg></svg>"));
+        assertThat(html)
+                .contains("<h2>Evaluation</h2>")
+                .doesNotContain("<h2>Metrics</h2>")
+                .endsWith("</html>\n");
+    }
+
+    @Test
     void readsWhatMetricsLogWrote() throws Exception {
         try (MetricsLog log = MetricsLog.open(dir)) {
             log.log(1, Map.of("train/loss", 2.0));

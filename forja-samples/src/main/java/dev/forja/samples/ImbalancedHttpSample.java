@@ -19,7 +19,7 @@ import java.util.Set;
  * it among 700, so that its recall is measured on enough examples. Each line also carries {@code "source"}, the
  * record's format (access_log, json, request, url or note), a metadata column for per-group weights.
  *
- * <p>Exact duplicate texts are dropped before drawing, so no text is in both files. Everything derives from
+ * <p>Exact duplicate texts are dropped before drawing, so no text is in both files (near duplicates may be). Everything derives from
  * {@link #SEED}: the same bytes on any JVM.
  */
 public final class ImbalancedHttpSample {
