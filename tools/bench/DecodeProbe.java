@@ -1,7 +1,7 @@
 // Where one decode step's time goes, and which single-row matrix product libtorch runs fastest here. Not part of the
 // build: run it with the CLI's classpath (tools/bench/decode_probe.sh builds it and passes the arguments on).
 //
-//   java -cp "$jar:$(cat forja-cli/target/classpath.txt)" tools/bench/DecodeProbe.java matvec fp32|bf16
+//   java -cp "$jar:$(cat forja-cli/target/classpath.txt)" tools/bench/DecodeProbe.java matvec fp32|bf16 [SHAPE]
 //   java -cp ... tools/bench/DecodeProbe.java profile MODEL_DIR fp32|bf16 [CONTEXT]
 //
 // matvec: for each GPT-2 124M product shape (out x in, with as many distinct weights as the model has, so that they
@@ -71,7 +71,7 @@ public class DecodeProbe {
                 ? ScalarType.BFloat16
                 : ScalarType.Float;
         try (NoGradGuard ng = new NoGradGuard()) {
-            if (args[0].equals("matvec")) matvec(dtype);
+            if (args[0].equals("matvec")) matvec(dtype, args.length > 2 ? args[2] : "");
             else profile(Path.of(args[1]), dtype, args.length > 3 ? Integer.parseInt(args[3]) : 192);
         }
     }
@@ -81,9 +81,10 @@ public class DecodeProbe {
         openblas_nolapack.blas_set_num_threads(blasThreads);
     }
 
-    static void matvec(ScalarType dtype) {
+    static void matvec(ScalarType dtype, String only) {
         int[][] pairs = {{1, 2}, {2, 2}, {2, 1}, {1, 1}};
         for (Shape s : SHAPES) {
+            if (!s.name().contains(only)) continue;
             try (PointerScope scope = new PointerScope()) {
                 TensorOptions o = new TensorOptions(dtype);
                 Tensor[] w = new Tensor[s.count()]; // (out, in)
