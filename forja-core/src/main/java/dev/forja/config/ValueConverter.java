@@ -28,6 +28,8 @@ final class ValueConverter {
 
     static Object convert(String key, Object value, Type type) {
         Class<?> raw = rawClass(type);
+        // an enum with a constant spelled like a null word (augment: none) means that constant
+        if (raw.isEnum() && value instanceof String s && hasConstant(raw, s)) return enumConstant(key, value, raw);
         if (value == null
                 || (value instanceof String s
                         && NULL_WORDS.contains(s.trim().toLowerCase(Locale.ROOT))
@@ -52,6 +54,13 @@ final class ValueConverter {
             throw bad(key, quote(value) + " is not a mapping");
         }
         throw new IllegalStateException("key '" + key + "': unsupported component type " + type.getTypeName());
+    }
+
+    private static boolean hasConstant(Class<?> enumType, String name) {
+        for (Object c : enumType.getEnumConstants()) {
+            if (normalize(((Enum<?>) c).name()).equals(normalize(name.trim()))) return true;
+        }
+        return false;
     }
 
     // A type of its own converts through its static fromConfig(Object); its IllegalArgumentException names the problem.
