@@ -87,13 +87,18 @@ public final class ModelWeights implements AutoCloseable {
      * {@link SafetensorsFile#readInto}); a missing name is the same error as {@link #get}'s.
      */
     public void readInto(String name, ByteBuffer dst) {
-        get(name);
-        for (SafetensorsFile f : files) {
-            if (f.contains(name)) {
-                f.readInto(name, dst);
-                return;
-            }
-        }
+        shard(name).readInto(name, dst);
+    }
+
+    /** Reads {@code dst.remaining()} bytes of tensor {@code name} from byte {@code offset} of its data on. */
+    public void readInto(String name, long offset, ByteBuffer dst) {
+        shard(name).readInto(name, offset, dst);
+    }
+
+    private SafetensorsFile shard(String name) {
+        get(name); // a missing name is get's error
+        for (SafetensorsFile f : files) if (f.contains(name)) return f;
+        throw new IllegalStateException(name + " is in no shard");
     }
 
     public boolean contains(String name) {

@@ -102,10 +102,20 @@ public final class SafetensorsFile implements AutoCloseable {
         TensorEntry t = get(name);
         if (dst.remaining() != t.data().remaining()) {
             throw new IllegalArgumentException(
-                    "tensor '" + name + "' has " + t.data().remaining() + " bytes, the " + "buffer " + dst.remaining());
+                    "tensor '" + name + "' has " + t.data().remaining() + " bytes, the buffer " + dst.remaining());
+        }
+        readInto(name, 0, dst);
+    }
+
+    /** Reads {@code dst.remaining()} bytes of tensor {@code name} from byte {@code offset} of its data on. */
+    public void readInto(String name, long offset, ByteBuffer dst) {
+        TensorEntry t = get(name);
+        if (offset < 0 || offset + dst.remaining() > t.data().remaining()) {
+            throw new IllegalArgumentException("bytes [" + offset + ", " + (offset + dst.remaining()) + ") are not "
+                    + "within tensor '" + name + "', which has " + t.data().remaining());
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            readFully(ch, dst, fileOffsets.get(name));
+            readFully(ch, dst, fileOffsets.get(name) + offset);
         } catch (IOException e) {
             throw new ForjaException("could not read tensor '" + name + "' from " + path + ": " + e.getMessage(), e);
         }

@@ -65,6 +65,12 @@ public final class ModelLoader {
         return spec.transposed() ? t.t().contiguous() : t;
     }
 
+    /** Rows {@code [from, from + count)} (memory layout) of tensor {@code spec}, as {@link #readUnmapped} reads. */
+    static Tensor readRowsUnmapped(ModelWeights weights, ParamSpec spec, Path dir, long from, long count) {
+        if (spec.transposed()) return readUnmapped(weights, spec, dir).narrow(0, from, count); // rows are columns
+        return Tensors.readRows(weights, checked(weights, spec, dir), from, count);
+    }
+
     /** The entry for {@code spec}, its shape checked against the config's. */
     private static TensorEntry checked(ModelWeights weights, ParamSpec spec, Path dir) {
         TensorEntry e = find(weights, spec.name());

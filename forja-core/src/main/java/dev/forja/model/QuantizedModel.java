@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -62,7 +61,17 @@ public final class QuantizedModel implements CausalLM {
     public static QuantizedModel load(Path dir, ScalarType dtype, QuantScheme scheme) {
         ModelConfig config = ModelLoader.readConfig(dir);
         try (ModelWeights weights = ModelWeights.open(dir)) {
-            return build(config, dtype, scheme, spec -> ModelLoader.readUnmapped(weights, spec, dir));
+            return build(config, dtype, scheme, new Source() {
+                @Override
+                public Tensor tensor(ParamSpec spec) {
+                    return ModelLoader.readUnmapped(weights, spec, dir);
+                }
+
+                @Override
+                public Tensor rows(ParamSpec spec, long from, long count) {
+                    return ModelLoader.readRowsUnmapped(weights, spec, dir, from, count);
+                }
+            });
         }
     }
 
@@ -82,15 +91,32 @@ public final class QuantizedModel implements CausalLM {
             }
         });
         Map<String, Tensor> params = model.parameters();
-        return build(model.config(), model.dtype(), scheme, spec -> params.get(spec.name()));
+        return build(model.config(), model.dtype(), scheme, new Source() {
+            @Override
+            public Tensor tensor(ParamSpec spec) {
+                return params.get(spec.name());
+            }
+
+            @Override
+            public Tensor rows(ParamSpec spec, long from, long count) {
+                return params.get(spec.name()).narrow(0, from, count);
+            }
+        });
+    }
+
+    /** Where the dense tensors come from: in memory layout, any floating dtype. */
+    private interface Source {
+        Tensor tensor(ParamSpec spec);
+
+        /** Rows {@code [from, from + count)} (dim 0) of tensor {@code spec}. */
+        Tensor rows(ParamSpec spec, long from, long count);
     }
 
     /**
-     * The quantized model of {@code config}, each tensor taken from {@code source} (dense, in memory layout, any
-     * floating dtype) once.
+     * The quantized model of {@code config}, each tensor taken from {@code source} once (the embedding and head a
+     * chunk of rows at a time: GPT-2's is 154 MB in fp32).
      */
-    private static QuantizedModel build(
-            ModelConfig config, ScalarType dtype, QuantScheme scheme, Function<ParamSpec, Tensor> source) {
+    private static QuantizedModel build(ModelConfig config, ScalarType dtype, QuantScheme scheme, Source source) {
         List<ParamSpec> specs = Architectures.specs(config);
         Map<String, ParamSpec> byName = new HashMap<>();
         Map<String, Tensor> placeholders = new LinkedHashMap<>();
@@ -111,7 +137,7 @@ public final class QuantizedModel implements CausalLM {
         for (ParamSpec s : specs) {
             Tensor t = quantized.contains(s.name())
                     ? placeholders.get(s.name())
-                    : source.apply(s).to(dtype);
+                    : source.tensor(s).to(dtype);
             params.put(s.name(), t);
             if (!quantized.contains(s.name())) dense.put(s.name(), t);
         }
@@ -127,7 +153,7 @@ public final class QuantizedModel implements CausalLM {
                 QuantScheme s = path.startsWith(firstBlock) ? QuantScheme.INT8 : scheme;
                 Linear q;
                 try (PointerScope scope = new PointerScope()) { // frees the dense weight
-                    q = quantize(source.apply(byName.get(path + ".weight")), bias, s);
+                    q = quantize(source.tensor(byName.get(path + ".weight")), bias, s);
                 }
                 base.linears().put(path, q);
             }
@@ -144,11 +170,10 @@ public final class QuantizedModel implements CausalLM {
         return torch.zeros(new long[] {1}, new TensorOptions(dtype)).expand(shape);
     }
 
-    /** Tensor {@code spec} as an int8 table (rows with their scales); a tensor read for it is freed on return. */
-    private static Int8Linear int8(Function<ParamSpec, Tensor> source, ParamSpec spec) {
-        try (PointerScope scope = new PointerScope()) {
-            return Int8Linear.quantize(source.apply(spec), null);
-        }
+    /** Tensor {@code spec} as an int8 table (rows with their scales), read a chunk of rows at a time. */
+    private static Int8Linear int8(Source source, ParamSpec spec) {
+        long[] shape = spec.shape(); // (V, C)
+        return Int8Linear.quantize(shape[0], shape[1], (from, count) -> source.rows(spec, from, count), null);
     }
 
     /**

@@ -31,15 +31,26 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
 
     /** Quantizes {@code weight} (N, K) per output channel; {@code bias} (N) is kept as it is (may be null). */
     public static Int8Linear quantize(Tensor weight, Tensor bias) {
-        // rows in chunks, each in its own scope: the fp32 temporaries of a 50k-row LM head would take gigabytes
+        return quantize(weight.size(0), weight.size(1), (from, count) -> weight.narrow(0, from, count), bias);
+    }
+
+    /** Rows of a weight, {@code (count, K)} from row {@code from} on, in any floating dtype. */
+    public interface Rows {
+        Tensor read(long from, long count);
+    }
+
+    /**
+     * Quantizes the weight (N, K) that {@code rows} hands out a chunk at a time; each chunk (and whatever reading it
+     * allocated) is freed before the next, so a weight read from a file is never whole in memory.
+     */
+    public static Int8Linear quantize(long n, long k, Rows rows, Tensor bias) {
         List<Tensor> qs = new ArrayList<>();
         List<Tensor> ss = new ArrayList<>();
         try (NoGradGuard ng = new NoGradGuard()) {
-            long rows = Rounding.chunkRows(weight.size(1));
-            for (long r = 0; r < weight.size(0); r += rows) {
+            long chunkRows = Rounding.chunkRows(k);
+            for (long r = 0; r < n; r += chunkRows) {
                 try (PointerScope chunk = new PointerScope()) {
-                    long len = Math.min(rows, weight.size(0) - r);
-                    Tensor w = weight.narrow(0, r, len).to(ScalarType.Float); // (rows, K)
+                    Tensor w = rows.read(r, Math.min(chunkRows, n - r)).to(ScalarType.Float); // (rows, K)
                     Tensor scale =
                             Rounding.nonZero(w.abs().amax(new long[] {1}, true).div(new Scalar(127.0)));
                     Tensor q = Rounding.halfAwayFromZero(w.div(scale)).clamp(Rounding.bound(-127), Rounding.bound(127));

@@ -65,6 +65,22 @@ public final class Tensors {
         return t;
     }
 
+    /** Rows {@code [from, from + count)} of tensor {@code e} (dim 0), read as {@link #read} does. */
+    public static Tensor readRows(ModelWeights weights, TensorEntry e, long from, long count) {
+        long[] shape = e.shape();
+        long rowBytes = shape[0] == 0 ? 0 : e.data().remaining() / shape[0];
+        shape[0] = count;
+        Tensor t = torch.empty(shape, new TensorOptions(scalarType(e.dtype())), null);
+        long n = count * rowBytes;
+        if (n > 0) {
+            weights.readInto(
+                    e.name(),
+                    from * rowBytes,
+                    new BytePointer(t.data_ptr()).capacity(n).asByteBuffer());
+        }
+        return t;
+    }
+
     /** A copy of the tensor's bytes (made contiguous) as an entry named {@code name}. */
     public static TensorEntry toEntry(String name, Tensor t) {
         Tensor c = t.contiguous();

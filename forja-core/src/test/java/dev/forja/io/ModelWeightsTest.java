@@ -54,6 +54,25 @@ class ModelWeightsTest {
     }
 
     @Test
+    void readIntoReadsAShardsTensorOrPartOfItWithoutTheMap() {
+        List<TensorEntry> tensors = model();
+        ModelWeightsWriter.writeModel(dir, tensors, Map.of("format", "pt"), 600); // 2 tensors per shard
+        try (ModelWeights w = ModelWeights.open(dir)) {
+            for (TensorEntry t : tensors) {
+                byte[] want = Tensors.bytes(t);
+                java.nio.ByteBuffer whole = java.nio.ByteBuffer.allocate(want.length);
+                w.readInto(t.name(), whole);
+                assertThat(whole.array()).as(t.name()).isEqualTo(want);
+                java.nio.ByteBuffer rows = java.nio.ByteBuffer.allocate(64); // rows 2 and 3 of (8, 8) floats
+                w.readInto(t.name(), 64, rows);
+                assertThat(rows.array()).isEqualTo(java.util.Arrays.copyOfRange(want, 64, 128));
+            }
+            assertThatThrownBy(() -> w.readInto("model.layers.0.weight", 200, java.nio.ByteBuffer.allocate(64)))
+                    .hasMessageContaining("not within tensor");
+        }
+    }
+
+    @Test
     void shardedWriteReadsBackBitExactly() {
         List<TensorEntry> tensors = model();
         ModelWeightsWriter.writeModel(dir, tensors, Map.of("format", "pt"), 600); // 2 tensors per shard

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TokenScores;
+import dev.forja.io.ModelWeights;
 import dev.forja.nn.Linear;
 import dev.forja.quant.Int4Linear;
 import dev.forja.quant.Int8Linear;
@@ -104,6 +105,13 @@ class QuantizedModelTest {
                     .doesNotContain("lm_head");
             assertThat(loaded.parameters().get(name).dim() == 1 || name.contains("wpe"))
                     .as(name)
+                    .isTrue();
+        }
+        // the table is read a chunk of rows at a time: a chunk is those rows of the file
+        ParamSpec table = Architectures.specs(dense.config()).get(0);
+        try (ModelWeights w = ModelWeights.open(dir)) {
+            Tensor rows = ModelLoader.readRowsUnmapped(w, table, dir, 100, 50);
+            assertThat(torch.equal(rows, dense.parameters().get(table.name()).narrow(0, 100, 50)))
                     .isTrue();
         }
         // the same model as quantizing the dense one in memory: the same scores
