@@ -49,6 +49,9 @@ class QuickstartCommandTest {
         CliRun r = CliRun.of("quickstart", "--max-steps", "0", "--output", out.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("forja: error: --max-steps must be >= 1");
+        r = CliRun.of("quickstart", "--learning-rate", "0", "--output", out.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("forja: error: --learning-rate must be > 0");
         r = CliRun.of("quickstart", "--input", tmp.resolve("missing.jsonl").toString(), "--output", out.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("missing.jsonl does not exist");
