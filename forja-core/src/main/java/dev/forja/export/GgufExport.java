@@ -115,6 +115,7 @@ public final class GgufExport {
             case F32 -> 0;
             case F16 -> 1;
             case Q4_0 -> 2;
+            case Q4_1 -> 3;
             case Q8_0 -> 7;
             case Q5_0 -> 8;
             case Q4_K -> 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M: the mix GgufTypeMix writes for Q4_K

@@ -231,7 +231,7 @@ public final class GgufImport {
         } catch (RuntimeException e) {
             throw new ForjaException(gguf.file() + ": tensor " + t.name() + " is stored as " + t.type() + ", which "
                     + "forja cannot dequantize (" + e.getMessage()
-                    + "); re-quantize the model to F16, BF16, Q8_0, Q4_0 or "
+                    + "); re-quantize the model to F16, BF16, Q8_0, Q4_0, Q4_1 or "
                     + "Q4_K_M with llama.cpp's llama-quantize, or load its Hugging Face directory");
         }
     }

@@ -1,8 +1,15 @@
 package dev.forja.quant;
 
+import dev.forja.io.gguf.GgmlQuant;
+import dev.forja.io.gguf.GgufType;
+import dev.forja.io.gguf.HalfFloat;
 import dev.forja.nn.Linear;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -54,6 +61,16 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
                     szs.add(Rounding.keep(qsz[1]));
                 }
             }
+            return pack(qs, szs, n, k, bias);
+        }
+    }
+
+    /**
+     * The layer over levels (rows, K) uint8 in [0, 15] and (scale, zero) pairs (rows, K/G, 2) float32 given in row
+     * chunks ({@link Rounding#keep kept}; released here): padded to whole blocks of {@link #ROWS} and packed.
+     */
+    private static Int4Linear pack(List<Tensor> qs, List<Tensor> szs, long n, long k, Tensor bias) {
+        try (NoGradGuard ng = new NoGradGuard()) {
             long padded = (n + ROWS - 1) / ROWS * ROWS;
             if (padded != n) { // zero rows: level 0 on the grid 0 + q · 1, i.e. (0 - 8) · 1 + 8 = 0
                 qs.add(Rounding.keep(torch.zeros(new long[] {padded - n, k}, new TensorOptions(ScalarType.Byte))));
@@ -71,6 +88,50 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
                 return new Int4Linear(Rounding.keep(packed), Rounding.keep(kernelSz), n, k, bias);
             }
         }
+    }
+
+    /**
+     * The layer holding a GGUF {@link GgufType#Q4_0 Q4_0} or {@link GgufType#Q4_1 Q4_1} weight (N, K) as it is stored:
+     * {@code blocks} (from its position on, left unchanged) is the tensor's data, N rows of K/32 blocks; no dense copy
+     * of the weight is made. Both formats are groups of 32 on the kernel's grid {@code (q - 8) · scale + zero}: Q4_0's
+     * {@code d · (q - 8)} is scale d, zero 0, and Q4_1's {@code d · q + m} is scale d, zero {@code m + 8d}. The levels
+     * are the file's exactly; only d and m, fp16 in the file, are rounded to bf16 (2^-8 relative) for the kernel.
+     */
+    public static Int4Linear fromGgml(GgufType type, ByteBuffer blocks, long n, long k, Tensor bias) {
+        if (type != GgufType.Q4_0 && type != GgufType.Q4_1)
+            throw new IllegalArgumentException("int4 takes Q4_0 or Q4_1 blocks, not " + type);
+        if (k % GROUP != 0) throw new IllegalArgumentException("a " + type + " row holds whole blocks of " + GROUP);
+        ByteBuffer in = blocks.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int half = GgmlQuant.BLOCK / 2;
+        List<Tensor> qs = new ArrayList<>();
+        List<Tensor> szs = new ArrayList<>();
+        long rows = Rounding.chunkRows(k);
+        for (long r = 0; r < n; r += rows) {
+            int len = (int) Math.min(rows, n - r);
+            int groups = (int) (len * k / GROUP);
+            byte[] q = new byte[groups * GgmlQuant.BLOCK]; // (len, K): the levels in the order of the row
+            float[] sz = new float[groups * 2]; // (len, K/G, 2)
+            for (int g = 0; g < groups; g++) {
+                float d = HalfFloat.fromF16(in.getShort());
+                float zero = type == GgufType.Q4_1 ? HalfFloat.fromF16(in.getShort()) + 8 * d : 0f;
+                sz[2 * g] = d;
+                sz[2 * g + 1] = zero;
+                for (int j = 0; j < half; j++) { // low nibbles: the block's first 16 values; high: its last 16
+                    int b = in.get() & 0xff;
+                    q[g * GgmlQuant.BLOCK + j] = (byte) (b & 0x0f);
+                    q[g * GgmlQuant.BLOCK + half + j] = (byte) (b >>> 4);
+                }
+            }
+            try (PointerScope chunk = new PointerScope()) {
+                Tensor qt = torch.empty(new long[] {len, k}, new TensorOptions(ScalarType.Byte), null);
+                new BytePointer(qt.data_ptr()).capacity(q.length).put(q);
+                Tensor szt = torch.empty(new long[] {len, k / GROUP, 2}, new TensorOptions(ScalarType.Float), null);
+                new FloatPointer(szt.data_ptr()).capacity(sz.length).put(sz);
+                qs.add(Rounding.keep(qt));
+                szs.add(Rounding.keep(szt));
+            }
+        }
+        return pack(qs, szs, n, k, bias);
     }
 
     /**

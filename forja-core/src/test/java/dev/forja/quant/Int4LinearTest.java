@@ -2,6 +2,10 @@ package dev.forja.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forja.io.gguf.GgmlQuant;
+import dev.forja.io.gguf.GgufType;
+import dev.forja.tensor.Tensors;
+import java.nio.ByteBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -88,6 +92,46 @@ class Int4LinearTest {
             double scale = row.abs().max().item_double();
             assertThat(whole.narrow(1, i, 1).sub(row).abs().max().item_double()).isLessThan(scale / 64);
         }
+    }
+
+    @Test
+    void q4_0BlocksKeepTheirLevelsAndMultiplyAsTheDequantizedWeight() {
+        ggmlBlocksKeepTheirLevels(GgufType.Q4_0);
+    }
+
+    @Test
+    void q4_1BlocksKeepTheirLevelsAndMultiplyAsTheDequantizedWeight() {
+        ggmlBlocksKeepTheirLevels(GgufType.Q4_1);
+    }
+
+    /**
+     * Blocks written by forja's own ggml quantizer, taken as they are: the layer's weight is the file's dequantized
+     * one up to the rounding of d (and m) from fp16 to bf16 and of the result to bf16, and the kernel multiplies by it.
+     */
+    private static void ggmlBlocksKeepTheirLevels(GgufType type) {
+        torch.manual_seed(9);
+        int n = 70; // not a multiple of the kernel's 64 rows; three blocks a row
+        int k = 96;
+        Tensor w = torch.randn(n, k).mul(new Scalar(0.05));
+        w.select(1, 5).add_(new Scalar(0.3)); // a positive offset in some groups: Q4_1's minimum is not -max there
+        float[] values = Tensors.toFloats(w);
+        ByteBuffer blocks = ByteBuffer.allocate((int) type.byteSize(values.length));
+        GgmlQuant.encode(type, values, 0, values.length, blocks);
+        blocks.flip();
+        Tensor reference = Tensors.ofFloats(GgmlQuant.roundTrip(type, values), n, k); // what a GGUF reader sees
+        Int4Linear l = Int4Linear.fromGgml(type, blocks, n, k, null);
+        assertThat(blocks.position()).isZero(); // left as it was given
+        Tensor got = l.weight().to(ScalarType.Float);
+        assertThat(got.sizes().vec().get()).containsExactly(n, k);
+        // per group, 8|d| (Q4_0's largest magnitude, Q4_1's half range) and |zero| (Q4_1's midpoint) are at most
+        // max|w|: the bf16 scale and zero (2^-8 relative each) and the bf16 result shift a weight by < 3 max|w| / 256
+        double maxW = reference.abs().max().item_double();
+        assertThat(got.sub(reference).abs().max().item_double()).isLessThan(3 * maxW / 256);
+        // and no further than that from the file's own levels: off grid by a level would be d ~ max|w| / 8
+        Tensor x = torch.randn(3, k); // few rows: the int4 kernel
+        Tensor want = torch.linear(x.to(ScalarType.BFloat16).to(ScalarType.Float), reference);
+        double scale = want.abs().max().item_double();
+        assertThat(l.apply(x).sub(want).abs().max().item_double()).isLessThan(scale / 64);
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.nio.ByteOrder;
  *   <li>Q4_0: {@code d = max / -8} where {@code max} is the signed value of largest magnitude (the first one on a
  *       tie), stored as fp16, then 16 bytes whose low nibbles hold elements 0..15 and high nibbles 16..31, each
  *       {@code q = min(15, trunc(x * (1/d) + 8.5))}; {@code x ≈ d * (q - 8)}.
+ *   <li>Q4_1: {@code d = (max - min) / 15} and {@code m = min}, both stored as fp16, then 16 bytes laid out as
+ *       Q4_0's, each {@code q = min(15, trunc((x - min) * (1/d) + 0.5))}; {@code x ≈ d * q + m}
+ *       ({@code quantize_row_q4_1_ref}).
  *   <li>Q5_0: as Q4_0 with {@code d = max / -16} and {@code q = min(31, trunc(x * (1/d) + 16.5))}: the fp16 scale,
  *       the 32 fifth bits as a little-endian uint32, then the low nibbles laid out as Q4_0's; {@code x ≈ d * (q - 16)}.
  * </ul>
@@ -53,6 +56,9 @@ public final class GgmlQuant {
             }
             case Q4_0 -> {
                 for (int b = 0; b < n; b += BLOCK) quantizeQ4Block(x, from + b, le);
+            }
+            case Q4_1 -> {
+                for (int b = 0; b < n; b += BLOCK) quantizeQ41Block(x, from + b, le);
             }
             case Q5_0 -> {
                 for (int b = 0; b < n; b += BLOCK) quantizeQ5Block(x, from + b, le);
@@ -93,6 +99,17 @@ public final class GgmlQuant {
                         int q = le.get() & 0xff;
                         y[from + b + j] = ((q & 0x0f) - 8) * d;
                         y[from + b + j + BLOCK / 2] = ((q >>> 4) - 8) * d;
+                    }
+                }
+            }
+            case Q4_1 -> {
+                for (int b = 0; b < n; b += BLOCK) {
+                    float d = HalfFloat.fromF16(le.getShort());
+                    float m = HalfFloat.fromF16(le.getShort());
+                    for (int j = 0; j < BLOCK / 2; j++) {
+                        int q = le.get() & 0xff;
+                        y[from + b + j] = (q & 0x0f) * d + m;
+                        y[from + b + j + BLOCK / 2] = (q >>> 4) * d + m;
                     }
                 }
             }
@@ -144,6 +161,24 @@ public final class GgmlQuant {
         for (int j = 0; j < BLOCK / 2; j++) {
             int lo = nibble(x[at + j] * id);
             int hi = nibble(x[at + j + BLOCK / 2] * id);
+            out.put((byte) (lo | (hi << 4)));
+        }
+    }
+
+    private static void quantizeQ41Block(float[] x, int at, ByteBuffer out) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < BLOCK; j++) {
+            min = Math.min(min, x[at + j]);
+            max = Math.max(max, x[at + j]);
+        }
+        float d = (max - min) / 15f;
+        float id = d != 0f ? 1f / d : 0f;
+        out.putShort(HalfFloat.toF16(d));
+        out.putShort(HalfFloat.toF16(min));
+        for (int j = 0; j < BLOCK / 2; j++) {
+            int lo = Math.min(15, (int) ((x[at + j] - min) * id + 0.5f));
+            int hi = Math.min(15, (int) ((x[at + j + BLOCK / 2] - min) * id + 0.5f));
             out.put((byte) (lo | (hi << 4)));
         }
     }

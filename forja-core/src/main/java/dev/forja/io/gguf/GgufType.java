@@ -12,6 +12,8 @@ public enum GgufType {
     F16(1, 1, 2),
     /** 32 elements: an fp16 scale and 16 bytes of 4-bit quants. */
     Q4_0(2, 32, 18),
+    /** 32 elements: an fp16 scale, an fp16 minimum and 16 bytes of 4-bit quants. */
+    Q4_1(3, 32, 20),
     /** 32 elements: an fp16 scale, 4 bytes of the quants' fifth bits and 16 bytes of their low nibbles. */
     Q5_0(6, 32, 22),
     /** 32 elements: an fp16 scale and 32 int8 quants. */
@@ -67,7 +69,7 @@ public enum GgufType {
             if (t.id == id) return t;
         }
         throw new ForjaException(
-                "unsupported ggml tensor type " + id + " (forja reads F32=0, F16=1, Q4_0=2, Q5_0=6, "
+                "unsupported ggml tensor type " + id + " (forja reads F32=0, F16=1, Q4_0=2, Q4_1=3, Q5_0=6, "
                         + "Q8_0=8, Q4_K=12, Q6_K=14, BF16=30); re-quantize the model to one of them with llama.cpp's llama-quantize");
     }
 }

@@ -76,6 +76,26 @@ class GgmlQuantTest {
     }
 
     @Test
+    void q41BlockFromMinus2To13HasScaleOneMinimumMinus2AndRoundsHalfUp() {
+        float[] x = new float[32];
+        for (int j = 0; j < 16; j++) x[j] = j - 2; // q = trunc((x + 2) / 1 + 0.5) = j
+        x[16] = 13f; // the maximum: d = (13 - -2) / 15 = 1, q = 15
+        x[17] = -2f; // the minimum: q = 0
+        for (int j = 18; j < 32; j++) x[j] = 0.4f; // 2.4 + 0.5 -> 2
+        byte[] expected = new byte[20];
+        expected[1] = 0x3C; // d = 1.0, fp16 0x3C00
+        expected[3] = (byte) 0xC0; // m = -2.0, fp16 0xC000
+        for (int j = 0; j < 16; j++) expected[4 + j] = (byte) (j | (2 << 4));
+        expected[4] = (byte) (0 | (15 << 4));
+        expected[5] = (byte) (1 | (0 << 4));
+        assertThat(encode(GgufType.Q4_1, x)).containsExactly(expected);
+        float[] back = GgmlQuant.roundTrip(GgufType.Q4_1, x);
+        assertThat(back[3]).isEqualTo(1f); // q · d + m
+        assertThat(back[16]).isEqualTo(13f);
+        assertThat(back[20]).isEqualTo(0f); // 2 · 1 - 2
+    }
+
+    @Test
     void q4BlockWithAPositiveExtremeHasNegativeScaleAndClampsAt15() {
         float[] x = new float[32];
         x[3] = 4f; // first of the largest magnitude: d = 4 / -8 = -0.5 (fp16 0xB800), 1/d = -2
