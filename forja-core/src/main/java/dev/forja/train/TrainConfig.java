@@ -172,7 +172,7 @@ public record TrainConfig(
         require(
                 task == Task.CLASSIFICATION || classWeights == null && groupColumn == null && !calibrate,
                 "class_weights, group_column and calibrate are for task: classification");
-        require(augment != null, "augment must be none or evasion");
+        if (augment == null) augment = Augment.NONE; // "augment: none" reads as null (ValueConverter's null words)
         require(
                 augmentFraction > 0 && augmentFraction <= 10,
                 "augment_fraction must be within (0, 10] copies per row, got " + augmentFraction);
