@@ -51,7 +51,7 @@ import java.util.Map;
  * @param valFraction validation share when valData is null
  * @param skipBadLines skip (and count) malformed data lines instead of stopping
  * @param threads CPU threads; null = all cores
- * @param augment classification: none, or evasion (seeded copies of training rows under evasion transforms: URL
+ * @param augment classification: none (or null), or evasion (seeded copies of training rows under evasion transforms: URL
  *     encoding, case mixing, SQL comments... see {@code dev.forja.data.evasion})
  * @param augmentFraction evasion copies per training row on average (1.0: one each; 0.5: every other row)
  */
@@ -153,7 +153,7 @@ public record TrainConfig(
                 loraTargetModules != null && !loraTargetModules.isEmpty(),
                 "lora_target_modules must name at least one module, or all-linear");
         loraTargetModules = List.copyOf(loraTargetModules);
-        require(augment != null, "augment must be none or evasion");
+        if (augment == null) augment = Augment.NONE; // a recipe's "augment: none" reads as null, as Python's None
         require(
                 augmentFraction > 0 && augmentFraction <= 10,
                 "augment_fraction must be within (0, 10] copies per row, got " + augmentFraction);
