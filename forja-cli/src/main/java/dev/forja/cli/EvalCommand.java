@@ -94,8 +94,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--baseline",
             paramLabel = "TRAIN",
-            description = "Classification: also fit the classical baseline (character n-gram TF-IDF + logistic "
-                    + "regression) on this {\"text\",\"label\"} file and score it on --data beside the model.")
+            description = "Also fit a classical baseline on this training file and score it on --data beside the "
+                    + "model, in the same run. Classification: character n-gram TF-IDF + logistic regression on "
+                    + "{\"text\",\"label\"} lines. Anomaly: template frequency learnt from the file's normal log "
+                    + "lines (JSONL or .log).")
     Path baseline;
 
     @Option(
@@ -140,12 +142,6 @@ final class EvalCommand implements Callable<Integer> {
     Path report;
 
     @Option(
-            names = "--baseline-train",
-            description = "Anomaly: normal log lines (JSONL or .log) the template-frequency baseline learns from, "
-                    + "scored beside the model in the same run.")
-    Path baselineTrain;
-
-    @Option(
             names = "--score",
             defaultValue = "mean",
             description = "Anomaly: a line's score from its token NLLs, mean or max (default: ${DEFAULT-VALUE}).")
@@ -174,8 +170,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(data)) throw new ForjaException("--data " + data + " does not exist");
         if (baseline != null && !Files.isRegularFile(baseline)) {
-            throw new ForjaException("--baseline " + baseline + " does not exist; give the {\"text\",\"label\"} "
-                    + "file the model was trained on");
+            throw new ForjaException("--baseline " + baseline + " does not exist; give the file the model was "
+                    + "trained on ({\"text\",\"label\"} lines, or the normal log lines for --task anomaly)");
         }
         if (batchSize < 1) throw new ForjaException("--batch-size must be >= 1, got " + batchSize);
         if ((robustness || transformNames != null) && !task.equalsIgnoreCase("classification")) {
@@ -313,8 +309,8 @@ final class EvalCommand implements Callable<Integer> {
         LineSurprise.Reduction reduction = LineSurprise.Reduction.parse(score);
         List<String> texts = rows.stream().map(AnomalyEvaluation.Row::text).toList();
         List<AnomalyEvaluation.Scored> scored = new ArrayList<>();
-        if (baselineTrain != null) {
-            LogTemplates templates = LogTemplates.fit(AnomalyEvaluation.normalTexts(baselineTrain));
+        if (baseline != null) {
+            LogTemplates templates = LogTemplates.fit(AnomalyEvaluation.normalTexts(baseline));
             double[] s = texts.stream().mapToDouble(templates::score).toArray();
             scored.add(AnomalyEvaluation.score("baseline_template_frequency", s, rows, 0.01));
         }

@@ -174,7 +174,7 @@ class EvalCommandTest {
         Path train = Files.writeString(tmp.resolve("normal.jsonl"), normal);
         Path data = Files.writeString(tmp.resolve("test.jsonl"), test);
 
-        CliRun r = eval(m, data, "--task", "anomaly", "--baseline-train", train.toString())
+        CliRun r = eval(m, data, "--task", "anomaly", "--baseline", train.toString())
                 .ok();
         JsonNode j = r.json();
         assertThat(j.get("lines").asInt()).isEqualTo(21);
@@ -196,7 +196,7 @@ class EvalCommandTest {
         CliRun bad = eval(m, onlyAnomalies, "--task", "anomaly");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("attacks.jsonl has no normal lines");
-        CliRun badBaseline = eval(m, data, "--task", "anomaly", "--baseline-train", onlyAnomalies.toString());
+        CliRun badBaseline = eval(m, data, "--task", "anomaly", "--baseline", onlyAnomalies.toString());
         assertThat(badBaseline.exit()).isEqualTo(1);
         assertThat(badBaseline.err()).contains("attacks.jsonl has no normal lines");
     }
