@@ -49,48 +49,6 @@ class DenseTest {
     }
 
     @Test
-    void twoToEightRowsWithoutGradientsMatchTorchLinear() {
-        var o = new org.bytedeco.pytorch.TensorOptions(ScalarType.Float);
-        Tensor w = torch.randn(new long[] {37, 19}, o);
-        Tensor b = torch.randn(new long[] {37}, o);
-        try (var ng = new org.bytedeco.pytorch.NoGradGuard()) {
-            for (long rows = 2; rows <= Dense.MAX_FEW_ROWS; rows++) {
-                for (long[] shape : new long[][] {{rows, 19}, {rows, 1, 19}, {1, rows, 19}}) {
-                    Tensor in = torch.randn(shape, o);
-                    for (Tensor bias : new Tensor[] {b, null}) {
-                        Tensor want =
-                                torch.linear(in, w, bias == null ? new TensorOptional() : new TensorOptional(bias));
-                        // the route itself, and linear, which takes it for these rows
-                        for (Tensor got : new Tensor[] {Dense.fewRows(in, rows, w, bias), Dense.linear(in, w, bias)}) {
-                            assertThat(Tensors.shape(got)).containsExactly(Tensors.shape(want));
-                            assertThat(got.is_contiguous()).isTrue();
-                            float[] g = Tensors.toFloats(got), e = Tensors.toFloats(want);
-                            for (int i = 0; i < e.length; i++) {
-                                assertThat(g[i]).isCloseTo(e[i], org.assertj.core.data.Offset.offset(1e-5f));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void twoRowsNeedingGradientsStillCarryThem() {
-        Tensor w = torch.randn(new long[] {5, 3}, new org.bytedeco.pytorch.TensorOptions(ScalarType.Float))
-                .requires_grad_(true);
-        Dense.linear(x, w, null).sum().backward(); // x: 2 rows
-        // d(sum_r sum_j w_j . x_r)/dw_j = x_0 + x_1 for every output row j
-        float[] grad = Tensors.toFloats(w.grad());
-        float[] want = Tensors.toFloats(x.sum(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
-        for (int j = 0; j < 5; j++) {
-            float[] got = java.util.Arrays.copyOfRange(grad, 3 * j, 3 * j + 3);
-            for (int i = 0; i < 3; i++)
-                assertThat(got[i]).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-5f));
-        }
-    }
-
-    @Test
     void aOneRowProductStillCarriesGradients() {
         Tensor w = torch.randn(new long[] {5, 3}, new org.bytedeco.pytorch.TensorOptions(ScalarType.Float))
                 .requires_grad_(true);
