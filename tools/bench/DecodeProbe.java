@@ -2,6 +2,7 @@
 // build: run it with the CLI's classpath (tools/bench/decode_probe.sh builds it and passes the arguments on).
 //
 //   java -cp "$jar:$(cat forja-cli/target/classpath.txt)" tools/bench/DecodeProbe.java matvec fp32|bf16 [SHAPE]
+//   java -cp ... tools/bench/DecodeProbe.java rows fp32 [SHAPE]
 //   java -cp ... tools/bench/DecodeProbe.java profile MODEL_DIR fp32|bf16 [CONTEXT]
 //
 // matvec: for each GPT-2 124M product shape (out x in, with as many distinct weights as the model has, so that they
@@ -72,6 +73,7 @@ public class DecodeProbe {
                 : ScalarType.Float;
         try (NoGradGuard ng = new NoGradGuard()) {
             if (args[0].equals("matvec")) matvec(dtype, args.length > 2 ? args[2] : "");
+            else if (args[0].equals("rows")) rows(args.length > 2 ? args[2] : "");
             else profile(Path.of(args[1]), dtype, args.length > 3 ? Integer.parseInt(args[3]) : 192);
         }
     }
@@ -134,6 +136,84 @@ public class DecodeProbe {
                 }
             }
         }
+    }
+
+    /**
+     * float32 products of k = 1, 2, 4, 8, 16 rows by each weight shape (decode of k sequences at once), each route at
+     * forja's fp32 threads (libtorch 1, OpenBLAS 2): microseconds per product and weight GB/s.
+     */
+    static void rows(String only) {
+        int[] ks = {1, 2, 4, 8};
+        threads(1, 2);
+        for (Shape s : SHAPES) {
+            if (!s.name().contains(only)) continue;
+            try (PointerScope scope = new PointerScope()) {
+                Tensor[] w = new Tensor[s.count()]; // (out, in)
+                Tensor[] wt = new Tensor[s.count()]; // (in, out) contiguous
+                Tensor[] wm = new Tensor[s.count()]; // oneDNN's blocked layout
+                Tensor[] b = new Tensor[s.count()];
+                Tensor[] bc = new Tensor[s.count()]; // (out, 1)
+                for (int i = 0; i < s.count(); i++) {
+                    w[i] = torch.randn(s.out(), s.in());
+                    wt[i] = w[i].t().contiguous();
+                    b[i] = torch.randn(s.out());
+                    bc[i] = b[i].view(s.out(), 1);
+                    wm[i] = w[i].to_mkldnn();
+                }
+                long bytes = (long) s.out() * s.in() * 4;
+                System.out.printf("%n%s float32, %d distinct weights of %.1f MB, threads 1/2%n", s.name(), s.count(),
+                        bytes / 1e6);
+                System.out.printf("%-34s", "route \\ rows");
+                for (int k : ks) System.out.printf(" %15d", k);
+                System.out.println();
+                Map<String, java.util.function.BiConsumer<Tensor, Integer>> routes = new LinkedHashMap<>();
+                routes.put("linear(x, W, b) (sgemm NT)", (x, i) -> torch.linear(x, w[i], new TensorOptional(b[i])));
+                routes.put("addmm(b, x, Wt[in,out]) (NN)", (x, i) -> torch.addmm(b[i], x, wt[i]));
+                routes.put("addmm(b, W, x.t()).t() (W x^T)", (x, i) -> torch.addmm(bc[i], w[i], x.t()).t().contiguous());
+                routes.put("k x addmv(b, W, x_r)", (x, i) -> {
+                    Tensor y = torch.empty(x.size(0), s.out());
+                    for (long r = 0; r < x.size(0); r++) torch.addmv_out(y.select(0, r), b[i], w[i], x.select(0, r));
+                });
+                routes.put("mkldnn_linear fp32", (x, i) -> torch.mkldnn_linear(
+                                x.to_mkldnn(), wm[i], new TensorOptional(b[i]))
+                        .to_dense());
+                for (var e : routes.entrySet()) {
+                    System.out.printf("%-34s", e.getKey());
+                    for (int k : ks) {
+                        Tensor x = torch.randn(k, s.in());
+                        double us;
+                        try {
+                            us = bestOfThree(s.count(), i -> e.getValue().accept(x, i)) * 1e6;
+                        } catch (RuntimeException ex) {
+                            System.out.printf(" %15s", "n/a");
+                            continue;
+                        }
+                        System.out.printf(" %7.0fus %4.1f", us, bytes / us / 1e3);
+                    }
+                    System.out.println("   (us per product, GB/s)");
+                }
+            }
+        }
+    }
+
+    /** Best of 3 passes over every weight once (the rows probe: slower routes, a loaded machine): s per product. */
+    static double bestOfThree(int count, java.util.function.IntConsumer route) {
+        for (int i = 0; i < count; i++) {
+            try (PointerScope s = new PointerScope()) {
+                route.accept(i);
+            }
+        }
+        double best = Double.MAX_VALUE;
+        for (int pass = 0; pass < 3; pass++) {
+            long t0 = System.nanoTime();
+            for (int r = 0; r < count; r++) {
+                try (PointerScope s = new PointerScope()) {
+                    route.accept(r);
+                }
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9 / count);
+        }
+        return best;
     }
 
     /** Best of 7 passes, each over every weight enough times to move about 300 MB: seconds per product. */
