@@ -25,7 +25,6 @@ import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
-import dev.forja.model.bert.BertDirectory;
 import dev.forja.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -197,19 +196,10 @@ final class EvalCommand implements Callable<Integer> {
         if (adapter != null) {
             throw new ForjaException("--adapter is for causal LMs; evaluate a classifier through its final/ directory");
         }
-        BertClassifier classifier;
-        try (BertDirectory d = BertDirectory.open(dir)) { // config.json read and weights opened once
-            if (!d.isClassifier()) {
-                throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
-                        + "final/ directory of a `forja train task=classification` run, or use --task causal_lm");
-            }
-            classifier = BertClassifier.load(d);
-        }
-        List<LabeledTexts.Row> rows = LabeledTexts.read(data);
-        LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        ClassifierEvaluation.MaxLength length = ClassifierEvaluation.maxLength(
-                maxLength, dir, classifier.encoder().config());
-        System.err.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
+        var loaded = ClassifierEvaluation.Loaded.of(dir, data, maxLength, System.err);
+        BertClassifier classifier = loaded.classifier();
+        List<LabeledTexts.Row> rows = loaded.rows();
+        ClassifierEvaluation.MaxLength length = loaded.maxLength();
         ClassifierEvaluation.Result r;
         EvasionRobustness.Result attacked = null;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {

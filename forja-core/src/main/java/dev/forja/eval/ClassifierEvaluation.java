@@ -100,26 +100,40 @@ public final class ClassifierEvaluation {
     }
 
     /**
-     * Evaluates the classifier in {@code dir} (config.json read and weights opened once) on the labelled rows of
-     * {@code data}, at {@link #maxLength}, which it logs; a directory that is not a classifier, or a row whose label it
-     * does not know, is an error saying what to give instead.
+     * A classifier loaded for evaluation with its labelled rows and the max length to read them at.
+     *
+     * @param maxLength the tokens kept per text, and why
      */
-    public static Result evaluate(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
-        BertClassifier classifier;
-        try (BertDirectory d = BertDirectory.open(dir)) {
-            if (!d.isClassifier()) {
-                throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give the "
-                        + "final/ directory of a `forja train task=classification` run");
+    public record Loaded(BertClassifier classifier, List<LabeledTexts.Row> rows, MaxLength maxLength) {
+        /**
+         * Loads the classifier in {@code dir} (config.json read and weights opened once) and the labelled rows of
+         * {@code data}, and logs the max length; a directory that is not a classifier, or a row whose label it does
+         * not know, is an error saying what to give instead.
+         */
+        public static Loaded of(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
+            BertClassifier classifier;
+            try (BertDirectory d = BertDirectory.open(dir)) {
+                if (!d.isClassifier()) {
+                    throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give "
+                            + "the final/ directory of a `forja train task=classification` run, or use --task "
+                            + "causal_lm for a causal LM");
+                }
+                classifier = BertClassifier.load(d);
             }
-            classifier = BertClassifier.load(d);
+            List<LabeledTexts.Row> rows = LabeledTexts.read(data);
+            LabeledTexts.checkKnown(rows, classifier.labels(), data);
+            MaxLength length = ClassifierEvaluation.maxLength(
+                    requestedMaxLength, dir, classifier.encoder().config());
+            log.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
+            return new Loaded(classifier, rows, length);
         }
-        List<LabeledTexts.Row> rows = LabeledTexts.read(data);
-        LabeledTexts.checkKnown(rows, classifier.labels(), data);
-        MaxLength length =
-                maxLength(requestedMaxLength, dir, classifier.encoder().config());
-        log.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
+    }
+
+    /** Evaluates the classifier in {@code dir} on the labelled rows of {@code data} ({@link Loaded#of}). */
+    public static Result evaluate(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
+        Loaded l = Loaded.of(dir, data, requestedMaxLength, log);
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            return evaluate(classifier, tok, rows, length.tokens(), 32);
+            return evaluate(l.classifier(), tok, l.rows(), l.maxLength().tokens(), 32);
         }
     }
 
