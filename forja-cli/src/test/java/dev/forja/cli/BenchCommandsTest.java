@@ -58,21 +58,7 @@ class BenchCommandsTest {
 
     @Test
     void benchGenerateMeasuresPrefillAndDecode() throws IOException {
-        JsonNode j = CliRun.of(
-                        "bench",
-                        "generate",
-                        "--model",
-                        model.toString(),
-                        "--prompt-tokens",
-                        "8",
-                        "--new-tokens",
-                        "4",
-                        "--repeats",
-                        "1",
-                        "--threads",
-                        "1")
-                .ok()
-                .lastJson();
+        JsonNode j = CliRun.smallBenchGenerate(model);
         assertThat(j.get("prompt_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("generated_tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("dtype").asText()).isEqualTo("fp32");
@@ -83,23 +69,7 @@ class BenchCommandsTest {
 
     @Test
     void benchGenerateDecodesABatchBesideBatchOne() throws IOException {
-        JsonNode j = CliRun.of(
-                        "bench",
-                        "generate",
-                        "--model",
-                        model.toString(),
-                        "--prompt-tokens",
-                        "8",
-                        "--new-tokens",
-                        "4",
-                        "--repeats",
-                        "1",
-                        "--threads",
-                        "1",
-                        "--batch-size",
-                        "3")
-                .ok()
-                .lastJson();
+        JsonNode j = CliRun.smallBenchGenerate(model, "--batch-size", "3");
         assertThat(j.get("batch_size").asInt()).isEqualTo(3);
         double one = j.get("generated_tokens_per_s").asDouble();
         double all = j.get("batch_generated_tokens_per_s").asDouble();

@@ -104,4 +104,25 @@ record CliRun(int exit, String out, String err) {
     JsonNode lastJson() throws IOException {
         return Json.mapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
     }
+
+    /**
+     * {@code forja bench generate} on {@code model} with an 8-token prompt, 4 new tokens, one repeat and one thread,
+     * plus {@code more}; its JSON line (the run must succeed).
+     */
+    static JsonNode smallBenchGenerate(Path model, String... more) throws IOException {
+        List<String> args = List.of(
+                "bench",
+                "generate",
+                "--model",
+                model.toString(),
+                "--prompt-tokens",
+                "8",
+                "--new-tokens",
+                "4",
+                "--repeats",
+                "1",
+                "--threads",
+                "1");
+        return of(args, more).ok().lastJson();
+    }
 }

@@ -114,19 +114,6 @@ class QuantizeOptionTest {
     }
 
     private static JsonNode bench(String... more) throws IOException {
-        java.util.List<String> args = java.util.List.of(
-                "bench",
-                "generate",
-                "--model",
-                model.toString(),
-                "--prompt-tokens",
-                "8",
-                "--new-tokens",
-                "4",
-                "--repeats",
-                "1",
-                "--threads",
-                "1");
-        return CliRun.of(args, more).ok().lastJson();
+        return CliRun.smallBenchGenerate(model, more);
     }
 }
