@@ -85,13 +85,7 @@ class Int4LinearTest {
         Tensor w = torch.randn(64, 64).mul(new Scalar(0.05));
         Tensor bias = torch.randn(64);
         Int4Linear l = Int4Linear.quantize(w, bias);
-        Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, 64); // enough rows for the dense bf16 product
-        Tensor whole = l.apply(x); // (1, M, N)
-        for (long i = 0; i < x.size(1); i++) {
-            Tensor row = l.apply(x.narrow(1, i, 1)); // (1, 1, N): the kernel
-            double scale = row.abs().max().item_double();
-            assertThat(whole.narrow(1, i, 1).sub(row).abs().max().item_double()).isLessThan(scale / 64);
-        }
+        Int8LinearTest.assertPromptGivesTheKernelsRows(l::apply, 64);
     }
 
     @Test

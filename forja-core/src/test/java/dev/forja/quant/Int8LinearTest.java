@@ -59,11 +59,18 @@ class Int8LinearTest {
         Tensor w = torch.randn(n, 64).mul(new org.bytedeco.pytorch.Scalar(0.05));
         Tensor bias = torch.randn(n);
         Int8Linear l = Int8Linear.quantize(w, bias);
-        Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, 64); // enough rows for the dense bf16 product
-        Tensor whole = l.apply(x); // (1, M, N)
+        assertPromptGivesTheKernelsRows(l::apply, 64);
+    }
+
+    /**
+     * A prompt's many rows through {@code layer} (the dense bf16 product) equal each row through it alone (the
+     * kernel): both multiply bf16 inputs by q · scale; the dense path rounds that weight to bf16 first.
+     */
+    static void assertPromptGivesTheKernelsRows(java.util.function.UnaryOperator<Tensor> layer, long inFeatures) {
+        Tensor x = torch.randn(1, Int8Linear.DENSE_ROWS + 3, inFeatures); // enough rows for the dense bf16 product
+        Tensor whole = layer.apply(x); // (1, M, N)
         for (long i = 0; i < x.size(1); i++) {
-            Tensor row = l.apply(x.narrow(1, i, 1)); // (1, 1, N): the kernel
-            // both multiply bf16 inputs by q · scale; the dense path rounds that weight to bf16 first (2^-9)
+            Tensor row = layer.apply(x.narrow(1, i, 1)); // (1, 1, N): the kernel
             double scale = row.abs().max().item_double();
             assertThat(whole.narrow(1, i, 1).sub(row).abs().max().item_double()).isLessThan(scale / 64);
         }
