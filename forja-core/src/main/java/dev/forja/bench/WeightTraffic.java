@@ -6,6 +6,7 @@ import dev.forja.model.QuantizedModel;
 import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
 import dev.forja.quant.Int4Linear;
+import dev.forja.quant.Int8DynamicLinear;
 import dev.forja.quant.Int8Linear;
 import org.bytedeco.pytorch.Tensor;
 
@@ -27,6 +28,7 @@ public final class WeightTraffic {
 
     static long bytes(Linear l) {
         if (l instanceof Dense d) return bytes(d.weight()) + bytes(d.bias());
+        if (l instanceof Int8DynamicLinear q) return q.storedBytes();
         if (l instanceof Int8Linear q) return bytes(q.q()) + bytes(q.scales()) + bytes(q.bias());
         if (l instanceof Int4Linear q) return bytes(q.packed()) + bytes(q.scaleAndZero()) + bytes(q.bias());
         if (l instanceof LoraLinear lora) return bytes(lora.base()) + bytes(lora.loraA()) + bytes(lora.loraB());

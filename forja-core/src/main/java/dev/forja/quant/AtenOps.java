@@ -6,6 +6,9 @@ import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.OperatorHandle;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The packed-weight ATen kernels that the Java bindings do not map, called through libtorch's dispatcher by schema
@@ -19,6 +22,10 @@ final class AtenOps {
         static final OperatorHandle INT8_MM = find("aten::_weight_int8pack_mm");
         static final OperatorHandle INT4_PACK = find("aten::_convert_weight_to_int4pack_for_cpu");
         static final OperatorHandle INT4_MM = find("aten::_weight_int4pack_mm_for_cpu");
+        static final OperatorHandle PER_CHANNEL = find("aten::_make_per_channel_quantized_tensor");
+        static final OperatorHandle LINEAR_PREPACK = find("quantized::linear_prepack");
+        static final OperatorHandle LINEAR_DYNAMIC = find("quantized::linear_dynamic");
+        static final OperatorHandle LINEAR_UNPACK = find("quantized::linear_unpack");
 
         /** Retained: the handle outlives the PointerScope that happens to be open at the first call. */
         private static OperatorHandle find(String name) {
@@ -46,11 +53,51 @@ final class AtenOps {
         return call(Handles.INT4_MM, new IValue(x), new IValue(packed), new IValue(group), new IValue(scaleAndZero));
     }
 
+    /**
+     * The int8 weight {@code q (N, K)} with per-row {@code scales (N)} (any floating dtype) packed for fbgemm's int8
+     * products, without a bias: a {@code LinearPackedParamsBase} object, retained (its owner keeps it). The packed
+     * copy is the weight's own: q may be freed afterwards.
+     */
+    static IValue int8Prepack(Tensor q, Tensor scales) {
+        Tensor zeros = torch.zeros(new long[] {q.size(0)}, new TensorOptions(ScalarType.Long));
+        Tensor qt = call(
+                Handles.PER_CHANNEL,
+                new IValue(q.contiguous()),
+                new IValue(scales.to(ScalarType.Double)),
+                new IValue(zeros),
+                new IValue(0L)); // quantized (N, K), axis 0
+        IValue packed = callValue(Handles.LINEAR_PREPACK, new IValue(qt), new IValue());
+        packed.retainReference();
+        return packed;
+    }
+
+    /**
+     * {@code x (M, K)} float32 times the packed weight transposed: (M, N) float32. x is quantized to 8 bits on the fly,
+     * one scale and zero point for the whole of x ({@code reduceRange}: 7 bits, for CPUs without VNNI).
+     */
+    static Tensor int8DynamicMm(Tensor x, IValue packed, boolean reduceRange) {
+        return call(Handles.LINEAR_DYNAMIC, new IValue(x), packed, new IValue(reduceRange));
+    }
+
+    /** The packed weight back as float32 (N, K) ({@code q · scale} per row). */
+    static Tensor int8Unpack(IValue packed) {
+        return torch.dequantize(call(Handles.LINEAR_UNPACK, packed));
+    }
+
     private static Tensor call(OperatorHandle op, IValue... args) {
         IValueVector stack = new IValueVector(args);
         op.callBoxed(stack); // the arguments are replaced by the result
         // toTensor() is a reference into the stack: copy it into a tensor of its own before the stack can be freed
         Tensor result = new Tensor(stack.get(0).toTensor());
+        Reference.reachabilityFence(stack);
+        return result;
+    }
+
+    /** The first result as an IValue of its own (a copy that shares the object it holds). */
+    private static IValue callValue(OperatorHandle op, IValue... args) {
+        IValueVector stack = new IValueVector(args);
+        op.callBoxed(stack);
+        IValue result = new IValue(stack.get(0));
         Reference.reachabilityFence(stack);
         return result;
     }

@@ -24,6 +24,15 @@ public final class CpuFeatures {
                 .orElse(false);
     }
 
+    /**
+     * True when the CPU has AVX-512 VNNI: an 8-bit product accumulates into 32 bits in one instruction, with no 16-bit
+     * intermediate that can saturate. Without it fbgemm's int8 kernels need activations in 7 bits (PyTorch's x86
+     * default quantization does the same: {@code reduce_range} unless VNNI is there).
+     */
+    public static boolean hasVnni() {
+        return cpuinfoField("flags").map(f -> f.contains("avx512_vnni")).orElse(false);
+    }
+
     private static Optional<String> cpuinfoField(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
