@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
-/** {@code --quantize}: weight-only int8 or int4 for the commands that run a model for inference. */
+/** {@code --quantize}: int8 or int4 weights for the commands that run a model for inference. */
 final class QuantizeOption {
     @Option(
             names = "--quantize",
             paramLabel = "int8|int4",
-            description = "Keep the linear layers' and LM head's weights in 8 or 4 bits (weight-only, for inference;"
-                    + " computed with bf16 activations).")
+            description = "Keep the linear layers' and LM head's weights in 8 or 4 bits, for inference (int8 multiplies"
+                    + " in 8 bits, each input row quantized as it arrives; int4 with bf16 activations).")
     String quantize;
 
     /** The scheme asked for, or null for none; a bad name is refused. */
