@@ -2,13 +2,13 @@
 # forja against llama.cpp on the same weights, in one run on this machine (issue 17): a GPT-2 124M-shaped model
 # (`forja init-model --preset small`, random weights, GPT-2's 50,257-token vocabulary) exported to GGUF F32, Q8_0 and
 # Q4_0; llama.cpp (node-llama-cpp 3.21.1's prebuilt build, CPU) and `forja bench generate` (fp32, bf16,
-# --quantize int8, --quantize int4, and fp32 at --batch-size BATCH) each time a PROMPT-token prompt and NEW greedy
-# tokens on THREADS threads. node-llama-cpp's own cost per token is measured on a 2-layer tiny model, where the
+# --quantize int8, --quantize int4, each also at --batch-size BATCH) each time a PROMPT-token prompt and NEW greedy
+# tokens on THREADS threads; then fp32 and int8 once more at batch 1 alone, for their peak RSS. node-llama-cpp's own cost per token is measured on a 2-layer tiny model, where the
 # model's compute is negligible. Prints one table with both engines and their ratios, the CPU, the OPENBLAS_*
 # variables and the load average; when OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, forja's runs are repeated with
 # both unset.
 #
-# Usage: tools/bench/decode_vs_llama_cpp.sh [OUT_DIR]   (default target/decode-vs-llama-cpp; ~10 minutes on a quiet
+# Usage: tools/bench/decode_vs_llama_cpp.sh [OUT_DIR]   (default target/decode-vs-llama-cpp; ~15 minutes on a quiet
 #        2-core machine; the model and its GGUF files take 1.5 GB)
 #        PROMPT=128 NEW=128 THREADS=2 REPEATS=3 BATCH=8 override the defaults. The table is also written to
 #        OUT_DIR/table.md and each run's JSON line to OUT_DIR/<engine>_<precision>.json.
@@ -66,10 +66,13 @@ r[llama_tiny]=$(llama "$out/tiny-f32.gguf" "$(vocab "$out/tiny")")
 forja_runs() { # SUFFIX: forja's runs under the current environment
   echo "forja runs$1..." >&2
   r[forja_fp32$1]=$(bench "$out/G" --batch-size "$batch")
-  r[forja_bf16$1]=$(bench "$out/G" --dtype bf16)
-  r[forja_int8$1]=$(bench "$out/G" --quantize int8)
-  r[forja_int4$1]=$(bench "$out/G" --quantize int4)
+  r[forja_bf16$1]=$(bench "$out/G" --dtype bf16 --batch-size "$batch")
+  r[forja_int8$1]=$(bench "$out/G" --quantize int8 --batch-size "$batch")
+  r[forja_int4$1]=$(bench "$out/G" --quantize int4 --batch-size "$batch")
   r[forja_tiny$1]=$(bench "$out/tiny")
+  # peak RSS of one stream (batch 1 only), fp32 against int8
+  r[forja_rss_fp32$1]=$(repeats=1 bench "$out/G")
+  r[forja_rss_int8$1]=$(repeats=1 bench "$out/G" --quantize int8)
 }
 forja_runs ""
 suffixes=""
@@ -106,10 +109,14 @@ for (const s of ["", ...suffixes.split(" ").filter(Boolean)]) {
     ["forja fp32", r["forja_fp32" + s]], ["forja bf16", r["forja_bf16" + s]],
     ["forja int8 (--quantize int8)", r["forja_int8" + s]], ["forja int4 (--quantize int4)", r["forja_int4" + s]],
   ];
-  console.log("| engine, precision | prompt tok/s | decode tok/s |\n|---|---|---|");
-  for (const [name, x] of rows) console.log(`| ${name} | ${f(x?.prompt_tokens_per_s)} | ${f(x?.generated_tokens_per_s)} |`);
-  const fp = r["forja_fp32" + s] ?? {};
-  console.log(`| forja fp32, batch ${batch} (aggregate) | ${f(fp.batch_prompt_tokens_per_s)} | ${f(fp.batch_generated_tokens_per_s)} |`);
+  console.log(`| engine, precision | prompt tok/s | decode tok/s | batch ${batch} aggregate decode tok/s | batch ${batch} / batch 1 (goal >= 4) | peak RSS MiB |`);
+  console.log("|---|---|---|---|---|---|");
+  for (const [name, x] of rows) console.log(`| ${name} | ${f(x?.prompt_tokens_per_s)} | ${f(x?.generated_tokens_per_s)} | ` +
+    `${f(x?.batch_generated_tokens_per_s)} | ${x?.batch_speedup ?? ""} | ${x?.peak_rss_mb ?? ""} |`);
+  const rf = r["forja_rss_fp32" + s] ?? {};
+  const ri = r["forja_rss_int8" + s] ?? {};
+  console.log(`\npeak RSS of one stream (batch 1, one run each): fp32 ${rf.peak_rss_mb ?? "n/a"} MiB, int8 ` +
+    `${ri.peak_rss_mb ?? "n/a"} MiB, int8 / fp32 ${ratio(ri.peak_rss_mb, rf.peak_rss_mb)} (goal <= 0.45)`);
   console.log("\n| ratio | prompt | decode |\n|---|---|---|");
   for (const [name, a, b] of [
     ["forja fp32 / llama.cpp F32", r["forja_fp32" + s], r.llama_f32],
@@ -117,7 +124,6 @@ for (const s of ["", ...suffixes.split(" ").filter(Boolean)]) {
     ["forja int8 / llama.cpp Q8_0", r["forja_int8" + s], r.llama_q8_0],
     ["forja int4 / llama.cpp Q4_0", r["forja_int4" + s], r.llama_q4_0],
   ]) console.log(`| ${name} | ${ratio(a?.prompt_tokens_per_s, b?.prompt_tokens_per_s)} | ${ratio(a?.generated_tokens_per_s, b?.generated_tokens_per_s)} |`);
-  console.log(`| forja fp32 batch ${batch} aggregate / batch 1 (goal >= 4) | | ${fp.batch_speedup ?? "n/a"} |`);
   const t = r["forja_tiny" + s] ?? {};
   console.log(`\nper-token overhead, 2-layer tiny GPT-2 (compute negligible): llama.cpp through node-llama-cpp ` +
     `${f(r.llama_tiny?.generated_tokens_per_s)} tok/s (${r.llama_tiny?.ms_per_generated_token ?? "n/a"} ms/token), ` +
