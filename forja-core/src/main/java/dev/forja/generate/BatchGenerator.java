@@ -81,12 +81,12 @@ public final class BatchGenerator {
                 KvCache cache = model.newCache(live.size(), capacity)) {
             float[] logits;
             try (PointerScope scope = new PointerScope()) {
-                Tensor out = model.forward(
+                Tensor out = model.forwardLast(
                         LeftPadding.ids(prompts, padding.width()),
                         padding.prefillPositions(),
                         padding.prefillMask(),
-                        cache); // (B, T, V)
-                logits = Tensors.toFloats(out.select(1, padding.width() - 1)); // (B, V)
+                        cache); // (B, 1, V): left padding puts every prompt's end last
+                logits = Tensors.toFloats(out.select(1, 0)); // (B, V)
             }
             while (true) {
                 int vocab = logits.length / live.size();

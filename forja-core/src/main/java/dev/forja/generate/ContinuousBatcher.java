@@ -126,12 +126,12 @@ public final class ContinuousBatcher implements AutoCloseable {
         float[] logits;
         try (PointerScope scope = new PointerScope()) {
             route(fresh);
-            Tensor out = model.forward(
+            Tensor out = model.forwardLast(
                     LeftPadding.ids(prompts, padding.width()),
                     padding.prefillPositions(),
                     padding.prefillMask(),
-                    own); // (B, T, V)
-            logits = Tensors.toFloats(out.select(1, padding.width() - 1)); // (B, V)
+                    own); // (B, 1, V): left padding puts every prompt's end last
+            logits = Tensors.toFloats(out.select(1, 0)); // (B, V)
         } catch (RuntimeException e) {
             own.close();
             throw e;

@@ -47,8 +47,8 @@ public final class TextGenerator {
                             ? Arrays.copyOf(context, length)
                             : n == 0 ? prompt : new long[] {context[length - 1]};
                     Tensor ids = Tensors.ofLongs(feed, 1, feed.length); // (1, T)
-                    Tensor out = model.forward(ids, null, null, cache); // (1, T, V)
-                    logits = Tensors.toFloats(out.select(1, feed.length - 1).select(0, 0));
+                    Tensor out = model.forwardLast(ids, null, null, cache); // (1, 1, V)
+                    logits = Tensors.toFloats(out.select(1, 0).select(0, 0));
                 }
                 int next = sampler.sample(logits, context, length);
                 context[length++] = next;

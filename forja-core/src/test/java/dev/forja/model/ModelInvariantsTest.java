@@ -6,8 +6,12 @@ import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.Scorer;
 import dev.forja.generate.TextGenerator;
 import dev.forja.generate.TokenScores;
+import dev.forja.tensor.Tensors;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,6 +43,29 @@ class ModelInvariantsTest {
         }
         // a random model over 259 tokens is near uniform: nll ≈ ln 259 ≈ 5.56
         assertThat(full.nll()).isBetween(4.5, 6.5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama", "qwen2"})
+    void forwardLastIsTheLastPositionOfForwardAndAdvancesTheCacheAlike(String arch) {
+        CausalLM m = tiny(arch, 4, ScalarType.Float);
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard ng = new NoGradGuard();
+                KvCache a = m.newCache(2, 40);
+                KvCache b = m.newCache(2, 40)) {
+            Tensor ids = Tensors.ofLongs(java.util.Arrays.copyOf(IDS, 24), 2, 12); // (2, 12)
+            Tensor all = m.forward(ids, null, null, a); // (2, 12, V)
+            Tensor last = m.forwardLast(ids, null, null, b); // (2, 1, V)
+            assertThat(last.sizes().vec().get()).containsExactly(2, 1, 259);
+            assertThat(torch.allclose(last, all.narrow(1, 11, 1), 1e-5, 1e-6, false))
+                    .isTrue();
+            assertThat(b.length()).isEqualTo(a.length()).isEqualTo(12);
+            // the next step from either cache is the same
+            Tensor next = Tensors.ofLongs(new long[] {5, 6}, 2, 1);
+            assertThat(torch.allclose(
+                            m.forward(next, null, null, a), m.forwardLast(next, null, null, b), 1e-5, 1e-6, false))
+                    .isTrue();
+        }
     }
 
     @ParameterizedTest
