@@ -4,11 +4,16 @@
 //   java -cp "$jar:$(cat forja-cli/target/classpath.txt)" tools/bench/DecodeProbe.java matvec fp32|bf16 [SHAPE]
 //   java -cp ... tools/bench/DecodeProbe.java rows fp32 [SHAPE]
 //   java -cp ... tools/bench/DecodeProbe.java profile MODEL_DIR fp32|bf16 [CONTEXT]
+//   java -cp ... tools/bench/DecodeProbe.java int8 fp32 [ROWS]
 //
 // matvec: for each GPT-2 124M product shape (out x in, with as many distinct weights as the model has, so that they
 // stream from memory as in decode rather than sit in the 32 MiB L3), y = x W^T + b with x one row, through each
 // route libtorch offers, under each pair of thread counts (libtorch's OpenMP pool, OpenBLAS's pool). Prints the best
 // of 7 timings as microseconds per product and the weight GB/s it implies.
+// int8: all of GPT-2 124M's products (12 blocks' four and the LM head, random weights quantized per output channel)
+// for ROWS input rows (default 1, 8 and 128: a decoded token, a batch of 8, a prompt), through Int8Linear
+// (_weight_int8pack_mm, bf16 activations; 16 rows or more dequantize to bf16) and Int8DynamicLinear (fbgemm, 8-bit
+// activations), at libtorch threads 1 and 2: milliseconds for the whole set, best of 5, and the int8 GB/s it implies.
 // profile: one decode step of a GPT-2 model at CONTEXT cached tokens (default 192), op group by op group, summed over
 // the blocks; best of 15 steps per group.
 import dev.forja.model.CausalLM;
@@ -74,7 +79,50 @@ public class DecodeProbe {
         try (NoGradGuard ng = new NoGradGuard()) {
             if (args[0].equals("matvec")) matvec(dtype, args.length > 2 ? args[2] : "");
             else if (args[0].equals("rows")) rows(args.length > 2 ? args[2] : "");
+            else if (args[0].equals("int8")) int8(args.length > 2 ? new int[] {Integer.parseInt(args[2])} : new int[] {1, 8, 128});
             else profile(Path.of(args[1]), dtype, args.length > 3 ? Integer.parseInt(args[3]) : 192);
+        }
+    }
+
+    static void int8(int[] rowCounts) {
+        List<dev.forja.quant.Int8Linear> weightOnly = new ArrayList<>();
+        List<dev.forja.quant.Int8DynamicLinear> dynamic = new ArrayList<>();
+        long bytes = 0;
+        for (Shape s : SHAPES) {
+            for (int i = 0; i < s.count; i++) {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor w = torch.randn(s.out, s.in).mul(new Scalar(0.02));
+                    dev.forja.quant.Int8Linear q = dev.forja.quant.Int8Linear.quantize(w, torch.zeros(s.out));
+                    q.bias().retainReference();
+                    weightOnly.add(q);
+                    dynamic.add(dev.forja.quant.Int8DynamicLinear.pack(q));
+                    bytes += (long) s.out * s.in;
+                }
+            }
+        }
+        System.out.printf("int8 weights: %.1f MB in %d products%n", bytes / 1e6, dynamic.size());
+        for (int rows : rowCounts) {
+            for (int t : new int[] {1, 2}) {
+                threads(t, 1);
+                for (int route = 0; route < 2; route++) {
+                    double best = Double.MAX_VALUE;
+                    for (int rep = 0; rep < 5; rep++) {
+                        try (PointerScope scope = new PointerScope()) {
+                            List<Tensor> xs = new ArrayList<>();
+                            for (dev.forja.quant.Int8DynamicLinear l : dynamic) xs.add(torch.randn(rows, l.inFeatures()));
+                            long t0 = System.nanoTime();
+                            for (int i = 0; i < xs.size(); i++) {
+                                if (route == 0) weightOnly.get(i).apply(xs.get(i));
+                                else dynamic.get(i).apply(xs.get(i));
+                            }
+                            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                        }
+                    }
+                    System.out.printf("rows %3d, libtorch threads %d, %-46s %8.2f ms (%.1f GB/s)%n", rows, t,
+                            route == 0 ? "Int8Linear (_weight_int8pack_mm, bf16 x):" : "Int8DynamicLinear (fbgemm, 8-bit x):",
+                            best, bytes / best / 1e6);
+                }
+            }
         }
     }
 
