@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -131,8 +132,11 @@ public final class GgufQuantizedModel {
         @Override
         public Tensor tensor(ParamSpec spec) {
             GgufTensorInfo t = sources.get(spec.name());
-            float[] values = decode(t, bytes(t, 0, t.byteSize()), t.elements());
-            return GgufImport.unpermuted(config, spec.name(), Tensors.ofFloats(values, spec.shape()));
+            long[] shape = spec.shape();
+            long k = shape[shape.length - 1];
+            Tensor values =
+                    decode(t, bytes(t, 0, t.byteSize()), t.elements() / k, k).view(shape);
+            return GgufImport.unpermuted(config, spec.name(), values);
         }
 
         @Override
@@ -141,8 +145,7 @@ public final class GgufQuantizedModel {
             GgufTensorInfo t = sources.get(spec.name());
             long k = spec.shape()[1];
             long rowBytes = t.type().byteSize(k);
-            float[] values = decode(t, bytes(t, from * rowBytes, count * rowBytes), count * k);
-            return Tensors.ofFloats(values, count, k);
+            return decode(t, bytes(t, from * rowBytes, count * rowBytes), count, k);
         }
 
         @Override
@@ -200,9 +203,18 @@ public final class GgufQuantizedModel {
             return new BytePointer(holder.data_ptr()).capacity(length).asByteBuffer();
         }
 
-        private float[] decode(GgufTensorInfo t, ByteBuffer in, long n) {
-            float[] out = new float[Math.toIntExact(n)];
-            GgmlQuant.decode(t.type(), in, out, 0, out.length);
+        /**
+         * {@code rows} rows of {@code k} values of tensor {@code t} decoded from {@code in} into a float32 tensor (rows,
+         * k), a row at a time through one small array: a whole tensor's Java array would be heap garbage.
+         */
+        private static Tensor decode(GgufTensorInfo t, ByteBuffer in, long rows, long k) {
+            Tensor out = torch.empty(new long[] {rows, k}, new TensorOptions(ScalarType.Float), null);
+            FloatPointer values = new FloatPointer(out.data_ptr()).capacity(rows * k);
+            float[] row = new float[Math.toIntExact(k)];
+            for (long r = 0; r < rows; r++) {
+                GgmlQuant.decode(t.type(), in, row, 0, row.length); // reads on from in's position
+                values.position(r * k).put(row);
+            }
             return out;
         }
 
