@@ -133,6 +133,41 @@ class GgufQuantizedModelTest {
     }
 
     /**
+     * A Q4_K_M file (Q4_K with Q6_K for some attn_v and ffn_down, a model 256 wide so its rows fill Q4_K's blocks) runs
+     * as int4, with the weights the file keeps in more bits (Q6_K, Q5_0) in int8, as the first block, and the rest
+     * int4 from their decoded Q4_K values.
+     */
+    @Test
+    void aQ4KmFileKeepsItsSixBitWeightsInInt8() {
+        Path dir = CliRun.initModel(
+                tmp.resolve("wide-llama"),
+                "--arch",
+                "llama",
+                "--seed",
+                "2",
+                "--preset",
+                "{\"hidden_size\": 256, \"intermediate_size\": 512, \"num_attention_heads\": 4, "
+                        + "\"num_key_value_heads\": 2, \"num_hidden_layers\": 4}");
+        Path file = tmp.resolve("wide-llama-q4_k_m.gguf");
+        CliRun.of("export", "--model", dir.toString(), "--format", "gguf", "--dtype", "q4_k_m", "--output", "" + file)
+                .ok();
+        GgufQuantizedModel.Loaded loaded = GgufQuantizedModel.load(file, ScalarType.Float, null);
+        assertThat(loaded.model().scheme()).isEqualTo(QuantScheme.INT4);
+        // of 4 layers, GgufTypeMix gives layers 2 and 3's v_proj and down_proj Q6_K; o_proj's rows of 64 (the
+        // preset's 4 heads of 16) fit no Q4_K block and fall back to Q5_0
+        loaded.model().linears().forEach((path, l) -> {
+            boolean sixBit = (path.contains("v_proj") || path.contains("down_proj"))
+                    && (path.startsWith("model.layers.2.") || path.startsWith("model.layers.3."));
+            boolean eight = sixBit || path.contains("o_proj") || path.startsWith("model.layers.0.");
+            assertThat(l).as(path).isInstanceOf(eight ? Int8Linear.class : Int4Linear.class);
+        });
+        assertThat(loaded.held())
+                .anyMatch(line -> line.contains("linear Q6_K -> int8 (quantized from decoded values)"))
+                .anyMatch(line -> line.contains("linear Q5_0 -> int8 (quantized from decoded values)"))
+                .anyMatch(line -> line.contains("linear Q4_K -> int4 (quantized from decoded values)"));
+    }
+
+    /**
      * {@code forja generate --model x.gguf} on a Q8_0 file runs the int8 model without being asked and says so; the
      * file is imported without dense weights (only config and tokenizer), which a later dense load completes.
      */
@@ -146,7 +181,10 @@ class GgufQuantizedModelTest {
                     "generate", "--model", file.toString(), "--prompt", "Hola", "--max-new-tokens", "6", "--seed", "1");
             run.ok();
             assertThat(run.err())
-                    .contains("runs with int8 weights", "linear Q8_0 -> int8", "token embedding Q8_0 -> int8");
+                    .contains(
+                            "runs with int8 weights",
+                            "linear Q8_0 -> int8",
+                            "token embedding and tied LM head Q8_0 -> int8");
             assertThat(run.out()).startsWith("Hola").hasSizeGreaterThan("Hola".length());
             Path dir = ModelLocator.ggufCache().resolve(FileHash.sha256Hex(file));
             assertThat(dir.resolve("tokenizer.json")).isRegularFile();

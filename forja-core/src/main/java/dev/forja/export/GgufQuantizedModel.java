@@ -41,9 +41,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *   <li>Q4_0, Q4_1 under int4: {@link Int4Linear#fromGgml}, the file's levels kept exactly, in the first block too
  *       (requantizing 4-bit levels to int8 would add error, not remove it);
  *   <li>anything else (F32, F16, BF16, K-quants, Q5_0, or a type the scheme asked for differs from): decoded and
- *       quantized from those values, one tensor at a time, as {@code --quantize} quantizes a dense model. So {@code
- *       int8} on a Q4_0 file holds the Q4_0 values on an int8 grid (twice the memory, no gain in quality), and
- *       {@code int4} on a Q8_0 file requantizes the decoded Q8_0 weights to int4.
+ *       quantized from those values, one tensor at a time, as {@code --quantize} quantizes a dense model; in the
+ *       file's own scheme, a weight the file keeps in more than 4 bits (Q4_K_M's Q6_K, Q5_0, F16) goes to int8, one
+ *       in Q4_K to int4. So {@code int8} asked of a Q4_0 file holds the Q4_0 values on an int8 grid (twice the
+ *       memory, no gain in quality), and {@code int4} asked of a Q8_0 file requantizes the decoded Q8_0 weights to
+ *       int4 (but the first block, kept in 8 bits from the Q8_0 blocks).
  * </ul>
  *
  * Blocks run along a row (the input dimension), so rows can be reordered without touching them: Llama's q and k rows
@@ -106,7 +108,7 @@ public final class GgufQuantizedModel {
                 throw new ForjaException(gguf + ": no weight is quantized (F32, F16 or BF16); load it dense, or give "
                         + "--quantize int8|int4");
             }
-            Source source = new Source(reader, plan, s);
+            Source source = new Source(reader, plan, s, scheme == null);
             QuantizedModel model = QuantizedModel.load(plan.config(), dtype, s, source);
             List<String> held = new ArrayList<>();
             source.held.forEach((how, n) -> held.add(n + " " + how));
@@ -120,13 +122,17 @@ public final class GgufQuantizedModel {
         private final ModelConfig config;
         private final Map<String, GgufTensorInfo> sources;
         private final QuantScheme scheme;
+        private final boolean filesOwn; // the scheme is the file's, not one asked for
+        private final boolean tied; // the token embedding is the LM head too
         final Map<String, Integer> held = new LinkedHashMap<>();
 
-        Source(GgufReader gguf, GgufImport.Plan plan, QuantScheme scheme) {
+        Source(GgufReader gguf, GgufImport.Plan plan, QuantScheme scheme, boolean filesOwn) {
             this.gguf = gguf;
             this.config = plan.config();
             this.sources = plan.sources();
             this.scheme = scheme;
+            this.filesOwn = filesOwn;
+            this.tied = plan.specs().stream().noneMatch(GgufQuantizedModel::isHead);
         }
 
         @Override
@@ -161,7 +167,9 @@ public final class GgufQuantizedModel {
                 count("linear " + t.type() + " -> int4 (blocks kept)");
                 return Int4Linear.fromGgml(t.type(), rowsInOrder(weight, t), n, k, bias);
             }
-            Linear q = QuantizedModel.Source.super.linear(weight, bias, target);
+            // in the file's own scheme, a weight it keeps in more bits than 4 (Q4_K_M's Q6_K, Q5_0, F16) stays in 8
+            boolean moreBits = filesOwn && !FOUR_BIT.contains(t.type());
+            Linear q = QuantizedModel.Source.super.linear(weight, bias, moreBits ? QuantScheme.INT8 : target);
             count("linear " + t.type() + " -> " + (q instanceof Int4Linear ? "int4" : "int8")
                     + " (quantized from decoded values)");
             return q;
@@ -175,7 +183,7 @@ public final class GgufQuantizedModel {
         }
 
         private Int8Linear table(ParamSpec spec, GgufTensorInfo t) {
-            String what = spec.name().equals("lm_head.weight") ? "LM head " : "token embedding ";
+            String what = isHead(spec) ? "LM head " : tied ? "token embedding and tied LM head " : "token embedding ";
             if (t.type() == GgufType.Q8_0) {
                 count(what + "Q8_0 -> int8 (blocks requantized per row)");
                 long[] shape = spec.shape(); // (V, C)
