@@ -30,6 +30,9 @@ final class QuantizeOption {
                     + " it; with it, weights of another type are requantized from their decoded values.")
     String quantize;
 
+    private Path scanned; // the GGUF file fileScheme was last read from, and what it said
+    private QuantScheme scannedScheme;
+
     /** The scheme asked for, or null for none; a bad name is refused. */
     QuantScheme scheme() {
         if (quantize == null) return null;
@@ -76,7 +79,7 @@ final class QuantizeOption {
     private Path ggufToQuantize(String modelArg) {
         Path file = ggufFile(modelArg);
         if (file == null) return null;
-        return scheme() != null || GgufQuantizedModel.fileScheme(file) != null ? file : null;
+        return scheme() != null || fileScheme(file) != null ? file : null;
     }
 
     private CausalLM loadGguf(Path gguf, ScalarType dtype) {
@@ -88,9 +91,18 @@ final class QuantizeOption {
     }
 
     /** {@code modelArg} as a GGUF file with quantized weights, or null. */
-    static Path quantizedGguf(String modelArg) {
+    private Path quantizedGguf(String modelArg) {
         Path file = ggufFile(modelArg);
-        return file != null && GgufQuantizedModel.fileScheme(file) != null ? file : null;
+        return file != null && fileScheme(file) != null ? file : null;
+    }
+
+    /** {@link GgufQuantizedModel#fileScheme}, read once per file (its header holds the whole vocabulary). */
+    private QuantScheme fileScheme(Path file) {
+        if (!file.equals(scanned)) {
+            scannedScheme = GgufQuantizedModel.fileScheme(file);
+            scanned = file;
+        }
+        return scannedScheme;
     }
 
     /** {@code modelArg} as an existing GGUF file, or null (a directory, a Hub id). */
