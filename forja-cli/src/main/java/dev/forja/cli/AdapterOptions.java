@@ -27,7 +27,8 @@ final class AdapterOptions {
 
     /**
      * Applies the engine options, then loads {@code model} (a directory or Hub id, as the user gave it) with the
-     * adapter if there is one, quantized when {@code --quantize} asks (which an adapter cannot be combined with yet).
+     * adapter if there is one, quantized when {@code --quantize} asks (which an adapter cannot be combined with yet)
+     * or when it is a GGUF file with quantized weights (with an adapter, such a file is dequantized as before).
      */
     PretrainedModel load(String model) {
         var dtype = engine.apply();
@@ -35,8 +36,7 @@ final class AdapterOptions {
             throw new ForjaException("--quantize cannot be combined with --adapter: merge the adapter into the model"
                     + " first (forja merge), then run the merged model with --quantize");
         }
-        if (quantizing.scheme() != null)
-            return PretrainedModel.load(ModelLocator.resolve(model), dtype, quantizing.scheme());
+        if (adapter == null && quantizing.quantizes(model)) return quantizing.pretrained(model, dtype);
         return load(model, ModelLocator.resolve(model), dtype, adapter);
     }
 

@@ -5,10 +5,10 @@ import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MemoryBandwidth;
 import dev.forja.bench.PeakRss;
 import dev.forja.bench.WeightTraffic;
-import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.model.CausalLM;
 import dev.forja.model.KvCache;
+import dev.forja.model.QuantizedModel;
 import dev.forja.tensor.Tensors;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -69,8 +69,8 @@ final class BenchGenerateCommand implements Callable<Integer> {
                     "--prompt-tokens, --new-tokens, --repeats and --batch-size must be >= 1");
         }
         var dtype = engine.apply();
-        var scheme = quantizing.scheme();
-        CausalLM m = quantizing.load(ModelLocator.resolve(model), dtype);
+        CausalLM m = quantizing.load(model, dtype);
+        var scheme = m instanceof QuantizedModel q ? q.scheme() : null;
         if (promptTokens + newTokens > m.config().maxPositions()) {
             throw new dev.forja.ForjaException("--prompt-tokens + --new-tokens exceeds the model's "
                     + m.config().maxPositions() + " positions");

@@ -7,6 +7,7 @@ import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.lora.AdapterBase;
 import dev.forja.model.PretrainedModel;
+import dev.forja.model.QuantizedModel;
 import dev.forja.server.OpenAiServer;
 import dev.forja.server.ServedModel;
 import dev.forja.server.ServerConfig;
@@ -154,8 +155,8 @@ final class ServeCommand implements Callable<Integer> {
         PretrainedModel lm = null;
         SentenceEncoder encoder = null;
         try {
-            if (lmName != null && scheme != null) {
-                lm = PretrainedModel.load(ModelLocator.resolve(lmName), dtype, scheme);
+            if (lmName != null && adapters.isEmpty() && quantizing.quantizes(lmName)) {
+                lm = quantizing.pretrained(lmName, dtype);
             } else if (lmName != null) {
                 lm = AdapterOptions.load(lmName, ModelLocator.resolve(lmName), dtype, null);
             }
@@ -173,7 +174,9 @@ final class ServeCommand implements Callable<Integer> {
                 System.err.printf(
                         "forja: serving %s%s on http://%s:%d/v1 (SIGTERM or Ctrl-C stops)%n",
                         String.join(" and ", names(served, embedName)),
-                        scheme == null ? "" : " with " + scheme.label() + " weights",
+                        lm != null && lm.model() instanceof QuantizedModel q
+                                ? " with " + q.scheme().label() + " weights"
+                                : "",
                         host,
                         server.port());
                 stop.await();

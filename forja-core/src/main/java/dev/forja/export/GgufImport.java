@@ -84,33 +84,52 @@ public final class GgufImport {
      * use and reused after (the same bytes give the same directory wherever the file lies).
      */
     public static Path directory(Path gguf, Path cacheDir) {
+        return directory(gguf, cacheDir, true);
+    }
+
+    /**
+     * As {@link #directory(Path, Path)} but without {@code model.safetensors} when the directory is imported now:
+     * config, generation config, tokenizer and lineage, for a loader that reads the weights from the GGUF file itself
+     * ({@link GgufQuantizedModel}). A directory imported whole already serves as it is; a later {@link
+     * #directory(Path, Path)} completes this one.
+     */
+    public static Path metadataDirectory(Path gguf, Path cacheDir) {
+        return directory(gguf, cacheDir, false);
+    }
+
+    private static Path directory(Path gguf, Path cacheDir, boolean weights) {
         Path file = gguf.toAbsolutePath().normalize();
         try (GgufReader reader = GgufReader.open(file)) {
             Plan plan = plan(reader); // refuses what forja cannot run before anything is written
             Path seen = seenFile(cacheDir, file);
             String remembered = readSeen(seen);
-            String sha = remembered != null
-                            && Files.isRegularFile(cacheDir.resolve(remembered).resolve(SOURCE_FILE))
+            String sha = remembered != null && complete(cacheDir.resolve(remembered), false)
                     ? remembered
                     : FileHash.sha256Hex(file);
             Path dir = cacheDir.resolve(sha);
-            if (!Files.isRegularFile(dir.resolve(SOURCE_FILE))) importInto(dir, reader, plan, sha); // else complete
+            if (!complete(dir, weights)) importInto(dir, reader, plan, sha, weights);
             if (!sha.equals(remembered)) writeSeen(seen, sha);
             return dir;
         }
     }
 
-    /** Imports into {@code dir}, which appears whole or not at all. */
-    private static void importInto(Path dir, GgufReader reader, Plan plan, String sha) {
+    /** Whether {@code dir} holds an import, with its weights when {@code weights}. */
+    private static boolean complete(Path dir, boolean weights) {
+        return Files.isRegularFile(dir.resolve(SOURCE_FILE))
+                && (!weights || Files.isRegularFile(dir.resolve("model.safetensors")));
+    }
+
+    /** Imports into {@code dir}, with the weights when {@code weights}; it appears whole or not at all. */
+    private static void importInto(Path dir, GgufReader reader, Plan plan, String sha, boolean weights) {
         try {
             if (AtomicDirectory.isAbsentOrEmpty(dir)) {
-                AtomicDirectory.write(dir, staging -> write(reader, plan, sha, staging));
+                AtomicDirectory.write(dir, staging -> write(reader, plan, sha, staging, weights));
             } else {
-                AtomicDirectory.replace(dir, staging -> write(reader, plan, sha, staging));
+                AtomicDirectory.replace(dir, staging -> write(reader, plan, sha, staging, weights));
             }
         } catch (ForjaException e) {
             // another process may have imported it at the same moment; its complete copy is as good as ours
-            if (!Files.isRegularFile(dir.resolve(SOURCE_FILE))) throw e;
+            if (!complete(dir, weights)) throw e;
         }
     }
 
@@ -149,9 +168,9 @@ public final class GgufImport {
     }
 
     /** What the import will write: the config and, per Hugging Face tensor, the GGUF tensor it comes from. */
-    private record Plan(ModelConfig config, List<ParamSpec> specs, Map<String, GgufTensorInfo> sources) {}
+    record Plan(ModelConfig config, List<ParamSpec> specs, Map<String, GgufTensorInfo> sources) {}
 
-    private static Plan plan(GgufReader gguf) {
+    static Plan plan(GgufReader gguf) {
         ModelConfig config = GgufConfig.of(gguf);
         String arch = GgufTensors.architecture(config);
         List<ParamSpec> specs = Architectures.specs(config);
@@ -186,7 +205,7 @@ public final class GgufImport {
         return new Plan(config, specs, sources);
     }
 
-    private static void write(GgufReader gguf, Plan plan, String sha, Path dir) {
+    private static void write(GgufReader gguf, Plan plan, String sha, Path dir, boolean weights) {
         ModelConfig config = plan.config();
         var json = config.toJson();
         json.put("torch_dtype", "float32");
@@ -194,6 +213,13 @@ public final class GgufImport {
         Json.writeAtomic(
                 dir.resolve("generation_config.json"), generation(gguf, config).toJson(config.bosTokenId()));
         GgufTokenizerFiles.write(gguf, config.maxPositions(), dir);
+        if (weights) writeWeights(gguf, plan, dir);
+        lineage(gguf, sha, dir);
+    }
+
+    /** {@code model.safetensors} in float32, one tensor dequantized at a time. */
+    private static void writeWeights(GgufReader gguf, Plan plan, Path dir) {
+        ModelConfig config = plan.config();
 
         List<SafetensorsWriter.Planned> planned = new ArrayList<>();
         Map<String, ParamSpec> byName = new HashMap<>();
@@ -207,7 +233,6 @@ public final class GgufImport {
                 Map.of("format", "pt"),
                 t -> huggingFaceBytes(
                         gguf, config, byName.get(t.name()), plan.sources().get(t.name())));
-        lineage(gguf, sha, dir);
     }
 
     /** One tensor as the Hugging Face checkpoint stores it, in float32 bytes; its native copies are freed here. */
@@ -222,7 +247,7 @@ public final class GgufImport {
     }
 
     /** The first {@code n} values of tensor {@code t}; a type forja cannot dequantize is an error naming it. */
-    private static float[] dequantized(GgufReader gguf, GgufTensorInfo t, long n) {
+    static float[] dequantized(GgufReader gguf, GgufTensorInfo t, long n) {
         try {
             if (n == t.elements()) return gguf.floats(t.name());
             float[] out = new float[(int) n];
@@ -237,7 +262,7 @@ public final class GgufImport {
     }
 
     /** Llama's q and k rows back from ggml's rope order; Qwen2 (NEOX rope) and GPT-2 were written as they are. */
-    private static Tensor unpermuted(ModelConfig config, String hf, Tensor x) {
+    static Tensor unpermuted(ModelConfig config, String hf, Tensor x) {
         if (!(config instanceof LlamaConfig c) || !LlamaGguf.architecture(c).equals("llama")) return x;
         if (hf.contains(".self_attn.q_proj.")) return RopePermutation.toHuggingFace(x, c.numHeads());
         if (hf.contains(".self_attn.k_proj.")) return RopePermutation.toHuggingFace(x, c.numKvHeads());

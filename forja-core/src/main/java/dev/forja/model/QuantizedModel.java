@@ -106,12 +106,41 @@ public final class QuantizedModel implements CausalLM {
         });
     }
 
-    /** Where the dense tensors come from: in memory layout, any floating dtype. */
-    private interface Source {
+    /**
+     * Loads a model with {@code config} whose tensors come from {@code source}, which may hand out some weights already
+     * quantized (a GGUF file's blocks, {@link Source#linear}, {@link Source#table}); the rest is quantized from its
+     * values as {@link #load(Path, ScalarType, QuantScheme)} does.
+     */
+    public static QuantizedModel load(ModelConfig config, ScalarType dtype, QuantScheme scheme, Source source) {
+        return build(config, dtype, scheme, source);
+    }
+
+    /**
+     * Where the tensors come from, one at a time: dense tensors in memory layout (linear weights (out, in)), any
+     * floating dtype. By default every linear weight and table is quantized from those values; a source that holds
+     * weights quantized already overrides {@link #linear} and {@link #table}.
+     */
+    public interface Source {
+        /** Tensor {@code spec} whole. */
         Tensor tensor(ParamSpec spec);
 
         /** Rows {@code [from, from + count)} (dim 0) of tensor {@code spec}. */
         Tensor rows(ParamSpec spec, long from, long count);
+
+        /**
+         * The layer for linear weight {@code weight} (N, K) with {@code bias} (N, may be null), in {@code scheme} (int8
+         * for a first block or a layer whose K int4 cannot group). Called inside a {@link PointerScope}: whatever it
+         * allocates and does not keep in the layer is freed on return.
+         */
+        default Linear linear(ParamSpec weight, Tensor bias, QuantScheme scheme) {
+            return quantize(tensor(weight), bias, scheme);
+        }
+
+        /** Table {@code spec} (V, C), the token embedding or the LM head, as int8 rows with their scales. */
+        default Int8Linear table(ParamSpec spec) {
+            long[] shape = spec.shape(); // (V, C)
+            return Int8Linear.quantize(shape[0], shape[1], (from, count) -> rows(spec, from, count), null);
+        }
     }
 
     /**
@@ -157,18 +186,17 @@ public final class QuantizedModel implements CausalLM {
                 QuantScheme s = path.startsWith(firstBlock) ? QuantScheme.INT8 : scheme;
                 Linear q;
                 try (PointerScope scope = new PointerScope()) { // frees the dense weight
-                    q = quantize(source.tensor(byName.get(path + ".weight")), bias, s);
+                    q = source.linear(byName.get(path + ".weight"), bias, s);
                 }
-                base.linears().put(path, q);
+                base.linears().put(path, packed(q, false));
             }
-            Int8Linear headRows = int8(source, byName.get(headName));
+            Int8Linear headRows = source.table(byName.get(headName));
             Int8Embedding tokens = headName.equals(embedding)
                     ? Int8Embedding.of(headRows)
-                    : Int8Embedding.of(int8(source, byName.get(embedding)));
+                    : Int8Embedding.of(source.table(byName.get(embedding)));
             // the packed head is a second int8 copy when tied (the embedding looks rows up in the first): 38.6 MB
             // for GPT-2's, against the 2.2 ms a token that the packed product saves on this head alone
-            Int8DynamicLinear head = Int8DynamicLinear.pack(headRows);
-            if (!headName.equals(embedding)) Int8DynamicLinear.free(headRows);
+            Linear head = packed(headRows, headName.equals(embedding));
             return new QuantizedModel(base, scheme, head, tokens, dense);
         }
     }
@@ -176,12 +204,6 @@ public final class QuantizedModel implements CausalLM {
     /** A tensor of {@code shape} holding one zero: expanded with stride 0, it takes no memory for its shape. */
     private static Tensor placeholder(long[] shape, ScalarType dtype) {
         return torch.zeros(new long[] {1}, new TensorOptions(dtype)).expand(shape);
-    }
-
-    /** Tensor {@code spec} as an int8 table (rows with their scales), read a chunk of rows at a time. */
-    private static Int8Linear int8(Source source, ParamSpec spec) {
-        long[] shape = spec.shape(); // (V, C)
-        return Int8Linear.quantize(shape[0], shape[1], (from, count) -> source.rows(spec, from, count), null);
     }
 
     /**
@@ -198,11 +220,20 @@ public final class QuantizedModel implements CausalLM {
         throw new IllegalStateException("linear layer " + path + " is in no numbered block");
     }
 
-    private static Linear quantize(Tensor weight, Tensor bias, QuantScheme scheme) {
+    /** {@code weight} (N, K) quantized in {@code scheme}; int8 when int4 cannot group its K. */
+    public static Linear quantize(Tensor weight, Tensor bias, QuantScheme scheme) {
         if (scheme == QuantScheme.INT4 && Int4Linear.fits(weight)) return Int4Linear.quantize(weight, bias);
-        Int8Linear rows = Int8Linear.quantize(weight, bias);
+        return Int8Linear.quantize(weight, bias);
+    }
+
+    /**
+     * An int8 layer's rows packed for fbgemm's 8-bit products ({@link Int8DynamicLinear}), their int8 copy freed
+     * unless {@code keepRows} (a tied table the embedding looks rows up in); other layers as they are.
+     */
+    private static Linear packed(Linear layer, boolean keepRows) {
+        if (!(layer instanceof Int8Linear rows)) return layer;
         Int8DynamicLinear packed = Int8DynamicLinear.pack(rows);
-        Int8DynamicLinear.free(rows);
+        if (!keepRows) Int8DynamicLinear.free(rows);
         return packed;
     }
 

@@ -2,14 +2,11 @@ package dev.forja.quant;
 
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufType;
-import dev.forja.io.gguf.HalfFloat;
 import dev.forja.nn.Linear;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -101,37 +98,45 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
         if (type != GgufType.Q4_0 && type != GgufType.Q4_1)
             throw new IllegalArgumentException("int4 takes Q4_0 or Q4_1 blocks, not " + type);
         if (k % GROUP != 0) throw new IllegalArgumentException("a " + type + " row holds whole blocks of " + GROUP);
-        ByteBuffer in = blocks.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int half = GgmlQuant.BLOCK / 2;
+        int bytesPerBlock = type.bytesPerBlock();
+        int nibbleBytes = GgmlQuant.BLOCK / 2;
+        long rowBytes = type.byteSize(k);
         List<Tensor> qs = new ArrayList<>();
         List<Tensor> szs = new ArrayList<>();
         long rows = Rounding.chunkRows(k);
+        // decoded by libtorch from a native copy of each chunk's blocks: Java arrays per chunk would be heap garbage
+        // of over a byte a weight, resident through the load
         for (long r = 0; r < n; r += rows) {
-            int len = (int) Math.min(rows, n - r);
-            int groups = (int) (len * k / GROUP);
-            byte[] q = new byte[groups * GgmlQuant.BLOCK]; // (len, K): the levels in the order of the row
-            float[] sz = new float[groups * 2]; // (len, K/G, 2)
-            for (int g = 0; g < groups; g++) {
-                float d = HalfFloat.fromF16(in.getShort());
-                float zero = type == GgufType.Q4_1 ? HalfFloat.fromF16(in.getShort()) + 8 * d : 0f;
-                sz[2 * g] = d;
-                sz[2 * g + 1] = zero;
-                for (int j = 0; j < half; j++) { // low nibbles: the block's first 16 values; high: its last 16
-                    int b = in.get() & 0xff;
-                    q[g * GgmlQuant.BLOCK + j] = (byte) (b & 0x0f);
-                    q[g * GgmlQuant.BLOCK + half + j] = (byte) (b >>> 4);
-                }
-            }
+            long len = Math.min(rows, n - r);
             try (PointerScope chunk = new PointerScope()) {
-                Tensor qt = torch.empty(new long[] {len, k}, new TensorOptions(ScalarType.Byte), null);
-                new BytePointer(qt.data_ptr()).capacity(q.length).put(q);
-                Tensor szt = torch.empty(new long[] {len, k / GROUP, 2}, new TensorOptions(ScalarType.Float), null);
-                new FloatPointer(szt.data_ptr()).capacity(sz.length).put(sz);
-                qs.add(Rounding.keep(qt));
-                szs.add(Rounding.keep(szt));
+                int start = blocks.position() + (int) (r * rowBytes);
+                int length = (int) (len * rowBytes);
+                Tensor raw = torch.empty(
+                        new long[] {len, k / GROUP, bytesPerBlock},
+                        new TensorOptions(ScalarType.Byte),
+                        null); // (len, K/G, bytes): fp16 d (and m for Q4_1), then 16 bytes of nibbles
+                new BytePointer(raw.data_ptr())
+                        .capacity(length)
+                        .asByteBuffer()
+                        .put(blocks.duplicate().position(start).limit(start + length));
+                Tensor d = half(raw, 0); // (len, K/G, 1)
+                Tensor zero = type == GgufType.Q4_1 ? half(raw, 2).add(d.mul(new Scalar(8.0))) : torch.zeros_like(d);
+                Tensor nibbles = raw.narrow(2, bytesPerBlock - nibbleBytes, nibbleBytes); // (len, K/G, 16)
+                // low nibbles: the block's first 16 values; high: its last 16
+                Tensor levels = torch.cat(
+                        new TensorVector(
+                                nibbles.bitwise_and(new Scalar(15)), nibbles.bitwise_right_shift(new Scalar(4))),
+                        2); // (len, K/G, 32)
+                qs.add(Rounding.keep(levels.reshape(len, k).contiguous()));
+                szs.add(Rounding.keep(torch.cat(new TensorVector(d, zero), 2))); // (len, K/G, 2)
             }
         }
         return pack(qs, szs, n, k, bias);
+    }
+
+    /** The fp16 value at byte {@code at} of each block of {@code raw} (rows, K/G, bytes), as float32 (rows, K/G, 1). */
+    private static Tensor half(Tensor raw, int at) {
+        return raw.narrow(2, at, 2).contiguous().view(ScalarType.Half).to(ScalarType.Float);
     }
 
     /**

@@ -3,15 +3,16 @@ package dev.forja.quant;
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.nn.Linear;
-import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -80,14 +81,26 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
         if (k % GgmlQuant.BLOCK != 0)
             throw new IllegalArgumentException("a Q8_0 row holds whole blocks of " + GgmlQuant.BLOCK);
         long rowBytes = GgufType.Q8_0.byteSize(k);
+        long perBlock = GgufType.Q8_0.bytesPerBlock();
         return quantize(
                 n,
                 k,
                 (from, count) -> {
-                    ByteBuffer in = blocks.duplicate().position(blocks.position() + (int) (from * rowBytes));
-                    float[] w = new float[Math.toIntExact(count * k)];
-                    GgmlQuant.decode(GgufType.Q8_0, in, w, 0, w.length);
-                    return Tensors.ofFloats(w, count, k);
+                    // decoded by libtorch from a native copy of the chunk's blocks: no Java array per chunk, whose
+                    // garbage (4 bytes a weight) would keep heap pages resident through the load
+                    int start = blocks.position() + (int) (from * rowBytes);
+                    int length = (int) (count * rowBytes);
+                    Tensor raw = torch.empty(
+                            new long[] {count, k / GgmlQuant.BLOCK, perBlock},
+                            new TensorOptions(ScalarType.Byte),
+                            null); // (rows, K/32, 34): an fp16 d, then 32 int8 quants, little-endian
+                    new BytePointer(raw.data_ptr())
+                            .capacity(length)
+                            .asByteBuffer()
+                            .put(blocks.duplicate().position(start).limit(start + length));
+                    Tensor d = raw.narrow(2, 0, 2).contiguous().view(ScalarType.Half); // (rows, K/32, 1)
+                    Tensor q = raw.narrow(2, 2, GgmlQuant.BLOCK).view(ScalarType.Char); // (rows, K/32, 32)
+                    return q.to(ScalarType.Float).mul(d.to(ScalarType.Float)).reshape(count, k);
                 },
                 bias);
     }

@@ -224,6 +224,30 @@ public final class GgufReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes {@code [from, from + dst.remaining())} of tensor {@code name}'s data read into {@code dst} with plain file
+     * reads, returned flipped and little-endian. Unlike {@link #data}, no page of the file stays mapped: a loader that
+     * keeps only its own copy of each tensor does not also hold the file's pages.
+     */
+    public ByteBuffer read(String name, long from, ByteBuffer dst) {
+        GgufTensorInfo t = tensor(name);
+        if (from < 0 || from + dst.remaining() > t.byteSize()) {
+            throw new IllegalArgumentException("bytes [" + from + ", " + (from + dst.remaining()) + ") are outside "
+                    + "tensor " + name + "'s " + t.byteSize());
+        }
+        long at = dataStart + t.offset() + from;
+        try {
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, at);
+                if (n < 0) throw new ForjaException(file + ": tensor " + name + " ends past the end of the file");
+                at += n;
+            }
+        } catch (IOException e) {
+            throw new ForjaException(file + ": could not read tensor " + name + ": " + e.getMessage(), e);
+        }
+        return dst.flip().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** Tensor {@code name} as float32 values in row-major order, dequantized if its type is quantized. */
     public float[] floats(String name) {
         GgufTensorInfo t = tensor(name);

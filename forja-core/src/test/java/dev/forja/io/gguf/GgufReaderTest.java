@@ -95,6 +95,27 @@ class GgufReaderTest {
     }
 
     @Test
+    void aPlainReadGivesTheMappedBytesAndStaysInsideItsTensor() throws IOException {
+        Path file = dir.resolve("values.gguf");
+        float[] values = new float[128];
+        for (int i = 0; i < values.length; i++) values[i] = (i % 17) - 8;
+        new GgufWriter()
+                .addTensor("w", new long[] {4, 32}, GgufType.Q8_0)
+                .write(file, (t, sink) -> sink.writeFloats(values));
+        try (GgufReader r = GgufReader.open(file)) {
+            ByteBuffer mapped = r.data("w");
+            // rows 1 and 2: 34 bytes a row (one Q8_0 block)
+            ByteBuffer read = r.read("w", 34, ByteBuffer.allocateDirect(68));
+            assertThat(read.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+            assertThat(read.remaining()).isEqualTo(68);
+            assertThat(read).isEqualTo(mapped.slice(34, 68));
+            assertThatThrownBy(() -> r.read("w", 100, ByteBuffer.allocate(50)))
+                    .hasMessageContaining("tensor w")
+                    .hasMessageContaining("136");
+        }
+    }
+
+    @Test
     void aMissingTensorIsNamed() throws IOException {
         try (GgufReader r = GgufReader.open(file("ok.gguf", valid()))) {
             assertThat(r.metadata().get("general.name").asString()).isEqualTo("tiny");
