@@ -3,7 +3,8 @@
 # (`forja init-model --preset small`, random weights, GPT-2's 50,257-token vocabulary) exported to GGUF F32, Q8_0 and
 # Q4_0; llama.cpp (node-llama-cpp 3.21.1's prebuilt build, CPU) and `forja bench generate` (fp32, bf16,
 # --quantize int8, --quantize int4, each also at --batch-size BATCH) each time a PROMPT-token prompt and NEW greedy
-# tokens on THREADS threads; then fp32 and int8 once more at batch 1 alone, for their peak RSS. node-llama-cpp's own cost per token is measured on a 2-layer tiny model, where the
+# tokens on THREADS threads; forja also on the Q8_0 and Q4_0 files themselves (their own precision); then fp32 and
+# int8 once more at batch 1 alone, for their peak RSS. node-llama-cpp's own cost per token is measured on a 2-layer tiny model, where the
 # model's compute is negligible. Prints one table with both engines and their ratios, the CPU, the OPENBLAS_*
 # variables and the load average; when OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, forja's runs are repeated with
 # both unset.
@@ -69,6 +70,8 @@ forja_runs() { # SUFFIX: forja's runs under the current environment
   r[forja_bf16$1]=$(bench "$out/G" --dtype bf16 --batch-size "$batch")
   r[forja_int8$1]=$(bench "$out/G" --quantize int8 --batch-size "$batch")
   r[forja_int4$1]=$(bench "$out/G" --quantize int4 --batch-size "$batch")
+  r[forja_q8_0_gguf$1]=$(bench "$out/G-q8_0.gguf")
+  r[forja_q4_0_gguf$1]=$(bench "$out/G-q4_0.gguf")
   r[forja_tiny$1]=$(bench "$out/tiny")
   # peak RSS of one stream (batch 1 only), fp32 against int8
   r[forja_rss_fp32$1]=$(repeats=1 bench "$out/G")
@@ -108,6 +111,7 @@ for (const s of ["", ...suffixes.split(" ").filter(Boolean)]) {
     ["llama.cpp F32", r.llama_f32], ["llama.cpp Q8_0", r.llama_q8_0], ["llama.cpp Q4_0", r.llama_q4_0],
     ["forja fp32", r["forja_fp32" + s]], ["forja bf16", r["forja_bf16" + s]],
     ["forja int8 (--quantize int8)", r["forja_int8" + s]], ["forja int4 (--quantize int4)", r["forja_int4" + s]],
+    ["forja on the Q8_0 GGUF (int8)", r["forja_q8_0_gguf" + s]], ["forja on the Q4_0 GGUF (int4)", r["forja_q4_0_gguf" + s]],
   ];
   console.log(`| engine, precision | prompt tok/s | decode tok/s | batch ${batch} aggregate decode tok/s | batch ${batch} / batch 1 (goal >= 4) | peak RSS MiB |`);
   console.log("|---|---|---|---|---|---|");
@@ -123,6 +127,8 @@ for (const s of ["", ...suffixes.split(" ").filter(Boolean)]) {
     ["forja bf16 / llama.cpp F32", r["forja_bf16" + s], r.llama_f32],
     ["forja int8 / llama.cpp Q8_0", r["forja_int8" + s], r.llama_q8_0],
     ["forja int4 / llama.cpp Q4_0", r["forja_int4" + s], r.llama_q4_0],
+    ["forja on Q8_0 GGUF / llama.cpp Q8_0", r["forja_q8_0_gguf" + s], r.llama_q8_0],
+    ["forja on Q4_0 GGUF / llama.cpp Q4_0", r["forja_q4_0_gguf" + s], r.llama_q4_0],
   ]) console.log(`| ${name} | ${ratio(a?.prompt_tokens_per_s, b?.prompt_tokens_per_s)} | ${ratio(a?.generated_tokens_per_s, b?.generated_tokens_per_s)} |`);
   const t = r["forja_tiny" + s] ?? {};
   console.log(`\nper-token overhead, 2-layer tiny GPT-2 (compute negligible): llama.cpp through node-llama-cpp ` +
