@@ -56,9 +56,14 @@ class ClassWeightsAndCalibrationTest {
                 "--precision",
                 "fp32");
 
+        // a weight for a label the data does not have: the file, the label, the labels it has, exit 1 (bad input)
         CliRun bad = CliRun.of(run, "--output", tmp.resolve("bad").toString(), "--class-weights", "sqli=2,nope=1");
-        assertThat(bad.exit()).isNotZero();
-        assertThat(bad.err()).contains("class_weights weighs the label 'nope'").contains("benigno, sqli, xss");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err())
+                .contains("forja: error: " + train + ": class_weights weighs the label 'nope'")
+                .contains("benigno, sqli, xss")
+                .contains("Fix the name");
+        assertThat(tmp.resolve("bad/final")).doesNotExist();
 
         CliRun trained = CliRun.of(
                         run, "--output", tmp.resolve("run").toString(), "--class-weights", "balanced", "--calibrate")

@@ -199,6 +199,10 @@ class EvalCommandTest {
         CliRun badBaseline = eval(m, data, "--task", "anomaly", "--baseline", onlyAnomalies.toString());
         assertThat(badBaseline.exit()).isEqualTo(1);
         assertThat(badBaseline.err()).contains("attacks.jsonl has no normal lines");
+        Path emptyLog = Files.writeString(tmp.resolve("auth.log"), "\n");
+        CliRun emptyBaseline = eval(m, data, "--task", "anomaly", "--baseline", emptyLog.toString());
+        assertThat(emptyBaseline.exit()).isEqualTo(1);
+        assertThat(emptyBaseline.err()).contains("forja: error: " + emptyLog + " holds no log lines");
     }
 
     private static CliRun eval(Path model, Path data, String... more) {

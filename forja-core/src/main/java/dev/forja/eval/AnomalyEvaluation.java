@@ -67,7 +67,11 @@ public final class AnomalyEvaluation {
         } catch (IOException e) {
             throw new ForjaException("cannot read " + file + ": " + e.getMessage() + " (it must be UTF-8)", e);
         }
-        if (rows.isEmpty()) throw new ForjaException(file + " holds no log lines");
+        if (rows.isEmpty()) {
+            throw new ForjaException(file + " holds no log lines (it is empty or blank): give "
+                    + (plain ? "a log with one line per line" : "{\"text\", \"label\"} JSONL lines") + " to score or "
+                    + "to learn normal behaviour from");
+        }
         return rows;
     }
 

@@ -138,7 +138,12 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         if (c.classWeights() == null && c.groupColumn() == null) return null;
         Map<Integer, String> groups =
                 c.groupColumn() == null ? Map.of() : LabeledTexts.column(c.data(), c.groupColumn());
-        RowWeights w = RowWeights.of(rows, c.classWeights(), c.groupColumn(), c.groupWeights(), groups);
+        RowWeights w;
+        try {
+            w = RowWeights.of(rows, c.classWeights(), c.groupColumn(), c.groupWeights(), groups);
+        } catch (ForjaException e) { // the weights name labels or values of this file: say which file it is
+            throw new ForjaException(c.data() + ": " + e.getMessage(), e);
+        }
         w.describe(rows, groups).forEach(log::println);
         return w;
     }

@@ -42,6 +42,10 @@ class AnomalyEvaluationTest {
         assertThatThrownBy(() -> AnomalyEvaluation.checkBothClasses(rows, f))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("bad.jsonl has no normal lines");
+        Path empty = Files.writeString(dir.resolve("empty.log"), "\n  \n");
+        assertThatThrownBy(() -> AnomalyEvaluation.normalTexts(empty))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("empty.log holds no log lines (it is empty or blank): give a log with one line");
         Path noAnomaly = Files.writeString(dir.resolve("ok.jsonl"), "{\"text\": \"x\", \"label\": \"normal\"}\n");
         assertThatThrownBy(() -> AnomalyEvaluation.checkBothClasses(AnomalyEvaluation.read(noAnomaly), noAnomaly))
                 .hasMessageContaining("no lines labelled \"anomaly\"");
