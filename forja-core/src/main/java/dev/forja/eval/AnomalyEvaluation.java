@@ -69,7 +69,7 @@ public final class AnomalyEvaluation {
         }
         if (rows.isEmpty()) {
             throw new ForjaException(file + " holds no log lines (it is empty or blank): give "
-                    + (plain ? "a log with one line per line" : "{\"text\", \"label\"} JSONL lines") + " to score or "
+                    + (plain ? "a log with one entry per line" : "{\"text\", \"label\"} JSONL lines") + " to score or "
                     + "to learn normal behaviour from");
         }
         return rows;
