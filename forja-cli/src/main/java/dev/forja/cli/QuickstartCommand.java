@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
+import dev.forja.data.canonical.Canonicalization;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
@@ -80,6 +81,15 @@ final class QuickstartCommand implements Callable<Integer> {
     double learningRate = 1.5e-4;
 
     @Option(
+            names = "--canonicalize",
+            negatable = true,
+            description = "Read every request in canonical form, as a web application firewall normalises one "
+                    + "(percent and HTML entity decoding, NFKC, look-alike letters, SQL comments, whitespace): the "
+                    + "baseline, the probe and the fine-tuned model all read the same text (default: off; "
+                    + "--no-canonicalize reads the raw text).")
+    boolean canonicalize;
+
+    @Option(
             names = "--input",
             paramLabel = "FILE",
             description = "Labelled JSON lines {\"text\",\"label\"} to use "
@@ -138,6 +148,13 @@ final class QuickstartCommand implements Callable<Integer> {
         List<LabeledTexts.Row> val = LabeledTexts.read(valFile);
         List<String> labels = LabeledTexts.labels(train, trainFile);
         LabeledTexts.checkKnown(val, labels, valFile);
+        Canonicalization canonical = Canonicalization.of(canonicalize);
+        if (canonicalize) {
+            // the baselines read what the fine-tuned model reads: the same input for all three
+            System.err.println("  canonicalize: every request read in canonical form (" + canonical.id() + ")");
+            train = canonical(train, canonical);
+            val = canonical(val, canonical);
+        }
         long t0 = System.nanoTime();
         ClassificationMetrics classical =
                 NgramLogisticRegression.fit(texts(train), golds(train), SEED).evaluate(texts(val), golds(val), labels);
@@ -179,6 +196,7 @@ final class QuickstartCommand implements Callable<Integer> {
         c.put("warmup_ratio", 0.1);
         c.put("threads", n);
         c.put("precision", "fp32"); // bf16 autocast was slower than fp32 for MiniLM on the CPUs measured
+        c.put("canonicalize", canonicalize);
         TrainResult r = new Trainer(TrainConfig.defaults().with(c), System.err).run();
 
         // 4) compare
@@ -267,6 +285,12 @@ final class QuickstartCommand implements Callable<Integer> {
         int w = 24;
         int full = (int) Math.round(f * w);
         return "[" + "#".repeat(full) + ".".repeat(w - full) + "]";
+    }
+
+    private static List<LabeledTexts.Row> canonical(List<LabeledTexts.Row> rows, Canonicalization c) {
+        return rows.stream()
+                .map(r -> new LabeledTexts.Row(c.apply(r.text()), r.label(), r.line()))
+                .toList();
     }
 
     private static List<String> texts(List<LabeledTexts.Row> rows) {
