@@ -151,22 +151,16 @@ class EvalCommandTest {
         BertConfig c = BertConfig.tiny(259);
         BertWriter.write(base, c, BertModel.initialize(c, false, 7));
         StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
-            rows.append("{\"text\": \"GET /buscar?q=")
-                    .append(i)
-                    .append("'+UNION+SELECT+clave&p=2 HTTP/1.1\", \"label\": \"sqli\"}\n");
-            rows.append("{\"text\": \"GET /buscar?q=<script>alert(")
-                    .append(i)
-                    .append(")</script> HTTP/1.1\", \"label\": \"xss\"}\n");
-            rows.append("{\"text\": \"GET /buscar?q=zapatos+")
-                    .append(i)
-                    .append("&p=2 HTTP/1.1\", \"label\": \"benigno\"}\n");
+        for (int i = 0; i < 8; i++) {
+            rows.append("{\"text\": \"GET /index.html?i=").append(i).append("\", \"label\": \"benigno\"}\n");
+            rows.append("{\"text\": \"GET /p?id=' OR 1=1 -- ").append(i).append("\", \"label\": \"sqli\"}\n");
+            rows.append("{\"text\": \"GET /p?q=<script>alert(").append(i).append(")</script>\", \"label\": \"xss\"}\n");
         }
         Path data = Files.writeString(tmp.resolve("requests.jsonl"), rows);
         TrainConfig config = TrainConfig.defaults()
                 .with(Map.of("model", base, "data", data, "val_data", data, "output", tmp.resolve("run")))
-                .with(Recipe.overrides(
-                        List.of(("task=classification method=full max_steps=2 batch_size=6 threads=1 precision=fp32 "
+                .with(Recipe.overrides(List.of(
+                        ("task=classification method=full max_steps=30 learning_rate=1e-3 batch_size=8 threads=1 precision=fp32 "
                                         + "canonicalize=true")
                                 .split(" "))));
         TrainResult run = new Trainer(config, new PrintStream(PrintStream.nullOutputStream())).run();
@@ -181,6 +175,9 @@ class EvalCommandTest {
         assertThat(r.err()).contains("canonicalization http-request-v1 (as trained");
         // these transforms only re-spell a request; read canonically, every row scores as it did clean
         JsonNode j = r.json().get("robustness");
+        assertThat(j.get("clean_macro_f1").asDouble())
+                .as("learnt the three classes")
+                .isEqualTo(1.0);
         for (JsonNode t : j.get("transforms")) {
             assertThat(t.get("changed").asInt()).as(t.get("name").asText()).isPositive();
             assertThat(t.get("macro_f1").asDouble())
