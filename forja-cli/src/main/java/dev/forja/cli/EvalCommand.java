@@ -213,6 +213,7 @@ final class EvalCommand implements Callable<Integer> {
                         classifier.labels(),
                         transforms,
                         seed,
+                        canonicalization::apply,
                         // the transform rewrites the raw text; predict canonicalizes after it, as the model reads
                         x -> ClassifierEvaluation.predict(classifier, tok, x, length.tokens(), 32, canonicalization),
                         System.err);
