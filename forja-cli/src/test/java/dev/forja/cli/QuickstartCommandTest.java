@@ -48,6 +48,16 @@ class QuickstartCommandTest {
     }
 
     @Test
+    void canonicalizationIsOnByDefaultAndNoCanonicalizeTurnsItOff() {
+        QuickstartCommand q = new QuickstartCommand();
+        new picocli.CommandLine(q).parseArgs();
+        assertThat(q.canonicalize).isTrue();
+        QuickstartCommand raw = new QuickstartCommand();
+        new picocli.CommandLine(raw).parseArgs("--no-canonicalize");
+        assertThat(raw.canonicalize).isFalse();
+    }
+
+    @Test
     void badArgumentsFailBeforeAnyWork() {
         Path out = tmp.resolve("never");
         CliRun r = CliRun.of("quickstart", "--max-steps", "0", "--output", out.toString());
