@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.data.canonical.Canonicalization;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.data.evasion.Evasion;
 import dev.forja.eval.AnomalyEvaluation;
@@ -200,10 +201,11 @@ final class EvalCommand implements Callable<Integer> {
         BertClassifier classifier = loaded.classifier();
         List<LabeledTexts.Row> rows = loaded.rows();
         ClassifierEvaluation.MaxLength length = loaded.maxLength();
+        Canonicalization canonicalization = loaded.canonicalization();
         ClassifierEvaluation.Result r;
         EvasionRobustness.Result attacked = null;
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            r = ClassifierEvaluation.evaluate(classifier, tok, rows, length.tokens(), 32);
+            r = ClassifierEvaluation.evaluate(classifier, tok, rows, length.tokens(), 32, canonicalization);
             if (robustness) {
                 System.err.printf(Locale.ROOT, "robustness: %d transforms, seed %d%n", transforms.size(), seed);
                 attacked = EvasionRobustness.measure(
@@ -211,7 +213,9 @@ final class EvalCommand implements Callable<Integer> {
                         classifier.labels(),
                         transforms,
                         seed,
-                        x -> ClassifierEvaluation.predict(classifier, tok, x, length.tokens(), 32),
+                        canonicalization::apply,
+                        // the transform rewrites the raw text; predict canonicalizes after it, as the model reads
+                        x -> ClassifierEvaluation.predict(classifier, tok, x, length.tokens(), 32, canonicalization),
                         System.err);
             }
         }
@@ -229,7 +233,9 @@ final class EvalCommand implements Callable<Integer> {
         o.put("loss", r.loss());
         o.put("accuracy", m.accuracy());
         o.put("macro_f1", m.macroF1());
-        if (baseline != null) o.put("baseline_macro_f1", baselineMacroF1(rows, classifier.labels(), m.macroF1()));
+        if (baseline != null) {
+            o.put("baseline_macro_f1", baselineMacroF1(rows, classifier.labels(), m.macroF1(), canonicalization));
+        }
         o.set("report", Json.mapper().readTree(m.toJson()));
         if (attacked != null) o.set("robustness", attacked.toJson());
         o.setAll(calibration.json());
@@ -240,16 +246,22 @@ final class EvalCommand implements Callable<Integer> {
         return o;
     }
 
-    /** The classical baseline fitted on --baseline, scored on the same rows in the classifier's label order. */
-    private double baselineMacroF1(List<LabeledTexts.Row> rows, List<String> labels, double modelF1) {
+    /**
+     * The classical baseline fitted on --baseline, scored on the same rows in the classifier's label order; it reads
+     * the texts as the model does (canonicalized when the model is), so both see the same input.
+     */
+    private double baselineMacroF1(
+            List<LabeledTexts.Row> rows, List<String> labels, double modelF1, Canonicalization canonicalization) {
         List<LabeledTexts.Row> train = LabeledTexts.read(baseline);
         LabeledTexts.checkKnown(train, labels, baseline);
         NgramLogisticRegression b = NgramLogisticRegression.fit(
-                train.stream().map(LabeledTexts.Row::text).toList(),
+                canonicalization.applyAll(
+                        train.stream().map(LabeledTexts.Row::text).toList()),
                 train.stream().map(LabeledTexts.Row::label).toList(),
                 42);
         double f1 = b.evaluate(
-                        rows.stream().map(LabeledTexts.Row::text).toList(),
+                        canonicalization.applyAll(
+                                rows.stream().map(LabeledTexts.Row::text).toList()),
                         rows.stream().map(LabeledTexts.Row::label).toList(),
                         labels)
                 .macroF1();

@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.config.Recipe;
+import dev.forja.data.canonical.Canonicalization;
 import dev.forja.data.classify.LabeledTexts;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
  * requests (anonymize, dedup, stratified split), scores two baselines on the validation split (a classical character
  * n-gram TF-IDF + logistic regression, and the base model's frozen all-MiniLM-L6-v2 embeddings with a linear probe),
  * fine-tunes MiniLM on it (full fine-tuning, one epoch at 256 tokens: the settings of recipes/minilm-classify.yaml,
- * chosen by measurement), evaluates, and ends with one JSON line holding the three macro-F1s.
+ * chosen by measurement), evaluates, and ends with one JSON line holding the three macro-F1s. All three read each
+ * request in canonical form ({@code --canonicalize}, on by default), so they compare on the same input.
  */
 @Command(
         name = "quickstart",
@@ -78,6 +80,18 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Peak learning rate (default: 1.5e-4; at batch 16, 2e-4 reached 0.958 after one epoch "
                     + "and 4e-4 was at 0.88 half-way, its loss unsteady).")
     double learningRate = 1.5e-4;
+
+    @Option(
+            names = "--canonicalize",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Read every request in canonical form, as a web application firewall normalises one "
+                    + "(percent and HTML entity decoding, NFKC, look-alike letters, SQL comments, whitespace): the "
+                    + "baseline, the probe and the fine-tuned model all read the same text (default: on; measured "
+                    + "on the sample, fine-tuned macro-F1 0.990 against 0.965 on the raw text; --no-canonicalize "
+                    + "reads the raw text).")
+    boolean canonicalize;
 
     @Option(
             names = "--input",
@@ -138,6 +152,13 @@ final class QuickstartCommand implements Callable<Integer> {
         List<LabeledTexts.Row> val = LabeledTexts.read(valFile);
         List<String> labels = LabeledTexts.labels(train, trainFile);
         LabeledTexts.checkKnown(val, labels, valFile);
+        Canonicalization canonical = Canonicalization.of(canonicalize);
+        if (canonicalize) {
+            // the baselines read what the fine-tuned model reads: the same input for all three
+            System.err.println("  canonicalize: every request read in canonical form (" + canonical.id() + ")");
+            train = canonical(train, canonical);
+            val = canonical(val, canonical);
+        }
         long t0 = System.nanoTime();
         ClassificationMetrics classical =
                 NgramLogisticRegression.fit(texts(train), golds(train), SEED).evaluate(texts(val), golds(val), labels);
@@ -179,6 +200,7 @@ final class QuickstartCommand implements Callable<Integer> {
         c.put("warmup_ratio", 0.1);
         c.put("threads", n);
         c.put("precision", "fp32"); // bf16 autocast was slower than fp32 for MiniLM on the CPUs measured
+        c.put("canonicalize", canonicalize);
         TrainResult r = new Trainer(TrainConfig.defaults().with(c), System.err).run();
 
         // 4) compare
@@ -267,6 +289,12 @@ final class QuickstartCommand implements Callable<Integer> {
         int w = 24;
         int full = (int) Math.round(f * w);
         return "[" + "#".repeat(full) + ".".repeat(w - full) + "]";
+    }
+
+    private static List<LabeledTexts.Row> canonical(List<LabeledTexts.Row> rows, Canonicalization c) {
+        return rows.stream()
+                .map(r -> new LabeledTexts.Row(c.apply(r.text()), r.label(), r.line()))
+                .toList();
     }
 
     private static List<String> texts(List<LabeledTexts.Row> rows) {

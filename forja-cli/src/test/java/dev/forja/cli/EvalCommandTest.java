@@ -144,6 +144,49 @@ class EvalCommandTest {
     }
 
     @Test
+    void aCanonicalizingModelReadsEachAttackedTextAfterTheTransformAsItWasTrained() throws Exception {
+        Path base = tmp.resolve("bert");
+        ByteLevelTokenizerFiles.write(
+                base, ByteLevelTokenizerFiles.DEFAULT_SPECIAL_TOKENS, ByteLevelTokenizerFiles.chatMlTemplate());
+        BertConfig c = BertConfig.tiny(259);
+        BertWriter.write(base, c, BertModel.initialize(c, false, 7));
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            rows.append("{\"text\": \"GET /index.html?i=").append(i).append("\", \"label\": \"benigno\"}\n");
+            rows.append("{\"text\": \"GET /p?id=' OR 1=1 -- ").append(i).append("\", \"label\": \"sqli\"}\n");
+            rows.append("{\"text\": \"GET /p?q=<script>alert(").append(i).append(")</script>\", \"label\": \"xss\"}\n");
+        }
+        Path data = Files.writeString(tmp.resolve("requests.jsonl"), rows);
+        TrainConfig config = TrainConfig.defaults()
+                .with(Map.of("model", base, "data", data, "val_data", data, "output", tmp.resolve("run")))
+                .with(Recipe.overrides(List.of(
+                        ("task=classification method=full max_steps=30 learning_rate=1e-3 batch_size=8 threads=1 precision=fp32 "
+                                        + "canonicalize=true")
+                                .split(" "))));
+        TrainResult run = new Trainer(config, new PrintStream(PrintStream.nullOutputStream())).run();
+
+        CliRun r = eval(
+                        run.finalDir(),
+                        data,
+                        "--robustness",
+                        "--transforms",
+                        "url,double-url,html-entities,fullwidth,homoglyph")
+                .ok();
+        assertThat(r.err()).contains("canonicalization http-request-v1 (as trained");
+        // these transforms only re-spell a request; read canonically, every row scores as it did clean
+        JsonNode j = r.json().get("robustness");
+        assertThat(j.get("clean_macro_f1").asDouble())
+                .as("learnt the three classes")
+                .isEqualTo(1.0);
+        for (JsonNode t : j.get("transforms")) {
+            assertThat(t.get("changed").asInt()).as(t.get("name").asText()).isPositive();
+            assertThat(t.get("macro_f1").asDouble())
+                    .as(t.get("name").asText())
+                    .isEqualTo(j.get("clean_macro_f1").asDouble());
+        }
+    }
+
+    @Test
     void anUnknownTransformIsAUsageErrorThatListsTheValidOnes() throws Exception {
         Path data = Files.writeString(tmp.resolve("d.jsonl"), "{\"text\": \"GET /?q=1\", \"label\": \"a\"}\n");
         CliRun bad = eval(tmp.resolve("no-model"), tmp.resolve("no-data"), "--robustness", "--transforms", "url,rot13");

@@ -25,7 +25,7 @@ class QuickstartCommandTest {
         List<String> lines = Files.readAllLines(Path.of("..", QuickstartCommand.SAMPLE), StandardCharsets.UTF_8);
         Files.write(input, lines.subList(0, 40), StandardCharsets.UTF_8);
         Path out = tmp.resolve("qs");
-        String small = "--max-steps 2 --max-length 16 --threads 1";
+        String small = "--max-steps 2 --max-length 16 --threads 1 --canonicalize";
         CliRun r = CliRun.of(
                         List.of("quickstart", "--input", input.toString(), "--output", out.toString()),
                         small.split(" "))
@@ -33,14 +33,28 @@ class QuickstartCommandTest {
         assertThat(r.err())
                 .contains("[1/4", "[2/4", "[3/4", "[4/4", "fine-tuning MiniLM (full, 2 steps, max 16 " + "tokens)");
         assertThat(r.err()).contains("classical baseline macro-F1", "frozen probe macro-F1");
+        assertThat(r.err()).contains("canonicalize: every request read in canonical form (http-request-v1)");
         assertThat(r.out()).contains("classical baseline (char n-gram TF-IDF + logistic regression)");
         JsonNode j = r.lastJson();
         assertThat(j.get("baseline_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("base_macro_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("finetuned_macro_f1").asDouble()).isBetween(0.0, 1.0);
-        assertThat(Path.of(j.get("model").asText()).resolve("config.json")).isRegularFile();
+        assertThat(dev.forja.io.Json.read(Path.of(j.get("model").asText()).resolve("config.json"))
+                        .get("forja_canonicalize")
+                        .asText())
+                .isEqualTo("http-request-v1");
         assertThat(Path.of(j.get("report").asText())).isRegularFile();
         assertThat(out.resolve("data/train.jsonl")).isRegularFile();
+    }
+
+    @Test
+    void canonicalizationIsOnByDefaultAndNoCanonicalizeTurnsItOff() {
+        QuickstartCommand q = new QuickstartCommand();
+        new picocli.CommandLine(q).parseArgs();
+        assertThat(q.canonicalize).isTrue();
+        QuickstartCommand raw = new QuickstartCommand();
+        new picocli.CommandLine(raw).parseArgs("--no-canonicalize");
+        assertThat(raw.canonicalize).isFalse();
     }
 
     @Test

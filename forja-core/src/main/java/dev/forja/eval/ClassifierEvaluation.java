@@ -1,6 +1,7 @@
 package dev.forja.eval;
 
 import dev.forja.ForjaException;
+import dev.forja.data.canonical.Canonicalization;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
@@ -103,8 +104,13 @@ public final class ClassifierEvaluation {
      * A classifier loaded for evaluation with its labelled rows and the max length to read them at.
      *
      * @param maxLength the tokens kept per text, and why
+     * @param canonicalization what each text goes through before tokenizing, as trained (config.json)
      */
-    public record Loaded(BertClassifier classifier, List<LabeledTexts.Row> rows, MaxLength maxLength) {
+    public record Loaded(
+            BertClassifier classifier,
+            List<LabeledTexts.Row> rows,
+            MaxLength maxLength,
+            Canonicalization canonicalization) {
         /**
          * Loads the classifier in {@code dir} (config.json read and weights opened once) and the labelled rows of
          * {@code data}, and logs the max length; a directory that is not a classifier, or a row whose label it does
@@ -112,6 +118,7 @@ public final class ClassifierEvaluation {
          */
         public static Loaded of(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
             BertClassifier classifier;
+            Canonicalization canonicalization;
             try (BertDirectory d = BertDirectory.open(dir)) {
                 if (!d.isClassifier()) {
                     throw new ForjaException(dir + " is not a sequence classifier (config.json has no id2label): give "
@@ -119,13 +126,18 @@ public final class ClassifierEvaluation {
                             + "causal_lm for a causal LM");
                 }
                 classifier = BertClassifier.load(d);
+                canonicalization = Canonicalization.read(d.configJson(), dir.resolve("config.json"));
             }
             List<LabeledTexts.Row> rows = LabeledTexts.read(data);
             LabeledTexts.checkKnown(rows, classifier.labels(), data);
             MaxLength length = ClassifierEvaluation.maxLength(
                     requestedMaxLength, dir, classifier.encoder().config());
             log.printf(Locale.ROOT, "max length %d tokens (%s)%n", length.tokens(), length.source());
-            return new Loaded(classifier, rows, length);
+            if (canonicalization != Canonicalization.NONE) {
+                log.println("canonicalization " + canonicalization.id() + " (as trained: config.json "
+                        + Canonicalization.CONFIG_KEY + "), applied to every text, after any robustness transform");
+            }
+            return new Loaded(classifier, rows, length, canonicalization);
         }
     }
 
@@ -133,21 +145,23 @@ public final class ClassifierEvaluation {
     public static Result evaluate(Path dir, Path data, Integer requestedMaxLength, PrintStream log) {
         Loaded l = Loaded.of(dir, data, requestedMaxLength, log);
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
-            return evaluate(l.classifier(), tok, l.rows(), l.maxLength().tokens(), 32);
+            return evaluate(l.classifier(), tok, l.rows(), l.maxLength().tokens(), 32, l.canonicalization());
         }
     }
 
     /**
-     * Tokenizes {@code rows} (truncated to {@code maxLength} tokens, the final special token kept) and evaluates them
-     * in float32, {@code batchSize} rows per forward. Every row's label must be one of the classifier's.
+     * Tokenizes {@code rows} (each text through {@code canonicalization}, then truncated to {@code maxLength} tokens,
+     * the final special token kept) and evaluates them in float32, {@code batchSize} rows per forward. Every row's
+     * label must be one of the classifier's.
      */
     public static Result evaluate(
             BertClassifier classifier,
             HfTokenizer tokenizer,
             List<LabeledTexts.Row> rows,
             int maxLength,
-            int batchSize) {
-        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength);
+            int batchSize,
+            Canonicalization canonicalization) {
+        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength, canonicalization);
         return evaluate(
                 classifier,
                 new ClassificationBatches(t, batchSize, 0, false),
@@ -188,15 +202,18 @@ public final class ClassifierEvaluation {
 
     /**
      * The argmax class index of each row, in the rows' order: float32, {@code batchSize} rows per forward, in the same
-     * length-sorted batches as {@link #evaluate(BertClassifier, HfTokenizer, List, int, int)}, so the same logits.
+     * length-sorted batches as {@link #evaluate(BertClassifier, HfTokenizer, List, int, int, Canonicalization)}, so
+     * the same logits. Each text goes through {@code canonicalization} here, so rows rewritten by a robustness
+     * transform are canonicalized after it, as a deployed model would read them.
      */
     public static int[] predict(
             BertClassifier classifier,
             HfTokenizer tokenizer,
             List<LabeledTexts.Row> rows,
             int maxLength,
-            int batchSize) {
-        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength);
+            int batchSize,
+            Canonicalization canonicalization) {
+        TokenizedRows t = TokenizedRows.of(rows, classifier.labels(), tokenizer, maxLength, canonicalization);
         Integer[] order = new Integer[t.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> t.ids().get(i).length)); // stable, as the batches

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A classifier's robustness to evasion: its metrics on the clean rows and on the same rows after each {@link Evasion}
@@ -171,6 +172,24 @@ public final class EvasionRobustness {
             long seed,
             Function<List<LabeledTexts.Row>, int[]> predict,
             PrintStream log) {
+        return measure(rows, labels, transforms, seed, UnaryOperator.identity(), predict, log);
+    }
+
+    /**
+     * The same, for a classifier that reads each text through {@code view} (its canonicalization, which
+     * {@code predict} applies itself): a changed row whose view is the clean row's keeps its clean prediction, since
+     * the classifier reads the same input, and only the others are predicted again. The metrics are those of
+     * predicting every changed row.
+     */
+    public static Result measure(
+            List<LabeledTexts.Row> rows,
+            List<String> labels,
+            List<Evasion> transforms,
+            long seed,
+            UnaryOperator<String> view,
+            Function<List<LabeledTexts.Row>, int[]> predict,
+            PrintStream log) {
+        List<String> cleanViews = rows.stream().map(r -> view.apply(r.text())).toList();
         int[] gold = new int[rows.size()];
         for (int i = 0; i < gold.length; i++) {
             gold[i] = labels.indexOf(rows.get(i).label());
@@ -181,12 +200,15 @@ public final class EvasionRobustness {
         log.printf(Locale.ROOT, "  clean: macro-F1 %.4f%n", clean.macroF1());
         List<Attacked> attacked = new ArrayList<>();
         for (Evasion e : transforms) {
-            List<LabeledTexts.Row> changed = new ArrayList<>();
+            List<LabeledTexts.Row> changed = new ArrayList<>(); // the rows predicted again
             List<Integer> at = new ArrayList<>();
+            int changedRows = 0;
             for (int i = 0; i < rows.size(); i++) {
                 LabeledTexts.Row r = rows.get(i);
                 String text = e.apply(r.text(), seed, i);
                 if (text.equals(r.text())) continue;
+                changedRows++;
+                if (view.apply(text).equals(cleanViews.get(i))) continue; // read as the clean row: same prediction
                 changed.add(new LabeledTexts.Row(text, r.label(), r.line()));
                 at.add(i);
             }
@@ -195,14 +217,15 @@ public final class EvasionRobustness {
                 int[] p = predict.apply(changed);
                 for (int k = 0; k < p.length; k++) predicted[at.get(k)] = p[k];
             }
-            Attacked a = new Attacked(e.id(), changed.size(), ClassificationMetrics.compute(labels, gold, predicted));
+            Attacked a = new Attacked(e.id(), changedRows, ClassificationMetrics.compute(labels, gold, predicted));
             attacked.add(a);
             log.printf(
                     Locale.ROOT,
-                    "  %s (%d/%d): %,d rows changed, macro-F1 %.4f%n",
+                    "  %s (%d/%d): %,d rows changed (%,d read differently from clean), macro-F1 %.4f%n",
                     e.id(),
                     attacked.size(),
                     transforms.size(),
+                    changedRows,
                     changed.size(),
                     a.macroF1());
         }

@@ -3,6 +3,7 @@ package dev.forja.train;
 import dev.forja.ForjaException;
 import dev.forja.data.BatchSource;
 import dev.forja.data.TrainValSplit;
+import dev.forja.data.canonical.Canonicalization;
 import dev.forja.data.classify.ClassificationBatch;
 import dev.forja.data.classify.ClassificationBatches;
 import dev.forja.data.classify.LabeledTexts;
@@ -57,6 +58,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     private final boolean bf16;
     private final long padId;
     private final int maxLength; // tokens per text, as trained: written into the final model's tokenizer_config.json
+    private final Canonicalization canonicalization; // what each text goes through first: written into config.json
     private final PrintStream log;
     private ClassificationMetrics lastMetrics;
     private ClassifierEvaluation.Result lastResult;
@@ -79,14 +81,19 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         List<String> labels = LabeledTexts.labels(trainRows, c.data());
         LabeledTexts.checkKnown(valRows, labels, c.valData() != null ? c.valData() : c.data());
         RowWeights weights = rowWeights(c, trainRows, log);
+        canonicalization = Canonicalization.of(c.canonicalize());
+        if (c.canonicalize()) {
+            log.println("canonicalize: every text read in canonical form (" + canonicalization.id() + ": percent and "
+                    + "HTML entity decoding, NFKC, look-alike letters, SQL comments, whitespace)");
+        }
 
         // 2) the model: a classifier checkpoint continues, an encoder gets a fresh head
-        classifier = loadClassifier(modelDir, labels, c.seed());
+        classifier = loadClassifier(modelDir, labels, c.seed(), canonicalization);
         maxLength = Math.min(c.maxLength(), classifier.encoder().config().maxPositionEmbeddings());
         padId = classifier.encoder().config().padTokenId();
         try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
-            TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength);
-            TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength);
+            TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength, canonicalization);
+            TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength, canonicalization);
             train = new ClassificationBatches(
                     t, c.batchSize(), c.seed(), true, weights == null ? null : weights.weights());
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
@@ -148,14 +155,24 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
         return w;
     }
 
-    /** The model directory opened once: a classifier with the data's labels continues, an encoder gets a new head. */
-    private static BertClassifier loadClassifier(Path modelDir, List<String> labels, long seed) {
+    /**
+     * The model directory opened once: a classifier with the data's labels and canonicalization continues, an encoder
+     * gets a new head.
+     */
+    private static BertClassifier loadClassifier(
+            Path modelDir, List<String> labels, long seed, Canonicalization canonicalization) {
         try (BertDirectory d = BertDirectory.open(modelDir)) {
             if (d.isClassifier()) {
                 BertClassifier classifier = BertClassifier.load(d);
                 if (!classifier.labels().equals(labels)) {
                     throw new ForjaException(modelDir + " classifies " + classifier.labels() + " but the data's labels "
                             + "are " + labels + "; start from the encoder, or use data with the same labels");
+                }
+                Canonicalization trained = Canonicalization.read(d.configJson(), modelDir.resolve("config.json"));
+                if (trained != canonicalization) {
+                    throw new ForjaException(modelDir + " was trained with canonicalization '" + trained.id() + "' but "
+                            + "this run reads texts with '" + canonicalization.id() + "'; set canonicalize: "
+                            + (trained != Canonicalization.NONE) + " to continue it");
                 }
                 return classifier;
             }
@@ -265,9 +282,10 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             if (adapter != null) {
                 adapter.save(dir, modelDir.toString(), "SEQ_CLS", classifier.head());
                 // the head's labels and pooling, for whoever loads the adapter
-                dev.forja.io.Json.writeAtomic(dir.resolve("classifier_config.json"), classifier.configJson());
+                dev.forja.io.Json.writeAtomic(
+                        dir.resolve("classifier_config.json"), canonicalization.record(classifier.configJson()));
             } else {
-                classifier.write(dir, classifier.parameters());
+                classifier.write(dir, classifier.parameters(), canonicalization.record(classifier.configJson()));
             }
         }
     }

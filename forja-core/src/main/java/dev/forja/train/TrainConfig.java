@@ -62,6 +62,10 @@ import java.util.Map;
  * @param augment classification: none, or evasion (seeded copies of training rows under evasion transforms: URL
  *     encoding, case mixing, SQL comments... see {@code dev.forja.data.evasion})
  * @param augmentFraction evasion copies per training row on average (1.0: one each; 0.5: every other row)
+ * @param canonicalize classification: read every text in its canonical form, as a web application firewall
+ *     normalises a request (percent and HTML entity decoding, NFKC, look-alike letters, SQL comments, whitespace:
+ *     {@code dev.forja.data.canonical.RequestCanonicalizer}); recorded in the model's config.json, so forja eval and
+ *     calibrate read texts the same way
  */
 public record TrainConfig(
         String model,
@@ -105,7 +109,8 @@ public record TrainConfig(
         Weighting groupWeights,
         boolean calibrate,
         Augment augment,
-        double augmentFraction) {
+        double augmentFraction,
+        boolean canonicalize) {
 
     /** What is trained. */
     public enum Task {
@@ -179,6 +184,9 @@ public record TrainConfig(
         require(
                 augment == Augment.NONE || task == Task.CLASSIFICATION,
                 "augment: evasion rewrites requests to classify; it needs task: classification");
+        require(
+                !canonicalize || task == Task.CLASSIFICATION,
+                "canonicalize normalises requests to classify; it needs task: classification");
     }
 
     private static void require(boolean ok, String message) {
@@ -229,7 +237,8 @@ public record TrainConfig(
                 null,
                 false,
                 Augment.NONE,
-                1.0);
+                1.0,
+                false);
     }
 
     /**

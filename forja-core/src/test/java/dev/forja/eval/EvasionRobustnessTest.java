@@ -51,6 +51,27 @@ class EvasionRobustnessTest {
     }
 
     @Test
+    void rowsTheClassifierReadsAsTheCleanOnesKeepTheirPredictionAndTheOthersArePredictedAgain() {
+        List<Integer> predicted = new ArrayList<>();
+        var r = EvasionRobustness.measure(
+                rows(),
+                LABELS,
+                Evasion.parseList("url,param-reorder"),
+                42,
+                dev.forja.data.canonical.Canonicalization.HTTP_REQUEST::apply,
+                x -> {
+                    predicted.add(x.size());
+                    return signature(x);
+                },
+                QUIET);
+        // url: every row changed, but decoded it is the clean row, so nothing is predicted again and F1 stays 1.0
+        assertThat(r.attacked().get(0).changed()).isEqualTo(40);
+        assertThat(r.attacked().get(0).macroF1()).isEqualTo(1.0);
+        // clean: 40 rows; url: none; param-reorder: 40 rows (a new order reads differently)
+        assertThat(predicted).containsExactly(40, 40);
+    }
+
+    @Test
     void theTableTheJsonAndTheHtmlShowCleanAndEveryTransformSideBySide() {
         var r = EvasionRobustness.measure(
                 rows(), LABELS, List.of(Evasion.values()), 7, EvasionRobustnessTest::signature, QUIET);

@@ -98,10 +98,44 @@ class ClassificationTaskTest {
         // forja eval's path: the written classifier, reloaded, scores the validation set as the trainer did
         List<LabeledTexts.Row> rows = LabeledTexts.read(val);
         try (var tok = dev.forja.tokenizer.HfTokenizer.load(r.finalDir())) {
-            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(loaded, tok, rows, 512, 4)
+            var metrics = dev.forja.eval.ClassifierEvaluation.evaluate(
+                            loaded, tok, rows, 512, 4, dev.forja.data.canonical.Canonicalization.NONE)
                     .metrics();
             assertThat(metrics.accuracy()).isEqualTo(acc);
         }
+    }
+
+    @Test
+    void aCanonicalizingModelRecordsItAndEvaluationReadsEverySpellingAsTrained() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(tmp.resolve("train.jsonl"), 4);
+        Path val = data(tmp.resolve("val.jsonl"), 2);
+        // the same rows, spelled as an attacker would: percent-encoded, full-width, with HTML entities
+        String encoded = Files.readString(val)
+                .replace("<script>", "%3Cscript%3E")
+                .replace("' OR", "\uFF07 &#79;R")
+                .replace("GET /index", "GET%20/index");
+        Path attacked = Files.writeString(tmp.resolve("attacked.jsonl"), encoded);
+        TrainConfig c = config(model, train, val, tmp.resolve("run"), "full", 6).with(Map.of("canonicalize", true));
+        TrainResult r = new Trainer(c, QUIET).run();
+
+        assertThat(Json.read(r.finalDir().resolve("config.json"))
+                        .get("forja_canonicalize")
+                        .asText())
+                .isEqualTo("http-request-v1");
+        var loaded = dev.forja.eval.ClassifierEvaluation.Loaded.of(r.finalDir(), attacked, null, QUIET);
+        assertThat(loaded.canonicalization()).isEqualTo(dev.forja.data.canonical.Canonicalization.HTTP_REQUEST);
+        double clean = dev.forja.eval.ClassifierEvaluation.evaluate(r.finalDir(), val, null, QUIET)
+                .loss();
+        double spelled = dev.forja.eval.ClassifierEvaluation.evaluate(r.finalDir(), attacked, null, QUIET)
+                .loss();
+        assertThat(spelled).isEqualTo(clean);
+
+        // continuing the model without canonicalize would read texts differently: refused
+        assertThatThrownBy(() ->
+                        new Trainer(config(r.finalDir(), train, val, tmp.resolve("run2"), "full", 2), QUIET).run())
+                .isInstanceOf(ForjaException.class)
+                .hasMessageContaining("canonicalize: true");
     }
 
     @Test

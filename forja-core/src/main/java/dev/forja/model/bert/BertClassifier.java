@@ -222,10 +222,15 @@ public final class BertClassifier implements Adaptable {
 
     /** Writes config.json and model.safetensors ({@code params} named as {@link #parameters()}), float32. */
     public void write(Path dir, Map<String, Tensor> params) {
+        write(dir, params, configJson());
+    }
+
+    /** The same, with {@code config} (this head's {@link #configJson()} plus keys of the caller's) as config.json. */
+    public void write(Path dir, Map<String, Tensor> params, ObjectNode config) {
         List<TensorEntry> entries = new ArrayList<>();
         params.forEach((k, v) ->
                 entries.add(Tensors.toEntry(k, v.detach().to(ScalarType.Float).contiguous())));
-        Json.writeAtomic(dir.resolve("config.json"), configJson());
+        Json.writeAtomic(dir.resolve("config.json"), config);
         ModelWeightsWriter.writeModel(dir, entries, Map.of("format", "pt"), ModelWriter.MAX_SHARD_BYTES);
     }
 }
