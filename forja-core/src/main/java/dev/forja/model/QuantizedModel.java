@@ -189,6 +189,7 @@ public final class QuantizedModel implements CausalLM {
                     q = source.linear(byName.get(path + ".weight"), bias, s);
                 }
                 base.linears().put(path, packed(q, false));
+                returnFreedMemory();
             }
             Int8Linear headRows = source.table(byName.get(headName));
             Int8Embedding tokens = headName.equals(embedding)
@@ -197,8 +198,18 @@ public final class QuantizedModel implements CausalLM {
             // the packed head is a second int8 copy when tied (the embedding looks rows up in the first): 38.6 MB
             // for GPT-2's, against the 2.2 ms a token that the packed product saves on this head alone
             Linear head = packed(headRows, headName.equals(embedding));
+            returnFreedMemory();
             return new QuantizedModel(base, scheme, head, tokens, dense);
         }
+    }
+
+    /**
+     * Hands the memory freed since the last call back to the system ({@code malloc_trim}): quantizing leaves the
+     * allocator's heaps full of freed dense weights and chunks, which it would keep. GPT-2 124M in int8 held 873 MB
+     * after loading, 539 MB once trimmed; trimming after each layer keeps the peak near the latter.
+     */
+    private static void returnFreedMemory() {
+        org.bytedeco.javacpp.Pointer.trimMemory();
     }
 
     /** A tensor of {@code shape} holding one zero: expanded with stride 0, it takes no memory for its shape. */

@@ -1,6 +1,7 @@
 package dev.forja.quant;
 
 import java.lang.ref.Reference;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -59,16 +60,19 @@ final class AtenOps {
      * copy is the weight's own: q may be freed afterwards.
      */
     static IValue int8Prepack(Tensor q, Tensor scales) {
-        Tensor zeros = torch.zeros(new long[] {q.size(0)}, new TensorOptions(ScalarType.Long));
-        Tensor qt = call(
-                Handles.PER_CHANNEL,
-                new IValue(q.contiguous()),
-                new IValue(scales.to(ScalarType.Double)),
-                new IValue(zeros),
-                new IValue(0L)); // quantized (N, K), axis 0
-        IValue packed = callValue(Handles.LINEAR_PREPACK, new IValue(qt), new IValue());
-        packed.retainReference();
-        return packed;
+        // the quantized copy of q and the call's arguments are freed on return, not left to the garbage collector
+        try (PointerScope scope = new PointerScope()) {
+            Tensor zeros = torch.zeros(new long[] {q.size(0)}, new TensorOptions(ScalarType.Long));
+            Tensor qt = call(
+                    Handles.PER_CHANNEL,
+                    new IValue(q.contiguous()),
+                    new IValue(scales.to(ScalarType.Double)),
+                    new IValue(zeros),
+                    new IValue(0L)); // quantized (N, K), axis 0
+            IValue packed = callValue(Handles.LINEAR_PREPACK, new IValue(qt), new IValue());
+            packed.retainReference(); // outlives the scope
+            return packed;
+        }
     }
 
     /**

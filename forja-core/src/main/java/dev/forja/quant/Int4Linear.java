@@ -3,6 +3,7 @@ package dev.forja.quant;
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.nn.Linear;
+import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,14 +182,18 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     public Tensor apply(Tensor x) {
         long[] outShape = x.sizes().vec().get();
         outShape[outShape.length - 1] = outFeatures;
-        Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
-        // a prompt's many rows: dequantize for the moment and use the dense bf16 matmul (see Int8Linear.DENSE_ROWS)
-        if (flat.size(0) >= Int8Linear.DENSE_ROWS) {
-            return withBias(Int8Linear.transientProduct(flat, this::weight), x, outShape);
-        }
-        Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
-        if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
-        return withBias(y, x, outShape);
+        // the bf16 copies and the dequantized weight are freed here, not when the forward pass's scope closes
+        return Tensors.freeingTemporaries(() -> {
+            Tensor flat = x.reshape(-1, inFeatures).to(Int8Linear.COMPUTE).contiguous(); // (M, K)
+            // a prompt's many rows: dequantize for the moment and use the dense bf16 matmul (see
+            // Int8Linear.DENSE_ROWS)
+            if (flat.size(0) >= Int8Linear.DENSE_ROWS) {
+                return withBias(torch.linear(flat, weight()), x, outShape);
+            }
+            Tensor y = AtenOps.int4Mm(flat, packed, GROUP, scaleAndZero); // (M, N')
+            if (y.size(1) != outFeatures) y = y.narrow(1, 0, outFeatures);
+            return withBias(y, x, outShape);
+        });
     }
 
     private Tensor withBias(Tensor y, Tensor x, long[] outShape) {

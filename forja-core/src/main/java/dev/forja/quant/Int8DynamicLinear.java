@@ -2,6 +2,7 @@ package dev.forja.quant;
 
 import dev.forja.nn.Linear;
 import dev.forja.tensor.CpuFeatures;
+import dev.forja.tensor.Tensors;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -77,16 +78,20 @@ public final class Int8DynamicLinear implements Linear {
     public Tensor apply(Tensor x) {
         long[] outShape = x.sizes().vec().get();
         outShape[outShape.length - 1] = out;
-        Tensor flat = x.reshape(-1, in).to(ScalarType.Float).contiguous(); // (M, K)
-        Tensor y;
-        if (flat.size(0) == 1) {
-            y = AtenOps.int8DynamicMm(flat, packed, REDUCE_RANGE); // (1, N)
-        } else {
-            Tensor rowMax = Rounding.nonZero(flat.abs().amax(new long[] {1}, true)); // (M, 1)
-            y = AtenOps.int8DynamicMm(flat.div(rowMax), packed, REDUCE_RANGE).mul_(rowMax); // (M, N)
-        }
-        if (bias != null) y.add_(bias);
-        return y.to(x.scalar_type()).view(outShape);
+        // a prompt's temporaries are several times its output: freed here, not when the forward pass's scope closes
+        return Tensors.freeingTemporaries(() -> {
+            Tensor flat = x.reshape(-1, in).to(ScalarType.Float).contiguous(); // (M, K)
+            Tensor y;
+            if (flat.size(0) == 1) {
+                y = AtenOps.int8DynamicMm(flat, packed, REDUCE_RANGE); // (1, N)
+            } else {
+                Tensor rowMax = Rounding.nonZero(flat.abs().amax(new long[] {1}, true)); // (M, 1)
+                y = AtenOps.int8DynamicMm(flat.div(rowMax), packed, REDUCE_RANGE)
+                        .mul_(rowMax); // (M, N)
+            }
+            if (bias != null) y.add_(bias);
+            return y.to(x.scalar_type()).view(outShape);
+        });
     }
 
     /** The weight dequantized, (N, K) in float32; unpacked on each call (inference never needs it). */

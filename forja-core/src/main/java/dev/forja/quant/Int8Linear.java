@@ -3,6 +3,7 @@ package dev.forja.quant;
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.nn.Linear;
+import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,18 +146,8 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
      * on return (not at the end of the caller's scope, which would hold every layer's copy at once), the product is
      * handed to the caller's scope.
      */
-    static Tensor transientProduct(Tensor x, Supplier<Tensor> weight) {
-        PointerScope outer = PointerScope.getInnerScope();
-        Tensor y;
-        try (PointerScope inner = new PointerScope()) {
-            y = torch.linear(x, weight.get());
-            y.retainReference(); // outlives the inner scope
-        }
-        if (outer != null) {
-            outer.attach(y); // which retains it once more
-            y.releaseReference();
-        }
-        return y;
+    private static Tensor transientProduct(Tensor x, Supplier<Tensor> weight) {
+        return Tensors.freeingTemporaries(() -> torch.linear(x, weight.get()));
     }
 
     /** The dequantized weight {@code q · scale}, (N, K) in bf16; computed on each call. */

@@ -5,9 +5,11 @@ import dev.forja.io.ModelWeights;
 import dev.forja.io.TensorEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -16,6 +18,25 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /** Copies between Java values, raw {@link TensorEntry} bytes and libtorch tensors (CPU, little-endian host). */
 public final class Tensors {
     private Tensors() {}
+
+    /**
+     * Runs {@code work} in a scope of its own and hands only its result to the caller's scope: the temporaries it made
+     * are freed on return, not when the caller's scope closes (a forward pass's scope would otherwise hold every
+     * layer's temporaries at once). With no scope open the result is the caller's to free.
+     */
+    public static Tensor freeingTemporaries(Supplier<Tensor> work) {
+        PointerScope outer = PointerScope.getInnerScope();
+        Tensor result;
+        try (PointerScope inner = new PointerScope()) {
+            result = work.get();
+            result.retainReference(); // outlives the inner scope
+        }
+        if (outer != null) {
+            outer.attach(result); // which retains it once more
+            result.releaseReference();
+        }
+        return result;
+    }
 
     /** The libtorch scalar type of a file dtype. */
     public static ScalarType scalarType(DType d) {
