@@ -45,7 +45,8 @@ class AnomalyEvaluationTest {
         Path empty = Files.writeString(dir.resolve("empty.log"), "\n  \n");
         assertThatThrownBy(() -> AnomalyEvaluation.normalTexts(empty))
                 .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("empty.log holds no log lines (it is empty or blank): give a log with one line");
+                .hasMessageContaining(
+                        "empty.log holds no log lines (it is empty or blank): give a log with one entry per line");
         Path noAnomaly = Files.writeString(dir.resolve("ok.jsonl"), "{\"text\": \"x\", \"label\": \"normal\"}\n");
         assertThatThrownBy(() -> AnomalyEvaluation.checkBothClasses(AnomalyEvaluation.read(noAnomaly), noAnomaly))
                 .hasMessageContaining("no lines labelled \"anomaly\"");
