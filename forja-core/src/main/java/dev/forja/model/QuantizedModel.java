@@ -244,7 +244,7 @@ public final class QuantizedModel implements CausalLM {
     private static Linear packed(Linear layer, boolean keepRows) {
         if (!(layer instanceof Int8Linear rows)) return layer;
         Int8DynamicLinear packed = Int8DynamicLinear.pack(rows);
-        if (!keepRows) Int8DynamicLinear.free(rows);
+        if (!keepRows) rows.free();
         return packed;
     }
 

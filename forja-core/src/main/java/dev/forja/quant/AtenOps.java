@@ -89,18 +89,17 @@ final class AtenOps {
     }
 
     private static Tensor call(OperatorHandle op, IValue... args) {
-        IValueVector stack = new IValueVector(args);
-        op.callBoxed(stack); // the arguments are replaced by the result
-        // toTensor() is a reference into the stack: copy it into a tensor of its own before the stack can be freed
-        Tensor result = new Tensor(stack.get(0).toTensor());
-        Reference.reachabilityFence(stack);
-        return result;
+        // toTensor() is a reference into the IValue: copy it into a tensor of its own before the IValue can be freed
+        IValue result = callValue(op, args);
+        Tensor t = new Tensor(result.toTensor());
+        Reference.reachabilityFence(result);
+        return t;
     }
 
     /** The first result as an IValue of its own (a copy that shares the object it holds). */
     private static IValue callValue(OperatorHandle op, IValue... args) {
         IValueVector stack = new IValueVector(args);
-        op.callBoxed(stack);
+        op.callBoxed(stack); // the arguments are replaced by the results
         IValue result = new IValue(stack.get(0));
         Reference.reachabilityFence(stack);
         return result;

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *
  * <p>Quantizing the activations adds an error the weight-only path does not have: half a step of the input's 8-bit
  * grid, at most {@code max|x_row| / 255}, on each input value (perplexity +0.09% on a trained model, see the README).
- * The packed weight is the layer's own copy: the int8 tensor it was built from may be freed ({@link #free}). Inference
+ * The packed weight is the layer's own copy: the int8 tensor it was built from may be freed ({@link Int8Linear#free}). Inference
  * only.
  */
 public final class Int8DynamicLinear implements Linear {
@@ -42,15 +42,6 @@ public final class Int8DynamicLinear implements Linear {
         Tensor q = layer.q();
         Tensor bias = layer.bias() == null ? null : Rounding.keep(layer.bias().to(ScalarType.Float));
         return new Int8DynamicLinear(AtenOps.int8Prepack(q, layer.scales()), bias, q.size(0), q.size(1));
-    }
-
-    /**
-     * Frees the int8 tensors of a layer that was only built to be {@link #pack packed} (made by {@link
-     * Int8Linear#quantize}, whose tensors are retained once): its bias stays, the caller's.
-     */
-    public static void free(Int8Linear layer) {
-        layer.q().releaseReference();
-        layer.scales().releaseReference();
     }
 
     /** Output features N. */

@@ -7,7 +7,6 @@ import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -131,23 +130,25 @@ public record Int8Linear(Tensor q, Tensor scales, Tensor bias) implements Linear
     /** {@code x (M, K) · (q · scale)^T} in bf16, the weight dequantized {@link #DENSE_CHUNK_ROWS} rows at a time. */
     private Tensor denseProduct(Tensor x) {
         long n = q.size(0);
-        if (n <= DENSE_CHUNK_ROWS) return transientProduct(x, this::weight);
+        // each chunk's bf16 weight is freed as soon as its product is made, not when the caller's scope closes
+        if (n <= DENSE_CHUNK_ROWS) return Tensors.freeingTemporaries(() -> torch.linear(x, weight()));
         List<Tensor> parts = new ArrayList<>();
         for (long r = 0; r < n; r += DENSE_CHUNK_ROWS) {
             Tensor rows = q.narrow(0, r, Math.min(DENSE_CHUNK_ROWS, n - r)); // (n', K), a view
             Tensor rowScales = scales.narrow(0, r, rows.size(0)).unsqueeze(1); // (n', 1)
-            parts.add(transientProduct(x, () -> rows.to(COMPUTE).mul(rowScales)));
+            parts.add(Tensors.freeingTemporaries(
+                    () -> torch.linear(x, rows.to(COMPUTE).mul(rowScales))));
         }
         return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), 1); // (M, N)
     }
 
     /**
-     * {@code x (M, K) · w^T} for a weight {@code weight} makes for the moment: the weight and its temporaries are freed
-     * on return (not at the end of the caller's scope, which would hold every layer's copy at once), the product is
-     * handed to the caller's scope.
+     * Frees this layer's int8 tensors, for a layer made only to be packed ({@link Int8DynamicLinear#pack}): {@link
+     * #quantize} retains them once, the caller owns them. The bias stays, the caller's.
      */
-    private static Tensor transientProduct(Tensor x, Supplier<Tensor> weight) {
-        return Tensors.freeingTemporaries(() -> torch.linear(x, weight.get()));
+    public void free() {
+        q.releaseReference();
+        scales.releaseReference();
     }
 
     /** The dequantized weight {@code q · scale}, (N, K) in bf16; computed on each call. */
