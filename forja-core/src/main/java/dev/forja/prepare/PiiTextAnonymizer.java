@@ -33,6 +33,11 @@ public final class PiiTextAnonymizer implements TextAnonymizer {
                 mode, mode == AnonymizerConfig.Mode.PSEUDONYM ? secret : null, base.types(), rules)));
     }
 
+    /** The detector {@link #apply} uses, for {@link dev.forja.prepare.pii.PiiEvaluation} on a labelled set. */
+    public Anonymizer anonymizer() {
+        return anonymizer;
+    }
+
     @Override
     public Anonymized apply(String text) {
         Anonymizer.Result r = anonymizer.anonymize(text);

@@ -50,19 +50,28 @@ public final class PiiEvaluation {
 
     /** A fixed-width table: type, gold, found, TP, FP, FN, precision, recall. */
     public static String table(Map<PiiType, Score> scores) {
-        StringBuilder out = new StringBuilder(String.format(
-                "%-18s %5s %5s %5s %5s %5s %9s %7s%n",
-                "type", "gold", "found", "tp", "fp", "fn", "precision", "recall"));
-        scores.forEach((type, s) -> out.append(String.format(
+        StringBuilder out = new StringBuilder(header("type"));
+        scores.forEach((type, s) -> out.append(row(type.name(), s)));
+        return out.toString();
+    }
+
+    /** The header line of {@link #table}, with {@code first} as the first column's title. */
+    public static String header(String first) {
+        return String.format(
+                "%-18s %5s %5s %5s %5s %5s %9s %7s%n", first, "gold", "found", "tp", "fp", "fn", "precision", "recall");
+    }
+
+    /** One line of {@link #table}: {@code label}'s counts, precision and recall. */
+    public static String row(String label, Score s) {
+        return String.format(
                 "%-18s %5d %5d %5d %5d %5d %9.3f %7.3f%n",
-                type,
+                label,
                 s.truePositives() + s.falseNegatives(),
                 s.truePositives() + s.falsePositives(),
                 s.truePositives(),
                 s.falsePositives(),
                 s.falseNegatives(),
                 s.precision(),
-                s.recall())));
-        return out.toString();
+                s.recall());
     }
 }
