@@ -1,9 +1,14 @@
 package dev.forja.cli;
 
 import dev.forja.Plural;
+import dev.forja.prepare.PiiTextAnonymizer;
 import dev.forja.prepare.PrepareConfig;
 import dev.forja.prepare.PreparePipeline;
 import dev.forja.prepare.TextAnonymizer;
+import dev.forja.prepare.pii.Anonymizer;
+import dev.forja.prepare.pii.LabelledSet;
+import dev.forja.prepare.pii.PiiEvaluation;
+import dev.forja.prepare.pii.PiiType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +71,14 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
                     + "bad files and lines; false stops at the first, as forja train does by default (default: true).")
     Boolean skipBadLines;
 
+    @Option(
+            names = "--evaluate-pii",
+            paramLabel = "SET",
+            description = "Instead of preparing: run the anonymizer this recipe builds on a labelled JSONL set (such as"
+                    + " samples/pii-real/test.jsonl) and print precision and recall per type, and PERSON per language."
+                    + " Needs no --input or --output.")
+    Path evaluatePii;
+
     @Parameters(paramLabel = "KEY=VALUE", description = "Overrides of recipe keys, e.g. min_chars=20 text_column=body.")
     List<String> overrides = new ArrayList<>();
 
@@ -83,10 +96,10 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
             throw new ParameterException(spec.commandLine(), "--skip-bad-lines and --on-error say the same; keep one");
         }
         if (skipBadLines != null) flags.put("on_error", skipBadLines ? "skip" : "fatal");
+        if (evaluatePii != null) return evaluatePii(keys.resolve(recipe, overrides, flags));
         PrepareConfig config = keys.resolve(recipe, overrides, flags).requireRunnable();
         long start = System.nanoTime();
-        TextAnonymizer anonymizer = dev.forja.prepare.PiiTextAnonymizer.of(
-                config, System.getenv(dev.forja.prepare.PiiTextAnonymizer.SECRET_VARIABLE));
+        TextAnonymizer anonymizer = PiiTextAnonymizer.of(config, System.getenv(PiiTextAnonymizer.SECRET_VARIABLE));
         long[] lastPrint = {start};
         PreparePipeline.Result r = new PreparePipeline(config, anonymizer)
                 .listener(new PreparePipeline.Listener() {
@@ -144,6 +157,48 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
         }
         System.out.println(r.contentHash());
         return 0;
+    }
+
+    /**
+     * {@code --evaluate-pii SET}: the anonymizer {@code config} builds, scored on the labelled set; the dataset is not
+     * prepared. The pseudonym secret only keys the fake values, never what is found, so a recipe in pseudonym mode is
+     * evaluated without one.
+     */
+    private int evaluatePii(PrepareConfig config) {
+        LabelledSet set = LabelledSet.load(evaluatePii);
+        String secret = System.getenv(PiiTextAnonymizer.SECRET_VARIABLE);
+        if (config.piiMode().equals("pseudonym") && (secret == null || secret.isBlank()))
+            secret = "evaluation-only, detection does not read it";
+        Anonymizer anonymizer = PiiTextAnonymizer.of(config, secret).anonymizer();
+        if (!config.anonymize())
+            System.err.println("forja: warning: anonymize is false: forja prepare would not run this anonymizer");
+        System.out.print(evaluation(set, anonymizer));
+        return 0;
+    }
+
+    /** Precision and recall per type on the whole set, then PERSON per language. */
+    static String evaluation(LabelledSet set, Anonymizer anonymizer) {
+        List<String> langs = set.languages();
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
+                "PII evaluation on %s: %s%s%n%n",
+                set.file(),
+                Plural.of(set.entries().size(), "text"),
+                langs.isEmpty()
+                        ? ""
+                        : langs.stream()
+                                .map(l -> l + " " + set.texts(l).size())
+                                .collect(Collectors.joining(", ", " (", ")"))));
+        out.append(PiiEvaluation.table(PiiEvaluation.evaluate(set.texts(), anonymizer)));
+        if (!langs.isEmpty()) {
+            out.append(String.format("%nPERSON by language%n")).append(PiiEvaluation.header("lang"));
+            for (String lang : langs) {
+                PiiEvaluation.Score s = PiiEvaluation.evaluate(set.texts(lang), anonymizer)
+                        .getOrDefault(PiiType.PERSON, new PiiEvaluation.Score(0, 0, 0));
+                out.append(PiiEvaluation.row(lang, s));
+            }
+        }
+        return out.toString();
     }
 
     /** One line per stage: the records left after it, and how many it removed. */

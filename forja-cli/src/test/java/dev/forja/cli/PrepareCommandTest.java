@@ -119,4 +119,41 @@ class PrepareCommandTest {
         CliRun info = CliRun.of("data", "info", tmp.resolve("one-each-out").toString());
         assertThat(info.out()).contains("1 source:", "train.jsonl: 1 record,").doesNotContain("1 sources", "1 records");
     }
+
+    @Test
+    void evaluatePiiScoresTheRecipesAnonymizerOnALabelledSetWithoutPreparing() throws Exception {
+        Path set = tmp.resolve("set.jsonl");
+        Files.writeString(set, """
+                {"id":"es-1","lang":"es","text":"Escrito por Ana <ana@example.org>.","spans":[{"type":"PERSON","start":12,"end":15},{"type":"EMAIL","start":17,"end":32}]}
+                {"id":"en-1","lang":"en","text":"Ticket TKT-123456, mail bob@example.org","spans":[{"type":"CUSTOM","start":7,"end":17},{"type":"EMAIL","start":24,"end":39}]}
+                {"id":"en-2","lang":"en","text":"GNU and Linux run on POSIX systems.","spans":[]}
+                """);
+        CliRun plain = CliRun.of("prepare", "--evaluate-pii", set.toString());
+        assertThat(plain.exit()).as(plain.err()).isZero();
+        assertThat(plain.out())
+                .contains("PII evaluation on " + set + ": 3 texts (es 1, en 2)")
+                .containsPattern("(?m)^EMAIL +2 +2 +2 +0 +0 +1.000 +1.000$")
+                .containsPattern("(?m)^CUSTOM +1 +0 +0 +0 +1 +1.000 +0.000$")
+                .contains("PERSON by language")
+                .containsPattern("(?m)^lang +gold +found")
+                .containsPattern("(?m)^es +1 ")
+                .containsPattern("(?m)^en +0 ");
+
+        // The recipe's own rules take part, as they would in forja prepare; pseudonym mode needs no secret here.
+        Path recipe = tmp.resolve("r.yaml");
+        Files.writeString(
+                recipe,
+                "pii_mode: pseudonym\npii_rules:\n  - {name: TICKET, pattern: 'TKT-[0-9]{6}', placeholder: '<T>'}\n");
+        CliRun withRules = CliRun.of("prepare", "--recipe", recipe.toString(), "--evaluate-pii", set.toString());
+        assertThat(withRules.exit()).as(withRules.err()).isZero();
+        assertThat(withRules.out()).containsPattern("(?m)^CUSTOM +1 +1 +1 +0 +0 +1.000 +1.000$");
+        try (var files = Files.list(tmp)) {
+            assertThat(files).as("nothing prepared").containsExactlyInAnyOrder(set, recipe);
+        }
+
+        Files.writeString(set, "{\"text\":\"Ana\",\"spans\":[]}\n{\"text\":\"Ana\",\"spans\":[{\"type\":\"NAME\"}]}\n");
+        CliRun bad = CliRun.of("prepare", "--evaluate-pii", set.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("forja: error: " + set + ":2: span 1 is not {\"type\":NAME");
+    }
 }
