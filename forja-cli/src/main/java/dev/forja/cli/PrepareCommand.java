@@ -170,8 +170,6 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
         if (config.piiMode().equals("pseudonym") && (secret == null || secret.isBlank()))
             secret = "evaluation-only, detection does not read it";
         Anonymizer anonymizer = PiiTextAnonymizer.of(config, secret).anonymizer();
-        if (!config.anonymize())
-            System.err.println("forja: warning: anonymize is false: forja prepare would not run this anonymizer");
         System.out.print(evaluation(set, anonymizer));
         return 0;
     }
