@@ -39,8 +39,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * embeddings are a plain lookup, plus GPT-2's positions). Norms, biases and position embeddings stay in the model's
  * dtype.
  */
-public final class QuantizedModel implements CausalLM {
-    private final CausalLM base; // over the dense parameters and the placeholders
+public final class QuantizedModel extends ForwardingCausalLM {
+    // the base model is built over the dense parameters and the placeholders
     private final QuantScheme scheme;
     private final Linear head; // (V, C), an Int8DynamicLinear
     private final Int8Embedding tokens; // (V, C)
@@ -48,7 +48,7 @@ public final class QuantizedModel implements CausalLM {
 
     private QuantizedModel(
             CausalLM base, QuantScheme scheme, Linear head, Int8Embedding tokens, Map<String, Tensor> dense) {
-        this.base = base;
+        super(base);
         this.scheme = scheme;
         this.head = head;
         this.tokens = tokens;
@@ -264,30 +264,10 @@ public final class QuantizedModel implements CausalLM {
         return head.apply(finalNorm(x)); // (B, T, V)
     }
 
-    @Override
-    public ModelConfig config() {
-        return base.config();
-    }
-
     /** The parameters kept dense (norms, biases, position embeddings); the quantized weights are not among them. */
     @Override
     public Map<String, Tensor> parameters() {
         return dense;
-    }
-
-    @Override
-    public Map<String, Linear> linears() {
-        return base.linears();
-    }
-
-    @Override
-    public boolean fanInFanOut() {
-        return base.fanInFanOut();
-    }
-
-    @Override
-    public int numBlocks() {
-        return base.numBlocks();
     }
 
     /** The architecture's embedding over a zero token table (positions, or zeros) plus the int8 table's rows. */
@@ -297,29 +277,9 @@ public final class QuantizedModel implements CausalLM {
         return rest.add(tokens.lookup(ids, rest.scalar_type()));
     }
 
-    @Override
-    public Tensor block(int i, Tensor x, Step step) {
-        return base.block(i, x, step);
-    }
-
-    @Override
-    public Tensor finalNorm(Tensor x) {
-        return base.finalNorm(x);
-    }
-
     /** The head's weight dequantized, (V, C): computed on each call (inference never needs it). */
     @Override
     public Tensor outputWeight() {
         return head.weight();
-    }
-
-    @Override
-    public KvCache newCache(long batch, long capacity) {
-        return base.newCache(batch, capacity);
-    }
-
-    @Override
-    public ScalarType dtype() {
-        return base.dtype();
     }
 }

@@ -1,10 +1,8 @@
 package dev.forja.quant;
 
-import java.lang.ref.Reference;
+import dev.forja.tensor.Dispatch;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.IValue;
-import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.OperatorHandle;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -20,30 +18,23 @@ final class AtenOps {
 
     /** Looked up once: finding a schema takes a lock and a hash lookup. */
     private static final class Handles {
-        static final OperatorHandle INT8_MM = find("aten::_weight_int8pack_mm");
-        static final OperatorHandle INT4_PACK = find("aten::_convert_weight_to_int4pack_for_cpu");
-        static final OperatorHandle INT4_MM = find("aten::_weight_int4pack_mm_for_cpu");
-        static final OperatorHandle PER_CHANNEL = find("aten::_make_per_channel_quantized_tensor");
-        static final OperatorHandle LINEAR_PREPACK = find("quantized::linear_prepack");
-        static final OperatorHandle LINEAR_DYNAMIC = find("quantized::linear_dynamic");
-        static final OperatorHandle LINEAR_UNPACK = find("quantized::linear_unpack");
-
-        /** Retained: the handle outlives the PointerScope that happens to be open at the first call. */
-        private static OperatorHandle find(String name) {
-            OperatorHandle h = Dispatcher.singleton().findSchemaOrThrow(name, "");
-            h.retainReference();
-            return h;
-        }
+        static final OperatorHandle INT8_MM = Dispatch.op("aten::_weight_int8pack_mm");
+        static final OperatorHandle INT4_PACK = Dispatch.op("aten::_convert_weight_to_int4pack_for_cpu");
+        static final OperatorHandle INT4_MM = Dispatch.op("aten::_weight_int4pack_mm_for_cpu");
+        static final OperatorHandle PER_CHANNEL = Dispatch.op("aten::_make_per_channel_quantized_tensor");
+        static final OperatorHandle LINEAR_PREPACK = Dispatch.op("quantized::linear_prepack");
+        static final OperatorHandle LINEAR_DYNAMIC = Dispatch.op("quantized::linear_dynamic");
+        static final OperatorHandle LINEAR_UNPACK = Dispatch.op("quantized::linear_unpack");
     }
 
     /** {@code x (M, K) · (q (N, K) int8 · scales (N))^T}: (M, N) in x's dtype; scales in x's dtype. */
     static Tensor int8Mm(Tensor x, Tensor q, Tensor scales) {
-        return call(Handles.INT8_MM, new IValue(x), new IValue(q), new IValue(scales));
+        return Dispatch.call(Handles.INT8_MM, new IValue(x), new IValue(q), new IValue(scales));
     }
 
     /** Packs q (N, K) int32 holding values in [0, 15] into the CPU int4 layout, (N, K/2) uint8. */
     static Tensor int4Pack(Tensor q) {
-        return call(Handles.INT4_PACK, new IValue(q), new IValue(1L));
+        return Dispatch.call(Handles.INT4_PACK, new IValue(q), new IValue(1L));
     }
 
     /**
@@ -51,7 +42,8 @@ final class AtenOps {
      * {@code group} input features; {@code scaleAndZero} is (K/G, N, 2) in x's dtype. Returns (M, N).
      */
     static Tensor int4Mm(Tensor x, Tensor packed, long group, Tensor scaleAndZero) {
-        return call(Handles.INT4_MM, new IValue(x), new IValue(packed), new IValue(group), new IValue(scaleAndZero));
+        return Dispatch.call(
+                Handles.INT4_MM, new IValue(x), new IValue(packed), new IValue(group), new IValue(scaleAndZero));
     }
 
     /**
@@ -63,13 +55,13 @@ final class AtenOps {
         // the quantized copy of q and the call's arguments are freed on return, not left to the garbage collector
         try (PointerScope scope = new PointerScope()) {
             Tensor zeros = torch.zeros(new long[] {q.size(0)}, new TensorOptions(ScalarType.Long));
-            Tensor qt = call(
+            Tensor qt = Dispatch.call(
                     Handles.PER_CHANNEL,
                     new IValue(q.contiguous()),
                     new IValue(scales.to(ScalarType.Double)),
                     new IValue(zeros),
                     new IValue(0L)); // quantized (N, K), axis 0
-            IValue packed = callValue(Handles.LINEAR_PREPACK, new IValue(qt), new IValue());
+            IValue packed = Dispatch.callValue(Handles.LINEAR_PREPACK, new IValue(qt), new IValue());
             packed.retainReference(); // outlives the scope
             return packed;
         }
@@ -80,28 +72,11 @@ final class AtenOps {
      * one scale and zero point for the whole of x ({@code reduceRange}: 7 bits, for CPUs without VNNI).
      */
     static Tensor int8DynamicMm(Tensor x, IValue packed, boolean reduceRange) {
-        return call(Handles.LINEAR_DYNAMIC, new IValue(x), packed, new IValue(reduceRange));
+        return Dispatch.call(Handles.LINEAR_DYNAMIC, new IValue(x), packed, new IValue(reduceRange));
     }
 
     /** The packed weight back as float32 (N, K) ({@code q · scale} per row). */
     static Tensor int8Unpack(IValue packed) {
-        return torch.dequantize(call(Handles.LINEAR_UNPACK, packed));
-    }
-
-    private static Tensor call(OperatorHandle op, IValue... args) {
-        // toTensor() is a reference into the IValue: copy it into a tensor of its own before the IValue can be freed
-        IValue result = callValue(op, args);
-        Tensor t = new Tensor(result.toTensor());
-        Reference.reachabilityFence(result);
-        return t;
-    }
-
-    /** The first result as an IValue of its own (a copy that shares the object it holds). */
-    private static IValue callValue(OperatorHandle op, IValue... args) {
-        IValueVector stack = new IValueVector(args);
-        op.callBoxed(stack); // the arguments are replaced by the results
-        IValue result = new IValue(stack.get(0));
-        Reference.reachabilityFence(stack);
-        return result;
+        return torch.dequantize(Dispatch.call(Handles.LINEAR_UNPACK, packed));
     }
 }
