@@ -8,6 +8,7 @@ import dev.forja.bench.WeightTraffic;
 import dev.forja.io.Json;
 import dev.forja.model.CausalLM;
 import dev.forja.model.KvCache;
+import dev.forja.model.PrepackedModel;
 import dev.forja.model.QuantizedModel;
 import dev.forja.tensor.Tensors;
 import java.util.SplittableRandom;
@@ -70,6 +71,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         }
         var dtype = engine.apply();
         CausalLM m = quantizing.load(model, dtype);
+        if (batchSize > 1) m = PrepackedModel.of(m, batchSize); // as forja serve decodes its batches
         var scheme = m instanceof QuantizedModel q ? q.scheme() : null;
         if (promptTokens + newTokens > m.config().maxPositions()) {
             throw new dev.forja.ForjaException("--prompt-tokens + --new-tokens exceeds the model's "

@@ -24,6 +24,8 @@ import dev.forja.generate.GenerationRequest;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.AtomicFile;
 import dev.forja.io.Json;
+import dev.forja.model.CausalLM;
+import dev.forja.model.PrepackedModel;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.tokenizer.HfTokenizer;
@@ -355,7 +357,8 @@ final class EvalCommand implements Callable<Integer> {
                 refs.add(s.completion().strip());
             }
             // greedy continuations for BLEU / ROUGE-L, batchSize prompts per forward
-            for (long[] gen : new BatchGenerator(m.model()).generate(requests, batchSize, BatchListener.NONE)) {
+            CausalLM generating = batchSize > 1 ? PrepackedModel.of(m.model(), batchSize) : m.model();
+            for (long[] gen : new BatchGenerator(generating).generate(requests, batchSize, BatchListener.NONE)) {
                 if (gen.length > 0 && eos.contains(gen[gen.length - 1])) gen = Arrays.copyOf(gen, gen.length - 1);
                 hyps.add(m.tokenizer().decode(gen, true).strip());
             }

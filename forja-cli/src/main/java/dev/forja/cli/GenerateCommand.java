@@ -7,6 +7,8 @@ import dev.forja.generate.GenerationRequest;
 import dev.forja.generate.SamplingConfig;
 import dev.forja.generate.StopStrings;
 import dev.forja.generate.TextGenerator;
+import dev.forja.model.CausalLM;
+import dev.forja.model.PrepackedModel;
 import dev.forja.model.PretrainedModel;
 import dev.forja.tokenizer.StreamingDecoder;
 import java.io.IOException;
@@ -149,7 +151,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         boolean[] finished = new boolean[n];
         int[] printed = {0};
-        new BatchGenerator(m.model()).generate(requests, batchSize, new BatchListener() {
+        // several rows per step: float32 weights prepacked for them
+        CausalLM model = batchSize > 1 && n > 1 ? PrepackedModel.of(m.model(), Math.min(batchSize, n)) : m.model();
+        new BatchGenerator(model).generate(requests, batchSize, new BatchListener() {
             @Override
             public void onToken(int row, long id) {
                 if (!eos.contains(id)) texts[row].append(stops[row].push(decoders[row].push(id)));

@@ -6,6 +6,7 @@ import dev.forja.embed.SentenceEncoder;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
 import dev.forja.lora.AdapterBase;
+import dev.forja.model.PrepackedModel;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.QuantizedModel;
 import dev.forja.server.OpenAiServer;
@@ -163,6 +164,9 @@ final class ServeCommand implements Callable<Integer> {
             if (embedName != null) encoder = EmbedCommand.open(embedName);
             ServedModel served = null;
             if (lm != null) {
+                // continuous batching decodes up to --max-batch rows per step: float32 weights prepacked for them
+                lm = new PretrainedModel(
+                        lm.dir(), PrepackedModel.of(lm.model(), maxBatch), lm.tokenizer(), lm.generation());
                 for (Path a : adapters.values()) AdapterBase.warn(a, lmName, lm.dir(), System.err);
                 served = ServedModel.of(servedName(lmName), lm, ctx, adapters);
             }

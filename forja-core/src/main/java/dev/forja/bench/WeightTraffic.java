@@ -5,6 +5,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.QuantizedModel;
 import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
+import dev.forja.nn.PackedDense;
 import dev.forja.quant.Int4Linear;
 import dev.forja.quant.Int8DynamicLinear;
 import dev.forja.quant.Int8Linear;
@@ -28,6 +29,7 @@ public final class WeightTraffic {
 
     static long bytes(Linear l) {
         if (l instanceof Dense d) return bytes(d.weight()) + bytes(d.bias());
+        if (l instanceof PackedDense p) return bytes(p.weight()) + bytes(p.bias()); // one row reads the plain weight
         if (l instanceof Int8DynamicLinear q) return q.storedBytes();
         if (l instanceof Int8Linear q) return bytes(q.q()) + bytes(q.scales()) + bytes(q.bias());
         if (l instanceof Int4Linear q) return bytes(q.packed()) + bytes(q.scaleAndZero()) + bytes(q.bias());
