@@ -5,6 +5,7 @@
 //   java -cp ... tools/bench/DecodeProbe.java rows fp32 [SHAPE]
 //   java -cp ... tools/bench/DecodeProbe.java profile MODEL_DIR fp32|bf16 [CONTEXT]
 //   java -cp ... tools/bench/DecodeProbe.java int8 fp32 [ROWS]
+//   java -cp ... tools/bench/DecodeProbe.java prepacked fp32 [ROWS]
 //
 // matvec: for each GPT-2 124M product shape (out x in, with as many distinct weights as the model has, so that they
 // stream from memory as in decode rather than sit in the 32 MiB L3), y = x W^T + b with x one row, through each
@@ -14,6 +15,9 @@
 // for ROWS input rows (default 1, 8 and 128: a decoded token, a batch of 8, a prompt), through Int8Linear
 // (_weight_int8pack_mm, bf16 activations; 16 rows or more dequantize to bf16) and Int8DynamicLinear (fbgemm, 8-bit
 // activations), at libtorch threads 1 and 2: milliseconds for the whole set, best of 5, and the int8 GB/s it implies.
+// prepacked: the 48 float32 block products of GPT-2 124M for ROWS rows (default 1, 8 and 128) through Dense.linear
+// (OpenBLAS: sgemv for one row, sgemm for more; libtorch 1 thread, OpenBLAS 2, forja's float32 setting) and through
+// PackedDense (oneDNN on weights reordered once for 8 rows) at libtorch threads 1 and 2: ms for the whole set, best of 9.
 // profile: one decode step of a GPT-2 model at CONTEXT cached tokens (default 192), op group by op group, summed over
 // the blocks; best of 15 steps per group.
 import dev.forja.model.CausalLM;
@@ -79,6 +83,7 @@ public class DecodeProbe {
         try (NoGradGuard ng = new NoGradGuard()) {
             if (args[0].equals("matvec")) matvec(dtype, args.length > 2 ? args[2] : "");
             else if (args[0].equals("rows")) rows(args.length > 2 ? args[2] : "");
+            else if (args[0].equals("prepacked")) prepacked(args.length > 2 ? new int[] {Integer.parseInt(args[2])} : new int[] {1, 8, 128});
             else if (args[0].equals("int8")) int8(args.length > 2 ? new int[] {Integer.parseInt(args[2])} : new int[] {1, 8, 128});
             else profile(Path.of(args[1]), dtype, args.length > 3 ? Integer.parseInt(args[3]) : 192);
         }
@@ -122,6 +127,46 @@ public class DecodeProbe {
                             route == 0 ? "Int8Linear (_weight_int8pack_mm, bf16 x):" : "Int8DynamicLinear (fbgemm, 8-bit x):",
                             best, bytes / best / 1e6);
                 }
+            }
+        }
+    }
+
+    static void prepacked(int[] rowCounts) {
+        List<dev.forja.nn.Dense> plain = new ArrayList<>();
+        List<dev.forja.nn.PackedDense> packed = new ArrayList<>();
+        long bytes = 0;
+        for (Shape s : SHAPES) {
+            if (s.name().startsWith("lm_head")) continue;
+            for (int i = 0; i < s.count; i++) {
+                Tensor w = torch.randn(s.out, s.in);
+                Tensor b = torch.randn(s.out);
+                w.retainReference();
+                b.retainReference();
+                plain.add(new dev.forja.nn.Dense(w, b));
+                packed.add(dev.forja.nn.PackedDense.of(plain.get(plain.size() - 1), 8));
+                bytes += 4L * s.out * s.in;
+            }
+        }
+        System.out.printf("float32 weights: %.1f MB in %d products%n", bytes / 1e6, plain.size());
+        for (int rows : rowCounts) {
+            for (int route = 0; route < 3; route++) {
+                threads(route == 2 ? 2 : 1, 2);
+                double best = Double.MAX_VALUE;
+                for (int rep = 0; rep < 9; rep++) {
+                    try (PointerScope scope = new PointerScope()) {
+                        List<Tensor> xs = new ArrayList<>();
+                        for (dev.forja.nn.Dense d : plain) xs.add(torch.randn(rows, d.weight().size(1)));
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < xs.size(); i++) {
+                            if (route == 0) plain.get(i).apply(xs.get(i));
+                            else packed.get(i).apply(xs.get(i));
+                        }
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                    }
+                }
+                System.out.printf("rows %3d, %-52s %8.2f ms (%.1f GB/s)%n", rows,
+                        new String[] {"Dense.linear (OpenBLAS), libtorch 1 / OpenBLAS 2:", "PackedDense (oneDNN), libtorch threads 1:",
+                                "PackedDense (oneDNN), libtorch threads 2:"}[route], best, bytes / best / 1e6);
             }
         }
     }
