@@ -8,8 +8,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * A float32 model for inference that multiplies batches of rows through oneDNN on weights reordered once
  * ({@link PackedDense}): its linear layers and its LM head. What a batch of sequences decoding together needs
- * (GPT-2 124M, 8 rows, 2-core EPYC: OpenBLAS's sgemm packed every weight again at every step and took most of the
- * step). One row still multiplies through the plain weight, as before.
+ * (OpenBLAS's sgemm packs every weight again at every step). One row and a prompt still multiply through the plain
+ * weight, as before.
  *
  * <p>The price is a second copy of every linear weight and of the head (GPT-2 124M: 494 MB), so it is made where
  * batches are decoded ({@code forja serve}, {@code forja generate} and {@code forja bench generate} with a batch
