@@ -163,10 +163,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (embedName != null) encoder = EmbedCommand.open(embedName);
             ServedModel served = null;
-            if (lm != null) {
+            if (lm != null && maxBatch > 1) {
                 // continuous batching decodes up to --max-batch rows per step: float32 weights prepacked for them
                 lm = new PretrainedModel(
                         lm.dir(), PrepackedModel.of(lm.model(), maxBatch), lm.tokenizer(), lm.generation());
+            }
+            if (lm != null) {
                 for (Path a : adapters.values()) AdapterBase.warn(a, lmName, lm.dir(), System.err);
                 served = ServedModel.of(servedName(lmName), lm, ctx, adapters);
             }
