@@ -169,8 +169,9 @@ final class BenchGenerateCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             long[] next;
             try (PointerScope s = new PointerScope()) {
-                Tensor logits = m.forward(Tensors.ofLongs(flat, b, t), null, null, cache); // (B, T, V)
-                next = Tensors.toLongs(logits.select(1, t - 1).argmax(new LongOptional(-1), false));
+                // the head at the last position only, as generation runs a prompt (and llama.cpp does)
+                Tensor logits = m.forwardLast(Tensors.ofLongs(flat, b, t), null, null, cache); // (B, 1, V)
+                next = Tensors.toLongs(logits.select(1, 0).argmax(new LongOptional(-1), false));
             }
             long t1 = System.nanoTime();
             long modelNs = 0;
