@@ -1,12 +1,17 @@
 package dev.forja.prepare.pii;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds personal data and secrets in text and replaces them: a typed placeholder ({@code <EMAIL>}), a consistent
@@ -54,14 +59,12 @@ public final class Anonymizer {
 
     /** The matches that {@link #anonymize} replaces: non-overlapping, sorted by start. */
     public List<PiiMatch> detect(String text) {
-        List<Candidate> all = candidates(text);
-        return resolve(all).stream().map(Candidate::match).toList();
+        return chosen(text).stream().map(Candidate::match).toList();
     }
 
     /** The text with every detected value replaced according to the mode. */
     public Result anonymize(String text) {
-        List<Candidate> all = candidates(text);
-        List<Candidate> chosen = resolve(all);
+        List<Candidate> chosen = chosen(text);
         Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
         Map<String, Integer> customCounts = new LinkedHashMap<>();
         if (chosen.isEmpty()) return new Result(text, counts, customCounts);
@@ -79,13 +82,60 @@ public final class Anonymizer {
         return new Result(out.toString(), counts, customCounts);
     }
 
+    /**
+     * What replaces a match. A name written across lines ({@code "José\nLópez"}) keeps its line breaks after the
+     * replacement ({@code "<PERSON>\n"}), so the lines after it stay where they were.
+     */
     private String replacement(PiiMatch m, CustomRule custom, String text) {
         String placeholder = custom != null ? custom.placeholder() : m.type().placeholder();
-        return switch (config.mode()) {
+        String value = switch (config.mode()) {
             case PLACEHOLDER -> placeholder;
             case REDACT -> REDACTED;
-            case PSEUDONYM -> pseudonymizer.fake(m.type(), text.substring(m.start(), m.end()), placeholder);
+            case PSEUDONYM -> pseudonymizer.fake(m.type(), value(m, text), placeholder);
         };
+        if (m.type() != PiiType.PERSON) return value;
+        for (int i = m.start(); i < m.end(); i++) if (text.charAt(i) == '\n') value += '\n';
+        return value;
+    }
+
+    /** The matched text; a name with its spaces and line breaks made single spaces, so it has one pseudonym. */
+    private static String value(PiiMatch m, String text) {
+        String v = text.substring(m.start(), m.end());
+        return m.type() == PiiType.PERSON ? v.replaceAll("\\s+", " ") : v;
+    }
+
+    /**
+     * The resolved matches, plus every other mention in the text of a name of two words or more found once
+     * ({@code "Américo Monteiro"} alone on a line, where the rules see no cue, after
+     * {@code "Américo Monteiro <a@…>"} elsewhere in the text): one person, one treatment.
+     */
+    private List<Candidate> chosen(String text) {
+        List<Candidate> all = candidates(text);
+        List<Candidate> chosen = resolve(all);
+        Set<String> names = null;
+        for (Candidate c : chosen) {
+            PiiMatch m = c.match();
+            if (m.type() != PiiType.PERSON) continue;
+            String name = text.substring(m.start(), m.end()).strip();
+            if (name.chars().anyMatch(Character::isWhitespace)) {
+                if (names == null) names = new LinkedHashSet<>();
+                names.add(name);
+            }
+        }
+        if (names == null) return chosen;
+        int before = all.size();
+        for (String name : names) {
+            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])"
+                            + String.join(
+                                    "\\s+",
+                                    Arrays.stream(name.split("\\s+"))
+                                            .map(Pattern::quote)
+                                            .toList())
+                            + "(?![\\p{L}\\p{N}])")
+                    .matcher(text);
+            while (m.find()) all.add(new Candidate(new PiiMatch(PiiType.PERSON, m.start(), m.end()), rules.size()));
+        }
+        return all.size() == before ? chosen : resolve(all);
     }
 
     private List<Candidate> candidates(String text) {
