@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,11 @@ public final class Anonymizer {
     private final List<PiiRule> rules = new ArrayList<>();
     private final List<CustomRule> customs; // custom rule i is rules.get(i)
     private final Pseudonymizer pseudonymizer;
+    /** Names of two words or more found so far ("Bernd Eckenfels", spaces single), for {@link #sweep}. */
+    private final Set<String> found = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean overflow;
+    private volatile NameIndex index; // built by the first sweep
 
     public Anonymizer(AnonymizerConfig config) {
         this.config = config;
@@ -98,10 +104,57 @@ public final class Anonymizer {
         return value;
     }
 
+    /** At most this many names are remembered; past it {@link #sweep} does nothing (the set would be partial). */
+    static final int MAX_NAMES = 200_000;
+
+    private void remember(String name) {
+        if (overflow) return;
+        found.add(name.replaceAll("\\s+", " "));
+        if (found.size() > MAX_NAMES) {
+            overflow = true;
+            found.clear();
+        }
+    }
+
+    /**
+     * Masks in {@code text} every mention of a name (of two words or more) that {@link #anonymize} found in any
+     * text before, also where the rules alone would not fire: one person, one treatment across a dataset. Call it
+     * after every text was anonymized once; the names are indexed on the first call, so later finds are not
+     * swept. Mentions written across lines or with {@code \\n} escapes (a JSON line) count. Does nothing if more
+     * than {@value #MAX_NAMES} names were found.
+     */
+    public Result sweep(String text) {
+        Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+        NameIndex names = index;
+        if (names == null) {
+            synchronized (this) {
+                if (index == null) index = new NameIndex(overflow ? Set.of() : found);
+                names = index;
+            }
+        }
+        if (names.isEmpty()) return new Result(text, counts, Map.of());
+        StringBuilder out = null;
+        int at = 0;
+        for (int i = 0; i < text.length(); ) {
+            int end = names.matchAt(text, i);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (out == null) out = new StringBuilder(text.length());
+            PiiMatch m = new PiiMatch(PiiType.PERSON, i, end);
+            out.append(text, at, i).append(replacement(m, null, text));
+            counts.merge(PiiType.PERSON, 1, Integer::sum);
+            at = i = end;
+        }
+        if (out == null) return new Result(text, counts, Map.of());
+        return new Result(out.append(text, at, text.length()).toString(), counts, Map.of());
+    }
+
     /** The matched text; a name with its spaces and line breaks made single spaces, so it has one pseudonym. */
     private static String value(PiiMatch m, String text) {
         String v = text.substring(m.start(), m.end());
-        return m.type() == PiiType.PERSON ? v.replaceAll("\\s+", " ") : v;
+        return m.type() == PiiType.PERSON ? v.replace("\\n", " ").replaceAll("\\s+", " ") : v;
     }
 
     /**
@@ -120,6 +173,7 @@ public final class Anonymizer {
             if (name.chars().anyMatch(Character::isWhitespace)) {
                 if (names == null) names = new LinkedHashSet<>();
                 names.add(name);
+                remember(name);
             }
         }
         if (names == null) return chosen;

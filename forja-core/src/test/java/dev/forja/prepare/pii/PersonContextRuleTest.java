@@ -91,4 +91,15 @@ class PersonContextRuleTest {
         String alone = "Larry Wall\n\nSi encuentra un error, escriba a la lista.";
         assertThat(masked(alone)).isEqualTo(alone); // without the cue, nothing says it is a person
     }
+
+    @Test
+    void aSweepMasksNamesFoundInEarlierTextsAcrossLinesAndJsonEscapes() {
+        Anonymizer a = new Anonymizer(AnonymizerConfig.placeholders());
+        a.anonymize("Traducido por Larry Wall <lw@example.org>.");
+        assertThat(a.sweep("{\"text\":\"Larry\\nWall escribió; Larry Walls no; LarryWall tampoco.\"}")
+                        .text())
+                .isEqualTo("{\"text\":\"<PERSON> escribió; Larry Walls no; LarryWall tampoco.\"}");
+        assertThat(a.sweep("Larry\nWall").text()).isEqualTo("<PERSON>\n");
+        assertThat(a.sweep("nada que ver").counts()).isEmpty();
+    }
 }
