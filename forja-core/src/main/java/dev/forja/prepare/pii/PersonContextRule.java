@@ -2,6 +2,7 @@ package dev.forja.prepare.pii;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -63,7 +64,8 @@ final class PersonContextRule implements PiiRule {
             + ")$");
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("\\b(?:por|by|pelo|pela|de|von|from|per)\\s+$");
     private static final Pattern EMAIL_AFTER =
-            Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[]?[^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)[^\\s<>()]+");
+            Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)"
+                    + "|[^\\s<>()\\[\\]@]+@)[^\\s<>()]+");
     private static final Pattern LIST_GAP = Pattern.compile("^\\s*(?:,\\s*|;\\s*)?(?:(?:y|e|and|&|et|und)\\s+)?$");
 
     /** Capitalised words that are not names: function words, months and days, organisations and products. */
@@ -387,10 +389,13 @@ final class PersonContextRule implements PiiRule {
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
                 if (lastEnd >= 0
+                        && name.start(0) - lastEnd <= 8
                         && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
                                 .matches())
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
-                if (cue != Cue.STRONG) name = trim(name, true);
+                // the common case, one capitalised word with no cue around, ends here without the model
+                if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
+                else if (cue != Cue.STRONG) name = trim(name, true);
                 if (name != null && accept(name, cue)) {
                     int start = name.start(0), end = name.end(name.size - 1);
                     if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
@@ -451,6 +456,7 @@ final class PersonContextRule implements PiiRule {
                 .find()) return Cue.STRONG;
         Cue cue = Cue.NONE;
         for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
+            if (!mayFollowCue(text, at)) continue;
             String before = Gazetteer.key(text.substring(Math.max(0, at - 48), at));
             if (STRONG_BEFORE.matcher(before).find()) return Cue.STRONG;
             if (MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
@@ -475,6 +481,68 @@ final class PersonContextRule implements PiiRule {
                         || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
             case NONE -> words >= 2 && caps == 0 && min >= HIGH;
         };
+    }
+
+    /** Last words of the cues before a name; any other word right before it rules a cue out, cheaply. */
+    private static final Set<String> CUE_ENDS = Set.of(
+            "por",
+            "by",
+            "pelo",
+            "pela",
+            "de",
+            "von",
+            "from",
+            "per",
+            "a",
+            "to",
+            "hola",
+            "ola",
+            "oi",
+            "dear",
+            "hi",
+            "hello",
+            "estimado",
+            "estimada",
+            "estimados",
+            "estimadas",
+            "querido",
+            "querida",
+            "queridos",
+            "queridas",
+            "prezado",
+            "prezada",
+            "prezados",
+            "prezadas",
+            "caro",
+            "cara",
+            "caros",
+            "caras",
+            "realizaron",
+            "realizo",
+            "realizó",
+            "tradujeron",
+            "tradujo",
+            "traduziram",
+            "traduziu",
+            "escribieron",
+            "escribio",
+            "escribió",
+            "escreveram",
+            "escreveu",
+            "fizeram",
+            "copyright");
+
+    /** Whether the text before {@code at} can end with a cue: punctuation of a label or list, a year, a cue word. */
+    private static boolean mayFollowCue(String text, int at) {
+        int i = at - 1;
+        while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i--;
+        if (i < 0) return false;
+        char c = text.charAt(i);
+        if (!Character.isLetter(c))
+            return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©' || Character.isDigit(c);
+        int end = i + 1;
+        while (i >= 0 && Character.isLetter(text.charAt(i))) i--;
+        return end - i - 1 <= 12 && CUE_ENDS.contains(text.substring(i + 1, end).toLowerCase(Locale.ROOT));
     }
 
     private static Cue max(Cue a, Cue b) {
