@@ -1,7 +1,6 @@
 package dev.forja.prepare.pii;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -11,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds personal data and secrets in text and replaces them: a typed placeholder ({@code <EMAIL>}), a consistent
@@ -109,7 +106,7 @@ public final class Anonymizer {
 
     private void remember(String name) {
         if (overflow) return;
-        found.add(name.replaceAll("\\s+", " "));
+        found.add(name);
         if (found.size() > MAX_NAMES) {
             overflow = true;
             found.clear();
@@ -151,6 +148,22 @@ public final class Anonymizer {
         return new Result(out.append(text, at, text.length()).toString(), counts, Map.of());
     }
 
+    /** Words separated by single spaces: {@code "José\\nLópez  Mellado" → "José López Mellado"}. */
+    private static String singleSpaced(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean gap = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isWhitespace(c)) gap = out.length() > 0;
+            else {
+                if (gap) out.append(' ');
+                gap = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** The matched text; a name with its spaces and line breaks made single spaces, so it has one pseudonym. */
     private static String value(PiiMatch m, String text) {
         String v = text.substring(m.start(), m.end());
@@ -169,27 +182,28 @@ public final class Anonymizer {
         for (Candidate c : chosen) {
             PiiMatch m = c.match();
             if (m.type() != PiiType.PERSON) continue;
-            String name = text.substring(m.start(), m.end()).strip();
-            if (name.chars().anyMatch(Character::isWhitespace)) {
-                if (names == null) names = new LinkedHashSet<>();
-                names.add(name);
-                remember(name);
-            }
+            String name = singleSpaced(text.substring(m.start(), m.end()));
+            int space = name.indexOf(' ');
+            if (space < 0) continue;
+            remember(name);
+            String first = name.substring(0, space); // mentioned again only if its first word is
+            if (text.indexOf(first) == m.start() && text.indexOf(first, m.start() + 1) < 0) continue;
+            if (names == null) names = new LinkedHashSet<>();
+            names.add(name);
         }
         if (names == null) return chosen;
         int before = all.size();
-        for (String name : names) {
-            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])"
-                            + String.join(
-                                    "\\s+",
-                                    Arrays.stream(name.split("\\s+"))
-                                            .map(Pattern::quote)
-                                            .toList())
-                            + "(?![\\p{L}\\p{N}])")
-                    .matcher(text);
-            while (m.find()) all.add(new Candidate(new PiiMatch(PiiType.PERSON, m.start(), m.end()), rules.size()));
+        NameIndex index = new NameIndex(names);
+        for (int i = 0; i < text.length(); ) {
+            int end = index.matchAt(text, i);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            all.add(new Candidate(new PiiMatch(PiiType.PERSON, i, end), rules.size()));
+            i = end;
         }
-        return all.size() == before ? chosen : resolve(all);
+        return all.size() == before + names.size() ? chosen : resolve(all);
     }
 
     private List<Candidate> candidates(String text) {

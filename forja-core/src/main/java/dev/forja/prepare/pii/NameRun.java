@@ -60,7 +60,7 @@ final class NameRun {
     static NameRun scan(String text, int i) {
         int[] starts = new int[MAX_TOKENS], ends = new int[MAX_TOKENS];
         Kind[] kinds = new Kind[MAX_TOKENS];
-        int size = 0, lineBreaks = 0, pos = i, n = text.length();
+        int size = 0, lineBreaks = 0, breakBefore = -1, pos = i, n = text.length();
         while (size < MAX_TOKENS && pos < n) {
             int end = wordEnd(text, pos);
             if (end == pos) break;
@@ -93,6 +93,7 @@ final class NameRun {
             if (next < n && text.charAt(next) == '\r') next++;
             if (next < n && text.charAt(next) == '\n' && lineBreaks == 0) {
                 lineBreaks++;
+                breakBefore = size;
                 next++;
                 while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t')) next++;
             }
@@ -100,6 +101,11 @@ final class NameRun {
             pos = next;
         }
         size = listEnd(text, size, starts, ends, kinds);
+        // one name a line ("Alan Cox\nBernd Eckenfels" in AUTHORS), not "José\nLópez Mellado"
+        if (breakBefore > 0
+                && breakBefore < size
+                && names(kinds, 0, breakBefore) >= 2
+                && names(kinds, breakBefore, size) >= 2) size = breakBefore;
         while (size > 0 && kinds[size - 1] == Kind.PARTICLE) size--;
         return new NameRun(text, size, starts, ends, kinds);
     }
@@ -122,6 +128,12 @@ final class NameRun {
             if (right >= 2) return t;
         }
         return size;
+    }
+
+    private static int names(Kind[] kinds, int from, int to) {
+        int k = 0;
+        for (int t = from; t < to; t++) if (kinds[t] != Kind.PARTICLE) k++;
+        return k;
     }
 
     /** A copy holding tokens {@code [from, to)}, particles at either end dropped. */

@@ -53,16 +53,22 @@ final class PersonContextRule implements PiiRule {
             + "|reported-by|signed-off-by|acked-by|reviewed-by|tested-by|co-authored-by|written-by|suggested-by"
             + "|from|de|para|to|cc|firmado|assinado|contact|contacto|contato|responsable|responsavel)\\s*:\\s*"
             // copyright
-            + "|\\b(?:copyright|\\(c\\)|©)\\s*(?:\\(c\\)|©)?\\s*(?:\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*[,.]?\\s*)*"
+            + "|\\b(?:copyright|\\(c\\)|©)\\s*:?\\s*(?:\\(c\\)|©)?\\s*(?:\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*[,.]?\\s*)*"
             // salutations
             + "|\\b(?:hola|ola|oi|dear|hi|hello|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|car[oa])\\s+"
             // a changelog trailer
             + "|(?:^|\\n) -- "
+            // a heading of its own line ("AUTHOR", "TRADUCCIÓN")
+            + "|(?:^|\\n)[ \\t]*(?:autor(?:es|a)?|authors?|traduccion|traducao|translations?|translators?"
+            + "|traductor(?:es)?|tradutor(?:es)?|maintainers?|mantenedor(?:es)?|credits?|creditos|contributors?"
+            + "|colaboradores|thanks|agradecimientos|agradecimentos)[ \\t]*:?[ \\t]*\\r?\\n\\s*"
             // a signature: a closing, then a line break
             + "|\\b(?:saludos|un saludo|atentamente|cordialmente|regards|cheers|thanks|gracias|abracos|abraco"
             + "|atenciosamente|obrigad[oa]|sincerely|best|un abrazo)\\s*[,.!]?[ \\t]*\\r?\\n[ \\t]*"
             + ")$");
-    private static final Pattern MEDIUM_BEFORE = Pattern.compile("\\b(?:por|by|pelo|pela|de|von|from|per)\\s+$");
+    private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
+            // years opening a line, as a copyright field's next holders ("           2008-2019 Name")
+            + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
     private static final Pattern EMAIL_AFTER =
             Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)"
                     + "|[^\\s<>()\\[\\]@]+@)[^\\s<>()]+");
@@ -139,6 +145,19 @@ final class PersonContextRule implements PiiRule {
             "saludos",
             "regards",
             "dear",
+            "spanish",
+            "portuguese",
+            "brazilian",
+            "english",
+            "espanol",
+            "portugues",
+            "brasileiro",
+            "castellano",
+            "catalan",
+            "french",
+            "german",
+            "italian",
+            "ingles",
             "benz",
             "toyota",
             "volkswagen",
@@ -394,7 +413,10 @@ final class PersonContextRule implements PiiRule {
                 i = Math.max(i + 1, NameRun.wordEnd(text, i));
                 continue;
             }
-            NameRun name = trim(run, false);
+            // a lone capitalised word ("INFO", "El") is a name only after a strong cue: rule that out cheaply first
+            NameRun name = run.size == 1 && !mayFollowCue(text, i) && !mayPrecedeAddress(text, run.end(0))
+                    ? null
+                    : trim(run, false);
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
                 if (lastEnd >= 0
@@ -460,9 +482,10 @@ final class PersonContextRule implements PiiRule {
 
     /** The strongest cue before the run or before the name within it (after words trimmed), or after the name. */
     private static Cue cue(String text, int runStart, int start, int end) {
-        if (EMAIL_AFTER
-                .matcher(text.subSequence(end, Math.min(text.length(), end + 80)))
-                .find()) return Cue.STRONG;
+        if (mayPrecedeAddress(text, end)
+                && EMAIL_AFTER
+                        .matcher(text.subSequence(end, Math.min(text.length(), end + 80)))
+                        .find()) return Cue.STRONG;
         Cue cue = Cue.NONE;
         for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
             if (!mayFollowCue(text, at)) continue;
@@ -547,8 +570,15 @@ final class PersonContextRule implements PiiRule {
         while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i--;
         if (i < 0) return false;
         char c = text.charAt(i);
-        if (!Character.isLetter(c))
-            return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©' || Character.isDigit(c);
+        if (Character.isDigit(c)) { // a year, as in "Copyright 2003 Name"; not a time or a count
+            int digits = 0;
+            while (i >= 0 && Character.isDigit(text.charAt(i))) {
+                i--;
+                digits++;
+            }
+            return digits == 4;
+        }
+        if (!Character.isLetter(c)) return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©';
         int end = i + 1;
         while (i >= 0 && Character.isLetter(text.charAt(i))) i--;
         return end - i - 1 <= 12 && CUE_ENDS.contains(text.substring(i + 1, end).toLowerCase(Locale.ROOT));
@@ -556,6 +586,18 @@ final class PersonContextRule implements PiiRule {
 
     private static Cue max(Cue a, Cue b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Whether an address may come next: a bracket, or an '@' in the next word (line breaks and spaces skipped). */
+    private static boolean mayPrecedeAddress(String text, int i) {
+        int n = text.length();
+        while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+        if (i >= n) return false;
+        char c = text.charAt(i);
+        if (c == '<' || c == '(' || c == '[') return true;
+        for (int end = Math.min(n, i + 64); i < end && !Character.isWhitespace(text.charAt(i)); i++)
+            if (text.charAt(i) == '@') return true;
+        return false;
     }
 
     /** Whether an e-mail address ("<…@…>", "(…@…)") or a comma comes next. */

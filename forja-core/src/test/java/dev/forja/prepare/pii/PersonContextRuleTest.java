@@ -102,4 +102,14 @@ class PersonContextRuleTest {
         assertThat(a.sweep("Larry\nWall").text()).isEqualTo("<PERSON>\n");
         assertThat(a.sweep("nada que ver").counts()).isEmpty();
     }
+
+    @Test
+    void creditFilesHeadingsAndTeams() {
+        assertThat(names("AUTHORS\n\nAlan Coxwell\nBernd Eckhardt\nFred N. van Kampen\n"))
+                .containsExactly("Alan Coxwell", "Bernd Eckhardt", "Fred N. van Kampen");
+        assertThat(names("Copyright: 2003 Juan Pérez Aldana\n           2008-2019 Petter Reinholt\nLicense: GPL-2+"))
+                .containsExactly("Juan Pérez Aldana", "Petter Reinholt");
+        String team = "\"Language-Team: Debian l10n Spanish <debian-l10n-spanish@lists.example.org>\\n\"";
+        assertThat(names(team)).isEmpty();
+    }
 }
