@@ -61,9 +61,17 @@ final class KeepPass {
             boolean toVal = side != null ? side : split.assign(e.label(), e.key());
             if (toVal && side == null && clusters.contains(id)) clusters.mark(id);
             stats.lengths(e.chars(), e.tokens());
-            (toVal ? val : train).write(e.line());
+            (toVal ? val : train).write(swept(e.line()));
             stats.passed("written");
         }
+    }
+
+    /** The line with the names found anywhere in the dataset masked (see {@link TextAnonymizer#sweep}). */
+    private String swept(String line) {
+        if (!config.anonymize()) return line;
+        TextAnonymizer.Anonymized a = anonymizer.sweep(line);
+        a.counts().forEach((type, n) -> stats.pii.merge(type, (long) n, Long::sum));
+        return a.text();
     }
 
     private void remove(String reason, RecordSpill.Entry e) {

@@ -40,7 +40,16 @@ public final class PiiTextAnonymizer implements TextAnonymizer {
 
     @Override
     public Anonymized apply(String text) {
-        Anonymizer.Result r = anonymizer.anonymize(text);
+        return anonymized(anonymizer.anonymize(text));
+    }
+
+    /** Person names found anywhere in the dataset, masked in this line too: one person, one treatment. */
+    @Override
+    public Anonymized sweep(String line) {
+        return anonymized(anonymizer.sweep(line));
+    }
+
+    private static Anonymized anonymized(Anonymizer.Result r) {
         Map<String, Integer> counts = new TreeMap<>(); // sorted: report.json stays deterministic
         r.counts().forEach((t, n) -> counts.put(t.name(), n));
         r.customCounts().forEach((name, n) -> counts.merge("CUSTOM:" + name, n, Integer::sum));

@@ -145,4 +145,25 @@ class PreparePipelineTest {
         assertThat(r.stats().pii).containsEntry("EMAIL", 1L);
         assertThat(Files.readString(tmp.resolve("out/report.json"))).contains("\"EMAIL\" : 1");
     }
+
+    @Test
+    void aPersonFoundInOneRecordIsMaskedInEveryRecordWhateverTheThreads() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("names"));
+        Files.writeString(
+                in.resolve("n.txt"),
+                "Larry Wall escribió el primer intérprete hace muchos años.\n\n"
+                        + "La traducción fue realizada por Larry Wall <lw@example.org> en 2003.\n");
+        PrepareConfig c = PrepareConfig.defaults().withIo(List.of(in), tmp.resolve("one"));
+        c = dev.forja.config.RecordBinder.bind(PrepareConfig.class, java.util.Map.of("anonymize", true), c);
+        PreparePipeline.Result one =
+                new PreparePipeline(c, PiiTextAnonymizer.of(c, null)).threads(1).run();
+        String all = Files.readString(tmp.resolve("one/train.jsonl")) + Files.readString(tmp.resolve("one/val.jsonl"));
+        assertThat(all).doesNotContain("Larry", "Wall").contains("<PERSON> escribió");
+        assertThat(one.stats().pii).containsEntry("PERSON", 2L);
+        PreparePipeline.Result two = new PreparePipeline(
+                        c.withIo(List.of(in), tmp.resolve("two")), PiiTextAnonymizer.of(c, null))
+                .threads(2)
+                .run();
+        assertThat(two.contentHash()).isEqualTo(one.contentHash());
+    }
 }

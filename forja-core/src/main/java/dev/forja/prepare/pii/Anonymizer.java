@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds personal data and secrets in text and replaces them: a typed placeholder ({@code <EMAIL>}), a consistent
@@ -41,6 +44,11 @@ public final class Anonymizer {
     private final List<PiiRule> rules = new ArrayList<>();
     private final List<CustomRule> customs; // custom rule i is rules.get(i)
     private final Pseudonymizer pseudonymizer;
+    /** Names of two words or more found so far ("Bernd Eckenfels", spaces single), for {@link #sweep}. */
+    private final Set<String> found = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean overflow;
+    private volatile NameIndex index; // built by the first sweep
 
     public Anonymizer(AnonymizerConfig config) {
         this.config = config;
@@ -54,14 +62,12 @@ public final class Anonymizer {
 
     /** The matches that {@link #anonymize} replaces: non-overlapping, sorted by start. */
     public List<PiiMatch> detect(String text) {
-        List<Candidate> all = candidates(text);
-        return resolve(all).stream().map(Candidate::match).toList();
+        return chosen(text).stream().map(Candidate::match).toList();
     }
 
     /** The text with every detected value replaced according to the mode. */
     public Result anonymize(String text) {
-        List<Candidate> all = candidates(text);
-        List<Candidate> chosen = resolve(all);
+        List<Candidate> chosen = chosen(text);
         Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
         Map<String, Integer> customCounts = new LinkedHashMap<>();
         if (chosen.isEmpty()) return new Result(text, counts, customCounts);
@@ -79,13 +85,125 @@ public final class Anonymizer {
         return new Result(out.toString(), counts, customCounts);
     }
 
+    /**
+     * What replaces a match. A name written across lines ({@code "José\nLópez"}) keeps its line breaks after the
+     * replacement ({@code "<PERSON>\n"}), so the lines after it stay where they were.
+     */
     private String replacement(PiiMatch m, CustomRule custom, String text) {
         String placeholder = custom != null ? custom.placeholder() : m.type().placeholder();
-        return switch (config.mode()) {
+        String value = switch (config.mode()) {
             case PLACEHOLDER -> placeholder;
             case REDACT -> REDACTED;
-            case PSEUDONYM -> pseudonymizer.fake(m.type(), text.substring(m.start(), m.end()), placeholder);
+            case PSEUDONYM -> pseudonymizer.fake(m.type(), value(m, text), placeholder);
         };
+        if (m.type() != PiiType.PERSON) return value;
+        for (int i = m.start(); i < m.end(); i++) if (text.charAt(i) == '\n') value += '\n';
+        return value;
+    }
+
+    /** At most this many names are remembered; past it {@link #sweep} does nothing (the set would be partial). */
+    static final int MAX_NAMES = 200_000;
+
+    private void remember(String name) {
+        if (overflow) return;
+        found.add(name);
+        if (found.size() > MAX_NAMES) {
+            overflow = true;
+            found.clear();
+        }
+    }
+
+    /**
+     * Masks in {@code text} every mention of a name (of two words or more) that {@link #anonymize} found in any
+     * text before, also where the rules alone would not fire: one person, one treatment across a dataset. Call it
+     * after every text was anonymized once; the names are indexed on the first call, so later finds are not
+     * swept. Mentions written across lines or with {@code \\n} escapes (a JSON line) count. Does nothing if more
+     * than {@value #MAX_NAMES} names were found.
+     */
+    public Result sweep(String text) {
+        Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+        NameIndex names = index;
+        if (names == null) {
+            synchronized (this) {
+                if (index == null) index = new NameIndex(overflow ? Set.of() : found);
+                names = index;
+            }
+        }
+        if (names.isEmpty()) return new Result(text, counts, Map.of());
+        StringBuilder out = null;
+        int at = 0;
+        for (int i = 0; i < text.length(); ) {
+            int end = names.matchAt(text, i);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (out == null) out = new StringBuilder(text.length());
+            PiiMatch m = new PiiMatch(PiiType.PERSON, i, end);
+            out.append(text, at, i).append(replacement(m, null, text));
+            counts.merge(PiiType.PERSON, 1, Integer::sum);
+            at = i = end;
+        }
+        if (out == null) return new Result(text, counts, Map.of());
+        return new Result(out.append(text, at, text.length()).toString(), counts, Map.of());
+    }
+
+    /** Words separated by single spaces: {@code "José\\nLópez  Mellado" → "José López Mellado"}. */
+    private static String singleSpaced(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean gap = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isWhitespace(c)) gap = out.length() > 0;
+            else {
+                if (gap) out.append(' ');
+                gap = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The matched text; a name with its spaces and line breaks made single spaces, so it has one pseudonym. */
+    private static String value(PiiMatch m, String text) {
+        String v = text.substring(m.start(), m.end());
+        return m.type() == PiiType.PERSON ? v.replace("\\n", " ").replaceAll("\\s+", " ") : v;
+    }
+
+    /**
+     * The resolved matches, plus every other mention in the text of a name of two words or more found once
+     * ({@code "Américo Monteiro"} alone on a line, where the rules see no cue, after
+     * {@code "Américo Monteiro <a@…>"} elsewhere in the text): one person, one treatment.
+     */
+    private List<Candidate> chosen(String text) {
+        List<Candidate> all = candidates(text);
+        List<Candidate> chosen = resolve(all);
+        Set<String> names = null;
+        for (Candidate c : chosen) {
+            PiiMatch m = c.match();
+            if (m.type() != PiiType.PERSON) continue;
+            String name = singleSpaced(text.substring(m.start(), m.end()));
+            int space = name.indexOf(' ');
+            if (space < 0) continue;
+            remember(name);
+            String first = name.substring(0, space); // mentioned again only if its first word is
+            if (text.indexOf(first) == m.start() && text.indexOf(first, m.start() + 1) < 0) continue;
+            if (names == null) names = new LinkedHashSet<>();
+            names.add(name);
+        }
+        if (names == null) return chosen;
+        int before = all.size();
+        NameIndex index = new NameIndex(names);
+        for (int i = 0; i < text.length(); ) {
+            int end = index.matchAt(text, i);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            all.add(new Candidate(new PiiMatch(PiiType.PERSON, i, end), rules.size()));
+            i = end;
+        }
+        return all.size() == before + names.size() ? chosen : resolve(all);
     }
 
     private List<Candidate> candidates(String text) {

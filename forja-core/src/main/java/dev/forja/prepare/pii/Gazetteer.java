@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class Gazetteer {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-    private static final Gazetteer BUILT_IN = new Gazetteer(read("first-names.txt"), read("surnames.txt"));
 
     private final List<String> firstNames, surnames;
     private final Set<String> firstKeys = new HashSet<>(), surnameKeys = new HashSet<>();
@@ -53,8 +52,30 @@ final class Gazetteer {
         return surnames;
     }
 
-    /** Lower case without accents: {@code "João" → "joao"}. */
+    /** The key of each character below U+0250 (Latin), or 0 where it needs the general path. */
+    private static final char[] LATIN = new char[0x250];
+
+    static {
+        for (char c = 0; c < LATIN.length; c++) {
+            String k = slowKey(String.valueOf(c));
+            LATIN[c] = k.length() == 1 ? k.charAt(0) : 0;
+        }
+    }
+
+    private static final Gazetteer BUILT_IN = new Gazetteer(read("first-names.txt"), read("surnames.txt"));
+
+    /** Lower case without accents: {@code "João" → "joao"}. A table for Latin letters, normalisation otherwise. */
     static String key(String word) {
+        char[] out = new char[word.length()];
+        for (int i = 0; i < out.length; i++) {
+            char c = word.charAt(i);
+            if (c >= LATIN.length || LATIN[c] == 0) return slowKey(word);
+            out[i] = LATIN[c];
+        }
+        return new String(out);
+    }
+
+    private static String slowKey(String word) {
         boolean ascii = true;
         for (int i = 0; i < word.length() && ascii; i++) ascii = word.charAt(i) < 128;
         String lower = word.toLowerCase(Locale.ROOT);

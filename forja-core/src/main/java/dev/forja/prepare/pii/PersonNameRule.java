@@ -19,7 +19,8 @@ final class PersonNameRule implements PiiRule {
     private static final Set<String> TITLES = Set.of(
             "sr", "sra", "srta", "dr", "dra", "don", "dona", "senor", "senora", "senhor", "senhora", "lic", "ing",
             "prof", "profa", "mr", "mrs", "ms", "miss");
-    private static final Set<String> CONNECTORS = Set.of("de", "da", "do", "dos", "das", "del", "y", "e", "la");
+    // not "y" / "e": "Luis Uribe y Omar Campagne" are two people
+    private static final Set<String> CONNECTORS = Set.of("de", "da", "do", "dos", "das", "del", "la");
     private static final Set<String> PLACES = Set.of(
             "calle",
             "avenida",
@@ -196,16 +197,8 @@ final class PersonNameRule implements PiiRule {
         return true;
     }
 
-    /** Letters, with an inner apostrophe or hyphen ("D'Ávila", "Ana-Lucía"). */
     private static int wordEnd(String text, int i) {
-        int n = text.length();
-        while (i < n) {
-            char c = text.charAt(i);
-            if (Character.isLetter(c)) i++;
-            else if ((c == '\'' || c == '’' || c == '-') && i + 1 < n && Character.isLetter(text.charAt(i + 1))) i++;
-            else break;
-        }
-        return i;
+        return NameRun.wordEnd(text, i);
     }
 
     /** The start of the next word after one or two spaces, or -1 when something else comes first. */

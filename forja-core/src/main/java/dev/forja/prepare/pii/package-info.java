@@ -12,7 +12,9 @@
  * {@code ContactRules} (e-mail, phones), {@code NetworkRules} (IPv4/6, MAC, URL credentials),
  * {@code FinancialRules} (Luhn cards, IBAN), {@code NationalIdRules} (CPF, CNPJ, RUT, CURP, RFC, CUIT/CUIL, NIT,
  * RUC, DNI/NIE of Spain with check digits; DNI of Argentina and Peru, Colombian cédula and bare SSN only after a
- * keyword), {@code PersonNameRule} (gazetteer of Spanish and Portuguese names). Users add
+ * keyword), {@code PersonNameRule} (gazetteer of Spanish and Portuguese names), {@code PersonContextRule}
+ * (capitalised runs kept by their context — an e-mail after, "creada por", "Autor:", a copyright line, a changelog
+ * trailer, a signature — or by {@code NameModel}, a letters-only scorer trained on Debian data). Users add
  * rules in YAML as {@link dev.forja.prepare.pii.CustomRule}.
  *
  * <p>Invariant: values found are never logged, stored in a match, or written to a report — only types,

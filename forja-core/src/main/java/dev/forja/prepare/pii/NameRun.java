@@ -1,0 +1,184 @@
+package dev.forja.prepare.pii;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * A run of name-shaped tokens: capitalised words ({@code "López"}, {@code "McDonald"}, {@code "Braud-Santoni"}),
+ * words in capitals ({@code "ISHIKAWA"}), initials ({@code "A."}, {@code "J.R."}) and the lower-case particles
+ * between them ({@code "de"}, {@code "van der"}, {@code "dos"}). Tokens are separated by spaces or by one line break
+ * ({@code "José\nLópez Mellado"}); punctuation, a digit, a blank line or any other lower-case word ends the run, and
+ * a run never ends on a particle.
+ *
+ * <p>Example: {@code NameRun.scan("por Fred N. van Kempen <fred@x>", 4)} has tokens WORD, INITIAL, PARTICLE, WORD
+ * and spans {@code "Fred N. van Kempen"}.
+ */
+final class NameRun {
+    /** What a token is. */
+    enum Kind {
+        WORD,
+        CAPS,
+        INITIAL,
+        PARTICLE
+    }
+
+    static final Set<String> PARTICLES = Set.of(
+            "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "van", "von", "le", "la", "los",
+            "las", "y", "e", "ten", "ter", "bin", "ben", "al", "zu");
+    private static final int MAX_TOKENS = 8;
+
+    final String text;
+    final int size;
+    private final int[] starts, ends;
+    private final Kind[] kinds;
+
+    private NameRun(String text, int size, int[] starts, int[] ends, Kind[] kinds) {
+        this.text = text;
+        this.size = size;
+        this.starts = starts;
+        this.ends = ends;
+        this.kinds = kinds;
+    }
+
+    int start(int token) {
+        return starts[token];
+    }
+
+    int end(int token) {
+        return ends[token];
+    }
+
+    Kind kind(int token) {
+        return kinds[token];
+    }
+
+    String word(int token) {
+        return text.substring(starts[token], ends[token]);
+    }
+
+    /** The run that starts at the upper-case letter at {@code i}; empty ({@code size == 0}) if none does. */
+    static NameRun scan(String text, int i) {
+        int[] starts = new int[MAX_TOKENS], ends = new int[MAX_TOKENS];
+        Kind[] kinds = new Kind[MAX_TOKENS];
+        int size = 0, lineBreaks = 0, breakBefore = -1, pos = i, n = text.length();
+        while (size < MAX_TOKENS && pos < n) {
+            int end = wordEnd(text, pos);
+            if (end == pos) break;
+            char c = text.charAt(pos);
+            Kind kind;
+            if (Character.isUpperCase(c)) {
+                if (end - pos == 1) {
+                    if (end >= n || text.charAt(end) != '.') break; // a lone capital: not a name
+                    end++;
+                    while (end + 1 < n && Character.isUpperCase(text.charAt(end)) && text.charAt(end + 1) == '.')
+                        end += 2; // "J.R."
+                    kind = Kind.INITIAL;
+                } else {
+                    kind = hasLowerCase(text, pos + 1, end) ? Kind.WORD : Kind.CAPS;
+                }
+            } else if (size > 0 && PARTICLES.contains(text.substring(pos, end))) {
+                kind = Kind.PARTICLE;
+            } else {
+                break;
+            }
+            starts[size] = pos;
+            ends[size] = end;
+            kinds[size++] = kind;
+            // the gap to the next token: spaces, or one line break with its indentation
+            int next = end, spaces = 0;
+            while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t') && spaces < 3) {
+                next++;
+                spaces++;
+            }
+            if (next < n && text.charAt(next) == '\r') next++;
+            if (next < n && text.charAt(next) == '\n' && lineBreaks == 0) {
+                lineBreaks++;
+                breakBefore = size;
+                next++;
+                while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t')) next++;
+            }
+            if (next == end || next >= n || !Character.isLetter(text.charAt(next))) break;
+            pos = next;
+        }
+        size = listEnd(text, size, starts, ends, kinds);
+        // one name a line ("Alan Cox\nBernd Eckenfels" in AUTHORS), not "José\nLópez Mellado"
+        if (breakBefore > 0
+                && breakBefore < size
+                && names(kinds, 0, breakBefore) >= 2
+                && names(kinds, breakBefore, size) >= 2) size = breakBefore;
+        while (size > 0 && kinds[size - 1] == Kind.PARTICLE) size--;
+        return new NameRun(text, size, starts, ends, kinds);
+    }
+
+    /**
+     * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side
+     * ({@code "Alan Cox y Bernd Eckenfels"}), but not inside one name ({@code "José Ortega y Gasset"}).
+     */
+    private static int listEnd(String text, int size, int[] starts, int[] ends, Kind[] kinds) {
+        int left = 0;
+        for (int t = 0; t < size; t++) {
+            if (kinds[t] != Kind.PARTICLE) {
+                left++;
+                continue;
+            }
+            String word = text.substring(starts[t], ends[t]);
+            if (!word.equals("y") && !word.equals("e") || left < 2) continue;
+            int right = 0;
+            for (int u = t + 1; u < size && kinds[u] != Kind.PARTICLE; u++) right++;
+            if (right >= 2) return t;
+        }
+        return size;
+    }
+
+    private static int names(Kind[] kinds, int from, int to) {
+        int k = 0;
+        for (int t = from; t < to; t++) if (kinds[t] != Kind.PARTICLE) k++;
+        return k;
+    }
+
+    /** A copy holding tokens {@code [from, to)}, particles at either end dropped. */
+    NameRun slice(int from, int to) {
+        while (from < to && kinds[from] == Kind.PARTICLE) from++;
+        while (to > from && kinds[to - 1] == Kind.PARTICLE) to--;
+        return new NameRun(
+                text,
+                to - from,
+                Arrays.copyOfRange(starts, from, Math.max(from, to)),
+                Arrays.copyOfRange(ends, from, Math.max(from, to)),
+                Arrays.copyOfRange(kinds, from, Math.max(from, to)));
+    }
+
+    int count(Kind kind) {
+        int k = 0;
+        for (int t = 0; t < size; t++) if (kinds[t] == kind) k++;
+        return k;
+    }
+
+    /**
+     * Letters, with an inner apostrophe or hyphen ("D'Ávila", "Braud-Santoni"), a hyphen escaped for roff
+     * ({@code "Fernández\\-Sanguino"}) or a replacement character where a decoder lost a letter ("Rub\uFFFDn").
+     */
+    static int wordEnd(String text, int i) {
+        int n = text.length(), start = i;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (Character.isLetter(c) || c == '\uFFFD' && i > start) i++;
+            else if (c == '\\'
+                    && i > start
+                    && i + 2 < n
+                    && text.charAt(i + 1) == '-'
+                    && Character.isLetter(text.charAt(i + 2))) i += 2;
+            else if ((c == '\'' || c == '’' || c == '-')
+                    && i > 0
+                    && i + 1 < n
+                    && Character.isLetter(text.charAt(i + 1))) i++;
+            else break;
+        }
+        return i;
+    }
+
+    private static boolean hasLowerCase(String text, int from, int to) {
+        for (int i = from; i < to; i++) if (Character.isLowerCase(text.charAt(i))) return true;
+        return false;
+    }
+}

@@ -1,0 +1,622 @@
+package dev.forja.prepare.pii;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Person names found from their context and their letters, beyond any list: each {@link NameRun} of capitalised
+ * words is trimmed of words that do not look like names ({@link NameModel}, a stop list of function, month and
+ * organisation words), then kept according to the strongest cue around it.
+ * <ol>
+ *   <li>Strong: an e-mail right after ({@code "Alan Cox <alan@…>"}, {@code "(alan@…)"}), a credit verb
+ *       ({@code "creada por"}, {@code "traduzido por"}, {@code "written by"}), a label ({@code "Autor:"},
+ *       {@code "Translator:"}, {@code "Maintainer:"}, {@code "Last-Translator:"}), a copyright line
+ *       ({@code "Copyright (C) 2003 …"}), a Debian changelog trailer ({@code " -- Name <e-mail>"}), a salutation
+ *       or a signature after a closing ({@code "Saludos,\nName"}): one name word is enough.</li>
+ *   <li>Medium: {@code "por"}, {@code "by"}, {@code "pelo"}, {@code "de"}: two name words that look like a name.</li>
+ *   <li>None: two or more words that each look strongly like a name ({@code "Bernd Eckenfels wrote"}).</li>
+ * </ol>
+ * A name in a list after a cue ({@code "por A, B y C"}) takes the cue of the list.
+ */
+final class PersonContextRule implements PiiRule {
+    private enum Cue {
+        NONE,
+        MEDIUM,
+        STRONG
+    }
+
+    /**
+     * Thresholds on {@link NameModel#score}: without a strong cue a word below LOW is trimmed; after a medium cue the
+     * words' mean must reach MEDIUM_MEAN, without a cue every word HIGH; a lone word after a strong cue needs SINGLE.
+     */
+    static final double LOW = 0.02, MEDIUM_MEAN = 0.3, HIGH = 0.85, SINGLE = 0.1;
+
+    private static final Pattern STRONG_BEFORE = Pattern.compile("(?:"
+            // credit verbs, then "por" / "by" / "pelo"
+            + "\\b(?:cread[oa]s?|escrit[oa]s?|traducid[oa]s?|revisad[oa]s?|mantenid[oa]s?|desarrollad[oa]s?"
+            + "|actualizad[oa]s?|elaborad[oa]s?|corregid[oa]s?|adaptad[oa]s?|hech[oa]s?|feit[oa]s?|criad[oa]s?"
+            + "|traduzid[oa]s?|realizad[oa]s?|mantid[oa]s?|desenvolvid[oa]s?|atualizad[oa]s?|escrita|written|translated|maintained"
+            + "|created|developed|contributed|reported|originally|updated|reviewed|modified|edited|packaged"
+            + "|debianized|prepared|authored|compiled|documented|designed|implemented|sponsored|uploaded)"
+            + "\\s+(?:\\w+\\s+)?(?:por|by|pelo|pela|por parte de)\\s*:?\\s*"
+            + "|\\b(?:thanks to|gracias a|agradecimientos a|obrigad[oa] a|agradecimentos a)\\s*"
+            // active verbs of credit right before the names ("la traducción la realizaron …")
+            + "|\\b(?:realizaron|realizo|tradujeron|tradujo|traduziram|traduziu|escribieron|escribio|escreveram"
+            + "|escreveu|fizeram)\\s+"
+            // labels
+            + "|\\b(?:autor(?:es|a|as)?|authors?|autor\\(es\\)|author\\(s\\)|traductor(?:es|a|as)?|tradutor(?:es|a|as)?"
+            + "|translators?|traduccion|traducao|revisor(?:es)?|maintainers?|mantenedor(?:es|a)?|contribuidor(?:es)?"
+            + "|contributors?|colaborador(?:es)?|credits?|creditos|uploaders?|changed-by|last-translator"
+            + "|reported-by|signed-off-by|acked-by|reviewed-by|tested-by|co-authored-by|written-by|suggested-by"
+            + "|from|de|para|to|cc|firmado|assinado|contact|contacto|contato|responsable|responsavel)\\s*:\\s*"
+            // copyright
+            + "|\\b(?:copyright|\\(c\\)|©)\\s*:?\\s*(?:\\(c\\)|©)?\\s*(?:\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*[,.]?\\s*)*"
+            // salutations
+            + "|\\b(?:hola|ola|oi|dear|hi|hello|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|car[oa])\\s+"
+            // a changelog trailer
+            + "|(?:^|\\n) -- "
+            // a heading of its own line ("AUTHOR", "TRADUCCIÓN")
+            + "|(?:^|\\n)[ \\t]*(?:autor(?:es|a)?|authors?|traduccion|traducao|translations?|translators?"
+            + "|traductor(?:es)?|tradutor(?:es)?|maintainers?|mantenedor(?:es)?|credits?|creditos|contributors?"
+            + "|colaboradores|thanks|agradecimientos|agradecimentos)[ \\t]*:?[ \\t]*\\r?\\n\\s*"
+            // a signature: a closing, then a line break
+            + "|\\b(?:saludos|un saludo|atentamente|cordialmente|regards|cheers|thanks|gracias|abracos|abraco"
+            + "|atenciosamente|obrigad[oa]|sincerely|best|un abrazo)\\s*[,.!]?[ \\t]*\\r?\\n[ \\t]*"
+            + ")$");
+    private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
+            // years opening a line, as a copyright field's next holders ("           2008-2019 Name")
+            + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
+    private static final Pattern EMAIL_AFTER =
+            Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)"
+                    + "|[^\\s<>()\\[\\]@]+@)[^\\s<>()]+");
+    private static final Pattern LIST_GAP = Pattern.compile("^\\s*(?:,\\s*|;\\s*)?(?:(?:y|e|and|&|et|und)\\s+)?$");
+
+    /** Capitalised words that are not names: function words, months and days, organisations and products. */
+    static final Set<String> STOP = Set.of(
+            "el",
+            "la",
+            "los",
+            "las",
+            "un",
+            "una",
+            "este",
+            "esta",
+            "estos",
+            "estas",
+            "ese",
+            "esa",
+            "para",
+            "por",
+            "con",
+            "sin",
+            "en",
+            "y",
+            "o",
+            "a",
+            "os",
+            "as",
+            "um",
+            "uma",
+            "do",
+            "da",
+            "no",
+            "na",
+            "the",
+            "this",
+            "that",
+            "these",
+            "of",
+            "and",
+            "or",
+            "in",
+            "on",
+            "for",
+            "by",
+            "with",
+            "from",
+            "to",
+            "see",
+            "ver",
+            "vea",
+            "veja",
+            "nota",
+            "note",
+            "autor",
+            "autores",
+            "author",
+            "authors",
+            "traductor",
+            "traduccion",
+            "traducao",
+            "tradutor",
+            "translator",
+            "translation",
+            "copyright",
+            "licencia",
+            "licenca",
+            "license",
+            "version",
+            "versao",
+            "gracias",
+            "thanks",
+            "saludos",
+            "regards",
+            "dear",
+            "spanish",
+            "portuguese",
+            "brazilian",
+            "english",
+            "espanol",
+            "portugues",
+            "brasileiro",
+            "castellano",
+            "catalan",
+            "french",
+            "german",
+            "italian",
+            "ingles",
+            "benz",
+            "toyota",
+            "volkswagen",
+            "honda",
+            "nissan",
+            "samsung",
+            "huawei",
+            "motorola",
+            "nokia",
+            "hola",
+            "hello",
+            "hi",
+            "ola",
+            "oi",
+            "estimado",
+            "estimada",
+            "querido",
+            "querida",
+            "prezado",
+            "prezada",
+            "atentamente",
+            "cordialmente",
+            "atenciosamente",
+            "cheers",
+            "obrigado",
+            "obrigada",
+            "sincerely",
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "setiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+            "janeiro",
+            "fevereiro",
+            "maio",
+            "junho",
+            "julho",
+            "setembro",
+            "outubro",
+            "novembro",
+            "dezembro",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "mon",
+            "tue",
+            "wed",
+            "thu",
+            "fri",
+            "sat",
+            "sun",
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+            "lunes",
+            "martes",
+            "miercoles",
+            "jueves",
+            "viernes",
+            "sabado",
+            "domingo",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "debian",
+            "ubuntu",
+            "linux",
+            "gnu",
+            "unix",
+            "posix",
+            "windows",
+            "microsoft",
+            "apple",
+            "google",
+            "oracle",
+            "mozilla",
+            "apache",
+            "free",
+            "open",
+            "source",
+            "red",
+            "hat",
+            "kernel",
+            "manual",
+            "page",
+            "pagina",
+            "programa",
+            "program",
+            "documentation",
+            "documentacion",
+            "documentacao",
+            "usuario",
+            "user",
+            "users",
+            "usuarios",
+            "internet",
+            "web",
+            "server",
+            "servidor",
+            "file",
+            "archivo",
+            "arquivo",
+            "mail",
+            "email",
+            "correo",
+            "list",
+            "lista",
+            "bug",
+            "bugs",
+            "report",
+            "informe",
+            "reporte",
+            "new",
+            "nuevo",
+            "novo",
+            "general",
+            "public",
+            "publica",
+            "library",
+            "biblioteca",
+            "package",
+            "paquete",
+            "pacote",
+            "edition",
+            "edicion",
+            "edicao",
+            "guide",
+            "guia",
+            "reference",
+            "referencia",
+            "howto",
+            "faq",
+            "readme",
+            "todo",
+            "news",
+            "changelog");
+    /** Words that make the whole run an organisation ("Free Software Foundation", "Netscape Communications Corp"). */
+    static final Set<String> ORGANISATION = Set.of(
+            "foundation",
+            "fundacion",
+            "fundacao",
+            "project",
+            "proyecto",
+            "projeto",
+            "team",
+            "equipo",
+            "equipe",
+            "inc",
+            "ltd",
+            "llc",
+            "gmbh",
+            "corporation",
+            "corp",
+            "company",
+            "co",
+            "group",
+            "grupo",
+            "university",
+            "universidad",
+            "universidade",
+            "software",
+            "systems",
+            "sistemas",
+            "labs",
+            "laboratories",
+            "institute",
+            "instituto",
+            "consortium",
+            "community",
+            "comunidad",
+            "comunidade",
+            "developers",
+            "desarrolladores",
+            "maintainers",
+            "association",
+            "asociacion",
+            "associacao",
+            "society",
+            "sociedad",
+            "organization",
+            "communications",
+            "technologies",
+            "technology",
+            "networks",
+            "research",
+            "limited",
+            "incorporated",
+            "contributors",
+            "authors",
+            "council",
+            "committee",
+            "department",
+            "school",
+            "college");
+
+    private static final Set<String> ROMANCE_OF = Set.of("de", "del", "da", "do");
+
+    private final NameModel model;
+    private final Gazetteer gazetteer;
+
+    PersonContextRule(NameModel model, Gazetteer gazetteer) {
+        this.model = model;
+        this.gazetteer = gazetteer;
+    }
+
+    @Override
+    public PiiType type() {
+        return PiiType.PERSON;
+    }
+
+    @Override
+    public List<PiiMatch> find(String text) {
+        List<PiiMatch> out = null;
+        int n = text.length(), lastEnd = -1;
+        Cue lastCue = Cue.NONE;
+        for (int i = 0; i < n; ) {
+            char c = text.charAt(i);
+            if (!Character.isUpperCase(c) || i > 0 && !startsWord(text.charAt(i - 1))) {
+                i++;
+                continue;
+            }
+            NameRun run = NameRun.scan(text, i);
+            if (run.size == 0) {
+                i = Math.max(i + 1, NameRun.wordEnd(text, i));
+                continue;
+            }
+            // a lone capitalised word ("INFO", "El") is a name only after a strong cue: rule that out cheaply first
+            NameRun name = run.size == 1 && !mayFollowCue(text, i) && !mayPrecedeAddress(text, run.end(0))
+                    ? null
+                    : trim(run, false);
+            if (name != null) {
+                Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
+                if (lastEnd >= 0
+                        && name.start(0) - lastEnd <= 8
+                        && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
+                                .matches())
+                    cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
+                // the common case, one capitalised word with no cue around, ends here without the model
+                if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
+                else if (cue != Cue.STRONG) name = trim(name, true);
+                if (name != null && accept(name, cue)) {
+                    int start = name.start(0), end = name.end(name.size - 1);
+                    if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
+                    if (out == null) out = new ArrayList<>(2);
+                    out.add(new PiiMatch(PiiType.PERSON, start, end));
+                    lastEnd = end;
+                    lastCue = cue;
+                }
+            }
+            i = run.end(run.size - 1);
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /**
+     * The run without leading and trailing stop words, particles and lone initials, and, with {@code byModel}, words
+     * that do not look like names; null when nothing is left or when a word names an organisation.
+     */
+    private NameRun trim(NameRun run, boolean byModel) {
+        for (int t = 0; t < run.size; t++)
+            if (run.kind(t) != NameRun.Kind.PARTICLE && ORGANISATION.contains(Gazetteer.key(run.word(t)))) return null;
+        int from = 0, to = run.size;
+        if (run.size > 2
+                && run.kind(1) == NameRun.Kind.PARTICLE
+                && run.kind(0) == NameRun.Kind.WORD
+                && ROMANCE_OF.contains(run.word(1))) {
+            String first = run.word(0); // "Traducción de Rubén Porras", not "Juan de la Cruz"
+            if (!gazetteer.isFirstName(Gazetteer.key(first)) && model.score(first) < 0.1) from = 1;
+        }
+        while (from < to && !nameLike(run, from, byModel)) from++;
+        while (to > from && !nameLike(run, to - 1, byModel)) to--;
+        if (from == to) return null;
+        for (int t = from; t < to; t++)
+            if (run.kind(t) != NameRun.Kind.PARTICLE && STOP.contains(Gazetteer.key(run.word(t)))) return null;
+        NameRun trimmed = run.slice(from, to);
+        return trimmed.size == 0 ? null : trimmed;
+    }
+
+    private boolean nameLike(NameRun run, int t, boolean byModel) {
+        return switch (run.kind(t)) {
+            case PARTICLE -> false;
+            case INITIAL -> t + 1 < run.size || beforeAddress(run.text, run.end(t)); // not a sentence's last letter
+            case CAPS -> run.word(t).length() >= 2 && !STOP.contains(Gazetteer.key(run.word(t)));
+            case WORD -> !STOP.contains(Gazetteer.key(run.word(t))) && (!byModel || wordScore(run.word(t)) >= LOW);
+        };
+    }
+
+    private double wordScore(String word) {
+        String key = Gazetteer.key(word);
+        if (gazetteer.isFirstName(key) || gazetteer.isSurname(key)) return 1;
+        return model.score(word);
+    }
+
+    /** The strongest cue before the run or before the name within it (after words trimmed), or after the name. */
+    private static Cue cue(String text, int runStart, int start, int end) {
+        if (mayPrecedeAddress(text, end)
+                && EMAIL_AFTER
+                        .matcher(text.subSequence(end, Math.min(text.length(), end + 80)))
+                        .find()) return Cue.STRONG;
+        Cue cue = Cue.NONE;
+        for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
+            if (!mayFollowCue(text, at)) continue;
+            String before = Gazetteer.key(text.substring(Math.max(0, at - 48), at));
+            if (STRONG_BEFORE.matcher(before).find()) return Cue.STRONG;
+            if (MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
+        }
+        return cue;
+    }
+
+    private boolean accept(NameRun name, Cue cue) {
+        int words = name.count(NameRun.Kind.WORD), caps = name.count(NameRun.Kind.CAPS);
+        double sum = 0, min = 1;
+        for (int t = 0; t < name.size; t++) {
+            if (name.kind(t) != NameRun.Kind.WORD) continue;
+            double s = wordScore(name.word(t));
+            sum += s;
+            min = Math.min(min, s);
+        }
+        return switch (cue) {
+            case STRONG ->
+                words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
+            case MEDIUM ->
+                words >= 2 && sum / words >= MEDIUM_MEAN
+                        || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
+            case NONE -> words >= 2 && caps == 0 && min >= HIGH;
+        };
+    }
+
+    /** Last words of the cues before a name; any other word right before it rules a cue out, cheaply. */
+    private static final Set<String> CUE_ENDS = Set.of(
+            "por",
+            "by",
+            "pelo",
+            "pela",
+            "de",
+            "von",
+            "from",
+            "per",
+            "a",
+            "to",
+            "hola",
+            "ola",
+            "oi",
+            "dear",
+            "hi",
+            "hello",
+            "estimado",
+            "estimada",
+            "estimados",
+            "estimadas",
+            "querido",
+            "querida",
+            "queridos",
+            "queridas",
+            "prezado",
+            "prezada",
+            "prezados",
+            "prezadas",
+            "caro",
+            "cara",
+            "caros",
+            "caras",
+            "realizaron",
+            "realizo",
+            "realizó",
+            "tradujeron",
+            "tradujo",
+            "traduziram",
+            "traduziu",
+            "escribieron",
+            "escribio",
+            "escribió",
+            "escreveram",
+            "escreveu",
+            "fizeram",
+            "copyright");
+
+    /** Whether the text before {@code at} can end with a cue: punctuation of a label or list, a year, a cue word. */
+    private static boolean mayFollowCue(String text, int at) {
+        int i = at - 1;
+        while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i--;
+        if (i < 0) return false;
+        char c = text.charAt(i);
+        if (Character.isDigit(c)) { // a year, as in "Copyright 2003 Name"; not a time or a count
+            int digits = 0;
+            while (i >= 0 && Character.isDigit(text.charAt(i))) {
+                i--;
+                digits++;
+            }
+            return digits == 4;
+        }
+        if (!Character.isLetter(c)) return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©';
+        int end = i + 1;
+        while (i >= 0 && Character.isLetter(text.charAt(i))) i--;
+        return end - i - 1 <= 12 && CUE_ENDS.contains(text.substring(i + 1, end).toLowerCase(Locale.ROOT));
+    }
+
+    private static Cue max(Cue a, Cue b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Whether an address may come next: a bracket, or an '@' in the next word (line breaks and spaces skipped). */
+    private static boolean mayPrecedeAddress(String text, int i) {
+        int n = text.length();
+        while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+        if (i >= n) return false;
+        char c = text.charAt(i);
+        if (c == '<' || c == '(' || c == '[') return true;
+        for (int end = Math.min(n, i + 64); i < end && !Character.isWhitespace(text.charAt(i)); i++)
+            if (text.charAt(i) == '@') return true;
+        return false;
+    }
+
+    /** Whether an e-mail address ("<…@…>", "(…@…)") or a comma comes next. */
+    private static boolean beforeAddress(String text, int i) {
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        return i < text.length()
+                && (text.charAt(i) == ','
+                        || EMAIL_AFTER
+                                .matcher(text.subSequence(i, Math.min(text.length(), i + 80)))
+                                .find());
+    }
+
+    /** A name starts after a space or punctuation, not inside a word, an address or a path. */
+    private static boolean startsWord(char before) {
+        return !Character.isLetterOrDigit(before)
+                && before != '@'
+                && before != '.'
+                && before != '/'
+                && before != '_'
+                && before != '-';
+    }
+}
