@@ -66,6 +66,17 @@ public abstract class ForwardingCausalLM implements CausalLM {
         return base.head(x);
     }
 
+    /** The forward pass through this model's own parts (its embed, blocks and head), as {@link CausalLM} chains them. */
+    @Override
+    public Tensor forward(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        return CausalLM.super.forward(ids, positions, mask, cache);
+    }
+
+    @Override
+    public Tensor forwardLast(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        return CausalLM.super.forwardLast(ids, positions, mask, cache);
+    }
+
     @Override
     public KvCache newCache(long batch, long capacity) {
         return base.newCache(batch, capacity);

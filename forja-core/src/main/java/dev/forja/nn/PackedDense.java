@@ -14,14 +14,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A float32 {@link Dense} layer for inference whose weight is also held in oneDNN's blocked layout, reordered once:
- * a few rows at a time (a batch of sequences decoding together) multiply through oneDNN's inner product on that copy.
- * OpenBLAS's sgemm packs the weight again on every call, which for a few rows costs more than the product: GPT-2
- * 124M's 48 block products at 8 rows took 37 ms through sgemm (libtorch 1 thread, OpenBLAS 2: forja's float32
- * setting) and 25 ms through the prepacked weights on libtorch's one thread (2-core EPYC,
- * {@code tools/bench/DecodeProbe.java prepacked}). One row keeps {@link Dense#linear}'s matrix-vector product on the
- * plain weight, and {@value #MANY} rows or more (a prompt) its sgemm, which there has both cores and packs once for
- * many rows (128 rows: 137 ms, against 228 on the prepacked weights). The results are float32 products summed in
- * another order: equal within rounding.
+ * several rows at a time (a batch of sequences decoding together, a prompt) multiply through oneDNN's inner product
+ * on that copy, one row through {@link Dense#linear}'s matrix-vector product on the plain weight. OpenBLAS's sgemm
+ * packs the weight again on every call, which for a few rows costs more than the product. GPT-2 124M's 48 block
+ * products, 2-core EPYC ({@code tools/bench/DecodeProbe.java prepacked}): at 8 rows 37 ms through sgemm (libtorch 1
+ * thread, OpenBLAS 2: forja's float32 setting), 25 ms through the prepacked weights on one libtorch thread, 17 ms on
+ * two; at 128 rows 137, 228 and 138 ms. {@link dev.forja.model.PrepackedModel} runs several rows on all threads. The
+ * results are float32 products summed in another order: equal within rounding.
  *
  * <p>The blocked copy is a second copy of the weight (GPT-2 124M's blocks: 340 MB). No gradient flows through it:
  * inference only, under a {@code NoGradGuard}.
@@ -31,9 +30,6 @@ public final class PackedDense implements Linear {
         static final OperatorHandle REORDER = Dispatch.op("mkldnn::_reorder_linear_weight");
         static final OperatorHandle LINEAR = Dispatch.op("mkldnn::_linear_pointwise");
     }
-
-    /** From this many rows on, the plain weight's sgemm. */
-    static final long MANY = 16;
 
     private final Tensor weight; // (out, in) float32
     private final Tensor bias; // (out) float32, or null
@@ -82,8 +78,7 @@ public final class PackedDense implements Linear {
     @Override
     public Tensor apply(Tensor x) {
         long in = weight.size(1);
-        long rows = x.numel() / in;
-        if (rows == 1 || rows >= MANY || x.scalar_type().value != ScalarType.Float.value) {
+        if (x.numel() == in || x.scalar_type().value != ScalarType.Float.value) {
             return Dense.linear(x, weight, bias);
         }
         long[] shape = x.sizes().vec().get();

@@ -26,8 +26,8 @@ class PackedDenseTest {
                 Dense dense = new Dense(w, bias);
                 PackedDense packed = PackedDense.of(dense, 8);
                 assertThat(packed.weight()).isSameAs(w);
-                // one row (the matrix-vector route), a few rows and a batch (the prepacked route), a prompt (sgemm),
-                // and (B, T, in) shapes
+                // one row (the matrix-vector route), a few rows, a batch and a prompt (the prepacked route), and
+                // (B, T, in) shapes
                 for (long[] shape : new long[][] {{1, 24}, {3, 24}, {8, 24}, {15, 24}, {130, 24}, {2, 5, 24}, {24}}) {
                     Tensor x = randn(shape);
                     Tensor want = dense.apply(x);
