@@ -7,6 +7,7 @@ import dev.forja.prepare.PreparePipeline;
 import dev.forja.prepare.TextAnonymizer;
 import dev.forja.prepare.pii.Anonymizer;
 import dev.forja.prepare.pii.LabelledSet;
+import dev.forja.prepare.pii.LabelledText;
 import dev.forja.prepare.pii.PiiEvaluation;
 import dev.forja.prepare.pii.PiiType;
 import java.nio.file.Path;
@@ -188,6 +189,19 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
                                 .map(l -> l + " " + set.texts(l).size())
                                 .collect(Collectors.joining(", ", " (", ")"))));
         out.append(PiiEvaluation.table(PiiEvaluation.evaluate(set.texts(), anonymizer)));
+        List<LabelledText> clean =
+                set.texts().stream().filter(t -> t.gold().isEmpty()).toList();
+        if (!clean.isEmpty()) {
+            long verbatim = clean.stream()
+                    .filter(t -> anonymizer.detect(t.text()).isEmpty())
+                    .count();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%ntexts without PII left verbatim: %d of %d (%.3f)%n",
+                    verbatim,
+                    clean.size(),
+                    (double) verbatim / clean.size()));
+        }
         if (!langs.isEmpty()) {
             out.append(String.format("%nPERSON by language%n")).append(PiiEvaluation.header("lang"));
             for (String lang : langs) {

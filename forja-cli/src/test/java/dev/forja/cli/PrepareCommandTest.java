@@ -134,6 +134,7 @@ class PrepareCommandTest {
                 .contains("PII evaluation on " + set + ": 3 texts (es 1, en 2)")
                 .containsPattern("(?m)^EMAIL +2 +2 +2 +0 +0 +1.000 +1.000$")
                 .containsPattern("(?m)^CUSTOM +1 +0 +0 +0 +1 +1.000 +0.000$")
+                .contains("texts without PII left verbatim: 1 of 1 (1.000)")
                 .contains("PERSON by language")
                 .containsPattern("(?m)^lang +gold +found")
                 .containsPattern("(?m)^es +1 ")
