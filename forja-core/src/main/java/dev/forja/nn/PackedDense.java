@@ -29,6 +29,17 @@ public final class PackedDense implements Linear {
     private static final class Ops {
         static final OperatorHandle REORDER = Dispatch.op("mkldnn::_reorder_linear_weight");
         static final OperatorHandle LINEAR = Dispatch.op("mkldnn::_linear_pointwise");
+        /** The fused post-op, none, and its arguments: an empty {@code Scalar?[]}; the same for every call. */
+        static final IValue NONE = retained(new IValue("none"));
+
+        static final IValue NO_SCALARS = retained(new IValue(new GenericList(OptionalType.get(
+                new Type.TypePtr(NumberType.getNumberIntTypePtr().get())))));
+
+        /** Outlives whatever PointerScope is open at the first call. */
+        private static IValue retained(IValue v) {
+            v.retainReference();
+            return v;
+        }
     }
 
     private final Tensor weight; // (out, in) float32
@@ -88,9 +99,9 @@ public final class PackedDense implements Linear {
                         new IValue(x.reshape(-1, in).contiguous()),
                         new IValue(packed),
                         bias == null ? new IValue() : new IValue(bias),
-                        new IValue("none"),
-                        noScalars(),
-                        new IValue("none"))
+                        Ops.NONE,
+                        Ops.NO_SCALARS,
+                        Ops.NONE)
                 .view(shape));
     }
 
@@ -102,11 +113,5 @@ public final class PackedDense implements Linear {
     /** The plain bias (out), or null. */
     public Tensor bias() {
         return bias;
-    }
-
-    /** An empty {@code Scalar?[]}: the fused post-op's arguments, none for "none". */
-    private static IValue noScalars() {
-        return new IValue(new GenericList(OptionalType.get(
-                new Type.TypePtr(NumberType.getNumberIntTypePtr().get()))));
     }
 }
