@@ -7,7 +7,7 @@ import java.util.Set;
  * A run of name-shaped tokens: capitalised words ({@code "López"}, {@code "McDonald"}, {@code "Braud-Santoni"}),
  * words in capitals ({@code "ISHIKAWA"}), initials ({@code "A."}, {@code "J.R."}) and the lower-case particles
  * between them ({@code "de"}, {@code "van der"}, {@code "dos"}). Tokens are separated by spaces or by one line break
- * ({@code "José\nLópez Mellado"}); punctuation, a digit, a blank line or any other lower-case word ends the run, and
+ * ({@code "José\nLópez Mellado"}), or by the {@code +} or {@code %20} of a form or URL value; punctuation, a digit, a blank line or any other lower-case word ends the run, and
  * a run never ends on a particle.
  *
  * <p>Example: {@code NameRun.scan("por Fred N. van Kempen <fred@x>", 4)} has tokens WORD, INITIAL, PARTICLE, WORD
@@ -90,6 +90,8 @@ final class NameRun {
                 next++;
                 spaces++;
             }
+            if (next == end && next + 1 < n && text.charAt(next) == '+') next++; // a form's value: "Luis+Soto"
+            else if (next == end && text.startsWith("%20", next)) next += 3; // a URL's: "Luis%20Soto"
             if (next < n && text.charAt(next) == '\r') next++;
             if (next < n && text.charAt(next) == '\n' && lineBreaks == 0) {
                 lineBreaks++;

@@ -56,6 +56,10 @@ final class PersonContextRule implements PiiRule {
             + "|\\b(?:copyright|\\(c\\)|©)\\s*:?\\s*(?:\\(c\\)|©)?\\s*(?:\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*[,.]?\\s*)*"
             // salutations
             + "|\\b(?:hola|ola|oi|dear|hi|hello|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|car[oa])\\s+"
+            // a form or JSON field that holds a name ("nombre=Luis+Soto", "{\\"name\\":\\"Ana Lima\\"")
+            + "|(?:^|[^a-z_])(?:nombre|nombres|nombre_completo|apellidos?|nome|nome_completo|sobrenome|name|full_?name"
+            + "|first_?name|last_?name|given_?name|family_?name|surname|titular|cliente|customer|usuario_nombre)"
+            + "(?:\\\\?\"\\s*:\\s*\\\\?\"|=)"
             // a changelog trailer
             + "|(?:^|\\n) -- "
             // a heading of its own line ("AUTHOR", "TRADUCCIÓN")
@@ -71,7 +75,7 @@ final class PersonContextRule implements PiiRule {
             + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
     private static final Pattern EMAIL_AFTER =
             Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)"
-                    + "|[^\\s<>()\\[\\]@]+@)[^\\s<>()]+");
+                    + "|\\w[\\w.%+-]*@\\w)[^\\s<>()]*");
     private static final Pattern LIST_GAP = Pattern.compile("^\\s*(?:,\\s*|;\\s*)?(?:(?:y|e|and|&|et|und)\\s+)?$");
 
     /** Capitalised words that are not names: function words, months and days, organisations and products. */
@@ -322,7 +326,27 @@ final class PersonContextRule implements PiiRule {
             "readme",
             "todo",
             "news",
-            "changelog");
+            "changelog",
+            // the keywords of the injections that security logs are full of ("UNION SELECT", "WAITFOR DELAY")
+            "select",
+            "union",
+            "insert",
+            "update",
+            "delete",
+            "drop",
+            "waitfor",
+            "delay",
+            "sleep",
+            "exec",
+            "execute",
+            "null",
+            "where",
+            "having",
+            "table",
+            "benchmark",
+            "concat",
+            "script",
+            "alert");
     /** Words that make the whole run an organisation ("Free Software Foundation", "Netscape Communications Corp"). */
     static final Set<String> ORGANISATION = Set.of(
             "foundation",
@@ -578,7 +602,8 @@ final class PersonContextRule implements PiiRule {
             }
             return digits == 4;
         }
-        if (!Character.isLetter(c)) return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©';
+        if (!Character.isLetter(c))
+            return c == ':' || c == ',' || c == '\n' || c == '-' || c == ')' || c == '©' || c == '=' || c == '"';
         int end = i + 1;
         while (i >= 0 && Character.isLetter(text.charAt(i))) i--;
         return end - i - 1 <= 12 && CUE_ENDS.contains(text.substring(i + 1, end).toLowerCase(Locale.ROOT));

@@ -60,6 +60,28 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void namesInFormAndJsonFieldsOfRequests() {
+        assertThat(names("POST /contacto nombre=Luis+Gonzalez&email=x")).containsExactly("Luis+Gonzalez");
+        assertThat(names("GET /perfil?nombre=Camila%20Sepulveda&id=3")).containsExactly("Camila%20Sepulveda");
+        assertThat(names("{\\\"name\\\":\\\"Bernd Eckenfels\\\",\\\"id\\\":3}")).containsExactly("Bernd Eckenfels");
+        assertThat(names("{\"nome\": \"João dos Santos\"}")).containsExactly("João dos Santos");
+        assertThat(names("the name=Value of the option")).isEmpty();
+    }
+
+    @Test
+    void browsersAndInjectionsInRequestsAreNotPeople() {
+        // an address later on the line is no cue for a word it is not next to ("Safari/537.36\",...email=a@b")
+        assertThat(
+                        names(
+                                "\"ua\":\"Mozilla/5.0 (X11) Chrome/122.0.0.0 Safari/537.36\",\"cuerpo\":\"email=ana@example.cl\""))
+                .isEmpty();
+        assertThat(names("nombre=admin';WAITFOR+DELAY+'0:0:5'&email=ana@example.cl"))
+                .isEmpty();
+        assertThat(names("page=lista%27+UNION+SELECT+@@version+FROM+clientes")).isEmpty();
+        assertThat(names("nombre=' UNION SELECT password FROM usuarios--")).isEmpty();
+    }
+
+    @Test
     void organisationsAndProductsAfterACueAreNotPeople() {
         for (String text : List.of(
                 "Copyright (C) 1998 Free Software Foundation, Inc.",
