@@ -71,12 +71,21 @@ final class PersonContextRule implements PiiRule {
             + "|atenciosamente|obrigad[oa]|sincerely|best|un abrazo)\\s*[,.!]?[ \\t]*\\r?\\n[ \\t]*"
             + ")$");
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
+            // a line that maps a program or file to its authors ("chroot: Roland McGrath")
+            + "|(?:^|\\n)[ \\t]*[a-z0-9_.+\\[-]{2,24}:[ \\t]+"
             // years opening a line, as a copyright field's next holders ("           2008-2019 Name")
             + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
+    /** An address right after a name: in brackets, or after a space, with an '@' or written out with "at". */
     private static final Pattern EMAIL_AFTER =
-            Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)"
-                    + "|\\w[\\w.%+-]*@\\w)[^\\s<>()]*");
-    private static final Pattern LIST_GAP = Pattern.compile("^\\s*(?:,\\s*|;\\s*)?(?:(?:y|e|and|&|et|und)\\s+)?$");
+            Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)[^\\s<>()]*"
+                    + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*@\\w[^\\s<>()]*"
+                    // written out to keep robots off: "adam at cafe21.org", "dkg at example dot net"
+                    + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*[ \\t]+at[ \\t]+[\\w-]+"
+                    + "(?:\\.[\\w-]+|[ \\t]+dot[ \\t]+[\\w-]+)+)");
+
+    /** Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. */
+    private static final Pattern LIST_GAP = Pattern.compile(
+            "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$");
 
     /** Capitalised words that are not names: function words, months and days, organisations and products. */
     static final Set<String> STOP = Set.of(
@@ -448,9 +457,13 @@ final class PersonContextRule implements PiiRule {
                         && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
                                 .matches())
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
+                // a list of one person a line: its shape vouches for every word of the item, as a cue does
+                boolean item = cue == Cue.NONE && listItem(text, name.start(0), name.end(name.size - 1));
+                if (item) cue = Cue.MEDIUM;
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
-                else if (cue != Cue.STRONG) name = trim(name, true);
+                else if (cue != Cue.STRONG && !item) name = trim(name, true);
+                if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
                 if (name != null && accept(name, cue)) {
                     int start = name.start(0), end = name.end(name.size - 1);
                     if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
@@ -480,6 +493,7 @@ final class PersonContextRule implements PiiRule {
             String first = run.word(0); // "Traducción de Rubén Porras", not "Juan de la Cruz"
             if (!gazetteer.isFirstName(Gazetteer.key(first)) && model.score(first) < 0.1) from = 1;
         }
+        if (!byModel) from = afterWeakLine(run, from); // "- Dockerfile\nJingwen Owen Ou <j@…>": the last line's name
         while (from < to && !nameLike(run, from, byModel)) from++;
         while (to > from && !nameLike(run, to - 1, byModel)) to--;
         if (from == to) return null;
@@ -489,10 +503,27 @@ final class PersonContextRule implements PiiRule {
         return trimmed.size == 0 ? null : trimmed;
     }
 
+    /**
+     * Where the name starts when the run crosses a line break after words that do not look like names at all: the
+     * first token of the second line; otherwise {@code from}.
+     */
+    private int afterWeakLine(NameRun run, int from) {
+        for (int t = from + 1; t < run.size; t++) {
+            if (run.text.indexOf('\n', run.end(t - 1)) >= run.start(t) || run.text.indexOf('\n', run.end(t - 1)) < 0)
+                continue;
+            for (int u = from; u < t; u++)
+                if (run.kind(u) != NameRun.Kind.WORD || wordScore(run.word(u)) >= LOW) return from;
+            return t;
+        }
+        return from;
+    }
+
     private boolean nameLike(NameRun run, int t, boolean byModel) {
         return switch (run.kind(t)) {
             case PARTICLE -> false;
-            case INITIAL -> t + 1 < run.size || beforeAddress(run.text, run.end(t)); // not a sentence's last letter
+            // not a sentence's last letter; but the last initial of a name that ends its line ("Daniel Richard G.")
+            case INITIAL ->
+                t + 1 < run.size || beforeAddress(run.text, run.end(t)) || t >= 2 && endsLine(run.text, run.end(t));
             case CAPS -> run.word(t).length() >= 2 && !STOP.contains(Gazetteer.key(run.word(t)));
             case WORD -> !STOP.contains(Gazetteer.key(run.word(t))) && (!byModel || wordScore(run.word(t)) >= LOW);
         };
@@ -609,11 +640,74 @@ final class PersonContextRule implements PiiRule {
         return end - i - 1 <= 12 && CUE_ENDS.contains(text.substring(i + 1, end).toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Whether {@code [start, end)} fills an item of a list of one person a line ({@code "  - Karl Berry"},
+     * {@code "Adam Mitchell\t\tadam at …"}): it starts the line after its indentation and bullet, ends it or a
+     * column, and the line before or after starts the same way with a capital.
+     */
+    static boolean listItem(String text, int start, int end) {
+        int lineStart = text.lastIndexOf('\n', start - 1) + 1;
+        if (itemBody(text, lineStart) != start || !endsItem(text, end)) return false;
+        String prefix = text.substring(lineStart, start);
+        if (lineStart >= 2) { // the line before, if not blank
+            int before = text.lastIndexOf('\n', lineStart - 2) + 1;
+            if (sameItemShape(text, before, prefix)) return true;
+        }
+        int next = text.indexOf('\n', end);
+        return next >= 0 && sameItemShape(text, next + 1, prefix);
+    }
+
+    /** After a line's indentation and its bullet ({@code "-"}, {@code "*"}, {@code "•"}, {@code "3."}), if any. */
+    private static int itemBody(String text, int i) {
+        int n = text.length();
+        while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        if (i < n && "-*•+·–".indexOf(text.charAt(i)) >= 0) i++;
+        else {
+            int d = i;
+            while (d < n && Character.isDigit(text.charAt(d))) d++;
+            if (d > i && d < n && (text.charAt(d) == '.' || text.charAt(d) == ')')) i = d + 1;
+        }
+        while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        return i;
+    }
+
+    private static boolean sameItemShape(String text, int lineStart, String prefix) {
+        int body = itemBody(text, lineStart);
+        return body < text.length()
+                && body - lineStart == prefix.length()
+                && text.startsWith(prefix, lineStart)
+                && Character.isUpperCase(text.charAt(body));
+    }
+
+    /** The end of a line, or of a column: a tab, two spaces, or an address, note or dash after one space. */
+    private static boolean endsItem(String text, int i) {
+        int n = text.length();
+        if (i < n && (text.charAt(i) == ',' || text.charAt(i) == ';')) i++;
+        if (i >= n || text.charAt(i) == '\n' || text.charAt(i) == '\r' || text.charAt(i) == '\t') return true;
+        if (text.charAt(i) != ' ') return false;
+        if (i + 1 >= n) return true;
+        char c = text.charAt(i + 1);
+        return c == ' ' || c == '\t' || c == '\n' || c == '<' || c == '(' || c == '[' || c == '-' || c == '–';
+    }
+
+    /** Whether the word ending at {@code i} goes on as an identifier or an address ({@code "Bodo_Moeller"}). */
+    private static boolean insideIdentifier(String text, int i) {
+        return i < text.length() && (text.charAt(i) == '_' || text.charAt(i) == '@');
+    }
+
+    private static boolean endsLine(String text, int i) {
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        return i >= text.length() || text.charAt(i) == '\n' || text.charAt(i) == '\r';
+    }
+
     private static Cue max(Cue a, Cue b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** Whether an address may come next: a bracket, or an '@' in the next word (line breaks and spaces skipped). */
+    /**
+     * Whether an address may come next: a bracket, an '@' in the next word, or "at" after it (line breaks and spaces
+     * skipped).
+     */
     private static boolean mayPrecedeAddress(String text, int i) {
         int n = text.length();
         while (i < n && Character.isWhitespace(text.charAt(i))) i++;
@@ -622,7 +716,7 @@ final class PersonContextRule implements PiiRule {
         if (c == '<' || c == '(' || c == '[') return true;
         for (int end = Math.min(n, i + 64); i < end && !Character.isWhitespace(text.charAt(i)); i++)
             if (text.charAt(i) == '@') return true;
-        return false;
+        return text.startsWith(" at ", i) || text.startsWith("\tat ", i); // "adam at cafe21.org"
     }
 
     /** Whether an e-mail address ("<…@…>", "(…@…)") or a comma comes next. */
