@@ -12,10 +12,11 @@ echo "pii-real: working in $work" >&2
 pkgs="manpages-es=4.18.1-1 manpages-pt-br=4.18.1-1 coreutils=9.1-1 grep=3.8-5 tar=1.34+dfsg-1.2+deb12u1
       findutils=4.9.0-4 apt=2.6.1 dpkg=1.21.23 dpkg-dev=1.21.23 man-db=2.11.2-2 debhelper=13.11.4
       debconf-doc=1.5.82"
-# dev2 (the larger tuning set): English credits, changelogs, copyright files and NEWS of other packages
+# dev2 (the larger tuning set): credits, changelogs, copyright files, NEWS and history of other packages
 pkgs2="bc=1.07.1-3+b1 cscope=15.9-1 ed=1.19-1 libexpat1=2.5.0-1+deb12u2 libidn2-0=2.3.3-1+b1 liblzma5=5.4.1-1+deb12u1
        time=1.9-0.2 make=4.3-4.1 libtasn1-6=4.19.0-2+deb12u1 libsodium23=1.0.18-1+deb12u1 jq=1.6-2.1+deb12u2
-       sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7"
+       sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7
+       po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28"
 apt-get download $pkgs $pkgs2 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
@@ -36,7 +37,7 @@ $N devnp D 200 0 apt:es:es:DESCRIPCIÓN:5 man-db:es:es:DESCRIPCIÓN:4 dpkg:es:es
 MINCAP=1 $N devnp2 D 230 0 debhelper:es:es:DESCRIPCIÓN:5 dpkg-dev:es:es:DESCRIPCIÓN:4 man-db:es:es:DESCRIPCIÓN:4 \
   dpkg:es:es:DESCRIPCIÓN:3 >/dev/null
 
-# dev2, English (keys E...): every candidate is printed by the pool scripts; labels/dev2-en.txt picks and labels some
+# dev2 (the larger tuning set), English (keys E...): every candidate is printed by the pool scripts; labels/dev2-en.txt picks and labels some
 d=/usr/share/doc
 R='(GNU|Linux|POSIX|Windows|OpenSSL|GnuTLS|MinGW|Cygwin|Solaris|macOS|FreeBSD|Debian|HTTP|HTTPS|FTP|UTF-8|Unicode|IDN|PCRE)'
 $T d2bc E 0 bc en $d/bc/AUTHORS para 10 5 >/dev/null
@@ -74,6 +75,16 @@ dev2en="d2bc d2cscope d2ed d2expat d2idn d2lzma d2time d2make d2lzmat d2tasn d2s
         d2cltime d2cpbc d2cpcs d2cptime d2cpidn d2nwget d2nlzma d2nmake d2nsed d2ngpg d2clmake d2cltime2 d2wgetcl d2patchcl
         d2gpgn"
 
+# dev2, Spanish (keys S...): man pages of po4a, fakeroot, debianutils, base-passwd; debian-history's Spanish history
+$P d3man S po4a:es:es:AUTORES,AUTOR,TRADUCCION,'DERECHO DE COPIA Y LICENCIA':whole fakeroot:es:es:AUTORES,TRADUCTOR,COPIA:whole \
+  debianutils:es:es:COPYRIGHT,AUTOR:whole base-passwd:es:es:AUTOR:whole >/dev/null
+h=$d/debian-history
+$T d3hist S 100 debian-history es $h/docs/project-history.es.txt.gz para 14 400 >/dev/null
+$T d3ded S 600 debian-history es $h/dedication/dedication-9.0.es.txt para 20 50 >/dev/null
+$T d3ded22 S 620 debian-history es $h/dedication/dedication-2.2.es.txt para 20 20 >/dev/null
+$T d3ded50 S 640 debian-history es $h/dedication/dedication-5.0.es.txt para 20 20 >/dev/null
+dev2es="d3man d3hist d3ded d3ded22 d3ded50"
+
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null
 EXACT=1 $P tpt TP manpages-pt-br:pt:pt_BR:TRADUÇÃO:para 'manpages-pt-br:pt:pt_BR:AUTOR,AUTORES,DIREITOS AUTORAIS:whole' \
@@ -101,8 +112,8 @@ MINCAP=2 $N tnp3 TX 400 0 findutils:en:C:DESCRIPTION:12 grep:en:C:DESCRIPTION:6 
   coreutils:en:C:DESCRIPTION:25 >/dev/null
 
 B="python3 $here/build.py"
-cat "$here"/labels/dev.txt "$here"/labels/dev2-en.txt | $B dev.jsonl dev devman.json devcl.json devnp.json devnp2.json \
-  $(for p in $dev2en; do echo $p.json; done)
+cat "$here"/labels/dev.txt "$here"/labels/dev2-en.txt "$here"/labels/dev2-es.txt \
+  | $B dev.jsonl dev devman.json devcl.json devnp.json devnp2.json $(for p in $dev2en $dev2es; do echo $p.json; done)
 cat "$here"/labels/test-{es,pt,en,np}.txt | $B test.jsonl test tes.json tpt.json ten1.json ten2.json ten3.json \
   ten4.json ten5coreutils.json ten5grep.json ten5tar.json ten5findutils.json tnp.json tnp2.json tnp3.json
 cmp dev.jsonl "$root/samples/pii-real/dev.jsonl" && cmp test.jsonl "$root/samples/pii-real/test.jsonl" \
