@@ -12,7 +12,12 @@ echo "pii-real: working in $work" >&2
 pkgs="manpages-es=4.18.1-1 manpages-pt-br=4.18.1-1 coreutils=9.1-1 grep=3.8-5 tar=1.34+dfsg-1.2+deb12u1
       findutils=4.9.0-4 apt=2.6.1 dpkg=1.21.23 dpkg-dev=1.21.23 man-db=2.11.2-2 debhelper=13.11.4
       debconf-doc=1.5.82"
-apt-get download $pkgs >&2
+# dev2 (the larger tuning set): credits, changelogs, copyright files, NEWS and history of other packages
+pkgs2="bc=1.07.1-3+b1 cscope=15.9-1 ed=1.19-1 libexpat1=2.5.0-1+deb12u2 libidn2-0=2.3.3-1+b1 liblzma5=5.4.1-1+deb12u1
+       time=1.9-0.2 make=4.3-4.1 libtasn1-6=4.19.0-2+deb12u1 libsodium23=1.0.18-1+deb12u1 jq=1.6-2.1+deb12u2
+       sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7
+       po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28"
+apt-get download $pkgs $pkgs2 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
 P="python3 $here/pool.py"; T="python3 $here/pooltxt.py"; N="python3 $here/npool.py"
@@ -31,6 +36,54 @@ $N devnp D 200 0 apt:es:es:DESCRIPCIÓN:5 man-db:es:es:DESCRIPCIÓN:4 dpkg:es:es
   dpkg:en:C:DESCRIPTION:3 >/dev/null
 MINCAP=1 $N devnp2 D 230 0 debhelper:es:es:DESCRIPCIÓN:5 dpkg-dev:es:es:DESCRIPCIÓN:4 man-db:es:es:DESCRIPCIÓN:4 \
   dpkg:es:es:DESCRIPCIÓN:3 >/dev/null
+
+# dev2 (the larger tuning set), English (keys E...): every candidate is printed by the pool scripts; labels/dev2-en.txt picks and labels some
+d=/usr/share/doc
+R='(GNU|Linux|POSIX|Windows|OpenSSL|GnuTLS|MinGW|Cygwin|Solaris|macOS|FreeBSD|Debian|HTTP|HTTPS|FTP|UTF-8|Unicode|IDN|PCRE)'
+$T d2bc E 0 bc en $d/bc/AUTHORS para 10 5 >/dev/null
+$T d2cscope E 10 cscope en $d/cscope/AUTHORS lines:12 12 5 >/dev/null
+$T d2ed E 20 ed en $d/ed/AUTHORS para 12 10 >/dev/null
+$T d2expat E 30 libexpat1 en $d/libexpat1/AUTHORS para 12 5 >/dev/null
+$T d2idn E 40 libidn2-0 en $d/libidn2-0/AUTHORS para 12 5 >/dev/null
+$T d2lzma E 50 liblzma5 en $d/liblzma5/AUTHORS para 12 15 >/dev/null
+$T d2time E 70 time en $d/time/AUTHORS para 12 10 >/dev/null
+$T d2make E 80 make en $d/make/AUTHORS para 30 20 >/dev/null
+$T d2lzmat E 100 liblzma5 en $d/liblzma5/THANKS lines:16 16 20 >/dev/null
+$T d2tasn E 130 libtasn1-6 en $d/libtasn1-6/THANKS para 25 5 >/dev/null
+$T d2sod E 140 libsodium23 en $d/libsodium23/THANKS lines:12 12 20 >/dev/null
+$T d2clbc E 200 bc en $d/bc/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2clcs E 220 cscope en $d/cscope/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2cljq E 240 jq en $d/jq/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2clsed E 260 sed en $d/sed/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2clwget E 280 wget en $d/wget/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2cltime E 300 time en $d/time/changelog.Debian.gz changelog 25 12 >/dev/null
+$T d2cpbc E 400 bc en $d/bc/copyright para 12 30 >/dev/null
+$T d2cpcs E 440 cscope en $d/cscope/copyright para 12 30 >/dev/null
+$T d2cptime E 480 time en $d/time/copyright para 12 30 >/dev/null
+$T d2cpidn E 560 libidn2-0 en $d/libidn2-0/copyright para 12 30 'Copyright' >/dev/null
+$T d2nwget E 600 wget en $d/wget/NEWS.gz para 6 15 "$R" >/dev/null
+$T d2nlzma E 640 liblzma5 en $d/liblzma5/NEWS.gz para 6 15 "$R" >/dev/null
+$T d2nmake E 680 make en $d/make/NEWS.gz para 6 15 "$R" >/dev/null
+$T d2nsed E 720 sed en $d/sed/NEWS.gz para 6 12 "$R" >/dev/null
+$T d2ngpg E 760 gnupg en $d/gnupg/README.gz para 8 15 "$R" >/dev/null
+$T d2clmake E 800 make en $d/make/changelog.Debian.gz changelog 40 12 '[a-z] [A-Z][a-z]+\n +[A-Z][a-z]+' >/dev/null
+$T d2cltime2 E 840 time en $d/time/changelog.Debian.gz changelog 40 5 'Thanks [A-Z][a-z]+\n +[A-Z]' >/dev/null
+$T d2wgetcl E 860 wget en $d/wget/changelog.gz para 12 5 'by [A-Z][a-z]+\n\t[A-Z]' >/dev/null
+$T d2patchcl E 870 patch en $d/patch/changelog.gz para 12 5 'from [A-Z][a-z]+\n\t[A-Z]' >/dev/null
+$T d2gpgn E 880 gnupg en $d/gnupg/NEWS.gz para 12 5 'to [A-Z][a-z]+\n +[A-Z]' >/dev/null
+dev2en="d2bc d2cscope d2ed d2expat d2idn d2lzma d2time d2make d2lzmat d2tasn d2sod d2clbc d2clcs d2cljq d2clsed d2clwget
+        d2cltime d2cpbc d2cpcs d2cptime d2cpidn d2nwget d2nlzma d2nmake d2nsed d2ngpg d2clmake d2cltime2 d2wgetcl d2patchcl
+        d2gpgn"
+
+# dev2, Spanish (keys S...): man pages of po4a, fakeroot, debianutils, base-passwd; debian-history's Spanish history
+$P d3man S po4a:es:es:AUTORES,AUTOR,TRADUCCION,'DERECHO DE COPIA Y LICENCIA':whole fakeroot:es:es:AUTORES,TRADUCTOR,COPIA:whole \
+  debianutils:es:es:COPYRIGHT,AUTOR:whole base-passwd:es:es:AUTOR:whole >/dev/null
+h=$d/debian-history
+$T d3hist S 100 debian-history es $h/docs/project-history.es.txt.gz para 14 400 >/dev/null
+$T d3ded S 600 debian-history es $h/dedication/dedication-9.0.es.txt para 20 50 >/dev/null
+$T d3ded22 S 620 debian-history es $h/dedication/dedication-2.2.es.txt para 20 20 >/dev/null
+$T d3ded50 S 640 debian-history es $h/dedication/dedication-5.0.es.txt para 20 20 >/dev/null
+dev2es="d3man d3hist d3ded d3ded22 d3ded50"
 
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null
@@ -59,7 +112,8 @@ MINCAP=2 $N tnp3 TX 400 0 findutils:en:C:DESCRIPTION:12 grep:en:C:DESCRIPTION:6 
   coreutils:en:C:DESCRIPTION:25 >/dev/null
 
 B="python3 $here/build.py"
-$B dev.jsonl dev devman.json devcl.json devnp.json devnp2.json <"$here/labels/dev.txt"
+cat "$here"/labels/dev.txt "$here"/labels/dev2-en.txt "$here"/labels/dev2-es.txt \
+  | $B dev.jsonl dev devman.json devcl.json devnp.json devnp2.json $(for p in $dev2en $dev2es; do echo $p.json; done)
 cat "$here"/labels/test-{es,pt,en,np}.txt | $B test.jsonl test tes.json tpt.json ten1.json ten2.json ten3.json \
   ten4.json ten5coreutils.json ten5grep.json ten5tar.json ten5findutils.json tnp.json tnp2.json tnp3.json
 cmp dev.jsonl "$root/samples/pii-real/dev.jsonl" && cmp test.jsonl "$root/samples/pii-real/test.jsonl" \

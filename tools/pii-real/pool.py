@@ -4,10 +4,7 @@ sections, deduplicated (EXACT=1: exact text; otherwise with whitespace collapsed
 pool.py NAME PREFIX SPEC...   SPEC = package:lang:man_subdir:SECTION,SECTION:para|whole (man_subdir C = English)
 writes NAME.json (records keyed PREFIX0, PREFIX1, ...) and prints them for reading."""
 import sys,os,re,json,subprocess
-VER={'apt':'2.6.1','dpkg':'1.21.23','man-db':'2.11.2-2','debhelper':'13.11.4','dpkg-dev':'1.21.23','debconf-doc':'1.5.82',
- 'coreutils':'9.1-1','grep':'3.8-5','tar':'1.34+dfsg-1.2+deb12u1','findutils':'4.9.0-4','manpages-es':'4.18.1-1','manpages-pt-br':'4.18.1-1'}
-LIC={'apt':'GPL-2+','dpkg':'GPL-2+','dpkg-dev':'GPL-2+','man-db':'GPL-2+','debhelper':'GPL-2+','debconf-doc':'BSD-2-clause',
- 'coreutils':'GPL-3+','grep':'GPL-3+','tar':'GPL-3+','findutils':'GPL-3+','manpages-es':'GPL-3+','manpages-pt-br':'GPL-3+'}
+from pkgs import VER,LIC
 HEAD=re.compile(r'^[A-ZÁÉÍÓÚÇÃÊÔ][A-ZÁÉÍÓÚÇÃÊÔ /]+$')
 def render(path):
     env=dict(os.environ,MANWIDTH='78')

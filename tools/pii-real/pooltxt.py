@@ -4,10 +4,7 @@ those matching the optional regex.
 
 pooltxt.py NAME PREFIX START package lang /path/in/package MODE MAXLINES MAXN [REGEX]"""
 import sys,json,re,gzip,os
-VER={'apt':'2.6.1','dpkg':'1.21.23','man-db':'2.11.2-2','debhelper':'13.11.4','dpkg-dev':'1.21.23','debconf-doc':'1.5.82',
- 'coreutils':'9.1-1','grep':'3.8-5','tar':'1.34+dfsg-1.2+deb12u1','findutils':'4.9.0-4','manpages-es':'4.18.1-1','manpages-pt-br':'4.18.1-1'}
-LIC={'apt':'GPL-2+','dpkg':'GPL-2+','dpkg-dev':'GPL-2+','man-db':'GPL-2+','debhelper':'GPL-2+','debconf-doc':'BSD-2-clause',
- 'coreutils':'GPL-3+','grep':'GPL-3+','tar':'GPL-3+','findutils':'GPL-3+','manpages-es':'GPL-3+','manpages-pt-br':'GPL-3+'}
+from pkgs import VER,LIC
 name,prefix,start,pkg,lang,path,mode,maxlines,maxn=sys.argv[1:10]
 start=int(start);maxlines=int(maxlines);maxn=int(maxn)
 flt=re.compile(sys.argv[10]) if len(sys.argv)>10 else None
