@@ -16,7 +16,8 @@ pkgs="manpages-es=4.18.1-1 manpages-pt-br=4.18.1-1 coreutils=9.1-1 grep=3.8-5 ta
 pkgs2="bc=1.07.1-3+b1 cscope=15.9-1 ed=1.19-1 libexpat1=2.5.0-1+deb12u2 libidn2-0=2.3.3-1+b1 liblzma5=5.4.1-1+deb12u1
        time=1.9-0.2 make=4.3-4.1 libtasn1-6=4.19.0-2+deb12u1 libsodium23=1.0.18-1+deb12u1 jq=1.6-2.1+deb12u2
        sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7
-       po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28"
+       po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28
+       passwd=1:4.13+dfsg1-1+deb12u2 procps=2:4.0.2-3 psmisc=23.6-1 sensible-utils=0.0.17+nmu1 apt-utils=2.6.1"
 apt-get download $pkgs $pkgs2 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
@@ -85,6 +86,19 @@ $T d3ded22 S 620 debian-history es $h/dedication/dedication-2.2.es.txt para 20 2
 $T d3ded50 S 640 debian-history es $h/dedication/dedication-5.0.es.txt para 20 20 >/dev/null
 dev2es="d3man d3hist d3ded d3ded22 d3ded50"
 
+# dev2, Portuguese (keys B...): pt/pt_BR man pages of po4a, debianutils, fakeroot, passwd, procps, psmisc, sensible-utils,
+# apt-utils; debian-history's Portuguese history and dedications
+S='AUTOR,AUTORES,TRADUÇÃO,TRADUTOR,TRADUÇÃO E REVISÃO PARA A LÍNGUA PORTUGUESA,DIREITOS DE AUTOR E LICENÇA,COPYRIGHT E LICENÇA'
+S="$S,COPIAR,COPYRIGHT,DIREITOS AUTORAIS"
+$P d4man B "po4a:pt:pt:$S:whole" "po4a:pt:pt_BR:$S:whole" "debianutils:pt:pt:$S:whole" "fakeroot:pt:pt:$S:whole" \
+  "passwd:pt:pt_BR:$S:whole" "procps:pt:pt_BR:$S:whole" "psmisc:pt:pt_BR:$S:whole" "sensible-utils:pt:pt:$S:whole" \
+  "apt-utils:pt:pt:$S:whole" >/dev/null
+$T d4hist B 100 debian-history pt $h/docs/project-history.pt.txt.gz para 14 400 >/dev/null
+$T d4ded90 B 600 debian-history pt $h/dedication/dedication-9.0.pt.txt para 20 20 >/dev/null
+$T d4ded50 B 620 debian-history pt $h/dedication/dedication-5.0.pt.txt para 20 20 >/dev/null
+$T d4ded22 B 640 debian-history pt $h/dedication/dedication-2.2.pt_BR.txt para 20 20 >/dev/null
+dev2pt="d4man d4hist d4ded90 d4ded50 d4ded22"
+
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null
 EXACT=1 $P tpt TP manpages-pt-br:pt:pt_BR:TRADUÇÃO:para 'manpages-pt-br:pt:pt_BR:AUTOR,AUTORES,DIREITOS AUTORAIS:whole' \
@@ -112,8 +126,8 @@ MINCAP=2 $N tnp3 TX 400 0 findutils:en:C:DESCRIPTION:12 grep:en:C:DESCRIPTION:6 
   coreutils:en:C:DESCRIPTION:25 >/dev/null
 
 B="python3 $here/build.py"
-cat "$here"/labels/dev.txt "$here"/labels/dev2-en.txt "$here"/labels/dev2-es.txt \
-  | $B dev.jsonl dev devman.json devcl.json devnp.json devnp2.json $(for p in $dev2en $dev2es; do echo $p.json; done)
+cat "$here"/labels/dev.txt "$here"/labels/dev2-{en,es,pt}.txt | $B dev.jsonl dev devman.json devcl.json devnp.json \
+  devnp2.json $(for p in $dev2en $dev2es $dev2pt; do echo $p.json; done)
 cat "$here"/labels/test-{es,pt,en,np}.txt | $B test.jsonl test tes.json tpt.json ten1.json ten2.json ten3.json \
   ten4.json ten5coreutils.json ten5grep.json ten5tar.json ten5findutils.json tnp.json tnp2.json tnp3.json
 cmp dev.jsonl "$root/samples/pii-real/dev.jsonl" && cmp test.jsonl "$root/samples/pii-real/test.jsonl" \
