@@ -186,13 +186,17 @@ public final class Anonymizer {
             int space = name.indexOf(' ');
             if (space < 0) continue;
             remember(name);
+            for (String word : name.split(" ")) // "Bruce", after "Bruce Perens" earlier in the text
+            if (singleMention(word) && (text.indexOf(word) < m.start() || text.indexOf(word, m.end()) >= 0)) {
+                    if (names == null) names = new LinkedHashSet<>();
+                    names.add(word);
+                }
             String first = name.substring(0, space); // mentioned again only if its first word is
             if (text.indexOf(first) == m.start() && text.indexOf(first, m.start() + 1) < 0) continue;
             if (names == null) names = new LinkedHashSet<>();
             names.add(name);
         }
         if (names == null) return chosen;
-        int before = all.size();
         NameIndex index = new NameIndex(names);
         for (int i = 0; i < text.length(); ) {
             int end = index.matchAt(text, i);
@@ -203,7 +207,24 @@ public final class Anonymizer {
             all.add(new Candidate(new PiiMatch(PiiType.PERSON, i, end), rules.size()));
             i = end;
         }
-        return all.size() == before + names.size() ? chosen : resolve(all);
+        return resolve(all);
+    }
+
+    /**
+     * Whether one word of a name found in a text also names the person alone elsewhere in that text: a capitalised
+     * word of three letters or more that looks like a name ({@link NameModel}) and is no common word.
+     */
+    private static boolean singleMention(String word) {
+        if (word.length() < 3 || !Character.isUpperCase(word.charAt(0)) || !Character.isLowerCase(word.charAt(1)))
+            return false;
+        for (int i = 0; i < word.length(); i++) if (!Character.isLetter(word.charAt(i))) return false;
+        String key = Gazetteer.key(word);
+        return !PersonContextRule.STOP.contains(key)
+                && !PersonContextRule.ORGANISATION.contains(key)
+                && Math.max(
+                                NameModel.builtIn().score(word),
+                                NameModel.firstNames().score(word))
+                        >= 0.5;
     }
 
     private List<Candidate> candidates(String text) {

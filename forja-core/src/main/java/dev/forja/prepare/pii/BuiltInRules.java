@@ -16,7 +16,7 @@ public final class BuiltInRules {
         rules.addAll(FinancialRules.all());
         rules.addAll(NationalIdRules.all());
         rules.add(new PersonNameRule(Gazetteer.builtIn()));
-        rules.add(new PersonContextRule(NameModel.builtIn(), Gazetteer.builtIn()));
+        rules.add(new PersonContextRule(NameModel.builtIn(), NameModel.firstNames(), Gazetteer.builtIn()));
         return List.copyOf(rules);
     }
 

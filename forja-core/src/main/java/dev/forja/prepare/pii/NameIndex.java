@@ -43,7 +43,7 @@ final class NameIndex {
                 all = next > at && text.startsWith(words[w], next);
                 at = next + words[w].length();
             }
-            if (all && (at >= text.length() || !Character.isLetterOrDigit(text.charAt(at)))) return at;
+            if (all && (at >= text.length() || !partOfWord(text.charAt(at)))) return at;
         }
         return -1;
     }
@@ -63,7 +63,12 @@ final class NameIndex {
     private static boolean wordStart(String text, int i) {
         if (i == 0) return true;
         char before = text.charAt(i - 1);
-        if (!Character.isLetterOrDigit(before)) return true;
+        if (!partOfWord(before) && before != '.' && before != '/' && before != '-') return true;
         return (before == 'n' || before == 'r') && i >= 2 && text.charAt(i - 2) == '\\'; // "\nBernd" in JSON
+    }
+
+    /** Letters, digits and what joins them into an identifier or an address ({@code "Bodo_Moeller@…"}). */
+    private static boolean partOfWord(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '@';
     }
 }

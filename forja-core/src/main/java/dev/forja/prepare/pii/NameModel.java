@@ -37,8 +37,17 @@ final class NameModel {
         return BuiltIn.MODEL;
     }
 
+    /**
+     * The same kind of model for given names alone: how much a word looks like the first word of a person's name
+     * ({@code "Ian"}, {@code "Bdale"}) rather than a surname or another word ({@code first-name-model.bin}).
+     */
+    static NameModel firstNames() {
+        return BuiltIn.FIRST_NAMES;
+    }
+
     private static final class BuiltIn { // loaded on first use, so the trainer runs without a model
         static final NameModel MODEL = read("name-model.bin");
+        static final NameModel FIRST_NAMES = read("first-name-model.bin");
     }
 
     /** The probability that {@code word} (one word, as written) is part of a person's name. */

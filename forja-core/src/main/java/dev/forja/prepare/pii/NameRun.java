@@ -26,6 +26,8 @@ final class NameRun {
             "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "van", "von", "le", "la", "los",
             "las", "y", "e", "ten", "ter", "bin", "ben", "al", "zu");
     private static final int MAX_TOKENS = 8;
+    /** The widest gap inside a name: justified text (a man page) spreads a name's words over many spaces. */
+    private static final int MAX_SPACES = 16;
 
     final String text;
     final int size;
@@ -60,7 +62,7 @@ final class NameRun {
     static NameRun scan(String text, int i) {
         int[] starts = new int[MAX_TOKENS], ends = new int[MAX_TOKENS];
         Kind[] kinds = new Kind[MAX_TOKENS];
-        int size = 0, lineBreaks = 0, breakBefore = -1, pos = i, n = text.length();
+        int size = 0, lineBreaks = 0, breakBefore = -1, wideBefore = -1, pos = i, n = text.length();
         while (size < MAX_TOKENS && pos < n) {
             int end = wordEnd(text, pos);
             if (end == pos) break;
@@ -81,15 +83,22 @@ final class NameRun {
             } else {
                 break;
             }
+            if (end < n && (text.charAt(end) == '_' || text.charAt(end) == '@')) break; // an identifier, an address
+            if (breakBefore == size && end < n && text.charAt(end) == ':') { // "Brenner\nComment:": a label
+                breakBefore = -1;
+                break;
+            }
             starts[size] = pos;
             ends[size] = end;
             kinds[size++] = kind;
             // the gap to the next token: spaces, or one line break with its indentation
             int next = end, spaces = 0;
-            while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t') && spaces < 3) {
+            while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t') && spaces < MAX_SPACES) {
                 next++;
                 spaces++;
             }
+            if (text.indexOf('\t', end) >= 0 && text.indexOf('\t', end) < next) break; // a tab: the next column
+            if (spaces >= 3 && wideBefore < 0) wideBefore = size; // justified text, or two columns
             if (next == end && next + 1 < n && text.charAt(next) == '+') next++; // a form's value: "Luis+Soto"
             else if (next == end && text.startsWith("%20", next)) next += 3; // a URL's: "Luis%20Soto"
             if (next < n && text.charAt(next) == '\r') next++;
@@ -108,6 +117,11 @@ final class NameRun {
                 && breakBefore < size
                 && names(kinds, 0, breakBefore) >= 2
                 && names(kinds, breakBefore, size) >= 2) size = breakBefore;
+        // two names in two columns ("Alan Cox        Bernd Eckenfels"), not "Rubén      Porras     Campo"
+        if (wideBefore > 0
+                && wideBefore < size
+                && names(kinds, 0, wideBefore) >= 2
+                && names(kinds, wideBefore, size) >= 2) size = wideBefore;
         while (size > 0 && kinds[size - 1] == Kind.PARTICLE) size--;
         return new NameRun(text, size, starts, ends, kinds);
     }
@@ -173,10 +187,19 @@ final class NameRun {
             else if ((c == '\'' || c == '’' || c == '-')
                     && i > 0
                     && i + 1 < n
-                    && Character.isLetter(text.charAt(i + 1))) i++;
+                    && Character.isLetter(text.charAt(i + 1))
+                    && !possessive(text, i)) i++;
             else break;
         }
         return i;
+    }
+
+    /** An English possessive at {@code i}: {@code "Gildea's patch"}, not {@code "O'Brien"}. */
+    private static boolean possessive(String text, int i) {
+        char c = text.charAt(i);
+        return (c == '\'' || c == '’')
+                && text.charAt(i + 1) == 's'
+                && (i + 2 >= text.length() || !Character.isLetter(text.charAt(i + 2)));
     }
 
     private static boolean hasLowerCase(String text, int from, int to) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,12 @@ final class PersonContextRule implements PiiRule {
      */
     static final double LOW = 0.02, MEDIUM_MEAN = 0.3, HIGH = 0.85, SINGLE = 0.1;
 
+    /**
+     * Without a cue, a run is also a name when its first word looks like a given name (at least GIVEN on the
+     * first-name model, or in the gazetteer) and every later word scores at least REST.
+     */
+    static final double GIVEN = 0.5, REST = 0.3;
+
     private static final Pattern STRONG_BEFORE = Pattern.compile("(?:"
             // credit verbs, then "por" / "by" / "pelo"
             + "\\b(?:cread[oa]s?|escrit[oa]s?|traducid[oa]s?|revisad[oa]s?|mantenid[oa]s?|desarrollad[oa]s?"
@@ -43,6 +50,9 @@ final class PersonContextRule implements PiiRule {
             + "|debianized|prepared|authored|compiled|documented|designed|implemented|sponsored|uploaded)"
             + "\\s+(?:\\w+\\s+)?(?:por|by|pelo|pela|por parte de)\\s*:?\\s*"
             + "|\\b(?:thanks to|gracias a|agradecimientos a|obrigad[oa] a|agradecimentos a)\\s*"
+            // thanks in a changelog entry ("Thanks Riku Saikkonen.", "(thanks, Sune Vuorela and Wookey"), not a closing
+            + "|\\b(?:thanks|gracias|obrigad[oa])(?:,[ \\t]*|[ \\t]+)"
+            + "|\\b(?:patch|patches|fix|report|idea|suggestion)\\s+(?:from|by|de|por)\\s+"
             // active verbs of credit right before the names ("la traducción la realizaron …")
             + "|\\b(?:realizaron|realizo|tradujeron|tradujo|traduziram|traduziu|escribieron|escribio|escreveram"
             + "|escreveu|fizeram)\\s+"
@@ -77,11 +87,18 @@ final class PersonContextRule implements PiiRule {
             + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
     /** An address right after a name: in brackets, or after a space, with an '@' or written out with "at". */
     private static final Pattern EMAIL_AFTER =
-            Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[][^\\s<>()\\[\\]@]+(?:@|\\s+at\\s+)[^\\s<>()]*"
+            Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[⟨][^\\s<>()\\[\\]@⟨⟩]+(?:@|\\s+at\\s+)[^\\s<>()⟩]*"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*@\\w[^\\s<>()]*"
                     // written out to keep robots off: "adam at cafe21.org", "dkg at example dot net"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*[ \\t]+at[ \\t]+[\\w-]+"
                     + "(?:\\.[\\w-]+|[ \\t]+dot[ \\t]+[\\w-]+)+)");
+
+    /** A generational suffix after a name: {@code ", Jr."}, {@code " Sr."}, {@code " III"}. */
+    private static final Pattern SUFFIX = Pattern.compile(",?[ \\t](?:Jr\\.|Sr\\.|Jr\\b|Sr\\b|II\\b|III\\b|IV\\b)");
+
+    /** An organisation's suffix right after a run ({@code ", Inc."}, {@code " Ltd"}, {@code " S.A."}). */
+    private static final Pattern ORGANISATION_AFTER = Pattern.compile(
+            "[ \\t]*(?:\\p{Lu}\\p{L}*[ \\t]+)?,?[ \\t]*(?:Inc|Ltd|LLC|GmbH|Corp|Co|S\\.\\s?A|SA|S\\.L|SL|Ltda|AG|BV|Oy|AB)(?![\\w-])");
 
     /** Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. */
     private static final Pattern LIST_GAP = Pattern.compile(
@@ -336,6 +353,65 @@ final class PersonContextRule implements PiiRule {
             "todo",
             "news",
             "changelog",
+            // words that open a sentence or a heading before a name ("Cuando Ian Murdock dejó", "Morre Frans Pop")
+            "cuando",
+            "quando",
+            "com",
+            "durante",
+            "desde",
+            "hasta",
+            "ate",
+            "segun",
+            "segundo",
+            "entonces",
+            "entao",
+            "tambien",
+            "tambem",
+            "dedicado",
+            "dedicada",
+            "morre",
+            "muere",
+            "murio",
+            "echaremos",
+            // places, and adjectives that are capitalised in titles
+            "nueva",
+            "nova",
+            "york",
+            "street",
+            "avenue",
+            "road",
+            "floor",
+            "fonte",
+            "aberta",
+            "abierto",
+            "libre",
+            "livre",
+            "france",
+            "germany",
+            "spain",
+            "espana",
+            "brasil",
+            "brazil",
+            "portugal",
+            "mexico",
+            "argentina",
+            "chile",
+            "colombia",
+            "peru",
+            "canada",
+            "japan",
+            "china",
+            "italia",
+            "italy",
+            "portuguesa",
+            "espanola",
+            "brasileira",
+            "brasilena",
+            "maintainer",
+            "mantenedor",
+            "creator",
+            "comment",
+            "comments",
             // the keywords of the injections that security logs are full of ("UNION SELECT", "WAITFOR DELAY")
             "select",
             "union",
@@ -417,11 +493,12 @@ final class PersonContextRule implements PiiRule {
 
     private static final Set<String> ROMANCE_OF = Set.of("de", "del", "da", "do");
 
-    private final NameModel model;
+    private final NameModel model, firstNames;
     private final Gazetteer gazetteer;
 
-    PersonContextRule(NameModel model, Gazetteer gazetteer) {
+    PersonContextRule(NameModel model, NameModel firstNames, Gazetteer gazetteer) {
         this.model = model;
+        this.firstNames = firstNames;
         this.gazetteer = gazetteer;
     }
 
@@ -430,9 +507,35 @@ final class PersonContextRule implements PiiRule {
         return PiiType.PERSON;
     }
 
+    /**
+     * The people of a Debian changelog, whatever their case: the trailer ({@code " -- tony mancill <t@…>  date"}) and
+     * the heading of a co-author's changes ({@code "  [ tony mancill ]"}), with a name in another script in brackets
+     * after the first ({@code "ChangZhuo Chen (陳昌倬)"}).
+     */
+    private static final Pattern CHANGELOG_PERSON =
+            Pattern.compile("(?m)^(?: -- |[ \\t]+\\[ )(\\p{L}[\\p{L}.'’-]*(?:[ \\t]\\p{L}[\\p{L}.'’-]*){0,4})"
+                    + "(?:[ \\t]+\\((\\p{L}[\\p{L} ]{0,30})\\))?(?=[ \\t]*(?:<[^<>\\n]*@[^<>\\n]*>|\\][ \\t]*$))");
+
+    private static List<PiiMatch> changelogPeople(String text, List<PiiMatch> out) {
+        if (!text.contains(" -- ") && !text.contains("[ ")) return out;
+        Matcher m = CHANGELOG_PERSON.matcher(text);
+        while (m.find()) {
+            boolean person = true;
+            for (String word : m.group(1).split("[ \\t]+")) {
+                String key = Gazetteer.key(word);
+                person &= !STOP.contains(key) && !ORGANISATION.contains(key) && !key.equals("janitor");
+            }
+            if (!person) continue;
+            if (out == null) out = new ArrayList<>(2);
+            out.add(new PiiMatch(PiiType.PERSON, m.start(1), m.end(1)));
+            if (m.group(2) != null) out.add(new PiiMatch(PiiType.PERSON, m.start(2), m.end(2)));
+        }
+        return out;
+    }
+
     @Override
     public List<PiiMatch> find(String text) {
-        List<PiiMatch> out = null;
+        List<PiiMatch> out = changelogPeople(text, null);
         int n = text.length(), lastEnd = -1;
         Cue lastCue = Cue.NONE;
         for (int i = 0; i < n; ) {
@@ -453,6 +556,7 @@ final class PersonContextRule implements PiiRule {
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
                 if (lastEnd >= 0
+                        && name.start(0) >= lastEnd
                         && name.start(0) - lastEnd <= 8
                         && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
                                 .matches())
@@ -463,17 +567,28 @@ final class PersonContextRule implements PiiRule {
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
                 else if (cue != Cue.STRONG && !item) name = trim(name, true);
+                else if (item && !givenNameFirst(name)) { // every word, or none: "More Options" is a heading
+                    NameRun all = trim(name, true);
+                    if (all == null || all.size != name.size) name = null;
+                }
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
+                if (name != null
+                        && ORGANISATION_AFTER
+                                .matcher(text)
+                                .region(run.end(run.size - 1), Math.min(n, run.end(run.size - 1) + 24))
+                                .lookingAt()) name = null; // "The Santa Cruz Operation, Inc."
                 if (name != null && accept(name, cue)) {
                     int start = name.start(0), end = name.end(name.size - 1);
                     if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
+                    Matcher suffix = SUFFIX.matcher(text).region(end, Math.min(n, end + 8));
+                    if (suffix.lookingAt()) end = suffix.end(); // "Fred L. Drake, Jr."
                     if (out == null) out = new ArrayList<>(2);
                     out.add(new PiiMatch(PiiType.PERSON, start, end));
                     lastEnd = end;
                     lastCue = cue;
                 }
             }
-            i = run.end(run.size - 1);
+            i = Math.max(run.end(run.size - 1), lastEnd); // past a suffix taken with the name
         }
         return out == null ? List.of() : out;
     }
@@ -493,7 +608,10 @@ final class PersonContextRule implements PiiRule {
             String first = run.word(0); // "Traducción de Rubén Porras", not "Juan de la Cruz"
             if (!gazetteer.isFirstName(Gazetteer.key(first)) && model.score(first) < 0.1) from = 1;
         }
-        if (!byModel) from = afterWeakLine(run, from); // "- Dockerfile\nJingwen Owen Ou <j@…>": the last line's name
+        if (!byModel) { // "- Dockerfile\nJingwen Owen Ou <j@…>", "Loïc Minier\n    Use …": the name's line
+            from = afterWeakLine(run, from);
+            to = beforeWeakLastLine(run, from, to);
+        }
         while (from < to && !nameLike(run, from, byModel)) from++;
         while (to > from && !nameLike(run, to - 1, byModel)) to--;
         if (from == to) return null;
@@ -503,19 +621,44 @@ final class PersonContextRule implements PiiRule {
         return trimmed.size == 0 ? null : trimmed;
     }
 
+    /** The first token after a line break inside the run, or -1. */
+    private static int lineBreak(NameRun run, int from) {
+        for (int t = from + 1; t < run.size; t++) {
+            int nl = run.text.indexOf('\n', run.end(t - 1));
+            if (nl >= 0 && nl < run.start(t)) return t;
+        }
+        return -1;
+    }
+
     /**
-     * Where the name starts when the run crosses a line break after words that do not look like names at all: the
-     * first token of the second line; otherwise {@code from}.
+     * Where the name starts when the run crosses a line break after words that are not part of it: words that do not
+     * look like names at all ({@code "- Dockerfile\nJingwen Owen Ou <j@…>"}), or, before a line that opens with a
+     * given name and a surname, words that look like neither ({@code "Creator of Cscope\nHans-Bernhard Broeker"});
+     * otherwise {@code from}.
      */
     private int afterWeakLine(NameRun run, int from) {
-        for (int t = from + 1; t < run.size; t++) {
-            if (run.text.indexOf('\n', run.end(t - 1)) >= run.start(t) || run.text.indexOf('\n', run.end(t - 1)) < 0)
-                continue;
-            for (int u = from; u < t; u++)
-                if (run.kind(u) != NameRun.Kind.WORD || wordScore(run.word(u)) >= LOW) return from;
-            return t;
+        int t = lineBreak(run, from);
+        if (t < 0) return from;
+        boolean weak = true, unlike = true;
+        for (int u = from; u < t; u++) {
+            String w = run.word(u);
+            boolean word = run.kind(u) == NameRun.Kind.WORD;
+            weak &= word && (wordScore(w) < LOW || STOP.contains(Gazetteer.key(w)));
+            unlike &= word && wordScore(w) < 0.5 && firstNames.score(w) < GIVEN;
         }
-        return from;
+        boolean givenNameNext =
+                run.size - t >= 2 && run.kind(t) == NameRun.Kind.WORD && firstNames.score(run.word(t)) >= GIVEN;
+        return weak || unlike && givenNameNext ? t : from;
+    }
+
+    /**
+     * Where the name ends when its last line holds one word that does not look like a name
+     * ({@code "thanks to Loïc Minier\n    Use MAINTAINER_MODE"}): before that line; otherwise {@code to}.
+     */
+    private int beforeWeakLastLine(NameRun run, int from, int to) {
+        int t = lineBreak(run, from);
+        if (t < 0 || t != to - 1 || t - from < 2 || run.kind(t) != NameRun.Kind.WORD) return to;
+        return wordScore(run.word(t)) < 0.3 ? t : to;
     }
 
     private boolean nameLike(NameRun run, int t, boolean byModel) {
@@ -564,10 +707,26 @@ final class PersonContextRule implements PiiRule {
             case STRONG ->
                 words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
             case MEDIUM ->
-                words >= 2 && sum / words >= MEDIUM_MEAN
+                words + caps >= 2 && words >= 1 && sum / words >= MEDIUM_MEAN
                         || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
-            case NONE -> words >= 2 && caps == 0 && min >= HIGH;
+            case NONE -> words >= 2 && caps == 0 && (min >= HIGH || givenNameFirst(name) && restMin(name) >= REST);
         };
+    }
+
+    /** Whether the name opens with a word that looks like a given name ("Ian Murdock fundó Debian"). */
+    private boolean givenNameFirst(NameRun name) {
+        if (name.kind(0) != NameRun.Kind.WORD) return false;
+        String first = name.word(0), key = Gazetteer.key(first);
+        if (PersonNameRule.PLACES.contains(key)) return false; // "Calle Carmen", "San Francisco"
+        return gazetteer.isFirstName(key) || firstNames.score(first) >= GIVEN;
+    }
+
+    /** The lowest name score of the words after the first. */
+    private double restMin(NameRun name) {
+        double min = 1;
+        for (int t = 1; t < name.size; t++)
+            if (name.kind(t) == NameRun.Kind.WORD) min = Math.min(min, wordScore(name.word(t)));
+        return min;
     }
 
     /** Last words of the cues before a name; any other word right before it rules a cue out, cheaply. */
@@ -617,7 +776,11 @@ final class PersonContextRule implements PiiRule {
             "escreveram",
             "escreveu",
             "fizeram",
-            "copyright");
+            "copyright",
+            "thanks",
+            "gracias",
+            "obrigado",
+            "obrigada");
 
     /** Whether the text before {@code at} can end with a cue: punctuation of a label or list, a year, a cue word. */
     private static boolean mayFollowCue(String text, int at) {
@@ -687,7 +850,8 @@ final class PersonContextRule implements PiiRule {
         if (text.charAt(i) != ' ') return false;
         if (i + 1 >= n) return true;
         char c = text.charAt(i + 1);
-        return c == ' ' || c == '\t' || c == '\n' || c == '<' || c == '(' || c == '[' || c == '-' || c == '–';
+        return c == ' ' || c == '\t' || c == '\n' || c == '<' || c == '(' || c == '[' || c == '⟨' || c == '-'
+                || c == '–';
     }
 
     /** Whether the word ending at {@code i} goes on as an identifier or an address ({@code "Bodo_Moeller"}). */
@@ -713,7 +877,7 @@ final class PersonContextRule implements PiiRule {
         while (i < n && Character.isWhitespace(text.charAt(i))) i++;
         if (i >= n) return false;
         char c = text.charAt(i);
-        if (c == '<' || c == '(' || c == '[') return true;
+        if (c == '<' || c == '(' || c == '[' || c == '⟨') return true; // ⟨⟩: a man page's rendering
         for (int end = Math.min(n, i + 64); i < end && !Character.isWhitespace(text.charAt(i)); i++)
             if (text.charAt(i) == '@') return true;
         return text.startsWith(" at ", i) || text.startsWith("\tat ", i); // "adam at cafe21.org"

@@ -21,7 +21,7 @@ final class PersonNameRule implements PiiRule {
             "prof", "profa", "mr", "mrs", "ms", "miss");
     // not "y" / "e": "Luis Uribe y Omar Campagne" are two people
     private static final Set<String> CONNECTORS = Set.of("de", "da", "do", "dos", "das", "del", "la");
-    private static final Set<String> PLACES = Set.of(
+    static final Set<String> PLACES = Set.of(
             "calle",
             "avenida",
             "av",

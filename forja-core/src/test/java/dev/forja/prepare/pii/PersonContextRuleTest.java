@@ -108,10 +108,53 @@ class PersonContextRuleTest {
 
     @Test
     void aNameFoundOnceIsMaskedEverywhereInTheText() {
-        String text = "Larry Wall\n\nSi encuentra un error, escriba a Larry Wall <lw@example.org>.";
+        String text = "Ortega Wall\n\nSi encuentra un error, escriba a Ortega Wall <ow@example.org>.";
         assertThat(masked(text)).isEqualTo("<PERSON>\n\nSi encuentra un error, escriba a <PERSON> <<EMAIL>>.");
-        String alone = "Larry Wall\n\nSi encuentra un error, escriba a la lista.";
-        assertThat(masked(alone)).isEqualTo(alone); // without the cue, nothing says it is a person
+        String alone = "Ortega Wall\n\nSi encuentra un error, escriba a la lista.";
+        assertThat(masked(alone)).isEqualTo(alone); // without the cue or a given name, nothing says it is a person
+        // one word of a name found in the text names the person alone too
+        assertThat(names("Bruce Perens <bp@example.org> fue el líder. Bruce escribió las pautas."))
+                .containsExactly("Bruce Perens", "Bruce");
+    }
+
+    @Test
+    void aGivenNameOpensANameWithoutACue() {
+        assertThat(names("Ian Murdock fundó Debian en agosto de 1993.")).containsExactly("Ian Murdock");
+        assertThat(names("    Bdale Garbee construyó el primer servidor.")).containsExactly("Bdale Garbee");
+        assertThat(names("Cuando Ian Murdock dejó Debian")).containsExactly("Ian Murdock");
+        assertThat(names("Visitamos la Calle Carmen y San Francisco en Nueva York."))
+                .isEmpty();
+    }
+
+    @Test
+    void namesSpreadByJustifiedTextAndTwoColumns() {
+        assertThat(names("foi      escrito      por      Dustin      Kirkland\n<kirkland@example.com>."))
+                .containsExactly("Dustin      Kirkland");
+        assertThat(names("Autores:\nAlan Cox          Bernd Eckenfels\n"))
+                .containsExactly("Alan Cox", "Bernd Eckenfels");
+    }
+
+    @Test
+    void creditListsOfOnePersonALine() {
+        String thanks = "In alphabetical order:\n  - Mark Adler\n  - H. Peter Anvin\n  - Anders F. Björklund\n";
+        assertThat(names(thanks)).containsExactly("Mark Adler", "H. Peter Anvin", "Anders F. Björklund");
+        String table = "Adam Mitchell\t\t   adam at example.org\nBodo Moeller\t\t   Bodo_Moeller at example.de\n";
+        assertThat(names(table)).containsExactly("Adam Mitchell", "Bodo Moeller");
+        assertThat(names("chroot: Roland McGrath\ncp: David MacKenzie, and Jim Meyering\n"))
+                .containsExactly("Roland McGrath", "David MacKenzie", "Jim Meyering");
+        assertThat(names("Installation\nGetting Started\nMore Options\n")).isEmpty();
+    }
+
+    @Test
+    void changelogPeopleWhateverTheirCase() {
+        String entry = "  [ tony mancill ]\n  * Drop a patch.  Thanks Riku Saikkonen.\n\n"
+                + " -- ChangZhuo Chen (陳昌倬) <cz@example.org>  Wed, 09 Jul 2025 10:00:00 +0800";
+        assertThat(names(entry)).containsExactly("tony mancill", "Riku Saikkonen", "ChangZhuo Chen", "陳昌倬");
+        assertThat(names("  [ Debian Janitor ]\n  * Apply multi-arch hints.")).isEmpty();
+        assertThat(names("Adjusted from Stephen Gildea's patch.")).containsExactly("Stephen Gildea");
+        assertThat(names("Copyright:\n  1993-1999 Steven E. Brenner\nComment:\n  Part of webcscope."))
+                .containsExactly("Steven E. Brenner");
+        assertThat(names("Courtesy of The Santa Cruz Operation, Inc. (SCO)")).isEmpty();
     }
 
     @Test
