@@ -53,7 +53,7 @@ final class NameIndex {
         int n = text.length();
         while (i < n) {
             char c = text.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') i++;
+            if (NameRun.blank(c) || c == '\n' || c == '\r') i++;
             else if (c == '\\' && i + 1 < n && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == 'r')) i += 2;
             else break;
         }

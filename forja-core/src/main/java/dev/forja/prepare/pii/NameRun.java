@@ -93,7 +93,7 @@ final class NameRun {
             kinds[size++] = kind;
             // the gap to the next token: spaces, or one line break with its indentation
             int next = end, spaces = 0;
-            while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t') && spaces < MAX_SPACES) {
+            while (next < n && blank(text.charAt(next)) && spaces < MAX_SPACES) {
                 next++;
                 spaces++;
             }
@@ -106,7 +106,7 @@ final class NameRun {
                 lineBreaks++;
                 breakBefore = size;
                 next++;
-                while (next < n && (text.charAt(next) == ' ' || text.charAt(next) == '\t')) next++;
+                while (next < n && blank(text.charAt(next))) next++;
             }
             if (next == end || next >= n || !Character.isLetter(text.charAt(next))) break;
             pos = next;
@@ -192,6 +192,11 @@ final class NameRun {
             else break;
         }
         return i;
+    }
+
+    /** A space, a tab, or a no-break space ({@code "Andrés\n\u00a0\u00a0 García"} in converted HTML). */
+    static boolean blank(char c) {
+        return c == ' ' || c == '\t' || c == '\u00a0' || c == '\u202f';
     }
 
     /** An English possessive at {@code i}: {@code "Gildea's patch"}, not {@code "O'Brien"}. */
