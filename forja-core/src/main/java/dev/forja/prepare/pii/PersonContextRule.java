@@ -516,6 +516,28 @@ final class PersonContextRule implements PiiRule {
             Pattern.compile("(?m)^(?: -- |[ \\t]+\\[ )(\\p{L}[\\p{L}.'’-]*(?:[ \\t]\\p{L}[\\p{L}.'’-]*){0,4})"
                     + "(?:[ \\t]+\\((\\p{L}[\\p{L} ]{0,30})\\))?(?=[ \\t]*(?:<[^<>\\n]*@[^<>\\n]*>|\\][ \\t]*$))");
 
+    /** A name in lower case alone on its line before an address ({@code "joost witteveen\n   <j@…>"}). */
+    private static final Pattern LOWER_CASE_CREDIT = Pattern.compile(
+            "(?m)^[ \\t]*(\\p{Ll}[\\p{Ll}'-]+(?:[ \\t]+\\p{Ll}[\\p{Ll}'-]+){1,2})[ \\t]*(?:\\r?\\n[ \\t]*)?<[^<>\\s@]+@[^<>\\s]+>");
+
+    private List<PiiMatch> lowerCaseCredits(String text, List<PiiMatch> out) {
+        if (text.indexOf('@') < 0) return out;
+        Matcher m = LOWER_CASE_CREDIT.matcher(text);
+        while (m.find()) {
+            boolean person = true;
+            for (String word : m.group(1).split("[ \\t]+")) {
+                String capitalised = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+                person &= !STOP.contains(Gazetteer.key(word))
+                        && !ORGANISATION.contains(Gazetteer.key(word))
+                        && wordScore(capitalised) >= 0.5;
+            }
+            if (!person) continue;
+            if (out == null) out = new ArrayList<>(2);
+            out.add(new PiiMatch(PiiType.PERSON, m.start(1), m.end(1)));
+        }
+        return out;
+    }
+
     private static List<PiiMatch> changelogPeople(String text, List<PiiMatch> out) {
         if (!text.contains(" -- ") && !text.contains("[ ")) return out;
         Matcher m = CHANGELOG_PERSON.matcher(text);
@@ -535,7 +557,7 @@ final class PersonContextRule implements PiiRule {
 
     @Override
     public List<PiiMatch> find(String text) {
-        List<PiiMatch> out = changelogPeople(text, null);
+        List<PiiMatch> out = lowerCaseCredits(text, changelogPeople(text, null));
         int n = text.length(), lastEnd = -1;
         Cue lastCue = Cue.NONE;
         for (int i = 0; i < n; ) {
@@ -571,6 +593,7 @@ final class PersonContextRule implements PiiRule {
                     NameRun all = trim(name, true);
                     if (all == null || all.size != name.size) name = null;
                 }
+                if (name != null && cue == Cue.NONE) name = fromGivenName(name); // "Cedo Ian Jackson tomou"
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
                 if (name != null
                         && ORGANISATION_AFTER
@@ -687,7 +710,8 @@ final class PersonContextRule implements PiiRule {
         Cue cue = Cue.NONE;
         for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
             if (!mayFollowCue(text, at)) continue;
-            String before = Gazetteer.key(text.substring(Math.max(0, at - 48), at));
+            // wide enough for a copyright's list of years ("Copyright © 1994, 2004, 2005, 2006,  2008  Clint\nAdams")
+            String before = Gazetteer.key(text.substring(Math.max(0, at - 96), at));
             if (STRONG_BEFORE.matcher(before).find()) return Cue.STRONG;
             if (MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
         }
@@ -703,6 +727,8 @@ final class PersonContextRule implements PiiRule {
             sum += s;
             min = Math.min(min, s);
         }
+        if (cue != Cue.STRONG && PersonNameRule.PLACES.contains(Gazetteer.key(name.word(0))))
+            return false; // "en su casa de San Francisco", "la Calle Carmen"
         return switch (cue) {
             case STRONG ->
                 words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
@@ -719,6 +745,16 @@ final class PersonContextRule implements PiiRule {
         String first = name.word(0), key = Gazetteer.key(first);
         if (PersonNameRule.PLACES.contains(key)) return false; // "Calle Carmen", "San Francisco"
         return gazetteer.isFirstName(key) || firstNames.score(first) >= GIVEN;
+    }
+
+    /**
+     * Without a cue, a run whose first word is no given name but whose second is starts at the second: the word
+     * before opens the sentence ({@code "Cuando Ian Murdock dejó"}, {@code "Morre Frans Pop"}).
+     */
+    private NameRun fromGivenName(NameRun name) {
+        if (name.size < 3 || name.kind(1) != NameRun.Kind.WORD || givenNameFirst(name)) return name;
+        NameRun rest = name.slice(1, name.size);
+        return givenNameFirst(rest) ? rest : name;
     }
 
     /** The lowest name score of the words after the first. */

@@ -124,6 +124,8 @@ class PersonContextRuleTest {
         assertThat(names("Cuando Ian Murdock dejó Debian")).containsExactly("Ian Murdock");
         assertThat(names("Visitamos la Calle Carmen y San Francisco en Nueva York."))
                 .isEmpty();
+        assertThat(names("Cedo Ian Jackson tomou conta do desenvolvimento.")).containsExactly("Ian Jackson");
+        assertThat(names("Falleció en su casa de San Francisco.")).isEmpty();
     }
 
     @Test
@@ -132,6 +134,17 @@ class PersonContextRuleTest {
                 .containsExactly("Dustin      Kirkland");
         assertThat(names("Autores:\nAlan Cox          Bernd Eckenfels\n"))
                 .containsExactly("Alan Cox", "Bernd Eckenfels");
+    }
+
+    @Test
+    void namesInLowerCaseAndAcrossNoBreakSpaces() {
+        assertThat(names("Escrito por:\njoost witteveen\n       <joostje@example.org>\n"))
+                .containsExactly("joost witteveen");
+        assertThat(names("mailing list <list@example.org>")).isEmpty();
+        assertThat(names("Manuel Estrada (ranty) y Andrés\n\u00a0\u00a0\u00a0 García fallecieron"))
+                .contains("Andrés\n\u00a0\u00a0\u00a0 García");
+        assertThat(names("Copyright © 1994, 2004, 2005, 2006, 2007,  2008,  2009  Clint\nAdams\n"))
+                .containsExactly("Clint\nAdams");
     }
 
     @Test
