@@ -24,8 +24,8 @@ import java.util.Set;
  * others.txt name-model.bin}
  */
 final class NameModelTrainer {
-    static final int BUCKETS = Integer.getInteger("forja.nameModel.buckets", 1 << 16);
-    private static final int EPOCHS = Integer.getInteger("forja.nameModel.epochs", 12);
+    static final int BUCKETS = 1 << 16;
+    private static final int EPOCHS = 12;
     private static final double RATE = 0.2, L2 = 1e-6;
 
     private NameModelTrainer() {}
