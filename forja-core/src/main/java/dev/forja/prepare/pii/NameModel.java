@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -50,9 +51,31 @@ final class NameModel {
         static final NameModel FIRST_NAMES = read("first-name-model.bin");
     }
 
-    /** The probability that {@code word} (one word, as written) is part of a person's name. */
+    /**
+     * The probability that {@code word} (one word) is part of a person's name: the higher of the word as written and
+     * without its accents, since people write the same name both ways ("Echeverría", "Echeverria") and the training
+     * lists hold more of the second.
+     */
     double score(String word) {
-        return 1 / (1 + Math.exp(-logit(word)));
+        double z = logit(word);
+        String plain = withoutAccents(word);
+        if (plain != word) z = Math.max(z, logit(plain));
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** The word with its Latin letters' accents dropped; the same instance when it has none. */
+    static String withoutAccents(String word) {
+        boolean ascii = true;
+        for (int i = 0; i < word.length() && ascii; i++) ascii = word.charAt(i) < 128;
+        if (ascii) return word;
+        String decomposed = Normalizer.normalize(word, Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(word.length());
+        for (int i = 0; i < decomposed.length(); i++) {
+            char c = decomposed.charAt(i);
+            if (Character.getType(c) != Character.NON_SPACING_MARK) out.append(c);
+        }
+        String plain = Normalizer.normalize(out, Normalizer.Form.NFC);
+        return plain.equals(word) ? word : plain;
     }
 
     double logit(String word) {

@@ -65,10 +65,14 @@ final class NameRun {
         int size = 0, lineBreaks = 0, breakBefore = -1, wideBefore = -1, pos = i, n = text.length();
         while (size < MAX_TOKENS && pos < n) {
             int end = wordEnd(text, pos);
-            if (end == pos) break;
             char c = text.charAt(pos);
             Kind kind;
-            if (Character.isUpperCase(c)) {
+            if (size > 0 && end == pos && nicknameEnd(text, pos) > pos) { // "Joel 'Espy' Klecker"
+                end = nicknameEnd(text, pos);
+                kind = Kind.PARTICLE;
+            } else if (end == pos) {
+                break;
+            } else if (Character.isUpperCase(c)) {
                 if (end - pos == 1) {
                     if (end >= n || text.charAt(end) != '.') break; // a lone capital: not a name
                     end++;
@@ -108,7 +112,8 @@ final class NameRun {
                 next++;
                 while (next < n && blank(text.charAt(next))) next++;
             }
-            if (next == end || next >= n || !Character.isLetter(text.charAt(next))) break;
+            if (next == end || next >= n || !Character.isLetter(text.charAt(next)) && nicknameEnd(text, next) < 0)
+                break;
             pos = next;
         }
         size = listEnd(text, size, starts, ends, kinds);
@@ -185,13 +190,24 @@ final class NameRun {
                     && text.charAt(i + 1) == '-'
                     && Character.isLetter(text.charAt(i + 2))) i += 2;
             else if ((c == '\'' || c == '’' || c == '-')
-                    && i > 0
+                    && i > start
                     && i + 1 < n
                     && Character.isLetter(text.charAt(i + 1))
                     && !possessive(text, i)) i++;
             else break;
         }
         return i;
+    }
+
+    private static final String OPENING_QUOTES = "'\"‘“«", CLOSING_QUOTES = "'\"’”»";
+
+    /** The end of a nickname in quotes at {@code i} ({@code "'Espy'"}, {@code "“Bob”"}), or -1. */
+    private static int nicknameEnd(String text, int i) {
+        int quote = OPENING_QUOTES.indexOf(text.charAt(i));
+        if (quote < 0 || i + 1 >= text.length() || !Character.isLetter(text.charAt(i + 1))) return -1;
+        int end = wordEnd(text, i + 1);
+        if (end >= text.length() || text.charAt(end) != CLOSING_QUOTES.charAt(quote)) return -1;
+        return end + 1 < text.length() && text.charAt(end + 1) == ' ' ? end + 1 : -1; // and a name goes on
     }
 
     /** A space, a tab, or a no-break space ({@code "Andrés\n\u00a0\u00a0 García"} in converted HTML). */

@@ -753,15 +753,24 @@ final class PersonContextRule implements PiiRule {
      */
     private NameRun fromGivenName(NameRun name) {
         if (name.size < 3 || name.kind(1) != NameRun.Kind.WORD || givenNameFirst(name)) return name;
+        if (name.kind(0) == NameRun.Kind.WORD && PersonNameRule.PLACES.contains(Gazetteer.key(name.word(0))))
+            return name; // "Estadio Santiago Bernabéu": a place named after someone
         NameRun rest = name.slice(1, name.size);
         return givenNameFirst(rest) ? rest : name;
     }
 
-    /** The lowest name score of the words after the first. */
+    /**
+     * The lowest name score of the words after the first; a middle word may score as a given name instead
+     * ("Raimundo Iara Urquiza"), the last is a surname.
+     */
     private double restMin(NameRun name) {
         double min = 1;
         for (int t = 1; t < name.size; t++)
-            if (name.kind(t) == NameRun.Kind.WORD) min = Math.min(min, wordScore(name.word(t)));
+            if (name.kind(t) == NameRun.Kind.WORD) {
+                String w = name.word(t);
+                double s = wordScore(w);
+                min = Math.min(min, t < name.size - 1 ? Math.max(s, firstNames.score(w)) : s);
+            }
         return min;
     }
 

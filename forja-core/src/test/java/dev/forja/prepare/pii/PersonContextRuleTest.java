@@ -148,6 +148,17 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void nicknamesMiddleNamesAndAccents() {
+        assertThat(names("Dedicado a Joel 'Espy' Klecker")).containsExactly("Joel 'Espy' Klecker");
+        assertThat(names("Thanks to Andraž 'ruskie' Levstik.")).containsExactly("Andraž 'ruskie' Levstik");
+        assertThat(names("Raimundo Iara Urquiza firmó el contrato.")).containsExactly("Raimundo Iara Urquiza");
+        assertThat(names("El Real Madrid ganó en el Estadio Santiago Bernabéu."))
+                .isEmpty();
+        NameModel m = NameModel.builtIn();
+        assertThat(m.score("Echeverría")).isEqualTo(m.score("Echeverria")); // the better of the two spellings
+    }
+
+    @Test
     void creditListsOfOnePersonALine() {
         String thanks = "In alphabetical order:\n  - Mark Adler\n  - H. Peter Anvin\n  - Anders F. Björklund\n";
         assertThat(names(thanks)).containsExactly("Mark Adler", "H. Peter Anvin", "Anders F. Björklund");
