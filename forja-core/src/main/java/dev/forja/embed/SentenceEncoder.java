@@ -107,6 +107,11 @@ public final class SentenceEncoder implements AutoCloseable {
         return Truncation.keepingLast(ids, maxTokens);
     }
 
+    /** How many tokens the text is, {@code [CLS]} and {@code [SEP]} included, before any truncation. */
+    public int countTokens(String text) {
+        return tokenizer.encode(text, true).length;
+    }
+
     /** One unit vector per text, in the order given. */
     public float[][] embed(List<String> texts) {
         List<long[]> ids = new ArrayList<>(texts.size());
