@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             ImportOnnxCommand.class,
             EmbedCommand.class,
+            RagCommand.class,
             ServeCommand.class,
             QuickstartCommand.class,
             EvalCommand.class,

@@ -1,0 +1,262 @@
+package dev.forja.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forja.ForjaException;
+import dev.forja.rag.Embedder;
+import dev.forja.rag.RagEval;
+import dev.forja.rag.RagIndex;
+import dev.forja.rag.RagIndexer;
+import dev.forja.rag.RagSearcher;
+import dev.forja.rag.SentenceEmbedder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code forja rag index | query | eval}: retrieval over the user's own documents. */
+@Command(
+        name = "rag",
+        mixinStandardHelpOptions = true,
+        description = "Index documents for retrieval, query the index, evaluate retrieval against labelled questions.",
+        subcommands = {RagCommand.Index.class, RagCommand.Query.class, RagCommand.Eval.class})
+final class RagCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The embedder an index was built with, reopened by the name it recorded, and checked against its hash. */
+    static Embedder embedderOf(Path index, String override) {
+        RagIndex.Meta meta = RagIndex.meta(index);
+        Embedder e = SentenceEmbedder.open(override != null ? override : meta.modelName());
+        try {
+            meta.check(e, index);
+        } catch (ForjaException x) {
+            e.close();
+            throw x;
+        }
+        return e;
+    }
+
+    @Command(
+            name = "index",
+            mixinStandardHelpOptions = true,
+            description = "Read, clean (and with --anonymize strip PII from) documents as forja prepare does, cut them "
+                    + "into chunks that follow their structure, embed them and store them in a Lucene index (HNSW "
+                    + "vectors, BM25 per language). Run it again to update: only changed files are embedded again, "
+                    + "deleted files leave the index.")
+    static final class Index implements Callable<Integer> {
+        @Option(names = "--input", required = true, split = ",", description = "Files or directories to index.")
+        List<Path> inputs;
+
+        @Option(names = "--index", required = true, description = "The index directory (created or updated).")
+        Path index;
+
+        @Option(names = "--anonymize", description = "Mask PII in the chunks before they are stored.")
+        boolean anonymize;
+
+        @Option(names = "--chunk-tokens", defaultValue = "256", description = "Tokens per chunk (default: 256).")
+        int chunkTokens;
+
+        @Option(names = "--overlap", defaultValue = "32", description = "Tokens a chunk repeats of the one before.")
+        int overlap;
+
+        @Option(
+                names = "--embeddings",
+                defaultValue = "minilm",
+                description = "'minilm' (embedded, English) or a sentence-BERT directory.")
+        String embeddings;
+
+        @Mixin
+        ThreadsOption threads;
+
+        @Override
+        public Integer call() {
+            threads.use(true);
+            long t0 = System.nanoTime();
+            try (Embedder e = SentenceEmbedder.open(embeddings)) {
+                RagIndexer.Stats s = RagIndexer.run(
+                        new RagIndexer.Options(inputs, index, anonymize, chunkTokens, overlap), e, System.err);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(
+                        Locale.ROOT,
+                        "indexed %d files (%d unchanged, %d changed, %d removed): %,d chunks embedded, %,d removed;"
+                                + " %,d chunks in %s (%.1f s, %.1f chunks/s)%n",
+                        s.files(),
+                        s.unchanged(),
+                        s.changed(),
+                        s.deleted(),
+                        s.chunksEmbedded(),
+                        s.chunksDeleted(),
+                        s.chunks(),
+                        index,
+                        sec,
+                        s.chunksEmbedded() / Math.max(sec, 1e-9));
+            }
+            return 0;
+        }
+    }
+
+    /** One query or a file of them. */
+    static final class QueryInput {
+        @Option(names = "--query", description = "The question.")
+        String query;
+
+        @Option(names = "--queries", description = "A JSONL file of {\"id\", \"query\"} lines.")
+        Path queries;
+    }
+
+    @Command(
+            name = "query",
+            mixinStandardHelpOptions = true,
+            description = "Retrieve the chunks that answer a question: one JSON line per query, "
+                    + "{\"id\", \"results\": [{\"source\", \"score\", \"text\", ...}]}, best first.")
+    static final class Query implements Callable<Integer> {
+        @Option(names = "--index", required = true, description = "The index directory.")
+        Path index;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        QueryInput input;
+
+        @Option(names = "--k", defaultValue = "10", description = "Results per query (default: 10).")
+        int k;
+
+        @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid (default), vector or bm25.")
+        String mode;
+
+        @Option(names = "--embeddings", description = "The model the index was built with, if it moved.")
+        String embeddings;
+
+        @Mixin
+        ThreadsOption threads;
+
+        @Override
+        public Integer call() throws IOException {
+            RagSearcher.Mode m = RagSearcher.Mode.parse(mode);
+            List<String[]> queries = new ArrayList<>();
+            if (input.query != null) queries.add(new String[] {"q1", input.query});
+            else queries.addAll(readQueries(input.queries));
+            threads.use(true);
+            try (RagSearcher s = RagSearcher.open(index);
+                    Embedder e = m == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
+                for (String[] q : queries) {
+                    float[] v = e == null ? null : e.embedQuery(q[1]);
+                    ObjectNode line = JSON.createObjectNode().put("id", q[0]);
+                    ArrayNode results = line.putArray("results");
+                    for (RagSearcher.Hit h : s.search(q[1], v, m, k)) {
+                        results.addObject()
+                                .put("source", h.source())
+                                .put("score", h.score())
+                                .put("line", h.line())
+                                .put("page", h.page())
+                                .put("chunk", h.ordinal())
+                                .put("lang", h.lang())
+                                .put("text", h.text());
+                    }
+                    System.out.println(JSON.writeValueAsString(line));
+                }
+            }
+            return 0;
+        }
+
+        private static List<String[]> readQueries(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) throw new ForjaException("--queries " + file + " does not exist");
+            List<String[]> out = new ArrayList<>();
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                JsonNode n;
+                try {
+                    n = JSON.readTree(lines.get(i));
+                } catch (IOException x) {
+                    throw new ForjaException(file + ":" + (i + 1) + ": not JSON");
+                }
+                if (!n.hasNonNull("query") || n.get("query").asText().isBlank())
+                    throw new ForjaException(file + ":" + (i + 1) + ": needs \"query\": a non-empty string");
+                out.add(new String[] {
+                    n.hasNonNull("id") ? n.get("id").asText() : "q" + (i + 1),
+                    n.get("query").asText()
+                });
+            }
+            return out;
+        }
+    }
+
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = "Retrieval quality against labelled questions ({\"query\", \"relevant\": [sources]} lines):"
+                    + " recall@5, recall@10, MRR@10 and nDCG@10 for hybrid, vector, BM25 and a plain TF-IDF cosine"
+                    + " baseline, and how often the HNSW search returns the exact cosine top 10.")
+    static final class Eval implements Callable<Integer> {
+        /** How many chunks a ranking reads to find its top 10 documents (several chunks may share a document). */
+        private static final int WINDOW = 50;
+
+        @Option(names = "--index", required = true, description = "The index directory.")
+        Path index;
+
+        @Option(names = "--qrels", required = true, description = "The labelled questions (JSONL).")
+        Path qrels;
+
+        @Option(names = "--embeddings", description = "The model the index was built with, if it moved.")
+        String embeddings;
+
+        @Mixin
+        ThreadsOption threads;
+
+        @Override
+        public Integer call() {
+            List<RagEval.Question> questions = RagEval.read(qrels);
+            threads.use(true);
+            try (RagSearcher s = RagSearcher.open(index);
+                    Embedder e = embedderOf(index, embeddings)) {
+                List<float[]> vectors = new ArrayList<>();
+                Map<RagEval.Question, float[]> byQuestion = new IdentityHashMap<>();
+                for (RagEval.Question q : questions) {
+                    vectors.add(e.embedQuery(q.query()));
+                    byQuestion.put(q, vectors.get(vectors.size() - 1));
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d questions, %,d chunks%n%n",
+                        questions.size(),
+                        s.counts().get("chunks"));
+                System.out.printf(
+                        Locale.ROOT, "%-8s %9s %10s %7s %8s%n", "mode", "recall@5", "recall@10", "MRR@10", "nDCG@10");
+                for (RagSearcher.Mode m : RagSearcher.Mode.values()) {
+                    RagEval.Scores sc = RagEval.score(
+                            questions, q -> RagEval.sources(s.search(q.query(), byQuestion.get(q), m, WINDOW)));
+                    print(m.name().toLowerCase(Locale.ROOT), sc);
+                }
+                RagEval.TfIdf tfidf = new RagEval.TfIdf(s.allChunks());
+                print("tf-idf", RagEval.score(questions, q -> tfidf.rank(q.query(), WINDOW)));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nHNSW top 10 = exact cosine top 10 for %.3f of the questions%n",
+                        RagEval.exactShare(s, vectors, 10));
+            }
+            return 0;
+        }
+
+        private static void print(String name, RagEval.Scores s) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s %9.3f %10.3f %7.3f %8.3f%n",
+                    name,
+                    s.recall5(),
+                    s.recall10(),
+                    s.mrr10(),
+                    s.ndcg10());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.forja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forja.embed.MiniLm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** forja rag index / query / eval with the embedded MiniLM on a few documents, and their input errors. */
+class RagCommandTest {
+    @TempDir
+    static Path tmp;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void cache() {
+        assumeThat(MiniLm.available()).as("MiniLM artifact on the class path").isTrue();
+        System.setProperty("forja.cache", tmp.resolve("cache").toString());
+    }
+
+    private static Path docs() throws IOException {
+        Path d = Files.createDirectories(tmp.resolve("docs/en"));
+        Files.writeString(
+                d.resolve("ransomware.md"),
+                "# Ransomware response\n\nIsolate the encrypted host from the"
+                        + " network and restore the files from the last verified backup.\n");
+        Files.writeString(
+                d.resolve("phishing.md"),
+                "# Phishing\n\nBlock the sender's domain and reset the password of"
+                        + " every user who clicked the link.\n");
+        Files.writeString(
+                d.resolve("ddos.md"),
+                "# Denial of service\n\nTurn on rate limiting at the load balancer and"
+                        + " ask the upstream provider to filter the flood.\n");
+        return d.getParent();
+    }
+
+    @Test
+    void indexesQueriesEachWayAndEvaluates() throws IOException {
+        Path docs = docs(), index = tmp.resolve("index");
+        CliRun r = CliRun.of("rag", "index", "--input", docs.toString(), "--index", index.toString(), "--threads", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("indexed 3 files").contains("3 chunks embedded");
+
+        for (String mode : new String[] {"hybrid", "vector", "bm25"}) {
+            CliRun q = CliRun.of(
+                    "rag",
+                    "query",
+                    "--index",
+                    index.toString(),
+                    "--query",
+                    "someone clicked a malicious link in an e-mail",
+                    "--k",
+                    "2",
+                    "--mode",
+                    mode);
+            assertThat(q.exit()).as(q.err()).isZero();
+            JsonNode line = JSON.readTree(q.out().strip());
+            assertThat(line.get("id").asText()).isEqualTo("q1");
+            assertThat(line.get("results").size()).isBetween(1, 2); // BM25 returns only chunks sharing a word
+            assertThat(line.get("results").get(0).get("source").asText())
+                    .as(mode)
+                    .isEqualTo("en/phishing.md");
+        }
+
+        Path qrels = tmp.resolve("qrels.jsonl");
+        Files.writeString(
+                qrels,
+                "{\"id\": \"a\", \"query\": \"the servers are flooded with traffic\", \"relevant\":"
+                        + " [\"en/ddos.md\"]}\n{\"id\": \"b\", \"query\": \"files were encrypted by malware\", \"relevant\":"
+                        + " [\"en/ransomware.md\"]}\n");
+        CliRun e = CliRun.of("rag", "eval", "--index", index.toString(), "--qrels", qrels.toString());
+        assertThat(e.exit()).as(e.err()).isZero();
+        assertThat(e.out()).contains("2 questions, 3 chunks").contains("hybrid").contains("tf-idf");
+        assertThat(e.out()).containsPattern("vector +1\\.000 +1\\.000 +1\\.000 +1\\.000");
+        assertThat(e.out()).contains("HNSW top 10 = exact cosine top 10 for 1.000 of the questions");
+
+        // a second run with nothing changed embeds nothing
+        CliRun again = CliRun.of("rag", "index", "--input", docs.toString(), "--index", index.toString());
+        assertThat(again.out()).contains("(3 unchanged, 0 changed, 0 removed): 0 chunks embedded");
+    }
+
+    @Test
+    void badInputGetsAMessageAndExitOne() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun r = CliRun.of(
+                "rag",
+                "index",
+                "--input",
+                empty.toString(),
+                "--index",
+                tmp.resolve("i").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("no files to index");
+        CliRun q = CliRun.of("rag", "query", "--index", tmp.resolve("none").toString(), "--query", "x");
+        assertThat(q.exit()).isEqualTo(1);
+        assertThat(q.err()).contains("no forja index in");
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"query\": \"x\"}\n");
+        Path index = tmp.resolve("index2");
+        CliRun.of("rag", "index", "--input", docs().toString(), "--index", index.toString());
+        CliRun e = CliRun.of("rag", "eval", "--index", index.toString(), "--qrels", bad.toString());
+        assertThat(e.exit()).isEqualTo(1);
+        assertThat(e.err()).contains("bad.jsonl:1").contains("relevant");
+    }
+}
