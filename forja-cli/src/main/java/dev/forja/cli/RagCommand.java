@@ -149,8 +149,12 @@ final class RagCommand {
             threads.use(true);
             try (RagSearcher s = RagSearcher.open(index);
                     Embedder e = m == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
-                for (String[] q : queries) {
-                    float[] v = e == null ? null : e.embedQuery(q[1]);
+                float[][] vectors = e == null
+                        ? new float[queries.size()][]
+                        : e.embedQueries(queries.stream().map(q -> q[1]).toList());
+                for (int i = 0; i < queries.size(); i++) {
+                    String[] q = queries.get(i);
+                    float[] v = vectors[i];
                     ObjectNode line = JSON.createObjectNode().put("id", q[0]);
                     ArrayNode results = line.putArray("results");
                     for (RagSearcher.Hit h : s.search(q[1], v, m, k)) {
@@ -220,12 +224,10 @@ final class RagCommand {
             threads.use(true);
             try (RagSearcher s = RagSearcher.open(index);
                     Embedder e = embedderOf(index, embeddings)) {
-                List<float[]> vectors = new ArrayList<>();
+                List<float[]> vectors = List.of(e.embedQueries(
+                        questions.stream().map(RagEval.Question::query).toList()));
                 Map<RagEval.Question, float[]> byQuestion = new IdentityHashMap<>();
-                for (RagEval.Question q : questions) {
-                    vectors.add(e.embedQuery(q.query()));
-                    byQuestion.put(q, vectors.get(vectors.size() - 1));
-                }
+                for (int i = 0; i < questions.size(); i++) byQuestion.put(questions.get(i), vectors.get(i));
                 System.out.printf(
                         Locale.ROOT,
                         "%d questions, %,d chunks%n%n",
@@ -233,10 +235,23 @@ final class RagCommand {
                         s.counts().get("chunks"));
                 System.out.printf(
                         Locale.ROOT, "%-8s %9s %10s %7s %8s%n", "mode", "recall@5", "recall@10", "MRR@10", "nDCG@10");
+                StringBuilder latency = new StringBuilder();
                 for (RagSearcher.Mode m : RagSearcher.Mode.values()) {
-                    RagEval.Scores sc = RagEval.score(
-                            questions, q -> RagEval.sources(s.search(q.query(), byQuestion.get(q), m, WINDOW)));
+                    List<Long> nanos = new ArrayList<>();
+                    RagEval.Scores sc = RagEval.score(questions, q -> {
+                        long t0 = System.nanoTime();
+                        List<RagSearcher.Hit> hits = s.search(q.query(), byQuestion.get(q), m, WINDOW);
+                        nanos.add(System.nanoTime() - t0);
+                        return RagEval.sources(hits);
+                    });
                     print(m.name().toLowerCase(Locale.ROOT), sc);
+                    nanos.sort(null);
+                    latency.append(String.format(
+                            Locale.ROOT,
+                            "  %-7s p50 %.1f ms, p95 %.1f ms%n",
+                            m.name().toLowerCase(Locale.ROOT),
+                            nanos.get(nanos.size() / 2) / 1e6,
+                            nanos.get((int) Math.max(0, Math.ceil(nanos.size() * 0.95) - 1)) / 1e6));
                 }
                 RagEval.TfIdf tfidf = new RagEval.TfIdf(s.allChunks());
                 print("tf-idf", RagEval.score(questions, q -> tfidf.rank(q.query(), WINDOW)));
@@ -244,6 +259,9 @@ final class RagCommand {
                         Locale.ROOT,
                         "%nHNSW top 10 = exact cosine top 10 for %.3f of the questions%n",
                         RagEval.exactShare(s, vectors, 10));
+                System.out.printf(
+                        "%nsearch latency per question (%d chunks read, the query already embedded):%n%s",
+                        WINDOW, latency);
             }
             return 0;
         }

@@ -24,6 +24,13 @@ public interface Embedder extends AutoCloseable {
     /** The unit vector of a query. */
     float[] embedQuery(String text);
 
+    /** The unit vectors of several queries, in order (batched where the model can). */
+    default float[][] embedQueries(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = embedQuery(texts.get(i));
+        return out;
+    }
+
     @Override
     void close();
 }

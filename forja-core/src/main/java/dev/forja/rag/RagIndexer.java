@@ -92,6 +92,7 @@ public final class RagIndexer {
         try (Directory dir = FSDirectory.open(o.index());
                 IndexWriter writer = new IndexWriter(dir, iwc)) {
             int done = 0;
+            long shown = System.nanoTime();
             for (Ingest.InputFile input : files) {
                 done++;
                 Ingest.InputFile file = new Ingest.InputFile(input.path(), sourceName(o.inputs(), input));
@@ -122,8 +123,11 @@ public final class RagIndexer {
                             batch.stream().map(Chunk::text).toList());
                     for (int i = 0; i < batch.size(); i++) writer.addDocument(chunkDoc(batch.get(i), vectors[i]));
                     embedded += batch.size();
-                    if (progress != null)
-                        progress.printf("\rindexing: %d/%d files, %,d chunks embedded", done, files.size(), embedded);
+                    long now = System.nanoTime();
+                    if (progress != null && now - shown > 2_000_000_000L) { // a line every 2 s, not per batch
+                        progress.printf("indexing: %d/%d files, %,d chunks embedded%n", done, files.size(), embedded);
+                        shown = now;
+                    }
                 }
                 writer.addDocument(fileDoc(file.name(), hash, chunks.size()));
             }
@@ -133,7 +137,6 @@ public final class RagIndexer {
                 deleted++;
                 removed += gone.getValue().chunks();
             }
-            if (progress != null && embedded > 0) progress.println();
             writer.setLiveCommitData(meta.toUserData().entrySet());
             writer.commit();
         } catch (IOException e) {

@@ -55,7 +55,7 @@ public final class RagSearcher implements AutoCloseable {
     /** One retrieved chunk. */
     public record Hit(String source, int ordinal, long line, int page, String lang, String text, double score) {}
 
-    static final int WINDOW = 50, RRF_K = 60;
+    static final int WINDOW = 50, RRF_K = 60, CANDIDATES = 100;
 
     private final Path path;
     private final Directory dir;
@@ -106,7 +106,9 @@ public final class RagSearcher implements AutoCloseable {
         if (vector.length != meta.dimension())
             throw new ForjaException(
                     "the query vector has " + vector.length + " dimensions, the index " + meta.dimension());
-        return searcher.search(new KnnFloatVectorQuery(RagIndex.VECTOR, vector, k), k).scoreDocs;
+        // the graph is searched with at least CANDIDATES candidates (OpenSearch's and Elasticsearch's num_candidates),
+        // then cut to k: with k alone as the beam, a top 10 misses true neighbours
+        return searcher.search(new KnnFloatVectorQuery(RagIndex.VECTOR, vector, Math.max(k, CANDIDATES)), k).scoreDocs;
     }
 
     ScoreDoc[] bm25Top(String query, int k) throws IOException {
@@ -157,6 +159,17 @@ public final class RagSearcher implements AutoCloseable {
      * as "source#ordinal" keys, best first.
      */
     public List<String> exactTop(float[] vector, int k) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (double[] x : exact(vector, k)) out.add(key(hit((int) x[1], x[0])));
+        } catch (IOException e) {
+            throw new ForjaException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** [cosine, doc] of the exact top k, best first. */
+    private List<double[]> exact(float[] vector, int k) {
         PriorityQueue<double[]> best = new PriorityQueue<>(Comparator.comparingDouble(x -> x[0]));
         try {
             for (LeafReaderContext leaf : reader.leaves()) {
@@ -175,9 +188,7 @@ public final class RagSearcher implements AutoCloseable {
             }
             List<double[]> sorted = new ArrayList<>(best);
             sorted.sort(Comparator.comparingDouble((double[] x) -> -x[0]));
-            List<String> out = new ArrayList<>();
-            for (double[] x : sorted) out.add(key(hit((int) x[1], x[0])));
-            return out;
+            return sorted;
         } catch (IOException e) {
             throw new ForjaException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -188,6 +199,19 @@ public final class RagSearcher implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (Hit h : search("", vector, Mode.VECTOR, k)) out.add(key(h));
         return out;
+    }
+
+    /** The cosine similarities of the HNSW search's top {@code k}, best first. */
+    public double[] approximateScores(float[] vector, int k) {
+        List<Hit> hits = search("", vector, Mode.VECTOR, k);
+        double[] out = new double[hits.size()];
+        for (int i = 0; i < out.length; i++) out[i] = 2 * hits.get(i).score() - 1; // Lucene's cosine is (1 + cos) / 2
+        return out;
+    }
+
+    /** The cosine similarities of the exact top {@code k}, best first. */
+    public double[] exactScores(float[] vector, int k) {
+        return exact(vector, k).stream().mapToDouble(x -> x[0]).toArray();
     }
 
     static String key(Hit h) {

@@ -84,6 +84,11 @@ public final class SentenceEmbedder implements Embedder {
     }
 
     @Override
+    public float[][] embedQueries(List<String> texts) {
+        return encoder.embed(texts);
+    }
+
+    @Override
     public void close() {
         encoder.close();
     }
