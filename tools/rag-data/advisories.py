@@ -381,10 +381,12 @@ def plan(rng, count):
     per_product = [count // len(PRODUCTS) + (1 if i < count % len(PRODUCTS) else 0) for i in range(len(PRODUCTS))]
     for (product, vendor, majors), n in zip(PRODUCTS, per_product):
         vulns = rng.sample(vuln_keys, min(n, len(vuln_keys)))
-        while len(vulns) < n:  # a near miss: the same weakness again, in another component and release line
+        if len(majors) > 1:  # a near miss: the same weakness again, in the other release line and component
+            vulns[-1] = vulns[0]
+        while len(vulns) < n:
             vulns.append(rng.choice(vulns))
-        for vuln in vulns:
-            major = rng.choice(majors)
+        for k, vuln in enumerate(vulns):
+            major = majors[0] if k == 0 else majors[-1] if vuln == vulns[0] else rng.choice(majors)
             lo_minor = rng.randint(0, 4)
             hi_minor = lo_minor + rng.randint(0, 3)
             hi_patch = rng.randint(0, 9)

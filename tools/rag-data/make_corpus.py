@@ -20,6 +20,7 @@ import tempfile
 import advisories
 import policies
 import runbooks
+import wording
 from world import CONTACTS, LANGS, ORGS
 
 SEED = 20261208
@@ -63,7 +64,7 @@ def plan(rng):
 def render(seed, d):
     """A document's Markdown; its own random stream (seeded by its path) picks the wording."""
     rng = random.Random("%d:%s" % (seed, d["path"]))
-    lines = RENDER[d["type"]](rng, d, d["lang"])
+    lines = wording.vary(rng, RENDER[d["type"]](rng, d, d["lang"]), d["lang"])
     if "contact" in d:
         label, name, email, phone = d["contact"]
         lines += [CONTACT_LINE[d["lang"]].format(label=label, name=name, email=email, phone=phone), ""]

@@ -1,5 +1,7 @@
 """Security policies of made-up organisations, and the questions each one answers."""
 
+import unicodedata
+
 from topics import CADENCE, FAMILY, PARAMS, TOPICS
 from world import TEAMS, org_forms
 
@@ -116,6 +118,19 @@ FAMILIES = {
 }
 
 
+ASK_CODE = {
+    "es": ["POL-{code}", "política POL-{code} vigente", "POL-{code} excepciones"],
+    "pt": ["POL-{code}", "POL-{code} exceções"],
+    "en": ["POL-{code}", "POL-{code} exceptions"],
+}
+
+
+def initials(org):
+    """An organisation's initials for policy codes: "Financiera Río Ñuble" -> "FRN"."""
+    plain = unicodedata.normalize("NFKD", org).encode("ascii", "ignore").decode()
+    return "".join(w[0] for w in plain.split()).upper()
+
+
 def plan(rng, lang, orgs, count):
     """Policy slots for `count` (organisation, topic) pairs of one language, each pair used once."""
     pairs = rng.sample([(o, t) for o in orgs for t in sorted(TOPICS)], count)
@@ -132,7 +147,7 @@ def plan(rng, lang, orgs, count):
                 "values": values,
                 "team": rng.randrange(len(TEAMS[lang])),
                 "exc": rng.choice([30, 60, 90, 180]),
-                "code": "%s-%02d" % (topic[:3].upper(), rng.randint(1, 40)),
+                "code": "%s-%s-%02d" % (initials(org), topic[:3].upper(), rng.randint(1, 40)),
                 "ver": "%d.%d" % (rng.randint(1, 5), rng.randint(0, 9)),
                 "year": rng.choice([2022, 2023, 2024, 2025]),
             }
@@ -170,6 +185,8 @@ def render(rng, s, lang):
 
 def questions(rng, s, qlang):
     """One question this policy answers: (kind, query, key)."""
+    if rng.random() < 0.2:  # keyword style: the policy's code
+        return "code", rng.choice(ASK_CODE[qlang]).format(code=s["code"]), {"type": "policy", "code": s["code"]}
     q = rng.choice(TOPICS[s["topic"]][qlang]["ask"]).format(**org_forms(s["org"]))
     return "rule", q, {"type": "policy", "org": s["org"], "topic": s["topic"]}
 

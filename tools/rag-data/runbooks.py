@@ -119,18 +119,21 @@ ASK = {
         "steps": ["¿Qué hago en {org} si {ask}?", "{org}: {ask}. ¿Cuál es el procedimiento?", "Pasos a seguir en {org} cuando {ask}"],
         "notify": ["¿En cuántas horas hay que avisar en {org} cuando {ask}?", "¿Qué plazo tengo en {org} para reportar que {ask}?"],
         "escalate": ["¿A quién escalo en {org} si {ask}?", "¿Qué equipo de {org} se hace cargo cuando {ask}?"],
+        "keyword": ["runbook {ask} {org}", "procedimiento {ask} {org}"],
         "family": "¿Qué procedimientos tiene {org} para {family}?",
     },
     "pt": {
         "steps": ["O que faço {na_org} se {ask}?", "{org}: {ask}. Qual é o procedimento?"],
         "notify": ["Em quantas horas é preciso avisar {na_org} quando {ask}?"],
         "escalate": ["Para quem escalo {na_org} se {ask}?", "Qual equipe {da_org} assume quando {ask}?"],
+        "keyword": ["runbook {ask} {org}", "procedimento {ask} {org}"],
         "family": "Quais procedimentos {a_org} tem para {family}?",
     },
     "en": {
         "steps": ["What do I do at {org} if {ask}?", "{org}: {ask}. What is the procedure?"],
         "notify": ["How many hours do we have at {org} to report it when {ask}?"],
         "escalate": ["Who do I escalate to at {org} if {ask}?", "Which {org} team takes over when {ask}?"],
+        "keyword": ["{org} {ask} runbook", "{ask} playbook {org}"],
         "family": "Which procedures does {org} have for {family}?",
     },
 }
@@ -201,7 +204,10 @@ def questions(rng, s, qlang):
     """One question this runbook answers: (kind, query, key)."""
     A = ASK[qlang]
     ask = rng.choice(INCIDENTS[s["incident"]][qlang]["ask"])
-    kind = rng.choice(["steps", "steps", "notify", "escalate"])
+    kind = rng.choice(["steps", "steps", "notify", "escalate", "keyword"])
+    if kind == "keyword":
+        name = rng.choice(INCIDENTS[s["incident"]][qlang]["names"])
+        ask = name.split(" (")[0]
     q = rng.choice(A[kind]).format(ask=ask, **org_forms(s["org"]))
     return kind, q, {"type": "runbook", "org": s["org"], "incident": s["incident"]}
 

@@ -10,7 +10,7 @@ PARAMS = {
     "vendor_access": {"max_days": [30, 60, 90], "notice": [24, 48, 72], "audit": [6, 12]},
     "patching": {"critical": [3, 7, 14], "high": [15, 30], "other": [60, 90]},
     "logging": {"retention": [90, 180, 365, 730], "drift": [1, 5], "alert": [15, 30, 60]},
-    "mobile": {"pin": [6, 8], "wipe": [8, 10, 15], "os_behind": [1, 2]},
+    "mobile": {"pin": [6, 8], "wipe": [8, 10, 15], "os_behind": [2, 3]},
     "encryption": {"tls": ["1.2", "1.3"], "key_rot": [12, 24], "hash": ["SHA-256", "SHA-384"]},
 }
 
