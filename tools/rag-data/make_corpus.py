@@ -153,7 +153,11 @@ def check(out_dir, seed):
     """Regenerates into a temporary folder and compares it with out_dir, byte for byte; 0 when identical."""
     with tempfile.TemporaryDirectory() as tmp:
         write(tmp, seed)
-        want, have = files(tmp), files(out_dir)
+        want = files(tmp)
+        have = ["questions.jsonl"] if os.path.exists(os.path.join(out_dir, "questions.jsonl")) else []
+        if os.path.isdir(os.path.join(out_dir, "docs")):
+            have += [os.path.join("docs", p) for p in files(os.path.join(out_dir, "docs"))]
+        have.sort()
         missing = sorted(set(want) - set(have))
         extra = sorted(set(have) - set(want))
         differ = [p for p in sorted(set(want) & set(have)) if not filecmp.cmp(os.path.join(tmp, p), os.path.join(out_dir, p), shallow=False)]

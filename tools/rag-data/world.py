@@ -9,19 +9,19 @@ ORGS = {
     "es": [
         "Andesur Logística",
         "Minera Pampa Alta",
-        "Cooperativa Valle Frío",
-        "Aseguradora Tolhuaca",
+        "Cooperativa Valle Nevado",
+        "Aseguradora del Estrecho",
         "Retail Quillén",
-        "Telco Huemul",
+        "Telecomunicaciones del Pacífico",
         "Instituto Tecnológico Calafate",
         "Hospital Regional Copihue",
         "Financiera Río Ñuble",
     ],
     "pt": [
-        "Cooperativa Ipê Amarelo",
+        "Cooperativa de Crédito Ipê",
         "Logística Jacarandá",
         "Banco Sabiá Digital",
-        "Saúde Mandacaru",
+        "Clínica Sertão Vivo",
     ],
     "en": [
         "Bluefen Utilities",
@@ -37,14 +37,14 @@ PRODUCTS = [
     ("Cóndor VPN", "Pampa Networks", [4, 5]),
     ("Tucán Mail", "Selva Systems", [7, 8]),
     ("Colibrí SSO", "Altiplano Software", [1, 2]),
-    ("Vicuña ERP", "Fiordo Labs", [10, 11]),
+    ("Totora ERP", "Fiordo Labs", [10, 11]),
     ("Ñandú Backup", "Pampa Networks", [3, 4]),
-    ("Pehuén CMS", "Selva Systems", [5, 6]),
+    ("Canelo CMS", "Selva Systems", [5, 6]),
     ("Jaguar Firewall", "Fiordo Labs", [9]),
     ("Alpaca Monitor", "Altiplano Software", [2, 3]),
-    ("Capibara Files", "Selva Systems", [1, 2]),
+    ("Capibara Drive", "Selva Systems", [1, 2]),
     ("Guanaco API Manager", "Fiordo Labs", [6, 7]),
-    ("Zorzal Print Server", "Pampa Networks", [3]),
+    ("Picaflor Print Server", "Pampa Networks", [3]),
 ]
 
 # Teams that own incidents, per language: never a person.
@@ -76,8 +76,8 @@ TEAMS = {
 }
 
 # Made-up tools, so documents name a SIEM, an EDR and a ticket system without naming a real one.
-SIEMS = ["Atalaya SIEM", "Vigía Logs", "Faro Analytics"]
-EDRS = ["Centinela EDR", "Escudo Endpoint", "Guardián XDR"]
+SIEMS = ["Atalaya SIEM", "Vigía Logs", "Torreón Logs"]
+EDRS = ["Baluarte EDR", "Escudo Endpoint", "Guardián XDR"]
 TICKETS = ["MesaÁgil", "TicketNube", "Bitácora ITSM"]
 
 # Fake contacts (example.* domains, fictional numbers) for the few documents that carry one.
@@ -105,7 +105,7 @@ CONTACTS = {
 LANGS = ["es", "pt", "en"]
 
 # Portuguese needs the article of each organisation ("na Cooperativa", "no Banco").
-PT_FEMININE = {"Cooperativa Ipê Amarelo", "Logística Jacarandá", "Saúde Mandacaru"}
+PT_FEMININE = {"Cooperativa de Crédito Ipê", "Logística Jacarandá", "Clínica Sertão Vivo"}
 
 
 def org_forms(org):
