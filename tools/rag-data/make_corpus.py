@@ -37,7 +37,7 @@ CROSS_RATE = 0.2  # share of those asked in another language than the document's
 MIN_WORDS, MAX_WORDS = 150, 600
 RENDER = {"runbook": runbooks.render, "advisory": advisories.render, "policy": policies.render}
 ASK = {"runbook": runbooks.questions, "advisory": advisories.questions, "policy": policies.questions}
-CONTACT_LINE = {"es": "{label}: {name} <{email}>, {phone}", "pt": "{label}: {name} <{email}>, {phone}", "en": "{label}: {name} <{email}>, {phone}"}
+CONTACT_LINE = "{label}: {name} <{email}>, {phone}"
 
 
 def plan(rng):
@@ -67,7 +67,7 @@ def render(seed, d):
     lines = wording.vary(rng, RENDER[d["type"]](rng, d, d["lang"]), d["lang"])
     if "contact" in d:
         label, name, email, phone = d["contact"]
-        lines += [CONTACT_LINE[d["lang"]].format(label=label, name=name, email=email, phone=phone), ""]
+        lines += [CONTACT_LINE.format(label=label, name=name, email=email, phone=phone), ""]
     text = "\n".join(lines).strip() + "\n"
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -137,7 +137,8 @@ def write(out_dir, seed):
     qs = questions(rng, docs)
     with open(os.path.join(out_dir, "questions.jsonl"), "w", encoding="utf-8", newline="\n") as f:
         for n, q in enumerate(qs, 1):
-            line = {"id": "q%04d" % n, "lang": q["lang"], "query": q["query"], "relevant": q["relevant"], "kind": q["kind"]}
+            line = {"id": "q%04d" % n}
+            line.update((k, q[k]) for k in ("lang", "query", "relevant", "kind"))
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
     return docs, qs
 
@@ -160,7 +161,8 @@ def check(out_dir, seed):
         have.sort()
         missing = sorted(set(want) - set(have))
         extra = sorted(set(have) - set(want))
-        differ = [p for p in sorted(set(want) & set(have)) if not filecmp.cmp(os.path.join(tmp, p), os.path.join(out_dir, p), shallow=False)]
+        same = lambda p: filecmp.cmp(os.path.join(tmp, p), os.path.join(out_dir, p), shallow=False)
+        differ = [p for p in sorted(set(want) & set(have)) if not same(p)]
     for label, paths in (("missing", missing), ("not generated", extra), ("different", differ)):
         for p in paths[:20]:
             print("make_corpus: %s: %s" % (label, p), file=sys.stderr)
