@@ -622,6 +622,7 @@ ASK = {
         "fix": [
             "{product}: qual versão corrige o problema de {ask}?",
             "Até qual versão preciso atualizar o {product} por causa do risco de {ask}?",
+            "Existe correção no {product} para {ask}?",
         ],
         "workaround": [
             "Ainda não consigo aplicar o patch no {product}; como evitar {ask} no {component}?",
@@ -629,12 +630,13 @@ ASK = {
         ],
         "id": ["{id} mitigação", "{id} versão corrigida", "o que fazer com o {id}"],
         "version": ["Temos {product} {v} em produção, algum alerta nos afeta?", "O {product} {v} é vulnerável?"],
-        "critical": ["Quais falhas críticas foram publicadas para o {product}?"],
+        "critical": ["Quais falhas críticas foram publicadas para o {product}?", "{product} vulnerabilidades graves"],
     },
     "en": {
         "fix": [
             "{product}: which version fixes the issue of {ask}?",
             "What version of {product} do I need to be safe from {ask}?",
+            "Is there a patch for {product} against {ask}?",
         ],
         "workaround": [
             "We can't patch {product} yet; how do we prevent {ask} in the {component}?",
@@ -642,7 +644,7 @@ ASK = {
         ],
         "id": ["{id} mitigation", "{id} fixed version", "what to do about {id}"],
         "version": ["We run {product} {v} in production, does any advisory apply?", "Is {product} {v} vulnerable?"],
-        "critical": ["Which critical flaws have been published for {product}?"],
+        "critical": ["Which critical flaws have been published for {product}?", "{product} critical vulnerabilities"],
     },
 }
 

@@ -31,6 +31,7 @@ INCIDENTS = {
             "ask": [
                 "los documentos del servidor aparecieron bloqueados y alguien pide un pago en criptomonedas",
                 "un virus dejó todas las carpetas ilegibles con una nota exigiendo dinero",
+                "aparece un mensaje de rescate y no podemos abrir las planillas del disco compartido",
             ],
         },
         "pt": {
@@ -54,6 +55,7 @@ INCIDENTS = {
             "ask": [
                 "os documentos do servidor ficaram travados e alguém pede pagamento em criptomoeda",
                 "um vírus deixou as pastas ilegíveis com um bilhete exigindo dinheiro",
+                "aparece uma mensagem de resgate e não conseguimos abrir as planilhas do disco compartilhado",
             ],
         },
         "en": {
@@ -77,6 +79,7 @@ INCIDENTS = {
             "ask": [
                 "the server's documents got locked and someone wants a crypto payment",
                 "a virus made every folder unreadable and left a note asking for money",
+                "a ransom message popped up and nobody can open the spreadsheets on the shared drive",
             ],
         },
     },
@@ -105,6 +108,7 @@ INCIDENTS = {
             "ask": [
                 "varios colegas pusieron su clave en una página falsa que llegó por mail",
                 "nos llegó un correo que imitaba al banco y alguien hizo clic en el enlace",
+                "un usuario entregó sus credenciales en un formulario que simulaba el portal de la empresa",
             ],
         },
         "pt": {
@@ -128,6 +132,7 @@ INCIDENTS = {
             "ask": [
                 "vários colegas digitaram a senha numa página falsa que chegou por e-mail",
                 "chegou uma mensagem imitando o banco e alguém clicou no link",
+                "um usuário entregou as credenciais num formulário que imitava o portal da empresa",
             ],
         },
         "en": {
@@ -151,6 +156,7 @@ INCIDENTS = {
             "ask": [
                 "several colleagues typed their password into a fake page that came by email",
                 "we got a message pretending to be the bank and someone clicked the link",
+                "a user handed over their credentials on a form that imitated the company portal",
             ],
         },
     },
@@ -179,6 +185,7 @@ INCIDENTS = {
             "ask": [
                 "tesorería pagó a una cuenta nueva porque un supuesto gerente lo pidió por mail",
                 "un proveedor nos escribió para cambiar su cuenta bancaria y ya transferimos",
+                "nos engañaron con un correo que parecía del gerente general para hacer un pago urgente",
             ],
         },
         "pt": {
@@ -202,6 +209,7 @@ INCIDENTS = {
             "ask": [
                 "a tesouraria pagou uma conta nova porque um suposto diretor pediu por e-mail",
                 "um fornecedor escreveu para trocar a conta bancária e já transferimos",
+                "fomos enganados por um e-mail que parecia do presidente pedindo um pagamento urgente",
             ],
         },
         "en": {
@@ -225,6 +233,7 @@ INCIDENTS = {
             "ask": [
                 "finance paid a new account because a so-called executive asked by email",
                 "a supplier emailed us new bank details and we already sent the money",
+                "we were tricked by an email that looked like the CEO's asking for an urgent payment",
             ],
         },
     },
@@ -254,6 +263,7 @@ INCIDENTS = {
             "ask": [
                 "miles de clientes reciben intentos de acceso con contraseñas de otras filtraciones",
                 "bots prueban usuarios y claves robadas en nuestro sitio de clientes",
+                "muchas cuentas de clientes fueron tomadas usando claves reutilizadas de otros sitios",
             ],
         },
         "pt": {
@@ -277,6 +287,7 @@ INCIDENTS = {
             "ask": [
                 "milhares de clientes recebem tentativas de acesso com senhas de outros vazamentos",
                 "robôs testam usuários e senhas roubadas no nosso site de clientes",
+                "muitas contas de clientes foram tomadas com senhas reutilizadas de outros sites",
             ],
         },
         "en": {
@@ -300,6 +311,7 @@ INCIDENTS = {
             "ask": [
                 "thousands of customers see login attempts with passwords from other breaches",
                 "bots are trying stolen usernames and passwords on our customer site",
+                "many customer accounts were taken over with passwords reused from other sites",
             ],
         },
     },
@@ -329,6 +341,7 @@ INCIDENTS = {
             "ask": [
                 "un servidor Linux recibe miles de intentos de login por SSH y uno funcionó",
                 "alguien está probando claves contra root en una máquina expuesta",
+                "una sola IP lleva horas intentando entrar por SSH con distintos usuarios",
             ],
         },
         "pt": {
@@ -352,6 +365,7 @@ INCIDENTS = {
             "ask": [
                 "um servidor Linux recebe milhares de tentativas de login por SSH e uma funcionou",
                 "alguém está testando senhas contra o root numa máquina exposta",
+                "um único IP passa horas tentando entrar por SSH com usuários diferentes",
             ],
         },
         "en": {
@@ -375,6 +389,7 @@ INCIDENTS = {
             "ask": [
                 "a Linux box gets thousands of SSH login attempts and one of them worked",
                 "someone keeps guessing root's password on an exposed machine",
+                "a single IP has spent hours trying to get in over SSH with different usernames",
             ],
         },
     },
@@ -403,6 +418,7 @@ INCIDENTS = {
             "ask": [
                 "el sitio web muestra errores de base de datos y parece que sacaron la tabla de usuarios",
                 "alguien manipula los parámetros de la URL para leer datos de la BD",
+                "un escáner externo logró volcar la base de datos a través de un formulario de búsqueda",
             ],
         },
         "pt": {
@@ -426,6 +442,7 @@ INCIDENTS = {
             "ask": [
                 "o site mostra erros de banco de dados e parece que levaram a tabela de usuários",
                 "alguém manipula os parâmetros da URL para ler dados do banco",
+                "um scanner externo conseguiu extrair o banco de dados por um formulário de busca",
             ],
         },
         "en": {
@@ -449,6 +466,7 @@ INCIDENTS = {
             "ask": [
                 "the website shows database errors and it looks like the users table was dumped",
                 "someone is tampering with URL parameters to read data out of the DB",
+                "an outside scanner managed to dump the database through a search form",
             ],
         },
     },
@@ -477,6 +495,7 @@ INCIDENTS = {
             "ask": [
                 "la página de clientes se cae por una avalancha de tráfico",
                 "el sitio no responde porque miles de IP lo saturan a la vez",
+                "el tráfico se disparó cien veces y el balanceador devuelve errores 503",
             ],
         },
         "pt": {
@@ -500,6 +519,7 @@ INCIDENTS = {
             "ask": [
                 "o site dos clientes cai com uma avalanche de tráfego",
                 "o portal não responde porque milhares de IPs o saturam ao mesmo tempo",
+                "o tráfego subiu cem vezes e o balanceador devolve erros 503",
             ],
         },
         "en": {
@@ -523,6 +543,7 @@ INCIDENTS = {
             "ask": [
                 "the customer site keeps falling over under a flood of traffic",
                 "the website stops answering because thousands of IPs hammer it at once",
+                "traffic jumped a hundredfold and the load balancer returns 503 errors",
             ],
         },
     },
@@ -551,6 +572,7 @@ INCIDENTS = {
             "ask": [
                 "a una persona le robaron el computador del trabajo en el metro",
                 "un empleado dejó olvidado su portátil en un taxi",
+                "se perdió un notebook corporativo con información de clientes",
             ],
         },
         "pt": {
@@ -574,6 +596,7 @@ INCIDENTS = {
             "ask": [
                 "roubaram o computador do trabalho de uma pessoa no metrô",
                 "um funcionário esqueceu o laptop num táxi",
+                "sumiu um notebook corporativo com informações de clientes",
             ],
         },
         "en": {
@@ -597,6 +620,7 @@ INCIDENTS = {
             "ask": [
                 "someone's work computer was stolen on the train",
                 "an employee left their notebook behind in a cab",
+                "a company laptop holding customer information has gone missing",
             ],
         },
     },
@@ -625,6 +649,7 @@ INCIDENTS = {
             "ask": [
                 "un desarrollador subió a GitHub un archivo .env con el token de producción",
                 "apareció nuestro token de pagos en un repo público",
+                "una credencial de un servicio en la nube quedó publicada en internet",
             ],
         },
         "pt": {
@@ -648,6 +673,7 @@ INCIDENTS = {
             "ask": [
                 "um desenvolvedor subiu para o GitHub um arquivo .env com o token de produção",
                 "nosso token de pagamentos apareceu num repositório público",
+                "uma credencial de um serviço de nuvem ficou publicada na internet",
             ],
         },
         "en": {
@@ -671,6 +697,7 @@ INCIDENTS = {
             "ask": [
                 "a developer pushed a .env file with the production token to GitHub",
                 "our payments token turned up in a public repo",
+                "a cloud service credential ended up published on the internet",
             ],
         },
     },
@@ -699,6 +726,7 @@ INCIDENTS = {
             "ask": [
                 "un empleado que renunció se llevó la base de clientes a su nube personal",
                 "alguien de adentro está sacando documentos confidenciales de la empresa",
+                "detectamos que un trabajador copió miles de archivos internos a un pendrive antes de irse",
             ],
         },
         "pt": {
@@ -722,6 +750,7 @@ INCIDENTS = {
             "ask": [
                 "um funcionário que pediu demissão levou a base de clientes para a nuvem pessoal",
                 "alguém de dentro está tirando documentos confidenciais da empresa",
+                "percebemos que um funcionário copiou milhares de arquivos internos para um pendrive antes de sair",
             ],
         },
         "en": {
@@ -745,6 +774,7 @@ INCIDENTS = {
             "ask": [
                 "an employee who resigned copied the customer database to a personal cloud drive",
                 "someone inside is smuggling confidential documents out of the company",
+                "we found that a staff member copied thousands of internal files to a USB stick before leaving",
             ],
         },
     },
