@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Cuts a document into chunks that follow its structure. A heading ({@code "## Pasos"}) closes the chunk before it
- * and opens its section: every chunk of the section starts with the heading, so it is retrieved with its context.
+ * and opens its section: every chunk of the section starts with the headings above it ({@code "Ransomware >
+ * Contención"}), so it is retrieved with its context.
  * Paragraphs are packed whole while they fit the budget; a paragraph that does not fit is cut between sentences, a
  * sentence between words; a fenced code or log block stays whole where it fits and is otherwise cut between lines.
  * Consecutive chunks of one section share their last sentences, up to the overlap. Budgets count the embedding
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * <p>Example: {@code new Chunker(256, 32, embedder::countTokens).chunk("runbook.md", blocks)}.
  */
 public final class Chunker {
+    /** Changes when the same document would be cut differently: an index cut by another version is cut again. */
+    public static final int VERSION = 2;
+
     /** A block of a document as the reader gave it: a paragraph, a page, a record, with its first line and page. */
     public record Block(String text, long line, int page) {}
 
@@ -50,6 +54,7 @@ public final class Chunker {
         List<Chunk> out = new ArrayList<>();
         String fileLang = LanguageId.shared().identify(sample(blocks));
         String heading = "";
+        String[] path = new String[7]; // the headings above, by level: "Ransomware > Contención"
         List<Piece> current = new ArrayList<>();
         int used = 0;
         for (Unit unit : units(blocks)) {
@@ -57,7 +62,12 @@ public final class Chunker {
                 flush(source, heading, current, out, fileLang);
                 current.clear();
                 used = 0;
-                heading = unit.text.strip();
+                path[unit.level] = unit.text.strip();
+                for (int l = unit.level + 1; l < path.length; l++) path[l] = null;
+                StringBuilder h = new StringBuilder();
+                for (int l = 1; l <= unit.level; l++)
+                    if (path[l] != null) h.append(h.length() == 0 ? "" : " > ").append(path[l]);
+                heading = h.toString();
                 continue;
             }
             int room = Math.max(8, budget - SPECIAL_TOKENS - size(heading));
@@ -91,7 +101,11 @@ public final class Chunker {
     }
 
     /** A heading line, or a block of text (a paragraph, or a whole fenced block: {@code code}). */
-    private record Unit(String text, long line, int page, boolean heading, boolean code) {}
+    private record Unit(String text, long line, int page, boolean heading, boolean code, int level) {
+        Unit(String text, long line, int page, boolean heading, boolean code) {
+            this(text, line, page, heading, code, 0);
+        }
+    }
 
     /** The blocks as headings and paragraphs; a fenced block split by blank lines is joined again. */
     private static List<Unit> units(List<Block> blocks) {
@@ -115,7 +129,8 @@ public final class Chunker {
                 String line = lines[i];
                 if (HEADING.matcher(line).matches() && fences(para) % 2 == 0) {
                     if (!para.toString().isBlank()) out.add(paragraph(para.toString(), paraLine, b.page()));
-                    out.add(new Unit(line.replaceFirst("^#{1,6}\\s+", ""), b.line() + i, b.page(), true, false));
+                    int level = line.indexOf(' ');
+                    out.add(new Unit(line.replaceFirst("^#{1,6}\\s+", ""), b.line() + i, b.page(), true, false, level));
                     para.setLength(0);
                     paraLine = b.line() == 0 ? 0 : b.line() + i + 1;
                 } else {

@@ -34,7 +34,13 @@ public final class RagIndex {
 
     /** How an index was built; a query or an update must agree with it. */
     public record Meta(
-            String model, String modelName, int dimension, int chunkTokens, int overlap, boolean anonymized) {
+            String model,
+            String modelName,
+            int dimension,
+            int chunkTokens,
+            int overlap,
+            boolean anonymized,
+            int chunker) {
         Map<String, String> toUserData() {
             Map<String, String> m = new HashMap<>();
             m.put("format", FORMAT);
@@ -44,6 +50,7 @@ public final class RagIndex {
             m.put("chunk_tokens", Integer.toString(chunkTokens));
             m.put("overlap", Integer.toString(overlap));
             m.put("anonymized", Boolean.toString(anonymized));
+            m.put("chunker", Integer.toString(chunker));
             return m;
         }
 
@@ -58,7 +65,8 @@ public final class RagIndex {
                         Integer.parseInt(m.get("dimension")),
                         Integer.parseInt(m.get("chunk_tokens")),
                         Integer.parseInt(m.get("overlap")),
-                        Boolean.parseBoolean(m.get("anonymized")));
+                        Boolean.parseBoolean(m.get("anonymized")),
+                        Integer.parseInt(m.getOrDefault("chunker", "1")));
             } catch (RuntimeException e) {
                 throw new ForjaException(dir + ": the index's description is damaged (" + e.getMessage()
                         + "); index again into a new directory");

@@ -66,7 +66,13 @@ public final class RagIndexer {
             throw new ForjaException("no files to index in " + o.inputs()
                     + " (forja reads .txt .md .jsonl .json .csv .tsv" + " .html .pdf .log)");
         RagIndex.Meta meta = new RagIndex.Meta(
-                embedder.id(), embedder.name(), embedder.dimension(), o.chunkTokens(), o.overlap(), o.anonymize());
+                embedder.id(),
+                embedder.name(),
+                embedder.dimension(),
+                o.chunkTokens(),
+                o.overlap(),
+                o.anonymize(),
+                Chunker.VERSION);
         Map<String, Known> known = new HashMap<>();
         if (RagIndex.exists(o.index())) {
             RagIndex.Meta old = RagIndex.meta(o.index());
@@ -76,7 +82,8 @@ public final class RagIndexer {
                         + " new directory");
             boolean sameCut = old.chunkTokens() == o.chunkTokens()
                     && old.overlap() == o.overlap()
-                    && old.anonymized() == o.anonymize();
+                    && old.anonymized() == o.anonymize()
+                    && old.chunker() == Chunker.VERSION;
             if (sameCut) known = knownFiles(o.index()); // otherwise every file is cut again
         }
         Chunker chunker = new Chunker(o.chunkTokens(), o.overlap(), embedder::countTokens);

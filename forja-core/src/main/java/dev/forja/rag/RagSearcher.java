@@ -4,6 +4,7 @@ import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
@@ -95,7 +97,9 @@ public final class RagSearcher implements AutoCloseable {
                 case VECTOR -> hits(vectorTop(vector, k), k);
                 case BM25 -> hits(bm25Top(query, k), k);
                 case HYBRID ->
-                    hits(fuse(vectorTop(vector, Math.max(k, WINDOW)), bm25Top(query, Math.max(k, WINDOW))), k);
+                    hits(
+                            fuseByDocument(vectorTop(vector, Math.max(k, WINDOW)), bm25Top(query, Math.max(k, WINDOW))),
+                            k);
             };
         } catch (IOException e) {
             throw new ForjaException("cannot search " + path + ": " + e.getMessage(), e);
@@ -134,6 +138,40 @@ public final class RagSearcher implements AutoCloseable {
                 .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed().thenComparing(Map.Entry::getKey))
                 .map(e -> new ScoreDoc(e.getKey(), e.getValue().floatValue()))
                 .toArray(ScoreDoc[]::new);
+    }
+
+    /**
+     * Reciprocal rank fusion by document: in each ranking a document ranks where its best chunk does, the documents'
+     * fused scores order the chunks, and within a document its chunks' own fused scores do. A document with three
+     * good chunks in one list then takes one rank there, not three, as relevance is judged by document.
+     */
+    ScoreDoc[] fuseByDocument(ScoreDoc[] a, ScoreDoc[] b) throws IOException {
+        Map<Integer, String> source = new HashMap<>();
+        Map<String, Double> docScore = new HashMap<>();
+        for (ScoreDoc[] ranking : new ScoreDoc[][] {a, b}) {
+            List<String> order = new ArrayList<>();
+            for (ScoreDoc sd : ranking) {
+                String src = source.get(sd.doc);
+                if (src == null) {
+                    src = searcher.storedFields()
+                            .document(sd.doc, Set.of(RagIndex.SOURCE))
+                            .get(RagIndex.SOURCE);
+                    source.put(sd.doc, src);
+                }
+                if (!order.contains(src)) order.add(src);
+            }
+            for (int r = 0; r < order.size(); r++) docScore.merge(order.get(r), 1.0 / (RRF_K + r + 1), Double::sum);
+        }
+        ScoreDoc[] chunks = fuse(a, b);
+        Arrays.sort(
+                chunks,
+                Comparator.comparingDouble((ScoreDoc sd) -> -docScore.get(source.get(sd.doc)))
+                        .thenComparing(sd -> source.get(sd.doc))
+                        .thenComparingDouble(sd -> -sd.score));
+        for (int i = 0; i < chunks.length; i++)
+            chunks[i] = new ScoreDoc(
+                    chunks[i].doc, docScore.get(source.get(chunks[i].doc)).floatValue());
+        return chunks;
     }
 
     private List<Hit> hits(ScoreDoc[] docs, int k) throws IOException {

@@ -30,8 +30,9 @@ class ChunkerTest {
         assertThat(chunks.get(0).text()).startsWith("Respuesta a ransomware\n\nAislar el equipo");
         assertThat(chunks.get(0).line()).isEqualTo(2);
         assertThat(chunks.get(1).text())
-                .isEqualTo("Contención\n\nDesconectar los recursos compartidos y revocar sesiones.\n\n"
-                        + "Avisar al equipo de seguridad por el canal de guardia.");
+                .isEqualTo(
+                        "Respuesta a ransomware > Contención\n\nDesconectar los recursos compartidos y revocar sesiones.\n\n"
+                                + "Avisar al equipo de seguridad por el canal de guardia.");
         assertThat(chunks.get(1).lang()).isEqualTo("es");
         assertThat(chunks).extracting(Chunk::ordinal).containsExactly(0, 1);
     }
