@@ -144,7 +144,7 @@ public final class SentenceEncoder implements AutoCloseable {
         return Truncation.keepingLast(ids, maxTokens);
     }
 
-    /** One vector per text (a unit vector unless the model does not normalise), in the order given; no prefix. */
+    /** One unit vector per text, in the order given. */
     public float[][] embed(List<String> texts) {
         List<long[]> ids = new ArrayList<>(texts.size());
         for (String t : texts) ids.add(tokenize(t));
@@ -159,6 +159,11 @@ public final class SentenceEncoder implements AutoCloseable {
     /** Search queries' vectors: each text after the model's query prefix (E5's {@code "query: "}, BGE's instruction). */
     public float[][] embedQueries(List<String> queries) {
         return embed(prefixed(prefixes.queryPrefix(), queries));
+    }
+
+    /** The vector of one search query, after the model's query prefix. */
+    public float[] embedQuery(String query) {
+        return embedQueries(List.of(query))[0];
     }
 
     /** Documents' vectors, for an index: each text after the model's passage prefix (E5's {@code "passage: "}). */

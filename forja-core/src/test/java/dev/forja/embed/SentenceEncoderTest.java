@@ -154,6 +154,7 @@ class SentenceEncoderTest {
                     .as("CLS vectors are not mean vectors")
                     .isGreaterThan(0.01);
             assertThat(e.embedQueries(List.of(text))[0]).containsExactly(e.embed("query: " + text));
+            assertThat(e.embedQuery(text)).containsExactly(e.embed("query: " + text));
             assertThat(e.embedPassages(List.of(text))[0]).containsExactly(e.embed("passage: " + text));
             assertThat(maxAbsDiff(e.embedQueries(List.of(text))[0], byCls)).isGreaterThan(0.01);
         }
