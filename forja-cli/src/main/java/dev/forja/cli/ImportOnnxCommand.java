@@ -54,14 +54,12 @@ final class ImportOnnxCommand implements Callable<Integer> {
 
     @Option(
             names = "--query-prefix",
-            defaultValue = "",
             description = "Text put before each search query (E5: 'query: '; BGE: its query instruction); "
                     + "written to forja-embedding.json.")
     String queryPrefix;
 
     @Option(
             names = "--passage-prefix",
-            defaultValue = "",
             description = "Text put before each indexed passage (E5: 'passage: '); written to forja-embedding.json.")
     String passagePrefix;
 
@@ -86,7 +84,8 @@ final class ImportOnnxCommand implements Callable<Integer> {
                 heads == null ? OptionalInt.empty() : OptionalInt.of(heads),
                 maxSeqLength == null ? OptionalInt.empty() : OptionalInt.of(maxSeqLength),
                 pool,
-                new EmbeddingPrefixes(queryPrefix, passagePrefix));
+                new EmbeddingPrefixes(
+                        queryPrefix == null ? "" : queryPrefix, passagePrefix == null ? "" : passagePrefix));
         System.err.printf(
                 "forja: imported BERT (%d layers, hidden %d, %d heads, vocabulary %,d; %s pooling) into %s%n",
                 c.numHiddenLayers(), c.hiddenSize(), c.numAttentionHeads(), c.vocabSize(), pool.modeName(), output);
