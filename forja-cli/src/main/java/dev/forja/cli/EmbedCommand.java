@@ -69,6 +69,14 @@ final class EmbedCommand implements Callable<Integer> {
         }
         threads.use(true);
         try (SentenceEncoder encoder = open(model)) {
+            String stated = prefix.equals("query")
+                    ? encoder.prefixes().queryPrefix()
+                    : prefix.equals("passage") ? encoder.prefixes().passagePrefix() : null;
+            if (stated != null && stated.isEmpty()) {
+                System.err.printf(
+                        "forja: %s states no %s prefix (forja-embedding.json): texts are embedded as they are%n",
+                        model, prefix);
+            }
             long[] lines = new long[1];
             if (output == null) {
                 lines[0] = embedAll(encoder, System.out);

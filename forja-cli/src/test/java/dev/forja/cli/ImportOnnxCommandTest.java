@@ -116,6 +116,11 @@ class ImportOnnxCommandTest {
             assertThat(r.exit()).as(r.err()).isZero();
         assertThat(embedding(cls)).isNotEqualTo(embedding(mean));
         assertThat(embedding(query)).isEqualTo(embedding(byHand)).isNotEqualTo(embedding(cls));
+        assertThat(query.err()).doesNotContain("prefix");
+        CliRun noPrefix = CliRun.of("embed", "--model", "minilm", "--input", plain.toString(), "--prefix", "query");
+        assertThat(noPrefix.exit()).as(noPrefix.err()).isZero();
+        assertThat(noPrefix.err()).contains("minilm states no query prefix");
+        assertThat(embedding(noPrefix)).isEqualTo(embedding(mean));
     }
 
     private static JsonNode embedding(CliRun r) throws IOException {
