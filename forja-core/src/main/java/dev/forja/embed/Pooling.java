@@ -11,10 +11,12 @@ import org.bytedeco.pytorch.global.torch;
  * How a sentence-embedding model turns its last hidden state into one vector, as sentence-transformers' {@code Pooling}
  * and {@code Normalize} modules do: the {@code [CLS]} token's state (BGE), the mean over the real tokens (MiniLM, E5)
  * or their element-wise maximum; then, if {@code normalize}, divided by its L2 norm so that a dot product is a cosine.
+ * With {@code includePrompt} false (sentence-transformers' {@code include_prompt}), mean and max pooling leave out
+ * {@code [CLS]} and the tokens of a query or passage prefix, as sentence-transformers does for its prompts.
  *
  * <p>Example: {@code Pooling.of("cls").apply(hidden, mask)} gives BGE's sentence vectors.
  */
-public record Pooling(Mode mode, boolean normalize) {
+public record Pooling(Mode mode, boolean normalize, boolean includePrompt) {
     /** The pooling modes forja computes, each with its key in sentence-transformers' {@code 1_Pooling/config.json}. */
     public enum Mode {
         CLS("pooling_mode_cls_token"),
@@ -38,6 +40,11 @@ public record Pooling(Mode mode, boolean normalize) {
 
     public Pooling {
         if (mode == null) throw new ForjaException("pooling mode must be one of cls, mean, max");
+    }
+
+    /** A pooling over every token, a prefix's included (sentence-transformers' default). */
+    public Pooling(Mode mode, boolean normalize) {
+        this(mode, normalize, true);
     }
 
     /** Mean pooling then L2 normalisation: forja's default, and all-MiniLM-L6-v2's. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -158,7 +159,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** Search queries' vectors: each text after the model's query prefix (E5's {@code "query: "}, BGE's instruction). */
     public float[][] embedQueries(List<String> queries) {
-        return embed(prefixed(prefixes.queryPrefix(), queries));
+        return embedPrefixed(prefixes.queryPrefix(), queries);
     }
 
     /** The vector of one search query, after the model's query prefix. */
@@ -168,18 +169,32 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** Documents' vectors, for an index: each text after the model's passage prefix (E5's {@code "passage: "}). */
     public float[][] embedPassages(List<String> passages) {
-        return embed(prefixed(prefixes.passagePrefix(), passages));
+        return embedPrefixed(prefixes.passagePrefix(), passages);
     }
 
-    private static List<String> prefixed(String prefix, List<String> texts) {
-        if (prefix.isEmpty()) return texts;
-        List<String> out = new ArrayList<>(texts.size());
-        for (String t : texts) out.add(prefix + t);
-        return out;
+    private float[][] embedPrefixed(String prefix, List<String> texts) {
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String t : texts) ids.add(tokenize(prefix + t));
+        return embedTokens(ids, promptTokens(prefix));
+    }
+
+    /**
+     * How many leading tokens the pool leaves out: none, unless the model pools without its prompt
+     * ({@link Pooling#includePrompt()} false); then, as sentence-transformers counts a prompt's length, {@code [CLS]}
+     * and the prefix's tokens (the prefix tokenized alone, less its {@code [SEP]}).
+     */
+    private int promptTokens(String prefix) {
+        if (prefix.isEmpty() || pooling.includePrompt() || pooling.mode() == Pooling.Mode.CLS) return 0;
+        return tokenizer.encode(prefix, true).length - 1;
     }
 
     /** Embeds already tokenized texts (ids with their special tokens), batched by length. */
     public float[][] embedTokens(List<long[]> ids) {
+        return embedTokens(ids, 0);
+    }
+
+    /** {@link #embedTokens(List)}, the first {@code skip} positions of each text left out of the pool. */
+    private float[][] embedTokens(List<long[]> ids, int skip) {
         Integer[] order = new Integer[ids.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length)); // similar lengths pad little
@@ -194,7 +209,12 @@ public final class SentenceEncoder implements AutoCloseable {
                     NoGradGuard ng = new NoGradGuard()) {
                 PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
                 Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
-                flat = Tensors.toFloats(pooling.apply(hidden, b.mask())); // (B * C)
+                Tensor poolMask = b.mask(); // (B, T)
+                if (skip > 0) {
+                    poolMask = poolMask.clone();
+                    poolMask.narrow(1, 0, Math.min(skip, poolMask.size(1))).fill_(new Scalar(0));
+                }
+                flat = Tensors.toFloats(pooling.apply(hidden, poolMask)); // (B * C)
             }
             for (int j = 0; j < n; j++) out[order[start + j]] = Arrays.copyOfRange(flat, j * C, (j + 1) * C);
         }

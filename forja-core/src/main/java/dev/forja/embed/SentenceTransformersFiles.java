@@ -56,7 +56,8 @@ public final class SentenceTransformersFiles {
                 .put("pooling_mode_cls_token", pooling.mode() == Pooling.Mode.CLS)
                 .put("pooling_mode_mean_tokens", pooling.mode() == Pooling.Mode.MEAN)
                 .put("pooling_mode_max_tokens", pooling.mode() == Pooling.Mode.MAX)
-                .put("pooling_mode_mean_sqrt_len_tokens", false);
+                .put("pooling_mode_mean_sqrt_len_tokens", false)
+                .put("include_prompt", pooling.includePrompt());
         Json.writeAtomic(dir.resolve(POOLING), poolingConfig);
         if (!pooling.normalize()) return;
         try {
@@ -116,12 +117,13 @@ public final class SentenceTransformersFiles {
             }
         }
         if (!Files.isRegularFile(poolingFile)) return new Pooling(Pooling.Mode.MEAN, normalize);
-        return new Pooling(poolingMode(poolingFile, hiddenSize), normalize);
+        JsonNode config = Json.read(poolingFile);
+        boolean includePrompt = config.path("include_prompt").asBoolean(true);
+        return new Pooling(poolingMode(poolingFile, config, hiddenSize), normalize, includePrompt);
     }
 
     /** The one mode a Pooling {@code config.json} switches on; several, none or an unsupported one is an error. */
-    private static Pooling.Mode poolingMode(Path file, int hiddenSize) {
-        JsonNode j = Json.read(file);
+    private static Pooling.Mode poolingMode(Path file, JsonNode j, int hiddenSize) {
         JsonNode width = j.get("word_embedding_dimension");
         if (width != null && width.canConvertToInt() && width.asInt() != hiddenSize) {
             throw new ForjaException(file + ": word_embedding_dimension is " + width.asInt() + " but the model's "

@@ -9,12 +9,15 @@ import dev.forja.io.Json;
 import dev.forja.model.bert.BertModel;
 import dev.forja.onnx.BertOnnxImport;
 import dev.forja.onnx.MiniLmResources;
+import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +167,33 @@ class SentenceEncoderTest {
                     .containsExactly(e.embed(text));
         }
         assertThat(fromDir.embedQueries(List.of(text))[0]).containsExactly(fromDir.embed(text));
+    }
+
+    @Test
+    void withoutIncludePromptThePrefixIsLeftOutOfTheMean() throws Exception {
+        Path dir = linkedCopy("no-prompt", "{\"pooling_mode_mean_tokens\": true, \"include_prompt\": false}");
+        new EmbeddingPrefixes("query: ", "").write(dir);
+        String text = "Failed password for root from 203.0.113.4";
+        try (SentenceEncoder e = SentenceEncoder.load(dir)) {
+            assertThat(e.pooling()).isEqualTo(new Pooling(Pooling.Mode.MEAN, true, false));
+            long[] ids = e.tokenize("query: " + text);
+            int prompt = e.tokenize("query: ").length - 1; // [CLS] query :
+            assertThat(prompt).isEqualTo(3);
+            float[] expected;
+            try (NoGradGuard ng = new NoGradGuard()) {
+                Tensor hidden = e.model().forward(Tensors.ofLongs(ids, 1, ids.length), null, null); // (1, T, C)
+                long[] mask = new long[ids.length];
+                for (int t = prompt; t < ids.length; t++) mask[t] = 1;
+                expected = Tensors.toFloats(
+                        Pooling.normalize(Pooling.meanPool(hidden, Tensors.ofLongs(mask, 1, ids.length))));
+            }
+            float[] query = e.embedQuery(text);
+            assertThat(maxAbsDiff(query, expected)).isLessThan(1e-5);
+            assertThat(maxAbsDiff(query, e.embed("query: " + text))).isGreaterThan(0.01);
+            assertThat(e.embedPassages(List.of(text))[0])
+                    .as("no passage prefix")
+                    .containsExactly(e.embed(text));
+        }
     }
 
     /** The imported MiniLM's files linked into tmp/{@code name}, with {@code pooling} as its pooling config. */

@@ -70,7 +70,7 @@ class SentenceTransformersFilesTest {
             Path d = dir.resolve(mode);
             for (boolean normalize : new boolean[] {true, false}) {
                 Path out = d.resolve(String.valueOf(normalize));
-                Pooling p = new Pooling(Pooling.of(mode).mode(), normalize);
+                Pooling p = new Pooling(Pooling.of(mode).mode(), normalize, !normalize);
                 SentenceTransformersFiles.write(mkdirs(out), 64, 128, p);
                 assertThat(SentenceTransformersFiles.pooling(out, 64)).isEqualTo(p);
             }
