@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
         description = {
             "Embed texts: reads JSON lines {\"text\": ...} and writes each line back with an \"embedding\" "
                     + "field added (other fields, such as \"id\", are kept).",
-            "Vectors are mean-pooled over the tokens and L2-normalised, as sentence-transformers computes them, so a "
-                    + "dot product is a cosine similarity."
+            "Vectors are pooled as the model's sentence-transformers files say (mean by default, CLS or max) and "
+                    + "L2-normalised, as sentence-transformers computes them, so a dot product is a cosine similarity.",
+            "Retrieval models want a prefix before queries or passages (E5: 'query: ', 'passage: '): --prefix "
+                    + "query|passage puts the model's own (from forja-embedding.json) before each text."
         })
 final class EmbedCommand implements Callable<Integer> {
     /** Lines read and embedded together; bounds memory on large files. */
@@ -49,14 +51,32 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Write here (atomically) instead of stdout.")
     Path output;
 
+    @Option(
+            names = "--prefix",
+            defaultValue = "none",
+            description = "none: embed each text as it is; query or passage: after the model's query or passage "
+                    + "prefix (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
     @Mixin
     ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) throw new ForjaException("--input " + input + " does not exist");
+        if (!List.of("none", "query", "passage").contains(prefix)) {
+            throw new ForjaException("--prefix " + prefix + ": must be none, query or passage");
+        }
         threads.use(true);
         try (SentenceEncoder encoder = open(model)) {
+            String stated = prefix.equals("query")
+                    ? encoder.prefixes().queryPrefix()
+                    : prefix.equals("passage") ? encoder.prefixes().passagePrefix() : null;
+            if (stated != null && stated.isEmpty()) {
+                System.err.printf(
+                        "forja: %s states no %s prefix (forja-embedding.json): texts are embedded as they are%n",
+                        model, prefix);
+            }
             long[] lines = new long[1];
             if (output == null) {
                 lines[0] = embedAll(encoder, System.out);
@@ -121,10 +141,14 @@ final class EmbedCommand implements Callable<Integer> {
         return o;
     }
 
-    private static int flush(SentenceEncoder encoder, List<ObjectNode> rows, List<String> texts, OutputStream out)
+    private int flush(SentenceEncoder encoder, List<ObjectNode> rows, List<String> texts, OutputStream out)
             throws IOException {
         if (rows.isEmpty()) return 0;
-        float[][] vectors = encoder.embed(texts);
+        float[][] vectors = switch (prefix) {
+            case "query" -> encoder.embedQueries(texts);
+            case "passage" -> encoder.embedPassages(texts);
+            default -> encoder.embed(texts);
+        };
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows.size(); i++) {
             ArrayNode a = rows.get(i).putArray("embedding");

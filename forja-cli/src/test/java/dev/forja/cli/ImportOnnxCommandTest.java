@@ -81,6 +81,64 @@ class ImportOnnxCommandTest {
     }
 
     @Test
+    void poolingAndPrefixesAreWrittenAndFollowed() throws IOException {
+        Path out = tmp.resolve("minilm-cls");
+        CliRun imp = importOnnx(
+                onnx,
+                tokenizer,
+                out,
+                "--max-seq-length",
+                "256",
+                "--pooling",
+                "cls",
+                "--query-prefix",
+                "query: ",
+                "--passage-prefix",
+                "passage: ");
+        assertThat(imp.exit()).as(imp.err()).isZero();
+        assertThat(imp.err()).contains("cls pooling");
+        JsonNode pooling = JSON.readTree(out.resolve("1_Pooling/config.json").toFile());
+        assertThat(pooling.get("pooling_mode_cls_token").asBoolean()).isTrue();
+        assertThat(pooling.get("pooling_mode_mean_tokens").asBoolean()).isFalse();
+        assertThat(JSON.readTree(out.resolve("forja-embedding.json").toFile())
+                        .get("queryPrefix")
+                        .asText())
+                .isEqualTo("query: ");
+
+        String text = "Failed password for root from 203.0.113.4";
+        Path plain = Files.writeString(tmp.resolve("plain.jsonl"), "{\"text\": \"" + text + "\"}\n");
+        Path asQuery = Files.writeString(tmp.resolve("as-query.jsonl"), "{\"text\": \"query: " + text + "\"}\n");
+        CliRun cls = CliRun.of("embed", "--model", out.toString(), "--input", plain.toString());
+        CliRun mean = CliRun.of("embed", "--model", "minilm", "--input", plain.toString());
+        CliRun query = CliRun.of("embed", "--model", out.toString(), "--input", plain.toString(), "--prefix", "query");
+        CliRun byHand = CliRun.of("embed", "--model", out.toString(), "--input", asQuery.toString());
+        for (CliRun r : List.of(cls, mean, query, byHand))
+            assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(embedding(cls)).isNotEqualTo(embedding(mean));
+        assertThat(embedding(query)).isEqualTo(embedding(byHand)).isNotEqualTo(embedding(cls));
+        assertThat(query.err()).doesNotContain("prefix");
+        CliRun noPrefix = CliRun.of("embed", "--model", "minilm", "--input", plain.toString(), "--prefix", "query");
+        assertThat(noPrefix.exit()).as(noPrefix.err()).isZero();
+        assertThat(noPrefix.err()).contains("minilm states no query prefix");
+        assertThat(embedding(noPrefix)).isEqualTo(embedding(mean));
+    }
+
+    private static JsonNode embedding(CliRun r) throws IOException {
+        return JSON.readTree(r.out().lines().findFirst().orElseThrow()).get("embedding");
+    }
+
+    @Test
+    void anUnknownPoolingOrPrefixIsAClearError() throws IOException {
+        assertThat(refusal(onnx, tokenizer, "never4", "--pooling", "weightedmean"))
+                .contains("--pooling weightedmean")
+                .contains("cls, mean or max");
+        Path input = Files.writeString(tmp.resolve("one.jsonl"), "{\"text\": \"hola\"}\n");
+        CliRun r = CliRun.of("embed", "--model", "minilm", "--input", input.toString(), "--prefix", "question");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--prefix question").contains("none, query or passage");
+    }
+
+    @Test
     void aFileThatIsNotOnnxIsAClearError() throws IOException {
         Path bogus = Files.writeString(tmp.resolve("bogus.onnx"), "this is not a protobuf");
         assertThat(refusal(bogus, tokenizer, "never"))
@@ -102,8 +160,8 @@ class ImportOnnxCommandTest {
     }
 
     /** Runs import-onnx into tmp/{@code out}, expecting exit code 1 and nothing written there; returns stderr. */
-    private static String refusal(Path model, Path tok, String out) {
-        CliRun r = importOnnx(model, tok, tmp.resolve(out));
+    private static String refusal(Path model, Path tok, String out, String... more) {
+        CliRun r = importOnnx(model, tok, tmp.resolve(out), more);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(tmp.resolve(out)).doesNotExist();
         return r.err();

@@ -15,16 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Sentence embeddings as sentence-transformers computes them: tokens with {@code [CLS]}/{@code [SEP]}, truncated to
- * {@link #maxTokens()}, through a BERT encoder; the last hidden state mean-pooled over the attention mask, then
- * L2-normalised, so the dot product of two vectors is their cosine similarity. Texts are batched by length so that
- * little padding is computed. Safe for one thread at a time.
+ * {@link #maxTokens()}, through a BERT encoder; the last hidden state pooled as the model says ({@link Pooling}: mean
+ * over the attention mask by default, or the {@code [CLS]} state, or the maximum), then L2-normalised unless the model
+ * says otherwise, so that the dot product of two vectors is their cosine similarity. Retrieval models that want a
+ * prefix before queries or passages get it from {@link #embedQueries} and {@link #embedPassages}
+ * ({@link EmbeddingPrefixes}). Texts are batched by length so that little padding is computed. Safe for one thread at
+ * a time.
  *
  * <p>Example: {@code try (SentenceEncoder e = SentenceEncoder.miniLm()) { float[][] v = e.embed(List.of("Hola")); }}
  */
@@ -36,31 +37,58 @@ public final class SentenceEncoder implements AutoCloseable {
     private final HfTokenizer tokenizer;
     private final int maxTokens;
     private final int batchSize;
+    private final Pooling pooling;
+    private final EmbeddingPrefixes prefixes;
     private final AtomicLong truncated = new AtomicLong();
+
+    /** An encoder that mean-pools and normalises, with no prefixes (all-MiniLM-L6-v2's conventions). */
+    public SentenceEncoder(BertModel model, HfTokenizer tokenizer, int maxTokens, int batchSize) {
+        this(model, tokenizer, maxTokens, batchSize, Pooling.meanNormalized(), EmbeddingPrefixes.NONE);
+    }
 
     /**
      * @param maxTokens longer texts are cut to this many tokens, {@code [CLS]} and {@code [SEP]} included
+     * @param prefixes put before the texts of {@link #embedQueries} and {@link #embedPassages}
      */
-    public SentenceEncoder(BertModel model, HfTokenizer tokenizer, int maxTokens, int batchSize) {
+    public SentenceEncoder(
+            BertModel model,
+            HfTokenizer tokenizer,
+            int maxTokens,
+            int batchSize,
+            Pooling pooling,
+            EmbeddingPrefixes prefixes) {
         if (maxTokens < 2 || maxTokens > model.config().maxPositionEmbeddings()) {
             throw new ForjaException("max tokens must be within [2, "
                     + model.config().maxPositionEmbeddings() + "] (the model's positions), got " + maxTokens);
         }
         if (batchSize < 1) throw new ForjaException("batch size must be >= 1, got " + batchSize);
+        if (pooling == null || prefixes == null) {
+            throw new ForjaException("pooling and prefixes must be given (Pooling.meanNormalized(), "
+                    + "EmbeddingPrefixes.NONE for all-MiniLM-L6-v2's conventions)");
+        }
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxTokens = maxTokens;
         this.batchSize = batchSize;
+        this.pooling = pooling;
+        this.prefixes = prefixes;
     }
 
     /**
      * Loads a sentence-embedding model from a Hugging Face BERT directory ({@code config.json}, safetensors,
      * {@code tokenizer.json}); {@code max_seq_length} comes from {@code sentence_bert_config.json} when present, else
-     * the model's position count.
+     * the model's position count; pooling from the sentence-transformers files ({@link SentenceTransformersFiles#pooling});
+     * prefixes from {@link EmbeddingPrefixes#read}.
      */
     public static SentenceEncoder load(Path dir) {
-        SentenceTransformersFiles.checkMeanPooling(dir);
+        return load(dir, null);
+    }
+
+    /** {@link #load(Path)}, with {@code prefixes} in place of the directory's own (those when null). */
+    public static SentenceEncoder load(Path dir, EmbeddingPrefixes prefixes) {
+        EmbeddingPrefixes p = prefixes != null ? prefixes : EmbeddingPrefixes.read(dir);
         BertModel model = BertLoader.load(dir, ScalarType.Float);
+        Pooling pooling = SentenceTransformersFiles.pooling(dir, model.config().hiddenSize());
         HfTokenizer tokenizer = HfTokenizer.load(dir);
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
             tokenizer.close();
@@ -70,7 +98,7 @@ public final class SentenceEncoder implements AutoCloseable {
         int max = SentenceTransformersFiles.maxSeqLength(dir)
                 .orElse(model.config().maxPositionEmbeddings());
         return new SentenceEncoder(
-                model, tokenizer, Math.min(max, model.config().maxPositionEmbeddings()), DEFAULT_BATCH);
+                model, tokenizer, Math.min(max, model.config().maxPositionEmbeddings()), DEFAULT_BATCH, pooling, p);
     }
 
     /** all-MiniLM-L6-v2 from the class path, imported once into forja's cache (see {@link MiniLm}). */
@@ -91,6 +119,16 @@ public final class SentenceEncoder implements AutoCloseable {
     /** How many texts this encoder has cut to {@link #maxTokens()} so far. */
     public long truncatedCount() {
         return truncated.get();
+    }
+
+    /** How token states become a sentence vector, and whether it is L2-normalised. */
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /** The prefixes {@link #embedQueries} and {@link #embedPassages} put before each text. */
+    public EmbeddingPrefixes prefixes() {
+        return prefixes;
     }
 
     public BertModel model() {
@@ -119,13 +157,49 @@ public final class SentenceEncoder implements AutoCloseable {
         return embedTokens(ids);
     }
 
-    /** The unit vector of one text. */
+    /** The vector of one text. */
     public float[] embed(String text) {
         return embed(List.of(text))[0];
     }
 
+    /** Search queries' vectors: each text after the model's query prefix (E5's {@code "query: "}, BGE's instruction). */
+    public float[][] embedQueries(List<String> queries) {
+        return embedPrefixed(prefixes.queryPrefix(), queries);
+    }
+
+    /** The vector of one search query, after the model's query prefix. */
+    public float[] embedQuery(String query) {
+        return embedQueries(List.of(query))[0];
+    }
+
+    /** Documents' vectors, for an index: each text after the model's passage prefix (E5's {@code "passage: "}). */
+    public float[][] embedPassages(List<String> passages) {
+        return embedPrefixed(prefixes.passagePrefix(), passages);
+    }
+
+    private float[][] embedPrefixed(String prefix, List<String> texts) {
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String t : texts) ids.add(tokenize(prefix + t));
+        return embedTokens(ids, promptTokens(prefix));
+    }
+
+    /**
+     * How many leading tokens the pool leaves out: none, unless the model pools without its prompt
+     * ({@link Pooling#includePrompt()} false); then, as sentence-transformers counts a prompt's length, {@code [CLS]}
+     * and the prefix's tokens (the prefix tokenized alone, less its {@code [SEP]}).
+     */
+    private int promptTokens(String prefix) {
+        if (prefix.isEmpty() || pooling.includePrompt() || pooling.mode() == Pooling.Mode.CLS) return 0;
+        return tokenizer.encode(prefix, true).length - 1;
+    }
+
     /** Embeds already tokenized texts (ids with their special tokens), batched by length. */
     public float[][] embedTokens(List<long[]> ids) {
+        return embedTokens(ids, 0);
+    }
+
+    /** {@link #embedTokens(List)}, the first {@code skip} positions of each text left out of the pool. */
+    private float[][] embedTokens(List<long[]> ids, int skip) {
         Integer[] order = new Integer[ids.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length)); // similar lengths pad little
@@ -140,25 +214,16 @@ public final class SentenceEncoder implements AutoCloseable {
                     NoGradGuard ng = new NoGradGuard()) {
                 PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
                 Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
-                flat = Tensors.toFloats(normalize(meanPool(hidden, b.mask()))); // (B * C)
+                Tensor poolMask = b.mask(); // (B, T)
+                if (skip > 0) {
+                    poolMask = poolMask.clone();
+                    poolMask.narrow(1, 0, Math.min(skip, poolMask.size(1))).fill_(new Scalar(0));
+                }
+                flat = Tensors.toFloats(pooling.apply(hidden, poolMask)); // (B * C)
             }
             for (int j = 0; j < n; j++) out[order[start + j]] = Arrays.copyOfRange(flat, j * C, (j + 1) * C);
         }
         return out;
-    }
-
-    /** Mean of the hidden states of the real tokens: (B, T, C) and mask (B, T) to (B, C). */
-    public static Tensor meanPool(Tensor hidden, Tensor mask) {
-        Tensor m = mask.unsqueeze(-1).to(hidden.scalar_type()); // (B, T, 1)
-        Tensor sum = hidden.mul(m).sum(new long[] {1}, false, new ScalarTypeOptional()); // (B, C)
-        Tensor count = m.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1e-9)); // (B, 1)
-        return sum.div(count);
-    }
-
-    /** Rows divided by their L2 norm (at least 1e-12), as torch.nn.functional.normalize. */
-    public static Tensor normalize(Tensor x) {
-        Tensor norm = torch.linalg_vector_norm(x, new Scalar(2.0), new long[] {-1}, true, new ScalarTypeOptional());
-        return x.div(norm.clamp_min(new Scalar(1e-12)));
     }
 
     @Override

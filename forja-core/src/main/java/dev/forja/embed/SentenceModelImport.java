@@ -36,6 +36,23 @@ public final class SentenceModelImport {
      */
     public static BertConfig write(
             OnnxModel onnx, byte[] tokenizerJson, Path output, OptionalInt heads, OptionalInt maxSeqLength) {
+        return write(
+                onnx, tokenizerJson, output, heads, maxSeqLength, Pooling.meanNormalized(), EmbeddingPrefixes.NONE);
+    }
+
+    /**
+     * {@link #write(OnnxModel, byte[], Path, OptionalInt, OptionalInt)} for a model that pools by {@code pooling}
+     * (an ONNX file does not say how: BGE takes the {@code [CLS]} state, MiniLM and E5 the mean) and wants
+     * {@code prefixes} (written to {@link EmbeddingPrefixes#FILE} unless none).
+     */
+    public static BertConfig write(
+            OnnxModel onnx,
+            byte[] tokenizerJson,
+            Path output,
+            OptionalInt heads,
+            OptionalInt maxSeqLength,
+            Pooling pooling,
+            EmbeddingPrefixes prefixes) {
         BertOnnxImport imported = BertOnnxImport.of(onnx, heads);
         BertConfig config = imported.config();
         int maxSeq = maxSeqLength.orElse(config.maxPositionEmbeddings());
@@ -53,7 +70,8 @@ public final class SentenceModelImport {
                             + " embeds " + config.vocabSize() + ": give the tokenizer.json that came with the model");
                 }
             }
-            SentenceTransformersFiles.write(stage, config.hiddenSize(), maxSeq);
+            SentenceTransformersFiles.write(stage, config.hiddenSize(), maxSeq, pooling);
+            if (!prefixes.isNone()) prefixes.write(stage);
         });
         return config;
     }

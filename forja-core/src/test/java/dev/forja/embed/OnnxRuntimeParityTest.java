@@ -77,7 +77,7 @@ class OnnxRuntimeParityTest {
                 try (NoGradGuard ng = new NoGradGuard()) {
                     Tensor h = model.forward(padded.ids(), null, padded.mask()); // (B, T, C)
                     hidden = Tensors.toFloats(h);
-                    pooled = Tensors.toFloats(SentenceEncoder.normalize(SentenceEncoder.meanPool(h, padded.mask())));
+                    pooled = Tensors.toFloats(Pooling.normalize(Pooling.meanPool(h, padded.mask())));
                 }
                 int C = 384;
                 for (int b = 0; b < B; b++) {

@@ -9,12 +9,15 @@ import dev.forja.io.Json;
 import dev.forja.model.bert.BertModel;
 import dev.forja.onnx.BertOnnxImport;
 import dev.forja.onnx.MiniLmResources;
+import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,11 +136,81 @@ class SentenceEncoderTest {
         assertThatThrownBy(() -> SentenceEncoder.load(dir))
                 .isInstanceOf(ForjaException.class)
                 .hasMessageContaining("model_type is 'gpt2', not 'bert'");
-        Path cls = Files.createDirectories(tmp.resolve("cls/1_Pooling"));
-        Files.writeString(cls.resolve("config.json"), "{\"pooling_mode_cls_token\": true}");
-        assertThatThrownBy(() -> SentenceEncoder.load(cls.getParent()))
+        Path weighted = linkedCopy("weighted", "{\"pooling_mode_weightedmean_tokens\": true}");
+        assertThatThrownBy(() -> SentenceEncoder.load(weighted))
                 .isInstanceOf(ForjaException.class)
-                .hasMessageContaining("mean pooling");
+                .hasMessageContaining(weighted.resolve("1_Pooling/config.json").toString())
+                .hasMessageContaining("pooling_mode_weightedmean_tokens");
+    }
+
+    @Test
+    void poolingAndPrefixesComeFromTheDirectory() throws Exception {
+        assertThat(fromDir.pooling()).isEqualTo(Pooling.meanNormalized());
+        assertThat(fromDir.prefixes()).isEqualTo(EmbeddingPrefixes.NONE);
+        Path cls = linkedCopy("cls", "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true}");
+        new EmbeddingPrefixes("query: ", "passage: ").write(cls);
+        String text = "Failed password for root from 203.0.113.4";
+        try (SentenceEncoder e = SentenceEncoder.load(cls)) {
+            assertThat(e.pooling()).isEqualTo(new Pooling(Pooling.Mode.CLS, true));
+            float[] byCls = e.embed(text);
+            assertThat(maxAbsDiff(byCls, fromDir.embed(text)))
+                    .as("CLS vectors are not mean vectors")
+                    .isGreaterThan(0.01);
+            assertThat(e.embedQueries(List.of(text))[0]).containsExactly(e.embed("query: " + text));
+            assertThat(e.embedQuery(text)).containsExactly(e.embed("query: " + text));
+            assertThat(e.embedPassages(List.of(text))[0]).containsExactly(e.embed("passage: " + text));
+            assertThat(maxAbsDiff(e.embedQueries(List.of(text))[0], byCls)).isGreaterThan(0.01);
+        }
+        try (SentenceEncoder e = SentenceEncoder.load(cls, EmbeddingPrefixes.NONE)) {
+            assertThat(e.embedQueries(List.of(text))[0])
+                    .as("the caller's prefixes win")
+                    .containsExactly(e.embed(text));
+        }
+        assertThat(fromDir.embedQueries(List.of(text))[0]).containsExactly(fromDir.embed(text));
+    }
+
+    @Test
+    void withoutIncludePromptThePrefixIsLeftOutOfTheMean() throws Exception {
+        Path dir = linkedCopy("no-prompt", "{\"pooling_mode_mean_tokens\": true, \"include_prompt\": false}");
+        new EmbeddingPrefixes("query: ", "").write(dir);
+        String text = "Failed password for root from 203.0.113.4";
+        try (SentenceEncoder e = SentenceEncoder.load(dir)) {
+            assertThat(e.pooling()).isEqualTo(new Pooling(Pooling.Mode.MEAN, true, false));
+            long[] ids = e.tokenize("query: " + text);
+            int prompt = e.tokenize("query: ").length - 1; // [CLS] query :
+            assertThat(prompt).isEqualTo(3);
+            float[] expected;
+            try (NoGradGuard ng = new NoGradGuard()) {
+                Tensor hidden = e.model().forward(Tensors.ofLongs(ids, 1, ids.length), null, null); // (1, T, C)
+                long[] mask = new long[ids.length];
+                for (int t = prompt; t < ids.length; t++) mask[t] = 1;
+                expected = Tensors.toFloats(
+                        Pooling.normalize(Pooling.meanPool(hidden, Tensors.ofLongs(mask, 1, ids.length))));
+            }
+            float[] query = e.embedQuery(text);
+            assertThat(maxAbsDiff(query, expected)).isLessThan(1e-5);
+            assertThat(maxAbsDiff(query, e.embed("query: " + text))).isGreaterThan(0.01);
+            assertThat(e.embedPassages(List.of(text))[0])
+                    .as("no passage prefix")
+                    .containsExactly(e.embed(text));
+        }
+    }
+
+    /** The imported MiniLM's files linked into tmp/{@code name}, with {@code pooling} as its pooling config. */
+    private static Path linkedCopy(String name, String pooling) throws Exception {
+        Path dir =
+                Files.createDirectories(tmp.resolve(name).resolve("1_Pooling")).getParent();
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "sentence_bert_config.json")) {
+            Files.createSymbolicLink(dir.resolve(f), imported.resolve(f).toAbsolutePath());
+        }
+        Files.writeString(dir.resolve("1_Pooling/config.json"), pooling);
+        return dir;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
     }
 
     @Test
