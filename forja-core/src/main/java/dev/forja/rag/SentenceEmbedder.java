@@ -75,17 +75,17 @@ public final class SentenceEmbedder implements Embedder {
 
     @Override
     public float[][] embedPassages(List<String> texts) {
-        return encoder.embed(texts);
+        return encoder.embedPassages(texts); // with the model's passage prefix, if it has one
     }
 
     @Override
     public float[] embedQuery(String text) {
-        return encoder.embed(text);
+        return encoder.embedQuery(text);
     }
 
     @Override
     public float[][] embedQueries(List<String> texts) {
-        return encoder.embed(texts);
+        return encoder.embedQueries(texts);
     }
 
     @Override
