@@ -68,13 +68,16 @@ final class RagCommand {
         @Option(names = "--chunk-tokens", defaultValue = "256", description = "Tokens per chunk (default: 256).")
         int chunkTokens;
 
-        @Option(names = "--overlap", defaultValue = "32", description = "Tokens a chunk repeats of the one before.")
+        @Option(
+                names = "--overlap",
+                defaultValue = "32",
+                description = "Tokens a chunk repeats of the one before (default: 32).")
         int overlap;
 
         @Option(
                 names = "--embeddings",
                 defaultValue = "minilm",
-                description = "'minilm' (embedded, English) or a sentence-BERT directory.")
+                description = "'minilm' (embedded, English) or a sentence-BERT directory (default: minilm).")
         String embeddings;
 
         @Mixin
@@ -131,7 +134,7 @@ final class RagCommand {
         @Option(names = "--k", defaultValue = "10", description = "Results per query (default: 10).")
         int k;
 
-        @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid (default), vector or bm25.")
+        @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid, vector or bm25 (default: hybrid).")
         String mode;
 
         @Option(names = "--embeddings", description = "The model the index was built with, if it moved.")
