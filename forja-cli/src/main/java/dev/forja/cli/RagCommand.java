@@ -5,21 +5,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.data.ChatTemplate;
+import dev.forja.data.Message;
+import dev.forja.generate.SamplingConfig;
+import dev.forja.generate.TextGenerator;
+import dev.forja.model.PretrainedModel;
+import dev.forja.prepare.lang.LanguageId;
 import dev.forja.rag.Embedder;
+import dev.forja.rag.GroundedPrompt;
+import dev.forja.rag.GroundingAudit;
 import dev.forja.rag.RagEval;
 import dev.forja.rag.RagIndex;
 import dev.forja.rag.RagIndexer;
 import dev.forja.rag.RagSearcher;
 import dev.forja.rag.SentenceEmbedder;
+import dev.forja.tokenizer.StreamingDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,7 +43,7 @@ import picocli.CommandLine.Option;
         name = "rag",
         mixinStandardHelpOptions = true,
         description = "Index documents for retrieval, query the index, evaluate retrieval against labelled questions.",
-        subcommands = {RagCommand.Index.class, RagCommand.Query.class, RagCommand.Eval.class})
+        subcommands = {RagCommand.Index.class, RagCommand.Query.class, RagCommand.Ask.class, RagCommand.Eval.class})
 final class RagCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -196,6 +208,105 @@ final class RagCommand {
                 });
             }
             return out;
+        }
+    }
+
+    @Command(
+            name = "ask",
+            mixinStandardHelpOptions = true,
+            description = "Answer a question from the index: retrieve, put the chunks in the prompt as numbered sources"
+                    + " (as many as the model's context holds), generate an answer that cites them [n], print the"
+                    + " sources under it, and audit the answer: which sentences cite a source that supports them.")
+    static final class Ask implements Callable<Integer> {
+        @Option(names = "--index", required = true, description = "The index directory.")
+        Path index;
+
+        @Option(names = "--model", required = true, description = "The language model: directory, GGUF or Hub id.")
+        String model;
+
+        @Option(names = "--question", required = true, description = "The question.")
+        String question;
+
+        @Option(names = "--k", defaultValue = "5", description = "Chunks retrieved (default: 5).")
+        int k;
+
+        @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid, vector or bm25 (default: hybrid).")
+        String mode;
+
+        @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length at most (default: 256).")
+        int maxNewTokens;
+
+        @Option(names = "--embeddings", description = "The model the index was built with, if it moved.")
+        String embeddings;
+
+        @Mixin
+        AdapterOptions loading;
+
+        @Override
+        public Integer call() {
+            if (maxNewTokens < 1) throw new ForjaException("--max-new-tokens must be >= 1");
+            RagSearcher.Mode m = RagSearcher.Mode.parse(mode);
+            List<RagSearcher.Hit> hits;
+            try (RagSearcher s = RagSearcher.open(index);
+                    Embedder e = m == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
+                hits = s.search(question, e == null ? null : e.embedQuery(question), m, k);
+            }
+            String lang = LanguageId.shared().identify(question);
+            if (!lang.equals("es") && !lang.equals("pt")) lang = "en";
+            try (PretrainedModel lm = loading.load(model)) {
+                int room = lm.model().config().maxPositions() - maxNewTokens;
+                var tokenizer = lm.tokenizer();
+                GroundedPrompt prompt =
+                        GroundedPrompt.build(question, lang, hits, room - 16, t -> tokenizer.encode(t, false).length);
+                Optional<ChatTemplate> template = ChatTemplate.fromModelDir(lm.dir());
+                String text = template.isPresent()
+                        ? template.get()
+                                .render(
+                                        List.of(new Message("user", prompt.instruction() + "\n\n" + prompt.user())),
+                                        true)
+                        : prompt.plain(lang);
+                long[] ids = tokenizer.encode(text, template.isEmpty());
+                Set<Long> eos = new HashSet<>(lm.generation().eosTokenIds());
+                StreamingDecoder decoder = new StreamingDecoder(tokenizer, true);
+                StringBuilder answer = new StringBuilder();
+                new TextGenerator(lm.model())
+                        .generate(
+                                ids,
+                                maxNewTokens,
+                                SamplingConfig.greedy(),
+                                true,
+                                (gen, n) -> eos.contains(gen[n - 1]),
+                                id -> {
+                                    if (!eos.contains(id)) answer.append(decoder.push(id));
+                                });
+                answer.append(decoder.flush());
+                String said = answer.toString().strip();
+                System.out.println(said);
+                System.out.println();
+                System.out.println("sources:");
+                for (int i = 0; i < prompt.sources().size(); i++) {
+                    RagSearcher.Hit h = prompt.sources().get(i);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  [%d] %s%s%n",
+                            i + 1,
+                            h.source(),
+                            h.line() > 0 ? " (line " + h.line() + ")" : "");
+                }
+                if (prompt.sources().size() < hits.size())
+                    System.out.printf(
+                            "  (%d more retrieved, left out: the model's context is full)%n",
+                            hits.size() - prompt.sources().size());
+                GroundingAudit.Report audit = GroundingAudit.audit(said, prompt.sources());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%ngrounding: %d of %d sentences cite a source that holds %.0f%% of their words or more%n",
+                        audit.supported(),
+                        audit.sentences().size(),
+                        GroundingAudit.OVERLAP * 100);
+                for (GroundingAudit.Sentence u : audit.unsupported()) System.out.println("  unsupported: " + u.text());
+            }
+            return 0;
         }
     }
 

@@ -83,6 +83,24 @@ class RagCommandTest {
         assertThat(e.out()).containsPattern("vector +1\\.000 +1\\.000 +1\\.000 +1\\.000");
         assertThat(e.out()).contains("HNSW top 10 = exact cosine top 10 for 1.000 of the questions");
 
+        // ask: a tiny random model says nothing sensible, but the sources it was given and the audit are printed
+        Path lm = CliRun.initModel(tmp.resolve("lm"), "--arch", "llama");
+        CliRun a = CliRun.of(
+                "rag",
+                "ask",
+                "--index",
+                index.toString(),
+                "--model",
+                lm.toString(),
+                "--question",
+                "what do I do when the servers are flooded?",
+                "--k",
+                "2",
+                "--max-new-tokens",
+                "4");
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(a.out()).contains("sources:\n  [1] en/").contains("grounding: ");
+
         // a second run with nothing changed embeds nothing
         CliRun again = CliRun.of("rag", "index", "--input", docs.toString(), "--index", index.toString());
         assertThat(again.out()).contains("(3 unchanged, 0 changed, 0 removed): 0 chunks embedded");
