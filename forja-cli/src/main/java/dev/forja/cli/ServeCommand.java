@@ -9,6 +9,9 @@ import dev.forja.lora.AdapterBase;
 import dev.forja.model.PrepackedModel;
 import dev.forja.model.PretrainedModel;
 import dev.forja.model.QuantizedModel;
+import dev.forja.rag.Embedder;
+import dev.forja.rag.RagIndex;
+import dev.forja.rag.RagSearcher;
 import dev.forja.server.OpenAiServer;
 import dev.forja.server.ServedModel;
 import dev.forja.server.ServerConfig;
@@ -49,6 +52,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also serve /v1/embeddings with 'minilm' (the embedded all-MiniLM-L6-v2) or a BERT "
                     + "sentence-embedding directory.")
     String embeddings;
+
+    @Option(
+            names = "--rag-index",
+            description = "Also serve POST /v1/rag/query from this retrieval index (forja rag index), searched with the"
+                    + " embedding model that built it.")
+    Path ragIndex;
 
     @Option(
             names = "--adapter",
@@ -117,6 +126,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (model == null && embeddings == null && ragIndex != null)
+            embeddings = RagIndex.meta(ragIndex).modelName(); // the index's embedding model serves /v1/embeddings too
         if (model == null && embeddings == null) {
             throw new ForjaException("give --model (a causal LM, or minilm for embeddings only) and/or --embeddings");
         }
@@ -175,8 +186,18 @@ final class ServeCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
             Signal.handle(new Signal("INT"), s -> stop.countDown());
+            // opened before the server starts: a missing index or model fails the command, not the first request
+            RagSearcher searcher = ragIndex == null ? null : RagSearcher.open(ragIndex);
+            Embedder ragEmbedder = null;
+            try {
+                if (searcher != null) ragEmbedder = RagCommand.embedderOf(ragIndex, null);
+            } catch (RuntimeException e) {
+                searcher.close();
+                throw e;
+            }
             try (OpenAiServer server =
                     OpenAiServer.start(config, served, embedName == null ? null : servedName(embedName), encoder)) {
+                if (searcher != null) server.withRag(searcher, ragEmbedder);
                 System.err.printf(
                         "forja: serving %s%s on http://%s:%d/v1 (SIGTERM or Ctrl-C stops)%n",
                         String.join(" and ", names(served, embedName)),

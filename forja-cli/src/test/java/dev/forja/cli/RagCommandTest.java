@@ -6,7 +6,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.embed.MiniLm;
+import dev.forja.embed.SentenceEncoder;
+import dev.forja.rag.RagSearcher;
+import dev.forja.server.OpenAiServer;
+import dev.forja.server.ServerConfig;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,6 +108,36 @@ class RagCommandTest {
                 "4");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("sources:\n  [1] en/").contains("grounding: ");
+
+        // the server answers POST /v1/rag/query from the same index
+        try (OpenAiServer server = OpenAiServer.start(
+                        new ServerConfig("127.0.0.1", 0, null, 1, 4, 0, null, false, 1 << 20),
+                        null,
+                        "minilm",
+                        SentenceEncoder.miniLm())
+                .withRag(RagSearcher.open(index), RagCommand.embedderOf(index, null))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> resp = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/rag/query"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"query\": \"files were encrypted by malware\", \"k\": 1}"))
+                            .header("Content-Type", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(resp.body());
+            assertThat(body.get("data")).hasSize(1);
+            assertThat(body.get("data").get(0).get("source").asText()).isEqualTo("en/ransomware.md");
+            HttpResponse<String> bad = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/rag/query"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"x\", \"mode\": \"fuzzy\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("mode");
+        } catch (InterruptedException interrupted) {
+            throw new AssertionError(interrupted);
+        }
 
         // a second run with nothing changed embeds nothing
         CliRun again = CliRun.of("rag", "index", "--input", docs.toString(), "--index", index.toString());

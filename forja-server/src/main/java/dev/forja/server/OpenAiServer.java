@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import dev.forja.embed.SentenceEncoder;
 import dev.forja.io.Json;
+import dev.forja.rag.Embedder;
+import dev.forja.rag.RagSearcher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -24,12 +26,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Example: {@code try (var s = OpenAiServer.start(config, model, null, null)) { s.port(); }}
  */
 public final class OpenAiServer implements AutoCloseable {
-    private static final Set<String> ENDPOINTS =
-            Set.of("/health", "/metrics", "/v1/models", "/v1/completions", "/v1/chat/completions", "/v1/embeddings");
+    private static final Set<String> ENDPOINTS = Set.of(
+            "/health",
+            "/metrics",
+            "/v1/models",
+            "/v1/completions",
+            "/v1/chat/completions",
+            "/v1/embeddings",
+            "/v1/rag/query");
 
     private final ServerConfig config;
     private final ServedModel model;
     private final EmbeddingHandler embeddings;
+    private volatile RagHandler rag;
     private final Metrics metrics = new Metrics();
     private final Scheduler scheduler;
     private final CompletionHandler completions;
@@ -78,6 +87,7 @@ public final class OpenAiServer implements AutoCloseable {
                         c.routes.post("/v1/completions", ctx -> s.generate(ctx, false));
                         c.routes.post("/v1/chat/completions", ctx -> s.generate(ctx, true));
                         c.routes.post("/v1/embeddings", s::embed);
+                        c.routes.post("/v1/rag/query", s::ragQuery);
                         c.routes.post("/v1/adapters", s::addAdapter);
                         c.routes.delete("/v1/adapters/{name}", s::removeAdapter);
                         c.routes.options("/v1/*", s::preflight);
@@ -254,6 +264,26 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves {@code POST /v1/rag/query} from a retrieval index ({@code forja rag index}) searched with the embedding
+     * model that built it; the server closes both when it stops.
+     */
+    public OpenAiServer withRag(RagSearcher searcher, Embedder embedder) {
+        this.rag = new RagHandler(searcher, embedder, metrics);
+        return this;
+    }
+
+    private void ragQuery(Context ctx) {
+        if (rag == null)
+            throw new ApiException(
+                    404,
+                    "no retrieval index: start the server with --rag-index DIR",
+                    "invalid_request_error",
+                    null,
+                    "not_found");
+        rag.handle(ctx, RequestFields.parse(body(ctx)));
+    }
+
     private void embed(Context ctx) {
         RequestFields f = RequestFields.parse(body(ctx));
         String name = f.requiredString("model");
@@ -340,6 +370,7 @@ public final class OpenAiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (app != null) app.stop();
+        if (rag != null) rag.close();
     }
 
     /** True once {@link #stop} began: new completion requests get 503. */
