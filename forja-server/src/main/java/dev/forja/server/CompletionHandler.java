@@ -1,6 +1,7 @@
 package dev.forja.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
@@ -8,6 +9,9 @@ import dev.forja.data.Message;
 import dev.forja.generate.SamplingConfig;
 import dev.forja.io.Json;
 import dev.forja.model.GenerationDefaults;
+import dev.forja.prepare.lang.LanguageId;
+import dev.forja.rag.GroundedPrompt;
+import dev.forja.rag.RagSearcher;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: validates the request, queues a {@link Job},
@@ -30,9 +35,12 @@ final class CompletionHandler {
     private final Metrics metrics;
     private final boolean logRequests;
     private final LogprobsJson logprobsJson;
+    private final Supplier<RagHandler> rag;
 
-    CompletionHandler(ServedModel model, Scheduler scheduler, Metrics metrics, boolean logRequests) {
+    CompletionHandler(
+            ServedModel model, Scheduler scheduler, Metrics metrics, boolean logRequests, Supplier<RagHandler> rag) {
         this.model = model;
+        this.rag = rag;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.logRequests = logRequests;
@@ -43,7 +51,9 @@ final class CompletionHandler {
     void handle(Context ctx, RequestFields f, boolean chat, String name, int adapter)
             throws IOException, InterruptedException {
         refuseUnsupported(f);
-        long[] prompt = chat ? chatPrompt(f) : completionPrompt(f);
+        List<List<RagSearcher.Hit>> sources = new ArrayList<>(1); // what "rag": true put in the prompt
+        long[] prompt = chat ? chatPrompt(f, sources) : completionPrompt(f);
+        List<RagSearcher.Hit> cited = sources.isEmpty() ? List.of() : sources.get(0);
         boolean stream = f.bool("stream");
         boolean includeUsage = stream && f.includeUsage();
         Long asked = chat ? f.integer("max_completion_tokens", 1) : null;
@@ -82,9 +92,9 @@ final class CompletionHandler {
                 (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (stream) {
-            stream(ctx, job, new Head(id, created, name), chat, includeUsage);
+            stream(ctx, job, new Head(id, created, name), chat, includeUsage, cited);
         } else {
-            whole(ctx, job, new Head(id, created, name), chat);
+            whole(ctx, job, new Head(id, created, name), chat, cited);
         }
         metrics.firstToken(job.secondsToFirstToken());
     }
@@ -133,7 +143,51 @@ final class CompletionHandler {
         return encode(text, true, "prompt");
     }
 
-    private long[] chatPrompt(RequestFields f) {
+    /** Sources a grounded chat answer may cite, at most. */
+    static final int RAG_K = 5;
+
+    /**
+     * With {@code "rag": true}, the last user message becomes a grounded prompt: the retrieved chunks as numbered
+     * sources, an instruction to cite them as {@code [n]}, the question; the sources go to {@code sources}.
+     */
+    private void ground(List<Message> messages, List<List<RagSearcher.Hit>> sources) {
+        RagHandler r = rag.get();
+        if (r == null)
+            throw ApiException.badRequest("rag needs a retrieval index: start the server with --rag-index DIR", "rag");
+        int last = -1;
+        for (int i = 0; i < messages.size(); i++) if (messages.get(i).role().equals("user")) last = i;
+        if (last < 0) throw ApiException.badRequest("rag needs a user message to retrieve for", "messages");
+        String question = messages.get(last).content();
+        String lang = LanguageId.shared().identify(question);
+        if (!lang.equals("es") && !lang.equals("pt")) lang = "en";
+        var tokenizer = model.model().tokenizer();
+        int room = model.ctx() - Math.min(512, model.ctx() / 4); // a quarter of the context stays for the answer
+        GroundedPrompt p;
+        try {
+            p = GroundedPrompt.build(
+                    question, lang, r.retrieve(question, RAG_K), room, t -> tokenizer.encode(t, false).length);
+        } catch (ForjaException e) {
+            throw ApiException.badRequest(e.getMessage(), "messages");
+        }
+        messages.set(last, new Message("user", p.instruction() + "\n\n" + p.user()));
+        sources.add(p.sources());
+    }
+
+    private static ArrayNode sourcesJson(List<RagSearcher.Hit> sources) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < sources.size(); i++) {
+            RagSearcher.Hit h = sources.get(i);
+            a.addObject()
+                    .put("n", i + 1)
+                    .put("source", h.source())
+                    .put("line", h.line())
+                    .put("chunk", h.ordinal())
+                    .put("text", h.text());
+        }
+        return a;
+    }
+
+    private long[] chatPrompt(RequestFields f, List<List<RagSearcher.Hit>> sources) {
         JsonNode ms = f.required("messages");
         if (!ms.isArray() || ms.isEmpty()) throw RequestFields.wrongType("messages", "a non-empty list", ms);
         List<Message> messages = new ArrayList<>();
@@ -147,6 +201,7 @@ final class CompletionHandler {
             }
             messages.add(new Message(role.textValue(), content(m.get("content"), where + ".content")));
         }
+        if (f.bool("rag")) ground(messages, sources);
         if (model.chatTemplate().isEmpty()) {
             throw ApiException.badRequest(
                     "model '" + model.name() + "' has no chat template (tokenizer_config.json chat_template); use "
@@ -232,7 +287,8 @@ final class CompletionHandler {
      * further second; a write that fails cancels the row. The price: a failure after that point arrives as OpenAI's
      * error body under status 200, as it does mid-stream.
      */
-    private void whole(Context ctx, Job job, Head h, boolean chat) throws IOException, InterruptedException {
+    private void whole(Context ctx, Job job, Head h, boolean chat, List<RagSearcher.Hit> sources)
+            throws IOException, InterruptedException {
         StringBuilder text = new StringBuilder();
         List<TokenLogprobs> logprobs = new ArrayList<>();
         OutputStream out = null; // set once the heartbeat committed the response
@@ -281,6 +337,7 @@ final class CompletionHandler {
         else choice.set("logprobs", chat ? logprobsJson.chat(logprobs) : logprobsJson.completion(logprobs, 0));
         choice.put("finish_reason", done.finishReason());
         body.set("usage", usage(done));
+        if (!sources.isEmpty()) body.set("sources", sourcesJson(sources)); // what the answer's [n] refer to
         if (out == null) {
             ctx.contentType("application/json").result(Json.line(body));
         } else {
@@ -289,7 +346,7 @@ final class CompletionHandler {
         }
     }
 
-    private void stream(Context ctx, Job job, Head h, boolean chat, boolean includeUsage)
+    private void stream(Context ctx, Job job, Head h, boolean chat, boolean includeUsage, List<RagSearcher.Hit> sources)
             throws IOException, InterruptedException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");
@@ -298,7 +355,11 @@ final class CompletionHandler {
         String object = chat ? "chat.completion.chunk" : "text_completion";
         StringBuilder all = new StringBuilder();
         try {
-            if (chat) send(out, chunk(h, object, chat, "", true, null, includeUsage));
+            if (chat) {
+                ObjectNode first = chunk(h, object, chat, "", true, null, includeUsage);
+                if (!sources.isEmpty()) first.set("sources", sourcesJson(sources)); // before the answer cites them
+                send(out, first);
+            }
             while (true) {
                 Job.Event e = job.next(1000);
                 if (e instanceof Job.Text t) {

@@ -57,8 +57,9 @@ public final class OpenAiServer implements AutoCloseable {
                 ? null
                 : new Scheduler(
                         model.model().model(), model.adapters().lora(), config.maxBatch(), config.maxQueue(), metrics);
-        this.completions =
-                model == null ? null : new CompletionHandler(model, scheduler, metrics, config.logRequests());
+        this.completions = model == null
+                ? null
+                : new CompletionHandler(model, scheduler, metrics, config.logRequests(), () -> rag);
         this.keyHash = config.apiKey() == null ? null : sha256(config.apiKey());
         if (scheduler != null) metrics.queueDepth(scheduler::queued);
     }

@@ -9,6 +9,7 @@ import dev.forja.io.Json;
 import dev.forja.rag.Embedder;
 import dev.forja.rag.RagSearcher;
 import io.javalin.http.Context;
+import java.util.List;
 
 /**
  * {@code POST /v1/rag/query}: {@code {"query", "k": 10, "mode": "hybrid"|"vector"|"bm25"}} in, the ranked chunks out
@@ -64,6 +65,15 @@ final class RagHandler implements AutoCloseable {
                     .put("text", h.text());
         }
         ctx.contentType("application/json").result(Json.line(body));
+    }
+
+    /** The best {@code k} chunks for a question, hybrid. */
+    List<RagSearcher.Hit> retrieve(String question, int k) {
+        float[] vector;
+        synchronized (embedder) {
+            vector = embedder.embedQuery(question);
+        }
+        return searcher.search(question, vector, RagSearcher.Mode.HYBRID, k);
     }
 
     @Override
