@@ -173,14 +173,7 @@ final class RagCommand {
                     ObjectNode line = JSON.createObjectNode().put("id", q[0]);
                     ArrayNode results = line.putArray("results");
                     for (RagSearcher.Hit h : s.search(q[1], v, m, k)) {
-                        results.addObject()
-                                .put("source", h.source())
-                                .put("score", h.score())
-                                .put("line", h.line())
-                                .put("page", h.page())
-                                .put("chunk", h.ordinal())
-                                .put("lang", h.lang())
-                                .put("text", h.text());
+                        h.writeTo(results.addObject());
                     }
                     System.out.println(JSON.writeValueAsString(line));
                 }

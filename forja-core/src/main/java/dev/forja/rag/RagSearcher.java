@@ -1,5 +1,6 @@
 package dev.forja.rag;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,7 +56,18 @@ public final class RagSearcher implements AutoCloseable {
     }
 
     /** One retrieved chunk. */
-    public record Hit(String source, int ordinal, long line, int page, String lang, String text, double score) {}
+    public record Hit(String source, int ordinal, long line, int page, String lang, String text, double score) {
+        /** Its fields into {@code o}, as {@code rag query} and {@code /v1/rag/query} print a result. */
+        public ObjectNode writeTo(ObjectNode o) {
+            return o.put("source", source)
+                    .put("score", score)
+                    .put("line", line)
+                    .put("page", page)
+                    .put("chunk", ordinal)
+                    .put("lang", lang)
+                    .put("text", text);
+        }
+    }
 
     static final int WINDOW = 50, RRF_K = 60, CANDIDATES = 100;
 

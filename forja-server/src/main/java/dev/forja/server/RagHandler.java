@@ -55,14 +55,7 @@ final class RagHandler implements AutoCloseable {
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
         for (RagSearcher.Hit h : searcher.search(query, vector, mode, k == null ? 10 : k.intValue())) {
-            data.addObject()
-                    .put("source", h.source())
-                    .put("score", h.score())
-                    .put("line", h.line())
-                    .put("page", h.page())
-                    .put("chunk", h.ordinal())
-                    .put("lang", h.lang())
-                    .put("text", h.text());
+            h.writeTo(data.addObject());
         }
         ctx.contentType("application/json").result(Json.line(body));
     }
