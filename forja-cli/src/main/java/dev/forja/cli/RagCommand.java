@@ -12,6 +12,7 @@ import dev.forja.generate.TextGenerator;
 import dev.forja.model.PretrainedModel;
 import dev.forja.prepare.lang.LanguageId;
 import dev.forja.rag.Embedder;
+import dev.forja.rag.Fusion;
 import dev.forja.rag.GroundedPrompt;
 import dev.forja.rag.GroundingAudit;
 import dev.forja.rag.RagEval;
@@ -308,7 +309,9 @@ final class RagCommand {
             mixinStandardHelpOptions = true,
             description = "Retrieval quality against labelled questions ({\"query\", \"relevant\": [sources]} lines):"
                     + " recall@5, recall@10, MRR@10 and nDCG@10 for hybrid, vector, BM25 and a plain TF-IDF cosine"
-                    + " baseline, and how often the HNSW search returns the exact cosine top 10.")
+                    + " baseline, and how often the HNSW search returns the exact cosine top 10. With --tune, first"
+                    + " choose hybrid's fusion (rank constant, weights) on half the questions, store it in the index,"
+                    + " and report on the other half.")
     static final class Eval implements Callable<Integer> {
         /** How many chunks a ranking reads to find its top 10 documents (several chunks may share a document). */
         private static final int WINDOW = 50;
@@ -321,6 +324,12 @@ final class RagCommand {
 
         @Option(names = "--embeddings", description = "The model the index was built with, if it moved.")
         String embeddings;
+
+        @Option(
+                names = "--tune",
+                description = "Choose hybrid's fusion by nDCG@10 on half the questions (split by id), store it in the"
+                        + " index for query, ask and serve, and report on the half held out (default: off).")
+        boolean tune;
 
         @Mixin
         ThreadsOption threads;
@@ -337,17 +346,39 @@ final class RagCommand {
                 for (int i = 0; i < questions.size(); i++) byQuestion.put(questions.get(i), vectors.get(i));
                 System.out.printf(
                         Locale.ROOT,
-                        "%d questions, %,d chunks%n%n",
+                        "%d questions, %,d chunks%n",
                         questions.size(),
                         s.counts().get("chunks"));
+                Map<RagEval.Question, RagSearcher.Rankings> rankings = new IdentityHashMap<>();
+                for (RagEval.Question q : questions) rankings.put(q, s.rankings(q.query(), byQuestion.get(q), WINDOW));
+                Fusion fusion = s.meta().fusion();
+                List<RagEval.Question> reported = questions;
+                if (tune) {
+                    RagEval.Tuning t =
+                            RagEval.tune(questions, (q, f) -> RagEval.sources(s.fuse(rankings.get(q), f, WINDOW)));
+                    fusion = t.fusion();
+                    RagIndex.saveFusion(index, fusion);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%n--tune chose on %d questions: %s; stored in %s%n"
+                                    + "%nthe other %d questions, held out from the choice:%n",
+                            t.choosing().size(),
+                            fusion,
+                            index,
+                            t.heldOut().size());
+                    reported = t.heldOut();
+                } else System.out.printf(Locale.ROOT, "hybrid: %s%n%n", fusion);
+                Fusion chosen = fusion;
                 System.out.printf(
-                        Locale.ROOT, "%-8s %9s %10s %7s %8s%n", "mode", "recall@5", "recall@10", "MRR@10", "nDCG@10");
+                        Locale.ROOT, "%-22s %9s %10s %7s %8s%n", "mode", "recall@5", "recall@10", "MRR@10", "nDCG@10");
                 StringBuilder latency = new StringBuilder();
                 for (RagSearcher.Mode m : RagSearcher.Mode.values()) {
                     List<Long> nanos = new ArrayList<>();
-                    RagEval.Scores sc = RagEval.score(questions, q -> {
+                    RagEval.Scores sc = RagEval.score(reported, q -> {
                         long t0 = System.nanoTime();
-                        List<RagSearcher.Hit> hits = s.search(q.query(), byQuestion.get(q), m, WINDOW);
+                        List<RagSearcher.Hit> hits = m == RagSearcher.Mode.HYBRID
+                                ? s.fuse(s.rankings(q.query(), byQuestion.get(q), WINDOW), chosen, WINDOW)
+                                : s.search(q.query(), byQuestion.get(q), m, WINDOW);
                         nanos.add(System.nanoTime() - t0);
                         return RagEval.sources(hits);
                     });
@@ -360,8 +391,26 @@ final class RagCommand {
                             nanos.get(nanos.size() / 2) / 1e6,
                             nanos.get((int) Math.max(0, Math.ceil(nanos.size() * 0.95) - 1)) / 1e6));
                 }
+                if (!chosen.equals(Fusion.DEFAULT))
+                    print(
+                            "hybrid, default fusion",
+                            RagEval.score(
+                                    reported, q -> RagEval.sources(s.fuse(rankings.get(q), Fusion.DEFAULT, WINDOW))));
                 RagEval.TfIdf tfidf = new RagEval.TfIdf(s.allChunks());
-                print("tf-idf", RagEval.score(questions, q -> tfidf.rank(q.query(), WINDOW)));
+                print("tf-idf", RagEval.score(reported, q -> tfidf.rank(q.query(), WINDOW)));
+                if (tune) {
+                    System.out.printf(
+                            Locale.ROOT, "%nall %d questions (half of them chose the fusion):%n", questions.size());
+                    print(
+                            "hybrid",
+                            RagEval.score(questions, q -> RagEval.sources(s.fuse(rankings.get(q), chosen, WINDOW))));
+                    for (RagSearcher.Mode m : List.of(RagSearcher.Mode.VECTOR, RagSearcher.Mode.BM25))
+                        print(
+                                m.name().toLowerCase(Locale.ROOT),
+                                RagEval.score(
+                                        questions,
+                                        q -> RagEval.sources(s.search(q.query(), byQuestion.get(q), m, WINDOW))));
+                }
                 System.out.printf(
                         Locale.ROOT,
                         "%nHNSW top 10 = exact cosine top 10 for %.3f of the questions%n",
@@ -376,7 +425,7 @@ final class RagCommand {
         private static void print(String name, RagEval.Scores s) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %9.3f %10.3f %7.3f %8.3f%n",
+                    "%-22s %9.3f %10.3f %7.3f %8.3f%n",
                     name,
                     s.recall5(),
                     s.recall10(),

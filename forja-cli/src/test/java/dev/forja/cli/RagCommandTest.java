@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.embed.MiniLm;
 import dev.forja.embed.SentenceEncoder;
+import dev.forja.rag.RagIndex;
 import dev.forja.rag.RagSearcher;
 import dev.forja.server.OpenAiServer;
 import dev.forja.server.ServerConfig;
@@ -90,6 +91,31 @@ class RagCommandTest {
         assertThat(e.out()).contains("2 questions, 3 chunks").contains("hybrid").contains("tf-idf");
         assertThat(e.out()).containsPattern("vector +1\\.000 +1\\.000 +1\\.000 +1\\.000");
         assertThat(e.out()).contains("HNSW top 10 = exact cosine top 10 for 1.000 of the questions");
+        assertThat(e.out()).contains("hybrid: reciprocal rank fusion, rank constant 60, weights vector 1, BM25 1");
+
+        // --tune chooses the fusion on half the questions, reports on the other half and stores it in the index
+        StringBuilder many = new StringBuilder();
+        String[][] asks = {
+            {"the servers are flooded with traffic", "en/ddos.md"},
+            {"files were encrypted by malware", "en/ransomware.md"},
+            {"a user clicked a link in a fake e-mail", "en/phishing.md"}
+        };
+        for (int i = 0; i < 60; i++)
+            many.append(String.format(
+                    "{\"id\": \"t%d\", \"query\": \"%s\", \"relevant\": [\"%s\"]}%n",
+                    i, asks[i % 3][0], asks[i % 3][1]));
+        Path tuneQrels = tmp.resolve("tune.jsonl");
+        Files.writeString(tuneQrels, many);
+        CliRun t = CliRun.of("rag", "eval", "--index", index.toString(), "--qrels", tuneQrels.toString(), "--tune");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out())
+                .containsPattern("--tune chose on \\d+ questions: reciprocal rank fusion")
+                .containsPattern("the other \\d+ questions, held out from the choice")
+                .contains("all 60 questions");
+        assertThat(t.out()).contains(RagIndex.meta(index).fusion().toString());
+        CliRun few = CliRun.of("rag", "eval", "--index", index.toString(), "--qrels", qrels.toString(), "--tune");
+        assertThat(few.exit()).isEqualTo(1);
+        assertThat(few.err()).contains("--tune needs at least 20 questions in each half");
 
         // ask: a tiny random model says nothing sensible, but the sources it was given and the audit are printed
         Path lm = CliRun.initModel(tmp.resolve("lm"), "--arch", "llama");

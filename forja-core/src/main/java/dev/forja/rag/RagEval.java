@@ -3,6 +3,7 @@ package dev.forja.rag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forja.ForjaException;
+import dev.forja.io.FileHash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -85,6 +87,49 @@ public final class RagEval {
         }
         int n = questions.size();
         return new Scores(r5 / n, r10 / n, mrr / n, ndcg / n);
+    }
+
+    /** What {@link #tune} chose, on which questions, and the questions held out to measure it. */
+    public record Tuning(Fusion fusion, List<Question> choosing, List<Question> heldOut) {}
+
+    /** The rank constants and BM25 weights (against a vector weight of 1) {@link #tune} tries. */
+    static final int[] RANK_CONSTANTS = {10, 20, 30, 60};
+
+    static final double[] BM25_WEIGHTS = {0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4};
+
+    /** Fewer questions than this in a half cannot choose a fusion, nor measure it. */
+    static final int MIN_HALF = 20;
+
+    /**
+     * Chooses the fusion with the best mean nDCG@10 over one half of the questions, split by a hash of their ids, so
+     * that the other half measures the choice without bias. {@code rank} ranks a question's sources under a fusion.
+     * The default fusion is tried first and stays unless another scores higher.
+     */
+    public static Tuning tune(List<Question> questions, BiFunction<Question, Fusion, List<String>> rank) {
+        List<Question> choosing = new ArrayList<>(), heldOut = new ArrayList<>();
+        for (Question q : questions) (choosingHalf(q) ? choosing : heldOut).add(q);
+        if (choosing.size() < MIN_HALF || heldOut.size() < MIN_HALF)
+            throw new ForjaException("--tune needs at least " + MIN_HALF + " questions in each half ("
+                    + choosing.size() + " and " + heldOut.size() + " of " + questions.size()
+                    + "): label more questions");
+        List<Fusion> grid = new ArrayList<>(List.of(Fusion.DEFAULT));
+        for (int k : RANK_CONSTANTS) for (double w : BM25_WEIGHTS) grid.add(new Fusion(1, w, k));
+        Fusion best = null;
+        double bestScore = -1;
+        for (Fusion f : grid) {
+            double s = score(choosing, q -> rank.apply(q, f)).ndcg10();
+            if (s > bestScore + 1e-12) {
+                best = f;
+                bestScore = s;
+            }
+        }
+        return new Tuning(best, choosing, heldOut);
+    }
+
+    /** Half the questions, chosen by the lowest bit of the SHA-256 of their id: stable across runs and orders. */
+    static boolean choosingHalf(Question q) {
+        byte[] h = FileHash.sha256().digest(q.id().getBytes(StandardCharsets.UTF_8));
+        return (h[h.length - 1] & 1) == 0;
     }
 
     static double recall(List<String> ranked, Set<String> relevant, int k) {

@@ -13,9 +13,12 @@ import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.pt.PortugueseAnalyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
 
 /**
  * The layout of a forja retrieval index, a Lucene index: one document per chunk (its text, source, position,
@@ -40,7 +43,13 @@ public final class RagIndex {
             int chunkTokens,
             int overlap,
             boolean anonymized,
-            int chunker) {
+            int chunker,
+            Fusion fusion) {
+        /** The same description with another fusion (what {@code rag eval --tune} chose). */
+        public Meta withFusion(Fusion f) {
+            return new Meta(model, modelName, dimension, chunkTokens, overlap, anonymized, chunker, f);
+        }
+
         Map<String, String> toUserData() {
             Map<String, String> m = new HashMap<>();
             m.put("format", FORMAT);
@@ -51,6 +60,9 @@ public final class RagIndex {
             m.put("overlap", Integer.toString(overlap));
             m.put("anonymized", Boolean.toString(anonymized));
             m.put("chunker", Integer.toString(chunker));
+            m.put("fusion_vector_weight", Double.toString(fusion.vectorWeight()));
+            m.put("fusion_bm25_weight", Double.toString(fusion.bm25Weight()));
+            m.put("fusion_rank_constant", Integer.toString(fusion.rankConstant()));
             return m;
         }
 
@@ -66,7 +78,13 @@ public final class RagIndex {
                         Integer.parseInt(m.get("chunk_tokens")),
                         Integer.parseInt(m.get("overlap")),
                         Boolean.parseBoolean(m.get("anonymized")),
-                        Integer.parseInt(m.getOrDefault("chunker", "1")));
+                        Integer.parseInt(m.getOrDefault("chunker", "1")),
+                        m.containsKey("fusion_rank_constant")
+                                ? new Fusion(
+                                        Double.parseDouble(m.get("fusion_vector_weight")),
+                                        Double.parseDouble(m.get("fusion_bm25_weight")),
+                                        Integer.parseInt(m.get("fusion_rank_constant")))
+                                : Fusion.DEFAULT);
             } catch (RuntimeException e) {
                 throw new ForjaException(dir + ": the index's description is damaged (" + e.getMessage()
                         + "); index again into a new directory");
@@ -94,6 +112,24 @@ public final class RagIndex {
         fields.put(bm25Field("pt"), new PortugueseAnalyzer());
         fields.put(bm25Field("en"), new EnglishAnalyzer());
         return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), fields);
+    }
+
+    /** Stores {@code fusion} in the index's description, in a commit of its own; the chunks are untouched. */
+    public static void saveFusion(Path dir, Fusion fusion) {
+        Meta meta = meta(dir).withFusion(fusion);
+        IndexWriterConfig iwc = new IndexWriterConfig(analyzer())
+                .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+                .setCommitOnClose(false);
+        try (Directory d = FSDirectory.open(dir);
+                IndexWriter writer = new IndexWriter(d, iwc)) {
+            writer.setLiveCommitData(meta.toUserData().entrySet());
+            writer.commit();
+        } catch (LockObtainFailedException e) {
+            throw new ForjaException(dir + " is being written by another process (a forja rag index run?): wait for it"
+                    + " to finish, then tune again");
+        } catch (IOException e) {
+            throw new ForjaException("cannot update the index in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code dir} holds a committed index. */

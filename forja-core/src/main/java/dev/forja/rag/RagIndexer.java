@@ -72,11 +72,13 @@ public final class RagIndexer {
                 o.chunkTokens(),
                 o.overlap(),
                 o.anonymize(),
-                Chunker.VERSION);
+                Chunker.VERSION,
+                Fusion.DEFAULT);
         Map<String, Known> known = new HashMap<>();
         if (RagIndex.exists(o.index())) {
             RagIndex.Meta old = RagIndex.meta(o.index());
             old.check(embedder, o.index());
+            meta = meta.withFusion(old.fusion()); // a fusion rag eval --tune chose outlives updates
             if (old.anonymized() && !o.anonymize())
                 throw new ForjaException(o.index() + " holds anonymized chunks: index again with --anonymize, or into a"
                         + " new directory");

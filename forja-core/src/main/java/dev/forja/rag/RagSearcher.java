@@ -35,9 +35,9 @@ import org.apache.lucene.util.QueryBuilder;
 
 /**
  * Searches a retrieval index three ways: by vector (Lucene's HNSW graph, cosine), by BM25 over the chunk's language
- * field, and hybrid, the two rankings fused by reciprocal rank fusion ({@code score = Σ 1 / (60 + rank)} over the
- * top {@value #WINDOW} of each, as Elasticsearch and OpenSearch do by default). Not thread-safe across queries that
- * share an embedder.
+ * field, and hybrid, the two rankings fused by weighted reciprocal rank fusion ({@code score = Σ w / (k + rank)} over
+ * the top {@value #WINDOW} of each; {@link Fusion}: the index's own, or Elasticsearch's and OpenSearch's default
+ * {@code w = 1, k = 60}). Not thread-safe across queries that share an embedder.
  */
 public final class RagSearcher implements AutoCloseable {
     /** How retrieval ranks. */
@@ -69,7 +69,10 @@ public final class RagSearcher implements AutoCloseable {
         }
     }
 
-    static final int WINDOW = 50, RRF_K = 60, CANDIDATES = 100;
+    /** The two rankings hybrid search fuses, best first, each read to its window of chunks. */
+    public record Rankings(ScoreDoc[] vector, ScoreDoc[] bm25) {}
+
+    static final int WINDOW = 50, CANDIDATES = 100;
 
     private final Path path;
     private final Directory dir;
@@ -101,18 +104,36 @@ public final class RagSearcher implements AutoCloseable {
         return meta;
     }
 
-    /** The {@code k} best chunks for the query; {@code vector} is the query's embedding (unused by BM25). */
+    /**
+     * The {@code k} best chunks for the query; {@code vector} is the query's embedding (unused by BM25). Hybrid search
+     * fuses as the index says ({@link RagIndex.Meta#fusion()}).
+     */
     public List<Hit> search(String query, float[] vector, Mode mode, int k) {
         if (k < 1) throw new ForjaException("--k must be at least 1, got " + k);
         try {
             return switch (mode) {
                 case VECTOR -> hits(vectorTop(vector, k), k);
                 case BM25 -> hits(bm25Top(query, k), k);
-                case HYBRID ->
-                    hits(
-                            fuseByDocument(vectorTop(vector, Math.max(k, WINDOW)), bm25Top(query, Math.max(k, WINDOW))),
-                            k);
+                case HYBRID -> fuse(rankings(query, vector, k), meta.fusion(), k);
             };
+        } catch (IOException e) {
+            throw new ForjaException("cannot search " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The vector and BM25 rankings hybrid search reads for a top {@code k}, to fuse them in several ways. */
+    public Rankings rankings(String query, float[] vector, int k) {
+        try {
+            return new Rankings(vectorTop(vector, Math.max(k, WINDOW)), bm25Top(query, Math.max(k, WINDOW)));
+        } catch (IOException e) {
+            throw new ForjaException("cannot search " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code k} best chunks of the two rankings fused by {@code fusion}. */
+    public List<Hit> fuse(Rankings r, Fusion fusion, int k) {
+        try {
+            return hits(fuseByDocument(r.vector(), r.bm25(), fusion), k);
         } catch (IOException e) {
             throw new ForjaException("cannot search " + path + ": " + e.getMessage(), e);
         }
@@ -141,11 +162,12 @@ public final class RagSearcher implements AutoCloseable {
         return searcher.search(any.build(), k).scoreDocs;
     }
 
-    /** Reciprocal rank fusion of two rankings. */
-    static ScoreDoc[] fuse(ScoreDoc[] a, ScoreDoc[] b) {
+    /** Weighted reciprocal rank fusion of the vector ranking {@code a} and the BM25 ranking {@code b}. */
+    static ScoreDoc[] fuse(ScoreDoc[] a, ScoreDoc[] b, Fusion fusion) {
         Map<Integer, Double> score = new LinkedHashMap<>();
         for (ScoreDoc[] ranking : new ScoreDoc[][] {a, b})
-            for (int r = 0; r < ranking.length; r++) score.merge(ranking[r].doc, 1.0 / (RRF_K + r + 1), Double::sum);
+            for (int r = 0; r < ranking.length; r++)
+                score.merge(ranking[r].doc, fusion.score(ranking == a, r + 1), Double::sum);
         return score.entrySet().stream()
                 .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed().thenComparing(Map.Entry::getKey))
                 .map(e -> new ScoreDoc(e.getKey(), e.getValue().floatValue()))
@@ -157,7 +179,7 @@ public final class RagSearcher implements AutoCloseable {
      * fused scores order the chunks, and within a document its chunks' own fused scores do. A document with three
      * good chunks in one list then takes one rank there, not three, as relevance is judged by document.
      */
-    ScoreDoc[] fuseByDocument(ScoreDoc[] a, ScoreDoc[] b) throws IOException {
+    ScoreDoc[] fuseByDocument(ScoreDoc[] a, ScoreDoc[] b, Fusion fusion) throws IOException {
         Map<Integer, String> source = new HashMap<>();
         Map<String, Double> docScore = new HashMap<>();
         for (ScoreDoc[] ranking : new ScoreDoc[][] {a, b}) {
@@ -172,9 +194,10 @@ public final class RagSearcher implements AutoCloseable {
                 }
                 if (!order.contains(src)) order.add(src);
             }
-            for (int r = 0; r < order.size(); r++) docScore.merge(order.get(r), 1.0 / (RRF_K + r + 1), Double::sum);
+            for (int r = 0; r < order.size(); r++)
+                docScore.merge(order.get(r), fusion.score(ranking == a, r + 1), Double::sum);
         }
-        ScoreDoc[] chunks = fuse(a, b);
+        ScoreDoc[] chunks = fuse(a, b, fusion);
         Arrays.sort(
                 chunks,
                 Comparator.comparingDouble((ScoreDoc sd) -> -docScore.get(source.get(sd.doc)))
