@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.ForjaException;
+import dev.forja.bench.LoadAverage;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
 import dev.forja.bench.PeakRss;
@@ -94,6 +95,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--gradient-checkpointing", description = "Recompute activations per block in the backward pass.")
     boolean checkpointing;
 
+    @Option(
+            names = "--peak-size",
+            defaultValue = "2048",
+            description = "Side of the square matmul whose speed is the MFU's peak (default: ${DEFAULT-VALUE}, as the "
+                    + "train-bench check's PyTorch peak).")
+    int peakSize;
+
     /** fp32, bf16 or auto, and the long spellings bench train always took (float32, bfloat16). */
     static final class PrecisionName implements picocli.CommandLine.ITypeConverter<TrainConfig.Precision> {
         @Override
@@ -115,11 +123,30 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 1 || seqLen < 1 || steps < 1 || warmup < 0) {
             throw new ForjaException("--batch-size, --seq-len and --steps must be >= 1, --warmup >= 0");
         }
+        if (peakSize < 1) throw new ForjaException("--peak-size must be >= 1, got " + peakSize);
         boolean lora = method == TrainConfig.Method.LORA;
         boolean bf16 = precision.bf16();
+        // the training's thread setup first, then the peak under it: fp32 products on OpenBLAS's pool with libtorch
+        // at one thread, bf16 products on OpenMP's with libtorch at n (CpuThreads)
         int n = threads.use(!bf16);
-
-        double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
+        Map<String, Object> machine = MachineInfo.describe();
+        System.err.println("machine: " + machine);
+        double peak =
+                MatmulPeak.best(bf16 ? ScalarType.BFloat16 : ScalarType.Float, peakSize, peakSize, peakSize, 3, 5, 100);
+        double load = LoadAverage.oneMinute().orElse(Double.NaN);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.err.printf(
+                Locale.ROOT,
+                "matmul peak (%s, %d², best of 3 rounds of 5, under the training's thread setup: OpenBLAS %d "
+                        + "threads, libtorch %d): %,.1f GFLOP/s | load average %.2f on %d cores%n",
+                bf16 ? "bf16" : "fp32",
+                peakSize,
+                n,
+                machine.get("libtorch_threads"),
+                peak,
+                load,
+                cores);
+        if (LoadAverage.busy(load, cores)) System.err.println(LoadAverage.warning(load, cores));
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);
         // the loader's memory maps of the weights file and its pre-transpose copies are garbage now, but they are
         // only released when collected; until then they stay resident (~the model's size again)
@@ -152,9 +179,6 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] fwd = new double[steps];
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
-        System.err.println("machine: " + MachineInfo.describe());
-        System.err.printf(
-                Locale.ROOT, "matmul peak (%s, 2048², %d threads): %,.1f GFLOP/s%n", bf16 ? "bf16" : "fp32", n, peak);
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
@@ -249,6 +273,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("batch", batchSize);
         o.put("seq", seqLen);
         o.put("threads", n);
+        o.put("cpu", String.valueOf(machine.get("cpu")));
+        if (Double.isFinite(load)) o.put("load_average", load);
+        o.put("openblas_coretype", String.valueOf(machine.get("OPENBLAS_CORETYPE")));
+        o.put("openblas_l2_size", String.valueOf(machine.get("OPENBLAS_L2_SIZE")));
         System.out.println(Json.line(o));
         return 0;
     }

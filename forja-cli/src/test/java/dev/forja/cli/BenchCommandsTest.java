@@ -26,7 +26,18 @@ class BenchCommandsTest {
     /** {@code forja bench train} of the tiny model, one timed step and no warm-up on one thread; its JSON line. */
     private static JsonNode benchTrain(String... more) throws IOException {
         List<String> args = List.of(
-                "bench", "train", "--model", model.toString(), "--steps", "1", "--warmup", "0", "--threads", "1");
+                "bench",
+                "train",
+                "--model",
+                model.toString(),
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--threads",
+                "1",
+                "--peak-size",
+                "256");
         return CliRun.of(args, more).ok().lastJson();
     }
 
@@ -40,6 +51,14 @@ class BenchCommandsTest {
         assertThat(j.get("seq").asInt()).isEqualTo(16);
         assertThat(j.get("tokens_per_s").asDouble()).isPositive();
         assertThat(j.get("ms_per_step").asDouble()).isPositive();
+        // the peak and the facts it depends on, beside the figures measured against it
+        assertThat(j.get("peak_gflops").asDouble()).isPositive();
+        assertThat(j.get("cpu").asText()).isEqualTo(dev.forja.tensor.CpuFeatures.model());
+        assertThat(j.get("openblas_coretype").asText())
+                .isEqualTo(System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
+        assertThat(j.get("openblas_l2_size").asText())
+                .isEqualTo(System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
+        assertThat(j.get("load_average").asDouble()).isNotNegative();
 
         JsonNode lora = benchTrain("--method", "lora", "--precision", "float32", "--batch-size", "1", "--seq-len", "8");
         assertThat(lora.get("method").asText()).isEqualTo("lora");
