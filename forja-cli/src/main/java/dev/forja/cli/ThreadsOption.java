@@ -8,9 +8,14 @@ final class ThreadsOption {
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
 
+    /** The thread count asked for: {@code --threads}, else all cores. */
+    int count() {
+        return threads == null ? CpuThreads.all() : threads;
+    }
+
     /** Applies the thread count ({@link CpuThreads#use}) and returns it. */
     int use(boolean float32Products) {
-        int n = threads == null ? CpuThreads.all() : threads;
+        int n = count();
         CpuThreads.use(n, float32Products);
         return n;
     }

@@ -3,7 +3,7 @@ package dev.forja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forja.train.TrainConfig;
+import dev.forja.bench.PrecisionProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +25,10 @@ class BenchCommandsTest {
 
     /** {@code forja bench train} of the tiny model, one timed step and no warm-up on one thread; its JSON line. */
     private static JsonNode benchTrain(String... more) throws IOException {
+        return benchTrainRun(more).lastJson();
+    }
+
+    private static CliRun benchTrainRun(String... more) {
         List<String> args = List.of(
                 "bench",
                 "train",
@@ -38,15 +42,20 @@ class BenchCommandsTest {
                 "1",
                 "--peak-size",
                 "256");
-        return CliRun.of(args, more).ok().lastJson();
+        return CliRun.of(args, more).ok();
     }
 
     @Test
     void benchTrainMeasuresAStepAndDefaultsToTrainsPrecision() throws IOException {
-        JsonNode j = benchTrain("--batch-size", "2", "--seq-len", "16");
+        CliRun run = benchTrainRun("--batch-size", "2", "--seq-len", "16");
+        JsonNode j = run.lastJson();
         assertThat(j.get("method").asText()).isEqualTo("full");
-        // the default is auto, as in forja train: bf16 exactly where train would choose it
-        assertThat(j.get("precision").asText()).isEqualTo(TrainConfig.Precision.AUTO.bf16() ? "bf16" : "fp32");
+        // the default is auto, as in forja train: both products measured, the line says which won, and the run
+        // trains in it
+        PrecisionProbe.Choice auto = PrecisionProbe.decide(1);
+        assertThat(run.err()).contains(auto.describe());
+        assertThat(run.err()).containsPattern("precision auto: (bf16 \\d+ GFLOP/s against fp32 \\d+|no bf16)");
+        assertThat(j.get("precision").asText()).isEqualTo(auto.bf16() ? "bf16" : "fp32");
         assertThat(j.get("batch").asInt()).isEqualTo(2);
         assertThat(j.get("seq").asInt()).isEqualTo(16);
         assertThat(j.get("tokens_per_s").asDouble()).isPositive();

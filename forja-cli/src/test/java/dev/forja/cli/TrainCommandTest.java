@@ -3,6 +3,7 @@ package dev.forja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forja.bench.PrecisionProbe;
 import dev.forja.config.Recipe;
 import dev.forja.io.Json;
 import dev.forja.io.ModelWeights;
@@ -218,6 +219,25 @@ class TrainCommandTest {
         r = train(tmp.resolve("bad-value"), "--lr-scheduler-type", "cosin");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("lr_scheduler_type", "cosin");
+    }
+
+    @Test
+    void precisionAutoMeasuresBothProductsAndSaysWhichItChose() {
+        CliRun r = train(
+                base,
+                data,
+                tmp.resolve("auto"),
+                "--precision",
+                "auto",
+                "--threads",
+                "1",
+                "--batch-size",
+                "4",
+                "--max-steps",
+                "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains(PrecisionProbe.decide(1).describe());
+        assertThat(train(tmp.resolve("fp32-said"), "--max-steps", "1").err()).doesNotContain("precision auto");
     }
 
     @Test

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param batchSize samples per micro-batch
  * @param gradAccum micro-batches per optimizer step
  * @param maxLength longest sample in tokens; longer ones are truncated and counted
- * @param precision fp32, bf16 (autocast, fp32 master weights) or auto (bf16 where the CPU supports it)
+ * @param precision fp32, bf16 (autocast, fp32 master weights) or auto (bf16 where the CPU has bf16 instructions and
+ *     its products measure at least 1.2× fp32's)
  * @param gradientCheckpointing recompute each block in the backward pass instead of keeping its activations
  * @param seed seeds the split, the data order, initialisation of LoRA and dropout
  * @param resume continue from the last checkpoint in {@code output}
@@ -136,9 +137,21 @@ public record TrainConfig(
         BF16,
         AUTO;
 
-        /** Whether training computes in bf16: auto means where the CPU has bf16 instructions. */
-        public boolean bf16() {
-            return this == BF16 || this == AUTO && dev.forja.tensor.CpuFeatures.hasBf16();
+        /**
+         * Whether training on {@code threads} threads computes in bf16. Auto times an fp32 and a bf16 product once
+         * per process ({@link dev.forja.bench.PrecisionProbe}) and prints what it measured and chose on {@code log};
+         * it changes the thread setup while it measures, so set the chosen one after.
+         */
+        public boolean bf16(int threads, java.io.PrintStream log) {
+            return switch (this) {
+                case FP32 -> false;
+                case BF16 -> true;
+                case AUTO -> {
+                    dev.forja.bench.PrecisionProbe.Choice c = dev.forja.bench.PrecisionProbe.decide(threads);
+                    log.println(c.describe());
+                    yield c.bf16();
+                }
+            };
         }
     }
 

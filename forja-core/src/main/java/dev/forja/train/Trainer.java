@@ -44,8 +44,9 @@ public final class Trainer {
             throw new ForjaException(runDir + " already holds checkpoints (last: checkpoint-" + resumeFrom.getAsLong()
                     + "): pass --resume to continue that run, or choose another --output");
         }
-        boolean bf16 = c.precision().bf16();
-        CpuThreads.use(c.threads() != null ? c.threads() : CpuThreads.all(), !bf16);
+        int threads = c.threads() != null ? c.threads() : CpuThreads.all();
+        boolean bf16 = c.precision().bf16(threads, log);
+        CpuThreads.use(threads, !bf16);
 
         // the task: data first (bad data fails before anything heavy), then the model
         TrainingTask<?> task = TrainingTasks.create(c, modelDir, bf16, log);
