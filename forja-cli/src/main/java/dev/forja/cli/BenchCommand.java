@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             BenchGenerateCommand.class,
             BenchTrainCommand.class,
             BenchPrepareCommand.class,
-            BenchServeCommand.class
+            BenchServeCommand.class,
+            BenchPeakCommand.class
         })
 final class BenchCommand {}

@@ -75,6 +75,28 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchPeakPrintsALinePerSizeAndPrecisionWithoutAModel() throws IOException {
+        CliRun r = CliRun.of("bench", "peak", "--sizes", "32,64", "--repeats", "1", "--threads", "1")
+                .ok();
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : r.out().strip().split("\n"))
+            lines.add(dev.forja.io.Json.mapper().readTree(line));
+        List<String> expected = new java.util.ArrayList<>(List.of("fp32 32", "fp32 64"));
+        if (dev.forja.tensor.CpuFeatures.hasBf16()) expected.addAll(List.of("bf16 32", "bf16 64"));
+        assertThat(lines)
+                .extracting(
+                        j -> j.get("precision").asText() + " " + j.get("size").asInt())
+                .containsExactlyElementsOf(expected);
+        assertThat(lines).allSatisfy(j -> {
+            assertThat(j.get("gflops").asDouble()).isPositive();
+            assertThat(j.get("cpu").asText()).isEqualTo(dev.forja.tensor.CpuFeatures.model());
+        });
+        CliRun bad = CliRun.of("bench", "peak", "--sizes", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--sizes must all be >= 1");
+    }
+
+    @Test
     void benchTrainRefusesBadArguments() {
         CliRun r = CliRun.of("bench", "train", "--model", model.toString(), "--steps", "0");
         assertThat(r.exit()).isEqualTo(1);
