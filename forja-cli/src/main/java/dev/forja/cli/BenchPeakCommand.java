@@ -79,10 +79,7 @@ final class BenchPeakCommand implements Callable<Integer> {
                 o.put("size", size);
                 o.put("gflops", Math.round(gflops * 10) / 10.0);
                 o.put("threads", n);
-                o.put("cpu", String.valueOf(machine.get("cpu")));
-                if (Double.isFinite(load)) o.put("load_average", load);
-                o.put("openblas_coretype", String.valueOf(machine.get("OPENBLAS_CORETYPE")));
-                o.put("openblas_l2_size", String.valueOf(machine.get("OPENBLAS_L2_SIZE")));
+                MachineInfo.addTo(o, machine, load);
                 System.out.println(Json.line(o));
             }
         }

@@ -1,5 +1,6 @@
 package dev.forja.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forja.tensor.CpuFeatures;
 import dev.forja.tensor.CpuThreads;
 import java.util.LinkedHashMap;
@@ -21,5 +22,17 @@ public final class MachineInfo {
         m.put("OPENBLAS_L2_SIZE", System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
         m.put("avx512_bf16", CpuFeatures.hasBf16());
         return m;
+    }
+
+    /**
+     * Puts beside a benchmark's figures in its JSON line what they depend on: {@code cpu}, {@code load_average} (when
+     * known, else left out), {@code openblas_coretype} and {@code openblas_l2_size}, from {@code machine} (a
+     * {@link #describe}).
+     */
+    public static void addTo(ObjectNode line, Map<String, Object> machine, double loadAverage) {
+        line.put("cpu", String.valueOf(machine.get("cpu")));
+        if (Double.isFinite(loadAverage)) line.put("load_average", loadAverage);
+        line.put("openblas_coretype", String.valueOf(machine.get("OPENBLAS_CORETYPE")));
+        line.put("openblas_l2_size", String.valueOf(machine.get("OPENBLAS_L2_SIZE")));
     }
 }
