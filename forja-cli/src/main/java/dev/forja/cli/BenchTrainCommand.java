@@ -6,6 +6,8 @@ import dev.forja.bench.LoadAverage;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
 import dev.forja.bench.PeakRss;
+import dev.forja.bench.ProfiledModel;
+import dev.forja.bench.StepProfile;
 import dev.forja.data.Batch;
 import dev.forja.hub.ModelLocator;
 import dev.forja.io.Json;
@@ -19,6 +21,7 @@ import dev.forja.train.LossComputation;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.optim.AdamW;
 import dev.forja.train.optim.AdamWOptions;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -102,6 +105,14 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + "train-bench check's PyTorch peak).")
     int peakSize;
 
+    @Option(
+            names = "--profile",
+            paramLabel = "FILE",
+            description = "Time the timed steps by section (embeddings; each block's attention projections, attention, "
+                    + "MLP, norms; the head and loss; each block's backward; the optimizer), print the table and "
+                    + "write a Chrome trace (chrome://tracing, Perfetto) to FILE. Costs nothing without it.")
+    Path profileFile;
+
     /** fp32, bf16 or auto, and the long spellings bench train always took (float32, bfloat16). */
     static final class PrecisionName implements picocli.CommandLine.ITypeConverter<TrainConfig.Precision> {
         @Override
@@ -124,6 +135,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new ForjaException("--batch-size, --seq-len and --steps must be >= 1, --warmup >= 0");
         }
         if (peakSize < 1) throw new ForjaException("--peak-size must be >= 1, got " + peakSize);
+        if (profileFile != null && checkpointing) {
+            throw new ForjaException("--profile cannot split a step with --gradient-checkpointing, whose forward and "
+                    + "backward interleave: profile without it");
+        }
         boolean lora = method == TrainConfig.Method.LORA;
         boolean bf16 = precision.bf16(threads.count(), System.err);
         // the training's thread setup first, then the peak under it: fp32 products on OpenBLAS's pool with libtorch
@@ -182,43 +197,60 @@ final class BenchTrainCommand implements Callable<Integer> {
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
+            StepProfile profile = new StepProfile();
+            ProfiledModel profiled = profileFile == null ? null : new ProfiledModel(compute, profile);
+            if (profiled != null) compute = profiled;
             LossComputation loss = new LossComputation(
                     compute,
                     LossComputation.Options.DEFAULT.withBf16(bf16 && !shadow).withCheckpointing(checkpointing));
             System.gc(); // the parameters' storage from before the optimizer flattened them
             rss("after setting up the optimizer");
-            for (int s = -warmup; s < steps; s++) {
-                Batch b = randomBatch(rng, m.config().vocabSize());
-                try (PointerScope scope = new PointerScope()) {
-                    long c0 = cpuNanos();
-                    long t0 = System.nanoTime();
-                    double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
-                    long t1 = System.nanoTime();
-                    optimizer.clipAndStep(6e-4, 1.0);
-                    optimizer.zeroGrad();
-                    long t2 = System.nanoTime();
-                    double sec = (t2 - t0) / 1e9;
-                    // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
-                    System.err.printf(
-                            Locale.ROOT,
-                            "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
-                                    + "optimizer %.0f; process CPU %.0f ms)%n",
-                            s + warmup,
-                            s < 0 ? " (warm-up)" : "",
-                            l / b.trainableTokens(),
-                            sec * 1e3,
-                            loss.lastForwardSeconds() * 1e3,
-                            loss.lastBackwardSeconds() * 1e3,
-                            (t2 - t1) / 1e6,
-                            (cpuNanos() - c0) / 1e6);
-                    if (s == -warmup) rss("after the first step");
-                    if (s >= 0) {
-                        total[s] = sec;
-                        fwd[s] = loss.lastForwardSeconds();
-                        bwd[s] = loss.lastBackwardSeconds();
-                        opt[s] = (t2 - t1) / 1e9;
+            try {
+                for (int s = -warmup; s < steps; s++) {
+                    Batch b = randomBatch(rng, m.config().vocabSize());
+                    try (PointerScope scope = new PointerScope()) {
+                        long c0 = cpuNanos();
+                        long t0 = System.nanoTime();
+                        if (profiled != null && s >= 0) profile.beginStep(t0);
+                        double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
+                        long t1 = System.nanoTime();
+                        if (profiled != null) profiled.endForwardBackward(t1);
+                        optimizer.clipAndStep(6e-4, 1.0);
+                        optimizer.zeroGrad();
+                        long t2 = System.nanoTime();
+                        profile.span("optimizer", "optimizer (clip, AdamW, zero the gradients)", t1, t2);
+                        profile.endStep(t2);
+                        double sec = (t2 - t0) / 1e9;
+                        // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
+                        System.err.printf(
+                                Locale.ROOT,
+                                "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
+                                        + "optimizer %.0f; process CPU %.0f ms)%n",
+                                s + warmup,
+                                s < 0 ? " (warm-up)" : "",
+                                l / b.trainableTokens(),
+                                sec * 1e3,
+                                loss.lastForwardSeconds() * 1e3,
+                                loss.lastBackwardSeconds() * 1e3,
+                                (t2 - t1) / 1e6,
+                                (cpuNanos() - c0) / 1e6);
+                        if (s == -warmup) rss("after the first step");
+                        if (s >= 0) {
+                            total[s] = sec;
+                            fwd[s] = loss.lastForwardSeconds();
+                            bwd[s] = loss.lastBackwardSeconds();
+                            opt[s] = (t2 - t1) / 1e9;
+                        }
                     }
                 }
+            } finally {
+                if (profiled != null) profiled.stop();
+            }
+            if (profiled != null) {
+                profile.printTable(System.err);
+                profile.writeTrace(profileFile);
+                System.err.println(
+                        "wrote the trace " + profileFile + " (open it in chrome://tracing or ui.perfetto.dev)");
             }
         }
         double stepSeconds = median(total);
@@ -273,10 +305,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("batch", batchSize);
         o.put("seq", seqLen);
         o.put("threads", n);
-        o.put("cpu", String.valueOf(machine.get("cpu")));
-        if (Double.isFinite(load)) o.put("load_average", load);
-        o.put("openblas_coretype", String.valueOf(machine.get("OPENBLAS_CORETYPE")));
-        o.put("openblas_l2_size", String.valueOf(machine.get("OPENBLAS_L2_SIZE")));
+        MachineInfo.addTo(o, machine, load);
         System.out.println(Json.line(o));
         return 0;
     }

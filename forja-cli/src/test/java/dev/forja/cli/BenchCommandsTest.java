@@ -75,6 +75,44 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchTrainProfileWritesAChromeTraceOfEachSectionAndPrintsTheTable() throws IOException {
+        Path trace = tmp.resolve("profile/trace.json");
+        CliRun run = benchTrainRun("--batch-size", "2", "--seq-len", "8", "--profile", trace.toString());
+        assertThat(run.err()).contains("profile, mean of 1 step(s)", "attention (softmax(q k^T) v)", "wrote the trace");
+        JsonNode events = dev.forja.io.Json.read(trace).get("traceEvents");
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode e : events) {
+            names.add(e.get("name").asText());
+            assertThat(e.get("ph").asText()).isEqualTo("X");
+            assertThat(e.get("dur").asDouble()).isNotNegative();
+            assertThat(e.get("ts").asDouble()).isNotNegative();
+            assertThat(e.has("pid") && e.has("tid")).isTrue();
+        }
+        int blocks = dev.forja.model.ModelLoader.load(model, org.bytedeco.pytorch.global.torch.ScalarType.Float)
+                .numBlocks();
+        // each block's attention, its q projection and its backward, once in the one profiled step
+        assertThat(names).filteredOn("attention"::equals).hasSize(blocks);
+        assertThat(names).filteredOn("self_attn.q_proj"::equals).hasSize(blocks);
+        assertThat(names).filteredOn(n -> n.startsWith("backward block ")).hasSize(blocks);
+        assertThat(names)
+                .contains("embeddings", "norm", "mlp.down_proj", "final norm", "head and loss (forward, backward)")
+                .contains("backward of the embeddings", "optimizer", "step 0");
+        // off again: the forward pass no longer reports its sections
+        assertThat(dev.forja.nn.SectionTimer.on()).isFalse();
+
+        CliRun refused = CliRun.of(
+                "bench",
+                "train",
+                "--model",
+                model.toString(),
+                "--gradient-checkpointing",
+                "--profile",
+                tmp.resolve("no.json").toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("--profile", "--gradient-checkpointing");
+    }
+
+    @Test
     void benchPeakPrintsALinePerSizeAndPrecisionWithoutAModel() throws IOException {
         CliRun r = CliRun.of("bench", "peak", "--sizes", "32,64", "--repeats", "1", "--threads", "1")
                 .ok();

@@ -18,6 +18,13 @@ public final class Attention {
      * @param mask (B, 1, T, S) boolean, true where attention is allowed; null for plain causal attention
      */
     public static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        long t0 = SectionTimer.start();
+        Tensor y = attendUntimed(q, k, v, mask); // (B, H, T, D)
+        SectionTimer.end("attention", t0);
+        return y;
+    }
+
+    private static Tensor attendUntimed(Tensor q, Tensor k, Tensor v, Tensor mask) {
         long heads = q.size(1);
         long kvHeads = k.size(1);
         if (kvHeads != heads) {

@@ -9,6 +9,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public record RmsNorm(Tensor weight, double eps) {
     public Tensor apply(Tensor x) {
+        long t0 = SectionTimer.start();
+        Tensor y = applyUntimed(x);
+        SectionTimer.end("norm", t0);
+        return y;
+    }
+
+    private Tensor applyUntimed(Tensor x) {
         ScalarType in = x.scalar_type();
         Tensor xf = x.to(ScalarType.Float);
         Tensor var = xf.pow(new org.bytedeco.pytorch.Scalar(2.0))
