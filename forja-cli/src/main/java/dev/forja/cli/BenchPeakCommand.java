@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import dev.forja.bench.LoadAverage;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
+import dev.forja.bench.OtherCpu;
 import dev.forja.io.Json;
 import dev.forja.tensor.CpuFeatures;
 import dev.forja.tensor.CpuThreads;
@@ -64,22 +65,26 @@ final class BenchPeakCommand implements Callable<Integer> {
             boolean fp32 = type == ScalarType.Float;
             int n = threads.use(fp32);
             for (int size : sizes) {
+                OtherCpu.Sample before = OtherCpu.sample();
                 double gflops = MatmulPeak.best(type, size, size, size, 3, products(size), 50);
+                double others = before.othersCoresSince();
                 String precision = fp32 ? "fp32" : "bf16";
                 System.err.printf(
                         Locale.ROOT,
-                        "%s %5d²: %,8.1f GFLOP/s (OpenBLAS %d threads, libtorch %d)%n",
+                        "%s %5d²: %,8.1f GFLOP/s (OpenBLAS %d threads, libtorch %d; other processes %.2f cores)%n",
                         precision,
                         size,
                         gflops,
                         n,
-                        torch.get_num_threads());
+                        torch.get_num_threads(),
+                        others);
                 ObjectNode o = Json.mapper().createObjectNode();
                 o.put("precision", precision);
                 o.put("size", size);
                 o.put("gflops", Math.round(gflops * 10) / 10.0);
                 o.put("threads", n);
                 MachineInfo.addTo(o, machine, load);
+                if (Double.isFinite(others)) o.put("others_cores", Math.round(others * 100) / 100.0);
                 System.out.println(Json.line(o));
             }
         }

@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import dev.forja.bench.LoadAverage;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
+import dev.forja.bench.OtherCpu;
 import dev.forja.bench.PeakRss;
 import dev.forja.bench.ProfiledModel;
 import dev.forja.bench.StepProfile;
@@ -146,22 +147,32 @@ final class BenchTrainCommand implements Callable<Integer> {
         int n = threads.use(!bf16);
         Map<String, Object> machine = MachineInfo.describe();
         System.err.println("machine: " + machine);
+        OtherCpu.Sample beforePeak = OtherCpu.sample();
         double peak =
                 MatmulPeak.best(bf16 ? ScalarType.BFloat16 : ScalarType.Float, peakSize, peakSize, peakSize, 3, 5, 100);
+        double others = beforePeak.othersCoresSince();
         double load = LoadAverage.oneMinute().orElse(Double.NaN);
         int cores = Runtime.getRuntime().availableProcessors();
         System.err.printf(
                 Locale.ROOT,
                 "matmul peak (%s, %d², best of 3 rounds of 5, under the training's thread setup: OpenBLAS %d "
-                        + "threads, libtorch %d): %,.1f GFLOP/s | load average %.2f on %d cores%n",
+                        + "threads, libtorch %d): %,.1f GFLOP/s | load average %.2f on %d cores; other processes "
+                        + "used %.2f cores while it was measured%n",
                 bf16 ? "bf16" : "fp32",
                 peakSize,
                 n,
                 machine.get("libtorch_threads"),
                 peak,
                 load,
-                cores);
+                cores,
+                others);
         if (LoadAverage.busy(load, cores)) System.err.println(LoadAverage.warning(load, cores));
+        if (others >= 0.5) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "warning: other processes used %.2f cores while the peak was measured: it is a lower bound%n",
+                    others);
+        }
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);
         // the loader's memory maps of the weights file and its pre-transpose copies are garbage now, but they are
         // only released when collected; until then they stay resident (~the model's size again)
@@ -306,6 +317,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("seq", seqLen);
         o.put("threads", n);
         MachineInfo.addTo(o, machine, load);
+        if (Double.isFinite(others)) o.put("peak_others_cores", Math.round(others * 100) / 100.0);
         System.out.println(Json.line(o));
         return 0;
     }

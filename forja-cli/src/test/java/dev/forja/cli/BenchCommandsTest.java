@@ -68,6 +68,7 @@ class BenchCommandsTest {
         assertThat(j.get("openblas_l2_size").asText())
                 .isEqualTo(System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
         assertThat(j.get("load_average").asDouble()).isNotNegative();
+        assertThat(j.get("peak_others_cores").asDouble()).isNotNegative();
 
         JsonNode lora = benchTrain("--method", "lora", "--precision", "float32", "--batch-size", "1", "--seq-len", "8");
         assertThat(lora.get("method").asText()).isEqualTo("lora");
@@ -128,6 +129,7 @@ class BenchCommandsTest {
         assertThat(lines).allSatisfy(j -> {
             assertThat(j.get("gflops").asDouble()).isPositive();
             assertThat(j.get("cpu").asText()).isEqualTo(dev.forja.tensor.CpuFeatures.model());
+            assertThat(j.has("others_cores")).isTrue();
         });
         CliRun bad = CliRun.of("bench", "peak", "--sizes", "0");
         assertThat(bad.exit()).isEqualTo(1);
