@@ -7,6 +7,7 @@ import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
 import dev.forja.bench.OtherCpu;
 import dev.forja.bench.PeakRss;
+import dev.forja.bench.PrecisionProbe;
 import dev.forja.bench.ProfiledModel;
 import dev.forja.bench.StepProfile;
 import dev.forja.data.Batch;
@@ -318,6 +319,12 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("threads", n);
         MachineInfo.addTo(o, machine, load);
         if (Double.isFinite(others)) o.put("peak_others_cores", Math.round(others * 100) / 100.0);
+        if (precision == TrainConfig.Precision.AUTO) {
+            // what auto measured (cached from the start of the run): the products it chose between
+            PrecisionProbe.Choice auto = PrecisionProbe.decide(n);
+            o.put("auto_fp32_gflops", round(auto.fp32Gflops()));
+            if (auto.bf16Instructions()) o.put("auto_bf16_gflops", round(auto.bf16Gflops()));
+        }
         System.out.println(Json.line(o));
         return 0;
     }

@@ -56,6 +56,7 @@ class BenchCommandsTest {
         assertThat(run.err()).contains(auto.describe());
         assertThat(run.err()).containsPattern("precision auto: (bf16 \\d+ GFLOP/s against fp32 \\d+|no bf16)");
         assertThat(j.get("precision").asText()).isEqualTo(auto.bf16() ? "bf16" : "fp32");
+        assertThat(j.get("auto_fp32_gflops").asDouble()).isEqualTo(Math.round(auto.fp32Gflops() * 10) / 10.0);
         assertThat(j.get("batch").asInt()).isEqualTo(2);
         assertThat(j.get("seq").asInt()).isEqualTo(16);
         assertThat(j.get("tokens_per_s").asDouble()).isPositive();
