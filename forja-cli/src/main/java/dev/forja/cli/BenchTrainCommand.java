@@ -152,6 +152,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] fwd = new double[steps];
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
+        double[] head = new double[steps];
         System.err.println("machine: " + MachineInfo.describe());
         System.err.printf(
                 Locale.ROOT, "matmul peak (%s, 2048², %d threads): %,.1f GFLOP/s%n", bf16 ? "bf16" : "fp32", n, peak);
@@ -177,14 +178,15 @@ final class BenchTrainCommand implements Callable<Integer> {
                     // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
                     System.err.printf(
                             Locale.ROOT,
-                            "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
-                                    + "optimizer %.0f; process CPU %.0f ms)%n",
+                            "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f of which head and loss %.0f,"
+                                    + " optimizer %.0f; process CPU %.0f ms)%n",
                             s + warmup,
                             s < 0 ? " (warm-up)" : "",
                             l / b.trainableTokens(),
                             sec * 1e3,
                             loss.lastForwardSeconds() * 1e3,
                             loss.lastBackwardSeconds() * 1e3,
+                            loss.lastHeadSeconds() * 1e3,
                             (t2 - t1) / 1e6,
                             (cpuNanos() - c0) / 1e6);
                     if (s == -warmup) rss("after the first step");
@@ -192,6 +194,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         total[s] = sec;
                         fwd[s] = loss.lastForwardSeconds();
                         bwd[s] = loss.lastBackwardSeconds();
+                        head[s] = loss.lastHeadSeconds();
                         opt[s] = (t2 - t1) / 1e9;
                     }
                 }
@@ -220,12 +223,13 @@ final class BenchTrainCommand implements Callable<Integer> {
                 n);
         System.err.printf(
                 Locale.ROOT,
-                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f + "
-                        + "optimizer %,.1f (medians of each)%n",
+                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f (head and loss, forward and"
+                        + " backward, %,.1f of it) + optimizer %,.1f (medians of each)%n",
                 steps,
                 stepSeconds * 1e3,
                 median(fwd) * 1e3,
                 median(bwd) * 1e3,
+                median(head) * 1e3,
                 median(opt) * 1e3);
         System.err.printf(
                 Locale.ROOT,
@@ -244,6 +248,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("forward_ms", round(median(fwd) * 1e3));
         o.put("backward_ms", round(median(bwd) * 1e3));
         o.put("optimizer_ms", round(median(opt) * 1e3));
+        o.put("head_ms", round(median(head) * 1e3));
         o.put("method", lora ? "lora" : "full");
         o.put("precision", bf16 ? "bf16" : "fp32");
         o.put("batch", batchSize);

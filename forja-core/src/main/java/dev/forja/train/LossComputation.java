@@ -88,11 +88,29 @@ public final class LossComputation {
      * autograd from the final norm's output back.
      */
     private static HeadLoss fusedHead(CausalLM model, Options options) {
-        ChunkedHeadLoss chunked = new ChunkedHeadLoss(options.headChunkRows());
-        return (x, b, normalizer, backward) -> {
+        return new FusedHead(model, options);
+    }
+
+    /** The fused head, timing its own part (the final norm, head and loss with their gradients) of each pass. */
+    private static final class FusedHead implements HeadLoss {
+        private final CausalLM model;
+        private final Options options;
+        private final ChunkedHeadLoss chunked;
+        private long nanos;
+
+        FusedHead(CausalLM model, Options options) {
+            this.model = model;
+            this.options = options;
+            this.chunked = new ChunkedHeadLoss(options.headChunkRows());
+        }
+
+        @Override
+        public double compute(Tensor x, Batch b, double normalizer, boolean backward) {
+            long t0 = System.nanoTime();
             Tensor h = autocast(options.bf16(), () -> model.finalNorm(x)); // (B, T, C)
             ChunkedHeadLoss.Result r =
                     chunked.compute(h, model.outputWeight(), b.labels(), options.bf16(), normalizer, backward);
+            nanos = System.nanoTime() - t0;
             if (backward) {
                 h.backward(
                         r.gradInput(),
@@ -101,7 +119,7 @@ public final class LossComputation {
                         new org.bytedeco.pytorch.TensorArrayRefOptional());
             }
             return r.loss();
-        };
+        }
     }
 
     /**
@@ -171,7 +189,16 @@ public final class LossComputation {
         return forwardNanos / 1e9;
     }
 
-    /** Seconds of the last {@link #forwardBackward}'s backward pass. */
+    /**
+     * Seconds of the last {@link #forwardBackward}'s head and loss, forward and backward together (the fused head
+     * computes both at once; part of {@link #lastBackwardSeconds}); 0 with another head. At long sequences this is
+     * where a backward that looks far over twice the forward goes: GPT-2's head is a third of its matrix parameters.
+     */
+    public double lastHeadSeconds() {
+        return head instanceof FusedHead f ? f.nanos / 1e9 : 0;
+    }
+
+    /** Seconds of the last {@link #forwardBackward}'s backward pass (the head's forward and backward included). */
     public double lastBackwardSeconds() {
         return backwardNanos / 1e9;
     }
