@@ -117,7 +117,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         boolean lora = method == TrainConfig.Method.LORA;
         boolean bf16 = precision.bf16();
-        int n = threads.use(!bf16);
+        int n = threads.useForTraining(bf16); // as forja train sets them; the peak below is measured under them
 
         double peak = MatmulPeak.gflops(bf16 ? ScalarType.BFloat16 : ScalarType.Float, 2048, 5);
         CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);

@@ -8,6 +8,13 @@ final class ThreadsOption {
     @Option(names = "--threads", description = "CPU threads for libtorch (default: all cores).")
     Integer threads;
 
+    /** Applies the thread count for a training run ({@link CpuThreads#useForTraining}) and returns it. */
+    int useForTraining(boolean bf16) {
+        int n = threads == null ? CpuThreads.all() : threads;
+        CpuThreads.useForTraining(n, bf16);
+        return n;
+    }
+
     /** Applies the thread count ({@link CpuThreads#use}) and returns it. */
     int use(boolean float32Products) {
         int n = threads == null ? CpuThreads.all() : threads;

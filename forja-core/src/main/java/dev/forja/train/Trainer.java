@@ -45,7 +45,7 @@ public final class Trainer {
                     + "): pass --resume to continue that run, or choose another --output");
         }
         boolean bf16 = c.precision().bf16();
-        CpuThreads.use(c.threads() != null ? c.threads() : CpuThreads.all(), !bf16);
+        CpuThreads.useForTraining(c.threads() != null ? c.threads() : CpuThreads.all(), bf16);
 
         // the task: data first (bad data fails before anything heavy), then the model
         TrainingTask<?> task = TrainingTasks.create(c, modelDir, bf16, log);
