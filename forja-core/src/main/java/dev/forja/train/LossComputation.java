@@ -149,7 +149,8 @@ public final class LossComputation {
             for (int i = 0; i < model.numBlocks(); i++) {
                 torch.manual_seed(seed + i);
                 final int layer = i;
-                inputs[i + 1] = autocast(() -> model.block(layer, inputs[layer], step));
+                inputs[i + 1] =
+                        autocast(() -> Tensors.freeingTemporaries(() -> model.block(layer, inputs[layer], step)));
             }
         }
         // 2) head and loss, backward to the last block's output
@@ -158,16 +159,20 @@ public final class LossComputation {
         Tensor grad = last.grad();
         // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
         for (int i = model.numBlocks() - 1; i >= 0; i--) {
-            Tensor in = inputs[i].detach().requires_grad_(true);
             torch.manual_seed(seed + i);
             final int layer = i;
-            Tensor out = autocast(() -> model.block(layer, in, step));
-            out.backward(
-                    grad,
-                    new org.bytedeco.pytorch.BoolOptional(),
-                    false,
-                    new org.bytedeco.pytorch.TensorArrayRefOptional());
-            grad = in.grad();
+            final Tensor gradOut = grad;
+            // the recomputed block's tensors are freed with its backward, not held to the end of the step
+            grad = Tensors.freeingTemporaries(() -> {
+                Tensor in = inputs[layer].detach().requires_grad_(true);
+                Tensor out = autocast(() -> model.block(layer, in, step));
+                out.backward(
+                        gradOut,
+                        new org.bytedeco.pytorch.BoolOptional(),
+                        false,
+                        new org.bytedeco.pytorch.TensorArrayRefOptional());
+                return in.grad().detach(); // an owning handle: grad() only refers into in, freed with the scope
+            });
         }
         if (x0.requires_grad()) { // frozen embeddings (LoRA) end the graph at the first block
             x0.backward(
@@ -210,19 +215,29 @@ public final class LossComputation {
             Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
             Tensor x = autocast(() -> {
                 Tensor h = model.embed(ids, step);
-                for (int i = 0; i < model.numBlocks(); i++) h = model.block(i, h, step);
+                for (int i = 0; i < model.numBlocks(); i++) {
+                    final int layer = i;
+                    final Tensor in = h;
+                    h = Tensors.freeingTemporaries(() -> model.block(layer, in, step));
+                }
                 return h;
             }); // (B, T, C)
             return head.compute(x, b, 1, false);
         }
     }
 
-    /** Embeddings and blocks, dropout reseeded per block: (B, T) ids to (B, T, C). */
+    /**
+     * Embeddings and blocks, dropout reseeded per block: (B, T) ids to (B, T, C). Each block's Java handles are freed
+     * as it returns: autograd keeps what the backward needs, and a handle held to the end of the step would keep a
+     * temporary autograd let go (LoRA's dropout copies, a norm's float32 output before its bf16 cast) alive with it.
+     */
     private Tensor blocks(Tensor ids, Step step, long seed) {
         Tensor x = model.embed(ids, step);
         for (int i = 0; i < model.numBlocks(); i++) {
             torch.manual_seed(seed + i);
-            x = model.block(i, x, step);
+            final int layer = i;
+            final Tensor in = x;
+            x = Tensors.freeingTemporaries(() -> model.block(layer, in, step));
         }
         return x;
     }
