@@ -85,6 +85,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     int loraR;
 
     @Option(
+            names = "--lora-dropout",
+            defaultValue = "0.05",
+            description = "LoRA dropout on the adapters' input, with --method lora (default: ${DEFAULT-VALUE}; PEFT's"
+                    + " default and Unsloth's fast path: 0).")
+    double loraDropout;
+
+    @Option(
             names = "--bf16-mode",
             defaultValue = "shadow",
             description =
@@ -134,7 +141,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         LoraAdapter adapter = null;
         if (lora) {
             adapter = LoraAdapter.attach(
-                    m, new LoraConfig(loraR, 2.0 * loraR, 0.05, List.of(LoraConfig.ALL_LINEAR), false), 0);
+                    m, new LoraConfig(loraR, 2.0 * loraR, loraDropout, List.of(LoraConfig.ALL_LINEAR), false), 0);
             adapter.setTraining(true);
             trainable = adapter.trainableParameters();
             // the frozen base in bf16 once, instead of autocast casting all of it at every step
@@ -209,7 +216,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 "model %s (%s), %s, %,d trainable parameters, batch %d x %d, %s, %d threads%n",
                 model,
                 m.config().modelType(),
-                lora ? "lora r" + loraR : "full",
+                lora ? "lora r" + loraR + " dropout " + loraDropout : "full",
                 nTrainable,
                 batchSize,
                 seqLen,
