@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code forja bench peak}: the matmul peak over square sizes, in fp32 and (where the CPU has bf16 instructions)
- * bf16, each precision under the thread setup it trains with ({@link CpuThreads#use}): where the curve flattens is
+ * bf16, each precision under the thread setup it trains with ({@link CpuThreads#useForTraining}): where the curve flattens is
  * the size a training step's products need to reach the peak that {@code bench train}'s MFU divides by.
  */
 @Command(
@@ -63,7 +64,7 @@ final class BenchPeakCommand implements Callable<Integer> {
         if (types.size() == 1) System.err.println("no bf16 instructions (avx512_bf16, amx_bf16): fp32 only");
         for (ScalarType type : types) {
             boolean fp32 = type == ScalarType.Float;
-            int n = threads.use(fp32);
+            int n = threads.useForTraining(!fp32);
             for (int size : sizes) {
                 OtherCpu.Sample before = OtherCpu.sample();
                 double gflops = MatmulPeak.best(type, size, size, size, 3, products(size), 50);
@@ -75,7 +76,7 @@ final class BenchPeakCommand implements Callable<Integer> {
                         precision,
                         size,
                         gflops,
-                        n,
+                        openblas_nolapack.blas_get_num_threads(),
                         torch.get_num_threads(),
                         others);
                 ObjectNode o = Json.mapper().createObjectNode();

@@ -91,6 +91,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     int loraR;
 
     @Option(
+            names = "--lora-dropout",
+            defaultValue = "0.05",
+            description = "LoRA dropout on the adapters' input, with --method lora (default: ${DEFAULT-VALUE}; PEFT's"
+                    + " default and Unsloth's fast path: 0).")
+    double loraDropout;
+
+    @Option(
             names = "--bf16-mode",
             defaultValue = "shadow",
             description =
@@ -143,9 +150,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         boolean lora = method == TrainConfig.Method.LORA;
         boolean bf16 = precision.bf16(threads.count(), System.err);
-        // the training's thread setup first, then the peak under it: fp32 products on OpenBLAS's pool with libtorch
-        // at one thread, bf16 products on OpenMP's with libtorch at n (CpuThreads)
-        int n = threads.use(!bf16);
+        // the training's thread setup first, as forja train sets it, then the peak under it: fp32 products on
+        // OpenBLAS's pool with libtorch at one thread, bf16 products on OpenMP's with OpenBLAS at one (CpuThreads)
+        int n = threads.useForTraining(bf16);
         Map<String, Object> machine = MachineInfo.describe();
         System.err.println("machine: " + machine);
         OtherCpu.Sample beforePeak = OtherCpu.sample();
@@ -161,7 +168,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         + "used %.2f cores while it was measured%n",
                 bf16 ? "bf16" : "fp32",
                 peakSize,
-                n,
+                machine.get("openblas_threads"),
                 machine.get("libtorch_threads"),
                 peak,
                 load,
@@ -188,7 +195,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         LoraAdapter adapter = null;
         if (lora) {
             adapter = LoraAdapter.attach(
-                    m, new LoraConfig(loraR, 2.0 * loraR, 0.05, List.of(LoraConfig.ALL_LINEAR), false), 0);
+                    m, new LoraConfig(loraR, 2.0 * loraR, loraDropout, List.of(LoraConfig.ALL_LINEAR), false), 0);
             adapter.setTraining(true);
             trainable = adapter.trainableParameters();
             // the frozen base in bf16 once, instead of autocast casting all of it at every step
@@ -206,6 +213,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] fwd = new double[steps];
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
+        double[] head = new double[steps];
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
@@ -236,14 +244,15 @@ final class BenchTrainCommand implements Callable<Integer> {
                         // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
                         System.err.printf(
                                 Locale.ROOT,
-                                "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f, "
-                                        + "optimizer %.0f; process CPU %.0f ms)%n",
+                                "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f of which head and loss"
+                                        + " %.0f, optimizer %.0f; process CPU %.0f ms)%n",
                                 s + warmup,
                                 s < 0 ? " (warm-up)" : "",
                                 l / b.trainableTokens(),
                                 sec * 1e3,
                                 loss.lastForwardSeconds() * 1e3,
                                 loss.lastBackwardSeconds() * 1e3,
+                                loss.lastHeadSeconds() * 1e3,
                                 (t2 - t1) / 1e6,
                                 (cpuNanos() - c0) / 1e6);
                         if (s == -warmup) rss("after the first step");
@@ -251,6 +260,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                             total[s] = sec;
                             fwd[s] = loss.lastForwardSeconds();
                             bwd[s] = loss.lastBackwardSeconds();
+                            head[s] = loss.lastHeadSeconds();
                             opt[s] = (t2 - t1) / 1e9;
                         }
                     }
@@ -274,7 +284,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 "model %s (%s), %s, %,d trainable parameters, batch %d x %d, %s, %d threads%n",
                 model,
                 m.config().modelType(),
-                lora ? "lora r" + loraR : "full",
+                lora ? "lora r" + loraR + " dropout " + loraDropout : "full",
                 nTrainable,
                 batchSize,
                 seqLen,
@@ -288,12 +298,13 @@ final class BenchTrainCommand implements Callable<Integer> {
                 n);
         System.err.printf(
                 Locale.ROOT,
-                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f + "
-                        + "optimizer %,.1f (medians of each)%n",
+                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f (head and loss, forward and"
+                        + " backward, %,.1f of it) + optimizer %,.1f (medians of each)%n",
                 steps,
                 stepSeconds * 1e3,
                 median(fwd) * 1e3,
                 median(bwd) * 1e3,
+                median(head) * 1e3,
                 median(opt) * 1e3);
         System.err.printf(
                 Locale.ROOT,
@@ -312,6 +323,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("forward_ms", round(median(fwd) * 1e3));
         o.put("backward_ms", round(median(bwd) * 1e3));
         o.put("optimizer_ms", round(median(opt) * 1e3));
+        o.put("head_ms", round(median(head) * 1e3));
         o.put("method", lora ? "lora" : "full");
         o.put("precision", bf16 ? "bf16" : "fp32");
         o.put("batch", batchSize);

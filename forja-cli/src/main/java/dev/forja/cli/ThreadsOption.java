@@ -13,6 +13,13 @@ final class ThreadsOption {
         return threads == null ? CpuThreads.all() : threads;
     }
 
+    /** Applies the thread count for a training run ({@link CpuThreads#useForTraining}) and returns it. */
+    int useForTraining(boolean bf16) {
+        int n = count();
+        CpuThreads.useForTraining(n, bf16);
+        return n;
+    }
+
     /** Applies the thread count ({@link CpuThreads#use}) and returns it. */
     int use(boolean float32Products) {
         int n = count();

@@ -18,6 +18,7 @@ public final class MachineInfo {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", CpuThreads.count());
         m.put("libtorch_threads", torch.get_num_threads());
+        m.put("openblas_threads", org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads());
         m.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
         m.put("OPENBLAS_L2_SIZE", System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
         m.put("avx512_bf16", CpuFeatures.hasBf16());

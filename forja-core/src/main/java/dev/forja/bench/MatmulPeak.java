@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The machine's measured matrix-multiply throughput: the denominator of a model-FLOPs utilisation. Measured rather
  * than taken from a data sheet, because on a CPU it depends on the BLAS, its core-type setting and the threads. The
- * figure belongs to the thread setup in force when it is measured ({@link dev.forja.tensor.CpuThreads#use}): fp32
+ * figure belongs to the thread setup in force when it is measured ({@link dev.forja.tensor.CpuThreads#useForTraining}): fp32
  * products run on OpenBLAS's pool, bf16 products on OpenMP's, so set the threads as the measured work will first.
  */
 public final class MatmulPeak {

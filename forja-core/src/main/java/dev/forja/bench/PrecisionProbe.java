@@ -64,7 +64,7 @@ public final class PrecisionProbe {
     /**
      * The choice for training on {@code threads} threads, measured on the first call and remembered for the
      * process (a fraction of a second). It changes the thread setup while it measures: set the chosen one with
-     * {@link CpuThreads#use} afterwards.
+     * {@link CpuThreads#useForTraining} afterwards.
      */
     public static Choice decide(int threads) {
         return DECIDED.computeIfAbsent(threads, PrecisionProbe::measure);
@@ -76,10 +76,10 @@ public final class PrecisionProbe {
         double bf16 = Double.NaN;
         if (instructions) {
             // bf16 first: OpenBLAS's workers spin for a while after an fp32 product and would slow oneDNN's
-            CpuThreads.use(threads, false);
+            CpuThreads.useForTraining(threads, true);
             bf16 = MatmulPeak.best(ScalarType.BFloat16, ROWS, INNER, COLUMNS, 2, 3, 30);
         }
-        CpuThreads.use(threads, true);
+        CpuThreads.useForTraining(threads, false);
         double fp32 = MatmulPeak.best(ScalarType.Float, ROWS, INNER, COLUMNS, 2, 3, 30);
         return new Choice(instructions, fp32, bf16, chooseBf16(instructions, fp32, bf16));
     }

@@ -1,6 +1,7 @@
 package dev.forja.model;
 
 import dev.forja.nn.Rope;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -12,12 +13,14 @@ public final class Step {
     private final Tensor positions;
     private final Tensor mask;
     private final KvCache cache;
+    private final PointerScope owner; // the scope the pass runs in, which frees what the step computes for it
     private Rope.CosSin cosSin;
 
     public Step(Tensor positions, Tensor mask, KvCache cache) {
         this.positions = positions;
         this.mask = mask;
         this.cache = cache;
+        this.owner = PointerScope.getInnerScope();
     }
 
     public Tensor positions() {
@@ -32,9 +35,19 @@ public final class Step {
         return cache;
     }
 
-    /** The rotary cos/sin tables for these positions, computed on first use. */
+    /**
+     * The rotary cos/sin tables for these positions, computed on first use. They belong to the scope the step was made
+     * in, not to the one open at the first use: a block run in a scope of its own (training frees each block's
+     * temporaries as it returns) would otherwise free them for the blocks after it.
+     */
     Rope.CosSin rope(Rope rope, ScalarType dtype) {
-        if (cosSin == null) cosSin = rope.cosSin(positions, dtype);
+        if (cosSin == null) {
+            cosSin = rope.cosSin(positions, dtype);
+            for (Tensor t : new Tensor[] {cosSin.cos(), cosSin.sin()}) {
+                if (owner != null) owner.attach(t);
+                else t.retainReference(); // no scope: the garbage collector's, as the step's other tensors
+            }
+        }
         return cosSin;
     }
 

@@ -88,11 +88,29 @@ public final class LossComputation {
      * autograd from the final norm's output back.
      */
     private static HeadLoss fusedHead(CausalLM model, Options options) {
-        ChunkedHeadLoss chunked = new ChunkedHeadLoss(options.headChunkRows());
-        return (x, b, normalizer, backward) -> {
+        return new FusedHead(model, options);
+    }
+
+    /** The fused head, timing its own part (the final norm, head and loss with their gradients) of each pass. */
+    private static final class FusedHead implements HeadLoss {
+        private final CausalLM model;
+        private final Options options;
+        private final ChunkedHeadLoss chunked;
+        private long nanos;
+
+        FusedHead(CausalLM model, Options options) {
+            this.model = model;
+            this.options = options;
+            this.chunked = new ChunkedHeadLoss(options.headChunkRows());
+        }
+
+        @Override
+        public double compute(Tensor x, Batch b, double normalizer, boolean backward) {
+            long t0 = System.nanoTime();
             Tensor h = autocast(options.bf16(), () -> model.finalNorm(x)); // (B, T, C)
             ChunkedHeadLoss.Result r =
                     chunked.compute(h, model.outputWeight(), b.labels(), options.bf16(), normalizer, backward);
+            nanos = System.nanoTime() - t0;
             if (backward) {
                 h.backward(
                         r.gradInput(),
@@ -101,7 +119,7 @@ public final class LossComputation {
                         new org.bytedeco.pytorch.TensorArrayRefOptional());
             }
             return r.loss();
-        };
+        }
     }
 
     /**
@@ -131,7 +149,8 @@ public final class LossComputation {
             for (int i = 0; i < model.numBlocks(); i++) {
                 torch.manual_seed(seed + i);
                 final int layer = i;
-                inputs[i + 1] = autocast(() -> model.block(layer, inputs[layer], step));
+                inputs[i + 1] =
+                        autocast(() -> Tensors.freeingTemporaries(() -> model.block(layer, inputs[layer], step)));
             }
         }
         // 2) head and loss, backward to the last block's output
@@ -140,16 +159,20 @@ public final class LossComputation {
         Tensor grad = last.grad();
         // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
         for (int i = model.numBlocks() - 1; i >= 0; i--) {
-            Tensor in = inputs[i].detach().requires_grad_(true);
             torch.manual_seed(seed + i);
             final int layer = i;
-            Tensor out = autocast(() -> model.block(layer, in, step));
-            out.backward(
-                    grad,
-                    new org.bytedeco.pytorch.BoolOptional(),
-                    false,
-                    new org.bytedeco.pytorch.TensorArrayRefOptional());
-            grad = in.grad();
+            final Tensor gradOut = grad;
+            // the recomputed block's tensors are freed with its backward, not held to the end of the step
+            grad = Tensors.freeingTemporaries(() -> {
+                Tensor in = inputs[layer].detach().requires_grad_(true);
+                Tensor out = autocast(() -> model.block(layer, in, step));
+                out.backward(
+                        gradOut,
+                        new org.bytedeco.pytorch.BoolOptional(),
+                        false,
+                        new org.bytedeco.pytorch.TensorArrayRefOptional());
+                return in.grad().detach(); // an owning handle: grad() only refers into in, freed with the scope
+            });
         }
         if (x0.requires_grad()) { // frozen embeddings (LoRA) end the graph at the first block
             x0.backward(
@@ -171,7 +194,16 @@ public final class LossComputation {
         return forwardNanos / 1e9;
     }
 
-    /** Seconds of the last {@link #forwardBackward}'s backward pass. */
+    /**
+     * Seconds of the last {@link #forwardBackward}'s head and loss, forward and backward together (the fused head
+     * computes both at once; part of {@link #lastBackwardSeconds}); 0 with another head. At long sequences this is
+     * where a backward that looks far over twice the forward goes: GPT-2's head is a third of its matrix parameters.
+     */
+    public double lastHeadSeconds() {
+        return head instanceof FusedHead f ? f.nanos / 1e9 : 0;
+    }
+
+    /** Seconds of the last {@link #forwardBackward}'s backward pass (the head's forward and backward included). */
     public double lastBackwardSeconds() {
         return backwardNanos / 1e9;
     }
@@ -183,19 +215,29 @@ public final class LossComputation {
             Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
             Tensor x = autocast(() -> {
                 Tensor h = model.embed(ids, step);
-                for (int i = 0; i < model.numBlocks(); i++) h = model.block(i, h, step);
+                for (int i = 0; i < model.numBlocks(); i++) {
+                    final int layer = i;
+                    final Tensor in = h;
+                    h = Tensors.freeingTemporaries(() -> model.block(layer, in, step));
+                }
                 return h;
             }); // (B, T, C)
             return head.compute(x, b, 1, false);
         }
     }
 
-    /** Embeddings and blocks, dropout reseeded per block: (B, T) ids to (B, T, C). */
+    /**
+     * Embeddings and blocks, dropout reseeded per block: (B, T) ids to (B, T, C). Each block's Java handles are freed
+     * as it returns: autograd keeps what the backward needs, and a handle held to the end of the step would keep a
+     * temporary autograd let go (LoRA's dropout copies, a norm's float32 output before its bf16 cast) alive with it.
+     */
     private Tensor blocks(Tensor ids, Step step, long seed) {
         Tensor x = model.embed(ids, step);
         for (int i = 0; i < model.numBlocks(); i++) {
             torch.manual_seed(seed + i);
-            x = model.block(i, x, step);
+            final int layer = i;
+            final Tensor in = x;
+            x = Tensors.freeingTemporaries(() -> model.block(layer, in, step));
         }
         return x;
     }

@@ -46,7 +46,7 @@ public final class Trainer {
         }
         int threads = c.threads() != null ? c.threads() : CpuThreads.all();
         boolean bf16 = c.precision().bf16(threads, log);
-        CpuThreads.use(threads, !bf16);
+        CpuThreads.useForTraining(threads, bf16);
 
         // the task: data first (bad data fails before anything heavy), then the model
         TrainingTask<?> task = TrainingTasks.create(c, modelDir, bf16, log);

@@ -34,6 +34,18 @@ class CpuThreadsTest {
     }
 
     @Test
+    void bf16TrainingLeavesOpenBlasNoWorkersToSpin() {
+        CpuThreads.useForTraining(2, true);
+        assertThat(torch.get_num_threads()).isEqualTo(2);
+        assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(1);
+        assertThat(CpuThreads.count()).isEqualTo(2);
+        CpuThreads.useForTraining(2, false); // float32 training: as any float32 work
+        assertThat(torch.get_num_threads()).isEqualTo(1);
+        assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2);
+        assertThatThrownBy(() -> CpuThreads.useForTraining(0, true)).isInstanceOf(ForjaException.class);
+    }
+
+    @Test
     void zeroThreadsIsRefused() {
         assertThatThrownBy(() -> CpuThreads.use(0, true))
                 .isInstanceOf(ForjaException.class)
