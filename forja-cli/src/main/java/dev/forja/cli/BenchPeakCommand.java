@@ -72,7 +72,7 @@ final class BenchPeakCommand implements Callable<Integer> {
                 String precision = fp32 ? "fp32" : "bf16";
                 System.err.printf(
                         Locale.ROOT,
-                        "%s %5d²: %,8.1f GFLOP/s (OpenBLAS %d threads, libtorch %d; other processes %.2f cores)%n",
+                        "%s %5d²: %,8.1f GFLOP/s (threads: OpenBLAS %d, libtorch %d; other processes %.2f cores)%n",
                         precision,
                         size,
                         gflops,

@@ -163,8 +163,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         System.err.printf(
                 Locale.ROOT,
-                "matmul peak (%s, %d², best of 3 rounds of 5, under the training's thread setup: OpenBLAS %d "
-                        + "threads, libtorch %d): %,.1f GFLOP/s | load average %.2f on %d cores; other processes "
+                "matmul peak (%s, %d², best of 3 rounds of 5, under the training's thread setup, threads: "
+                        + "OpenBLAS %d, libtorch %d): %,.1f GFLOP/s | load average %.2f on %d cores; other processes "
                         + "used %.2f cores while it was measured%n",
                 bf16 ? "bf16" : "fp32",
                 peakSize,
