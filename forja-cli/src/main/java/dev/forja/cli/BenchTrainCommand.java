@@ -8,6 +8,7 @@ import dev.forja.bench.MatmulPeak;
 import dev.forja.bench.OtherCpu;
 import dev.forja.bench.PeakRss;
 import dev.forja.bench.PrecisionProbe;
+import dev.forja.bench.ProcessCounters;
 import dev.forja.bench.ProfiledModel;
 import dev.forja.bench.StepProfile;
 import dev.forja.data.Batch;
@@ -214,6 +215,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
         double[] head = new double[steps];
+        double[] faults = new double[steps];
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
             CausalLM compute = shadow ? Architectures.create(m.config(), optimizer.computeParameters()) : m;
@@ -230,6 +232,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                     Batch b = randomBatch(rng, m.config().vocabSize());
                     try (PointerScope scope = new PointerScope()) {
                         long c0 = cpuNanos();
+                        ProcessCounters k0 = ProcessCounters.now();
                         long t0 = System.nanoTime();
                         if (profiled != null && s >= 0) profile.beginStep(t0);
                         double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
@@ -241,11 +244,13 @@ final class BenchTrainCommand implements Callable<Integer> {
                         profile.span("optimizer", "optimizer (clip, AdamW, zero the gradients)", t1, t2);
                         profile.endStep(t2);
                         double sec = (t2 - t0) / 1e9;
+                        ProcessCounters k = ProcessCounters.now().since(k0);
                         // CPU time beside wall time: on a shared machine the wall time also counts waiting for a core
                         System.err.printf(
                                 Locale.ROOT,
                                 "step %d%s: loss %.4f, %.0f ms (forward %.0f, backward %.0f of which head and loss"
-                                        + " %.0f, optimizer %.0f; process CPU %.0f ms)%n",
+                                        + " %.0f, optimizer %.0f; process CPU %.0f ms; %,d page faults, %d"
+                                        + " involuntary context switches, GC %d ms)%n",
                                 s + warmup,
                                 s < 0 ? " (warm-up)" : "",
                                 l / b.trainableTokens(),
@@ -254,7 +259,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                                 loss.lastBackwardSeconds() * 1e3,
                                 loss.lastHeadSeconds() * 1e3,
                                 (t2 - t1) / 1e6,
-                                (cpuNanos() - c0) / 1e6);
+                                (cpuNanos() - c0) / 1e6,
+                                k.minorFaults() + k.majorFaults(),
+                                k.involuntarySwitches(),
+                                k.gcMillis());
                         if (s == -warmup) rss("after the first step");
                         if (s >= 0) {
                             total[s] = sec;
@@ -262,6 +270,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                             bwd[s] = loss.lastBackwardSeconds();
                             head[s] = loss.lastHeadSeconds();
                             opt[s] = (t2 - t1) / 1e9;
+                            faults[s] = k.minorFaults() + k.majorFaults();
                         }
                     }
                 }
@@ -324,6 +333,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("backward_ms", round(median(bwd) * 1e3));
         o.put("optimizer_ms", round(median(opt) * 1e3));
         o.put("head_ms", round(median(head) * 1e3));
+        o.put("page_faults_per_step", Math.round(median(faults)));
         o.put("method", lora ? "lora" : "full");
         o.put("precision", bf16 ? "bf16" : "fp32");
         o.put("batch", batchSize);
