@@ -238,8 +238,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                         double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
                         long t1 = System.nanoTime();
                         if (profiled != null) profiled.endForwardBackward(t1);
-                        optimizer.clipAndStep(6e-4, 1.0);
-                        optimizer.zeroGrad();
+                        optimizer.clipStepAndZero(
+                                6e-4, 1.0); // as forja train: the gradients zeroed in the update's pass
                         long t2 = System.nanoTime();
                         profile.span("optimizer", "optimizer (clip, AdamW, zero the gradients)", t1, t2);
                         profile.endStep(t2);

@@ -283,12 +283,11 @@ final class TrainingRun<B> {
                 tokens += task.tokens(micro.get(k));
             }
             loss = summed / Math.max(1, normalizer);
-            // one pass for the norm (and the finiteness check), one for the clipped update
+            // one pass for the norm (and the finiteness check), one for the clipped update that zeroes the gradients
             gradNorm = Double.isFinite(loss)
-                    ? optimizer.clipAndStep(lr, c.maxGradNorm() > 0 ? c.maxGradNorm() : Double.MAX_VALUE)
+                    ? optimizer.clipStepAndZero(lr, c.maxGradNorm() > 0 ? c.maxGradNorm() : Double.MAX_VALUE)
                     : Double.NaN;
             if (!Double.isFinite(gradNorm)) throw notFinite(loss);
-            optimizer.zeroGrad();
         }
         step++;
         lastLoss = loss;

@@ -154,7 +154,24 @@ public final class AdamW implements AutoCloseable {
         return norm;
     }
 
+    /**
+     * {@link #clipAndStep} then {@link #zeroGrad}, with the gradients zeroed in the update's own pass as it reads them:
+     * one pass over them fewer. When the norm is not finite nothing is updated and the gradients are kept, as with
+     * {@link #clipAndStep}.
+     */
+    public double clipStepAndZero(double lr, double maxNorm) {
+        requirePositive(maxNorm);
+        double norm = gradNorm();
+        if (!Double.isFinite(norm)) return norm;
+        update(lr, Math.min(1.0, maxNorm / (norm + 1e-6)), true);
+        return norm;
+    }
+
     private void update(double lr, double gradScale) {
+        update(lr, gradScale, false);
+    }
+
+    private void update(double lr, double gradScale, boolean zeroGrads) {
         if (!(lr >= 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         }
@@ -171,7 +188,7 @@ public final class AdamW implements AutoCloseable {
                     Math.sqrt(bc2),
                     lr / bc1,
                     gradScale);
-            kernel.update(g, c);
+            kernel.update(g, c, zeroGrads);
         }
     }
 

@@ -55,13 +55,14 @@ final class AdamWKernel implements AutoCloseable {
 
     private ForkJoinPool pool;
 
-    /** Applies one step to {@code group} in place. */
-    void update(FlatGroup group, Coefficients c) {
+    /** Applies one step to {@code group} in place; with {@code zeroGrads} its gradients are then zero. */
+    void update(FlatGroup group, Coefficients c, boolean zeroGrads) {
         if (group.numel() == 0) return;
         if (group.values.is_cpu()) {
-            fused(group, c);
+            fused(group, c, zeroGrads); // zeroed as read, in the same pass
         } else {
             withTorchOps(group, c);
+            if (zeroGrads) group.grads.zero_();
         }
     }
 
@@ -83,16 +84,17 @@ final class AdamWKernel implements AutoCloseable {
         }
     }
 
-    private void fused(FlatGroup group, Coefficients c) {
+    private void fused(FlatGroup group, Coefficients c, boolean zeroGrads) {
         inParallel(group.numel(), CHUNK, (from, n) -> {
             int len = (int) n;
             FloatBuffer p = floats(group.values, from, len);
             FloatBuffer m = floats(group.expAvg, from, len);
             FloatBuffer v = floats(group.expAvgSq, from, len);
             if (group.shadow != null) {
-                updateRangeWithShadow(p, shorts(group.grads, from, len), m, v, shorts(group.shadow, from, len), len, c);
+                updateRangeWithShadow(
+                        p, shorts(group.grads, from, len), m, v, shorts(group.shadow, from, len), len, c, zeroGrads);
             } else {
-                updateRange(p, floats(group.grads, from, len), m, v, len, c);
+                updateRange(p, floats(group.grads, from, len), m, v, len, c, zeroGrads);
             }
         });
     }
@@ -218,7 +220,8 @@ final class AdamWKernel implements AutoCloseable {
     }
 
     private static void updateRange(
-            FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n, Coefficients c) {
+            FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n, Coefficients c, boolean zeroGrads) {
+        float[] zeros = zeroGrads ? new float[CHUNK] : null;
         float[] p = new float[CHUNK];
         float[] g = new float[CHUNK];
         float[] m = new float[CHUNK];
@@ -228,6 +231,7 @@ final class AdamWKernel implements AutoCloseable {
             int k = Math.min(CHUNK, n - off);
             pb.get(off, p, 0, k);
             gb.get(off, g, 0, k);
+            if (zeroGrads) gb.put(off, zeros, 0, k);
             mb.get(off, m, 0, k);
             vb.get(off, v, 0, k);
             update(p, g, m, v, k, f);
@@ -245,7 +249,15 @@ final class AdamWKernel implements AutoCloseable {
      * pass five times slower.
      */
     private static void updateRangeWithShadow(
-            FloatBuffer pb, ShortBuffer gb, FloatBuffer mb, FloatBuffer vb, ShortBuffer hb, int n, Coefficients c) {
+            FloatBuffer pb,
+            ShortBuffer gb,
+            FloatBuffer mb,
+            FloatBuffer vb,
+            ShortBuffer hb,
+            int n,
+            Coefficients c,
+            boolean zeroGrads) {
+        short[] zeros = zeroGrads ? new short[CHUNK] : null;
         float[] p = new float[CHUNK];
         float[] g = new float[CHUNK];
         float[] m = new float[CHUNK];
@@ -260,6 +272,7 @@ final class AdamWKernel implements AutoCloseable {
             int k = Math.min(CHUNK, n - off);
             pb.get(off, p, 0, k);
             gb.get(off, half, 0, k);
+            if (zeroGrads) gb.put(off, zeros, 0, k);
             mb.get(off, m, 0, k);
             vb.get(off, v, 0, k);
             for (int i = 0; i < k; i++) bits[i] = half[i] << 16; // bf16 is the top half of a float32

@@ -188,6 +188,39 @@ class AdamWTest {
     }
 
     @Test
+    void clipStepAndZeroEqualsClipAndStepThenZeroGrad() {
+        Map<String, Tensor> apart = params(8);
+        Map<String, Tensor> together = params(8);
+        try (AdamW a = new AdamW(apart, AdamWOptions.withWeightDecay(0.1));
+                AdamW b = new AdamW(together, AdamWOptions.withWeightDecay(0.1))) {
+            for (int s = 0; s < 3; s++) {
+                setGrads(apart, s);
+                setGrads(together, s);
+                double max = s % 2 == 0 ? 1.0 : 100.0;
+                double normA = a.clipAndStep(LRS[s], max);
+                a.zeroGrad();
+                assertThat(b.clipStepAndZero(LRS[s], max)).isEqualTo(normA);
+                for (Tensor t : together.values())
+                    assertThat(Tensors.toFloats(t.grad())).containsOnly(0f);
+            }
+            // a non-finite gradient: nothing moves and the gradients stay for the caller to look at
+            setGrads(together, 5);
+            together.get("wte.weight").grad().narrow(0, 1, 1).fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+            float[] grads =
+                    Tensors.toFloats(together.get("h.0.attn.c_attn.weight").grad());
+            float[] before = Tensors.toFloats(together.get("h.0.attn.c_attn.weight"));
+            assertThat(b.clipStepAndZero(1e-2, 1.0)).isNaN();
+            assertThat(Tensors.toFloats(together.get("h.0.attn.c_attn.weight"))).isEqualTo(before);
+            assertThat(Tensors.toFloats(together.get("h.0.attn.c_attn.weight").grad()))
+                    .isEqualTo(grads);
+            assertThat(b.stepCount()).isEqualTo(3);
+        }
+        for (String name : apart.keySet()) {
+            assertThat(Tensors.toFloats(together.get(name))).as(name).isEqualTo(Tensors.toFloats(apart.get(name)));
+        }
+    }
+
+    @Test
     void clipAndStepSkipsNonFiniteGradients() {
         Map<String, Tensor> params = params(7);
         try (AdamW opt = new AdamW(params, AdamWOptions.withWeightDecay(0.1))) {

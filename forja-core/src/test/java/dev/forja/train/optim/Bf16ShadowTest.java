@@ -55,9 +55,13 @@ class Bf16ShadowTest {
                 }
                 assertThat(shadow.gradNorm()).isCloseTo(plain.gradNorm(), within(1e-2 * plain.gradNorm()));
                 plain.step(1e-2);
-                shadow.step(1e-2);
-                shadow.zeroGrad();
                 plain.zeroGrad();
+                if (step < 2) {
+                    shadow.step(1e-2);
+                    shadow.zeroGrad();
+                } else {
+                    shadow.clipStepAndZero(1e-2, Double.MAX_VALUE); // zeroes the bf16 gradients in its pass
+                }
             }
             for (String name : plainParams.keySet()) {
                 // the same float operations on the same numbers

@@ -92,7 +92,7 @@ class FlatBuffersTest {
                         lr / (1 - Math.pow(0.9, s)),
                         s == 2 ? 0.25 : 1.0);
                 try (AdamWKernel kernel = new AdamWKernel()) {
-                    kernel.update(fused, c);
+                    kernel.update(fused, c, false);
                 }
                 AdamWKernel.withTorchOps(ops, c);
             }
