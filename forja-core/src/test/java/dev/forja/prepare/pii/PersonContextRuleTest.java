@@ -50,6 +50,11 @@ class PersonContextRuleTest {
         assertThat(names("Autores: Fred N. van Kempen, Alan Cox y Bernd Eckenfels."))
                 .containsExactly("Fred N. van Kempen", "Alan Cox", "Bernd Eckenfels");
         assertThat(names("Escrito por José Ortega y Gasset.")).containsExactly("José Ortega y Gasset");
+        // particles inside the names on either side of the joiner
+        assertThat(names("Traduzido por Anselmo dos Santos e Iolanda da Costa Pires."))
+                .containsExactly("Anselmo dos Santos", "Iolanda da Costa Pires");
+        assertThat(names("Traducido por Anselmo de la Fuente y Iolanda del Río."))
+                .containsExactly("Anselmo de la Fuente", "Iolanda del Río");
     }
 
     @Test
