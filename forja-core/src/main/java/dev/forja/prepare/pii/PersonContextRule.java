@@ -26,6 +26,7 @@ final class PersonContextRule implements PiiRule {
     private enum Cue {
         NONE,
         MEDIUM,
+        TRIBUTE,
         STRONG
     }
 
@@ -40,6 +41,9 @@ final class PersonContextRule implements PiiRule {
      * first-name model, or in the gazetteer) and every later word scores at least REST.
      */
     static final double GIVEN = 0.5, REST = 0.3;
+
+    /** After a tribute, a word alone is a name when it scores LONE_GIVEN on the first-name model. */
+    static final double LONE_GIVEN = 0.45;
 
     private static final Pattern STRONG_BEFORE = Pattern.compile("(?:"
             // credit verbs, then "por" / "by" / "pelo"
@@ -80,6 +84,19 @@ final class PersonContextRule implements PiiRule {
             + "|\\b(?:saludos|un saludo|atentamente|cordialmente|regards|cheers|thanks|gracias|abracos|abraco"
             + "|atenciosamente|obrigad[oa]|sincerely|best|un abrazo)\\s*[,.!]?[ \\t]*\\r?\\n[ \\t]*"
             + ")$");
+    /**
+     * A tribute: a person's contributions, work or vision, a dedication to them (in Spanish and Portuguese; English
+     * "dedicated to" names servers and lists as often), a relative of theirs. The person is often named by the given
+     * name alone ("as contribuições de Ian", "dedicamos esta versão ao Thiemo", "his wife, Debra").
+     */
+    private static final Pattern TRIBUTE_BEFORE = Pattern.compile("(?:"
+            + "\\b(?:contribuciones|contribucion|contribuicoes|contribuicao|contributos?|contributions?|trabajo"
+            + "|trabalho|legado|legacy|vision|visao)\\s+(?:de|do|of|by)\\s+"
+            + "|\\bdedic(?:a|ar|amos|ad[oa]s?|ou|o|aram|aron|ara)\\s(?:[^.]|\\.\\d){0,60}?\\b(?:a|ao)\\s+"
+            + "|\\b(?:su|sua|seu|his|her|my|mi|meu|minha|our|their)\\s+(?:esposa|esposo|marido|mujer|mulher|wife"
+            + "|husband|hijo|hija|filho|filha|daughter|hermano|hermana|irmao|irma|brother|sister)\\s*,?\\s*"
+            + ")$");
+
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
             // a line that maps a program or file to its authors ("chroot: Roland McGrath")
             + "|(?:^|\\n)[ \\t]*[a-z0-9_.+\\[-]{2,24}:[ \\t]+"
@@ -588,7 +605,8 @@ final class PersonContextRule implements PiiRule {
                 if (item) cue = Cue.MEDIUM;
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
-                else if (cue != Cue.STRONG && !item) name = trim(name, true);
+                else if (cue != Cue.STRONG && !item && !(cue == Cue.TRIBUTE && name.size == 1))
+                    name = trim(name, true); // a given name alone after a tribute is judged in accept
                 else if (item && !givenNameFirst(name)) { // every word, or none: "More Options" is a heading
                     NameRun all = trim(name, true);
                     if (all == null || all.size != name.size) name = null;
@@ -713,7 +731,8 @@ final class PersonContextRule implements PiiRule {
             // wide enough for a copyright's list of years ("Copyright © 1994, 2004, 2005, 2006,  2008  Clint\nAdams")
             String before = Gazetteer.key(text.substring(Math.max(0, at - 96), at));
             if (STRONG_BEFORE.matcher(before).find()) return Cue.STRONG;
-            if (MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
+            if (TRIBUTE_BEFORE.matcher(before).find()) cue = Cue.TRIBUTE;
+            else if (cue == Cue.NONE && MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
         }
         return cue;
     }
@@ -735,6 +754,10 @@ final class PersonContextRule implements PiiRule {
             case MEDIUM ->
                 words + caps >= 2 && words >= 1 && sum / words >= MEDIUM_MEAN
                         || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
+            // as after a medium cue, or a word alone that looks like a given name
+            case TRIBUTE ->
+                accept(name, Cue.MEDIUM)
+                        || name.size == 1 && words == 1 && firstNames.score(name.word(0)) >= LONE_GIVEN;
             case NONE -> words >= 2 && caps == 0 && (min >= HIGH || givenNameFirst(name) && restMin(name) >= REST);
         };
     }
@@ -785,6 +808,9 @@ final class PersonContextRule implements PiiRule {
             "from",
             "per",
             "a",
+            "ao",
+            "do",
+            "of",
             "to",
             "hola",
             "ola",

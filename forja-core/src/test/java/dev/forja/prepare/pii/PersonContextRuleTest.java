@@ -65,6 +65,24 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void aGivenNameAloneAfterATribute() {
+        assertThat(names("As contribuições de Ilse para o projeto não serão esquecidas."))
+                .containsExactly("Ilse");
+        assertThat(names("Las contribuciones de Fermín al proyecto fueron enormes."))
+                .containsExactly("Fermín");
+        assertThat(names("Dedicamos esta versão 2.0 ao Anatole, que nos deixou em maio."))
+                .containsExactly("Anatole");
+        assertThat(names("Llegó con su esposa, Consuelo.")).containsExactly("Consuelo");
+        // products after the same words stay
+        assertThat(names("Esta opção faz o trabalho de Perl mais simples.")).isEmpty();
+        assertThat(names("O trabalho de Make é decidir quais partes recompilar."))
+                .isEmpty();
+        assertThat(names("The package is dedicated to Ruby and Perl developers."))
+                .isEmpty();
+        assertThat(names("As contribuições do Debian para o software livre.")).isEmpty();
+    }
+
+    @Test
     void namesInFormAndJsonFieldsOfRequests() {
         assertThat(names("POST /contacto nombre=Luis+Gonzalez&email=x")).containsExactly("Luis+Gonzalez");
         assertThat(names("GET /perfil?nombre=Camila%20Sepulveda&id=3")).containsExactly("Camila%20Sepulveda");
