@@ -138,6 +138,12 @@ class PersonContextRuleTest {
         // one word of a name found in the text names the person alone too
         assertThat(names("Bruce Perens <bp@example.org> fue el líder. Bruce escribió las pautas."))
                 .containsExactly("Bruce Perens", "Bruce");
+        // but not where it opens another name, here a company's
+        assertThat(names("Bruce Perens <bp@example.org> fundó Bruce Systems en 1999."))
+                .containsExactly("Bruce Perens");
+        // a given name found alone names the person elsewhere in the text too
+        assertThat(names("Las contribuciones de Ilse fueron muchas; Ilse mantuvo el instalador durante años."))
+                .containsExactly("Ilse", "Ilse");
     }
 
     @Test
