@@ -95,7 +95,12 @@ final class PersonContextRule implements PiiRule {
             + "|\\bdedic(?:a|ar|amos|ad[oa]s?|ou|o|aram|aron|ara)\\s(?:[^.]|\\.\\d){0,60}?\\b(?:a|ao)\\s+"
             + "|\\b(?:su|sua|seu|his|her|my|mi|meu|minha|our|their)\\s+(?:esposa|esposo|marido|mujer|mulher|wife"
             + "|husband|hijo|hija|filho|filha|daughter|hermano|hermana|irmao|irma|brother|sister)\\s*,?\\s*"
+            // an obituary's heading or a memorial ("Morre Fabrizio Polacco", "en memoria de Ana Ruiz")
+            + "|\\b(?:morre|muere|in memoriam|em memoria de|en memoria de|in memory of)\\s+"
             + ")$");
+    /** A death told right after a name ({@code "Ana Ruiz falleció"}): as strong as a tribute before it. */
+    private static final Pattern DEATH_AFTER = Pattern.compile(
+            "^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:faleceu|falleci[oó]|morreu|muri[oó]|died|passed away)(?!\\p{L})");
 
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
             // a line that maps a program or file to its authors ("chroot: Roland McGrath")
@@ -725,7 +730,12 @@ final class PersonContextRule implements PiiRule {
                 && EMAIL_AFTER
                         .matcher(text.subSequence(end, Math.min(text.length(), end + 80)))
                         .find()) return Cue.STRONG;
-        Cue cue = Cue.NONE;
+        Cue cue = DEATH_AFTER
+                        .matcher(text)
+                        .region(end, Math.min(text.length(), end + 24))
+                        .lookingAt()
+                ? Cue.TRIBUTE
+                : Cue.NONE;
         for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
             if (!mayFollowCue(text, at)) continue;
             // wide enough for a copyright's list of years ("Copyright © 1994, 2004, 2005, 2006,  2008  Clint\nAdams")
@@ -834,6 +844,12 @@ final class PersonContextRule implements PiiRule {
             "cara",
             "caros",
             "caras",
+            "morre",
+            "muere",
+            "memoria",
+            "memória",
+            "memory",
+            "memoriam",
             "realizaron",
             "realizo",
             "realizó",

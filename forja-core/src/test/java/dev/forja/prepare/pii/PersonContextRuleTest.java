@@ -73,6 +73,12 @@ class PersonContextRuleTest {
         assertThat(names("Dedicamos esta versão 2.0 ao Anatole, que nos deixou em maio."))
                 .containsExactly("Anatole");
         assertThat(names("Llegó con su esposa, Consuelo.")).containsExactly("Consuelo");
+        // an obituary or a memorial vouches for a full name whose words the models doubt
+        assertThat(names("Em 3 de maio de 2010, Oddone Ferrucci faleceu em Lisboa."))
+                .containsExactly("Oddone Ferrucci");
+        assertThat(names("2.4. Junio 2003: Muere Oddone Ferrucci")).containsExactly("Oddone Ferrucci");
+        assertThat(names("In memory of Corrado Ferrucci.")).containsExactly("Corrado Ferrucci");
+        assertThat(names("The process died after Samba restarted.")).isEmpty();
         // products after the same words stay
         assertThat(names("Esta opção faz o trabalho de Perl mais simples.")).isEmpty();
         assertThat(names("O trabalho de Make é decidir quais partes recompilar."))
