@@ -617,6 +617,8 @@ final class PersonContextRule implements PiiRule {
                     if (all == null || all.size != name.size) name = null;
                 }
                 if (name != null && cue == Cue.NONE) name = fromGivenName(name); // "Cedo Ian Jackson tomou"
+                if (name != null && cue == Cue.NONE && modelNumberAfter(text, name.end(name.size - 1)))
+                    name = null; // "una Atari Medusa 68040": a product and its model
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
                 if (name != null
                         && ORGANISATION_AFTER
@@ -944,6 +946,27 @@ final class PersonContextRule implements PiiRule {
     /** Whether the word ending at {@code i} goes on as an identifier or an address ({@code "Bodo_Moeller"}). */
     private static boolean insideIdentifier(String text, int i) {
         return i < text.length() && (text.charAt(i) == '_' || text.charAt(i) == '@');
+    }
+
+    /**
+     * Whether a model or version number follows {@code i} after one space ({@code " 68040,"}, {@code " 3.0 "}): not a
+     * year ({@code " 1993"}), nor a number that goes on as a phone number or an identifier does ({@code " 555-0192"},
+     * {@code " 12.345.678-9"}, {@code " 12345678Z"}).
+     */
+    private static boolean modelNumberAfter(String text, int i) {
+        int n = text.length();
+        if (i + 1 >= n || text.charAt(i) != ' ' || !Character.isDigit(text.charAt(i + 1))) return false;
+        int end = i + 1, dots = 0;
+        while (end < n
+                && (Character.isDigit(text.charAt(end))
+                        || text.charAt(end) == '.' && end + 1 < n && Character.isDigit(text.charAt(end + 1))))
+            if (text.charAt(end++) == '.') dots++;
+        if (dots > 1) return false;
+        boolean ends = end >= n
+                || ",;)".indexOf(text.charAt(end)) >= 0
+                || end + 1 < n && text.charAt(end) == ' ' && Character.isLetter(text.charAt(end + 1));
+        boolean year = dots == 0 && end - i - 1 == 4 && (text.startsWith("19", i + 1) || text.startsWith("20", i + 1));
+        return ends && !year;
     }
 
     private static boolean endsLine(String text, int i) {

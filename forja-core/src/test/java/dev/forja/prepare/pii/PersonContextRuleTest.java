@@ -65,6 +65,16 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void aProductWithItsModelNumberIsNoPerson() {
+        assertThat(names("Tudo começou numa Atari Falcon 030 com 4 MB de memória."))
+                .isEmpty();
+        assertThat(names("Rodava numa Atari Medusa 68040, emprestada.")).isEmpty();
+        // a year, a phone number after a name leave it a name
+        assertThat(names("Ian Murdock 1993 fundó Debian.")).containsExactly("Ian Murdock");
+        assertThat(names("Llamar a Bernarda Quiroz 9 8765 4321 mañana.")).contains("Bernarda Quiroz");
+    }
+
+    @Test
     void aGivenNameAloneAfterATribute() {
         assertThat(names("As contribuições de Ilse para o projeto não serão esquecidas."))
                 .containsExactly("Ilse");
