@@ -107,10 +107,15 @@ final class PersonContextRule implements PiiRule {
             + "|(?:^|\\n)[ \\t]*[a-z0-9_.+\\[-]{2,24}:[ \\t]+"
             // years opening a line, as a copyright field's next holders ("           2008-2019 Name")
             + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
-    /** An address right after a name: in brackets, or after a space, with an '@' or written out with "at". */
+    /**
+     * An address right after a name: in brackets, or after a space, with an '@' or written out with "at"; or a
+     * handle in brackets.
+     */
     private static final Pattern EMAIL_AFTER =
             Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[⟨][^\\s<>()\\[\\]@⟨⟩]+(?:@|\\s+at\\s+)[^\\s<>()⟩]*"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*@\\w[^\\s<>()]*"
+                    // an account's handle: "Tony Arcieri (@bascule)"
+                    + "|[ \\t]*\\(@[\\w.-]+\\)"
                     // written out to keep robots off: "adam at cafe21.org", "dkg at example dot net"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*[ \\t]+at[ \\t]+[\\w-]+"
                     + "(?:\\.[\\w-]+|[ \\t]+dot[ \\t]+[\\w-]+)+)");

@@ -65,6 +65,12 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void anAccountsHandleAfterANameIsACue() {
+        assertThat(names("Odile Brassens-Marchal (@obm)\nK. L. Oyelaran (@klo)\nAcme Widgets"))
+                .containsExactly("Odile Brassens-Marchal", "K. L. Oyelaran");
+    }
+
+    @Test
     void aProductWithItsModelNumberIsNoPerson() {
         assertThat(names("Tudo começou numa Atari Falcon 030 com 4 MB de memória."))
                 .isEmpty();
