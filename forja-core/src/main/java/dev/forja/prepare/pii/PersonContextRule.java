@@ -283,7 +283,6 @@ final class PersonContextRule implements PiiRule {
             "fri",
             "sat",
             "sun",
-            "jan",
             "feb",
             "mar",
             "apr",

@@ -65,6 +65,13 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void janBeforeASurnameIsAGivenNameNotAMonth() {
+        assertThat(names("Escrito por Jan Holub y Petra Dvořáková.")).containsExactly("Jan Holub", "Petra Dvořáková");
+        assertThat(names("Released Jan 2004 by the GNU Project.\nJan Feb Mar Apr"))
+                .isEmpty();
+    }
+
+    @Test
     void anAccountsHandleAfterANameIsACue() {
         assertThat(names("Odile Brassens-Marchal (@obm)\nK. L. Oyelaran (@klo)\nAcme Widgets"))
                 .containsExactly("Odile Brassens-Marchal", "K. L. Oyelaran");
