@@ -127,9 +127,14 @@ final class PersonContextRule implements PiiRule {
     private static final Pattern ORGANISATION_AFTER = Pattern.compile(
             "[ \\t]*(?:\\p{Lu}\\p{L}*[ \\t]+)?,?[ \\t]*(?:Inc|Ltd|LLC|GmbH|Corp|Co|S\\.\\s?A|SA|S\\.L|SL|Ltda|AG|BV|Oy|AB)(?![\\w-])");
 
-    /** Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. */
+    /**
+     * Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. After a
+     * login or a note in brackets, a comma or a conjunction ({@code "Ana Lima (alima) e Rui Paz"}).
+     */
     private static final Pattern LIST_GAP = Pattern.compile(
-            "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$");
+            "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$"
+                    + "|^[ \\t]*[(\\[][^()\\[\\]\\n]{1,32}[)\\]]\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?"
+                    + "|(?:y|e|and|&|et|und)\\s+)$");
 
     /** Capitalised words that are not names: function words, months and days, organisations and products. */
     static final Set<String> STOP = Set.of(
@@ -605,7 +610,7 @@ final class PersonContextRule implements PiiRule {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
                 if (lastEnd >= 0
                         && name.start(0) >= lastEnd
-                        && name.start(0) - lastEnd <= 8
+                        && name.start(0) - lastEnd <= 48
                         && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
                                 .matches())
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list

@@ -55,6 +55,9 @@ class PersonContextRuleTest {
                 .containsExactly("Anselmo dos Santos", "Iolanda da Costa Pires");
         assertThat(names("Traducido por Anselmo de la Fuente y Iolanda del Río."))
                 .containsExactly("Anselmo de la Fuente", "Iolanda del Río");
+        // a login in brackets after a name does not end the list
+        assertThat(names("A tradução foi feita por Teodoro Braga (tbraga) e Lucimar Feitosa (lfeitosa)."))
+                .containsExactly("Teodoro Braga", "Lucimar Feitosa");
     }
 
     @Test
