@@ -602,17 +602,17 @@ final class PersonContextRule implements PiiRule {
                 i = Math.max(i + 1, NameRun.wordEnd(text, i));
                 continue;
             }
-            // a lone capitalised word ("INFO", "El") is a name only after a strong cue: rule that out cheaply first
-            NameRun name = run.size == 1 && !mayFollowCue(text, i) && !mayPrecedeAddress(text, run.end(0))
+            // a lone capitalised word ("INFO", "El") is a name only after a strong cue or in a list of names
+            // ("thanks, Sune Vuorela and Wookey"): rule that out cheaply first
+            NameRun name = run.size == 1
+                            && !mayFollowCue(text, i)
+                            && !mayPrecedeAddress(text, run.end(0))
+                            && !nextInList(text, lastEnd, i)
                     ? null
                     : trim(run, false);
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
-                if (lastEnd >= 0
-                        && name.start(0) >= lastEnd
-                        && name.start(0) - lastEnd <= 48
-                        && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
-                                .matches())
+                if (nextInList(text, lastEnd, name.start(0)))
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
                 // a list of one person a line: its shape vouches for every word of the item, as a cue does
                 boolean item = cue == Cue.NONE && listItem(text, name.start(0), name.end(name.size - 1));
@@ -955,6 +955,14 @@ final class PersonContextRule implements PiiRule {
     /** Whether the word ending at {@code i} goes on as an identifier or an address ({@code "Bodo_Moeller"}). */
     private static boolean insideIdentifier(String text, int i) {
         return i < text.length() && (text.charAt(i) == '_' || text.charAt(i) == '@');
+    }
+
+    /** Whether a name at {@code start} goes on the list whose last name ended at {@code lastEnd} (-1: none). */
+    private static boolean nextInList(String text, int lastEnd, int start) {
+        return lastEnd >= 0
+                && start >= lastEnd
+                && start - lastEnd <= 48
+                && LIST_GAP.matcher(text.substring(lastEnd, start)).matches();
     }
 
     /**

@@ -55,6 +55,11 @@ class PersonContextRuleTest {
                 .containsExactly("Anselmo dos Santos", "Iolanda da Costa Pires");
         assertThat(names("Traducido por Anselmo de la Fuente y Iolanda del Río."))
                 .containsExactly("Anselmo de la Fuente", "Iolanda del Río");
+        // one word alone after "and" in a list that began with a cue
+        assertThat(names("Thanks to Lucimar Feitosa and Ozzie for the patches."))
+                .containsExactly("Lucimar Feitosa", "Ozzie");
+        assertThat(names("Thanks to Lucimar Feitosa and Debian for the patches."))
+                .containsExactly("Lucimar Feitosa");
         // a login in brackets after a name does not end the list
         assertThat(names("A tradução foi feita por Teodoro Braga (tbraga) e Lucimar Feitosa (lfeitosa)."))
                 .containsExactly("Teodoro Braga", "Lucimar Feitosa");
