@@ -184,7 +184,7 @@ public final class Anonymizer {
             if (m.type() != PiiType.PERSON) continue;
             String name = singleSpaced(text.substring(m.start(), m.end()));
             int space = name.indexOf(' ');
-            if (space < 0) { // a given name found alone ("as contribuições de Ian") names them elsewhere in the text
+            if (space < 0) { // a given name found alone ("as contribuições de Ilse") names them elsewhere in the text
                 if (singleMention(name) && text.indexOf(name, text.indexOf(name) + 1) >= 0) {
                     if (names == null) names = new LinkedHashSet<>();
                     names.add(name);
@@ -219,7 +219,7 @@ public final class Anonymizer {
 
     /**
      * Whether a word known alone, {@code [start, end)}, begins a longer name there: a capitalised word follows after
-     * one space ({@code "Thiemo"}, not inside {@code "Thiemo Seufer"}).
+     * one space ({@code "Ilse"}, not inside {@code "Ilse Brandt"}).
      */
     private static boolean partOfLongerName(String text, int start, int end) {
         for (int i = start; i < end; i++) if (Character.isWhitespace(text.charAt(i))) return false;

@@ -87,7 +87,7 @@ final class PersonContextRule implements PiiRule {
     /**
      * A tribute: a person's contributions, work or vision, a dedication to them (in Spanish and Portuguese; English
      * "dedicated to" names servers and lists as often), a relative of theirs. The person is often named by the given
-     * name alone ("as contribuições de Ian", "dedicamos esta versão ao Thiemo", "his wife, Debra").
+     * name alone ("as contribuições de Ilse", "dedicamos esta versão ao Anatole", "his wife, Consuelo").
      */
     private static final Pattern TRIBUTE_BEFORE = Pattern.compile("(?:"
             + "\\b(?:contribuciones|contribucion|contribuicoes|contribuicao|contributos?|contributions?|trabajo"
@@ -95,7 +95,7 @@ final class PersonContextRule implements PiiRule {
             + "|\\bdedic(?:a|ar|amos|ad[oa]s?|ou|o|aram|aron|ara)\\s(?:[^.]|\\.\\d){0,60}?\\b(?:a|ao)\\s+"
             + "|\\b(?:su|sua|seu|his|her|my|mi|meu|minha|our|their)\\s+(?:esposa|esposo|marido|mujer|mulher|wife"
             + "|husband|hijo|hija|filho|filha|daughter|hermano|hermana|irmao|irma|brother|sister)\\s*,?\\s*"
-            // an obituary's heading or a memorial ("Morre Fabrizio Polacco", "en memoria de Ana Ruiz")
+            // an obituary's heading or a memorial ("Morre Oddone Ferrucci", "en memoria de Ana Ruiz")
             + "|\\b(?:morre|muere|in memoriam|em memoria de|en memoria de|in memory of)\\s+"
             + ")$");
     /** A death told right after a name ({@code "Ana Ruiz falleció"}): as strong as a tribute before it. */
@@ -114,7 +114,7 @@ final class PersonContextRule implements PiiRule {
     private static final Pattern EMAIL_AFTER =
             Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[⟨][^\\s<>()\\[\\]@⟨⟩]+(?:@|\\s+at\\s+)[^\\s<>()⟩]*"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*@\\w[^\\s<>()]*"
-                    // an account's handle: "Tony Arcieri (@bascule)"
+                    // an account's handle: "Odile Brassens (@obm)"
                     + "|[ \\t]*\\(@[\\w.-]+\\)"
                     // written out to keep robots off: "adam at cafe21.org", "dkg at example dot net"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*[ \\t]+at[ \\t]+[\\w-]+"
@@ -603,7 +603,7 @@ final class PersonContextRule implements PiiRule {
                 continue;
             }
             // a lone capitalised word ("INFO", "El") is a name only after a strong cue or in a list of names
-            // ("thanks, Sune Vuorela and Wookey"): rule that out cheaply first
+            // ("thanks, Lucimar Feitosa and Ozzie"): rule that out cheaply first
             NameRun name = run.size == 1
                             && !mayFollowCue(text, i)
                             && !mayPrecedeAddress(text, run.end(0))
@@ -627,7 +627,7 @@ final class PersonContextRule implements PiiRule {
                 }
                 if (name != null && cue == Cue.NONE) name = fromGivenName(name); // "Cedo Ian Jackson tomou"
                 if (name != null && cue == Cue.NONE && modelNumberAfter(text, name.end(name.size - 1)))
-                    name = null; // "una Atari Medusa 68040": a product and its model
+                    name = null; // "una Orion Tamara 500": a product and its model
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
                 if (name != null
                         && ORGANISATION_AFTER
