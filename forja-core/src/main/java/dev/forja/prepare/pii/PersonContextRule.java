@@ -774,7 +774,9 @@ final class PersonContextRule implements PiiRule {
                 words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
             case MEDIUM ->
                 words + caps >= 2 && words >= 1 && sum / words >= MEDIUM_MEAN
-                        || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
+                        || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2
+                        // initials and a surname: "por J. Quintella", "by P. J. Plaunder"
+                        || name.kind(0) == NameRun.Kind.INITIAL && words == 1 && sum >= MEDIUM_MEAN;
             // as after a medium cue, or a word alone that looks like a given name
             case TRIBUTE ->
                 accept(name, Cue.MEDIUM)

@@ -43,6 +43,10 @@ class PersonContextRuleTest {
         assertThat(names("Traductor: Fred N. van Kempen")).containsExactly("Fred N. van Kempen");
         assertThat(names("Mantenedor: Ludwig von Mises <lvm@example.de>")).containsExactly("Ludwig von Mises");
         assertThat(names("escrita por João dos Santos Filho")).containsExactly("João dos Santos Filho");
+        // initials and a surname after a weaker cue
+        assertThat(names("Baseado em código de J. Quintella.")).containsExactly("J. Quintella");
+        assertThat(names("Written by Brian Oakhurst and P. J. Plaunder."))
+                .containsExactly("Brian Oakhurst", "P. J. Plaunder");
     }
 
     @Test
