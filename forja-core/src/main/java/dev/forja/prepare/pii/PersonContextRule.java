@@ -732,7 +732,20 @@ final class PersonContextRule implements PiiRule {
     private double wordScore(String word) {
         String key = Gazetteer.key(word);
         if (gazetteer.isFirstName(key) || gazetteer.isSurname(key)) return 1;
-        return model.score(word);
+        double score = model.score(word);
+        return score < GAELIC_SCORE && gaelicSurname(word) ? GAELIC_SCORE : score;
+    }
+
+    /** What a surname of Gaelic shape scores at least: the model, trained mostly on Romance names, doubts them. */
+    private static final double GAELIC_SCORE = 0.9;
+
+    private static final Pattern GAELIC = Pattern.compile("(?:Mac|Mc|O['’])\\p{Lu}\\p{Ll}{2,}");
+
+    /** {@code "MacKenzie"}, {@code "McAllister"}, {@code "O'Rourke"}. */
+    private static boolean gaelicSurname(String word) {
+        return word.length() >= 6
+                && (word.charAt(0) == 'M' || word.charAt(0) == 'O')
+                && GAELIC.matcher(word).matches();
     }
 
     /** The strongest cue before the run or before the name within it (after words trimmed), or after the name. */

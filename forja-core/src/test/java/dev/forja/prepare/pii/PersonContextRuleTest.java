@@ -77,6 +77,13 @@ class PersonContextRuleTest {
     }
 
     @Test
+    void surnamesOfGaelicShapeAfterAGivenName() {
+        assertThat(names("Roderick McAllister.  Long options, the manual.")).containsExactly("Roderick McAllister");
+        assertThat(names("Install MacPorts Base first; the McAfee VirusScan tool is not needed."))
+                .isEmpty();
+    }
+
+    @Test
     void janBeforeASurnameIsAGivenNameNotAMonth() {
         assertThat(names("Escrito por Jan Holub y Petra Dvořáková.")).containsExactly("Jan Holub", "Petra Dvořáková");
         assertThat(names("Released Jan 2004 by the GNU Project.\nJan Feb Mar Apr"))
