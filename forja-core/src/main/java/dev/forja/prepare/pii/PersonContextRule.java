@@ -807,15 +807,25 @@ final class PersonContextRule implements PiiRule {
     }
 
     /**
-     * Without a cue, a run whose first word is no given name but whose second is starts at the second: the word
-     * before opens the sentence ({@code "Cuando Ian Murdock dejó"}, {@code "Morre Frans Pop"}).
+     * Without a cue, a run whose first word is no given name but whose second is starts at the second when the word
+     * before opens the sentence ({@code "Cuando Ian Murdock dejó"}, {@code "Morre Frans Pop"}); inside a sentence the
+     * run is one name, of a product as often as not ({@code "to make Novatek Ottilie Shield readers work"}).
      */
     private NameRun fromGivenName(NameRun name) {
         if (name.size < 3 || name.kind(1) != NameRun.Kind.WORD || givenNameFirst(name)) return name;
         if (name.kind(0) == NameRun.Kind.WORD && PersonNameRule.PLACES.contains(Gazetteer.key(name.word(0))))
             return name; // "Estadio Santiago Bernabéu": a place named after someone
+        if (!opensSentence(name.text, name.start(0)))
+            return name; // "make Novatek Ottilie Shield readers work": one product
         NameRun rest = name.slice(1, name.size);
         return givenNameFirst(rest) ? rest : name;
+    }
+
+    /** Whether {@code i} opens a text, a line, a sentence, a clause after a colon, or a quotation. */
+    private static boolean opensSentence(String text, int i) {
+        int j = i - 1;
+        while (j >= 0 && NameRun.blank(text.charAt(j))) j--;
+        return j < 0 || ".!?:;\n\"'«“(".indexOf(text.charAt(j)) >= 0;
     }
 
     /**

@@ -201,6 +201,11 @@ class PersonContextRuleTest {
         assertThat(names("Visitamos la Calle Carmen y San Francisco en Nueva York."))
                 .isEmpty();
         assertThat(names("Cedo Ian Jackson tomou conta do desenvolvimento.")).containsExactly("Ian Jackson");
+        // inside a sentence the word before a given name belongs to the same name, here a product's
+        assertThat(names("Raise the timeout to make Novatek Ottilie Shield readers work."))
+                .isEmpty();
+        assertThat(names("Cuando Ottilie Brandt dejó el proyecto, nadie la sustituyó."))
+                .containsExactly("Ottilie Brandt");
         assertThat(names("Falleció en su casa de San Francisco.")).isEmpty();
     }
 
