@@ -184,7 +184,13 @@ public final class Anonymizer {
             if (m.type() != PiiType.PERSON) continue;
             String name = singleSpaced(text.substring(m.start(), m.end()));
             int space = name.indexOf(' ');
-            if (space < 0) continue;
+            if (space < 0) { // a given name found alone ("as contribuições de Ilse") names them elsewhere in the text
+                if (singleMention(name) && text.indexOf(name, text.indexOf(name) + 1) >= 0) {
+                    if (names == null) names = new LinkedHashSet<>();
+                    names.add(name);
+                }
+                continue;
+            }
             remember(name);
             for (String word : name.split(" ")) // "Bruce", after "Bruce Perens" earlier in the text
             if (singleMention(word) && (text.indexOf(word) < m.start() || text.indexOf(word, m.end()) >= 0)) {
@@ -204,10 +210,20 @@ public final class Anonymizer {
                 i++;
                 continue;
             }
-            all.add(new Candidate(new PiiMatch(PiiType.PERSON, i, end), rules.size()));
+            if (!partOfLongerName(text, i, end))
+                all.add(new Candidate(new PiiMatch(PiiType.PERSON, i, end), rules.size()));
             i = end;
         }
         return resolve(all);
+    }
+
+    /**
+     * Whether a word known alone, {@code [start, end)}, begins a longer name there: a capitalised word follows after
+     * one space ({@code "Ilse"}, not inside {@code "Ilse Brandt"}).
+     */
+    private static boolean partOfLongerName(String text, int start, int end) {
+        for (int i = start; i < end; i++) if (Character.isWhitespace(text.charAt(i))) return false;
+        return end + 1 < text.length() && text.charAt(end) == ' ' && Character.isUpperCase(text.charAt(end + 1));
     }
 
     /**

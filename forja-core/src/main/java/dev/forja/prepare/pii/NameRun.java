@@ -132,8 +132,9 @@ final class NameRun {
     }
 
     /**
-     * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side
-     * ({@code "Alan Cox y Bernd Eckenfels"}), but not inside one name ({@code "José Ortega y Gasset"}).
+     * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side, particles
+     * between them ({@code "Alan Cox y Bernd Eckenfels"}, {@code "Rubens de Jesus e Ana da Silva"}), but not inside
+     * one name ({@code "José Ortega y Gasset"}).
      */
     private static int listEnd(String text, int size, int[] starts, int[] ends, Kind[] kinds) {
         int left = 0;
@@ -142,13 +143,17 @@ final class NameRun {
                 left++;
                 continue;
             }
-            String word = text.substring(starts[t], ends[t]);
-            if (!word.equals("y") && !word.equals("e") || left < 2) continue;
+            if (!joiner(text, starts[t], ends[t]) || left < 2) continue;
             int right = 0;
-            for (int u = t + 1; u < size && kinds[u] != Kind.PARTICLE; u++) right++;
+            for (int u = t + 1; u < size && !(kinds[u] == Kind.PARTICLE && joiner(text, starts[u], ends[u])); u++)
+                if (kinds[u] != Kind.PARTICLE) right++;
             if (right >= 2) return t;
         }
         return size;
+    }
+
+    private static boolean joiner(String text, int start, int end) {
+        return end - start == 1 && (text.charAt(start) == 'y' || text.charAt(start) == 'e');
     }
 
     private static int names(Kind[] kinds, int from, int to) {

@@ -26,6 +26,7 @@ final class PersonContextRule implements PiiRule {
     private enum Cue {
         NONE,
         MEDIUM,
+        TRIBUTE,
         STRONG
     }
 
@@ -40,6 +41,9 @@ final class PersonContextRule implements PiiRule {
      * first-name model, or in the gazetteer) and every later word scores at least REST.
      */
     static final double GIVEN = 0.5, REST = 0.3;
+
+    /** After a tribute, a word alone is a name when it scores LONE_GIVEN on the first-name model. */
+    static final double LONE_GIVEN = 0.45;
 
     private static final Pattern STRONG_BEFORE = Pattern.compile("(?:"
             // credit verbs, then "por" / "by" / "pelo"
@@ -80,15 +84,38 @@ final class PersonContextRule implements PiiRule {
             + "|\\b(?:saludos|un saludo|atentamente|cordialmente|regards|cheers|thanks|gracias|abracos|abraco"
             + "|atenciosamente|obrigad[oa]|sincerely|best|un abrazo)\\s*[,.!]?[ \\t]*\\r?\\n[ \\t]*"
             + ")$");
+    /**
+     * A tribute: a person's contributions, work or vision, a dedication to them (in Spanish and Portuguese; English
+     * "dedicated to" names servers and lists as often), a relative of theirs. The person is often named by the given
+     * name alone ("as contribuições de Ilse", "dedicamos esta versão ao Anatole", "his wife, Consuelo").
+     */
+    private static final Pattern TRIBUTE_BEFORE = Pattern.compile("(?:"
+            + "\\b(?:contribuciones|contribucion|contribuicoes|contribuicao|contributos?|contributions?|trabajo"
+            + "|trabalho|legado|legacy|vision|visao)\\s+(?:de|do|of|by)\\s+"
+            + "|\\bdedic(?:a|ar|amos|ad[oa]s?|ou|o|aram|aron|ara)\\s(?:[^.]|\\.\\d){0,60}?\\b(?:a|ao)\\s+"
+            + "|\\b(?:su|sua|seu|his|her|my|mi|meu|minha|our|their)\\s+(?:esposa|esposo|marido|mujer|mulher|wife"
+            + "|husband|hijo|hija|filho|filha|daughter|hermano|hermana|irmao|irma|brother|sister)\\s*,?\\s*"
+            // an obituary's heading or a memorial ("Morre Oddone Ferrucci", "en memoria de Ana Ruiz")
+            + "|\\b(?:morre|muere|in memoriam|em memoria de|en memoria de|in memory of)\\s+"
+            + ")$");
+    /** A death told right after a name ({@code "Ana Ruiz falleció"}): as strong as a tribute before it. */
+    private static final Pattern DEATH_AFTER = Pattern.compile(
+            "^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:faleceu|falleci[oó]|morreu|muri[oó]|died|passed away)(?!\\p{L})");
+
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
             // a line that maps a program or file to its authors ("chroot: Roland McGrath")
             + "|(?:^|\\n)[ \\t]*[a-z0-9_.+\\[-]{2,24}:[ \\t]+"
             // years opening a line, as a copyright field's next holders ("           2008-2019 Name")
             + "|(?:^|\\n)[ \\t]*\\d{4}(?:\\s*[-–,]\\s*\\d{2,4})*,?[ \\t]+)$");
-    /** An address right after a name: in brackets, or after a space, with an '@' or written out with "at". */
+    /**
+     * An address right after a name: in brackets, or after a space, with an '@' or written out with "at"; or a
+     * handle in brackets.
+     */
     private static final Pattern EMAIL_AFTER =
             Pattern.compile("^(?:[ \\t]*(?:\\r?\\n[ \\t]*)?[<(\\[⟨][^\\s<>()\\[\\]@⟨⟩]+(?:@|\\s+at\\s+)[^\\s<>()⟩]*"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*@\\w[^\\s<>()]*"
+                    // an account's handle: "Odile Brassens (@obm)"
+                    + "|[ \\t]*\\(@[\\w.-]+\\)"
                     // written out to keep robots off: "adam at cafe21.org", "dkg at example dot net"
                     + "|(?:[ \\t]+|[ \\t]*\\r?\\n[ \\t]*)\\w[\\w.%+-]*[ \\t]+at[ \\t]+[\\w-]+"
                     + "(?:\\.[\\w-]+|[ \\t]+dot[ \\t]+[\\w-]+)+)");
@@ -100,9 +127,14 @@ final class PersonContextRule implements PiiRule {
     private static final Pattern ORGANISATION_AFTER = Pattern.compile(
             "[ \\t]*(?:\\p{Lu}\\p{L}*[ \\t]+)?,?[ \\t]*(?:Inc|Ltd|LLC|GmbH|Corp|Co|S\\.\\s?A|SA|S\\.L|SL|Ltda|AG|BV|Oy|AB)(?![\\w-])");
 
-    /** Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. */
+    /**
+     * Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. After a
+     * login or a note in brackets, a comma or a conjunction ({@code "Ana Lima (alima) e Rui Paz"}).
+     */
     private static final Pattern LIST_GAP = Pattern.compile(
-            "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$");
+            "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$"
+                    + "|^[ \\t]*[(\\[][^()\\[\\]\\n]{1,32}[)\\]]\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?"
+                    + "|(?:y|e|and|&|et|und)\\s+)$");
 
     /** Capitalised words that are not names: function words, months and days, organisations and products. */
     static final Set<String> STOP = Set.of(
@@ -256,7 +288,6 @@ final class PersonContextRule implements PiiRule {
             "fri",
             "sat",
             "sun",
-            "jan",
             "feb",
             "mar",
             "apr",
@@ -571,29 +602,32 @@ final class PersonContextRule implements PiiRule {
                 i = Math.max(i + 1, NameRun.wordEnd(text, i));
                 continue;
             }
-            // a lone capitalised word ("INFO", "El") is a name only after a strong cue: rule that out cheaply first
-            NameRun name = run.size == 1 && !mayFollowCue(text, i) && !mayPrecedeAddress(text, run.end(0))
+            // a lone capitalised word ("INFO", "El") is a name only after a strong cue or in a list of names
+            // ("thanks, Lucimar Feitosa and Ozzie"): rule that out cheaply first
+            NameRun name = run.size == 1
+                            && !mayFollowCue(text, i)
+                            && !mayPrecedeAddress(text, run.end(0))
+                            && !nextInList(text, lastEnd, i)
                     ? null
                     : trim(run, false);
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
-                if (lastEnd >= 0
-                        && name.start(0) >= lastEnd
-                        && name.start(0) - lastEnd <= 8
-                        && LIST_GAP.matcher(text.substring(lastEnd, name.start(0)))
-                                .matches())
+                if (nextInList(text, lastEnd, name.start(0)))
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
                 // a list of one person a line: its shape vouches for every word of the item, as a cue does
                 boolean item = cue == Cue.NONE && listItem(text, name.start(0), name.end(name.size - 1));
                 if (item) cue = Cue.MEDIUM;
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
-                else if (cue != Cue.STRONG && !item) name = trim(name, true);
+                else if (cue != Cue.STRONG && !item && !(cue == Cue.TRIBUTE && name.size == 1))
+                    name = trim(name, true); // a given name alone after a tribute is judged in accept
                 else if (item && !givenNameFirst(name)) { // every word, or none: "More Options" is a heading
                     NameRun all = trim(name, true);
                     if (all == null || all.size != name.size) name = null;
                 }
                 if (name != null && cue == Cue.NONE) name = fromGivenName(name); // "Cedo Ian Jackson tomou"
+                if (name != null && cue == Cue.NONE && modelNumberAfter(text, name.end(name.size - 1)))
+                    name = null; // "una Orion Tamara 500": a product and its model
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
                 if (name != null
                         && ORGANISATION_AFTER
@@ -698,7 +732,20 @@ final class PersonContextRule implements PiiRule {
     private double wordScore(String word) {
         String key = Gazetteer.key(word);
         if (gazetteer.isFirstName(key) || gazetteer.isSurname(key)) return 1;
-        return model.score(word);
+        double score = model.score(word);
+        return score < GAELIC_SCORE && gaelicSurname(word) ? GAELIC_SCORE : score;
+    }
+
+    /** What a surname of Gaelic shape scores at least: the model, trained mostly on Romance names, doubts them. */
+    private static final double GAELIC_SCORE = 0.9;
+
+    private static final Pattern GAELIC = Pattern.compile("(?:Mac|Mc|O['’])\\p{Lu}\\p{Ll}{2,}");
+
+    /** {@code "MacKenzie"}, {@code "McAllister"}, {@code "O'Rourke"}. */
+    private static boolean gaelicSurname(String word) {
+        return word.length() >= 6
+                && (word.charAt(0) == 'M' || word.charAt(0) == 'O')
+                && GAELIC.matcher(word).matches();
     }
 
     /** The strongest cue before the run or before the name within it (after words trimmed), or after the name. */
@@ -707,13 +754,19 @@ final class PersonContextRule implements PiiRule {
                 && EMAIL_AFTER
                         .matcher(text.subSequence(end, Math.min(text.length(), end + 80)))
                         .find()) return Cue.STRONG;
-        Cue cue = Cue.NONE;
+        Cue cue = DEATH_AFTER
+                        .matcher(text)
+                        .region(end, Math.min(text.length(), end + 24))
+                        .lookingAt()
+                ? Cue.TRIBUTE
+                : Cue.NONE;
         for (int at : runStart == start ? new int[] {start} : new int[] {runStart, start}) {
             if (!mayFollowCue(text, at)) continue;
             // wide enough for a copyright's list of years ("Copyright © 1994, 2004, 2005, 2006,  2008  Clint\nAdams")
             String before = Gazetteer.key(text.substring(Math.max(0, at - 96), at));
             if (STRONG_BEFORE.matcher(before).find()) return Cue.STRONG;
-            if (MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
+            if (TRIBUTE_BEFORE.matcher(before).find()) cue = Cue.TRIBUTE;
+            else if (cue == Cue.NONE && MEDIUM_BEFORE.matcher(before).find()) cue = Cue.MEDIUM;
         }
         return cue;
     }
@@ -734,7 +787,13 @@ final class PersonContextRule implements PiiRule {
                 words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
             case MEDIUM ->
                 words + caps >= 2 && words >= 1 && sum / words >= MEDIUM_MEAN
-                        || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2;
+                        || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2
+                        // initials and a surname: "por J. Quintella", "by P. J. Plaunder"
+                        || name.kind(0) == NameRun.Kind.INITIAL && words == 1 && sum >= MEDIUM_MEAN;
+            // as after a medium cue, or a word alone that looks like a given name
+            case TRIBUTE ->
+                accept(name, Cue.MEDIUM)
+                        || name.size == 1 && words == 1 && firstNames.score(name.word(0)) >= LONE_GIVEN;
             case NONE -> words >= 2 && caps == 0 && (min >= HIGH || givenNameFirst(name) && restMin(name) >= REST);
         };
     }
@@ -748,15 +807,25 @@ final class PersonContextRule implements PiiRule {
     }
 
     /**
-     * Without a cue, a run whose first word is no given name but whose second is starts at the second: the word
-     * before opens the sentence ({@code "Cuando Ian Murdock dejó"}, {@code "Morre Frans Pop"}).
+     * Without a cue, a run whose first word is no given name but whose second is starts at the second when the word
+     * before opens the sentence ({@code "Cuando Ian Murdock dejó"}, {@code "Morre Frans Pop"}); inside a sentence the
+     * run is one name, of a product as often as not ({@code "to make Novatek Ottilie Shield readers work"}).
      */
     private NameRun fromGivenName(NameRun name) {
         if (name.size < 3 || name.kind(1) != NameRun.Kind.WORD || givenNameFirst(name)) return name;
         if (name.kind(0) == NameRun.Kind.WORD && PersonNameRule.PLACES.contains(Gazetteer.key(name.word(0))))
             return name; // "Estadio Santiago Bernabéu": a place named after someone
+        if (!opensSentence(name.text, name.start(0)))
+            return name; // "make Novatek Ottilie Shield readers work": one product
         NameRun rest = name.slice(1, name.size);
         return givenNameFirst(rest) ? rest : name;
+    }
+
+    /** Whether {@code i} opens a text, a line, a sentence, a clause after a colon, or a quotation. */
+    private static boolean opensSentence(String text, int i) {
+        int j = i - 1;
+        while (j >= 0 && NameRun.blank(text.charAt(j))) j--;
+        return j < 0 || ".!?:;\n\"'«“(".indexOf(text.charAt(j)) >= 0;
     }
 
     /**
@@ -785,6 +854,9 @@ final class PersonContextRule implements PiiRule {
             "from",
             "per",
             "a",
+            "ao",
+            "do",
+            "of",
             "to",
             "hola",
             "ola",
@@ -808,6 +880,12 @@ final class PersonContextRule implements PiiRule {
             "cara",
             "caros",
             "caras",
+            "morre",
+            "muere",
+            "memoria",
+            "memória",
+            "memory",
+            "memoriam",
             "realizaron",
             "realizo",
             "realizó",
@@ -902,6 +980,35 @@ final class PersonContextRule implements PiiRule {
     /** Whether the word ending at {@code i} goes on as an identifier or an address ({@code "Bodo_Moeller"}). */
     private static boolean insideIdentifier(String text, int i) {
         return i < text.length() && (text.charAt(i) == '_' || text.charAt(i) == '@');
+    }
+
+    /** Whether a name at {@code start} goes on the list whose last name ended at {@code lastEnd} (-1: none). */
+    private static boolean nextInList(String text, int lastEnd, int start) {
+        return lastEnd >= 0
+                && start >= lastEnd
+                && start - lastEnd <= 48
+                && LIST_GAP.matcher(text.substring(lastEnd, start)).matches();
+    }
+
+    /**
+     * Whether a model or version number follows {@code i} after one space ({@code " 68040,"}, {@code " 3.0 "}): not a
+     * year ({@code " 1993"}), nor a number that goes on as a phone number or an identifier does ({@code " 555-0192"},
+     * {@code " 12.345.678-9"}, {@code " 12345678Z"}).
+     */
+    private static boolean modelNumberAfter(String text, int i) {
+        int n = text.length();
+        if (i + 1 >= n || text.charAt(i) != ' ' || !Character.isDigit(text.charAt(i + 1))) return false;
+        int end = i + 1, dots = 0;
+        while (end < n
+                && (Character.isDigit(text.charAt(end))
+                        || text.charAt(end) == '.' && end + 1 < n && Character.isDigit(text.charAt(end + 1))))
+            if (text.charAt(end++) == '.') dots++;
+        if (dots > 1) return false;
+        boolean ends = end >= n
+                || ",;)".indexOf(text.charAt(end)) >= 0
+                || end + 1 < n && text.charAt(end) == ' ' && Character.isLetter(text.charAt(end + 1));
+        boolean year = dots == 0 && end - i - 1 == 4 && (text.startsWith("19", i + 1) || text.startsWith("20", i + 1));
+        return ends && !year;
     }
 
     private static boolean endsLine(String text, int i) {

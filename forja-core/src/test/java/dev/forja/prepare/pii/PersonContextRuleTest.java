@@ -43,6 +43,10 @@ class PersonContextRuleTest {
         assertThat(names("Traductor: Fred N. van Kempen")).containsExactly("Fred N. van Kempen");
         assertThat(names("Mantenedor: Ludwig von Mises <lvm@example.de>")).containsExactly("Ludwig von Mises");
         assertThat(names("escrita por João dos Santos Filho")).containsExactly("João dos Santos Filho");
+        // initials and a surname after a weaker cue
+        assertThat(names("Baseado em código de J. Quintella.")).containsExactly("J. Quintella");
+        assertThat(names("Written by Brian Oakhurst and P. J. Plaunder."))
+                .containsExactly("Brian Oakhurst", "P. J. Plaunder");
     }
 
     @Test
@@ -50,6 +54,19 @@ class PersonContextRuleTest {
         assertThat(names("Autores: Fred N. van Kempen, Alan Cox y Bernd Eckenfels."))
                 .containsExactly("Fred N. van Kempen", "Alan Cox", "Bernd Eckenfels");
         assertThat(names("Escrito por José Ortega y Gasset.")).containsExactly("José Ortega y Gasset");
+        // particles inside the names on either side of the joiner
+        assertThat(names("Traduzido por Anselmo dos Santos e Iolanda da Costa Pires."))
+                .containsExactly("Anselmo dos Santos", "Iolanda da Costa Pires");
+        assertThat(names("Traducido por Anselmo de la Fuente y Iolanda del Río."))
+                .containsExactly("Anselmo de la Fuente", "Iolanda del Río");
+        // one word alone after "and" in a list that began with a cue
+        assertThat(names("Thanks to Lucimar Feitosa and Ozzie for the patches."))
+                .containsExactly("Lucimar Feitosa", "Ozzie");
+        assertThat(names("Thanks to Lucimar Feitosa and Debian for the patches."))
+                .containsExactly("Lucimar Feitosa");
+        // a login in brackets after a name does not end the list
+        assertThat(names("A tradução foi feita por Teodoro Braga (tbraga) e Lucimar Feitosa (lfeitosa)."))
+                .containsExactly("Teodoro Braga", "Lucimar Feitosa");
     }
 
     @Test
@@ -57,6 +74,59 @@ class PersonContextRuleTest {
         assertThat(names("Saludos,\nMarta Quiroga")).containsExactly("Marta Quiroga");
         assertThat(names("Regards,\nTorsten Werner")).containsExactly("Torsten Werner");
         assertThat(names("Dear Bernd, the patch is fine.")).containsExactly("Bernd");
+    }
+
+    @Test
+    void surnamesOfGaelicShapeAfterAGivenName() {
+        assertThat(names("Roderick McAllister.  Long options, the manual.")).containsExactly("Roderick McAllister");
+        assertThat(names("Install MacPorts Base first; the McAfee VirusScan tool is not needed."))
+                .isEmpty();
+    }
+
+    @Test
+    void janBeforeASurnameIsAGivenNameNotAMonth() {
+        assertThat(names("Escrito por Jan Holub y Petra Dvořáková.")).containsExactly("Jan Holub", "Petra Dvořáková");
+        assertThat(names("Released Jan 2004 by the GNU Project.\nJan Feb Mar Apr"))
+                .isEmpty();
+    }
+
+    @Test
+    void anAccountsHandleAfterANameIsACue() {
+        assertThat(names("Odile Brassens-Marchal (@obm)\nK. L. Oyelaran (@klo)\nAcme Widgets"))
+                .containsExactly("Odile Brassens-Marchal", "K. L. Oyelaran");
+    }
+
+    @Test
+    void aProductWithItsModelNumberIsNoPerson() {
+        assertThat(names("Rodava numa Marcella Kirkwood 88, emprestada.")).isEmpty();
+        assertThat(names("Comprei uma Orion Tamara 500 usada.")).isEmpty();
+        // a year, a phone number after a name leave it a name
+        assertThat(names("Rosendo Ayala 1993 fundó el grupo.")).containsExactly("Rosendo Ayala");
+        assertThat(names("Llamar a Bernarda Quiroz 9 8765 4321 mañana.")).contains("Bernarda Quiroz");
+    }
+
+    @Test
+    void aGivenNameAloneAfterATribute() {
+        assertThat(names("As contribuições de Ilse para o projeto não serão esquecidas."))
+                .containsExactly("Ilse");
+        assertThat(names("Las contribuciones de Fermín al proyecto fueron enormes."))
+                .containsExactly("Fermín");
+        assertThat(names("Dedicamos esta versão 2.0 ao Anatole, que nos deixou em maio."))
+                .containsExactly("Anatole");
+        assertThat(names("Llegó con su esposa, Consuelo.")).containsExactly("Consuelo");
+        // an obituary or a memorial vouches for a full name whose words the models doubt
+        assertThat(names("Em 3 de maio de 2010, Oddone Ferrucci faleceu em Lisboa."))
+                .containsExactly("Oddone Ferrucci");
+        assertThat(names("2.4. Junio 2003: Muere Oddone Ferrucci")).containsExactly("Oddone Ferrucci");
+        assertThat(names("In memory of Corrado Ferrucci.")).containsExactly("Corrado Ferrucci");
+        assertThat(names("The process died after Samba restarted.")).isEmpty();
+        // products after the same words stay
+        assertThat(names("Esta opção faz o trabalho de Perl mais simples.")).isEmpty();
+        assertThat(names("O trabalho de Make é decidir quais partes recompilar."))
+                .isEmpty();
+        assertThat(names("The package is dedicated to Ruby and Perl developers."))
+                .isEmpty();
+        assertThat(names("As contribuições do Debian para o software livre.")).isEmpty();
     }
 
     @Test
@@ -115,6 +185,12 @@ class PersonContextRuleTest {
         // one word of a name found in the text names the person alone too
         assertThat(names("Bruce Perens <bp@example.org> fue el líder. Bruce escribió las pautas."))
                 .containsExactly("Bruce Perens", "Bruce");
+        // but not where it opens another name, here a company's
+        assertThat(names("Bruce Perens <bp@example.org> fundó Bruce Systems en 1999."))
+                .containsExactly("Bruce Perens");
+        // a given name found alone names the person elsewhere in the text too
+        assertThat(names("Las contribuciones de Ilse fueron muchas; Ilse mantuvo el instalador durante años."))
+                .containsExactly("Ilse", "Ilse");
     }
 
     @Test
@@ -125,6 +201,11 @@ class PersonContextRuleTest {
         assertThat(names("Visitamos la Calle Carmen y San Francisco en Nueva York."))
                 .isEmpty();
         assertThat(names("Cedo Ian Jackson tomou conta do desenvolvimento.")).containsExactly("Ian Jackson");
+        // inside a sentence the word before a given name belongs to the same name, here a product's
+        assertThat(names("Raise the timeout to make Novatek Ottilie Shield readers work."))
+                .isEmpty();
+        assertThat(names("Cuando Ottilie Brandt dejó el proyecto, nadie la sustituyó."))
+                .containsExactly("Ottilie Brandt");
         assertThat(names("Falleció en su casa de San Francisco.")).isEmpty();
     }
 
