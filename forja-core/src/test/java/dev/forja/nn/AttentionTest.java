@@ -45,6 +45,56 @@ class AttentionTest {
     }
 
     @Test
+    void causalBlocksGiveTheWholeSequencesAttentionAndGradients() {
+        // two blocks of 150 queries, then of 151 and 150
+        for (long t : new long[] {300, 301}) {
+            Tensor q = bf16(random(7, 1, 2, t, 8)).requires_grad_(true);
+            Tensor k = bf16(random(8, 1, 2, t, 8)).requires_grad_(true);
+            Tensor v = bf16(random(9, 1, 2, t, 8)).requires_grad_(true);
+            Tensor blocks = Attention.causalBlocks(q, k, v);
+            // the reference: the one-block path over all the scores, with the whole causal mask
+            Tensor allowed = torch.ones(new long[] {t, t}, new TensorOptions(ScalarType.Bool))
+                    .tril();
+            Tensor ref = Attention.bf16Matmuls(q.detach(), k.detach(), v.detach(), allowed, false);
+            assertThat(blocks.size(2)).isEqualTo(t);
+            assertClose(blocks.to(ScalarType.Float), ref.to(ScalarType.Float));
+            assertClose(
+                    blocks.to(ScalarType.Float),
+                    torch.scaled_dot_product_attention(
+                            q.detach().to(ScalarType.Float),
+                            k.detach().to(ScalarType.Float),
+                            v.detach().to(ScalarType.Float),
+                            new TensorOptional(),
+                            0.0,
+                            true,
+                            new DoubleOptional(),
+                            false));
+            blocks.to(ScalarType.Float)
+                    .pow(new org.bytedeco.pytorch.Scalar(2))
+                    .sum()
+                    .backward();
+            Tensor q2 = q.detach().requires_grad_(true);
+            Tensor k2 = k.detach().requires_grad_(true);
+            Tensor v2 = v.detach().requires_grad_(true);
+            Attention.bf16Matmuls(q2, k2, v2, allowed, false)
+                    .to(ScalarType.Float)
+                    .pow(new org.bytedeco.pytorch.Scalar(2))
+                    .sum()
+                    .backward();
+            for (Tensor[] pair : new Tensor[][] {{q, q2}, {k, k2}, {v, v2}}) {
+                double scale = pair[1].grad().to(ScalarType.Float).abs().max().item_double();
+                assertThat(pair[0].grad()
+                                .to(ScalarType.Float)
+                                .sub(pair[1].grad().to(ScalarType.Float))
+                                .abs()
+                                .max()
+                                .item_double())
+                        .isLessThan(0.02 * scale);
+            }
+        }
+    }
+
+    @Test
     void gradientsFlowThroughTheBf16Path() {
         Tensor q = bf16(random(4, 1, 2, 6, 4)).requires_grad_(true);
         Tensor k = bf16(random(5, 1, 2, 6, 4)).requires_grad_(true);
