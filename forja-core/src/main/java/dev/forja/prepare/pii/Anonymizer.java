@@ -122,6 +122,20 @@ public final class Anonymizer {
      */
     public Result sweep(String text) {
         Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+        List<PiiMatch> mentions = sweepMatches(text);
+        if (mentions.isEmpty()) return new Result(text, counts, Map.of());
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        for (PiiMatch m : mentions) {
+            out.append(text, at, m.start()).append(replacement(m, null, text));
+            counts.merge(PiiType.PERSON, 1, Integer::sum);
+            at = m.end();
+        }
+        return new Result(out.append(text, at, text.length()).toString(), counts, Map.of());
+    }
+
+    /** The mentions {@link #sweep} masks in {@code text}, in order, without overlaps. */
+    public List<PiiMatch> sweepMatches(String text) {
         NameIndex names = index;
         if (names == null) {
             synchronized (this) {
@@ -129,23 +143,18 @@ public final class Anonymizer {
                 names = index;
             }
         }
-        if (names.isEmpty()) return new Result(text, counts, Map.of());
-        StringBuilder out = null;
-        int at = 0;
+        if (names.isEmpty()) return List.of();
+        List<PiiMatch> out = new ArrayList<>();
         for (int i = 0; i < text.length(); ) {
             int end = names.matchAt(text, i);
             if (end < 0) {
                 i++;
                 continue;
             }
-            if (out == null) out = new StringBuilder(text.length());
-            PiiMatch m = new PiiMatch(PiiType.PERSON, i, end);
-            out.append(text, at, i).append(replacement(m, null, text));
-            counts.merge(PiiType.PERSON, 1, Integer::sum);
-            at = i = end;
+            out.add(new PiiMatch(PiiType.PERSON, i, end));
+            i = end;
         }
-        if (out == null) return new Result(text, counts, Map.of());
-        return new Result(out.append(text, at, text.length()).toString(), counts, Map.of());
+        return out;
     }
 
     /** Words separated by single spaces: {@code "José\\nLópez  Mellado" → "José López Mellado"}. */

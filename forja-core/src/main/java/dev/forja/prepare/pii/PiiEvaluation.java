@@ -1,10 +1,13 @@
 package dev.forja.prepare.pii;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Precision and recall per type of an {@link Anonymizer} on labelled texts. Span-level, exact: a detection is a
@@ -31,11 +34,37 @@ public final class PiiEvaluation {
         }
     }
 
+    /** Each text on its own: what {@link Anonymizer#detect} finds in it. */
     public static Map<PiiType, Score> evaluate(List<LabelledText> corpus, Anonymizer anonymizer) {
+        return score(corpus, t -> anonymizer.detect(t.text()));
+    }
+
+    /**
+     * The corpus as {@code forja prepare --anonymize} writes it when it is one dataset: each text's detections, plus
+     * the mentions {@link Anonymizer#sweep} masks afterwards (a name of two words or more found in any text, masked
+     * wherever else it is written). {@code anonymizer} must be fresh: the names it remembers are this corpus's.
+     */
+    public static Map<PiiType, Score> evaluateAsDataset(List<LabelledText> corpus, Anonymizer anonymizer) {
+        for (LabelledText t : corpus) anonymizer.detect(t.text()); // the first pass: remembers the names found
+        return score(corpus, t -> asDataset(t.text(), anonymizer));
+    }
+
+    /** What a dataset pass masks in {@code text}: the detections, then the sweep's mentions outside them. */
+    public static List<PiiMatch> asDataset(String text, Anonymizer anonymizer) {
+        List<PiiMatch> out = new ArrayList<>(anonymizer.detect(text));
+        List<PiiMatch> detected = List.copyOf(out);
+        for (PiiMatch m : anonymizer.sweepMatches(text))
+            if (detected.stream().noneMatch(d -> d.start() < m.end() && m.start() < d.end())) out.add(m);
+        out.sort(Comparator.comparingInt(PiiMatch::start));
+        return out;
+    }
+
+    /** The corpus scored against what {@code find} masks in each text. */
+    public static Map<PiiType, Score> score(List<LabelledText> corpus, Function<LabelledText, List<PiiMatch>> find) {
         Map<PiiType, Score> scores = new EnumMap<>(PiiType.class);
         for (LabelledText t : corpus) {
             Set<PiiMatch> gold = new HashSet<>(t.gold());
-            for (PiiMatch found : anonymizer.detect(t.text())) {
+            for (PiiMatch found : find.apply(t)) {
                 boolean hit = gold.remove(found);
                 scores.merge(found.type(), new Score(hit ? 1 : 0, hit ? 0 : 1, 0), PiiEvaluation::add);
             }

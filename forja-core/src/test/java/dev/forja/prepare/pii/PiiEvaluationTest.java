@@ -29,6 +29,26 @@ class PiiEvaluationTest {
     }
 
     @Test
+    void asADatasetANameFoundInOneTextCountsWhereverElseItIsWritten() {
+        String credit = "Traducido por Wari Tunupa <wari@example.org>.";
+        String bare = "ver la tabla Wari Tunupa en la wiki";
+        List<LabelledText> corpus = List.of(
+                new LabelledText(
+                        credit, List.of(new PiiMatch(PiiType.PERSON, 14, 25), new PiiMatch(PiiType.EMAIL, 27, 43))),
+                new LabelledText(bare, List.of(new PiiMatch(PiiType.PERSON, 13, 24))));
+        // alone, the second text gives no cue: the name stays
+        assertThat(new Anonymizer(AnonymizerConfig.placeholders()).detect(bare)).isEmpty();
+        PiiEvaluation.Score alone = PiiEvaluation.evaluate(corpus, new Anonymizer(AnonymizerConfig.placeholders()))
+                .get(PiiType.PERSON);
+        assertThat(alone).isEqualTo(new PiiEvaluation.Score(1, 0, 1));
+        // as prepare writes a dataset, the name found in the first text is swept from the second
+        PiiEvaluation.Score dataset = PiiEvaluation.evaluateAsDataset(
+                        corpus, new Anonymizer(AnonymizerConfig.placeholders()))
+                .get(PiiType.PERSON);
+        assertThat(dataset).isEqualTo(new PiiEvaluation.Score(2, 0, 0));
+    }
+
+    @Test
     void countsExactSpansOnly() {
         LabelledText t = new LabelledText("CPF 529.982.247-25", List.of(new PiiMatch(PiiType.CPF, 4, 17)));
         PiiEvaluation.Score s = PiiEvaluation.evaluate(List.of(t), new Anonymizer(AnonymizerConfig.placeholders()))
