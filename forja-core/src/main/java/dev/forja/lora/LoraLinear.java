@@ -1,5 +1,6 @@
 package dev.forja.lora;
 
+import dev.forja.nn.Dropout;
 import dev.forja.nn.Linear;
 import dev.forja.tensor.Tensors;
 import java.util.SplittableRandom;
@@ -61,7 +62,7 @@ public final class LoraLinear implements Linear {
             x = x.to(torch.get_autocast_dtype(DeviceType.CPU));
         }
         Tensor y = base.apply(x); // (..., out)
-        Tensor h = training && dropout > 0 ? torch.dropout(x, dropout, true) : x; // (..., in)
+        Tensor h = training && dropout > 0 ? Dropout.apply(x, dropout) : x; // (..., in)
         return y.add(update(h));
     }
 

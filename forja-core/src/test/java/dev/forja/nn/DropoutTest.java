@@ -1,0 +1,65 @@
+package dev.forja.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.forja.ForjaException;
+import dev.forja.tensor.Tensors;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+class DropoutTest {
+    @Test
+    void dropsTheAskedShareAndScalesTheRest() {
+        Tensor x = torch.ones(new long[] {3_000, 701}); // 2.1M elements: three slices, the last one partial
+        torch.manual_seed(11);
+        float[] y = Tensors.toFloats(Dropout.apply(x, 0.1));
+        double pEff = Math.round(0.1 * 65536) / 65536.0;
+        int dropped = 0;
+        for (float v : y) {
+            if (v == 0f) dropped++;
+            else assertThat((double) v).isCloseTo(1 / (1 - pEff), within(1e-6));
+        }
+        assertThat(dropped / (double) y.length).isCloseTo(0.1, within(0.002)); // ±5 standard deviations
+        // and in bf16, as LoRA's adapter input under autocast
+        float[] b =
+                Tensors.toFloats(Dropout.apply(x.to(ScalarType.BFloat16), 0.5).to(ScalarType.Float));
+        int zeros = 0;
+        for (float v : b) if (v == 0f) zeros++;
+        assertThat(zeros / (double) b.length).isCloseTo(0.5, within(0.002));
+    }
+
+    @Test
+    void libtorchsSeedFixesTheMaskAndTheGradientFollowsIt() {
+        Tensor x = torch.randn(new long[] {64, 33}).requires_grad_(true);
+        torch.manual_seed(5);
+        Tensor a = Dropout.apply(x, 0.3);
+        torch.manual_seed(5);
+        Tensor again = Dropout.apply(x, 0.3);
+        torch.manual_seed(6);
+        Tensor other = Dropout.apply(x, 0.3);
+        assertThat(Tensors.toFloats(again)).containsExactly(Tensors.toFloats(a));
+        assertThat(Tensors.toFloats(other)).isNotEqualTo(Tensors.toFloats(a));
+
+        a.sum().backward();
+        float[] grad = Tensors.toFloats(x.grad());
+        float[] out = Tensors.toFloats(a);
+        float[] in = Tensors.toFloats(x.detach());
+        double scale = 65536.0 / (65536 - Math.round(0.3 * 65536));
+        for (int i = 0; i < grad.length; i++) {
+            if (out[i] == 0f && in[i] != 0f) assertThat(grad[i]).isZero();
+            else assertThat((double) grad[i]).isCloseTo(scale, within(1e-6));
+        }
+    }
+
+    @Test
+    void noDropoutIsTheInputAndABadRateIsRefused() {
+        Tensor x = torch.ones(new long[] {4});
+        assertThat(Dropout.apply(x, 0.0)).isSameAs(x);
+        assertThatThrownBy(() -> Dropout.apply(x, 1.0)).isInstanceOf(ForjaException.class);
+        assertThatThrownBy(() -> Dropout.apply(x, -0.1)).isInstanceOf(ForjaException.class);
+    }
+}
