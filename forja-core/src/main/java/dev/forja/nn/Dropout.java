@@ -32,7 +32,7 @@ public final class Dropout {
     /** {@code x} with dropout {@code p} in [0, 1) applied; {@code x} itself when p rounds to 0. */
     public static Tensor apply(Tensor x, double p) {
         if (!(p >= 0 && p < 1)) throw new ForjaException("dropout must be in [0, 1), got " + p);
-        int threshold = (int) Math.round(p * LEVELS);
+        int threshold = (int) Math.min(LEVELS - 1, Math.round(p * LEVELS)); // p near 1 keeps one level: no 1 / 0
         if (threshold == 0) return x;
         if (!x.is_cpu()) return torch.dropout(x, threshold / (double) LEVELS, true);
         long seed = torch.randint(Long.MAX_VALUE, new long[] {1}, new TensorOptions(ScalarType.Long))

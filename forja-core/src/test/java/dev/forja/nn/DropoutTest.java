@@ -59,6 +59,9 @@ class DropoutTest {
     void noDropoutIsTheInputAndABadRateIsRefused() {
         Tensor x = torch.ones(new long[] {4});
         assertThat(Dropout.apply(x, 0.0)).isSameAs(x);
+        // a rate that rounds to 1 keeps one level of 65,536: finite values, not an infinite scale
+        for (float v : Tensors.toFloats(Dropout.apply(torch.ones(new long[] {1000}), 0.999999)))
+            assertThat(Float.isFinite(v)).isTrue();
         assertThatThrownBy(() -> Dropout.apply(x, 1.0)).isInstanceOf(ForjaException.class);
         assertThatThrownBy(() -> Dropout.apply(x, -0.1)).isInstanceOf(ForjaException.class);
     }

@@ -11,12 +11,16 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 
 /**
  * The HTTP side of {@code forja serve}: OpenAI's endpoints over a causal LM ({@link ServedModel}) and/or a sentence
@@ -46,6 +50,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean draining;
     private final AtomicInteger generating = new AtomicInteger(); // completion requests being answered
+    private final AtomicInteger exchanges = new AtomicInteger(); // requests whose response is not flushed yet
     private Javalin app;
 
     private OpenAiServer(ServerConfig config, ServedModel model, String embeddingsName, SentenceEncoder encoder) {
@@ -76,6 +81,20 @@ public final class OpenAiServer implements AutoCloseable {
                         c.startup.showJavalinBanner = false;
                         c.startup.showOldJavalinVersionWarning = false;
                         c.http.maxRequestSize = config.maxBodyBytes();
+                        // counts requests until their response is flushed: Javalin writes a handler's result after
+                        // the handler returns, so stop() waits on this, not on the handlers, before closing
+                        c.jetty.modifyServletContextHandler(h -> h.addFilter(
+                                new FilterHolder((Filter) (req, res, chain) -> {
+                                    s.exchanges.incrementAndGet();
+                                    try {
+                                        chain.doFilter(req, res);
+                                        res.flushBuffer();
+                                    } finally {
+                                        s.exchanges.decrementAndGet();
+                                    }
+                                }),
+                                "/*",
+                                EnumSet.of(DispatcherType.REQUEST)));
                         c.routes.before(s::before);
                         c.routes.get(
                                 "/health",
@@ -364,9 +383,9 @@ public final class OpenAiServer implements AutoCloseable {
         draining = true;
         long deadline = System.nanoTime() + graceMillis * 1_000_000;
         if (scheduler != null) scheduler.close(graceMillis);
-        // the decode thread is done; let the request threads write what it gave them
+        // the decode thread is done; let the request threads write what it gave them, to the last byte
         try {
-            while (generating.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+            while ((generating.get() > 0 || exchanges.get() > 0) && System.nanoTime() < deadline) Thread.sleep(10);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
