@@ -244,8 +244,8 @@ public final class Anonymizer {
             return false;
         for (int i = 0; i < word.length(); i++) if (!Character.isLetter(word.charAt(i))) return false;
         String key = Gazetteer.key(word);
-        return !PersonContextRule.STOP.contains(key)
-                && !PersonContextRule.ORGANISATION.contains(key)
+        return !PersonStopWords.STOP.contains(key)
+                && !PersonStopWords.ORGANISATION.contains(key)
                 && Math.max(
                                 NameModel.builtIn().score(word),
                                 NameModel.firstNames().score(word))
