@@ -2,6 +2,7 @@ package dev.forja.model;
 
 import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
+import dev.forja.tensor.Tensors;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -92,7 +93,10 @@ public interface CausalLM extends Adaptable {
         Step step = new Step(positions, mask, cache);
         Tensor x = embed(ids, step);
         for (int i = 0; i < numBlocks(); i++) {
-            x = block(i, x, step);
+            final int layer = i;
+            final Tensor in = x;
+            // each block's temporaries (a long prompt's attention scores) are freed as it returns, not held to the end
+            x = Tensors.freeingTemporaries(() -> block(layer, in, step));
         }
         if (cache != null) cache.advance(t);
         return x;
