@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -195,9 +194,10 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
                                 .collect(Collectors.joining(", ", " (", ")"))));
         // the set as one dataset, as prepare writes it: each text's detections, then the names found anywhere masked
         // wherever else they are written
-        out.append(PiiEvaluation.table(PiiEvaluation.evaluateAsDataset(set.texts(), anonymizer)));
-        Function<LabelledText, List<PiiMatch>> prepared = t -> PiiEvaluation.asDataset(t.text(), anonymizer);
-        PiiEvaluation.Score alone = PiiEvaluation.evaluate(set.texts(), anonymizer)
+        Map<LabelledText, List<PiiMatch>> detected = PiiEvaluation.detectEach(set.texts(), anonymizer);
+        Map<LabelledText, List<PiiMatch>> prepared = PiiEvaluation.swept(detected, anonymizer);
+        out.append(PiiEvaluation.table(PiiEvaluation.score(set.texts(), prepared::get)));
+        PiiEvaluation.Score alone = PiiEvaluation.score(set.texts(), detected::get)
                 .getOrDefault(PiiType.PERSON, new PiiEvaluation.Score(0, 0, 0));
         out.append(String.format(
                 Locale.ROOT,
@@ -208,7 +208,7 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
                 set.texts().stream().filter(t -> t.gold().isEmpty()).toList();
         if (!clean.isEmpty()) {
             long verbatim =
-                    clean.stream().filter(t -> prepared.apply(t).isEmpty()).count();
+                    clean.stream().filter(t -> prepared.get(t).isEmpty()).count();
             out.append(String.format(
                     Locale.ROOT,
                     "%ntexts without PII left verbatim: %d of %d (%.3f)%n",
@@ -219,7 +219,7 @@ final class PrepareCommand implements Callable<Integer>, KeyFlags.Owner {
         if (!langs.isEmpty()) {
             out.append(String.format("%nPERSON by language%n")).append(PiiEvaluation.header("lang"));
             for (String lang : langs) {
-                PiiEvaluation.Score s = PiiEvaluation.score(set.texts(lang), prepared)
+                PiiEvaluation.Score s = PiiEvaluation.score(set.texts(lang), prepared::get)
                         .getOrDefault(PiiType.PERSON, new PiiEvaluation.Score(0, 0, 0));
                 out.append(PiiEvaluation.row(lang, s));
             }

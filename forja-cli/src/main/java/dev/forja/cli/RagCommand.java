@@ -48,6 +48,21 @@ import picocli.CommandLine.Option;
 final class RagCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The {@code k} best chunks of the index for each query, in {@code mode}; the queries are embedded in one batch by
+     * the index's own model, which BM25 alone does not open.
+     */
+    static List<List<RagSearcher.Hit>> retrieve(
+            Path index, String embeddings, RagSearcher.Mode mode, List<String> queries, int k) {
+        try (RagSearcher s = RagSearcher.open(index);
+                Embedder e = mode == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
+            float[][] vectors = e == null ? new float[queries.size()][] : e.embedQueries(queries);
+            List<List<RagSearcher.Hit>> out = new ArrayList<>();
+            for (int i = 0; i < queries.size(); i++) out.add(s.search(queries.get(i), vectors[i], mode, k));
+            return out;
+        }
+    }
+
     /** The embedder an index was built with, reopened by the name it recorded, and checked against its hash. */
     static Embedder embedderOf(Path index, String override) {
         RagIndex.Meta meta = RagIndex.meta(index);
@@ -163,21 +178,13 @@ final class RagCommand {
             if (input.query != null) queries.add(new String[] {"q1", input.query});
             else queries.addAll(readQueries(input.queries));
             threads.use(true);
-            try (RagSearcher s = RagSearcher.open(index);
-                    Embedder e = m == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
-                float[][] vectors = e == null
-                        ? new float[queries.size()][]
-                        : e.embedQueries(queries.stream().map(q -> q[1]).toList());
-                for (int i = 0; i < queries.size(); i++) {
-                    String[] q = queries.get(i);
-                    float[] v = vectors[i];
-                    ObjectNode line = JSON.createObjectNode().put("id", q[0]);
-                    ArrayNode results = line.putArray("results");
-                    for (RagSearcher.Hit h : s.search(q[1], v, m, k)) {
-                        h.writeTo(results.addObject());
-                    }
-                    System.out.println(JSON.writeValueAsString(line));
-                }
+            List<List<RagSearcher.Hit>> found = retrieve(
+                    index, embeddings, m, queries.stream().map(q -> q[1]).toList(), k);
+            for (int i = 0; i < queries.size(); i++) {
+                ObjectNode line = JSON.createObjectNode().put("id", queries.get(i)[0]);
+                ArrayNode results = line.putArray("results");
+                for (RagSearcher.Hit h : found.get(i)) h.writeTo(results.addObject());
+                System.out.println(JSON.writeValueAsString(line));
             }
             return 0;
         }
@@ -240,11 +247,8 @@ final class RagCommand {
         public Integer call() {
             if (maxNewTokens < 1) throw new ForjaException("--max-new-tokens must be >= 1");
             RagSearcher.Mode m = RagSearcher.Mode.parse(mode);
-            List<RagSearcher.Hit> hits;
-            try (RagSearcher s = RagSearcher.open(index);
-                    Embedder e = m == RagSearcher.Mode.BM25 ? null : embedderOf(index, embeddings)) {
-                hits = s.search(question, e == null ? null : e.embedQuery(question), m, k);
-            }
+            List<RagSearcher.Hit> hits =
+                    retrieve(index, embeddings, m, List.of(question), k).get(0);
             String lang = LanguageId.shared().identify(question);
             if (!lang.equals("es") && !lang.equals("pt")) lang = "en";
             try (PretrainedModel lm = loading.load(model)) {

@@ -34,10 +34,7 @@ public final class CpuThreads {
      * @throws ForjaException if {@code n < 1}
      */
     public static void use(int n, boolean float32Products) {
-        if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
-        count = n;
-        openblas_nolapack.blas_set_num_threads(n);
-        torch.set_num_threads(float32Products ? 1 : n);
+        set(n, n, float32Products ? 1 : n);
     }
 
     /**
@@ -49,14 +46,15 @@ public final class CpuThreads {
      * and has no workers.
      */
     public static void useForTraining(int n, boolean bf16) {
-        if (!bf16) {
-            use(n, true);
-            return;
-        }
+        if (bf16) set(n, 1, n);
+        else use(n, true);
+    }
+
+    private static void set(int n, int blas, int libtorch) {
         if (n < 1) throw new ForjaException("--threads must be >= 1, got " + n);
         count = n;
-        openblas_nolapack.blas_set_num_threads(1);
-        torch.set_num_threads(n);
+        openblas_nolapack.blas_set_num_threads(blas);
+        torch.set_num_threads(libtorch);
     }
 
     /** The threads asked for by the last {@link #use} (all processors before any). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,17 +46,30 @@ public final class PiiEvaluation {
      * wherever else it is written). {@code anonymizer} must be fresh: the names it remembers are this corpus's.
      */
     public static Map<PiiType, Score> evaluateAsDataset(List<LabelledText> corpus, Anonymizer anonymizer) {
-        for (LabelledText t : corpus) anonymizer.detect(t.text()); // the first pass: remembers the names found
-        return score(corpus, t -> asDataset(t.text(), anonymizer));
+        return score(corpus, swept(detectEach(corpus, anonymizer), anonymizer)::get);
     }
 
-    /** What a dataset pass masks in {@code text}: the detections, then the sweep's mentions outside them. */
-    public static List<PiiMatch> asDataset(String text, Anonymizer anonymizer) {
-        List<PiiMatch> out = new ArrayList<>(anonymizer.detect(text));
-        List<PiiMatch> detected = List.copyOf(out);
-        for (PiiMatch m : anonymizer.sweepMatches(text))
-            if (detected.stream().noneMatch(d -> d.start() < m.end() && m.start() < d.end())) out.add(m);
-        out.sort(Comparator.comparingInt(PiiMatch::start));
+    /** The first pass over a dataset: what {@link Anonymizer#detect} finds in each text (it remembers the names). */
+    public static Map<LabelledText, List<PiiMatch>> detectEach(List<LabelledText> corpus, Anonymizer anonymizer) {
+        Map<LabelledText, List<PiiMatch>> out = new IdentityHashMap<>();
+        for (LabelledText t : corpus) out.put(t, anonymizer.detect(t.text()));
+        return out;
+    }
+
+    /**
+     * The second pass: each text's detections from {@link #detectEach}, then the sweep's mentions outside them, in
+     * order.
+     */
+    public static Map<LabelledText, List<PiiMatch>> swept(
+            Map<LabelledText, List<PiiMatch>> detected, Anonymizer anonymizer) {
+        Map<LabelledText, List<PiiMatch>> out = new IdentityHashMap<>();
+        detected.forEach((t, found) -> {
+            List<PiiMatch> all = new ArrayList<>(found);
+            for (PiiMatch m : anonymizer.sweepMatches(t.text()))
+                if (found.stream().noneMatch(d -> d.start() < m.end() && m.start() < d.end())) all.add(m);
+            all.sort(Comparator.comparingInt(PiiMatch::start));
+            out.put(t, all);
+        });
         return out;
     }
 
