@@ -132,8 +132,8 @@ final class NameRun {
     }
 
     /**
-     * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side, particles
-     * between them ({@code "Alan Cox y Bernd Eckenfels"}, {@code "Rubens de Jesus e Ana da Silva"}), but not inside
+     * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side, or one on
+     * the left, particles between them ({@code "Alan Cox y Bernd Eckenfels"}, {@code "Rubens de Jesus e Ana da Silva"}), but not inside
      * one name ({@code "José Ortega y Gasset"}).
      */
     private static int listEnd(String text, int size, int[] starts, int[] ends, Kind[] kinds) {
@@ -143,11 +143,13 @@ final class NameRun {
                 left++;
                 continue;
             }
-            if (!joiner(text, starts[t], ends[t]) || left < 2) continue;
+            if (!joiner(text, starts[t], ends[t]) || left == 0) continue;
             int right = 0;
             for (int u = t + 1; u < size && !(kinds[u] == Kind.PARTICLE && joiner(text, starts[u], ends[u])); u++)
                 if (kinds[u] != Kind.PARTICLE) right++;
-            if (right >= 2) return t;
+            // a word alone on the left starts a list too ("Felipe e Marcelo", "Ana y Luis Soto"); a surname joined to
+            // a name's last word is one name ("José Ortega y Gasset")
+            if (right >= 2 || left == 1 && right >= 1) return t;
         }
         return size;
     }

@@ -63,7 +63,7 @@ final class PersonContextRule implements PiiRule {
             + "|created|developed|contributed|reported|originally|updated|reviewed|modified|edited|packaged"
             + "|debianized|prepared|authored|compiled|documented|designed|implemented|sponsored|uploaded)"
             + "\\s+(?:\\w+\\s+)?(?:por|by|pelo|pela|por parte de)\\s*:?\\s*"
-            + "|\\b(?:thanks to|gracias a|agradecimientos a|obrigad[oa] a|agradecimentos a)\\s*"
+            + "|\\b(?:thanks to|gracias a|agradecimientos a|obrigad[oa] (?:a|ao)|agradecimentos (?:a|ao))\\s*"
             // thanks in a changelog entry ("Thanks Riku Saikkonen.", "(thanks, Sune Vuorela and Wookey"), not a closing
             + "|\\b(?:thanks|gracias|obrigad[oa])(?:,[ \\t]*|[ \\t]+)"
             + "|\\b(?:patch|patches|fix|report|idea|suggestion)\\s+(?:from|by|de|por)\\s+"
@@ -107,10 +107,26 @@ final class PersonContextRule implements PiiRule {
             + "|husband|hijo|hija|filho|filha|daughter|hermano|hermana|irmao|irma|brother|sister)\\s*,?\\s*"
             // an obituary's heading or a memorial ("Morre Oddone Ferrucci", "en memoria de Ana Ruiz")
             + "|\\b(?:morre|muere|in memoriam|em memoria de|en memoria de|in memory of)\\s+"
+            // reported speech ("segundo Gustavo, …", "según Javier", "according to Colin")
+            + "|\\b(?:segundo|conforme|de acordo com|segun|de acuerdo con|according to)\\s+"
             + ")$");
     /** A death told right after a name ({@code "Ana Ruiz falleció"}): as strong as a tribute before it. */
     private static final Pattern DEATH_AFTER = Pattern.compile(
             "^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:faleceu|falleci[oó]|morreu|muri[oó]|died|passed away)(?!\\p{L})");
+
+    /**
+     * A verb of a person's life or deeds right after a word, past or imperfect ({@code "Joel tinha 21 anos"},
+     * {@code "Ian tornou-se diretor"}, {@code "Bruce era a escolha"}): a lone given name told as the subject of a
+     * sentence, the way a biography or an obituary names someone after its first mention. Present forms ("es",
+     * "is") are left out: products are described in the present ("Debian is").
+     */
+    private static final Pattern SUBJECT_VERB_AFTER = Pattern.compile("^[ \\t]*(?:\\r?\\n[ \\t]*)?(?:"
+            + "tinha|esteve|estava|era|foi|tornou-se|nasceu|disse|escreveu|trabalhou|trabalhava|viveu|morava|lutou"
+            + "|estudou|fundou|ten[ií]a|estuvo|estaba|fue|naci[oó]|dijo|escribi[oó]|trabaj[oó]|trabajaba|vivi[oó]"
+            + "|viv[ií]a|estudi[oó]|fund[oó]|had|said|wrote|became|lived|studied|founded|worked"
+            // verbs of speech, as a mailing list or an article reports someone
+            + "|afirmou|explicou|comentou|respondeu|sugeriu|perguntou|afirm[oó]|explic[oó]|coment[oó]|respondi[oó]"
+            + "|sugiri[oó]|pregunt[oó]|explained|replied|suggested|asked|commented)(?!\\p{L})");
 
     private static final Pattern MEDIUM_BEFORE = Pattern.compile("(?:\\b(?:por|by|pelo|pela|de|von|from|per)\\s+"
             // a line that maps a program or file to its authors ("chroot: Roland McGrath")
@@ -223,10 +239,13 @@ final class PersonContextRule implements PiiRule {
                             && !mayFollowCue(text, i)
                             && !mayPrecedeAddress(text, run.end(0))
                             && !nextInList(text, lastEnd, i)
+                            && !subjectVerbAfter(text, run.end(0))
                     ? null
                     : trim(run, false);
             if (name != null) {
                 Cue cue = cue(text, run.start(0), name.start(0), name.end(name.size - 1));
+                if (cue == Cue.NONE && name.size == 1 && subjectVerbAfter(text, name.end(0)))
+                    cue = Cue.TRIBUTE; // "Joel tinha 21 anos": judged as a given name after a tribute
                 if (nextInList(text, lastEnd, name.start(0)))
                     cue = max(cue, lastCue == Cue.NONE ? Cue.MEDIUM : lastCue); // "A, B y C": one list
                 // a list of one person a line: its shape vouches for every word of the item, as a cue does
@@ -361,6 +380,13 @@ final class PersonContextRule implements PiiRule {
         return word.length() >= 6
                 && (word.charAt(0) == 'M' || word.charAt(0) == 'O')
                 && GAELIC.matcher(word).matches();
+    }
+
+    private static boolean subjectVerbAfter(String text, int end) {
+        return SUBJECT_VERB_AFTER
+                .matcher(text)
+                .region(end, Math.min(text.length(), end + 24))
+                .lookingAt();
     }
 
     /** The strongest cue before the run or before the name within it (after words trimmed), or after the name. */
@@ -500,6 +526,12 @@ final class PersonContextRule implements PiiRule {
             "memoria",
             "memória",
             "memory",
+            "segundo",
+            "conforme",
+            "com",
+            "según",
+            "segun",
+            "con",
             "memoriam",
             "realizaron",
             "realizo",

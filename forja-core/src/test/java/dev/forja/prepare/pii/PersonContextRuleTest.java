@@ -282,4 +282,29 @@ class PersonContextRuleTest {
         String team = "\"Language-Team: Debian l10n Spanish <debian-l10n-spanish@lists.example.org>\\n\"";
         assertThat(names(team)).isEmpty();
     }
+
+    @Test
+    void aGivenNameAloneAsTheSubjectOfAPastVerbOrReportedSpeech() {
+        assertThat(names("Durante anos, Rogério tinha mantido o pacote sozinho."))
+                .containsExactly("Rogério");
+        assertThat(names("O Anselmo estava envolvido na tradução.")).containsExactly("Anselmo");
+        assertThat(names("Segundo Gustavo, o pacote está pronto.")).containsExactly("Gustavo");
+        assertThat(names("Según Javier, no hay problema.")).containsExactly("Javier");
+        assertThat(names("According to Colin, this is fine.")).containsExactly("Colin");
+        assertThat(names("Obrigado ao Rodrigo pela ajuda.")).containsExactly("Rodrigo");
+        // pronouns and products take the same verbs, and stay
+        assertThat(names("Ele era o mantenedor líder dos portes MIPS. Ela foi revisora."))
+                .isEmpty();
+        assertThat(names("Debian era pequena em 1994. Linux had no modules then."))
+                .isEmpty();
+        assertThat(names("Segundo Debian, o pacote está pronto. According to POSIX, this is fine."))
+                .isEmpty();
+    }
+
+    @Test
+    void twoGivenNamesJoinedByAConjunctionAreTwoPeople() {
+        assertThat(names("Agradecimentos a Felipe e Marcelo pela revisão.")).containsExactly("Felipe", "Marcelo");
+        assertThat(names("Thanks to Ana y Luis Soto.")).containsExactly("Ana", "Luis Soto");
+        assertThat(names("Escrito por José Ortega y Gasset.")).containsExactly("José Ortega y Gasset");
+    }
 }
