@@ -1,9 +1,6 @@
 package dev.forja.train.optim;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,10 +240,8 @@ final class AdamWKernel implements AutoCloseable {
 
     /**
      * {@link #updateRange} for a group with a bf16 shadow: the gradients are bf16 (widened exactly), and each new
-     * parameter is also written rounded to bf16, to nearest even as libtorch's cast does (NaN to its quiet NaN).
-     * The bit conversions run as separate integer loops and cross between int and float through a native scratch
-     * buffer, because C2 does not vectorise a loop that calls {@code Float.intBitsToFloat}: inline they made the
-     * pass five times slower.
+     * parameter is also written rounded to bf16, to nearest even as libtorch's cast does (NaN to its quiet NaN), by
+     * {@link Bf16Arrays}.
      */
     private static void updateRangeWithShadow(
             FloatBuffer pb,
@@ -263,10 +258,7 @@ final class AdamWKernel implements AutoCloseable {
         float[] m = new float[CHUNK];
         float[] v = new float[CHUNK];
         short[] half = new short[CHUNK];
-        int[] bits = new int[CHUNK];
-        ByteBuffer scratch = ByteBuffer.allocateDirect(4 * CHUNK).order(ByteOrder.nativeOrder());
-        IntBuffer scratchInts = scratch.asIntBuffer();
-        FloatBuffer scratchFloats = scratch.asFloatBuffer();
+        Bf16Arrays bf16 = Bf16Arrays.create();
         Scalars f = new Scalars(c);
         for (int off = 0; off < n; off += CHUNK) {
             int k = Math.min(CHUNK, n - off);
@@ -275,20 +267,12 @@ final class AdamWKernel implements AutoCloseable {
             if (zeroGrads) gb.put(off, zeros, 0, k);
             mb.get(off, m, 0, k);
             vb.get(off, v, 0, k);
-            for (int i = 0; i < k; i++) bits[i] = half[i] << 16; // bf16 is the top half of a float32
-            scratchInts.put(0, bits, 0, k);
-            scratchFloats.get(0, g, 0, k);
+            bf16.widen(half, g, k);
             update(p, g, m, v, k, f);
             pb.put(off, p, 0, k);
             mb.put(off, m, 0, k);
             vb.put(off, v, 0, k);
-            scratchFloats.put(0, p, 0, k);
-            scratchInts.get(0, bits, 0, k);
-            for (int i = 0; i < k; i++) {
-                int b = bits[i];
-                int rounded = (b + 0x7FFF + ((b >>> 16) & 1)) >>> 16;
-                half[i] = (short) ((b & 0x7FFFFFFF) > 0x7F800000 ? 0x7FC0 : rounded);
-            }
+            bf16.round(p, half, k);
             hb.put(off, half, 0, k);
         }
     }

@@ -1,0 +1,105 @@
+package dev.forja.train.optim;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
+/**
+ * Conversions between bf16 values (the top 16 bits of a float32, held in a {@code short[]}) and float32 arrays, for the
+ * optimizer's pass over a bf16 shadow: widening is exact, narrowing rounds to nearest even as libtorch's cast does (a
+ * NaN becomes bf16's quiet NaN {@code 0x7FC0}).
+ *
+ * <p>Two implementations give the same bits. With the JDK's vector module on the module path ({@code --add-modules
+ * jdk.incubator.vector}, as the {@code forja} launcher and the build pass it), {@link #create} returns one in SIMD
+ * lanes; without it, plain loops that C2 cannot vectorise on JDK 17 (a short-to-int widening and
+ * {@code Float.intBitsToFloat} stop it), which made the bf16 optimizer pass about twice as slow as the float32 one.
+ *
+ * <p>Example: {@code Bf16Arrays.create().widen(new short[] {0x3F80}, out, 1)} sets {@code out[0]} to 1.0f. An instance
+ * may hold scratch memory: use one per thread.
+ */
+abstract class Bf16Arrays {
+    /** Sets {@code out[0..k)} to the float32 values of the bf16 {@code half[0..k)}. */
+    abstract void widen(short[] half, float[] out, int k);
+
+    /** Sets {@code out[0..k)} to {@code in[0..k)} rounded to bf16, to nearest even. */
+    abstract void round(float[] in, short[] out, int k);
+
+    /** Whether {@link #create} returns the SIMD implementation in this JVM. */
+    static boolean vectorised() {
+        return VectorSupport.AVAILABLE;
+    }
+
+    /** The SIMD implementation where this JVM has the vector module and wide enough lanes, else {@link #scalar}. */
+    static Bf16Arrays create() {
+        if (VectorSupport.AVAILABLE) {
+            try {
+                return (Bf16Arrays) Class.forName("dev.forja.train.optim.Bf16ArraysVector")
+                        .getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return scalar(); // checked by VectorSupport first; kept as a safety net
+            }
+        }
+        return scalar();
+    }
+
+    /** The plain-loop implementation (a test compares the two). */
+    static Bf16Arrays scalar() {
+        return new Scalar();
+    }
+
+    /** The rounding of one float32 bit pattern to bf16 bits, shared by both implementations' tails. */
+    static short round(int bits) {
+        int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
+        return (short) ((bits & 0x7FFFFFFF) > 0x7F800000 ? 0x7FC0 : rounded);
+    }
+
+    private static final class VectorSupport {
+        static final boolean AVAILABLE = check();
+
+        private static boolean check() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+            try {
+                Class<?> probe = Class.forName("dev.forja.train.optim.Bf16ArraysVector");
+                return (boolean) probe.getDeclaredMethod("lanesWideEnough").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Plain loops. The bits cross between int and float through a native scratch buffer, because C2 does not vectorise
+     * a loop that calls {@code Float.intBitsToFloat}: inline it made the pass five times slower.
+     */
+    private static final class Scalar extends Bf16Arrays {
+        private int[] bits = new int[0];
+        private IntBuffer scratchInts;
+        private FloatBuffer scratchFloats;
+
+        private void ensure(int k) {
+            if (bits.length >= k) return;
+            bits = new int[k];
+            ByteBuffer scratch = ByteBuffer.allocateDirect(4 * k).order(ByteOrder.nativeOrder());
+            scratchInts = scratch.asIntBuffer();
+            scratchFloats = scratch.asFloatBuffer();
+        }
+
+        @Override
+        void widen(short[] half, float[] out, int k) {
+            ensure(k);
+            for (int i = 0; i < k; i++) bits[i] = half[i] << 16; // bf16 is the top half of a float32
+            scratchInts.put(0, bits, 0, k);
+            scratchFloats.get(0, out, 0, k);
+        }
+
+        @Override
+        void round(float[] in, short[] out, int k) {
+            ensure(k);
+            scratchFloats.put(0, in, 0, k);
+            scratchInts.get(0, bits, 0, k);
+            for (int i = 0; i < k; i++) out[i] = round(bits[i]);
+        }
+    }
+}
