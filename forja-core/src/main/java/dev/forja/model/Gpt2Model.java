@@ -127,7 +127,7 @@ public final class Gpt2Model implements CausalLM {
 
     @Override
     public Tensor embed(Tensor ids, Step step) {
-        Tensor tok = torch.embedding(wte, ids); // (B, T, C)
+        Tensor tok = CausalLM.embedding(wte, ids); // (B, T, C)
         Tensor pos = torch.embedding(wpe, step.positions());
         ScalarType residual = lnF.weight().scalar_type();
         if (tok.scalar_type().value != residual.value) {

@@ -138,7 +138,7 @@ public final class LlamaModel implements CausalLM {
 
     @Override
     public Tensor embed(Tensor ids, Step step) {
-        Tensor e = torch.embedding(embedTokens, ids); // (B, T, C)
+        Tensor e = CausalLM.embedding(embedTokens, ids); // (B, T, C)
         ScalarType residual = finalNorm.weight().scalar_type();
         // bf16 embedding copies under float32 norms: keep the residual stream in float32, as autocast does
         return e.scalar_type().value == residual.value ? e : e.to(residual);

@@ -88,4 +88,43 @@ class ModelInvariantsTest {
         long[] c = new TextGenerator(m).generate(new long[] {256, 72, 111}, 30, s, false, (ids, n) -> false, id -> {});
         assertThat(a).hasSize(30).isEqualTo(b).isEqualTo(c);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2 float", "gpt2 bf16", "llama float"})
+    void theEmbeddingsGradientIsTheSameAddedSparselyIntoABoundBufferAsBuiltDense(String archAndPrecision) {
+        String arch = archAndPrecision.split(" ")[0];
+        ScalarType dtype = archAndPrecision.endsWith("float") ? ScalarType.Float : ScalarType.BFloat16;
+        CausalLM m = tiny(arch, 4, dtype);
+        Tensor wte = m.parameters().get(arch.equals("gpt2") ? "transformer.wte.weight" : "model.embed_tokens.weight");
+        wte.requires_grad_(true);
+        // tokens repeated, so rows of the sparse gradient add up
+        Tensor ids = Tensors.ofLongs(new long[] {5, 6, 5, 7, 9, 5, 6, 8}, 2, 4);
+        try (PointerScope scope = new PointerScope()) {
+            m.forward(ids, null, null, null)
+                    .to(ScalarType.Float)
+                    .pow(new org.bytedeco.pytorch.Scalar(2.0))
+                    .sum()
+                    .backward();
+            Tensor dense = wte.grad().clone(); // no gradient bound before: the dense path
+            assertThat(dense.is_sparse()).isFalse();
+            Tensor bound = torch.zeros_like(wte);
+            wte.mutable_grad().put(bound); // as an optimizer's flat buffer: the sparse path adds into it
+            m.forward(ids, null, null, null)
+                    .to(ScalarType.Float)
+                    .pow(new org.bytedeco.pytorch.Scalar(2.0))
+                    .sum()
+                    .backward();
+            assertThat(wte.grad().is_sparse()).isFalse();
+            float[] want = Tensors.toFloats(dense.to(ScalarType.Float));
+            float[] got = Tensors.toFloats(wte.grad().to(ScalarType.Float));
+            double tolerance = dtype == ScalarType.Float ? 1e-5 : 2e-2;
+            double worst = 0, largest = 0;
+            for (int i = 0; i < want.length; i++) {
+                worst = Math.max(worst, Math.abs(want[i] - got[i]));
+                largest = Math.max(largest, Math.abs(want[i]));
+            }
+            assertThat(largest).isPositive();
+            assertThat(worst).isLessThanOrEqualTo(tolerance * largest);
+        }
+    }
 }
