@@ -10,6 +10,7 @@ import dev.forja.bench.PeakRss;
 import dev.forja.bench.PrecisionProbe;
 import dev.forja.bench.ProcessCounters;
 import dev.forja.bench.ProfiledModel;
+import dev.forja.bench.StepProducts;
 import dev.forja.bench.StepProfile;
 import dev.forja.data.Batch;
 import dev.forja.hub.ModelLocator;
@@ -123,6 +124,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + "write a Chrome trace (chrome://tracing, Perfetto) to FILE. Costs nothing without it.")
     Path profileFile;
 
+    @Option(
+            names = "--products",
+            description = "Also time the step's matrix products alone, each at its own shape (best of 3), and print "
+                    + "their sum: a ceiling on tokens/s that no code around the products can pass.")
+    boolean products;
+
     /** fp32, bf16 or auto, and the long spellings bench train always took (float32, bfloat16). */
     static final class PrecisionName implements picocli.CommandLine.ITypeConverter<TrainConfig.Precision> {
         @Override
@@ -192,6 +199,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                     "--seq-len " + seqLen + " exceeds the model's " + m.config().maxPositions() + " positions");
         }
         long flopsPerToken = flopsPerToken(m, lora);
+        List<StepProducts.Timed> timedProducts = products
+                ? StepProducts.time(
+                        StepProducts.of(m, batchSize, seqLen, lora, loraR),
+                        bf16 ? ScalarType.BFloat16 : ScalarType.Float,
+                        3)
+                : List.of();
         Map<String, Tensor> trainable;
         LoraAdapter adapter = null;
         if (lora) {
@@ -323,6 +336,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 peak,
                 flopsPerToken,
                 rss);
+        double productSeconds = StepProducts.seconds(timedProducts);
+        double ceiling = (double) batchSize * seqLen / productSeconds;
+        if (products) printProducts(timedProducts, productSeconds, ceiling, flopsPerToken, peak, tps);
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("tokens_per_s", round(tps));
         o.put("ms_per_step", round(stepSeconds * 1e3));
@@ -341,6 +357,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("threads", n);
         MachineInfo.addTo(o, machine, load);
         if (Double.isFinite(others)) o.put("peak_others_cores", Math.round(others * 100) / 100.0);
+        if (products) {
+            o.put("products_ms", round(productSeconds * 1e3));
+            o.put("products_ceiling_tokens_per_s", round(ceiling));
+            o.put("products_gflops", round(StepProducts.flops(timedProducts) / productSeconds / 1e9));
+        }
         if (precision == TrainConfig.Precision.AUTO) {
             // what auto measured (cached from the start of the run): the products it chose between
             PrecisionProbe.Choice auto = PrecisionProbe.decide(n);
@@ -366,6 +387,36 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         long attention = 12L * m.numBlocks() * m.config().hiddenSize() * seqLen;
         return (lora ? 4 : 6) * matmulParams + attention;
+    }
+
+    private static void printProducts(
+            List<StepProducts.Timed> timed,
+            double seconds,
+            double ceiling,
+            long flopsPerToken,
+            double peak,
+            double tps) {
+        System.err.println("the step's matrix products, each timed alone at its shape (best of 3):");
+        for (StepProducts.Timed t : timed) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "  %-40s %-26s x%-3d %,7.1f GFLOP/s %,8.1f ms%n",
+                    t.product().what(),
+                    t.product().shape(),
+                    t.product().count(),
+                    t.gflops(),
+                    t.stepSeconds() * 1e3);
+        }
+        System.err.printf(
+                Locale.ROOT,
+                "products alone: %,.1f ms a step at %,.1f GFLOP/s (%.0f%% of the peak) = a ceiling of %,.1f tokens/s,"
+                        + " MFU %.1f%%; this run reached %.0f%% of the ceiling%n",
+                seconds * 1e3,
+                StepProducts.flops(timed) / seconds / 1e9,
+                100 * StepProducts.flops(timed) / seconds / 1e9 / peak,
+                ceiling,
+                100 * flopsPerToken * ceiling / (peak * 1e9),
+                100 * tps / ceiling);
     }
 
     private static void rss(String when) {

@@ -77,6 +77,21 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchTrainProductsPrintsTheCeilingOfTheStepsMatrixProducts() throws IOException {
+        CliRun run = benchTrainRun("--batch-size", "2", "--seq-len", "8", "--products");
+        JsonNode j = run.lastJson();
+        assertThat(run.err()).contains("the step's matrix products", "head weight gradient", "products alone:");
+        double ms = j.get("products_ms").asDouble();
+        assertThat(ms).isPositive();
+        // the ceiling is the step's tokens over the products' time (printed to 0.1 ms)
+        assertThat(j.get("products_ceiling_tokens_per_s").asDouble())
+                .isBetween(2 * 8 / ((ms + 0.05) / 1e3) - 0.1, 2 * 8 / ((ms - 0.05) / 1e3) + 0.1);
+        assertThat(j.get("products_gflops").asDouble()).isPositive();
+        assertThat(benchTrain("--batch-size", "1", "--seq-len", "8").has("products_ms"))
+                .isFalse();
+    }
+
+    @Test
     void benchTrainProfileWritesAChromeTraceOfEachSectionAndPrintsTheTable() throws IOException {
         Path trace = tmp.resolve("profile/trace.json");
         CliRun run = benchTrainRun("--batch-size", "2", "--seq-len", "8", "--profile", trace.toString());
