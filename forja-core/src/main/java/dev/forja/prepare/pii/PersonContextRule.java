@@ -227,18 +227,20 @@ final class PersonContextRule implements PiiRule {
 
     /** A name in lower case alone on its line before an address ({@code "joost witteveen\n   <j@…>"}). */
     private static final Pattern LOWER_CASE_CREDIT = Pattern.compile(
-            "(?m)^[ \\t]*(\\p{Ll}[\\p{Ll}'-]+(?:[ \\t]+\\p{Ll}[\\p{Ll}'-]+){1,2})[ \\t]*(?:\\r?\\n[ \\t]*)?<[^<>\\s@]+@[^<>\\s]+>");
+            "(?m)^[ \\t]*(\\p{Ll}[\\p{Ll}'-]+(?:[ \\t]+\\p{Ll}[\\p{Ll}'-]+){1,2})[ \\t]*(?:\\r?\\n[ \\t]*)?<([^<>\\s@]+@[^<>\\s]+)>");
 
     private List<PiiMatch> lowerCaseCredits(String text, List<PiiMatch> out) {
         if (text.indexOf('@') < 0) return out;
         Matcher m = LOWER_CASE_CREDIT.matcher(text);
         while (m.find()) {
             boolean person = true;
+            String address = m.group(2).toLowerCase(Locale.ROOT);
             for (String word : m.group(1).split("[ \\t]+")) {
                 String capitalised = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+                // a word the address repeats ("jens persson <cscope@persson.cx>") vouches for itself
                 person &= !STOP.contains(Gazetteer.key(word))
                         && !ORGANISATION.contains(Gazetteer.key(word))
-                        && wordScore(capitalised) >= 0.5;
+                        && (wordScore(capitalised) >= 0.5 || word.length() >= 4 && address.contains(word));
             }
             if (!person) continue;
             if (out == null) out = new ArrayList<>(2);

@@ -307,4 +307,10 @@ class PersonContextRuleTest {
         assertThat(names("Thanks to Ana y Luis Soto.")).containsExactly("Ana", "Luis Soto");
         assertThat(names("Escrito por José Ortega y Gasset.")).containsExactly("José Ortega y Gasset");
     }
+
+    @Test
+    void aLowerCaseNameWhoseWordTheAddressRepeats() {
+        assertThat(names("sigrid haugland <sigrid@haugland.example> - packaging\n")).containsExactly("sigrid haugland");
+        assertThat(names("build system <builds@ci.example> - nightly\n")).isEmpty();
+    }
 }
