@@ -58,6 +58,14 @@ final class NameRun {
         return text.substring(starts[token], ends[token]);
     }
 
+    /** Whether one space and a capitalised word of two letters or more follow {@code i}. */
+    private static boolean beforeWord(String text, int i) {
+        return i + 2 < text.length()
+                && text.charAt(i) == ' '
+                && Character.isUpperCase(text.charAt(i + 1))
+                && Character.isLowerCase(text.charAt(i + 2));
+    }
+
     /** The run that starts at the upper-case letter at {@code i}; empty ({@code size == 0}) if none does. */
     static NameRun scan(String text, int i) {
         int[] starts = new int[MAX_TOKENS], ends = new int[MAX_TOKENS];
@@ -74,10 +82,13 @@ final class NameRun {
                 break;
             } else if (Character.isUpperCase(c)) {
                 if (end - pos == 1) {
-                    if (end >= n || text.charAt(end) != '.') break; // a lone capital: not a name
-                    end++;
-                    while (end + 1 < n && Character.isUpperCase(text.charAt(end)) && text.charAt(end + 1) == '.')
-                        end += 2; // "J.R."
+                    if (end < n && text.charAt(end) == '.') {
+                        end++;
+                        while (end + 1 < n && Character.isUpperCase(text.charAt(end)) && text.charAt(end + 1) == '.')
+                            end += 2; // "J.R."
+                    } else if (!(size > 0 && kinds[size - 1] == Kind.WORD && beforeWord(text, end))) {
+                        break; // a lone capital: not a name, unless a middle initial without its dot ("James M Leddy")
+                    }
                     kind = Kind.INITIAL;
                 } else {
                     kind = hasLowerCase(text, pos + 1, end) ? Kind.WORD : Kind.CAPS;

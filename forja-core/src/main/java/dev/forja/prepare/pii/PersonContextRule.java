@@ -269,8 +269,9 @@ final class PersonContextRule implements PiiRule {
     @Override
     public List<PiiMatch> find(String text) {
         List<PiiMatch> out = lowerCaseCredits(text, changelogPeople(text, null));
-        int n = text.length(), lastEnd = -1;
+        int n = text.length(), lastEnd = -1, peopleItems = 0;
         Cue lastCue = Cue.NONE;
+        List<NameRun> doubtedItems = null; // list items of a name's shape that the models doubted
         for (int i = 0; i < n; ) {
             char c = text.charAt(i);
             if (!Character.isUpperCase(c) || i > 0 && !startsWord(text.charAt(i - 1))) {
@@ -300,6 +301,7 @@ final class PersonContextRule implements PiiRule {
                 // a list of one person a line: its shape vouches for every word of the item, as a cue does
                 boolean item = cue == Cue.NONE && listItem(text, name.start(0), name.end(name.size - 1));
                 if (item) cue = Cue.MEDIUM;
+                NameRun itemShape = item ? name : null;
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
                 else if (cue != Cue.STRONG && !item && !(cue == Cue.TRIBUTE && name.size == 1))
@@ -312,11 +314,13 @@ final class PersonContextRule implements PiiRule {
                 if (name != null && cue == Cue.NONE && modelNumberAfter(text, name.end(name.size - 1)))
                     name = null; // "una Orion Tamara 500": a product and its model
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
-                if (name != null
-                        && ORGANISATION_AFTER
-                                .matcher(text)
-                                .region(run.end(run.size - 1), Math.min(n, run.end(run.size - 1) + 24))
-                                .lookingAt()) name = null; // "The Santa Cruz Operation, Inc."
+                boolean organisation = ORGANISATION_AFTER
+                        .matcher(text)
+                        .region(run.end(run.size - 1), Math.min(n, run.end(run.size - 1) + 24))
+                        .lookingAt();
+                if (organisation) name = null; // "The Santa Cruz Operation, Inc."
+                if (itemShape != null && (organisation || insideIdentifier(text, itemShape.end(itemShape.size - 1))))
+                    itemShape = null; // vetoed, not doubted
                 if (name != null && accept(name, cue)) {
                     int start = name.start(0), end = name.end(name.size - 1);
                     if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
@@ -326,11 +330,43 @@ final class PersonContextRule implements PiiRule {
                     out.add(new PiiMatch(PiiType.PERSON, start, end));
                     lastEnd = end;
                     lastCue = cue;
+                    if (itemShape != null) peopleItems++;
+                } else if (itemShape != null && personShape(itemShape)) {
+                    if (doubtedItems == null) doubtedItems = new ArrayList<>(2);
+                    doubtedItems.add(itemShape);
                 }
             }
             i = Math.max(run.end(run.size - 1), lastEnd); // past a suffix taken with the name
         }
+        // a list whose items are people at least half the time is a list of people: its doubted items of a name's
+        // shape are names too ("  - Cary Lewis" among "  - Peter Lawler", "  - Vincent Lefevre", ...)
+        if (doubtedItems != null && peopleItems >= Math.max(2, doubtedItems.size())) {
+            for (NameRun item : doubtedItems)
+                out.add(new PiiMatch(PiiType.PERSON, item.start(0), item.end(item.size - 1)));
+            out.sort(java.util.Comparator.comparingInt(PiiMatch::start));
+        }
         return out == null ? List.of() : out;
+    }
+
+    /**
+     * Two to four tokens that open with a word, hold no initial-less capitals run (an acronym) and no stop word or
+     * organisation word: "Cary Lewis", "James M Leddy", not "GNU Make" or "Debian Project".
+     */
+    private static boolean personShape(NameRun run) {
+        if (run.size < 2 || run.size > 4 || run.kind(0) != NameRun.Kind.WORD) return false;
+        for (int t = 0; t < run.size; t++) {
+            String w = run.word(t), key = Gazetteer.key(w);
+            switch (run.kind(t)) {
+                case CAPS -> {
+                    if (w.length() > 1) return false;
+                }
+                case WORD -> {
+                    if (w.length() < 2 || STOP.contains(key) || ORGANISATION.contains(key)) return false;
+                }
+                default -> {}
+            }
+        }
+        return true;
     }
 
     /**

@@ -310,7 +310,26 @@ class PersonContextRuleTest {
 
     @Test
     void aLowerCaseNameWhoseWordTheAddressRepeats() {
-        assertThat(names("sigrid haugland <sigrid@haugland.example> - packaging\n")).containsExactly("sigrid haugland");
+        assertThat(names("sigrid haugland <sigrid@haugland.example> - packaging\n"))
+                .containsExactly("sigrid haugland");
         assertThat(names("build system <builds@ci.example> - nightly\n")).isEmpty();
+    }
+
+    @Test
+    void aListOfMostlyPeopleVouchesForItsDoubtedItemsOfANamesShape() {
+        String people = "Contributors:\n  - Peter Lawler\n  - James M Leddy\n  - Vincent Lefevre\n  - Cary Lewis\n"
+                + "  - Wim Lewis\n  - Xin Li\n";
+        assertThat(names(people)).contains("James M Leddy", "Cary Lewis", "Wim Lewis");
+        // a list of features or projects stays, and so does an acronym or an organisation among people
+        assertThat(names("Changes:\n  - Faster Startup\n  - Better Defaults\n  - Smaller Images\n"))
+                .isEmpty();
+        assertThat(names("  - Peter Lawler\n  - Vincent Lefevre\n  - Debian Project\n  - GNU Make\n"))
+                .doesNotContain("Debian Project", "GNU Make");
+    }
+
+    @Test
+    void aMiddleInitialWithoutItsDot() {
+        assertThat(names("Written by Harold T Quimby.")).containsExactly("Harold T Quimby");
+        assertThat(names("See Appendix A Overview for the layout.")).isEmpty();
     }
 }
