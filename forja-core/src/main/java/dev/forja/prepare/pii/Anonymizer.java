@@ -159,6 +159,7 @@ public final class Anonymizer {
 
     /** Words separated by single spaces: {@code "José\\nLópez  Mellado" → "José López Mellado"}. */
     private static String singleSpaced(String name) {
+        name = NameRun.dehyphenated(name); // "Carva-\n  lho": one word
         StringBuilder out = new StringBuilder(name.length());
         boolean gap = false;
         for (int i = 0; i < name.length(); i++) {
@@ -176,7 +177,9 @@ public final class Anonymizer {
     /** The matched text; a name with its spaces and line breaks made single spaces, so it has one pseudonym. */
     private static String value(PiiMatch m, String text) {
         String v = text.substring(m.start(), m.end());
-        return m.type() == PiiType.PERSON ? v.replace("\\n", " ").replaceAll("\\s+", " ") : v;
+        return m.type() == PiiType.PERSON
+                ? NameRun.dehyphenated(v).replace("\\n", " ").replaceAll("\\s+", " ")
+                : v;
     }
 
     /**

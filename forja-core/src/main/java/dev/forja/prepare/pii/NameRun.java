@@ -54,8 +54,41 @@ final class NameRun {
         return kinds[token];
     }
 
+    /** The token's word, a hyphenation at a line's end joined ({@code "Carva-\n  lho"} is {@code "Carvalho"}). */
     String word(int token) {
-        return text.substring(starts[token], ends[token]);
+        return dehyphenated(text.substring(starts[token], ends[token]));
+    }
+
+    /**
+     * Where the rest of a word hyphenated at a line's end starts: after {@code "-"}, the line break and the next
+     * line's indentation, at a lower-case letter; or {@code end} if no such break follows {@code end}.
+     */
+    static int hyphenatedRest(String text, int end) {
+        int n = text.length(), i = end + 1;
+        if (end >= n || text.charAt(end) != '-') return end;
+        if (i < n && text.charAt(i) == '\r') i++;
+        if (i >= n || text.charAt(i) != '\n') return end;
+        i++;
+        while (i < n && blank(text.charAt(i))) i++;
+        return i < n && Character.isLowerCase(text.charAt(i)) ? i : end;
+    }
+
+    /** {@code s} with each hyphenation at a line's end joined: the hyphen, the line break and the indentation out. */
+    static String dehyphenated(String s) {
+        int at = s.indexOf("-\n");
+        if (at < 0) at = s.indexOf("-\r\n");
+        if (at < 0) return s;
+        StringBuilder out = new StringBuilder(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            int rest = s.charAt(i) == '-' ? hyphenatedRest(s, i) : i;
+            if (rest > i) {
+                i = rest;
+            } else {
+                out.append(s.charAt(i++));
+            }
+        }
+        return out.toString();
     }
 
     /** Whether one space and a capitalised word of two letters or more follow {@code i}. */
@@ -97,6 +130,13 @@ final class NameRun {
                 kind = Kind.PARTICLE;
             } else {
                 break;
+            }
+            if (kind == Kind.WORD && lineBreaks == 0) { // "Carva-\n       lho": a word hyphenated at a line's end
+                int rest = hyphenatedRest(text, end);
+                if (rest > end) {
+                    end = wordEnd(text, rest);
+                    lineBreaks++;
+                }
             }
             if (end < n && (text.charAt(end) == '_' || text.charAt(end) == '@')) break; // an identifier, an address
             if (breakBefore == size && end < n && text.charAt(end) == ':') { // "Brenner\nComment:": a label

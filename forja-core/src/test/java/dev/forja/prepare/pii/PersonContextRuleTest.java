@@ -332,4 +332,22 @@ class PersonContextRuleTest {
         assertThat(names("Written by Harold T Quimby.")).containsExactly("Harold T Quimby");
         assertThat(names("See Appendix A Overview for the layout.")).isEmpty();
     }
+
+    @Test
+    void aNameHyphenatedAtTheEndOfAJustifiedLine() {
+        String credit = "       criada  por  Hugo  Bezerra  Carva-\n       lho <hb@example.org> e Marta Souza.";
+        assertThat(names(credit)).containsExactly("Hugo  Bezerra  Carva-\n       lho", "Marta Souza");
+        assertThat(names("       Escrito por Marcelo Tosatti e Henrique de Mo-\n       raes Holschuh."))
+                .containsExactly("Marcelo Tosatti", "Henrique de Mo-\n       raes Holschuh");
+        // the line breaks survive masking, and the name is one name: one pseudonym wherever it is written
+        assertThat(masked(credit)).startsWith("       criada  por  <PERSON>\n <<EMAIL>>");
+        Anonymizer p =
+                new Anonymizer(new AnonymizerConfig(Mode.PSEUDONYM, "a-test-secret-of-32-characters!!", null, null));
+        String hyphenated = p.anonymize("criada por Hugo Bezerra Carva-\n  lho <hb@example.org>")
+                .text();
+        String whole =
+                p.anonymize("criada por Hugo Bezerra Carvalho <hb@example.org>").text();
+        assertThat(whole).doesNotContain("Carvalho");
+        assertThat(hyphenated).isEqualTo(whole.replaceFirst(" <", "\n <"));
+    }
 }
