@@ -138,7 +138,8 @@ final class NameRun {
                     lineBreaks++;
                 }
             }
-            if (end < n && (text.charAt(end) == '_' || text.charAt(end) == '@')) break; // an identifier, an address
+            if (end < n && (text.charAt(end) == '_' || text.charAt(end) == '@' || Character.isDigit(text.charAt(end))))
+                break; // an identifier ("Mykas0", "Bodo_Moeller"), an address
             if (breakBefore == size && end < n && text.charAt(end) == ':') { // "Brenner\nComment:": a label
                 breakBefore = -1;
                 break;

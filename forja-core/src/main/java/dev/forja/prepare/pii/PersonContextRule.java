@@ -152,6 +152,22 @@ final class PersonContextRule implements PiiRule {
             "said",
             "wrote",
             "became",
+            "descobriu",
+            "descubrio",
+            "discovered",
+            "continuou",
+            "continued",
+            "comecou",
+            "comenzo",
+            "began",
+            "joined",
+            "criou",
+            "created",
+            "decidiu",
+            "decidio",
+            "decided",
+            "queria",
+            "wanted",
             "lived",
             "studied",
             "founded",
@@ -311,6 +327,11 @@ final class PersonContextRule implements PiiRule {
                     if (all == null || all.size != name.size) name = null;
                 }
                 if (name != null && cue == Cue.NONE) name = fromGivenName(name); // "Cedo Ian Jackson tomou"
+                if (name != null
+                        && cue == Cue.NONE
+                        && name.size >= 2
+                        && subjectVerbAfter(text, name.end(name.size - 1)))
+                    cue = Cue.MEDIUM; // "Richard Stallman descobriu a ideia": a surname the models doubt
                 if (name != null && cue == Cue.NONE && modelNumberAfter(text, name.end(name.size - 1)))
                     name = null; // "una Orion Tamara 500": a product and its model
                 if (name != null && insideIdentifier(text, name.end(name.size - 1))) name = null; // "Bodo_Moeller at"
@@ -518,7 +539,10 @@ final class PersonContextRule implements PiiRule {
             return false; // "en su casa de San Francisco", "la Calle Carmen"
         return switch (cue) {
             case STRONG ->
-                words >= 2 || caps >= 2 || name.size >= 2 && words + caps >= 1 || words == 1 && sum >= SINGLE;
+                words >= 2
+                        || caps >= 2
+                        || name.size >= 2 && words + caps >= 1
+                        || words == 1 && sum >= SINGLE && !camelCaseHandle(name.word(0));
             case MEDIUM ->
                 words + caps >= 2 && words >= 1 && sum / words >= MEDIUM_MEAN
                         || gazetteer.isFirstName(Gazetteer.key(name.word(0))) && name.size >= 2
@@ -530,6 +554,19 @@ final class PersonContextRule implements PiiRule {
                         || name.size == 1 && words == 1 && firstNames.score(name.word(0)) >= LONE_GIVEN;
             case NONE -> words >= 2 && caps == 0 && (min >= HIGH || givenNameFirst(name) && restMin(name) >= REST);
         };
+    }
+
+    private static final Pattern SURNAME_PREFIX = Pattern.compile("(?:Mac|Mc|Fitz|De|Di|Da|Du|La|Le|Van|Von)\\p{Lu}.*");
+
+    /**
+     * A single word with a capital inside that no surname prefix explains: a handle or a product ({@code "MoonWolf"},
+     * {@code "CodeLabora"}), not {@code "McAllister"} or {@code "DeLuca"}.
+     */
+    static boolean camelCaseHandle(String word) {
+        for (int i = 2; i < word.length(); i++)
+            if (Character.isUpperCase(word.charAt(i)) && Character.isLowerCase(word.charAt(i - 1)))
+                return !SURNAME_PREFIX.matcher(word).matches();
+        return false;
     }
 
     /** Whether the name opens with a word that looks like a given name ("Ian Murdock fundó Debian"). */

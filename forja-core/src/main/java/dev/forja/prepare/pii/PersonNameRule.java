@@ -176,7 +176,12 @@ final class PersonNameRule implements PiiRule {
             if (known(key)) {
                 words++;
                 end = nextEnd;
-            } else if (unknown == 0 && titleCase(word) && word.length() >= 3 && !NOT_NAMES.contains(key)) {
+            } else if (word.length() == 1 && nextEnd < text.length() && text.charAt(nextEnd) == '.' && words > 0) {
+                end = nextEnd + 1; // a middle initial: "Dr. Richard M. Stallman"
+            } else if ((unknown == 0 || afterTitle && unknown < 3)
+                    && titleCase(word)
+                    && word.length() >= 3
+                    && !NOT_NAMES.contains(key)) { // after a title, any capitalised words: "Dr. Richard Stallman"
                 unknown++;
                 words++;
                 end = nextEnd;

@@ -353,6 +353,11 @@ final class PersonStopWords {
             "alert");
     /** Words that make the whole run an organisation ("Free Software Foundation", "Netscape Communications Corp"). */
     static final Set<String> ORGANISATION = Set.of(
+            "list", // "Git Mailing List <git@…>"
+            "lists",
+            "mailing",
+            "lista",
+            "listas",
             "foundation",
             "fundacion",
             "fundacao",

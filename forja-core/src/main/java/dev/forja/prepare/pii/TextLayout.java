@@ -11,12 +11,14 @@ final class TextLayout {
 
     /**
      * Between two names of one list: a comma, a semicolon, a conjunction or a line break; not spaces alone. After a
-     * login or a note in brackets, a comma or a conjunction ({@code "Ana Lima (alima) e Rui Paz"}).
+     * login or a note in brackets, a comma or a conjunction ({@code "Ana Lima (alima) e Rui Paz"}). Spaces include
+     * no-break spaces, which man pages indent with.
      */
     static final Pattern LIST_GAP = Pattern.compile(
             "^\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?|(?:y|e|and|&|et|und)\\s+|[ \\t]*\\r?\\n\\s*)$"
                     + "|^[ \\t]*[(\\[][^()\\[\\]\\n]{1,32}[)\\]]\\s*(?:[,;]\\s*(?:(?:y|e|and|&|et|und)\\s+)?"
-                    + "|(?:y|e|and|&|et|und)\\s+)$");
+                    + "|(?:y|e|and|&|et|und)\\s+)$",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
     /**
      * Whether {@code [start, end)} fills an item of a list of one person a line ({@code "  - Karl Berry"},

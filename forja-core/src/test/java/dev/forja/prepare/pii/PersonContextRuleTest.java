@@ -350,4 +350,22 @@ class PersonContextRuleTest {
         assertThat(whole).doesNotContain("Carvalho");
         assertThat(hyphenated).isEqualTo(whole.replaceFirst(" <", "\n <"));
     }
+
+    @Test
+    void handlesMailingListsAndSurnamesTheModelsDoubtAfterATitleOrBeforeAVerb() {
+        assertThat(names("Last-Translator: Kriv0 <kriv0@example.org>\n")).isEmpty();
+        assertThat(names("Copyright © 2004      StarHawk <starhawk@example.org>\n"))
+                .isEmpty();
+        assertThat(names("Copyright © 2004      Ewan McAllister <ewan@example.org>\n"))
+                .containsExactly("Ewan McAllister");
+        assertThat(names("Report-Msgid-Bugs-To: Tool Mailing List <tool@lists.example.org>\n"))
+                .isEmpty();
+        assertThat(names("O Dr. Bartholomew Quarrington, fundador do projeto")).hasSize(1);
+        assertThat(names("O Dr. Bartholomew Quarrington, fundador do projeto").get(0))
+                .endsWith("Quarrington");
+        assertThat(names("Ernesto Quarrington descobriu a ideia em 1983.")).containsExactly("Ernesto Quarrington");
+        // spaces that do not break, as man pages indent with, still separate the items of a list
+        assertThat(names("escrito por Ana Lima, Rui Paz,\n\u00a0\u00a0   Tiago Moura e Vera Dias"))
+                .containsExactly("Ana Lima", "Rui Paz", "Tiago Moura", "Vera Dias");
+    }
 }
