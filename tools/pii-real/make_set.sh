@@ -26,7 +26,7 @@ pkgs3="apt-listchanges=3.24 deborphan=1.7.35 debsums=3.0.2.1 dselect=1.21.23 po-
        libgtk-3-common=3.24.38-2~deb12u3 gsettings-desktop-schemas=43.0-1 libgstreamer1.0-0=1.22.0-2+deb12u1
        libexif12=0.6.24-1+deb12u1 net-tools=2.10-0.1+deb12u2 libpam-runtime=1.5.2-6+deb12u2 python-apt-common=2.6.0
        appstream=0.16.1-2+b1 shared-mime-info=2.2-1 git=1:2.39.5-0+deb12u3 cups-pk-helper=0.2.6-1+b1 libpopt0=1.19+dfsg-1
-       systemd=252.39-1~deb12u2 iso-codes=4.15.0-1"
+       systemd=252.39-1~deb12u2 iso-codes=4.15.0-1 debian-reference-pt=2.100"
 apt-get download $pkgs $pkgs2 $pkgs3 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
@@ -109,8 +109,8 @@ $T d4ded22 B 640 debian-history pt $h/dedication/dedication-2.2.pt_BR.txt para 2
 dev2pt="d4man d4hist d4ded90 d4ded50 d4ded22"
 
 # dev3, Portuguese (keys Q...): pt/pt_BR man pages of apt-listchanges, deborphan, debsums, dselect, po-debconf, synaptic
-# and nmap (credits; paragraphs with no person), and the pt/pt_BR/pt_PT gettext catalogues of other packages (header,
-# translator-credits, credit messages)
+# and nmap (credits; paragraphs with no person), the pt/pt_BR/pt_PT gettext catalogues of other packages (header,
+# translator-credits, credit messages), and the Portuguese Debian Reference (credits, history; paragraphs with no person)
 S='AUTOR,AUTORES,TRADUÇÃO,TRADUTOR,COPYRIGHT'
 $P d5man Q "apt-listchanges:pt:pt:$S:whole" "deborphan:pt:pt:$S:whole" "debsums:pt:pt:$S:para" "dselect:pt:pt:$S:whole" \
   "po-debconf:pt:pt:$S:whole" "synaptic:pt:pt_BR:$S:whole" "nmap:pt:pt:$S:para" "nmap:pt:pt_BR:$S:para" >/dev/null
@@ -135,7 +135,9 @@ MINCAP=1 $N d5np Q 300 0 'adduser:pt:pt:DESCRIÇÃO,NOTAS,SEGURANÇA:8' 'apt-lis
   'nmap:pt:pt:DESCRIÇÃO,DETECÇÃO DE SO,DETECÇÃO DE SERVIÇO E VERSÃO,BUGS,ESPECIFICAÇÃO DE ALVO,EVITANDO E ENGANANDO O FIREWALL/IDS:8' \
   'nmap:pt:pt_BR:DESCOBERTA DE HOSTS,FUNDAMENTOS DO ESCANEAMENTO DE PORTAS,BUGS,EVITANDO E ENGANANDO O FIREWALL/IDS:6' \
   >/dev/null
-dev3pt="d5man d5mo d5np"
+$T d5ref Q 500 debian-reference-pt pt /usr/share/debian-reference/debian-reference.pt.txt.gz para 16 2000 \
+  '[A-Z][a-zà-ú]+\s+([A-Z]\.\s+|van\s+)?[A-Z][a-zà-ú]+' >/dev/null
+dev3pt="d5man d5mo d5np d5ref"
 
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null

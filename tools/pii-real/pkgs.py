@@ -38,3 +38,6 @@ LIC.update({'adduser':'GPL-2+','apt-listbugs':'GPL-2+','apt-listchanges':'GPL-2+
  'shared-mime-info':'GPL-2+','git':'GPL-2','cups-pk-helper':'GPL-2+','libpopt0':'MIT','systemd':'LGPL-2.1+',
  'po-debconf':'GPL-2+','nmap':'nmap-GPL-2','debian-edu-doc-pt-br':'GPL-2+','debian-edu-doc-pt-pt':'GPL-2+',
  'debian-reference-pt':'GPL-2+','debian-reference-pt-br':'GPL-2+'})
+# dev3, Spanish
+VER.update({'apt-show-versions':'0.22.13+nmu1','debian-reference-es':'2.100'})
+LIC.update({'apt-show-versions':'GPL-2','debian-reference-es':'GPL-2+'})
