@@ -18,7 +18,7 @@ pkgs2="bc=1.07.1-3+b1 cscope=15.9-1 ed=1.19-1 libexpat1=2.5.0-1+deb12u2 libidn2-
        sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7
        po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28
        passwd=1:4.13+dfsg1-1+deb12u2 procps=2:4.0.2-3 psmisc=23.6-1 sensible-utils=0.0.17+nmu1 apt-utils=2.6.1"
-# dev3 (more Portuguese and Spanish tuning text): man pages, gettext catalogues and the Debian Reference
+# dev3 (more Portuguese and Spanish tuning text): man pages, gettext catalogues, the Debian Reference and Handbook
 pkgs3="apt-listchanges=3.24 deborphan=1.7.35 debsums=3.0.2.1 dselect=1.21.23 po-debconf=1.0.21+nmu1 synaptic=0.91.3
        nmap=7.93+dfsg1-1 adduser=3.134 apt-listbugs=0.1.40 aptitude-common=0.8.13-5 dctrl-tools=2.24-3+b1 debdelta=0.67
        gettext=0.21-12 kbd=2.5.1-1+b1 login=1:4.13+dfsg1-1+deb12u2 tasksel=3.73 unattended-upgrades=2.9.1+nmu3
@@ -27,7 +27,7 @@ pkgs3="apt-listchanges=3.24 deborphan=1.7.35 debsums=3.0.2.1 dselect=1.21.23 po-
        libexif12=0.6.24-1+deb12u1 net-tools=2.10-0.1+deb12u2 libpam-runtime=1.5.2-6+deb12u2 python-apt-common=2.6.0
        appstream=0.16.1-2+b1 shared-mime-info=2.2-1 git=1:2.39.5-0+deb12u3 cups-pk-helper=0.2.6-1+b1 libpopt0=1.19+dfsg-1
        systemd=252.39-1~deb12u2 iso-codes=4.15.0-1 debian-reference-pt=2.100 apt-show-versions=0.22.13+nmu1
-       debian-reference-es=2.100"
+       debian-reference-es=2.100 debian-handbook=11.20220922"
 apt-get download $pkgs $pkgs2 $pkgs3 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
@@ -111,7 +111,8 @@ dev2pt="d4man d4hist d4ded90 d4ded50 d4ded22"
 
 # dev3, Portuguese (keys Q...): pt/pt_BR man pages of apt-listchanges, deborphan, debsums, dselect, po-debconf, synaptic
 # and nmap (credits; paragraphs with no person), the pt/pt_BR/pt_PT gettext catalogues of other packages (header,
-# translator-credits, credit messages), and the Portuguese Debian Reference (credits, history; paragraphs with no person)
+# translator-credits, credit messages), the Portuguese Debian Reference (credits, history; paragraphs with no person)
+# and the Brazilian Portuguese Debian Administrator's Handbook (HTML paragraphs: acknowledgments, the project's history)
 S='AUTOR,AUTORES,TRADUÇÃO,TRADUTOR,COPYRIGHT'
 $P d5man Q "apt-listchanges:pt:pt:$S:whole" "deborphan:pt:pt:$S:whole" "debsums:pt:pt:$S:para" "dselect:pt:pt:$S:whole" \
   "po-debconf:pt:pt:$S:whole" "synaptic:pt:pt_BR:$S:whole" "nmap:pt:pt:$S:para" "nmap:pt:pt_BR:$S:para" >/dev/null
@@ -138,10 +139,15 @@ MINCAP=1 $N d5np Q 300 0 'adduser:pt:pt:DESCRIÇÃO,NOTAS,SEGURANÇA:8' 'apt-lis
   >/dev/null
 $T d5ref Q 500 debian-reference-pt pt /usr/share/debian-reference/debian-reference.pt.txt.gz para 16 2000 \
   '[A-Z][a-zà-ú]+\s+([A-Z]\.\s+|van\s+)?[A-Z][a-zà-ú]+' >/dev/null
-dev3pt="d5man d5mo d5np d5ref"
+hb=/usr/share/doc/debian-handbook/html
+HB="index.html foreword.html sect.book-structure.html sect.acknowledgments.html sect.future-of-this-book.html
+    the-debian-project.html sect.foundation-documents.html sect.debian-internals.html sect.release-lifecycle.html
+    sect.why-gnu-linux.html sect.source-package-structure.html"
+python3 "$here/htmlpool.py" d5hb Q 2000 debian-handbook pt $hb/pt-BR $HB >/dev/null
+dev3pt="d5man d5mo d5np d5ref d5hb"
 
 # dev3, Spanish (keys U...): es man pages of apt-show-versions, aptitude-common, deborphan, debsums, dselect, po-debconf,
-# synaptic and nmap, the es gettext catalogues of the same packages as above, and the Spanish Debian Reference
+# synaptic and nmap, the es gettext catalogues of the same packages as above, the Spanish Debian Reference and Handbook
 S='AUTOR,AUTORES,TRADUCCIÓN,TRADUCTOR,COPYRIGHT,NOTAS DE LA TRADUCCIÓN'
 $P d6man U "apt-show-versions:es:es:$S:whole" "aptitude-common:es:es:$S:para" "deborphan:es:es:$S:whole" \
   "debsums:es:es:$S:para" "dselect:es:es:$S:whole" "po-debconf:es:es:$S:whole" "synaptic:es:es:$S:whole" \
@@ -165,7 +171,8 @@ MINCAP=1 $N d6np U 300 0 'apt-show-versions:es:es:DESCRIPCIÓN:2' 'aptitude-comm
   >/dev/null
 $T d6ref U 500 debian-reference-es es /usr/share/debian-reference/debian-reference.es.txt.gz para 16 2000 \
   '[A-Z][a-zà-ú]+\s+([A-Z]\.\s+|van\s+)?[A-Z][a-zà-ú]+' >/dev/null
-dev3es="d6man d6mo d6np d6ref"
+python3 "$here/htmlpool.py" d6hb U 2000 debian-handbook es $hb/es-ES $HB >/dev/null
+dev3es="d6man d6mo d6np d6ref d6hb"
 
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null
@@ -194,8 +201,9 @@ MINCAP=2 $N tnp3 TX 400 0 findutils:en:C:DESCRIPTION:12 grep:en:C:DESCRIPTION:6 
   coreutils:en:C:DESCRIPTION:25 >/dev/null
 
 B="python3 $here/build.py"
-cat "$here"/labels/dev.txt "$here"/labels/dev2-{en,es,pt}.txt "$here"/labels/dev3-{pt,es}.txt | $B dev.jsonl dev \
-  devman.json devcl.json devnp.json devnp2.json $(for p in $dev2en $dev2es $dev2pt $dev3pt $dev3es; do echo $p.json; done)
+cat "$here"/labels/dev.txt "$here"/labels/dev2-{en,es,pt}.txt "$here"/labels/dev3-{pt,es,hb}.txt | $B dev.jsonl dev \
+  devman.json devcl.json devnp.json devnp2.json \
+  $(for p in $dev2en $dev2es $dev2pt $dev3pt $dev3es; do echo $p.json; done)
 cat "$here"/labels/test-{es,pt,en,np}.txt | $B test.jsonl test tes.json tpt.json ten1.json ten2.json ten3.json \
   ten4.json ten5coreutils.json ten5grep.json ten5tar.json ten5findutils.json tnp.json tnp2.json tnp3.json
 cmp dev.jsonl "$root/samples/pii-real/dev.jsonl" && cmp test.jsonl "$root/samples/pii-real/test.jsonl" \

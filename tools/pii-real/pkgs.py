@@ -41,3 +41,5 @@ LIC.update({'adduser':'GPL-2+','apt-listbugs':'GPL-2+','apt-listchanges':'GPL-2+
 # dev3, Spanish
 VER.update({'apt-show-versions':'0.22.13+nmu1','debian-reference-es':'2.100'})
 LIC.update({'apt-show-versions':'GPL-2','debian-reference-es':'GPL-2+'})
+VER.update({'debian-handbook':'11.20220922'})
+LIC.update({'debian-handbook':'GPL-2+ or CC-BY-SA-3.0'})
