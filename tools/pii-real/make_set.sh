@@ -18,7 +18,17 @@ pkgs2="bc=1.07.1-3+b1 cscope=15.9-1 ed=1.19-1 libexpat1=2.5.0-1+deb12u2 libidn2-
        sed=4.9-1+deb12u1 wget=1.21.3-1+deb12u1 gnupg=2.2.40-1.1+deb12u2 patch=2.7.6-7
        po4a=0.69-1 fakeroot=1.31-1.2 debianutils=5.7-0.5~deb12u1 base-passwd=3.6.1 debian-history=2.28
        passwd=1:4.13+dfsg1-1+deb12u2 procps=2:4.0.2-3 psmisc=23.6-1 sensible-utils=0.0.17+nmu1 apt-utils=2.6.1"
-apt-get download $pkgs $pkgs2 >&2
+# dev3 (more Portuguese and Spanish tuning text): man pages, gettext catalogues, the Debian Reference and Handbook
+pkgs3="apt-listchanges=3.24 deborphan=1.7.35 debsums=3.0.2.1 dselect=1.21.23 po-debconf=1.0.21+nmu1 synaptic=0.91.3
+       nmap=7.93+dfsg1-1 adduser=3.134 apt-listbugs=0.1.40 aptitude-common=0.8.13-5 dctrl-tools=2.24-3+b1 debdelta=0.67
+       gettext=0.21-12 kbd=2.5.1-1+b1 login=1:4.13+dfsg1-1+deb12u2 tasksel=3.73 unattended-upgrades=2.9.1+nmu3
+       system-config-printer-common=1.5.18-1 libglib2.0-data=2.74.6-2+deb12u9 libgtk2.0-common=2.24.33-2+deb12u1
+       libgtk-3-common=3.24.38-2~deb12u3 gsettings-desktop-schemas=43.0-1 libgstreamer1.0-0=1.22.0-2+deb12u1
+       libexif12=0.6.24-1+deb12u1 net-tools=2.10-0.1+deb12u2 libpam-runtime=1.5.2-6+deb12u2 python-apt-common=2.6.0
+       appstream=0.16.1-2+b1 shared-mime-info=2.2-1 git=1:2.39.5-0+deb12u3 cups-pk-helper=0.2.6-1+b1 libpopt0=1.19+dfsg-1
+       systemd=252.39-1~deb12u2 iso-codes=4.15.0-1 debian-reference-pt=2.100 apt-show-versions=0.22.13+nmu1
+       debian-reference-es=2.100 debian-handbook=11.20220922"
+apt-get download $pkgs $pkgs2 $pkgs3 >&2
 for f in *.deb; do dpkg-deb -x "$f" "x-${f%%_*}"; done
 
 P="python3 $here/pool.py"; T="python3 $here/pooltxt.py"; N="python3 $here/npool.py"
@@ -99,6 +109,71 @@ $T d4ded50 B 620 debian-history pt $h/dedication/dedication-5.0.pt.txt para 20 2
 $T d4ded22 B 640 debian-history pt $h/dedication/dedication-2.2.pt_BR.txt para 20 20 >/dev/null
 dev2pt="d4man d4hist d4ded90 d4ded50 d4ded22"
 
+# dev3, Portuguese (keys Q...): pt/pt_BR man pages of apt-listchanges, deborphan, debsums, dselect, po-debconf, synaptic
+# and nmap (credits; paragraphs with no person), the pt/pt_BR/pt_PT gettext catalogues of other packages (header,
+# translator-credits, credit messages), the Portuguese Debian Reference (credits, history; paragraphs with no person)
+# and the Brazilian Portuguese Debian Administrator's Handbook (HTML paragraphs: acknowledgments, the project's history)
+S='AUTOR,AUTORES,TRADUÇÃO,TRADUTOR,COPYRIGHT'
+$P d5man Q "apt-listchanges:pt:pt:$S:whole" "deborphan:pt:pt:$S:whole" "debsums:pt:pt:$S:para" "dselect:pt:pt:$S:whole" \
+  "po-debconf:pt:pt:$S:whole" "synaptic:pt:pt_BR:$S:whole" "nmap:pt:pt:$S:para" "nmap:pt:pt_BR:$S:para" >/dev/null
+M=""
+for pd in adduser:adduser apt-listbugs:apt-listbugs apt-listchanges:apt-listchanges aptitude-common:aptitude \
+    dctrl-tools:dctrl-tools debdelta:debdelta deborphan:deborphan dselect:dselect gettext:gettext-tools kbd:kbd \
+    login:shadow synaptic:synaptic tasksel:tasksel unattended-upgrades:unattended-upgrades \
+    system-config-printer-common:system-config-printer libglib2.0-data:glib20 libgtk2.0-common:gtk20 \
+    libgtk-3-common:gtk30-properties gsettings-desktop-schemas:gsettings-desktop-schemas libgstreamer1.0-0:gstreamer-1.0 \
+    libexif12:libexif-12 net-tools:net-tools libpam-runtime:Linux-PAM python-apt-common:python-apt appstream:appstream \
+    shared-mime-info:shared-mime-info git:git cups-pk-helper:cups-pk-helper libpopt0:popt systemd:systemd \
+    iso-codes:iso_3166-1 iso-codes:iso_4217 iso-codes:iso_639-3 iso-codes:iso_3166-3; do
+  for l in pt pt_BR pt_PT; do
+    f=/usr/share/locale/$l/LC_MESSAGES/${pd#*:}.mo
+    if [ -f "x-${pd%%:*}$f" ]; then M="$M ${pd%%:*}:pt:$f"; fi
+  done
+done
+python3 "$here/mopool.py" d5mo Q 100 'Copyright (\S+ )?[0-9]|Autor original' -- $M >/dev/null
+MINCAP=1 $N d5np Q 300 0 'adduser:pt:pt:DESCRIÇÃO,NOTAS,SEGURANÇA:8' 'apt-listchanges:pt:pt:DESCRIÇÃO:2' \
+  'deborphan:pt:pt:DESCRIÇÃO:2' 'debsums:pt:pt:DESCRIÇÃO,ADVERTÊNCIAS:3' 'dselect:pt:pt:DESCRIÇÃO:3' \
+  'po-debconf:pt:pt:DESCRIÇÃO,AVISOS:8' 'synaptic:pt:pt_BR:DESCRIÇÃO:2' \
+  'nmap:pt:pt:DESCRIÇÃO,DETECÇÃO DE SO,DETECÇÃO DE SERVIÇO E VERSÃO,BUGS,ESPECIFICAÇÃO DE ALVO,EVITANDO E ENGANANDO O FIREWALL/IDS:8' \
+  'nmap:pt:pt_BR:DESCOBERTA DE HOSTS,FUNDAMENTOS DO ESCANEAMENTO DE PORTAS,BUGS,EVITANDO E ENGANANDO O FIREWALL/IDS:6' \
+  >/dev/null
+$T d5ref Q 500 debian-reference-pt pt /usr/share/debian-reference/debian-reference.pt.txt.gz para 16 2000 \
+  '[A-Z][a-zà-ú]+\s+([A-Z]\.\s+|van\s+)?[A-Z][a-zà-ú]+' >/dev/null
+hb=/usr/share/doc/debian-handbook/html
+HB="index.html foreword.html sect.book-structure.html sect.acknowledgments.html sect.future-of-this-book.html
+    the-debian-project.html sect.foundation-documents.html sect.debian-internals.html sect.release-lifecycle.html
+    sect.why-gnu-linux.html sect.source-package-structure.html"
+python3 "$here/htmlpool.py" d5hb Q 2000 debian-handbook pt $hb/pt-BR $HB >/dev/null
+dev3pt="d5man d5mo d5np d5ref d5hb"
+
+# dev3, Spanish (keys U...): es man pages of apt-show-versions, aptitude-common, deborphan, debsums, dselect, po-debconf,
+# synaptic and nmap, the es gettext catalogues of the same packages as above, the Spanish Debian Reference and Handbook
+S='AUTOR,AUTORES,TRADUCCIÓN,TRADUCTOR,COPYRIGHT,NOTAS DE LA TRADUCCIÓN'
+$P d6man U "apt-show-versions:es:es:$S:whole" "aptitude-common:es:es:$S:para" "deborphan:es:es:$S:whole" \
+  "debsums:es:es:$S:para" "dselect:es:es:$S:whole" "po-debconf:es:es:$S:whole" "synaptic:es:es:$S:whole" \
+  "nmap:es:es:$S:para" >/dev/null
+M=""
+for pd in adduser:adduser apt-listbugs:apt-listbugs apt-listchanges:apt-listchanges aptitude-common:aptitude \
+    dctrl-tools:dctrl-tools deborphan:deborphan dselect:dselect gettext:gettext-tools kbd:kbd login:shadow \
+    synaptic:synaptic tasksel:tasksel unattended-upgrades:unattended-upgrades system-config-printer-common:system-config-printer \
+    libglib2.0-data:glib20 libgtk2.0-common:gtk20 libgtk-3-common:gtk30-properties \
+    gsettings-desktop-schemas:gsettings-desktop-schemas libgstreamer1.0-0:gstreamer-1.0 libexif12:libexif-12 \
+    libpam-runtime:Linux-PAM python-apt-common:python-apt appstream:appstream shared-mime-info:shared-mime-info git:git \
+    cups-pk-helper:cups-pk-helper libpopt0:popt systemd:systemd iso-codes:iso_3166-1 iso-codes:iso_4217; do
+  f=/usr/share/locale/es/LC_MESSAGES/${pd#*:}.mo
+  if [ -f "x-${pd%%:*}$f" ]; then M="$M ${pd%%:*}:es:$f"; fi
+done
+python3 "$here/mopool.py" d6mo U 100 'Copyright (\S+ )?[0-9]|Autor original' -- $M >/dev/null
+MINCAP=1 $N d6np U 300 0 'apt-show-versions:es:es:DESCRIPCIÓN:2' 'aptitude-common:es:es:DESCRIPCIÓN:3' \
+  'deborphan:es:es:DESCRIPCIÓN:2' 'debsums:es:es:DESCRIPCIÓN,ADVERTENCIAS:3' 'dselect:es:es:DESCRIPCIÓN:2' \
+  'po-debconf:es:es:DESCRIPCIÓN,ADVERTENCIAS:8' 'synaptic:es:es:DESCRIPCIÓN:2' \
+  'nmap:es:es:DESCRIPCIÓN,DETECCIÓN DE SISTEMA OPERATIVO,DETECCIÓN DE SERVICIOS Y DE VERSIONES,FALLOS,EVASIÓN DE CORTAFUEGOS/IDS Y FALSIFICACIÓN,SALIDA:8' \
+  >/dev/null
+$T d6ref U 500 debian-reference-es es /usr/share/debian-reference/debian-reference.es.txt.gz para 16 2000 \
+  '[A-Z][a-zà-ú]+\s+([A-Z]\.\s+|van\s+)?[A-Z][a-zà-ú]+' >/dev/null
+python3 "$here/htmlpool.py" d6hb U 2000 debian-handbook es $hb/es-ES $HB >/dev/null
+dev3es="d6man d6mo d6np d6ref d6hb"
+
 # test: manpages-es, manpages-pt-br, grep, tar, coreutils, findutils
 $P tes TE manpages-es:es:es:TRADUCCIÓN:para manpages-es:es:es:AUTOR,AUTORES,COPYRIGHT:whole >/dev/null
 EXACT=1 $P tpt TP manpages-pt-br:pt:pt_BR:TRADUÇÃO:para 'manpages-pt-br:pt:pt_BR:AUTOR,AUTORES,DIREITOS AUTORAIS:whole' \
@@ -126,8 +201,9 @@ MINCAP=2 $N tnp3 TX 400 0 findutils:en:C:DESCRIPTION:12 grep:en:C:DESCRIPTION:6 
   coreutils:en:C:DESCRIPTION:25 >/dev/null
 
 B="python3 $here/build.py"
-cat "$here"/labels/dev.txt "$here"/labels/dev2-{en,es,pt}.txt | $B dev.jsonl dev devman.json devcl.json devnp.json \
-  devnp2.json $(for p in $dev2en $dev2es $dev2pt; do echo $p.json; done)
+cat "$here"/labels/dev.txt "$here"/labels/dev2-{en,es,pt}.txt "$here"/labels/dev3-{pt,es,hb}.txt | $B dev.jsonl dev \
+  devman.json devcl.json devnp.json devnp2.json \
+  $(for p in $dev2en $dev2es $dev2pt $dev3pt $dev3es; do echo $p.json; done)
 cat "$here"/labels/test-{es,pt,en,np}.txt | $B test.jsonl test tes.json tpt.json ten1.json ten2.json ten3.json \
   ten4.json ten5coreutils.json ten5grep.json ten5tar.json ten5findutils.json tnp.json tnp2.json tnp3.json
 cmp dev.jsonl "$root/samples/pii-real/dev.jsonl" && cmp test.jsonl "$root/samples/pii-real/test.jsonl" \

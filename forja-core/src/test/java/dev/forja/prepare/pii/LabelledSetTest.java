@@ -99,8 +99,8 @@ class LabelledSetTest {
         assertThat(persons(test.texts())).isGreaterThanOrEqualTo(300);
         assertThat(persons(dev.texts())).isGreaterThanOrEqualTo(90);
         assertThat(persons(dev.texts("en"))).as("PERSON in dev, en").isGreaterThanOrEqualTo(400);
-        assertThat(persons(dev.texts("es"))).as("PERSON in dev, es").isGreaterThanOrEqualTo(200);
-        assertThat(persons(dev.texts("pt"))).as("PERSON in dev, pt").isGreaterThanOrEqualTo(200);
+        assertThat(persons(dev.texts("es"))).as("PERSON in dev, es").isGreaterThanOrEqualTo(300);
+        assertThat(persons(dev.texts("pt"))).as("PERSON in dev, pt").isGreaterThanOrEqualTo(300);
         for (LabelledSet set : List.of(test, dev)) {
             long none = set.texts().stream().filter(t -> t.gold().isEmpty()).count();
             assertThat(none)
