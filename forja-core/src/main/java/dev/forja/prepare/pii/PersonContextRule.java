@@ -294,7 +294,7 @@ final class PersonContextRule implements PiiRule {
                 i++;
                 continue;
             }
-            NameRun run = NameRun.scan(text, i);
+            NameRun run = withoutAffiliation(NameRun.scan(text, i));
             if (run.size == 0) {
                 i = Math.max(i + 1, NameRun.wordEnd(text, i));
                 continue;
@@ -367,6 +367,24 @@ final class PersonContextRule implements PiiRule {
             out.sort(java.util.Comparator.comparingInt(PiiMatch::start));
         }
         return out == null ? List.of() : out;
+    }
+
+    private static final Pattern AFFILIATION_END = Pattern.compile("(?:\\.\\p{Ll}{2,6}(?!\\p{L})|!)");
+
+    /**
+     * The run without a site or company it names after a particle, where a domain or an exclamation mark shows the
+     * words after the particle to be one ({@code "Stephan Ramoin do Gandi.net"}, {@code "Benjamin Humphrey da OMG!"}).
+     */
+    private static NameRun withoutAffiliation(NameRun run) {
+        if (run.size < 3) return run;
+        int end = run.end(run.size - 1);
+        if (!AFFILIATION_END
+                .matcher(run.text)
+                .region(end, Math.min(run.text.length(), end + 8))
+                .lookingAt()) return run;
+        for (int t = run.size - 2; t >= 1; t--)
+            if (run.kind(t) == NameRun.Kind.PARTICLE && ROMANCE_OF.contains(run.word(t))) return run.slice(0, t);
+        return run;
     }
 
     /**
@@ -552,7 +570,13 @@ final class PersonContextRule implements PiiRule {
             case TRIBUTE ->
                 accept(name, Cue.MEDIUM)
                         || name.size == 1 && words == 1 && firstNames.score(name.word(0)) >= LONE_GIVEN;
-            case NONE -> words >= 2 && caps == 0 && (min >= HIGH || givenNameFirst(name) && restMin(name) >= REST);
+            case NONE ->
+                words >= 2
+                        && caps == 0
+                        && (min >= HIGH
+                                || givenNameFirst(name) && restMin(name) >= REST
+                                // a given name, a middle initial and a surname: "Richard M. Stallman"
+                                || givenNameFirst(name) && middleInitial(name) && min >= LOW);
         };
     }
 
@@ -566,6 +590,12 @@ final class PersonContextRule implements PiiRule {
         for (int i = 2; i < word.length(); i++)
             if (Character.isUpperCase(word.charAt(i)) && Character.isLowerCase(word.charAt(i - 1)))
                 return !SURNAME_PREFIX.matcher(word).matches();
+        return false;
+    }
+
+    /** Whether an initial stands between the name's first and last words. */
+    private static boolean middleInitial(NameRun name) {
+        for (int t = 1; t < name.size - 1; t++) if (name.kind(t) == NameRun.Kind.INITIAL) return true;
         return false;
     }
 
