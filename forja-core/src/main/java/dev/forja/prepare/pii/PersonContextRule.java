@@ -86,6 +86,10 @@ final class PersonContextRule implements PiiRule {
             + "(?:\\\\?\"\\s*:\\s*\\\\?\"|=)"
             // a changelog trailer
             + "|(?:^|\\n) -- "
+            // a label that opens a line with a credit word and ends in a colon, however long ("Tradução e revisão
+            // para a língua portuguesa: ", "Traducción al español: ")
+            + "|(?:^|\\n)[ \\t]*(?:traduccion|traducao|translation|revisao|revision|autor(?:es|a)?|authors?|written)"
+            + "\\b[^\\n:]{0,60}:[ \\t]*"
             // a heading of its own line ("AUTHOR", "TRADUCCIÓN")
             + "|(?:^|\\n)[ \\t]*(?:autor(?:es|a)?|authors?|traduccion|traducao|translations?|translators?"
             + "|traductor(?:es)?|tradutor(?:es)?|maintainers?|mantenedor(?:es)?|credits?|creditos|contributors?"
@@ -286,6 +290,7 @@ final class PersonContextRule implements PiiRule {
     public List<PiiMatch> find(String text) {
         List<PiiMatch> out = lowerCaseCredits(text, changelogPeople(text, null));
         int n = text.length(), lastEnd = -1, peopleItems = 0;
+        NameRun doubted = null; // the last run of two words or more that was not accepted: a list's first item?
         Cue lastCue = Cue.NONE;
         List<NameRun> doubtedItems = null; // list items of a name's shape that the models doubted
         for (int i = 0; i < n; ) {
@@ -318,6 +323,7 @@ final class PersonContextRule implements PiiRule {
                 boolean item = cue == Cue.NONE && listItem(text, name.start(0), name.end(name.size - 1));
                 if (item) cue = Cue.MEDIUM;
                 NameRun itemShape = item ? name : null;
+                NameRun unjudged = name; // before the models trim it: a list's first item is judged again later
                 // the common case, one capitalised word with no cue around, ends here without the model
                 if (cue == Cue.NONE && name.count(NameRun.Kind.WORD) < 2) name = null;
                 else if (cue != Cue.STRONG && !item && !(cue == Cue.TRIBUTE && name.size == 1))
@@ -343,6 +349,14 @@ final class PersonContextRule implements PiiRule {
                 if (itemShape != null && (organisation || insideIdentifier(text, itemShape.end(itemShape.size - 1))))
                     itemShape = null; // vetoed, not doubted
                 if (name != null && accept(name, cue)) {
+                    // the list's first item, doubted before this one showed it a list: "Ênio Fortunato, Ísis Lima"
+                    if (doubted != null
+                            && nextInList(text, doubted.end(doubted.size - 1), name.start(0))
+                            && (accept(doubted, Cue.MEDIUM) || givenNameFirst(doubted))) {
+                        if (out == null) out = new ArrayList<>(2);
+                        out.add(new PiiMatch(PiiType.PERSON, doubted.start(0), doubted.end(doubted.size - 1)));
+                    }
+                    doubted = null;
                     int start = name.start(0), end = name.end(name.size - 1);
                     if (end < n && text.charAt(end) == '.' && beforeAddress(text, end + 1)) end++; // "Wilf. (g@…)"
                     Matcher suffix = SUFFIX.matcher(text).region(end, Math.min(n, end + 8));
@@ -352,9 +366,12 @@ final class PersonContextRule implements PiiRule {
                     lastEnd = end;
                     lastCue = cue;
                     if (itemShape != null) peopleItems++;
-                } else if (itemShape != null && personShape(itemShape)) {
-                    if (doubtedItems == null) doubtedItems = new ArrayList<>(2);
-                    doubtedItems.add(itemShape);
+                } else {
+                    if (itemShape != null && personShape(itemShape)) {
+                        if (doubtedItems == null) doubtedItems = new ArrayList<>(2);
+                        doubtedItems.add(itemShape);
+                    }
+                    doubted = personShape(unjudged) ? unjudged : null;
                 }
             }
             i = Math.max(run.end(run.size - 1), lastEnd); // past a suffix taken with the name

@@ -368,4 +368,16 @@ class PersonContextRuleTest {
         assertThat(names("escrito por Ana Lima, Rui Paz,\n\u00a0\u00a0   Tiago Moura e Vera Dias"))
                 .containsExactly("Ana Lima", "Rui Paz", "Tiago Moura", "Vera Dias");
     }
+
+    @Test
+    void aLongCreditLabelAndTheFirstItemOfAListTheModelsDoubt() {
+        assertThat(names("Tradução e revisão para a língua portuguesa: Ênio Fortunato, Ísis Vasconcelos."))
+                .containsExactly("Ênio Fortunato", "Ísis Vasconcelos");
+        // no cue: the second item, a confident name, shows the first to be one too
+        assertThat(names("Ênio Fortunato, Ísis Vasconcelos.")).containsExactly("Ênio Fortunato", "Ísis Vasconcelos");
+        assertThat(names("Red Hat, Maria Silva")).containsExactly("Maria Silva");
+        // sites and companies named after a particle stay out of the name
+        assertThat(names("Agradeço a Stephan Ramoin do Gandi.net e a Benjamin Humphrey da OMG! Ubuntu."))
+                .containsExactly("Stephan Ramoin", "Benjamin Humphrey");
+    }
 }
