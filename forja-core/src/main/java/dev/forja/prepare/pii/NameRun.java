@@ -164,8 +164,15 @@ final class NameRun {
                 next++;
                 while (next < n && blank(text.charAt(next))) next++;
             }
-            if (next == end || next >= n || !Character.isLetter(text.charAt(next)) && nicknameEnd(text, next) < 0)
-                break;
+            boolean glued = kind == Kind.INITIAL
+                    && next == end
+                    && next + 1 < n
+                    && Character.isUpperCase(text.charAt(next))
+                    && Character.isLowerCase(text.charAt(next + 1)); // "Ricardo C.O.Freitas"
+            if (!glued
+                    && (next == end
+                            || next >= n
+                            || !Character.isLetter(text.charAt(next)) && nicknameEnd(text, next) < 0)) break;
             pos = next;
         }
         size = listEnd(text, size, starts, ends, kinds);
