@@ -346,8 +346,10 @@ final class PersonContextRule implements PiiRule {
                         .region(run.end(run.size - 1), Math.min(n, run.end(run.size - 1) + 24))
                         .lookingAt();
                 if (organisation) name = null; // "The Santa Cruz Operation, Inc."
-                if (itemShape != null && (organisation || insideIdentifier(text, itemShape.end(itemShape.size - 1))))
-                    itemShape = null; // vetoed, not doubted
+                boolean vetoed = organisation
+                        || insideIdentifier(text, unjudged.end(unjudged.size - 1))
+                        || modelNumberAfter(text, unjudged.end(unjudged.size - 1));
+                if (vetoed) itemShape = null; // not doubted: judged
                 if (name != null && accept(name, cue)) {
                     // the list's first item, doubted before this one showed it a list: "Ênio Fortunato, Ísis Lima"
                     if (doubted != null
@@ -371,7 +373,7 @@ final class PersonContextRule implements PiiRule {
                         if (doubtedItems == null) doubtedItems = new ArrayList<>(2);
                         doubtedItems.add(itemShape);
                     }
-                    doubted = personShape(unjudged) ? unjudged : null;
+                    doubted = !vetoed && personShape(unjudged) ? unjudged : null;
                 }
             }
             i = Math.max(run.end(run.size - 1), lastEnd); // past a suffix taken with the name
