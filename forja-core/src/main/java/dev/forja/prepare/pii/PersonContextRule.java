@@ -11,6 +11,7 @@ import static dev.forja.prepare.pii.TextLayout.nextInList;
 import static dev.forja.prepare.pii.TextLayout.startsWord;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -290,7 +291,7 @@ final class PersonContextRule implements PiiRule {
     public List<PiiMatch> find(String text) {
         List<PiiMatch> out = lowerCaseCredits(text, changelogPeople(text, null));
         int n = text.length(), lastEnd = -1, peopleItems = 0;
-        NameRun doubted = null; // the last run of two words or more that was not accepted: a list's first item?
+        NameRun doubted = null; // the last run of a name's shape that was not accepted: a list's first item?
         Cue lastCue = Cue.NONE;
         List<NameRun> doubtedItems = null; // list items of a name's shape that the models doubted
         for (int i = 0; i < n; ) {
@@ -383,9 +384,10 @@ final class PersonContextRule implements PiiRule {
         if (doubtedItems != null && peopleItems >= Math.max(2, doubtedItems.size())) {
             for (NameRun item : doubtedItems)
                 out.add(new PiiMatch(PiiType.PERSON, item.start(0), item.end(item.size - 1)));
-            out.sort(java.util.Comparator.comparingInt(PiiMatch::start));
         }
-        return out == null ? List.of() : out;
+        if (out == null) return List.of();
+        out.sort(Comparator.comparingInt(PiiMatch::start)); // the lists' items were added out of order
+        return out;
     }
 
     private static final Pattern AFFILIATION_END = Pattern.compile("(?:\\.\\p{Ll}{2,6}(?!\\p{L})|!)");
