@@ -192,8 +192,8 @@ final class NameRun {
 
     /**
      * Where a list of two names joined by "y" or "e" splits: at a joiner with two name words on each side, or one on
-     * the left, particles between them ({@code "Alan Cox y Bernd Eckenfels"}, {@code "Rubens de Jesus e Ana da Silva"}), but not inside
-     * one name ({@code "José Ortega y Gasset"}).
+     * the left, particles between them ({@code "Alan Cox y Bernd Eckenfels"}, {@code "Rubens de Jesus e Ana da Silva"},
+     * {@code "Felipe e Marcelo"}), but not inside one name ({@code "José Ortega y Gasset"}).
      */
     private static int listEnd(String text, int size, int[] starts, int[] ends, Kind[] kinds) {
         int left = 0;
