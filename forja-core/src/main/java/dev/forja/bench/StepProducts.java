@@ -64,7 +64,7 @@ public final class StepProducts {
         }
     }
 
-    /** The products of one step of {@code model} on {@code batch × seq} tokens; with {@code lora}, adapters of rank r. */
+    /** The products of one step of {@code model} on {@code batch × seq} tokens; with {@code lora}, rank-r adapters. */
     public static List<Product> of(CausalLM model, int batch, int seq, boolean lora, int loraR) {
         long rows = (long) batch * seq;
         Map<String, Product> out = new LinkedHashMap<>();
