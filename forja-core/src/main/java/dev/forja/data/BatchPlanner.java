@@ -15,29 +15,45 @@ import java.util.TreeMap;
  * Orders encoded samples into {@link Batch}es, one epoch at a time, reproducibly from (seed, epoch): the loader's
  * position is (epoch, index), so a resumed run sees the same batches as an uninterrupted one.
  *
+ * <p>An epoch is planned in global batches of {@code batchSize × gradAccum} rows, one per optimizer step, and each
+ * global batch is then split into {@code gradAccum} micro-batches of {@code batchSize} rows. So batch 4 and batch 2 ×
+ * grad_accum 2 train on the same samples at every step: only the memory a micro-batch needs changes. (Until the
+ * change that introduced this, each micro-batch was planned on its own and the two runs drew different samples.)
+ *
  * <p>Without packing each row is one sample. With {@code groupByLength} (the default) an epoch is: shuffle; cut into
- * chunks of {@value #CHUNK_BATCHES} batches; sort each chunk by length, so a batch holds samples of similar length
- * and little padding; cut into batches; shuffle the order of the batches, so lengths do not drift through the epoch.
+ * chunks of {@value #CHUNK_BATCHES} global batches; sort each chunk by length, so a batch holds samples of similar
+ * length and little padding; cut into global batches; shuffle the order of the global batches, so lengths do not
+ * drift through the epoch.
  *
  * <p>With packing, samples are packed once (seeded) into rows of at most {@code maxLength} tokens, best fit: each
  * sample goes into the fullest row that still has room for it, whole; a sample is never split across rows. Each
  * epoch shuffles the rows. See {@link Batch} for the segment ids and positions that keep packed samples apart.
  *
- * <p>The number of batches per epoch is fixed: ceil(rows / batchSize).
+ * <p>The split: a global batch's rows, longest first, are cut into {@code gradAccum} consecutive runs, so each
+ * micro-batch pads only to its own longest row. The last global batch of an epoch may hold fewer rows; it is cut as
+ * evenly as it goes, and when it has fewer rows than {@code gradAccum}, its last micro-batches are empty (0 rows, no
+ * trainable tokens). The number of micro-batches per epoch is fixed: gradAccum × ceil(rows / (batchSize ×
+ * gradAccum)), so micro-batch {@code step × gradAccum + k} is always part {@code k} of step {@code step}'s global
+ * batch.
  */
 public final class BatchPlanner implements BatchSource<Batch> {
 
     /**
-     * @param batchSize     rows per batch
+     * @param batchSize     rows per micro-batch
+     * @param gradAccum     micro-batches per global batch (one optimizer step); 1 for validation
      * @param maxLength     the longest row (packing capacity); no sample may be longer
      * @param seed          the shuffle seed
      * @param packing       pack several samples per row
      * @param groupByLength batch samples of similar length together (ignored with packing)
      */
-    public record Options(int batchSize, int maxLength, long seed, boolean packing, boolean groupByLength) {
+    public record Options(
+            int batchSize, int gradAccum, int maxLength, long seed, boolean packing, boolean groupByLength) {
         public Options {
             if (batchSize < 1) {
                 throw new ForjaException("batch_size must be at least 1, got " + batchSize);
+            }
+            if (gradAccum < 1) {
+                throw new ForjaException("grad_accum must be at least 1, got " + gradAccum);
             }
             if (maxLength < 2) {
                 throw new ForjaException("max_length must be at least 2 tokens, got " + maxLength);
@@ -45,7 +61,7 @@ public final class BatchPlanner implements BatchSource<Batch> {
         }
     }
 
-    /** Batches per length-sorted chunk: large enough to find similar lengths, small enough to stay random. */
+    /** Global batches per length-sorted chunk: large enough to find similar lengths, small enough to stay random. */
     public static final int CHUNK_BATCHES = 50;
 
     private final List<EncodedSample> samples;
@@ -71,13 +87,23 @@ public final class BatchPlanner implements BatchSource<Batch> {
         this.rows = options.packing() ? pack() : singleRows();
     }
 
-    /** Batches in every epoch. */
+    /** Micro-batches in every epoch: {@code gradAccum} per global batch. */
     @Override
     public int batchesPerEpoch() {
-        return (rows.size() + options.batchSize() - 1) / options.batchSize();
+        return globalBatchesPerEpoch() * options.gradAccum();
     }
 
-    /** The batches of one epoch (0-based), in training order; each is built when read. */
+    @Override
+    public int gradAccum() {
+        return options.gradAccum();
+    }
+
+    private int globalBatchesPerEpoch() {
+        int global = options.batchSize() * options.gradAccum();
+        return (rows.size() + global - 1) / global;
+    }
+
+    /** The micro-batches of one epoch (0-based), in training order; each is built when read. */
     public List<Batch> epoch(int epoch) {
         List<int[][]> plan = plan(epoch);
         return new AbstractList<>() {
@@ -93,7 +119,7 @@ public final class BatchPlanner implements BatchSource<Batch> {
         };
     }
 
-    /** One batch, for resuming at (epoch, index). */
+    /** One micro-batch, for resuming at (epoch, index). */
     @Override
     public Batch batch(int epoch, int index) {
         return materialise(plan(epoch).get(index));
@@ -110,28 +136,45 @@ public final class BatchPlanner implements BatchSource<Batch> {
         return cachedPlan;
     }
 
-    /** Each batch as its rows, each row as sample indices. */
+    /** Each micro-batch as its rows, each row as sample indices: the global batches, each split in gradAccum. */
     private List<int[][]> buildPlan(int epoch) {
         Random random = new Random(options.seed() ^ (0x9E3779B97F4A7C15L * (epoch + 1L)));
         List<int[]> order = new ArrayList<>(rows);
         Collections.shuffle(order, random);
-        int b = options.batchSize();
+        int global = options.batchSize() * options.gradAccum();
         boolean group = options.groupByLength() && !options.packing();
         if (group) {
-            int chunk = CHUNK_BATCHES * b;
+            int chunk = CHUNK_BATCHES * global;
             for (int from = 0; from < order.size(); from += chunk) {
                 order.subList(from, Math.min(order.size(), from + chunk))
                         .sort(Comparator.comparingInt(this::rowLength).reversed());
             }
         }
-        List<int[][]> batches = new ArrayList<>(batchesPerEpoch());
-        for (int from = 0; from < order.size(); from += b) {
-            batches.add(order.subList(from, Math.min(order.size(), from + b)).toArray(new int[0][]));
+        List<List<int[]>> globals = new ArrayList<>(globalBatchesPerEpoch());
+        for (int from = 0; from < order.size(); from += global) {
+            globals.add(order.subList(from, Math.min(order.size(), from + global)));
         }
         if (group) {
-            Collections.shuffle(batches, random);
+            Collections.shuffle(globals, random);
         }
-        return batches;
+        List<int[][]> micro = new ArrayList<>(batchesPerEpoch());
+        for (List<int[]> g : globals) {
+            micro.addAll(split(g));
+        }
+        return micro;
+    }
+
+    /** A global batch's rows, longest first (stable), in gradAccum consecutive runs as even as the count allows. */
+    private List<int[][]> split(List<int[]> globalBatch) {
+        List<int[]> byLength = new ArrayList<>(globalBatch);
+        byLength.sort(Comparator.comparingInt(this::rowLength).reversed());
+        int n = byLength.size();
+        int parts = options.gradAccum();
+        List<int[][]> out = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            out.add(byLength.subList(k * n / parts, (k + 1) * n / parts).toArray(new int[0][]));
+        }
+        return out;
     }
 
     private Batch materialise(int[][] batchRows) {

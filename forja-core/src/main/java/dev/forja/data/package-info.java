@@ -7,7 +7,8 @@
  *             ──TrainValSplit──▶ train / validation (seeded 80/20 when no validation file is given)
  *             ──SampleEncoder──▶ EncodedSample (ids + trainable flags; chats through ChatTemplate)
  *             ──EncodedDataset─▶ kept samples + DataReport (truncated, zero-trainable, token counts)
- *             ──BatchPlanner───▶ Batch per step (length-grouped or packed; labels shifted, -100 elsewhere)
+ *             ──BatchPlanner───▶ global batch per step, split into grad_accum micro-Batches (length-grouped or
+ *                                packed; labels shifted, -100 elsewhere)
  * </pre>
  * {@link dev.forja.data.TrainingData#prepare} runs the first four for {@code forja train}. Classification data
  * ({"text","label"}) takes its own path in {@code data.classify}, with the same split.

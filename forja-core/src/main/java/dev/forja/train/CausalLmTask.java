@@ -66,12 +66,15 @@ public final class CausalLmTask implements TrainingTask<Batch> {
                             c.maxLength(), c.trainOnPrompt(), c.skipBadLines(), c.valFraction(), c.seed()));
         }
         log.println(data.summary());
-        BatchPlanner.Options options =
-                new BatchPlanner.Options(c.batchSize(), c.maxLength(), c.seed(), c.packing(), true);
-        this.planner =
-                new BatchPlanner(data.train().samples(), options, data.ids().pad());
+        // training: global batches of batch_size × grad_accum rows, split; validation: batches of batch_size
+        this.planner = new BatchPlanner(
+                data.train().samples(),
+                new BatchPlanner.Options(c.batchSize(), c.gradAccum(), c.maxLength(), c.seed(), c.packing(), true),
+                data.ids().pad());
+        BatchPlanner.Options whole =
+                new BatchPlanner.Options(c.batchSize(), 1, c.maxLength(), c.seed(), c.packing(), true);
         this.validation = data.validation()
-                .map(v -> new BatchPlanner(v.samples(), options, data.ids().pad()))
+                .map(v -> new BatchPlanner(v.samples(), whole, data.ids().pad()))
                 .orElse(null);
 
         this.model = ModelLoader.load(modelDir, ScalarType.Float);

@@ -95,7 +95,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength, canonicalization);
             TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength, canonicalization);
             train = new ClassificationBatches(
-                    t, c.batchSize(), c.seed(), true, weights == null ? null : weights.weights());
+                    t, c.batchSize(), c.gradAccum(), c.seed(), true, weights == null ? null : weights.weights());
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
             if (c.calibrate() && validation == null) {
                 throw new ForjaException("calibrate fits a temperature on validation data, and this run has none: "

@@ -23,7 +23,9 @@ import java.util.Map;
  * @param maxSteps optimizer steps; null = epochs × steps per epoch
  * @param learningRate peak learning rate; null = 5e-5 (full) or 2e-4 (LoRA)
  * @param batchSize samples per micro-batch
- * @param gradAccum micro-batches per optimizer step
+ * @param gradAccum micro-batches per optimizer step: each step trains on a global batch of batchSize × gradAccum
+ *     samples, planned as a whole and then split, so batch 4 and batch 2 × grad_accum 2 are the same run (but for
+ *     dropout masks, drawn per micro-batch)
  * @param maxLength longest sample in tokens; longer ones are truncated and counted
  * @param precision fp32, bf16 (autocast, fp32 master weights) or auto (bf16 where the CPU has bf16 instructions and
  *     its products measure at least 1.2× fp32's)

@@ -85,6 +85,10 @@ final class TrainingRun<B> {
         this.log = log;
         this.batches = task.batches();
         this.microPerEpoch = batches.batchesPerEpoch();
+        if (batches.gradAccum() != c.gradAccum() || microPerEpoch % c.gradAccum() != 0) {
+            throw new IllegalStateException("the task's batches come " + batches.gradAccum() + " micro-batches to a"
+                    + " step (" + microPerEpoch + " an epoch), the run accumulates " + c.gradAccum());
+        }
         this.totalSteps = c.maxSteps() != null
                 ? c.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) c.epochs() * microPerEpoch / c.gradAccum()));
@@ -262,7 +266,11 @@ final class TrainingRun<B> {
                 Math.min(saveSteps, totalSteps));
     }
 
-    /** One optimizer step: grad_accum micro-batches, normalised by their total weight, then clip and update. */
+    /**
+     * One optimizer step: the grad_accum micro-batches of one global batch, each loss normalised by the whole step's
+     * weight (its trainable tokens or rows, summed over the micro-batches), then clip and update. A micro-batch of
+     * weight 0 (no trainable token; no row, at the end of an epoch) adds nothing to the loss and is skipped.
+     */
     private StepStats step() {
         long t0 = System.nanoTime();
         double lr = schedule.lr(step);
@@ -279,7 +287,7 @@ final class TrainingRun<B> {
             double summed = 0;
             for (int k = 0; k < micro.size(); k++) {
                 long seed = c.seed() * 1_000_003L + step * 4099L + k * 131L; // dropout masks, the same on resume
-                summed += task.forwardBackward(micro.get(k), normalizer, seed);
+                if (task.weight(micro.get(k)) > 0) summed += task.forwardBackward(micro.get(k), normalizer, seed);
                 tokens += task.tokens(micro.get(k));
             }
             loss = summed / Math.max(1, normalizer);

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BatchPlannerTest {
 
@@ -46,7 +50,7 @@ class BatchPlannerTest {
     @Test
     void unpackedRowsHoldOneShiftedSampleEach() {
         List<EncodedSample> data = randomSamples(37, 40, 1);
-        BatchPlanner planner = new BatchPlanner(data, new BatchPlanner.Options(4, 40, 3, false, true), PAD);
+        BatchPlanner planner = new BatchPlanner(data, new BatchPlanner.Options(4, 1, 40, 3, false, true), PAD);
         List<Batch> epoch = planner.epoch(0);
         assertThat(planner.batchesPerEpoch()).isEqualTo(10).isEqualTo(epoch.size());
         Map<Integer, Integer> seen = new HashMap<>();
@@ -79,10 +83,65 @@ class BatchPlannerTest {
                 .allSatisfy((sample, count) -> assertThat(count).isEqualTo(1));
     }
 
+    /** The samples of each global batch (optimizer step), for a planner that accumulates {@code gradAccum}. */
+    private static List<Set<Integer>> stepSamples(BatchPlanner planner, int epoch, int gradAccum) {
+        List<Batch> micro = planner.epoch(epoch);
+        assertThat(micro.size() % gradAccum).isZero();
+        List<Set<Integer>> steps = new ArrayList<>();
+        for (int i = 0; i < micro.size(); i++) {
+            if (i % gradAccum == 0) steps.add(new HashSet<>());
+            Batch b = micro.get(i);
+            for (int at = 0; at < b.inputIds().length; at++) {
+                if (b.inputIds()[at] != PAD) steps.get(steps.size() - 1).add(sampleOf(b.inputIds()[at]));
+            }
+        }
+        return steps;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false, true", "false, false", "true, true"})
+    void batchFourAndTwoTimesTwoTrainOnTheSameSamplesAtEveryStep(boolean packing, boolean group) {
+        // unpacked, 237 rows = 59 global batches of 4 and one of 1 (whose second micro-batch at 2 × 2 is empty),
+        // across two length-sorted chunks of 50 global batches
+        List<EncodedSample> data = randomSamples(packing ? 600 : 237, 64, 6);
+        BatchPlanner four = new BatchPlanner(data, new BatchPlanner.Options(4, 1, 128, 13, packing, group), PAD);
+        BatchPlanner twoByTwo = new BatchPlanner(data, new BatchPlanner.Options(2, 2, 128, 13, packing, group), PAD);
+        BatchPlanner oneByFour = new BatchPlanner(data, new BatchPlanner.Options(1, 4, 128, 13, packing, group), PAD);
+        assertThat(twoByTwo.batchesPerEpoch()).isEqualTo(2 * four.batchesPerEpoch());
+        assertThat(oneByFour.batchesPerEpoch()).isEqualTo(4 * four.batchesPerEpoch());
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<Set<Integer>> whole = stepSamples(four, epoch, 1);
+            assertThat(stepSamples(twoByTwo, epoch, 2)).as("epoch " + epoch).isEqualTo(whole);
+            assertThat(stepSamples(oneByFour, epoch, 4)).as("epoch " + epoch).isEqualTo(whole);
+        }
+        for (Batch b : twoByTwo.epoch(0)) {
+            assertThat(b.batchSize()).isLessThanOrEqualTo(2);
+        }
+        if (!packing) {
+            assertThat(twoByTwo.epoch(0).stream().filter(b -> b.batchSize() == 0))
+                    .singleElement()
+                    .satisfies(b -> assertThat(b.trainableTokens()).isZero());
+        }
+    }
+
+    @Test
+    void aGlobalBatchIsSplitLongestFirst() {
+        List<EncodedSample> data = randomSamples(64, 64, 8);
+        BatchPlanner planner = new BatchPlanner(data, new BatchPlanner.Options(4, 4, 64, 3, false, false), PAD);
+        List<Batch> micro = planner.epoch(0);
+        for (int step = 0; step < micro.size() / 4; step++) {
+            for (int k = 1; k < 4; k++) {
+                // rows are padded to the micro-batch's longest: each micro-batch is no longer than the one before
+                assertThat(micro.get(4 * step + k).seqLen())
+                        .isLessThanOrEqualTo(micro.get(4 * step + k - 1).seqLen());
+            }
+        }
+    }
+
     @Test
     void epochsAreReproducibleFromSeedAndEpoch() {
         List<EncodedSample> data = randomSamples(200, 64, 2);
-        BatchPlanner.Options options = new BatchPlanner.Options(8, 64, 11, false, true);
+        BatchPlanner.Options options = new BatchPlanner.Options(8, 1, 64, 11, false, true);
         BatchPlanner a = new BatchPlanner(data, options, PAD);
         BatchPlanner b = new BatchPlanner(data, options, PAD);
         assertThat(a.epoch(1).get(5).inputIds()).isEqualTo(b.epoch(1).get(5).inputIds());
@@ -94,7 +153,7 @@ class BatchPlannerTest {
     void packingKeepsSamplesWholeAndApart() {
         List<EncodedSample> data = randomSamples(300, 64, 3);
         int maxLength = 128;
-        BatchPlanner planner = new BatchPlanner(data, new BatchPlanner.Options(4, maxLength, 5, true, true), PAD);
+        BatchPlanner planner = new BatchPlanner(data, new BatchPlanner.Options(4, 1, maxLength, 5, true, true), PAD);
         int[] seen = new int[data.size()];
         int rows = 0;
         for (Batch b : planner.epoch(0)) {
@@ -134,8 +193,8 @@ class BatchPlannerTest {
     @Test
     void lengthGroupingReducesPadding() {
         List<EncodedSample> data = randomSamples(2000, 256, 4);
-        long grouped = padding(new BatchPlanner(data, new BatchPlanner.Options(8, 256, 9, false, true), PAD));
-        long random = padding(new BatchPlanner(data, new BatchPlanner.Options(8, 256, 9, false, false), PAD));
+        long grouped = padding(new BatchPlanner(data, new BatchPlanner.Options(8, 1, 256, 9, false, true), PAD));
+        long random = padding(new BatchPlanner(data, new BatchPlanner.Options(8, 1, 256, 9, false, false), PAD));
         assertThat(grouped).isLessThan(random / 5);
     }
 
@@ -149,7 +208,7 @@ class BatchPlannerTest {
 
     @Test
     void samplesLongerThanMaxLengthAreRefused() {
-        assertThatThrownBy(() -> new BatchPlanner(samples(10), new BatchPlanner.Options(2, 8, 1, true, true), PAD))
+        assertThatThrownBy(() -> new BatchPlanner(samples(10), new BatchPlanner.Options(2, 1, 8, 1, true, true), PAD))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("s.jsonl:1 has 10 tokens");
     }

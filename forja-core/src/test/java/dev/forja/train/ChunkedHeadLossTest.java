@@ -151,7 +151,9 @@ class ChunkedHeadLossTest {
             assertThat(fused.evaluate(b)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
         }
         Batch small = new BatchPlanner(
-                        LossComputationTest.samples(1, 8, 8, 3), new BatchPlanner.Options(1, 64, 1, false, false), PAD)
+                        LossComputationTest.samples(1, 8, 8, 3),
+                        new BatchPlanner.Options(1, 1, 64, 1, false, false),
+                        PAD)
                 .batch(0, 0);
         double expected = autograd.evaluate(small);
         assertThat(fused.evaluate(small)).isCloseTo(expected, offset(1e-6 * Math.abs(expected)));
@@ -233,7 +235,7 @@ class ChunkedHeadLossTest {
     /** Prompt/completion samples (prompts masked), padded into one batch or packed with segment ids. */
     private static Batch batch(boolean packed, long seed) {
         List<EncodedSample> samples = LossComputationTest.samples(6, 6, 24, seed);
-        Batch b = new BatchPlanner(samples, new BatchPlanner.Options(packed ? 8 : 6, 64, 1, packed, true), PAD)
+        Batch b = new BatchPlanner(samples, new BatchPlanner.Options(packed ? 8 : 6, 1, 64, 1, packed, true), PAD)
                 .batch(0, 0);
         assertThat(b.packed()).isEqualTo(packed);
         long ignored = java.util.Arrays.stream(b.labels())

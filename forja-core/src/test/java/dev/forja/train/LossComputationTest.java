@@ -54,8 +54,8 @@ class LossComputationTest {
     void fourMicroBatchesOfTwoGiveTheGradientsOfOneBatchOfEight() {
         CausalLM model = fullModel("llama", 7);
         List<EncodedSample> samples = samples(8, 5, 40, 11); // unequal lengths, prompts masked
-        var one = new BatchPlanner(samples, new BatchPlanner.Options(8, 64, 1, false, true), PAD).epoch(0);
-        var four = new BatchPlanner(samples, new BatchPlanner.Options(2, 64, 1, false, true), PAD).epoch(0);
+        var one = new BatchPlanner(samples, new BatchPlanner.Options(8, 1, 64, 1, false, true), PAD).epoch(0);
+        var four = new BatchPlanner(samples, new BatchPlanner.Options(2, 1, 64, 1, false, true), PAD).epoch(0);
         assertThat(one).hasSize(1);
         assertThat(four).hasSize(4);
         // the micro-batches are padded to different lengths, so this is not the same computation reshaped
@@ -96,7 +96,7 @@ class LossComputationTest {
         CausalLM model = method.equals("full") ? fullModel(arch, 3) : loraModel(arch, 3, 0.05);
         Map<String, Tensor> trainable = method.equals("full") ? model.parameters() : adapter.trainableParameters();
         List<EncodedSample> samples = samples(4, 6, 30, 21);
-        Batch b = new BatchPlanner(samples, new BatchPlanner.Options(4, 64, 2, false, true), PAD).batch(0, 0);
+        Batch b = new BatchPlanner(samples, new BatchPlanner.Options(4, 1, 64, 2, false, true), PAD).batch(0, 0);
 
         double plain = new LossComputation(model, Options.DEFAULT).forwardBackward(b, b.trainableTokens(), 99);
         Map<String, float[]> expected = takeGrads(trainable);
@@ -118,7 +118,7 @@ class LossComputationTest {
     void aPackedBatchLosesWhatItsSamplesLoseApart(String arch) {
         CausalLM model = fullModel(arch, 5);
         List<EncodedSample> samples = samples(6, 4, 20, 31);
-        Batch packed = new BatchPlanner(samples, new BatchPlanner.Options(8, 64, 3, true, true), PAD).batch(0, 0);
+        Batch packed = new BatchPlanner(samples, new BatchPlanner.Options(8, 1, 64, 3, true, true), PAD).batch(0, 0);
         assertThat(packed.packed()).isTrue();
         assertThat(packed.batchSize()).as("several samples share a row").isLessThan(samples.size());
 
@@ -126,7 +126,7 @@ class LossComputationTest {
         double apart = 0;
         for (EncodedSample s : samples) {
             Batch alone =
-                    new BatchPlanner(List.of(s), new BatchPlanner.Options(1, 64, 0, false, false), PAD).batch(0, 0);
+                    new BatchPlanner(List.of(s), new BatchPlanner.Options(1, 1, 64, 0, false, false), PAD).batch(0, 0);
             apart += loss.evaluate(alone);
         }
         assertThat(loss.evaluate(packed)).isCloseTo(apart, Offset.offset(1e-4));

@@ -9,33 +9,53 @@ import java.util.Random;
 
 /**
  * Micro-batches of classification rows, grouped by length so that little padding is computed. Training batches
- * are re-drawn each epoch from a seeded shuffle (within windows of 50 batches, sorted by length, then the batch
- * order shuffled); a given (epoch, index) is always the same batch, so a resumed run sees the same data.
- * Validation batches are fixed.
+ * are re-drawn each epoch from a seeded shuffle (within windows of 50 global batches, sorted by length, then the
+ * order of the global batches shuffled); a given (epoch, index) is always the same batch, so a resumed run sees the
+ * same data. Validation batches are fixed.
+ *
+ * <p>The plan is made in global batches of {@code batchSize × gradAccum} rows, one per optimizer step, each then cut
+ * into {@code gradAccum} consecutive micro-batches in length order (as even as the count allows: the last global
+ * batch of an epoch may hold fewer rows, and micro-batches with no row at all when it holds fewer than
+ * {@code gradAccum}). So batch 8 and batch 4 × grad_accum 2 train on the same rows at every step. (Until the change
+ * that introduced this, each micro-batch was planned on its own.)
  */
 public final class ClassificationBatches implements BatchSource<ClassificationBatch> {
     private static final int WINDOW_BATCHES = 50;
 
     private final TokenizedRows rows;
     private final int batchSize;
+    private final int gradAccum;
     private final long seed;
     private final boolean shuffle;
     private final double[] weights; // per row, or null: every row weighs 1
     private int planEpoch = -1;
     private List<int[]> plan;
 
-    /** @param shuffle true for training (re-drawn each epoch), false for validation (one fixed plan) */
+    /**
+     * Batches that are not accumulated (validation, evaluation).
+     *
+     * @param shuffle true for training (re-drawn each epoch), false for validation (one fixed plan)
+     */
     public ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle) {
-        this(rows, batchSize, seed, shuffle, null);
+        this(rows, batchSize, 1, seed, shuffle, null);
     }
 
-    /** @param weights each row's loss weight ({@link RowWeights#weights()}), or null when every row weighs 1 */
-    public ClassificationBatches(TokenizedRows rows, int batchSize, long seed, boolean shuffle, double[] weights) {
+    /**
+     * @param gradAccum micro-batches per global batch (one optimizer step)
+     * @param weights   each row's loss weight ({@link RowWeights#weights()}), or null when every row weighs 1
+     */
+    public ClassificationBatches(
+            TokenizedRows rows, int batchSize, int gradAccum, long seed, boolean shuffle, double[] weights) {
         if (weights != null && weights.length != rows.size()) {
             throw new IllegalArgumentException(weights.length + " row weights for " + rows.size() + " rows");
         }
+        if (batchSize < 1 || gradAccum < 1) {
+            throw new IllegalArgumentException(
+                    "batch size and grad_accum must be at least 1, got " + batchSize + " and " + gradAccum);
+        }
         this.rows = rows;
         this.batchSize = batchSize;
+        this.gradAccum = gradAccum;
         this.seed = seed;
         this.shuffle = shuffle;
         this.weights = weights == null ? null : weights.clone();
@@ -47,7 +67,13 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
 
     @Override
     public int batchesPerEpoch() {
-        return (rows.size() + batchSize - 1) / batchSize;
+        int global = batchSize * gradAccum;
+        return (rows.size() + global - 1) / global * gradAccum;
+    }
+
+    @Override
+    public int gradAccum() {
+        return gradAccum;
     }
 
     /** Batch {@code index} of {@code epoch}: always the same for the same pair. */
@@ -71,7 +97,8 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
         for (int i = 0; i < order.length; i++) order[i] = i;
         Random rng = new Random(seed * 7919 + epoch);
         if (shuffle) java.util.Collections.shuffle(Arrays.asList(order), rng);
-        int window = shuffle ? batchSize * WINDOW_BATCHES : order.length;
+        int global = batchSize * gradAccum;
+        int window = shuffle ? global * WINDOW_BATCHES : order.length;
         for (int start = 0; start < order.length; start += window) {
             Arrays.sort(
                     order,
@@ -79,14 +106,21 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
                     Math.min(order.length, start + window),
                     Comparator.comparingInt((Integer i) -> rows.ids().get(i).length));
         }
-        List<int[]> batches = new ArrayList<>();
-        for (int start = 0; start < order.length; start += batchSize) {
-            int n = Math.min(batchSize, order.length - start);
+        List<int[]> globals = new ArrayList<>();
+        for (int start = 0; start < order.length; start += global) {
+            int n = Math.min(global, order.length - start);
             int[] b = new int[n];
             for (int j = 0; j < n; j++) b[j] = order[start + j];
-            batches.add(b);
+            globals.add(b);
         }
-        if (shuffle) java.util.Collections.shuffle(batches, rng);
+        if (shuffle) java.util.Collections.shuffle(globals, rng);
+        // each global batch (already in length order) in gradAccum consecutive runs, as even as the count allows
+        List<int[]> batches = new ArrayList<>(globals.size() * gradAccum);
+        for (int[] g : globals) {
+            for (int k = 0; k < gradAccum; k++) {
+                batches.add(Arrays.copyOfRange(g, k * g.length / gradAccum, (k + 1) * g.length / gradAccum));
+            }
+        }
         planEpoch = epoch;
         plan = batches;
         return batches;
