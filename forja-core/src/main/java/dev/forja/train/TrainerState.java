@@ -16,6 +16,8 @@ import java.util.Map;
  *     ({@link dev.forja.prepare.Manifest#datasetHash}), as in the report and final/forja_lineage.json
  * @param baseModelHash sha256 of the base model's config and weights
  * @param config the resolved configuration, as saved in config.yaml
+ * @param batchPlan how the batches were planned: {@link #GLOBAL_BATCHES} since each step's global batch is planned
+ *     whole and then split into grad_accum micro-batches; 0 (absent) in checkpoints written before
  */
 public record TrainerState(
         long globalStep,
@@ -26,4 +28,8 @@ public record TrainerState(
         int evalsWithoutImprovement,
         String datasetHash,
         String baseModelHash,
-        Map<String, Object> config) {}
+        Map<String, Object> config,
+        int batchPlan) {
+    /** The batch plan of this version: global batches of batch_size × grad_accum rows, then split. */
+    public static final int GLOBAL_BATCHES = 2;
+}

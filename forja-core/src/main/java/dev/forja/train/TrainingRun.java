@@ -357,7 +357,8 @@ final class TrainingRun<B> {
                 early.badEvaluations(),
                 datasetHash,
                 baseHash,
-                savedConfig);
+                savedConfig,
+                TrainerState.GLOBAL_BATCHES);
         checkpoints.write(step, state, dir -> {
             task.writeWeights(dir);
             List<TensorEntry> entries = new ArrayList<>();
@@ -431,6 +432,12 @@ final class TrainingRun<B> {
     }
 
     private void refuseChangedInputs(TrainerState s, long from) {
+        if (s.batchPlan() != TrainerState.GLOBAL_BATCHES && c.gradAccum() > 1) {
+            throw new ForjaException("cannot resume from checkpoint-" + from + ": it was written by an earlier forja "
+                    + "that planned each micro-batch on its own; with grad_accum " + c.gradAccum() + " this version "
+                    + "plans whole global batches, so the run would see other data from here. Finish it with the "
+                    + "forja that wrote it, or start a new run with another --output");
+        }
         if (!s.datasetHash().equals(datasetHash)) {
             throw new ForjaException("cannot resume from checkpoint-" + from + ": the data changed since it was "
                     + "written (dataset hash " + s.datasetHash() + " then, " + datasetHash + " now); restore the data "

@@ -257,6 +257,32 @@ class TrainerTest {
     }
 
     @Test
+    void aCheckpointFromBeforeGlobalBatchesResumesOnlyWithoutAccumulation() throws IOException {
+        Path d = TinyRuns.data(tmp.resolve("plan/d.jsonl"), 1);
+        for (int accum : new int[] {2, 1}) {
+            Path out = tmp.resolve("plan/run" + accum);
+            Map<String, Object> knobs =
+                    Map.of("model", model, "data", d, "max_steps", 2, "save_steps", 1, "grad_accum", accum);
+            run(config(out, knobs));
+            // as an earlier forja wrote it: the last checkpoint gone, the first without the batch plan
+            dev.forja.io.AtomicDirectory.deleteTree(out.resolve("checkpoint-2"));
+            Path state = out.resolve("checkpoint-1/trainer_state.json");
+            Files.writeString(state, Files.readString(state).replaceAll(",\\s*\"batchPlan\"\\s*:\\s*2", ""));
+            assertThat(Files.readString(state)).doesNotContain("batchPlan");
+            Map<String, Object> resume = new HashMap<>(knobs);
+            resume.put("resume", true);
+            if (accum > 1) {
+                assertThatThrownBy(() -> run(config(out, resume)))
+                        .hasMessageContaining("checkpoint-1")
+                        .hasMessageContaining("planned each micro-batch on its own");
+            } else {
+                run(config(out, resume)); // the same plan with one micro-batch a step: it goes on
+                assertThat(TinyRuns.checkpointSteps(out)).contains(2L);
+            }
+        }
+    }
+
+    @Test
     void resumeRefusesChangedDataModelOrKnobs() throws IOException {
         Path base = tmp.resolve("base-copy");
         TinyRuns.copyTree(model, base);
