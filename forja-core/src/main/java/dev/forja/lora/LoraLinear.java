@@ -63,14 +63,20 @@ public final class LoraLinear implements Linear {
         }
         Tensor y = base.apply(x); // (..., out)
         Tensor h = training && dropout > 0 ? Dropout.apply(x, dropout) : x; // (..., in)
-        return y.add(update(h));
+        // added in place: the base product's output is not kept for its backward, and a fresh (..., out) sum would
+        // be one more pass over memory each way
+        return y.add_(update(h));
     }
 
-    /** The low-rank update alone, {@code scaling · x A^T B^T}: (..., in) to (..., out), in x's dtype. */
+    /**
+     * The low-rank update alone, {@code scaling · x A^T B^T}: (..., in) to (..., out), in x's dtype. The scaling is
+     * applied to B (out, R) rather than to the (..., out) product: the same update, without a pass over the product
+     * forward and backward.
+     */
     Tensor update(Tensor x) {
         ScalarType dt = x.scalar_type();
         Tensor low = torch.linear(x, a.to(dt)); // (..., R)
-        return torch.linear(low, b.to(dt)).mul(new Scalar(scaling)); // (..., out)
+        return torch.linear(low, b.to(dt).mul(new Scalar(scaling))); // (..., out)
     }
 
     /** The frozen base weight, (out, in). */
