@@ -16,6 +16,8 @@ import java.util.Map;
  *     ({@link dev.forja.prepare.Manifest#datasetHash}), as in the report and final/forja_lineage.json
  * @param baseModelHash sha256 of the base model's config and weights
  * @param config the resolved configuration, as saved in config.yaml
+ * @param trainedTokens trainable tokens (rows for a classifier) of the steps done, summed; 0 in checkpoints written
+ *     before forja counted them
  */
 public record TrainerState(
         long globalStep,
@@ -26,4 +28,5 @@ public record TrainerState(
         int evalsWithoutImprovement,
         String datasetHash,
         String baseModelHash,
-        Map<String, Object> config) {}
+        Map<String, Object> config,
+        long trainedTokens) {}
