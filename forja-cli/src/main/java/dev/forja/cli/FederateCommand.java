@@ -110,11 +110,11 @@ final class FederateCommand implements Callable<Integer> {
         AtomicDirectory.write(output, staging -> {
             stacked.save(staging, base);
             dev.forja.tokenizer.TokenizerFiles.copy(baseDir, staging);
-            Lineage.write(staging, null, base, baseHash, summary(w), tokens);
+            Lineage.write(staging, null, base, baseHash, "federate: " + summary(w), tokens);
         });
         System.err.printf(
                 Locale.ROOT,
-                "wrote %s: %d adapters averaged (%s), %d modules, rank %d%n",
+                "wrote %s: %d adapters averaged with weights %s; %d modules, rank %d%n",
                 output,
                 sites.size(),
                 summary(w),
@@ -203,12 +203,12 @@ final class FederateCommand implements Callable<Integer> {
         }
     }
 
-    /** e.g. {@code federate: site1 0.25, site2 0.75}, as stderr and the lineage's training line show it. */
+    /** e.g. {@code site1 0.25, site2 0.75}: each adapter's normalised weight. */
     private String summary(double[] w) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < w.length; i++) {
             parts.add(String.format(Locale.ROOT, "%s %.4g", adapters.get(i), w[i]));
         }
-        return "federate: " + String.join(", ", parts);
+        return String.join(", ", parts);
     }
 }

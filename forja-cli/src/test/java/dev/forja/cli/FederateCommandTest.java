@@ -123,8 +123,6 @@ class FederateCommandTest {
         }
         assertThat(worst).isLessThan(1e-5);
         assertThat(naiveBest).isGreaterThan(1e-3); // every module is off when A and B are averaged apart
-        System.err.printf(
-                "federate: stacked max |diff| %.3g, averaged-factors min of max |diff| %.3g%n", worst, naiveBest);
 
         // the output is an adapter forja applies
         CliRun g = CliRun.of(
