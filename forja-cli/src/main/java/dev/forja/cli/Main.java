@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ScoreCommand.class,
             MergeCommand.class,
+            FederateCommand.class,
             ExportCommand.class,
             BenchCommand.class,
             TokenizerCommand.class,

@@ -81,6 +81,8 @@ class TrainCommandTest {
         CliRun t = train(run, "--method", "lora", "--max-steps", "30", "--lr", "3e-3", "--save-steps", "1000");
         assertThat(t.exit()).as(t.err()).isZero();
         Path adapter = run.resolve("final");
+        // what forja federate weights this site by
+        assertThat(dev.forja.train.Lineage.trainedTokens(adapter).orElseThrow()).isPositive();
 
         // PEFT's layout: adapter_config.json and base_model.model.<module>.lora_{A,B}.weight tensors
         JsonNode cfg = Json.read(adapter.resolve("adapter_config.json"));

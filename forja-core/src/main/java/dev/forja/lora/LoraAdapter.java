@@ -36,7 +36,7 @@ public final class LoraAdapter {
     private final LoraConfig config;
     private final Map<String, LoraLinear> layers; // module path -> layer, in the model's order
 
-    private LoraAdapter(Adaptable model, LoraConfig config, Map<String, LoraLinear> layers) {
+    LoraAdapter(Adaptable model, LoraConfig config, Map<String, LoraLinear> layers) {
         this.model = model;
         this.config = config;
         this.layers = layers;

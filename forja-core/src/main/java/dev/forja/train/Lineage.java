@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@code forja_lineage.json} beside a trained model or adapter: which dataset version and which base model it came
@@ -16,10 +17,12 @@ import java.util.Optional;
  * {@code forja data info} shows as "content hash" ({@link dev.forja.prepare.Manifest#datasetHash}); the training
  * report shows the same value. Merges and exports copy the file along.
  *
- * <p>Example: {@code {"dataset_hash": "sha256:3f2a...", "base_model": "runs/base", "base_model_sha256": "9c1e..."}}
+ * <p>Example: {@code {"dataset_hash": "sha256:3f2a...", "base_model": "runs/base", "base_model_sha256": "9c1e...",
+ * "trained_tokens": 81920}}
  */
 public final class Lineage {
     public static final String FILE_NAME = "forja_lineage.json";
+    public static final String TRAINED_TOKENS = "trained_tokens";
 
     private Lineage() {}
 
@@ -33,12 +36,31 @@ public final class Lineage {
      * ({@link #summary}), or null.
      */
     public static void write(Path dir, String datasetHash, String baseModel, String baseModelHash, String training) {
+        write(dir, datasetHash, baseModel, baseModelHash, training, -1);
+    }
+
+    /**
+     * As {@link #write(Path, String, String, String, String)}, with {@code trained_tokens}: the trainable tokens (causal
+     * LM; rows for a classifier) the run's optimizer steps trained on, what {@code forja federate} weights each site by;
+     * a negative count is left out.
+     */
+    public static void write(
+            Path dir, String datasetHash, String baseModel, String baseModelHash, String training, long trainedTokens) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset_hash", datasetHash);
         m.put("base_model", baseModel);
         m.put("base_model_sha256", baseModelHash);
         if (training != null) m.put("training", training);
+        if (trainedTokens >= 0) m.put(TRAINED_TOKENS, trainedTokens);
         Json.writeAtomic(dir.resolve(FILE_NAME), m);
+    }
+
+    /** The trained-token count recorded in {@code dir} ({@link #write(Path, String, String, String, String, long)}). */
+    public static OptionalLong trainedTokens(Path dir) {
+        Path f = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(f)) return OptionalLong.empty();
+        JsonNode n = Json.read(f).path(TRAINED_TOKENS);
+        return n.canConvertToLong() ? OptionalLong.of(n.asLong()) : OptionalLong.empty();
     }
 
     /**

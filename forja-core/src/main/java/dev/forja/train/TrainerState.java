@@ -18,6 +18,8 @@ import java.util.Map;
  * @param config the resolved configuration, as saved in config.yaml
  * @param batchPlan how the batches were planned: {@link #GLOBAL_BATCHES} since each step's global batch is planned
  *     whole and then split into grad_accum micro-batches; 0 (absent) in checkpoints written before
+ * @param trainedTokens trainable tokens (rows for a classifier) of the steps done, summed; 0 in checkpoints written
+ *     before forja counted them
  */
 public record TrainerState(
         long globalStep,
@@ -29,7 +31,8 @@ public record TrainerState(
         String datasetHash,
         String baseModelHash,
         Map<String, Object> config,
-        int batchPlan) {
+        int batchPlan,
+        long trainedTokens) {
     /** The batch plan of this version: global batches of batch_size × grad_accum rows, then split. */
     public static final int GLOBAL_BATCHES = 2;
 }

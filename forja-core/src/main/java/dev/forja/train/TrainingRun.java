@@ -57,6 +57,7 @@ final class TrainingRun<B> {
     private volatile long step; // read by the shutdown hook
     private volatile long lastCheckpoint = -1;
     private double lastLoss = Double.NaN;
+    private long trainedTokens; // the steps' loss normalisers summed: recorded for forja federate
     private EarlyStopping early;
     private MetricsLog metrics;
     private TensorBoardWriter tb;
@@ -192,6 +193,7 @@ final class TrainingRun<B> {
         optimizer.loadState(Tensors.readAll(dir.resolve("optimizer.safetensors")));
         optimizer.refreshComputeParameters(); // the bf16 copies follow the restored weights
         step = from;
+        trainedTokens = s.trainedTokens();
         early = new EarlyStopping(
                 c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(), s.evalsWithoutImprovement());
         RunFiles.truncateAfter(runDir, from); // the steps after the checkpoint are run (and logged) again
@@ -284,6 +286,7 @@ final class TrainingRun<B> {
                 micro.add(batches.batch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
             }
             double normalizer = micro.stream().mapToInt(task::weight).sum();
+            trainedTokens += (long) normalizer;
             double summed = 0;
             for (int k = 0; k < micro.size(); k++) {
                 long seed = c.seed() * 1_000_003L + step * 4099L + k * 131L; // dropout masks, the same on resume
@@ -358,7 +361,8 @@ final class TrainingRun<B> {
                 datasetHash,
                 baseHash,
                 savedConfig,
-                TrainerState.GLOBAL_BATCHES);
+                TrainerState.GLOBAL_BATCHES,
+                trainedTokens);
         checkpoints.write(step, state, dir -> {
             task.writeWeights(dir);
             List<TensorEntry> entries = new ArrayList<>();
@@ -376,7 +380,8 @@ final class TrainingRun<B> {
         Path finalDir = runDir.resolve("final");
         AtomicDirectory.replace(finalDir, staging -> {
             task.writeFinal(staging);
-            Lineage.write(staging, datasetHash, c.model(), baseHash, Lineage.summary(c, step, precision));
+            Lineage.write(
+                    staging, datasetHash, c.model(), baseHash, Lineage.summary(c, step, precision), trainedTokens);
         });
         RunReport.write(
                 runDir,

@@ -156,6 +156,9 @@ class ClassificationTaskTest {
                 new Trainer(config(model, train, val, b, "lora", 20).with(Map.of("resume", true)), QUIET).run();
         assertThat(TinyRuns.trainLosses(resumed.runDir()).get(20L))
                 .isCloseTo(wholeLosses.get(20L), org.assertj.core.data.Offset.offset(1e-5));
+        // the trained rows survive the resume: 20 steps' worth, not the 10 run after it
+        assertThat(Lineage.trainedTokens(whole.finalDir()).orElseThrow()).isPositive();
+        assertThat(Lineage.trainedTokens(resumed.finalDir())).isEqualTo(Lineage.trainedTokens(whole.finalDir()));
 
         var adapterCfg = Json.read(whole.finalDir().resolve("adapter_config.json"));
         assertThat(adapterCfg.get("task_type").asText()).isEqualTo("SEQ_CLS");
