@@ -1,0 +1,41 @@
+package dev.forja.dist;
+
+import dev.forja.ForjaException;
+import java.time.Duration;
+import java.util.Arrays;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * One rank of {@link ProcessGroupsTest}'s two-process group, run in a JVM of its own: {@code RANK WORLD_SIZE PORT}.
+ * Rank r all-reduces (r + 1) · [1, 2, 3] in float32 and in bfloat16 and prints both sums, one line each.
+ */
+public final class AllReduceWorker {
+    public static void main(String[] args) {
+        int rank = Integer.parseInt(args[0]);
+        int worldSize = Integer.parseInt(args[1]);
+        int port = Integer.parseInt(args[2]);
+        try (ProcessGroup pg = ProcessGroups.open(Rendezvous.local(port, rank, worldSize, Duration.ofSeconds(60)))) {
+            Tensor f32 = torch.arange(new Scalar(1), new Scalar(4), new TensorOptions(ScalarType.Float))
+                    .mul(new Scalar(rank + 1)); // (3)
+            Tensor bf16 = f32.to(ScalarType.BFloat16); // (3)
+            pg.allReduceSum(f32);
+            pg.allReduceSum(bf16);
+            System.out.println("float32 " + Arrays.toString(values(f32)));
+            System.out.println("bfloat16 " + Arrays.toString(values(bf16)));
+        } catch (ForjaException e) {
+            System.out.println("forja: error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static float[] values(Tensor t) {
+        Tensor f = t.to(ScalarType.Float).contiguous();
+        float[] out = new float[(int) f.numel()];
+        for (int i = 0; i < out.length; i++) out[i] = f.get(i).item_float();
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.forja.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forja.ForjaException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessGroupsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoProcessesAllReduceTheSumOfTheirRanks() throws Exception {
+        int port = freePort();
+        List<Process> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) ranks.add(startRank(rank, 2, port));
+        for (int rank = 0; rank < 2; rank++) {
+            Process p = ranks.get(rank);
+            // a hang guard, not a timing: the group itself times out after 60 s
+            assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                    .as("rank %d exits", rank)
+                    .isTrue();
+            String log = Files.readString(log(rank));
+            assertThat(p.exitValue()).as(log).isZero();
+            // (1 + 2) · [1, 2, 3], exact in float32 and in bfloat16
+            assertThat(log).contains("float32 [3.0, 6.0, 9.0]").contains("bfloat16 [3.0, 6.0, 9.0]");
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamed() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> ProcessGroups.open(Rendezvous.local(port, 0, 2, Duration.ofSeconds(5))))
+                    .isInstanceOf(ForjaException.class)
+                    .hasMessageStartingWith("MASTER_PORT " + port + " is in use on this machine: pick another");
+        }
+    }
+
+    @Test
+    void aRankThatNeverJoinsIsNamedAndThePortFreed() throws IOException {
+        int port = freePort();
+        assertThatThrownBy(() -> ProcessGroups.open(Rendezvous.local(port, 0, 3, Duration.ofSeconds(2))))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith("ranks 1, 2 of 3 did not join at 127.0.0.1:" + port + " within 2 s");
+        try (ServerSocket again = new ServerSocket(port)) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void ranksThatDisagreeOnTheWorldSizeFail() throws Exception {
+        int port = freePort();
+        CompletableFuture<Throwable> rank0 =
+                CompletableFuture.supplyAsync(() -> failure(Rendezvous.local(port, 0, 2, Duration.ofSeconds(3))));
+        Throwable rank1 = failure(Rendezvous.local(port, 1, 3, Duration.ofSeconds(30)));
+        assertThat(rank1)
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith("rank 1 has WORLD_SIZE 3 but rank 0 has 2");
+        assertThat(rank0.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ForjaException.class)
+                .hasMessageStartingWith("rank 1 of 2 did not join");
+    }
+
+    private static Throwable failure(Rendezvous r) {
+        try (ProcessGroup pg = ProcessGroups.open(r)) {
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private Process startRank(int rank, int worldSize, int port) throws IOException {
+        List<String> command = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                AllReduceWorker.class.getName(),
+                Integer.toString(rank),
+                Integer.toString(worldSize),
+                Integer.toString(port));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log(rank).toFile())
+                .start();
+    }
+
+    private Path log(int rank) {
+        return tmp.resolve("rank" + rank + ".log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
