@@ -33,7 +33,7 @@ public final class ProcessGroups {
         return Rendezvous.fromEnvironment(System.getenv(), timeout).map(ProcessGroups::open);
     }
 
-    /** Joins the group: blocks until all {@code r.worldSize()} ranks have joined, or fails after {@code r.timeout()}. */
+    /** Joins the group: blocks until all {@code r.worldSize()} ranks have joined, or fails after the timeout. */
     public static ProcessGroup open(Rendezvous r) {
         TCPStore store = openStore(r);
         try {

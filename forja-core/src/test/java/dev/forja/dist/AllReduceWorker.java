@@ -10,15 +10,15 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * One rank of {@link ProcessGroupsTest}'s two-process group, run in a JVM of its own: {@code RANK WORLD_SIZE PORT}.
+ * One rank of {@link ProcessGroupsTest}'s two-process group, run in a JVM of its own with torchrun's environment
+ * (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK).
  * Rank r all-reduces (r + 1) · [1, 2, 3] in float32 and in bfloat16 and prints both sums, one line each.
  */
 public final class AllReduceWorker {
     public static void main(String[] args) {
-        int rank = Integer.parseInt(args[0]);
-        int worldSize = Integer.parseInt(args[1]);
-        int port = Integer.parseInt(args[2]);
-        try (ProcessGroup pg = ProcessGroups.open(Rendezvous.local(port, rank, worldSize, Duration.ofSeconds(60)))) {
+        try (ProcessGroup pg = ProcessGroups.fromEnvironment(Duration.ofSeconds(60))
+                .orElseThrow(() -> new ForjaException("torchrun's environment is not set"))) {
+            int rank = pg.rank();
             Tensor f32 = torch.arange(new Scalar(1), new Scalar(4), new TensorOptions(ScalarType.Float))
                     .mul(new Scalar(rank + 1)); // (3)
             Tensor bf16 = f32.to(ScalarType.BFloat16); // (3)

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ class ProcessGroupsTest {
     @TempDir
     Path tmp;
 
+    /** Two JVMs started as torchrun starts its workers, on one machine. */
     @Test
     void twoProcessesAllReduceTheSumOfTheirRanks() throws Exception {
         int port = freePort();
@@ -87,12 +89,16 @@ class ProcessGroupsTest {
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                AllReduceWorker.class.getName(),
-                Integer.toString(rank),
-                Integer.toString(worldSize),
-                Integer.toString(port));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
+                AllReduceWorker.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment()
+                .putAll(Map.of(
+                        "MASTER_ADDR", "127.0.0.1",
+                        "MASTER_PORT", Integer.toString(port),
+                        "RANK", Integer.toString(rank),
+                        "WORLD_SIZE", Integer.toString(worldSize),
+                        "LOCAL_RANK", Integer.toString(rank)));
+        return builder.redirectErrorStream(true)
                 .redirectOutput(log(rank).toFile())
                 .start();
     }
