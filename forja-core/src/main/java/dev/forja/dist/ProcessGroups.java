@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
@@ -25,6 +26,8 @@ public final class ProcessGroups {
     private static final String JOINED = "forja/joined/";
 
     private static final String WORLD_SIZE = "forja/world_size";
+
+    private static final Pattern SOURCE_LOCATION = Pattern.compile("^\\[[^\\]]+:\\d+\\] ");
 
     private ProcessGroups() {}
 
@@ -151,11 +154,15 @@ public final class ProcessGroups {
         return ProcessGroupGloo.createDefaultDevice();
     }
 
-    /** The message of a c10 error without the native stack trace that libtorch appends. */
+    /**
+     * The message of a c10 or gloo error without what libtorch adds for its own developers: the native stack trace
+     * after the first line, and gloo's leading {@code [/path/to/pair.cc:547] }.
+     */
     static String firstLine(RuntimeException e) {
         String message = String.valueOf(e.getMessage());
         int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
+        String line = end < 0 ? message : message.substring(0, end);
+        return SOURCE_LOCATION.matcher(line).replaceFirst("");
     }
 
     private static String address(Rendezvous r) {

@@ -41,6 +41,20 @@ class ProcessGroupsTest {
     }
 
     @Test
+    void whenARankDiesTheOtherFailsNamingItsCollective() throws Exception {
+        int port = freePort();
+        List<Process> ranks = List.of(startRank(0, 2, port, "kill-rank-1"), startRank(1, 2, port, "kill-rank-1"));
+        for (Process p : ranks) assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(ranks.get(1).exitValue()).isEqualTo(3);
+        String log = Files.readString(log(0));
+        assertThat(ranks.get(0).exitValue()).as(log).isEqualTo(1);
+        // rank 1 may die before rank 0 has read the end of the first all-reduce: either one may be the one that fails
+        assertThat(log)
+                .contains("forja: error: all-reduce failed on rank 0 of 2: ")
+                .doesNotContain("bfloat16 [");
+    }
+
+    @Test
     void aPortInUseIsNamed() throws IOException {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
@@ -83,13 +97,14 @@ class ProcessGroupsTest {
         }
     }
 
-    private Process startRank(int rank, int worldSize, int port) throws IOException {
-        List<String> command = List.of(
+    private Process startRank(int rank, int worldSize, int port, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                AllReduceWorker.class.getName());
+                AllReduceWorker.class.getName()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment()
                 .putAll(Map.of(
