@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +57,20 @@ class ProcessGroupsTest {
         assertThat(log)
                 .contains("forja: error: all-reduce failed on rank 0 of 2: ")
                 .doesNotContain("bfloat16 [");
+    }
+
+    @Test
+    void aGroupOfOneKeepsItsTensorAndRefusesWhatGlooCannotReduce() throws IOException {
+        Tensor t = torch.arange(new Scalar(0), new Scalar(6), new TensorOptions(ScalarType.Float))
+                .reshape(2, 3); // (2, 3)
+        ProcessGroup pg = ProcessGroups.open(Rendezvous.local(freePort(), 0, 1, Duration.ofSeconds(10)));
+        try (pg) {
+            pg.allReduceSum(t);
+            assertThat(t.sum().item_float()).isEqualTo(15f);
+            assertThatThrownBy(() -> pg.allReduceSum(t.t())).hasMessageContaining("contiguous CPU tensor");
+            pg.barrier();
+        }
+        assertThatThrownBy(() -> pg.allReduceSum(t)).hasMessage("the process group of rank 0 is closed");
     }
 
     @Test
