@@ -15,9 +15,10 @@ import java.util.TreeMap;
  * Orders encoded samples into {@link Batch}es, one epoch at a time, reproducibly from (seed, epoch): the loader's
  * position is (epoch, index), so a resumed run sees the same batches as an uninterrupted one.
  *
- * <p>An epoch is planned in global batches of {@code batchSize × gradAccum} rows, one per optimizer step, and each
- * global batch is then split into {@code gradAccum} micro-batches of {@code batchSize} rows. So batch 4 and batch 2 ×
- * grad_accum 2 train on the same samples at every step: only the memory a micro-batch needs changes. (Until the
+ * <p>An epoch is planned in global batches of {@code batchSize × gradAccum × worldSize} rows, one per optimizer step,
+ * and each global batch is then split into {@code gradAccum} micro-batches of {@code batchSize} rows for each of the
+ * {@code worldSize} processes ({@link Options#rank} picks this process's). So batch 4, batch 2 × grad_accum 2 and 2
+ * processes × batch 2 train on the same samples at every step: only the memory a micro-batch needs changes. (Until the
  * change that introduced this, each micro-batch was planned on its own and the two runs drew different samples.)
  *
  * <p>Without packing each row is one sample. With {@code groupByLength} (the default) an epoch is: shuffle; cut into
@@ -29,8 +30,8 @@ import java.util.TreeMap;
  * sample goes into the fullest row that still has room for it, whole; a sample is never split across rows. Each
  * epoch shuffles the rows. See {@link Batch} for the segment ids and positions that keep packed samples apart.
  *
- * <p>The split: a global batch's rows, longest first, are cut into {@code gradAccum} consecutive runs, so each
- * micro-batch pads only to its own longest row. The last global batch of an epoch may hold fewer rows; it is cut as
+ * <p>The split: a global batch's rows, longest first, are cut into {@code gradAccum × worldSize} consecutive runs, so
+ * each micro-batch pads only to its own longest row; rank r's micro-batch k is run {@code k × worldSize + r}. The last global batch of an epoch may hold fewer rows; it is cut as
  * evenly as it goes, and when it has fewer rows than {@code gradAccum}, its last micro-batches are empty (0 rows, no
  * trainable tokens). The number of micro-batches per epoch is fixed: gradAccum × ceil(rows / (batchSize ×
  * gradAccum)), so micro-batch {@code step × gradAccum + k} is always part {@code k} of step {@code step}'s global
@@ -45,9 +46,19 @@ public final class BatchPlanner implements BatchSource<Batch> {
      * @param seed          the shuffle seed
      * @param packing       pack several samples per row
      * @param groupByLength batch samples of similar length together (ignored with packing)
+     * @param worldSize     processes that train together: a global batch is {@code batchSize × gradAccum ×
+     *     worldSize} rows
+     * @param rank          this process's share of each global batch (0 ≤ rank < worldSize)
      */
     public record Options(
-            int batchSize, int gradAccum, int maxLength, long seed, boolean packing, boolean groupByLength) {
+            int batchSize,
+            int gradAccum,
+            int maxLength,
+            long seed,
+            boolean packing,
+            boolean groupByLength,
+            int worldSize,
+            int rank) {
         public Options {
             if (batchSize < 1) {
                 throw new ForjaException("batch_size must be at least 1, got " + batchSize);
@@ -58,6 +69,20 @@ public final class BatchPlanner implements BatchSource<Batch> {
             if (maxLength < 2) {
                 throw new ForjaException("max_length must be at least 2 tokens, got " + maxLength);
             }
+            if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+                throw new ForjaException(
+                        "rank must be in 0.." + (worldSize - 1) + " of world size " + worldSize + ", got rank " + rank);
+            }
+        }
+
+        /** One process. */
+        public Options(int batchSize, int gradAccum, int maxLength, long seed, boolean packing, boolean groupByLength) {
+            this(batchSize, gradAccum, maxLength, seed, packing, groupByLength, 1, 0);
+        }
+
+        /** Rows in a global batch, over every process and micro-batch of one optimizer step. */
+        int globalRows() {
+            return batchSize * gradAccum * worldSize;
         }
     }
 
@@ -99,7 +124,7 @@ public final class BatchPlanner implements BatchSource<Batch> {
     }
 
     private int globalBatchesPerEpoch() {
-        int global = options.batchSize() * options.gradAccum();
+        int global = options.globalRows();
         return (rows.size() + global - 1) / global;
     }
 
@@ -141,7 +166,7 @@ public final class BatchPlanner implements BatchSource<Batch> {
         Random random = new Random(options.seed() ^ (0x9E3779B97F4A7C15L * (epoch + 1L)));
         List<int[]> order = new ArrayList<>(rows);
         Collections.shuffle(order, random);
-        int global = options.batchSize() * options.gradAccum();
+        int global = options.globalRows();
         boolean group = options.groupByLength() && !options.packing();
         if (group) {
             int chunk = CHUNK_BATCHES * global;
@@ -164,15 +189,21 @@ public final class BatchPlanner implements BatchSource<Batch> {
         return micro;
     }
 
-    /** A global batch's rows, longest first (stable), in gradAccum consecutive runs as even as the count allows. */
+    /**
+     * This process's micro-batches of a global batch: its rows, longest first (stable), cut into gradAccum × worldSize
+     * consecutive runs as even as the count allows; micro-batch k of rank r is run {@code k × worldSize + r}, so the
+     * ranks' k-th micro-batches hold rows of similar length and no rank waits long for the others.
+     */
     private List<int[][]> split(List<int[]> globalBatch) {
         List<int[]> byLength = new ArrayList<>(globalBatch);
         byLength.sort(Comparator.comparingInt(this::rowLength).reversed());
         int n = byLength.size();
-        int parts = options.gradAccum();
-        List<int[][]> out = new ArrayList<>(parts);
-        for (int k = 0; k < parts; k++) {
-            out.add(byLength.subList(k * n / parts, (k + 1) * n / parts).toArray(new int[0][]));
+        int world = options.worldSize();
+        int parts = options.gradAccum() * world;
+        List<int[][]> out = new ArrayList<>(options.gradAccum());
+        for (int k = 0; k < options.gradAccum(); k++) {
+            int part = k * world + options.rank();
+            out.add(byLength.subList(part * n / parts, (part + 1) * n / parts).toArray(new int[0][]));
         }
         return out;
     }

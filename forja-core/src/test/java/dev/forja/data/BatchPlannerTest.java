@@ -124,6 +124,34 @@ class BatchPlannerTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"false, true", "false, false", "true, true"})
+    void twoProcessesShareEachGlobalBatchOfOneAsItsRanksSplit(boolean packing, boolean group) {
+        List<EncodedSample> data = randomSamples(packing ? 600 : 237, 64, 6);
+        BatchPlanner four = new BatchPlanner(data, new BatchPlanner.Options(4, 1, 128, 13, packing, group), PAD);
+        for (int accum : new int[] {1, 2}) {
+            int batch = 4 / (2 * accum);
+            BatchPlanner rank0 =
+                    new BatchPlanner(data, new BatchPlanner.Options(batch, accum, 128, 13, packing, group, 2, 0), PAD);
+            BatchPlanner rank1 =
+                    new BatchPlanner(data, new BatchPlanner.Options(batch, accum, 128, 13, packing, group, 2, 1), PAD);
+            assertThat(rank0.batchesPerEpoch()).isEqualTo(accum * four.batchesPerEpoch());
+            assertThat(rank1.batchesPerEpoch()).isEqualTo(rank0.batchesPerEpoch());
+            for (int epoch = 0; epoch < 2; epoch++) {
+                List<Set<Integer>> whole = stepSamples(four, epoch, 1);
+                List<Set<Integer>> a = stepSamples(rank0, epoch, accum), b = stepSamples(rank1, epoch, accum);
+                for (int step = 0; step < whole.size(); step++) {
+                    Set<Integer> both = new HashSet<>(a.get(step));
+                    assertThat(both).as("ranks share no sample").doesNotContainAnyElementsOf(b.get(step));
+                    both.addAll(b.get(step));
+                    assertThat(both).as("epoch %d step %d", epoch, step).isEqualTo(whole.get(step));
+                }
+            }
+        }
+        assertThatThrownBy(() -> new BatchPlanner.Options(2, 1, 128, 13, false, true, 2, 2))
+                .hasMessageContaining("rank must be in 0..1");
+    }
+
     @Test
     void aGlobalBatchIsSplitLongestFirst() {
         List<EncodedSample> data = randomSamples(64, 64, 8);
