@@ -336,7 +336,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 peak,
                 flopsPerToken,
                 rss);
-        double productSeconds = StepProducts.seconds(timedProducts);
+        double productSeconds = products ? StepProducts.seconds(timedProducts) : Double.NaN;
         double ceiling = (double) batchSize * seqLen / productSeconds;
         if (products) printProducts(timedProducts, productSeconds, ceiling, flopsPerToken, peak, tps);
         ObjectNode o = Json.mapper().createObjectNode();

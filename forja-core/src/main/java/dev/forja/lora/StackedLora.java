@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -53,38 +54,47 @@ public final class StackedLora {
         try (NoGradGuard ng = new NoGradGuard()) {
             for (String path : model.linears().keySet()) {
                 if (adapters.stream().noneMatch(a -> a.layers().containsKey(path))) continue;
-                Linear base = model.linears().get(path);
-                if (base instanceof LoraLinear l) base = l.base();
-                long out = base.weight().size(0);
-                long in = base.weight().size(1);
-                List<Tensor> as = new ArrayList<>();
-                List<Tensor> bs = new ArrayList<>();
-                for (int i = 0; i < adapters.size(); i++) {
-                    LoraLinear site = adapters.get(i).layers().get(path);
-                    int r = adapters.get(i).config().r();
-                    if (site == null) { // this site did not adapt the module: its update there is zero
-                        as.add(zeros(r, in, base));
-                        bs.add(zeros(out, r, base));
-                    } else {
-                        as.add(site.loraA().detach().to(base.weight().device(), ScalarType.Float)); // (r_i, in)
-                        bs.add(site.loraB()
-                                .detach()
-                                .to(base.weight().device(), ScalarType.Float)
-                                .mul(new Scalar(w[i] * site.scaling()))); // (out, r_i)
-                    }
+                try (PointerScope scope = new PointerScope()) { // the sites' blocks are freed; A and B are kept
+                    stackModule(path, model, adapters, w, layers);
                 }
-                Tensor a = torch.cat(new TensorVector(as.toArray(Tensor[]::new)), 0); // (R, in)
-                Tensor b = torch.cat(new TensorVector(bs.toArray(Tensor[]::new)), 1); // (out, R)
-                a.requires_grad_(true);
-                b.requires_grad_(true);
-                layers.put(
-                        path,
-                        new LoraLinear(base, a, b, 1.0, adapters.get(0).config().dropout()));
             }
         }
         LoraConfig cfg = new LoraConfig(
                 rank, rank, adapters.get(0).config().dropout(), TargetModules.suffixes(layers.keySet()), false);
         return new LoraAdapter(model, cfg, layers);
+    }
+
+    /** The stacked layer of module {@code path} into {@code layers}. */
+    private static void stackModule(
+            String path, Adaptable model, List<LoraAdapter> adapters, double[] w, Map<String, LoraLinear> layers) {
+        Linear base = model.linears().get(path);
+        if (base instanceof LoraLinear l) base = l.base();
+        long out = base.weight().size(0);
+        long in = base.weight().size(1);
+        List<Tensor> as = new ArrayList<>();
+        List<Tensor> bs = new ArrayList<>();
+        for (int i = 0; i < adapters.size(); i++) {
+            LoraLinear site = adapters.get(i).layers().get(path);
+            int r = adapters.get(i).config().r();
+            if (site == null) { // this site did not adapt the module: its update there is zero
+                as.add(zeros(r, in, base));
+                bs.add(zeros(out, r, base));
+            } else {
+                as.add(site.loraA().detach().to(base.weight().device(), ScalarType.Float)); // (r_i, in)
+                bs.add(site.loraB()
+                        .detach()
+                        .to(base.weight().device(), ScalarType.Float)
+                        .mul(new Scalar(w[i] * site.scaling()))); // (out, r_i)
+            }
+        }
+        Tensor a = torch.cat(new TensorVector(as.toArray(Tensor[]::new)), 0); // (R, in)
+        Tensor b = torch.cat(new TensorVector(bs.toArray(Tensor[]::new)), 1); // (out, R)
+        a.requires_grad_(true);
+        b.requires_grad_(true);
+        a.retainReference(); // outlives the module's scope, as the adapter's weights
+        b.retainReference();
+        layers.put(
+                path, new LoraLinear(base, a, b, 1.0, adapters.get(0).config().dropout()));
     }
 
     /** {@code weights} divided by their sum; each must be positive and finite. */

@@ -27,21 +27,15 @@ abstract class Bf16Arrays {
 
     /** Whether {@link #create} returns the SIMD implementation in this JVM. */
     static boolean vectorised() {
-        return VectorSupport.AVAILABLE;
+        return VectorSupport.SIMD != null;
     }
 
-    /** The SIMD implementation where this JVM has the vector module and wide enough lanes, else {@link #scalar}. */
+    /**
+     * The SIMD implementation (stateless, shared) where this JVM has the vector module and wide enough lanes, else a
+     * new {@link #scalar} one.
+     */
     static Bf16Arrays create() {
-        if (VectorSupport.AVAILABLE) {
-            try {
-                return (Bf16Arrays) Class.forName("dev.forja.train.optim.Bf16ArraysVector")
-                        .getDeclaredConstructor()
-                        .newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return scalar(); // checked by VectorSupport first; kept as a safety net
-            }
-        }
-        return scalar();
+        return VectorSupport.SIMD != null ? VectorSupport.SIMD : scalar();
     }
 
     /** The plain-loop implementation (a test compares the two). */
@@ -55,16 +49,18 @@ abstract class Bf16Arrays {
         return (short) ((bits & 0x7FFFFFFF) > 0x7F800000 ? 0x7FC0 : rounded);
     }
 
+    /** Loads the SIMD class only where its module is present: elsewhere it could not link. */
     private static final class VectorSupport {
-        static final boolean AVAILABLE = check();
+        static final Bf16Arrays SIMD = load();
 
-        private static boolean check() {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        private static Bf16Arrays load() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
             try {
-                Class<?> probe = Class.forName("dev.forja.train.optim.Bf16ArraysVector");
-                return (boolean) probe.getDeclaredMethod("lanesWideEnough").invoke(null);
+                Class<?> simd = Class.forName("dev.forja.train.optim.Bf16ArraysVector");
+                if (!(boolean) simd.getDeclaredMethod("lanesWideEnough").invoke(null)) return null;
+                return (Bf16Arrays) simd.getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                return false;
+                return null;
             }
         }
     }
