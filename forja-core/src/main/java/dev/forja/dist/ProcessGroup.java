@@ -1,8 +1,13 @@
 package dev.forja.dist;
 
 import dev.forja.ForjaException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -18,6 +23,7 @@ public final class ProcessGroup implements AutoCloseable {
     private final PrefixStore groupStore;
     private final ProcessGroupGloo gloo;
     private boolean failed;
+    private int gathers; // each gather's store keys are its own
     private boolean closed;
 
     ProcessGroup(Rendezvous rendezvous, TCPStore store, PrefixStore groupStore, ProcessGroupGloo gloo) {
@@ -56,6 +62,67 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Sums each tensor across the ranks in place, as {@link #allReduceSum(Tensor)} does, cut into buckets of at most
+     * {@code bucketElements} elements that are all in flight at once (gloo works on them in parallel), then waited for.
+     */
+    public void allReduceSum(List<Tensor> tensors, long bucketElements) {
+        ensureOpen();
+        List<Work> inFlight = new ArrayList<>();
+        try (PointerScope scope = new PointerScope()) {
+            for (Tensor t : tensors) {
+                if (!t.is_cpu() || !t.is_contiguous() || t.dim() != 1) {
+                    throw new IllegalArgumentException("bucketed allReduceSum needs flat contiguous CPU tensors");
+                }
+                for (long from = 0; from < t.numel(); from += bucketElements) {
+                    Tensor bucket = t.narrow(0, from, Math.min(bucketElements, t.numel() - from));
+                    TensorVector one = new TensorVector(bucket);
+                    inFlight.add(gloo.allreduce(one));
+                }
+            }
+            for (Work w : inFlight) w._wait();
+        } catch (RuntimeException e) {
+            throw collectiveFailed("all-reduce", e);
+        } finally {
+            inFlight.forEach(Work::close);
+        }
+    }
+
+    /**
+     * Every rank's {@code value}, by rank: each rank posts its own in the rendezvous store and reads the others'. A
+     * collective: every rank calls it, in the same order as the other collectives.
+     */
+    public List<String> gather(String value) {
+        ensureOpen();
+        String prefix = "forja_gather/" + (gathers++) + "/";
+        List<String> values = new ArrayList<>();
+        try (StringVector keys = new StringVector()) {
+            store.set(prefix + rank(), value);
+            for (int r = 0; r < worldSize(); r++) keys.push_back(prefix + r);
+            store._wait(keys, new Milliseconds(rendezvous.timeout().toMillis()));
+            for (int r = 0; r < worldSize(); r++) values.add(store.get_to_str(prefix + r));
+        } catch (RuntimeException e) {
+            throw collectiveFailed("gathering values from the ranks", e);
+        }
+        return values;
+    }
+
+    /**
+     * Checks that every rank holds the same {@code value} for {@code what} (a data hash, a checkpoint): throws on
+     * every rank, naming the ranks that differ from rank 0 and what they hold.
+     */
+    public void agree(String what, String value) {
+        List<String> values = gather(value);
+        List<String> differ = new ArrayList<>();
+        for (int r = 1; r < values.size(); r++) {
+            if (!values.get(r).equals(values.get(0))) differ.add("rank " + r + " has " + values.get(r));
+        }
+        if (!differ.isEmpty()) {
+            throw new ForjaException("the ranks disagree on the " + what + ": rank 0 has " + values.get(0) + ", "
+                    + String.join(", ", differ) + "; start every rank with the same inputs");
+        }
+    }
+
     /** Returns once every rank has called {@code barrier}. */
     public void barrier() {
         ensureOpen();
@@ -81,6 +148,15 @@ public final class ProcessGroup implements AutoCloseable {
             groupStore.close();
             store.close();
         }
+    }
+
+    /**
+     * Leaves the group without the closing barrier, after an error on this rank: the others, blocked in a collective
+     * or in the store, fail at once when this process's sockets close, instead of waiting out the timeout.
+     */
+    public void abandon() {
+        failed = true;
+        close();
     }
 
     private void ensureOpen() {

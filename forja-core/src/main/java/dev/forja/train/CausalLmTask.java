@@ -47,6 +47,14 @@ public final class CausalLmTask implements TrainingTask<Batch> {
      * attaches LoRA when asked.
      */
     public CausalLmTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
+        this(c, modelDir, bf16, log, 1, 0);
+    }
+
+    /**
+     * As {@link #CausalLmTask(TrainConfig, Path, boolean, PrintStream)}, training on rank {@code rank}'s share of
+     * each global batch of {@code worldSize} processes (validation is whole on every rank).
+     */
+    public CausalLmTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log, int worldSize, int rank) {
         this.config = c;
         this.modelDir = modelDir;
         this.bf16 = bf16;
@@ -69,7 +77,8 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         // training: global batches of batch_size × grad_accum rows, split; validation: batches of batch_size
         this.planner = new BatchPlanner(
                 data.train().samples(),
-                new BatchPlanner.Options(c.batchSize(), c.gradAccum(), c.maxLength(), c.seed(), c.packing(), true),
+                new BatchPlanner.Options(
+                        c.batchSize(), c.gradAccum(), c.maxLength(), c.seed(), c.packing(), true, worldSize, rank),
                 data.ids().pad());
         BatchPlanner.Options whole =
                 new BatchPlanner.Options(c.batchSize(), 1, c.maxLength(), c.seed(), c.packing(), true);

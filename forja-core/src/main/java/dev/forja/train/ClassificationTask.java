@@ -65,6 +65,14 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     private TemperatureScaling fitted; // set by calibrate, with the final weights
 
     public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log) {
+        this(c, modelDir, bf16, log, 1, 0);
+    }
+
+    /**
+     * As {@link #ClassificationTask(TrainConfig, Path, boolean, PrintStream)}, training on rank {@code rank}'s share
+     * of each global batch of {@code worldSize} processes (validation is whole on every rank).
+     */
+    public ClassificationTask(TrainConfig c, Path modelDir, boolean bf16, PrintStream log, int worldSize, int rank) {
         this.config = c;
         this.modelDir = modelDir;
         this.bf16 = bf16;
@@ -95,7 +103,14 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             TokenizedRows t = TokenizedRows.of(trainRows, labels, tokenizer, maxLength, canonicalization);
             TokenizedRows v = TokenizedRows.of(valRows, labels, tokenizer, maxLength, canonicalization);
             train = new ClassificationBatches(
-                    t, c.batchSize(), c.gradAccum(), c.seed(), true, weights == null ? null : weights.weights());
+                    t,
+                    c.batchSize(),
+                    c.gradAccum(),
+                    c.seed(),
+                    true,
+                    weights == null ? null : weights.weights(),
+                    worldSize,
+                    rank);
             validation = v.size() == 0 ? null : new ClassificationBatches(v, c.batchSize(), c.seed(), false);
             if (c.calibrate() && validation == null) {
                 throw new ForjaException("calibrate fits a temperature on validation data, and this run has none: "

@@ -53,6 +53,10 @@ final class TrainingRun<B> {
     private final int saveSteps;
     private final int evalSteps;
     private final Consumer<TrainingRun<?>> afterStep;
+    private final DataParallel dp;
+
+    /** The key under which a checkpoint records its global batch: batch_size × grad_accum × processes. */
+    private static final String GLOBAL_BATCH = "global_batch_size";
 
     private volatile long step; // read by the shutdown hook
     private volatile long lastCheckpoint = -1;
@@ -69,7 +73,9 @@ final class TrainingRun<B> {
     /**
      * Sets up the optimizer and schedule. Full bf16 fine-tuning with one micro-batch per step computes on bf16 copies
      * of the matrices that the optimizer refreshes in its update pass (no per-step casts); with accumulation the
-     * gradients must sum in float32, so autocast does the casting instead.
+     * gradients must sum in float32, so autocast does the casting instead; so must they across processes. With
+     * several processes ({@code dp}), every rank checks that the others run the same data, base model and
+     * configuration.
      */
     TrainingRun(
             TrainingTask<B> task,
@@ -78,8 +84,10 @@ final class TrainingRun<B> {
             Checkpoints checkpoints,
             boolean bf16,
             PrintStream log,
-            Consumer<TrainingRun<?>> afterStep) {
+            Consumer<TrainingRun<?>> afterStep,
+            DataParallel dp) {
         this.task = task;
+        this.dp = dp;
         this.c = c;
         this.runDir = c.output();
         this.checkpoints = checkpoints;
@@ -96,8 +104,11 @@ final class TrainingRun<B> {
         this.datasetHash = Manifest.datasetHash(c.data(), c.valData());
         this.baseHash = Fingerprints.modelDir(modelDir);
         this.effective = effective(c, totalSteps);
-        this.savedConfig = comparableConfig(effective);
-        boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1;
+        this.savedConfig = resumableConfig(effective, dp.worldSize());
+        dp.agree("dataset hash (give every rank the same data files)", datasetHash);
+        dp.agree("base model (give every rank the same --model files)", baseHash);
+        agreeOnConfig(comparableConfig(effective));
+        boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1 && !dp.distributed();
         this.precision = shadow
                 ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
                 : bf16 ? "bf16 autocast (float32 master weights)" : "fp32";
@@ -132,11 +143,13 @@ final class TrainingRun<B> {
             resume(resumeFrom.getAsLong());
         } else {
             if (c.resume()) log.println("no checkpoint in " + runDir + ": starting from the beginning");
-            RunFiles.setAsidePrevious(runDir)
-                    .ifPresent(d -> log.println("an earlier attempt in " + runDir
-                            + " left no checkpoint: its metrics, events and report were moved to " + d));
+            if (dp.isMain()) {
+                RunFiles.setAsidePrevious(runDir)
+                        .ifPresent(d -> log.println("an earlier attempt in " + runDir
+                                + " left no checkpoint: its metrics, events and report were moved to " + d));
+            }
         }
-        Recipe.save(effective, runDir.resolve("config.yaml"));
+        if (dp.isMain()) Recipe.save(effective, runDir.resolve("config.yaml"));
         log.println("resolved config (saved to " + runDir.resolve("config.yaml") + "):");
         log.print(Recipe.toYaml(effective).indent(2));
         boolean stoppedEarly = train();
@@ -196,7 +209,7 @@ final class TrainingRun<B> {
         trainedTokens = s.trainedTokens();
         early = new EarlyStopping(
                 c.earlyStoppingPatience(), s.bestEvalLoss(), s.bestStep(), s.evalsWithoutImprovement());
-        RunFiles.truncateAfter(runDir, from); // the steps after the checkpoint are run (and logged) again
+        if (dp.isMain()) RunFiles.truncateAfter(runDir, from); // the steps after it are run (and logged) again
         lastCheckpoint = from;
         lastLoss = lastTrainLoss(from); // what the report shows if no step is left to run
         log.printf("resuming from checkpoint-%d (step %d of %d)%n", from, from, totalSteps);
@@ -205,11 +218,14 @@ final class TrainingRun<B> {
     /** The step loop; returns whether early stopping ended it. */
     private boolean train() {
         if (step >= totalSteps || early.shouldStop()) return early.shouldStop(); // only final/ was missing
-        progress = ProgressBar.onStderr(totalSteps);
+        // ranks other than 0 print nothing: their log discards
+        progress = dp.isMain()
+                ? ProgressBar.onStderr(totalSteps)
+                : new ProgressBar(log, totalSteps, false, 30, System::nanoTime);
         Thread notice = new Thread(() -> log.println(interruptionNotice()), "forja-train-interrupted");
         Runtime.getRuntime().addShutdownHook(notice); // SIGTERM, SIGINT: say what is kept
-        try (MetricsLog m = MetricsLog.open(runDir);
-                TensorBoardWriter t = TensorBoardWriter.open(runDir)) {
+        try (MetricsLog m = dp.isMain() ? MetricsLog.open(runDir) : null;
+                TensorBoardWriter t = dp.isMain() ? TensorBoardWriter.open(runDir) : null) {
             metrics = m;
             tb = t;
             task.setTraining(true);
@@ -270,8 +286,11 @@ final class TrainingRun<B> {
 
     /**
      * One optimizer step: the grad_accum micro-batches of one global batch, each loss normalised by the whole step's
-     * weight (its trainable tokens or rows, summed over the micro-batches), then clip and update. A micro-batch of
-     * weight 0 (no trainable token; no row, at the end of an epoch) adds nothing to the loss and is skipped.
+     * weight (its trainable tokens or rows, summed over the micro-batches and over the ranks), then clip and update. A
+     * micro-batch of weight 0 (no trainable token; no row, at the end of an epoch) adds nothing and is skipped. With
+     * several ranks, each runs its share of the global batch; the step's weight is summed across them before the
+     * backward, the gradients after it, so every rank makes the update one process running the whole global batch
+     * would make.
      */
     private StepStats step() {
         long t0 = System.nanoTime();
@@ -285,15 +304,20 @@ final class TrainingRun<B> {
                 long index = step * c.gradAccum() + k;
                 micro.add(batches.batch((int) (index / microPerEpoch), (int) (index % microPerEpoch)));
             }
-            double normalizer = micro.stream().mapToInt(task::weight).sum();
+            double normalizer = dp.sum(micro.stream().mapToInt(task::weight).sum())[0];
             trainedTokens += (long) normalizer;
             double summed = 0;
             for (int k = 0; k < micro.size(); k++) {
-                long seed = c.seed() * 1_000_003L + step * 4099L + k * 131L; // dropout masks, the same on resume
+                // dropout masks, the same on resume; run k × W + r is micro-batch k of one process accumulating W× more
+                long run = (long) k * dp.worldSize() + dp.rank();
+                long seed = c.seed() * 1_000_003L + step * 4099L + run * 131L;
                 if (task.weight(micro.get(k)) > 0) summed += task.forwardBackward(micro.get(k), normalizer, seed);
                 tokens += task.tokens(micro.get(k));
             }
-            loss = summed / Math.max(1, normalizer);
+            double[] totals = dp.sum(summed, tokens);
+            dp.sumGradients(optimizer.gradientBuffers());
+            tokens = (long) totals[1];
+            loss = totals[0] / Math.max(1, normalizer);
             // one pass for the norm (and the finiteness check), one for the clipped update that zeroes the gradients
             gradNorm = Double.isFinite(loss)
                     ? optimizer.clipStepAndZero(lr, c.maxGradNorm() > 0 ? c.maxGradNorm() : Double.MAX_VALUE)
@@ -323,7 +347,7 @@ final class TrainingRun<B> {
     private void log(StepStats s) {
         boolean logging = step % c.loggingSteps() == 0 || step == totalSteps;
         progress.update(step, s.loss(), s.lr(), s.tokensPerSecond(), logging);
-        if (!logging) return;
+        if (!logging || !dp.isMain()) return;
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("train/loss", s.loss());
         m.put("train/lr", s.lr());
@@ -341,8 +365,10 @@ final class TrainingRun<B> {
         Map<String, Double> m = task.evaluate();
         task.setTraining(true);
         if (m.isEmpty()) return;
-        metrics.log(step, m);
-        tb.scalars(step, m);
+        if (dp.isMain()) {
+            metrics.log(step, m);
+            tb.scalars(step, m);
+        }
         log.printf(Locale.ROOT, "%nstep %d: %s%n", step, describe(m));
         early = early.evaluated(step, m.get("eval/loss"));
     }
@@ -363,13 +389,14 @@ final class TrainingRun<B> {
                 savedConfig,
                 TrainerState.GLOBAL_BATCHES,
                 trainedTokens);
+        lastCheckpoint = step;
+        if (!dp.isMain()) return; // every rank holds the same weights and state: rank 0 writes them
         checkpoints.write(step, state, dir -> {
             task.writeWeights(dir);
             List<TensorEntry> entries = new ArrayList<>();
             optimizer.state().forEach((k, v) -> entries.add(Tensors.toEntry(k, v)));
             SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), entries, Map.of());
         });
-        lastCheckpoint = step;
         checkpoints.rotate(c.saveTotalLimit(), early.bestStep());
         tb.flush();
     }
@@ -378,6 +405,15 @@ final class TrainingRun<B> {
     private TrainResult finish(boolean stoppedEarly) {
         task.setTraining(false);
         Path finalDir = runDir.resolve("final");
+        if (!dp.isMain()) {
+            return new TrainResult(
+                    runDir,
+                    finalDir,
+                    step,
+                    lastLoss,
+                    early.hasBest() ? early.bestLoss() : Double.NaN,
+                    early.bestStep());
+        }
         AtomicDirectory.replace(finalDir, staging -> {
             task.writeFinal(staging);
             Lineage.write(
@@ -426,6 +462,58 @@ final class TrainingRun<B> {
         return c.with(m);
     }
 
+    /**
+     * The config as a checkpoint records it and a resume compares it: {@link #comparableConfig}, with batch_size and
+     * grad_accum replaced by the global batch they make with the world size, so that a run resumes on another number
+     * of processes when its global batch is the same (4 × 1 × 1 and 2 × 1 × 2 are one run).
+     */
+    private static Map<String, Object> resumableConfig(TrainConfig c, int worldSize) {
+        Map<String, Object> m = comparableConfig(c);
+        m.remove("batch_size");
+        m.remove("grad_accum");
+        m.put(GLOBAL_BATCH, Long.toString((long) c.batchSize() * c.gradAccum() * worldSize));
+        return m;
+    }
+
+    /** A checkpoint's recorded config in {@link #resumableConfig}'s form (those before it kept batch and accum). */
+    private static Map<String, Object> resumableForm(Map<String, Object> saved) {
+        if (saved.containsKey(GLOBAL_BATCH)) return saved;
+        Map<String, Object> m = new LinkedHashMap<>(saved);
+        Object batch = m.remove("batch_size");
+        Object accum = m.remove("grad_accum");
+        if (batch != null && accum != null) {
+            m.put(GLOBAL_BATCH, Long.toString(Long.parseLong(batch.toString()) * Long.parseLong(accum.toString())));
+        }
+        return m;
+    }
+
+    /**
+     * Fails on every rank unless all ranks run the same configuration (what it would compare on resume, batch_size
+     * and grad_accum included), naming the keys that differ from rank 0's.
+     */
+    private void agreeOnConfig(Map<String, Object> config) {
+        if (!dp.distributed()) return;
+        List<String> lines = new ArrayList<>();
+        config.forEach((k, v) -> lines.add(k + "=" + v));
+        List<String> all = dp.gather(String.join("\n", lines));
+        List<String> differences = new ArrayList<>();
+        for (int r = 1; r < all.size(); r++) {
+            List<String> theirs = List.of(all.get(r).split("\n", -1));
+            List<String> onlyZero = new ArrayList<>(List.of(all.get(0).split("\n", -1)));
+            onlyZero.removeAll(theirs);
+            List<String> onlyR = new ArrayList<>(theirs);
+            onlyR.removeAll(List.of(all.get(0).split("\n", -1)));
+            if (!onlyZero.isEmpty() || !onlyR.isEmpty()) {
+                differences.add("rank " + r + " has " + String.join(", ", onlyR) + " where rank 0 has "
+                        + String.join(", ", onlyZero));
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new ForjaException("the ranks disagree on the configuration: " + String.join("; ", differences)
+                    + "; start every rank with the same recipe and flags");
+        }
+    }
+
     /** The config as compared on resume: everything but where it runs and whether it resumes. */
     private static Map<String, Object> comparableConfig(TrainConfig c) {
         Map<String, Object> m = new LinkedHashMap<>(Recipe.toMap(c));
@@ -453,8 +541,9 @@ final class TrainingRun<B> {
                     + "it was written; use the same --model or start a new run with another --output");
         }
         List<String> diffs = new ArrayList<>();
+        Map<String, Object> saved = resumableForm(s.config());
         for (var e : savedConfig.entrySet()) {
-            Object before = s.config().get(e.getKey());
+            Object before = saved.get(e.getKey());
             if (!java.util.Objects.equals(before, e.getValue())) {
                 diffs.add(e.getKey() + ": " + before + " -> " + e.getValue());
             }

@@ -28,6 +28,8 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
     private final long seed;
     private final boolean shuffle;
     private final double[] weights; // per row, or null: every row weighs 1
+    private final int worldSize;
+    private final int rank;
     private int planEpoch = -1;
     private List<int[]> plan;
 
@@ -46,6 +48,29 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
      */
     public ClassificationBatches(
             TokenizedRows rows, int batchSize, int gradAccum, long seed, boolean shuffle, double[] weights) {
+        this(rows, batchSize, gradAccum, seed, shuffle, weights, 1, 0);
+    }
+
+    /**
+     * Rank {@code rank}'s share of the batches of {@code worldSize} processes that train together: a global batch is
+     * {@code batchSize × gradAccum × worldSize} rows, cut into {@code gradAccum × worldSize} runs in length order, and
+     * this rank's micro-batch k is run {@code k × worldSize + rank} (as {@link dev.forja.data.BatchPlanner} does).
+     */
+    public ClassificationBatches(
+            TokenizedRows rows,
+            int batchSize,
+            int gradAccum,
+            long seed,
+            boolean shuffle,
+            double[] weights,
+            int worldSize,
+            int rank) {
+        if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException(
+                    "rank must be in 0.." + (worldSize - 1) + " of world size " + worldSize + ", got rank " + rank);
+        }
+        this.worldSize = worldSize;
+        this.rank = rank;
         if (weights != null && weights.length != rows.size()) {
             throw new IllegalArgumentException(weights.length + " row weights for " + rows.size() + " rows");
         }
@@ -67,7 +92,7 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
 
     @Override
     public int batchesPerEpoch() {
-        int global = batchSize * gradAccum;
+        int global = batchSize * gradAccum * worldSize;
         return (rows.size() + global - 1) / global * gradAccum;
     }
 
@@ -97,7 +122,7 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
         for (int i = 0; i < order.length; i++) order[i] = i;
         Random rng = new Random(seed * 7919 + epoch);
         if (shuffle) java.util.Collections.shuffle(Arrays.asList(order), rng);
-        int global = batchSize * gradAccum;
+        int global = batchSize * gradAccum * worldSize;
         int window = shuffle ? global * WINDOW_BATCHES : order.length;
         for (int start = 0; start < order.length; start += window) {
             Arrays.sort(
@@ -114,11 +139,14 @@ public final class ClassificationBatches implements BatchSource<ClassificationBa
             globals.add(b);
         }
         if (shuffle) java.util.Collections.shuffle(globals, rng);
-        // each global batch (already in length order) in gradAccum consecutive runs, as even as the count allows
+        // each global batch (already in length order) in gradAccum × worldSize consecutive runs, as even as the count
+        // allows; this rank's k-th micro-batch is run k × worldSize + rank
+        int parts = gradAccum * worldSize;
         List<int[]> batches = new ArrayList<>(globals.size() * gradAccum);
         for (int[] g : globals) {
             for (int k = 0; k < gradAccum; k++) {
-                batches.add(Arrays.copyOfRange(g, k * g.length / gradAccum, (k + 1) * g.length / gradAccum));
+                int part = k * worldSize + rank;
+                batches.add(Arrays.copyOfRange(g, part * g.length / parts, (part + 1) * g.length / parts));
             }
         }
         planEpoch = epoch;

@@ -192,6 +192,14 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /**
+     * The flat gradient buffers every {@code .grad} views (float32; bf16 for the matrices with a bf16 shadow): what
+     * data-parallel training sums across processes before {@link #clipStepAndZero}.
+     */
+    public List<Tensor> gradientBuffers() {
+        return groups.stream().map(g -> g.grads).toList();
+    }
+
     /** Sets every gradient to zero (in place: each {@code .grad} stays a view of the flat buffer). */
     public void zeroGrad() {
         for (FlatGroup g : groups) {

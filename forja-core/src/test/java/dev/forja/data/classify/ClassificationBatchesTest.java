@@ -63,4 +63,24 @@ class ClassificationBatchesTest {
                 .as("the global batch of one row leaves one micro-batch empty")
                 .isEqualTo(1);
     }
+
+    @Test
+    void twoRanksOfBatchTwoByTwoShareEachGlobalBatchOfEightDisjointly() {
+        TokenizedRows t = rows(425);
+        var eight = new ClassificationBatches(t, 8, 1, 11, true, null);
+        var rank0 = new ClassificationBatches(t, 2, 2, 11, true, null, 2, 0);
+        var rank1 = new ClassificationBatches(t, 2, 2, 11, true, null, 2, 1);
+        assertThat(rank0.batchesPerEpoch()).isEqualTo(2 * eight.batchesPerEpoch());
+        List<Set<Long>> whole = steps(eight, 1);
+        List<Set<Long>> zero = steps(rank0, 1);
+        List<Set<Long>> one = steps(rank1, 1);
+        for (int step = 0; step < whole.size(); step++) {
+            Set<Long> both = new HashSet<>(zero.get(step));
+            both.retainAll(one.get(step));
+            assertThat(both).as("step " + step + ": no row on both ranks").isEmpty();
+            both.addAll(zero.get(step));
+            both.addAll(one.get(step));
+            assertThat(both).as("step " + step).isEqualTo(whole.get(step));
+        }
+    }
 }

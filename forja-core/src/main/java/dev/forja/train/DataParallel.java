@@ -1,0 +1,99 @@
+package dev.forja.train;
+
+import dev.forja.dist.ProcessGroup;
+import dev.forja.dist.ProcessGroups;
+import dev.forja.dist.Rendezvous;
+import java.util.List;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * This process's place among the processes that train one model together (data parallelism, as
+ * DistributedDataParallel): each rank runs its share of every global batch, the step's weights and gradients are
+ * summed across the ranks, and every rank then makes the same update. One process alone is the group of one, where
+ * every collective is the identity.
+ */
+final class DataParallel implements AutoCloseable {
+    /** Gradient buckets of 16 M elements (64 MB of float32): a few in flight at once for GPT-2 124M's 124 M. */
+    private static final long BUCKET_ELEMENTS = 16L << 20;
+
+    private final ProcessGroup group; // null alone
+
+    private DataParallel(ProcessGroup group) {
+        this.group = group;
+    }
+
+    /** The group torchrun's environment describes (MASTER_ADDR, ..., WORLD_SIZE), joined; or this process alone. */
+    static DataParallel fromEnvironment() {
+        return new DataParallel(Rendezvous.fromEnvironment(System.getenv(), Rendezvous.DEFAULT_TIMEOUT)
+                .filter(r -> r.worldSize() > 1)
+                .map(ProcessGroups::open)
+                .orElse(null));
+    }
+
+    /** One process, no group. */
+    static DataParallel alone() {
+        return new DataParallel(null);
+    }
+
+    int rank() {
+        return group == null ? 0 : group.rank();
+    }
+
+    int worldSize() {
+        return group == null ? 1 : group.worldSize();
+    }
+
+    /** Whether this rank writes the run's files and prints (rank 0). */
+    boolean isMain() {
+        return rank() == 0;
+    }
+
+    boolean distributed() {
+        return group != null;
+    }
+
+    /** Each value summed over the ranks (float64, exact for counts below 2^53). */
+    double[] sum(double... values) {
+        if (group == null) return values.clone();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor t = torch.empty(new long[] {values.length}, new TensorOptions(ScalarType.Double), null);
+            new DoublePointer(t.data_ptr()).capacity(values.length).put(values);
+            group.allReduceSum(t);
+            double[] out = new double[values.length];
+            new DoublePointer(t.data_ptr()).capacity(out.length).get(out);
+            return out;
+        }
+    }
+
+    /** Sums the flat gradient buffers over the ranks in place, in buckets all in flight at once. */
+    void sumGradients(List<Tensor> buffers) {
+        if (group != null) group.allReduceSum(buffers, BUCKET_ELEMENTS);
+    }
+
+    /** Fails on every rank, naming who differs, unless all ranks hold the same {@code value} for {@code what}. */
+    void agree(String what, String value) {
+        if (group != null) group.agree(what, value);
+    }
+
+    /** Every rank's {@code value}, by rank (this value alone, without a group). */
+    List<String> gather(String value) {
+        return group == null ? List.of(value) : group.gather(value);
+    }
+
+    /** Leaves the group: with the closing barrier after a run that ended well, without it after an error. */
+    void close(boolean failed) {
+        if (group == null) return;
+        if (failed) group.abandon();
+        else group.close();
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+}
