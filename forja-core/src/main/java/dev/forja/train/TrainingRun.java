@@ -358,17 +358,25 @@ final class TrainingRun<B> {
         tb.scalars(step, m);
     }
 
-    /** Evaluates every eval_steps and at the last step, and updates early stopping. */
+    /**
+     * Evaluates every eval_steps and at the last step, and updates early stopping. With several ranks, rank 0
+     * evaluates and the others wait for its loss.
+     */
     private void evaluateIfDue() {
         if (step % evalSteps != 0 && step != totalSteps) return;
+        if (!dp.isMain()) {
+            // rank 0 evaluates; the others take its loss, so that all stop early (and checkpoint) at the same step
+            String loss = dp.gather("").get(0);
+            if (!loss.isEmpty()) early = early.evaluated(step, Double.parseDouble(loss));
+            return;
+        }
         task.setTraining(false);
         Map<String, Double> m = task.evaluate();
         task.setTraining(true);
+        if (dp.distributed()) dp.gather(m.isEmpty() ? "" : Double.toString(m.get("eval/loss")));
         if (m.isEmpty()) return;
-        if (dp.isMain()) {
-            metrics.log(step, m);
-            tb.scalars(step, m);
-        }
+        metrics.log(step, m);
+        tb.scalars(step, m);
         log.printf(Locale.ROOT, "%nstep %d: %s%n", step, describe(m));
         early = early.evaluated(step, m.get("eval/loss"));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forja.io.AtomicDirectory;
 import dev.forja.tensor.Tensors;
+import dev.forja.train.monitor.MetricsLog;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,8 +81,8 @@ class DataParallelTest {
         Map<Long, Double> a = TinyRuns.trainLosses(one); // it throws on a step logged twice: rank 0 alone logs
         Map<Long, Double> b = TinyRuns.trainLosses(two);
         assertThat(b.keySet()).isEqualTo(a.keySet());
-        for (long step : a.keySet())
-            assertThat(b.get(step)).isCloseTo(a.get(step), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(evalLoss(two)).as("rank 0's evaluation").isCloseTo(evalLoss(one), Offset.offset(1e-5));
+        for (long step : a.keySet()) assertThat(b.get(step)).isCloseTo(a.get(step), Offset.offset(1e-5));
     }
 
     @Test
@@ -138,6 +140,16 @@ class DataParallelTest {
             assertThat(e.code()).as(e.log()).isEqualTo(1);
             assertThat(e.log()).contains("the ranks disagree on the dataset hash");
         }
+    }
+
+    /** The eval/loss a run logged last. */
+    private static double evalLoss(Path runDir) {
+        double loss = Double.NaN;
+        for (Map<String, Object> e : MetricsLog.read(runDir.resolve("metrics.jsonl"))) {
+            if (e.get("eval/loss") instanceof Number n) loss = n.doubleValue();
+        }
+        assertThat(loss).as("an evaluation in " + runDir).isNotNaN();
+        return loss;
     }
 
     private static void runHere(Map<String, Object> knobs) {
