@@ -74,7 +74,7 @@ final class RankLauncher {
     }
 
     /**
-     * Runs the group until it succeeds or its restarts are spent. {@code group} gives attempt {@code a}'s ranks
+     * Runs the group until it succeeds or its restarts are spent. {@code group.apply(a)} gives attempt a's ranks
      * (attempt 1, then 2 ... {@code maxRestarts + 1}; a later one is expected to resume), this machine's first.
      *
      * @throws ForjaException when the last attempt failed: which rank, and the checkpoint to resume from
