@@ -1,20 +1,29 @@
 package dev.forja.cli;
 
+import dev.forja.ForjaException;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.Trainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code forja train}: full or LoRA fine-tuning from a recipe, key=value overrides and flags. Every TrainConfig key
- * is a flag ({@link KeyFlags}); this class declares only what is not a key.
+ * is a flag ({@link KeyFlags}); this class declares only what is not a key. With {@code --nproc-per-node N} (or
+ * {@code --nnodes}, {@code --max-restarts}) it is torchrun instead: it starts the ranks as child processes running
+ * {@code forja train} with the same arguments ({@link LaunchOptions}) and supervises them ({@link RankLauncher}).
  */
 @Command(
         name = "train",
@@ -52,6 +61,15 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     @Parameters(paramLabel = "KEY=VALUE", description = "Overrides, e.g. lora_r=16 learning_rate=1e-4.")
     List<String> overrides = new ArrayList<>();
 
+    @Mixin
+    LaunchOptions launch;
+
+    @Spec
+    CommandSpec spec;
+
+    /** How long the other ranks may run on after one failed before the launcher kills them. */
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
     /** {@code --on-error}'s values, as prepare spells them. */
     enum OnError {
         SKIP,
@@ -67,8 +85,34 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
     public Integer call() {
         Map<String, Object> flags = keys.given();
         if (onError != null) flags.putIfAbsent("skip_bad_lines", onError == OnError.SKIP);
+        launch.check();
         TrainConfig config = keys.resolve(recipe, overrides, flags);
-        new Trainer(config, System.err).run();
+        if (launch.launches()) {
+            launchRanks(config);
+        } else {
+            new Trainer(config, System.err).run();
+        }
         return 0;
+    }
+
+    /** Starts this machine's ranks, each {@code forja train} with the user's arguments, and supervises them. */
+    private void launchRanks(TrainConfig config) {
+        String rank = System.getenv("RANK"), worldSize = System.getenv("WORLD_SIZE");
+        if (rank != null && worldSize != null) { // a rank that launched ranks would start processes without end
+            throw new ForjaException("this process is already rank " + rank + " of " + worldSize + " (RANK and "
+                    + "WORLD_SIZE are set, by torchrun or forja's launcher): drop --nproc-per-node, --nnodes and "
+                    + "--max-restarts to train as that rank, or unset them to launch ranks from here");
+        }
+        OptionalLong existing = RankLauncher.latestCheckpoint(config.output());
+        if (existing.isPresent() && !config.resume()) { // else a restart would resume a run this one did not write
+            throw new ForjaException(config.output() + " already holds checkpoints (last: checkpoint-"
+                    + existing.getAsLong() + "): pass --resume to continue that run, or choose another --output");
+        }
+        List<String> line = spec.commandLine().getParseResult().originalArgs(); // from forja's first argument
+        List<String> userArgs = line.subList(line.indexOf(spec.name()) + 1, line.size());
+        Integer threads = config.threads() == null ? launch.threadsPerRank(CpuThreads.all()) : null;
+        int perRank = threads != null ? threads : config.threads();
+        new RankLauncher(System.err, GRACE, launch.maxRestarts, config.output())
+                .run(launch.group(userArgs, threads, perRank, config.resume(), ChildJvm::forja, System.err));
     }
 }
