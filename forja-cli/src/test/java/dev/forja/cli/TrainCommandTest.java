@@ -41,7 +41,11 @@ class TrainCommandTest {
     @BeforeAll
     static void baseAndData() throws IOException {
         base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama", "--seed", "1");
-        data = tmp.resolve("d.jsonl");
+        data = sixSamples(tmp.resolve("d.jsonl"));
+    }
+
+    /** Six short Spanish prompt/completion pairs (security questions) written to {@code file}. */
+    static Path sixSamples(Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         String[][] qa = {
             {"¿Qué puerto usa SSH?", " El 22."},
@@ -54,7 +58,8 @@ class TrainCommandTest {
         for (String[] p : qa) {
             sb.append(String.format("{\"prompt\": \"%s\", \"completion\": \"%s\"}\n", p[0], p[1]));
         }
-        Files.writeString(data, sb);
+        Files.writeString(file, sb);
+        return file;
     }
 
     /** {@code forja train} of the tiny base on the six samples into {@code out}: fp32, one thread, batches of 4. */

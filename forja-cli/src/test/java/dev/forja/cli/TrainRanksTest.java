@@ -33,19 +33,7 @@ class TrainRanksTest {
     @BeforeAll
     static void baseAndData() throws IOException {
         base = CliRun.initModel(tmp.resolve("base"), "--arch", "llama", "--seed", "1");
-        data = tmp.resolve("d.jsonl");
-        StringBuilder sb = new StringBuilder();
-        for (String[] p : new String[][] {
-            {"¿Qué puerto usa SSH?", " El 22."},
-            {"¿Qué puerto usa HTTPS?", " El 443."},
-            {"¿Qué es XSS?", " Script inyectado."},
-            {"¿Qué es phishing?", " Engaño para robar credenciales."},
-            {"¿Qué es un CVE?", " Un identificador."},
-            {"¿Qué es un SIEM?", " Correlaciona eventos."}
-        }) {
-            sb.append(String.format("{\"prompt\": \"%s\", \"completion\": \"%s\"}\n", p[0], p[1]));
-        }
-        Files.writeString(data, sb);
+        data = TrainCommandTest.sixSamples(tmp.resolve("d.jsonl"));
     }
 
     /** The launcher's command line: 2 ranks of LoRA, batch 2 each, a checkpoint every 20 steps, many steps. */
