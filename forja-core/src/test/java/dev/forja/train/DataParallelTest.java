@@ -86,6 +86,55 @@ class DataParallelTest {
     }
 
     @Test
+    void loraDropoutMasksFollowTheMicroBatchAcrossRanks() throws Exception {
+        // rank r's micro-batch k draws the masks of micro-batch k × 2 + r of one process accumulating twice as many
+        Map<String, Object> single = knobs("lora", tmp.resolve("dropout-one"));
+        single.put("lora_dropout", 0.1);
+        single.put("batch_size", 2);
+        single.put("grad_accum", 2);
+        runHere(single);
+        Map<String, Object> each = knobs("lora", tmp.resolve("dropout-two"));
+        each.put("lora_dropout", 0.1);
+        each.put("batch_size", 2);
+        List<Ranks.Exit> exits = Ranks.run(tmp.resolve("logs-dropout"), List.of(each, each));
+        exits.forEach(e -> assertThat(e.code()).as(e.log()).isZero());
+
+        assertThat(maxDifference(tmp.resolve("dropout-one"), tmp.resolve("dropout-two"), "lora"))
+                .as("max |w(1 × 2 × accum 2) - w(2 × 2)|, LoRA dropout 0.1")
+                .isLessThan(1e-5);
+    }
+
+    @Test
+    void aClassifierOnTwoProcessesTrainsAsOneProcessAccumulatingTwoMicroBatches() throws Exception {
+        // the same micro-batches: rank r's is micro-batch r of one process accumulating two
+        Path model = ClassificationTaskTest.tinyBert(tmp.resolve("bert"));
+        Map<String, Object> common = new LinkedHashMap<>();
+        common.put("model", model);
+        common.put("data", ClassificationTaskTest.data(tmp.resolve("cls-train.jsonl"), 8));
+        common.put("val_data", ClassificationTaskTest.data(tmp.resolve("cls-val.jsonl"), 2));
+        common.put("task", "classification");
+        common.put("method", "full");
+        common.put("precision", "fp32");
+        common.put("threads", 1);
+        common.put("max_steps", 10);
+        common.put("learning_rate", 1e-3);
+        common.put("batch_size", 2);
+        common.put("seed", 7);
+        Map<String, Object> single = new HashMap<>(common);
+        single.put("output", tmp.resolve("cls-one"));
+        single.put("grad_accum", 2);
+        runHere(single);
+        Map<String, Object> each = new HashMap<>(common);
+        each.put("output", tmp.resolve("cls-two"));
+        List<Ranks.Exit> exits = Ranks.run(tmp.resolve("logs-cls"), List.of(each, each));
+        exits.forEach(e -> assertThat(e.code()).as(e.log()).isZero());
+
+        assertThat(maxDifference(tmp.resolve("cls-one"), tmp.resolve("cls-two"), "full"))
+                .as("max |w(1 × 2 × accum 2) - w(2 × 2)|, classifier")
+                .isLessThan(1e-5);
+    }
+
+    @Test
     void aRunResumesOnTwoProcessesWhenTheGlobalBatchIsTheSame() throws Exception {
         Path whole = tmp.resolve("resume-whole");
         Map<String, Object> single = knobs("lora", whole);
