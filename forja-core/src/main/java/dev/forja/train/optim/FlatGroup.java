@@ -72,8 +72,10 @@ final class FlatGroup implements AutoCloseable {
         shadow = bf16Shadow ? retained(torch.empty(new long[] {n}, half, null)) : null;
         expAvg = retained(torch.zeros(new long[] {n}, options));
         expAvgSq = retained(torch.zeros(new long[] {n}, options));
-        try (PointerScope scope = new PointerScope()) {
-            for (i = 0; i < this.params.size(); i++) {
+        // one scope per parameter: its old storage, held by the temporaries, is freed as soon as it is copied, so the
+        // model's weights and the flat buffer never coexist whole (GPT-2 small: 0.5 GB less at the peak)
+        for (i = 0; i < this.params.size(); i++) {
+            try (PointerScope scope = new PointerScope()) {
                 Tensor p = this.params.get(i);
                 // detach: copying from a tensor that requires grad would put the buffer into the autograd graph
                 slice(values, i).copy_(p.detach());
