@@ -1,13 +1,12 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.train.Checkpoints;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Starts one machine's rank processes and supervises them, torchrun's role: it waits for all; when one fails it names
@@ -37,8 +33,6 @@ import java.util.stream.Stream;
 final class RankLauncher {
     /** How long the shutdown hook lets the ranks finish after SIGTERM before it kills them. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-
-    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d+)");
 
     /** One rank's process: its global rank, its command line, and what to add to this process's environment. */
     record Rank(int rank, List<String> command, Map<String, String> env) {
@@ -92,7 +86,7 @@ final class RankLauncher {
                             failure.describe() + (attempts > 1 ? " (attempt " + attempt + " of " + attempts + ")" : "")
                                     + "; " + resumeAdvice());
                 }
-                OptionalLong last = latestCheckpoint(runDir);
+                OptionalLong last = Checkpoints.latestIn(runDir);
                 err.printf(
                         "forja: restarting the group (attempt %d of %d) %s%n",
                         attempt + 1,
@@ -230,28 +224,11 @@ final class RankLauncher {
     }
 
     private String resumeAdvice() {
-        OptionalLong last = latestCheckpoint(runDir);
+        OptionalLong last = Checkpoints.latestIn(runDir);
         return last.isPresent()
                 ? "checkpoint-" + last.getAsLong() + " is kept in " + runDir
                         + ": rerun with --resume to continue from it"
                 : "no checkpoint was written in " + runDir + " yet: rerun the same command to start again";
-    }
-
-    /**
-     * The step of the newest complete checkpoint in {@code runDir} ({@code checkpoint-<step>} holding its
-     * {@code trainer_state.json}, which the trainer writes last), or empty.
-     */
-    static OptionalLong latestCheckpoint(Path runDir) {
-        if (runDir == null || !Files.isDirectory(runDir)) return OptionalLong.empty();
-        try (Stream<Path> s = Files.list(runDir)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("trainer_state.json")))
-                    .map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
-                    .filter(Matcher::matches)
-                    .mapToLong(m -> Long.parseLong(m.group(1)))
-                    .max();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + runDir, e);
-        }
     }
 
     /** ", killed by signal 9 (SIGKILL)" for the exit codes the JVM reports for a signal (128 + its number). */

@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import dev.forja.ForjaException;
 import dev.forja.tensor.CpuThreads;
+import dev.forja.train.Checkpoints;
 import dev.forja.train.TrainConfig;
 import dev.forja.train.Trainer;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -103,11 +103,8 @@ final class TrainCommand implements Callable<Integer>, KeyFlags.Owner {
                     + "WORLD_SIZE are set, by torchrun or forja's launcher): drop --nproc-per-node, --nnodes and "
                     + "--max-restarts to train as that rank, or unset them to launch ranks from here");
         }
-        OptionalLong existing = RankLauncher.latestCheckpoint(config.output());
-        if (existing.isPresent() && !config.resume()) { // else a restart would resume a run this one did not write
-            throw new ForjaException(config.output() + " already holds checkpoints (last: checkpoint-"
-                    + existing.getAsLong() + "): pass --resume to continue that run, or choose another --output");
-        }
+        // else a restart would resume a run this one did not write
+        Checkpoints.requireResumeToContinue(config.output(), config.resume());
         List<String> line = spec.commandLine().getParseResult().originalArgs(); // from forja's first argument
         List<String> userArgs = line.subList(line.indexOf(spec.name()) + 1, line.size());
         Integer threads = config.threads() == null ? launch.threadsPerRank(CpuThreads.all()) : null;

@@ -2,6 +2,7 @@ package dev.forja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forja.train.Checkpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,16 +138,9 @@ class TrainRanksTest {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).contains(true);
     }
 
-    /** The newest checkpoint-N of a run directory, or 0. */
-    private static long latestCheckpoint(Path run) throws IOException {
-        if (!Files.isDirectory(run)) return 0;
-        try (Stream<Path> s = Files.list(run)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("checkpoint-\\d+"))
-                    .mapToLong(n -> Long.parseLong(n.substring("checkpoint-".length())))
-                    .max()
-                    .orElse(0);
-        }
+    /** The newest complete checkpoint-N of a run directory, or 0. */
+    private static long latestCheckpoint(Path run) {
+        return Checkpoints.latestIn(run).orElse(0);
     }
 
     /** The steps metrics.jsonl logged train/loss at, in order. */

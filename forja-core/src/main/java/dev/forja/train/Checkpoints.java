@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * The {@code checkpoint-<step>} directories of a run. Each is written whole into a hidden temporary directory and
  * renamed into place, so a crash or a kill leaves either a complete checkpoint or none; older ones are rotated out.
  */
-final class Checkpoints {
+public final class Checkpoints {
     static final String STATE_FILE = "trainer_state.json";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
 
@@ -65,6 +65,32 @@ final class Checkpoints {
     OptionalLong latest() {
         List<Long> s = steps();
         return s.isEmpty() ? OptionalLong.empty() : OptionalLong.of(s.get(s.size() - 1));
+    }
+
+    /**
+     * The step of the newest complete checkpoint in {@code runDir}, or empty; unlike a run's own listing it removes
+     * nothing (a launcher looks while its ranks may be writing).
+     */
+    public static OptionalLong latestIn(Path runDir) {
+        if (runDir == null || !Files.isDirectory(runDir)) return OptionalLong.empty();
+        try (Stream<Path> s = Files.list(runDir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+                    .map(p -> NAME.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .mapToLong(m -> Long.parseLong(m.group(1)))
+                    .max();
+        } catch (IOException e) {
+            throw new ForjaException("cannot list " + runDir + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses to start over a run directory that holds checkpoints unless the run resumes. */
+    public static void requireResumeToContinue(Path runDir, boolean resume) {
+        OptionalLong last = latestIn(runDir);
+        if (last.isPresent() && !resume) {
+            throw new ForjaException(runDir + " already holds checkpoints (last: checkpoint-" + last.getAsLong()
+                    + "): pass --resume to continue that run, or choose another --output");
+        }
     }
 
     TrainerState readState(long step) {

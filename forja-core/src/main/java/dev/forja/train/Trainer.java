@@ -1,6 +1,5 @@
 package dev.forja.train;
 
-import dev.forja.ForjaException;
 import dev.forja.hub.ModelLocator;
 import dev.forja.tensor.CpuThreads;
 import java.io.OutputStream;
@@ -58,11 +57,8 @@ public final class Trainer {
         Path modelDir = ModelLocator.resolve(c.model());
         Path runDir = c.output();
         Checkpoints checkpoints = new Checkpoints(runDir);
+        Checkpoints.requireResumeToContinue(runDir, c.resume());
         OptionalLong resumeFrom = checkpoints.latest();
-        if (resumeFrom.isPresent() && !c.resume()) {
-            throw new ForjaException(runDir + " already holds checkpoints (last: checkpoint-" + resumeFrom.getAsLong()
-                    + "): pass --resume to continue that run, or choose another --output");
-        }
         dp.agree(
                 "checkpoint to resume from in " + runDir + " (give every rank the same --output, on a file system"
                         + " they share)",
