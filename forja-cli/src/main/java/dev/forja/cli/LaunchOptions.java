@@ -122,12 +122,26 @@ final class LaunchOptions {
      * torchrun --standalone picks one: a fresh one per attempt), else torchrun's 29500, which every node can know.
      */
     int port() {
-        if (masterPort != null) return masterPort;
-        if (nnodes > 1) return DEFAULT_PORT;
+        if (masterPort != null || nnodes > 1) {
+            int port = masterPort != null ? masterPort : DEFAULT_PORT;
+            if (nodeRank == 0) requireFree(port); // rank 0 serves the rendezvous there: fail before any rank starts
+            return port;
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on loopback", e);
+        }
+    }
+
+    /** Fails, saying what to do, when {@code port} cannot be bound on this machine (another process holds it). */
+    private static void requireFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // a port our own previous attempt left in TIME_WAIT is free to the store too
+            s.bind(new java.net.InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new ForjaException("--master-port " + port + " is in use on this machine (" + e.getMessage()
+                    + "): pick another port, or stop the process holding it");
         }
     }
 

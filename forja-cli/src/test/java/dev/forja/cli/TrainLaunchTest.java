@@ -45,6 +45,29 @@ class TrainLaunchTest {
     }
 
     @Test
+    void aMasterPortInUseIsRefusedBeforeAnyRankStarts() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            String port = Integer.toString(taken.getLocalPort());
+            CliRun r = CliRun.of(
+                    "train",
+                    "--model",
+                    "m",
+                    "--data",
+                    "d.jsonl",
+                    "--output",
+                    tmp.resolve("run").toString(),
+                    "--nproc-per-node",
+                    "2",
+                    "--master-port",
+                    port);
+
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("forja: error: --master-port " + port + " is in use on this machine");
+            assertThat(r.err()).doesNotContain("forja: starting");
+        }
+    }
+
+    @Test
     void aRunDirectoryWithCheckpointsNeedsResumeBeforeAnyRankStarts() throws IOException {
         Path run = tmp.resolve("run");
         Files.createDirectories(run.resolve("checkpoint-5"));
