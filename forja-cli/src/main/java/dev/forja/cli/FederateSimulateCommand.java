@@ -59,12 +59,24 @@ import picocli.CommandLine.Spec;
                     + "their own way: --lr-scheduler-type constant compares the two most closely.",
             "",
             "Every key of forja train is a flag here too (--lora-r, --lr, --batch-size ...) or a KEY=VALUE override "
-                    + "(before --data, whose files run up to the next option), applied to every site."
+                    + "(before --data, whose files run up to the next option), applied to every site. Site N trains "
+                    + "round r with seed + (r - 1) × sites + N, the baseline with seed; every site evaluates on "
+                    + "--val-data too (its log shows the loss of its own model on it)."
         })
 final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner {
     /** Keys this command sets itself, per site and round. */
     private static final Set<String> OWN_KEYS = Set.of(
-            "model", "data", "val_data", "output", "task", "method", "epochs", "max_steps", "eval_steps", "resume");
+            "model",
+            "data",
+            "val_data",
+            "output",
+            "task",
+            "method",
+            "epochs",
+            "max_steps",
+            "eval_steps",
+            "save_steps",
+            "resume");
 
     private final KeyFlags<TrainConfig> keys = new KeyFlags<>(
             TrainConfig.class,
@@ -249,7 +261,8 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
                     + " sets method " + c.method().name().toLowerCase(Locale.ROOT) + " and task "
                     + c.task().name().toLowerCase(Locale.ROOT) + ": drop those keys");
         }
-        return c.with(Map.of("resume", false, "epochs", 1));
+        // a site evaluates and saves once, at the end of its round
+        return c.with(Map.of("resume", false, "eval_steps", localSteps, "save_steps", localSteps));
     }
 
     /**
