@@ -170,26 +170,8 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
         System.err.printf(Locale.ROOT, "round 0 (the base model): eval loss %.4f%n", report.federated(0));
         long trainedTokens = 0;
         for (int r = 1; r <= rounds; r++) {
-            Path exchange = output.resolve("exchange").resolve("round-" + r);
-            List<Path> shared = new ArrayList<>();
-            for (SimulatedSite site : sites) {
-                String start = model;
-                if (r > 1) {
-                    Path update = output.resolve("exchange")
-                            .resolve("round-" + (r - 1))
-                            .resolve("global");
-                    start = site.merge(r - 1, r == 2 ? model : site.model(r - 2).toString(), update, engine)
-                            .toString();
-                }
-                long seed = c.seed() + (long) (r - 1) * sites.size() + site.number(); // a different one each time
-                Path trained = site.train(r, start, recipeFile, localSteps, seed);
-                Path copy = site.share(r, trained, exchange.resolve(site.name()));
-                global.requireTrainedOnIt(copy, site.who(r), site.log(r));
-                shared.add(copy);
-            }
-            long tokens = global.aggregate(r, shared, exchange.resolve("global"));
+            long tokens = round(r, sites, global, recipeFile, c.seed(), engine);
             trainedTokens += tokens;
-            global.advance(output.resolve("global").resolve("model-" + r));
             report.round(r, global.evaluate(c, bf16), tokens);
             System.err.printf(
                     Locale.ROOT,
@@ -213,6 +195,31 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
         System.out.print(report.table());
         System.err.println("wrote " + output + ": metrics.jsonl, report.html, final/ (the global adapter)");
         return 0;
+    }
+
+    /**
+     * Round {@code r}: each site merges the last update and trains, in processes of its own, then shares its adapter
+     * files; the aggregator averages them into D_r and merges it into the global model. Returns the tokens trained.
+     */
+    private long round(
+            int r, List<SimulatedSite> sites, GlobalModel global, Path recipeFile, long seed, List<String> engine) {
+        Path exchange = output.resolve("exchange").resolve("round-" + r);
+        Path lastUpdate = output.resolve("exchange").resolve("round-" + (r - 1)).resolve("global");
+        List<Path> shared = new ArrayList<>();
+        for (SimulatedSite site : sites) {
+            String start = r == 1
+                    ? model
+                    : site.merge(r - 1, model, lastUpdate, engine).toString();
+            long siteSeed = seed + (long) (r - 1) * sites.size() + site.number(); // a different one each time
+            Path trained = site.train(r, start, recipeFile, localSteps, siteSeed);
+            Path copy = site.share(r, trained, exchange.resolve(site.name()));
+            global.requireTrainedOnIt(copy, site.who(r), site.log(r));
+            shared.add(copy);
+            System.err.println(site.who(r) + ": trained; shared " + copy + " (log: " + site.log(r) + ")");
+        }
+        long tokens = global.aggregate(r, shared, exchange.resolve("global"));
+        global.advance(output.resolve("global").resolve("model-" + r));
+        return tokens;
     }
 
     private void checkArguments() {

@@ -38,11 +38,11 @@ record SimulatedSite(int number, Path data, Path dir) {
 
     /**
      * Before round {@code round + 1}: merges round {@code round}'s global update (in {@code update}) into the site's
-     * copy of the model, in a process of the site's ({@code forja merge}, fp32), and deletes the copy it replaces.
-     *
-     * @param previous the model the site trained round {@code round} on (the base model itself in round 1: kept)
+     * copy of the model, in a process of the site's ({@code forja merge}, fp32), and deletes the copy it replaces
+     * (not the base model {@code base}, which round 1 trained on). Returns the new copy.
      */
-    Path merge(int round, String previous, Path update, List<String> engineFlags) {
+    Path merge(int round, String base, Path update, List<String> engineFlags) {
+        String previous = round == 1 ? base : model(round - 1).toString();
         List<String> args = new ArrayList<>(List.of(
                 "merge",
                 "--model",

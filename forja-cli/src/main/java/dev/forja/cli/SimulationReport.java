@@ -73,12 +73,15 @@ final class SimulationReport {
         summary.put("global model (merged)", globalModel.toString());
         double[] x = new double[federated.length];
         Arrays.setAll(x, i -> i);
-        String chart = new SvgLineChart("Validation loss per round", "round", "eval loss")
-                .series("federated", x, federated)
-                .series("centralised", x, centralised)
-                .toSvg();
+        SvgLineChart chart =
+                new SvgLineChart("Validation loss per round", "round", "eval loss").series("federated", x, federated);
+        if (Double.isFinite(centralised[last])) chart.series("centralised", x, centralised);
         HtmlReport.write(
-                dir, "forja federate simulate: " + dir.getFileName(), summary, List.of(), List.of(chart, html()));
+                dir,
+                "forja federate simulate: " + dir.getFileName(),
+                summary,
+                List.of(),
+                List.of(chart.toSvg(), html()));
     }
 
     /** The rounds as a plain-text table, for the terminal. */
