@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
                     + "and the aggregator checks each site's next run started from exactly that model. DIR/final/ "
                     + "is D_1 + ... + D_R as one adapter on M (forja generate --adapter, forja merge, PEFT).",
             "",
-            "The centralised baseline: one forja train on DIR/centralised/union.jsonl with the same settings, batch "
+            "The centralised baseline: one forja train on DIR/centralised/union.jsonl (the sites' files joined) with the same settings, batch "
                     + "size × sites and rounds × local steps, evaluated every local-steps steps, so its step k·K "
                     + "lines up with round k. Every site and the baseline restart the learning-rate schedule in "
                     + "their own way: --lr-scheduler-type constant compares the two most closely.",
@@ -155,6 +155,11 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
         Files.createDirectories(output);
         Path recipeFile = output.resolve("train.yaml");
         Recipe.save(c, recipeFile);
+        Path union = null;
+        if (centralised) { // now: files it cannot join stop the run before the rounds
+            Path dir = Files.createDirectories(output.resolve("centralised"));
+            union = DataUnion.write(data, dir);
+        }
         List<SimulatedSite> sites = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
             sites.add(new SimulatedSite(
@@ -190,7 +195,7 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
                         sites.size(),
                         localSteps),
                 trainedTokens);
-        if (centralised) centralisedBaseline(c, report, sites.size());
+        if (centralised) centralisedBaseline(c, union, report, sites.size());
         report.finish(model, global.current());
         System.out.print(report.table());
         System.err.println("wrote " + output + ": metrics.jsonl, report.html, final/ (the global adapter)");
@@ -273,20 +278,11 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
     }
 
     /**
-     * One forja train on the union of the sites' data, with batch size × sites and rounds × local steps, evaluated
+     * One forja train on the union of the sites' data ({@link DataUnion}), with batch size × sites and rounds × local steps, evaluated
      * every local-steps steps: its eval/loss at step r·K is round r's.
      */
-    private void centralisedBaseline(TrainConfig c, SimulationReport report, int siteCount) throws IOException {
-        Path dir = output.resolve("centralised");
-        Files.createDirectories(dir);
-        Path union = dir.resolve("union.jsonl");
-        StringBuilder text = new StringBuilder();
-        for (Path f : data) {
-            String s = Files.readString(f);
-            text.append(s);
-            if (!s.isEmpty() && !s.endsWith("\n")) text.append('\n');
-        }
-        dev.forja.io.AtomicFile.writeString(union, text.toString());
+    private void centralisedBaseline(TrainConfig c, Path union, SimulationReport report, int siteCount) {
+        Path dir = union.getParent();
         Path run = dir.resolve("run");
         ChildRun.run(
                 List.of(
