@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
                     + "validation loss per round, against centralised training on the union of the data), and "
                     + "DIR/final/, the global adapter.",
             "",
-            "Round r: each site runs forja train --method lora on its data, from its copy of the model, in a JVM of its "
-                    + "own (DIR/sites/site-N/round-r.log); the aggregator copies only adapter_config.json, "
+            "Round r: each site runs forja train --method lora on its data, from its copy of the model, in a JVM of "
+                    + "its own (DIR/sites/site-N/round-r.log); the aggregator copies only adapter_config.json, "
                     + "adapter_model.safetensors and forja_lineage.json of each site's final/ into "
                     + "DIR/exchange/round-r/site-N/ and makes the round's update D_r from there: the exact average of "
                     + "the sites' updates, weighted by their trained tokens (stacked, as forja federate: averaging A "
@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
                     + "and the aggregator checks each site's next run started from exactly that model. DIR/final/ "
                     + "is D_1 + ... + D_R as one adapter on M (forja generate --adapter, forja merge, PEFT).",
             "",
-            "The centralised baseline: one forja train on DIR/centralised/union.jsonl (the sites' files joined) with the same settings, batch "
-                    + "size × sites and rounds × local steps, evaluated every local-steps steps, so its step k·K "
+            "The centralised baseline: one forja train on DIR/centralised/union.jsonl (the sites' files joined; "
+                    + "union.csv, .tsv or .txt for such files) with the same settings, batch size × sites and "
+                    + "rounds × local steps, evaluated every local-steps steps, so its step k·K "
                     + "lines up with round k. Every site and the baseline restart the learning-rate schedule in "
                     + "their own way: --lr-scheduler-type constant compares the two most closely.",
             "",
@@ -93,7 +94,8 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
             required = true,
             arity = "1..*",
             paramLabel = "FILE",
-            description = "One JSONL file per site, two or more: site-1's, site-2's ...")
+            description =
+                    "One data file per site, two or more (site-1's, site-2's ...), in a format forja train " + "reads.")
     List<Path> data;
 
     @Option(
@@ -278,8 +280,8 @@ final class FederateSimulateCommand implements Callable<Integer>, KeyFlags.Owner
     }
 
     /**
-     * One forja train on the union of the sites' data ({@link DataUnion}), with batch size × sites and rounds × local steps, evaluated
-     * every local-steps steps: its eval/loss at step r·K is round r's.
+     * One forja train on the union of the sites' data ({@link DataUnion}), with batch size × sites and rounds × local
+     * steps, evaluated every local-steps steps: its eval/loss at step r·K is round r's.
      */
     private void centralisedBaseline(TrainConfig c, Path union, SimulationReport report, int siteCount) {
         Path dir = union.getParent();
