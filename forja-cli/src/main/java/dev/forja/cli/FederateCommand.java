@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "federate",
         mixinStandardHelpOptions = true,
+        subcommands = FederateSimulateCommand.class,
         description = {
             "Average LoRA adapters trained on the same base model at several sites (federated averaging, FedAvg) "
                     + "into one PEFT adapter, weighted by each site's trained-token count.",
@@ -49,17 +50,17 @@ import picocli.CommandLine.Spec;
                     + "1. The output loads with forja generate --adapter, forja merge and PEFT."
         })
 final class FederateCommand implements Callable<Integer> {
-    @Option(names = "--base", required = true, description = "The base model all adapters were trained on.")
+    // not required = true: picocli would then ask for them before `federate simulate` too
+    @Option(names = "--base", description = "The base model all adapters were trained on; required.")
     String base;
 
     @Option(
             names = "--adapters",
-            required = true,
             arity = "1..*",
-            description = "Two or more PEFT adapter directories (forja train --method lora writes final/).")
+            description = "Two or more PEFT adapter directories (forja train --method lora writes final/); required.")
     List<Path> adapters;
 
-    @Option(names = "--output", required = true, description = "Directory to create (must not exist or be empty).")
+    @Option(names = "--output", description = "Directory to create (must not exist or be empty); required.")
     Path output;
 
     @Option(
@@ -76,6 +77,15 @@ final class FederateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<String> missing = new ArrayList<>();
+        if (base == null) missing.add("--base");
+        if (adapters == null) missing.add("--adapters");
+        if (output == null) missing.add("--output");
+        if (!missing.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing required option" + (missing.size() > 1 ? "s: " : ": ") + String.join(", ", missing));
+        }
         if (adapters.size() < 2) {
             throw new ParameterException(
                     spec.commandLine(),

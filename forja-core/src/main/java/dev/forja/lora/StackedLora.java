@@ -48,14 +48,34 @@ public final class StackedLora {
         if (weights.length != adapters.size()) {
             throw new ForjaException(weights.length + " weights for " + adapters.size() + " adapters: give one each");
         }
-        double[] w = normalised(weights);
+        return sum(model, adapters, normalised(weights));
+    }
+
+    /**
+     * One adapter on {@code model} (not attached) whose update is {@code sum_i w_i ΔW_i} with the {@code weights} as
+     * given, not normalised: weights 1, 1 chain two successive updates, so that {@code W + ΔW_1 + ΔW_2} (the first
+     * merged, then the second) is the base with one adapter. The {@code adapters} were loaded onto {@code model} (and
+     * may since have been detached); dropout is the first adapter's.
+     *
+     * <p>Example: {@code sum(base, List.of(round1, round2), new double[] {1, 1})}, rank r_1 + r_2.
+     */
+    public static LoraAdapter sum(Adaptable model, List<LoraAdapter> adapters, double[] weights) {
+        if (adapters.isEmpty()) throw new ForjaException("summing adapters needs at least 1 adapter, got none");
+        if (weights.length != adapters.size()) {
+            throw new ForjaException(weights.length + " weights for " + adapters.size() + " adapters: give one each");
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (!Double.isFinite(weights[i])) {
+                throw new ForjaException("weight " + (i + 1) + " is " + weights[i] + ": give a finite number");
+            }
+        }
         int rank = adapters.stream().mapToInt(a -> a.config().r()).sum();
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         try (NoGradGuard ng = new NoGradGuard()) {
             for (String path : model.linears().keySet()) {
                 if (adapters.stream().noneMatch(a -> a.layers().containsKey(path))) continue;
                 try (PointerScope scope = new PointerScope()) { // the sites' blocks are freed; A and B are kept
-                    stackModule(path, model, adapters, w, layers);
+                    stackModule(path, model, adapters, weights, layers);
                 }
             }
         }

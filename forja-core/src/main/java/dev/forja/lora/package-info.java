@@ -11,7 +11,8 @@
  * saves or loads {@code adapter_config.json} + {@code adapter_model.safetensors} with PEFT's keys
  * ({@code base_model.model.<module path>.lora_A.weight}), a classifier's head beside them as PEFT's
  * {@code modules_to_save}. {@link dev.forja.lora.StackedLora} joins several sites' adapters into one whose update is
- * exactly their weighted average (federated averaging of the updates, not of the factors).
+ * exactly their weighted average (federated averaging of the updates, not of the factors), or their plain sum
+ * (successive rounds' updates as one adapter).
  *
  * <p>Shapes: {@code R} is the LoRA rank, {@code in}/{@code out} the wrapped layer's input and output features;
  * {@code A} is (R, in), {@code B} is (out, R), every base weight is (out, in) in memory (GPT-2's Conv1D included).
