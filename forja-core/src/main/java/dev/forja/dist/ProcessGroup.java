@@ -3,7 +3,6 @@ package dev.forja.dist;
 import dev.forja.ForjaException;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
@@ -62,29 +61,45 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /**
-     * Sums each tensor across the ranks in place, as {@link #allReduceSum(Tensor)} does, cut into buckets of at most
-     * {@code bucketElements} elements that are all in flight at once (gloo works on them in parallel), then waited for.
-     */
-    public void allReduceSum(List<Tensor> tensors, long bucketElements) {
-        ensureOpen();
-        List<Work> inFlight = new ArrayList<>();
-        try (PointerScope scope = new PointerScope()) {
-            for (Tensor t : tensors) {
-                if (!t.is_cpu() || !t.is_contiguous() || t.dim() != 1) {
-                    throw new IllegalArgumentException("bucketed allReduceSum needs flat contiguous CPU tensors");
-                }
-                for (long from = 0; from < t.numel(); from += bucketElements) {
-                    Tensor bucket = t.narrow(0, from, Math.min(bucketElements, t.numel() - from));
-                    TensorVector one = new TensorVector(bucket);
-                    inFlight.add(gloo.allreduce(one));
-                }
+    /** A collective started and not yet waited for. */
+    public final class InFlight {
+        private final Work work;
+        private final TensorVector tensors; // kept, with their tensors, until the collective is done
+
+        private InFlight(Work work, TensorVector tensors) {
+            this.work = work;
+            this.tensors = tensors;
+        }
+
+        /** Blocks until the collective is done on this rank (its tensor then holds the sum), and frees it. */
+        public void await() {
+            try {
+                work._wait();
+            } catch (RuntimeException e) {
+                throw collectiveFailed("all-reduce", e);
+            } finally {
+                work.close();
+                tensors.close();
             }
-            for (Work w : inFlight) w._wait();
+        }
+    }
+
+    /**
+     * Starts summing {@code t} across the ranks in place and returns at once; {@link InFlight#await} waits for it.
+     * Every rank must start the same collectives in the same order. {@code t} (contiguous, CPU) must not be read or
+     * written until then.
+     */
+    public InFlight startAllReduceSum(Tensor t) {
+        ensureOpen();
+        if (!t.is_cpu() || !t.is_contiguous()) {
+            throw new IllegalArgumentException("allReduceSum needs a contiguous CPU tensor: call .contiguous() first");
+        }
+        TensorVector tensors = new TensorVector(t);
+        try {
+            return new InFlight(gloo.allreduce(tensors), tensors);
         } catch (RuntimeException e) {
+            tensors.close();
             throw collectiveFailed("all-reduce", e);
-        } finally {
-            inFlight.forEach(Work::close);
         }
     }
 

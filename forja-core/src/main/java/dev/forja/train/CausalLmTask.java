@@ -128,6 +128,24 @@ public final class CausalLmTask implements TrainingTask<Batch> {
                 config.method().name().toLowerCase());
     }
 
+    /**
+     * The LM head's weight when it is a tensor of its own that trains (untied, full fine-tuning): the chunked loss
+     * writes its gradient before the backward. A tied head's weight is the embedding's, whose gradient autograd
+     * completes last.
+     */
+    @Override
+    public List<Tensor> gradientsWrittenBeforeBackward() {
+        Tensor head = model.outputWeight();
+        if (!head.requires_grad()) return List.of();
+        long address = head.data_ptr().address();
+        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+            if (e.getValue().data_ptr().address() == address && !e.getKey().endsWith("lm_head.weight")) {
+                return List.of(); // tied: the name is the embedding's
+            }
+        }
+        return List.of(head);
+    }
+
     @Override
     public boolean acceptsBf16Shadow() {
         return bf16 && adapter == null;

@@ -3,6 +3,7 @@ package dev.forja.train;
 import dev.forja.dist.ProcessGroup;
 import dev.forja.dist.ProcessGroups;
 import dev.forja.dist.Rendezvous;
+import dev.forja.train.optim.AdamW;
 import java.util.List;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -18,10 +19,14 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * every collective is the identity.
  */
 final class DataParallel implements AutoCloseable {
-    /** Gradient buckets of 16 M elements (64 MB of float32): a few in flight at once for GPT-2 124M's 124 M. */
-    private static final long BUCKET_ELEMENTS = 16L << 20;
+    /**
+     * Gradient buckets of 16 M elements (64 MB of float32) unless the system property {@code forja.dist.bucketElements}
+     * says otherwise (tests make them small): GPT-2 124M's 124 M in 8.
+     */
+    private static final long BUCKET_ELEMENTS = Long.getLong("forja.dist.bucketElements", 16L << 20);
 
     private final ProcessGroup group; // null alone
+    private GradientBuckets buckets; // null alone
 
     private DataParallel(ProcessGroup group) {
         this.group = group;
@@ -70,9 +75,27 @@ final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Sums the flat gradient buffers over the ranks in place, in buckets all in flight at once. */
-    void sumGradients(List<Tensor> buffers) {
-        if (group != null) group.allReduceSum(buffers, BUCKET_ELEMENTS);
+    /**
+     * Makes {@link #finishGradients} sum {@code optimizer}'s flat gradient buffers across the ranks, in buckets that
+     * start during the backward of each step's last micro-batch ({@link GradientBuckets}).
+     */
+    void sumGradientsOf(AdamW optimizer, List<Tensor> writtenBeforeBackward) {
+        if (group != null) buckets = new GradientBuckets(group, optimizer, BUCKET_ELEMENTS, writtenBeforeBackward);
+    }
+
+    /** Called before the step's last micro-batch: its backward starts the buckets as they complete. */
+    void armGradients() {
+        if (buckets != null) buckets.arm();
+    }
+
+    /** After the step's backward: every gradient bucket summed across the ranks. */
+    void finishGradients() {
+        if (buckets != null) buckets.finish();
+    }
+
+    /** How the last step's gradients were summed (empty alone). */
+    String describeGradients() {
+        return buckets == null ? "" : buckets.describe();
     }
 
     /** Fails on every rank, naming who differs, unless all ranks hold the same {@code value} for {@code what}. */

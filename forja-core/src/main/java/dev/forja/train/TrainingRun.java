@@ -116,6 +116,7 @@ final class TrainingRun<B> {
         this.optimizer =
                 new AdamW(task.trainableParameters(), new AdamWOptions(0.9, 0.999, 1e-8, c.weightDecay()), shadow);
         if (shadow) task.computeWith(optimizer.computeParameters());
+        dp.sumGradientsOf(optimizer, task.gradientsWrittenBeforeBackward());
         this.schedule = LrSchedule.of(
                 c.lrSchedulerType(),
                 c.effectiveLearningRate(),
@@ -230,8 +231,10 @@ final class TrainingRun<B> {
             tb = t;
             task.setTraining(true);
             boolean stoppedEarly = false;
+            long first = step;
             while (step < totalSteps && !stoppedEarly) {
                 StepStats stats = step();
+                if (step == first + 1 && dp.distributed()) log.println("data parallel: " + dp.describeGradients());
                 log(stats);
                 evaluateIfDue();
                 checkpointIfDue();
@@ -311,11 +314,12 @@ final class TrainingRun<B> {
                 // dropout masks, the same on resume; run k × W + r is micro-batch k of one process accumulating W× more
                 long run = (long) k * dp.worldSize() + dp.rank();
                 long seed = c.seed() * 1_000_003L + step * 4099L + run * 131L;
+                if (k == micro.size() - 1) dp.armGradients(); // its backward starts summing complete buckets
                 if (task.weight(micro.get(k)) > 0) summed += task.forwardBackward(micro.get(k), normalizer, seed);
                 tokens += task.tokens(micro.get(k));
             }
+            dp.finishGradients();
             double[] totals = dp.sum(summed, tokens);
-            dp.sumGradients(optimizer.gradientBuffers());
             tokens = (long) totals[1];
             loss = totals[0] / Math.max(1, normalizer);
             // one pass for the norm (and the finiteness check), one for the clipped update that zeroes the gradients

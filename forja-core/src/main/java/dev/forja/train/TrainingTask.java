@@ -74,6 +74,16 @@ public interface TrainingTask<B> {
     Map<String, String> summary();
 
     /**
+     * Trainable tensors whose gradient the task writes itself, before the backward of a micro-batch starts, instead of
+     * through autograd (an untied LM head's, which the chunked loss computes): complete when the backward begins, and
+     * reached by no autograd hook. Data parallelism starts summing their bucket without waiting for one. None by
+     * default.
+     */
+    default List<Tensor> gradientsWrittenBeforeBackward() {
+        return List.of();
+    }
+
+    /**
      * Whether this bf16 run may compute on bf16 copies of its weights kept by the optimizer ({@code AdamW}'s shadow)
      * instead of autocast casting every weight at every step. Full fine-tuning of a causal LM says yes; the
      * default is no.

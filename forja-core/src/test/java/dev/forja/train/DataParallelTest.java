@@ -31,6 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * environment) against the same run in one process.
  */
 class DataParallelTest {
+    /** Gradient buckets of this many elements in the ranks: several per model, so most start during the backward. */
+    private static final int BUCKET = 4096;
+
     @TempDir
     static Path tmp;
 
@@ -73,6 +76,8 @@ class DataParallelTest {
         List<Ranks.Exit> exits = Ranks.run(tmp.resolve("logs-" + method), List.of(each, each));
         exits.forEach(e -> assertThat(e.code()).as(e.log()).isZero());
         assertThat(exits.get(0).log()).contains("data parallel: 2 processes");
+        // the sums start during the backward, bucket by bucket, and the weights still match (below)
+        assertThat(exits.get(0).log()).containsPattern("gradients summed in \\d+ buckets, [1-9]\\d* started during");
         assertThat(exits.get(1).log()).as("rank 1 prints nothing").isBlank();
 
         assertThat(maxDifference(one, two, method))
@@ -235,6 +240,7 @@ class DataParallelTest {
                 List<String> command = new ArrayList<>(List.of(
                         ProcessHandle.current().info().command().orElse("java"),
                         "-Xmx512m",
+                        "-Dforja.dist.bucketElements=" + BUCKET, // buckets of a few tensors: most start early
                         "-cp",
                         System.getProperty("java.class.path"),
                         TrainWorker.class.getName()));

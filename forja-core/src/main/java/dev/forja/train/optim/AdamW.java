@@ -193,6 +193,24 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
+     * Where each trainable tensor's gradient lies: the tensor the model computes with (the one whose gradient the
+     * backward produces), its flat buffer ({@link #gradientBuffers}'s index) and its range there, in buffer order.
+     */
+    public record GradientSlice(Tensor parameter, int buffer, long offset, long numel) {}
+
+    /** Every trainable tensor's {@link GradientSlice}, buffer by buffer, in the order of each buffer. */
+    public List<GradientSlice> gradientSlices() {
+        List<GradientSlice> out = new ArrayList<>();
+        for (int b = 0; b < groups.size(); b++) {
+            FlatGroup g = groups.get(b);
+            for (int i = 0; i < g.size(); i++) {
+                out.add(new GradientSlice(g.computeTensors().get(i), b, g.offset(i), g.numel(i)));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The flat gradient buffers every {@code .grad} views (float32; bf16 for the matrices with a bf16 shadow): what
      * data-parallel training sums across processes before {@link #clipStepAndZero}.
      */

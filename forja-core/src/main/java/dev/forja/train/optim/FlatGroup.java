@@ -104,6 +104,16 @@ final class FlatGroup implements AutoCloseable {
         }
     }
 
+    /** Where parameter {@code i}'s gradient lies in {@link #grads}: its first element. */
+    long offset(int i) {
+        return offsets[i];
+    }
+
+    /** Parameter {@code i}'s element count. */
+    long numel(int i) {
+        return numels[i];
+    }
+
     /** The tensors the model should compute with, in {@link #names} order: the shadow views, or the parameters. */
     List<Tensor> computeTensors() {
         return computeTensors;
