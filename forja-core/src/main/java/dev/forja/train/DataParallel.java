@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * summed across the ranks, and every rank then makes the same update. One process alone is the group of one, where
  * every collective is the identity.
  */
-final class DataParallel implements AutoCloseable {
+final class DataParallel {
     /**
      * Gradient buckets of 16 M elements (64 MB of float32) unless the system property {@code forja.dist.bucketElements}
      * says otherwise (tests make them small): GPT-2 124M's 124 M in 8.
@@ -38,11 +38,6 @@ final class DataParallel implements AutoCloseable {
                 .filter(r -> r.worldSize() > 1)
                 .map(ProcessGroups::open)
                 .orElse(null));
-    }
-
-    /** One process, no group. */
-    static DataParallel alone() {
-        return new DataParallel(null);
     }
 
     int rank() {
@@ -113,10 +108,5 @@ final class DataParallel implements AutoCloseable {
         if (group == null) return;
         if (failed) group.abandon();
         else group.close();
-    }
-
-    @Override
-    public void close() {
-        close(false);
     }
 }

@@ -55,7 +55,9 @@ final class GradientBuckets {
                     in.add(i--);
                 }
                 long start = end - elements;
-                buckets.add(buffers.get(b).narrow(0, start, elements));
+                Tensor view = buffers.get(b).narrow(0, start, elements); // (elements) of the flat buffer
+                view.retainReference(); // kept for the run, whatever scope is open
+                buckets.add(view);
                 int bucket = buckets.size() - 1;
                 int waited = 0;
                 for (int k : in) {
