@@ -123,18 +123,28 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     /**
-     * Checks that every rank holds the same {@code value} for {@code what} (a data hash, a checkpoint): throws on
-     * every rank, naming the ranks that differ from rank 0 and what they hold.
+     * Checks that every rank holds the same {@code value} for {@code what} (a data hash, a checkpoint, a configuration
+     * as {@code key=value} lines): throws on every rank, naming each rank that differs from rank 0 and, line by line,
+     * what each holds, then {@code fix}.
      */
-    public void agree(String what, String value) {
+    public void agree(String what, String value, String fix) {
         List<String> values = gather(value);
-        List<String> differ = new ArrayList<>();
+        List<String> zero = List.of(values.get(0).split("\n", -1));
+        List<String> differences = new ArrayList<>();
         for (int r = 1; r < values.size(); r++) {
-            if (!values.get(r).equals(values.get(0))) differ.add("rank " + r + " has " + values.get(r));
+            List<String> theirs = List.of(values.get(r).split("\n", -1));
+            List<String> onlyTheirs = new ArrayList<>(theirs);
+            onlyTheirs.removeAll(zero);
+            List<String> onlyZero = new ArrayList<>(zero);
+            onlyZero.removeAll(theirs);
+            if (!onlyTheirs.isEmpty() || !onlyZero.isEmpty()) {
+                differences.add("rank " + r + " has " + String.join(", ", onlyTheirs) + " where rank 0 has "
+                        + String.join(", ", onlyZero));
+            }
         }
-        if (!differ.isEmpty()) {
-            throw new ForjaException("the ranks disagree on the " + what + ": rank 0 has " + values.get(0) + ", "
-                    + String.join(", ", differ) + "; start every rank with the same inputs");
+        if (!differences.isEmpty()) {
+            throw new ForjaException(
+                    "the ranks disagree on the " + what + ": " + String.join("; ", differences) + "; " + fix);
         }
     }
 

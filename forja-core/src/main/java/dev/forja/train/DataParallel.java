@@ -93,9 +93,9 @@ final class DataParallel {
         return buckets == null ? "" : buckets.describe();
     }
 
-    /** Fails on every rank, naming who differs, unless all ranks hold the same {@code value} for {@code what}. */
-    void agree(String what, String value) {
-        if (group != null) group.agree(what, value);
+    /** Fails on every rank, naming who differs and how, unless all hold the same {@code value} for {@code what}. */
+    void agree(String what, String value, String fix) {
+        if (group != null) group.agree(what, value, fix);
     }
 
     /** Every rank's {@code value}, by rank (this value alone, without a group). */

@@ -60,9 +60,9 @@ public final class Trainer {
         Checkpoints.requireResumeToContinue(runDir, c.resume());
         OptionalLong resumeFrom = checkpoints.latest();
         dp.agree(
-                "checkpoint to resume from in " + runDir + " (give every rank the same --output, on a file system"
-                        + " they share)",
-                resumeFrom.isPresent() ? "checkpoint-" + resumeFrom.getAsLong() : "none");
+                "checkpoint to resume from in " + runDir,
+                resumeFrom.isPresent() ? "checkpoint-" + resumeFrom.getAsLong() : "none",
+                "give every rank the same --output, on a file system they share");
         int threads = c.threads() != null ? c.threads() : CpuThreads.all() / localProcesses(dp);
         // auto precision measures the products; every rank takes rank 0's choice, so that all compute alike
         boolean bf16 = Boolean.parseBoolean(

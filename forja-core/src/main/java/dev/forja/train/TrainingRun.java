@@ -105,9 +105,11 @@ final class TrainingRun<B> {
         this.baseHash = Fingerprints.modelDir(modelDir);
         this.effective = effective(c, totalSteps);
         this.savedConfig = resumableConfig(effective, dp.worldSize());
-        dp.agree("dataset hash (give every rank the same data files)", datasetHash);
-        dp.agree("base model (give every rank the same --model files)", baseHash);
-        agreeOnConfig(comparableConfig(effective));
+        dp.agree("dataset hash", datasetHash, "give every rank the same data files");
+        dp.agree("base model", baseHash, "give every rank the same --model files");
+        List<String> settings = new ArrayList<>();
+        comparableConfig(effective).forEach((k, v) -> settings.add(k + "=" + v));
+        dp.agree("configuration", String.join("\n", settings), "start every rank with the same recipe and flags");
         boolean shadow = bf16 && task.acceptsBf16Shadow() && c.gradAccum() == 1 && !dp.distributed();
         this.precision = shadow
                 ? "bf16 (weight copies kept by the optimizer, float32 master weights)"
@@ -497,33 +499,6 @@ final class TrainingRun<B> {
             m.put(GLOBAL_BATCH, Long.toString(Long.parseLong(batch.toString()) * Long.parseLong(accum.toString())));
         }
         return m;
-    }
-
-    /**
-     * Fails on every rank unless all ranks run the same configuration (what it would compare on resume, batch_size
-     * and grad_accum included), naming the keys that differ from rank 0's.
-     */
-    private void agreeOnConfig(Map<String, Object> config) {
-        if (!dp.distributed()) return;
-        List<String> lines = new ArrayList<>();
-        config.forEach((k, v) -> lines.add(k + "=" + v));
-        List<String> all = dp.gather(String.join("\n", lines));
-        List<String> differences = new ArrayList<>();
-        for (int r = 1; r < all.size(); r++) {
-            List<String> theirs = List.of(all.get(r).split("\n", -1));
-            List<String> onlyZero = new ArrayList<>(List.of(all.get(0).split("\n", -1)));
-            onlyZero.removeAll(theirs);
-            List<String> onlyR = new ArrayList<>(theirs);
-            onlyR.removeAll(List.of(all.get(0).split("\n", -1)));
-            if (!onlyZero.isEmpty() || !onlyR.isEmpty()) {
-                differences.add("rank " + r + " has " + String.join(", ", onlyR) + " where rank 0 has "
-                        + String.join(", ", onlyZero));
-            }
-        }
-        if (!differences.isEmpty()) {
-            throw new ForjaException("the ranks disagree on the configuration: " + String.join("; ", differences)
-                    + "; start every rank with the same recipe and flags");
-        }
     }
 
     /** The config as compared on resume: everything but where it runs and whether it resumes. */
