@@ -19,6 +19,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * of dropout in a 5.1 s step). Here the mask is filled on the Java side, four elements per 64-bit draw of a
  * {@link SplittableRandom}, in 1M-element slices on all cores, and applied as one masked fill and one scaling, about
  * three times faster. {@code p} is kept to a multiple of 1/65536 (0.05 becomes 0.050003), and the scaling uses that.
+ * With the JDK's vector module the draws are computed in SIMD lanes ({@link DropoutMaskVector}, the same bits): a
+ * 6.3M-element mask in 2-4 ms instead of 11.
  *
  * <p>The seed is drawn from libtorch's default generator, so {@code torch.manual_seed} fixes the masks as it does
  * libtorch's own: a recomputed block (gradient checkpointing) and a resumed run see the same ones.
@@ -41,24 +43,60 @@ public final class Dropout {
         return x.masked_fill(mask, new Scalar(0.0)).mul_(new Scalar(LEVELS / (double) (LEVELS - threshold)));
     }
 
+    /** {@code new SplittableRandom(s)}'s step between draws (its "golden gamma"), which the SIMD fill computes with. */
+    static final long GAMMA = 0x9E3779B97F4A7C15L;
+
     /** A boolean tensor of {@code shape}, true (dropped) with probability {@code threshold / 65536}. */
     static Tensor mask(long[] shape, long seed, int threshold) {
         Tensor mask = torch.empty(shape, new TensorOptions(ScalarType.Bool), null);
         long n = mask.numel();
         ByteBuffer bytes = new BytePointer(mask.data_ptr()).capacity(n).asBuffer();
         int slices = (int) ((n + SLICE - 1) / SLICE);
+        boolean simd = VectorSupport.SIMD;
         // one generator per slice, split from the seed by the slice's index: the mask does not depend on the threads
         IntStream.range(0, slices).parallel().forEach(s -> {
-            SplittableRandom r = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (s + 1));
+            long sliceSeed = seed + GAMMA * (s + 1);
             int from = (int) (s * SLICE), k = (int) Math.min(SLICE, n - from);
-            byte[] out = new byte[k];
-            for (int i = 0; i < k; i += 4) {
-                long v = r.nextLong();
-                for (int j = 0; j < 4 && i + j < k; j++)
-                    out[i + j] = (byte) ((int) ((v >>> (16 * j)) & 0xFFFF) < threshold ? 1 : 0);
-            }
-            bytes.put(from, out, 0, k);
+            if (simd) DropoutMaskVector.fill(bytes, from, k, sliceSeed, threshold);
+            else fillScalar(bytes, from, k, sliceSeed, threshold);
         });
         return mask;
+    }
+
+    /**
+     * The plain loop: {@code out[from..from+k)} from the draws of {@code new SplittableRandom(seed)}, four elements a
+     * draw (its 16-bit fields, lowest first), 1 where the field is below {@code threshold}.
+     */
+    static void fillScalar(ByteBuffer out, int from, int k, long seed, int threshold) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] bytes = new byte[k];
+        for (int i = 0; i < k; i += 4) {
+            long v = r.nextLong();
+            for (int j = 0; j < 4 && i + j < k; j++)
+                bytes[i + j] = (byte) ((int) ((v >>> (16 * j)) & 0xFFFF) < threshold ? 1 : 0);
+        }
+        out.put(from, bytes, 0, k);
+    }
+
+    /** Whether the SIMD fill is used: the JDK's vector module is present and its lanes are wide enough. */
+    static boolean vectorised() {
+        return VectorSupport.SIMD;
+    }
+
+    /** Loads the SIMD class only where its module is present: elsewhere it could not link. */
+    private static final class VectorSupport {
+        static final boolean SIMD = load();
+
+        private static boolean load() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+            try {
+                Class<?> simd = Class.forName("dev.forja.nn.DropoutMaskVector");
+                java.lang.reflect.Method wide = simd.getDeclaredMethod("lanesWideEnough");
+                wide.setAccessible(true);
+                return (boolean) wide.invoke(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.forja.ForjaException;
 import dev.forja.tensor.Tensors;
+import java.nio.ByteBuffer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -64,5 +65,31 @@ class DropoutTest {
             assertThat(Float.isFinite(v)).isTrue();
         assertThatThrownBy(() -> Dropout.apply(x, 1.0)).isInstanceOf(ForjaException.class);
         assertThatThrownBy(() -> Dropout.apply(x, -0.1)).isInstanceOf(ForjaException.class);
+    }
+
+    @Test
+    void theSimdFillDrawsTheMaskOfThePlainLoopBitForBit() {
+        assertThat(Dropout.vectorised())
+                .as("the build runs tests with the JDK's vector module")
+                .isTrue();
+        long[] seeds = {0L, 42L, -7_777_777_777L, Long.MAX_VALUE};
+        int[] thresholds = {1, 3_277, 32_767, 32_768, 65_535}; // the last two above a signed short's range
+        int[] lengths = {0, 3, 31, 32, 33, 1_000, 65_541};
+        for (long seed : seeds)
+            for (int threshold : thresholds)
+                for (int k : lengths) {
+                    ByteBuffer plain = ByteBuffer.allocate(k + 5), simd = ByteBuffer.allocate(k + 5);
+                    Dropout.fillScalar(plain, 5, k, seed, threshold);
+                    DropoutMaskVector.fill(simd, 5, k, seed, threshold);
+                    assertThat(simd.array())
+                            .as("seed %d, threshold %d, %d elements", seed, threshold, k)
+                            .containsExactly(plain.array());
+                }
+        // and the mask drops at the asked rate
+        ByteBuffer big = ByteBuffer.allocate(1 << 20);
+        DropoutMaskVector.fill(big, 0, 1 << 20, 9L, 6_554); // p = 0.1
+        int dropped = 0;
+        for (byte b : big.array()) dropped += b;
+        assertThat(dropped / (double) (1 << 20)).isCloseTo(0.1, within(0.0015)); // ±5 standard deviations
     }
 }
