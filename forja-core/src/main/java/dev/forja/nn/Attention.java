@@ -76,19 +76,21 @@ public final class Attention {
      * Causal attention of a whole sequence (T queries over their own T keys) by blocks of queries: block i attends
      * only the keys up to its own last query, so the scores above the diagonal, which the mask would throw away, are
      * never computed: with four blocks, 10/16 of the products and of the probabilities kept for the backward pass.
-     * Each block is {@link #bf16Matmuls} with its slice of the causal mask.
+     * Each block is {@link #causalProducts} over its keys.
      */
     static Tensor causalBlocks(Tensor q, Tensor k, Tensor v) {
-        long t = q.size(2);
+        long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
         int blocks = (int) Math.min(MAX_CAUSAL_BLOCKS, t / CAUSAL_BLOCK);
         long size = (t + blocks - 1) / blocks;
+        // (B·H, T, D) once: each block's slice is then a strided view the batched products read in place
+        Tensor q3 = q.reshape(b * h, t, d), k3 = k.reshape(b * h, t, d), v3 = v.reshape(b * h, t, d);
         org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
         for (long from = 0; from < t; from += size) {
             long n = Math.min(size, t - from), keys = from + n;
             // queries from .. from+n-1 are positions keys-n .. keys-1 of the keys 0 .. keys-1: causal over them
-            parts.push_back(bf16Matmuls(q.narrow(2, from, n), k.narrow(2, 0, keys), v.narrow(2, 0, keys), null, true));
+            parts.push_back(causalProducts(q3.narrow(1, from, n), k3.narrow(1, 0, keys), v3.narrow(1, 0, keys)));
         }
-        return torch.cat(parts, 2); // (B, H, T, D)
+        return torch.cat(parts, 1).view(b, h, t, d);
     }
 
     /**
@@ -102,22 +104,46 @@ public final class Attention {
         long t = q.size(2);
         long s = k.size(2);
         if (causal && t == s && t >= 2 * CAUSAL_BLOCK) return causalBlocks(q, k, v);
+        if (causal && mask == null) {
+            long b = q.size(0), h = q.size(1), d = q.size(3);
+            return causalProducts(q.reshape(b * h, t, d), k.reshape(b * h, s, d), v.reshape(b * h, s, d))
+                    .view(b, h, t, d);
+        }
         Tensor scores = torch.matmul(
                 q.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(3)))),
                 k.transpose(-2, -1)); // (B, H, T, S)
-        Tensor allowed = mask;
-        if (causal) {
-            // query i is position S-T+i and sees keys 0 .. S-T+i
-            allowed = torch.ones(new long[] {t, s}, new TensorOptions(ScalarType.Bool))
-                    .tril(s - t);
-        }
-        if (allowed != null) {
-            scores = scores.masked_fill(
-                    allowed.logical_not(), new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
+        if (mask != null) {
+            scores = scores.masked_fill(mask.logical_not(), new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY));
         }
         // libtorch's CPU softmax accumulates bf16 in float32; its bf16 output is what the second matmul would have
         // been given anyway, and the backward pass keeps only that
         Tensor probs = torch.softmax(scores, -1, new org.bytedeco.pytorch.ScalarTypeOptional());
         return torch.matmul(probs, v); // (B, H, T, D)
+    }
+
+    /**
+     * Causal attention of queries (N, T, D), the last T of S positions, over keys and values (N, S, D). The scaling
+     * and the causal mask ride on the score product: {@code baddbmm} with a (T, S) bias of 0 and -inf as its
+     * accumulator and 1/sqrt(D) as its factor, in place of a scaled copy of q (which the backward pass would also
+     * keep) and a masked fill over the scores (GPT-2 small, 4 x 512, bf16, one layer: forward 23-30 to 17-21 ms,
+     * backward 31 to 28 ms).
+     */
+    private static Tensor causalProducts(Tensor q, Tensor k, Tensor v) {
+        long t = q.size(1), s = k.size(1);
+        // query i is position S-T+i and sees keys 0 .. S-T+i: -inf from key S-T+i+1 on
+        Tensor bias = torch.full(
+                        new long[] {t, s},
+                        new org.bytedeco.pytorch.Scalar(Double.NEGATIVE_INFINITY),
+                        new TensorOptions(q.scalar_type()))
+                .triu(s - t + 1)
+                .unsqueeze(0); // (1, T, S)
+        Tensor scores = torch.baddbmm(
+                bias,
+                q,
+                k.transpose(1, 2),
+                new org.bytedeco.pytorch.Scalar(1.0),
+                new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(2)))); // (N, T, S)
+        Tensor probs = torch.softmax(scores, -1, new org.bytedeco.pytorch.ScalarTypeOptional());
+        return torch.bmm(probs, v); // (N, T, D)
     }
 }
