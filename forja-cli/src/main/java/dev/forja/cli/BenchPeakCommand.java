@@ -9,6 +9,7 @@ import dev.forja.bench.OtherCpu;
 import dev.forja.io.Json;
 import dev.forja.tensor.CpuFeatures;
 import dev.forja.tensor.CpuThreads;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,25 +50,48 @@ final class BenchPeakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeats < 1) throw new ForjaException("--repeats must be >= 1, got " + repeats);
-        for (int n : sizes) {
-            if (n < 1) throw new ForjaException("--sizes must all be >= 1, got " + n);
-        }
         int cores = Runtime.getRuntime().availableProcessors();
         double load = LoadAverage.oneMinute().orElse(Double.NaN);
         Map<String, Object> machine = MachineInfo.describe();
         System.err.println("machine: " + machine);
         System.err.printf(Locale.ROOT, "load average %.2f on %d cores%n", load, cores);
         if (LoadAverage.busy(load, cores)) System.err.println(LoadAverage.warning(load, cores));
+        for (Point p : curve(sizes, "--sizes", repeats, threads)) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("precision", p.precision());
+            o.put("size", p.size());
+            o.put("gflops", Math.round(p.gflops() * 10) / 10.0);
+            o.put("threads", p.threads());
+            MachineInfo.addTo(o, machine, load);
+            if (Double.isFinite(p.othersCores())) o.put("others_cores", Math.round(p.othersCores() * 100) / 100.0);
+            System.out.println(Json.line(o));
+        }
+        return 0;
+    }
+
+    /** One point of the curve: the best GFLOP/s of a square product of side {@code size}. */
+    record Point(String precision, int size, double gflops, int threads, double othersCores) {}
+
+    /**
+     * Measures the curve over {@code sizes} (given as {@code option}, which a refusal names), fp32 then bf16 (where the CPU has bf16 instructions), each under its
+     * training thread setup, and prints a line per point to stderr. Leaves the last precision's thread setup in place:
+     * a caller that trains next sets its own again.
+     */
+    static List<Point> curve(List<Integer> sizes, String option, int repeats, ThreadsOption threads) {
+        if (repeats < 1) throw new ForjaException("--repeats must be >= 1, got " + repeats);
+        for (int n : sizes) {
+            if (n < 1) throw new ForjaException(option + " must all be >= 1, got " + n);
+        }
         List<ScalarType> types =
                 CpuFeatures.hasBf16() ? List.of(ScalarType.Float, ScalarType.BFloat16) : List.of(ScalarType.Float);
         if (types.size() == 1) System.err.println("no bf16 instructions (avx512_bf16, amx_bf16): fp32 only");
+        List<Point> points = new ArrayList<>();
         for (ScalarType type : types) {
             boolean fp32 = type == ScalarType.Float;
             int n = threads.useForTraining(!fp32);
             for (int size : sizes) {
                 OtherCpu.Sample before = OtherCpu.sample();
-                double gflops = MatmulPeak.best(type, size, size, size, 3, products(size), 50);
+                double gflops = MatmulPeak.best(type, size, size, size, 3, products(size, repeats), 50);
                 double others = before.othersCoresSince();
                 String precision = fp32 ? "fp32" : "bf16";
                 System.err.printf(
@@ -79,24 +103,17 @@ final class BenchPeakCommand implements Callable<Integer> {
                         openblas_nolapack.blas_get_num_threads(),
                         torch.get_num_threads(),
                         others);
-                ObjectNode o = Json.mapper().createObjectNode();
-                o.put("precision", precision);
-                o.put("size", size);
-                o.put("gflops", Math.round(gflops * 10) / 10.0);
-                o.put("threads", n);
-                MachineInfo.addTo(o, machine, load);
-                if (Double.isFinite(others)) o.put("others_cores", Math.round(others * 100) / 100.0);
-                System.out.println(Json.line(o));
+                points.add(new Point(precision, size, gflops, n, others));
             }
         }
-        return 0;
+        return points;
     }
 
     /**
      * Products per round for side {@code n}: {@code --repeats}, or more for small sizes, where one product takes well
      * under a millisecond and a single preemption would hide the peak (256²: 200, 512²: 25, from 1024² on: 3).
      */
-    private int products(int n) {
+    private static int products(int n, int repeats) {
         double flops = 2.0 * n * n * n;
         return (int) Math.max(repeats, Math.min(200, 7e9 / flops));
     }

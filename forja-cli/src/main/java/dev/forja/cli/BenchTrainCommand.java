@@ -125,6 +125,17 @@ final class BenchTrainCommand implements Callable<Integer> {
     Path profileFile;
 
     @Option(
+            names = "--peak-curve",
+            arity = "0..1",
+            split = ",",
+            paramLabel = "SIZES",
+            fallbackValue = "256,512,1024,2048,4096",
+            description = "First print the matmul peak over square sizes (default when given alone: 256 to 4096), "
+                    + "fp32 and bf16, each under its own training thread setup, as forja bench peak; the JSON line "
+                    + "gets them as peak_curve.")
+    List<Integer> peakCurve;
+
+    @Option(
             names = "--products",
             description = "Also time the step's matrix products alone, each at its own shape (best of 3), and print "
                     + "their sum: a ceiling on tokens/s that no code around the products can pass.")
@@ -157,6 +168,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + "backward interleave: profile without it");
         }
         boolean lora = method == TrainConfig.Method.LORA;
+        // the curve first: it sets each precision's thread setup in turn, the training's own is set after it
+        List<BenchPeakCommand.Point> curve =
+                peakCurve == null ? List.of() : BenchPeakCommand.curve(peakCurve, "--peak-curve", 3, threads);
         boolean bf16 = precision.bf16(threads.count(), System.err);
         // the training's thread setup first, as forja train sets it, then the peak under it: fp32 products on
         // OpenBLAS's pool with libtorch at one thread, bf16 products on OpenMP's with OpenBLAS at one (CpuThreads)
@@ -357,6 +371,15 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("threads", n);
         MachineInfo.addTo(o, machine, load);
         if (Double.isFinite(others)) o.put("peak_others_cores", Math.round(others * 100) / 100.0);
+        if (!curve.isEmpty()) {
+            var points = o.putArray("peak_curve");
+            for (BenchPeakCommand.Point p : curve) {
+                points.addObject()
+                        .put("precision", p.precision())
+                        .put("size", p.size())
+                        .put("gflops", round(p.gflops()));
+            }
+        }
         if (products) {
             o.put("products_ms", round(productSeconds * 1e3));
             o.put("products_ceiling_tokens_per_s", round(ceiling));

@@ -147,6 +147,19 @@ class BenchCommandsTest {
             assertThat(j.get("cpu").asText()).isEqualTo(dev.forja.tensor.CpuFeatures.model());
             assertThat(j.has("others_cores")).isTrue();
         });
+        // and beside a training step, in its JSON line
+        CliRun train = benchTrainRun("--peak-curve=32,64");
+        assertThat(train.err()).containsPattern("fp32 +32²: +[0-9.,]+ GFLOP/s");
+        JsonNode curve = train.lastJson().get("peak_curve");
+        List<String> points = new java.util.ArrayList<>();
+        curve.forEach(p -> {
+            assertThat(p.get("gflops").asDouble()).isPositive();
+            points.add(p.get("precision").asText() + " " + p.get("size").asInt());
+        });
+        assertThat(points).containsExactlyElementsOf(expected);
+        assertThat(CliRun.of("bench", "train", "--model", model.toString(), "--peak-curve=0")
+                        .err())
+                .contains("--peak-curve must all be >= 1, got 0");
         CliRun bad = CliRun.of("bench", "peak", "--sizes", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--sizes must all be >= 1");
