@@ -5,6 +5,7 @@ import dev.forja.ForjaException;
 import dev.forja.bench.LoadAverage;
 import dev.forja.bench.MachineInfo;
 import dev.forja.bench.MatmulPeak;
+import dev.forja.bench.MemoryBandwidth;
 import dev.forja.bench.OtherCpu;
 import dev.forja.bench.PeakRss;
 import dev.forja.bench.PrecisionProbe;
@@ -353,6 +354,23 @@ final class BenchTrainCommand implements Callable<Integer> {
         double productSeconds = products ? StepProducts.seconds(timedProducts) : Double.NaN;
         double ceiling = (double) batchSize * seqLen / productSeconds;
         if (products) printProducts(timedProducts, productSeconds, ceiling, flopsPerToken, peak, tps);
+        // AdamW reads and writes p, m and v in float32 at every step, whatever the code around it: a memory-bound
+        // floor beside the products' (the gradients' reads and the bf16 copies' writes are not counted)
+        double copyGbps = products ? MemoryBandwidth.copyGbPerS(256, 5) : Double.NaN;
+        double optimizerFloor = 24.0 * nTrainable / (copyGbps * 1e9);
+        double floorTps = (double) batchSize * seqLen / (productSeconds + optimizerFloor);
+        if (products) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "AdamW reads and writes p, m and v (float32, 24 bytes a trainable parameter, %.2f GB): at least "
+                            + "%,.1f ms a step at the measured memory copy speed (%.1f GB/s, best of 5 over 256 MiB); "
+                            + "with the products, a floor of %,.1f ms a step = a ceiling of %,.1f tokens/s%n",
+                    24.0 * nTrainable / 1e9,
+                    optimizerFloor * 1e3,
+                    copyGbps,
+                    (productSeconds + optimizerFloor) * 1e3,
+                    floorTps);
+        }
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("tokens_per_s", round(tps));
         o.put("ms_per_step", round(stepSeconds * 1e3));
@@ -384,6 +402,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             o.put("products_ms", round(productSeconds * 1e3));
             o.put("products_ceiling_tokens_per_s", round(ceiling));
             o.put("products_gflops", round(StepProducts.flops(timedProducts) / productSeconds / 1e9));
+            o.put("memory_copy_gb_per_s", round(copyGbps));
+            o.put("optimizer_floor_ms", round(optimizerFloor * 1e3));
+            o.put("floor_tokens_per_s", round(floorTps));
         }
         if (precision == TrainConfig.Precision.AUTO) {
             // what auto measured (cached from the start of the run): the products it chose between

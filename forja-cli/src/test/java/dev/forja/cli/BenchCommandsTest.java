@@ -87,6 +87,14 @@ class BenchCommandsTest {
         assertThat(j.get("products_ceiling_tokens_per_s").asDouble())
                 .isBetween(2 * 8 / ((ms + 0.05) / 1e3) - 0.1, 2 * 8 / ((ms - 0.05) / 1e3) + 0.1);
         assertThat(j.get("products_gflops").asDouble()).isPositive();
+        assertThat(run.err()).contains("attention Q·Kᵀ and dO·Vᵀ", "AdamW reads and writes p, m and v");
+        // AdamW's memory floor: 24 bytes a parameter at the measured copy speed, added to the products' time
+        double floorMs = j.get("optimizer_floor_ms").asDouble();
+        assertThat(j.get("memory_copy_gb_per_s").asDouble()).isPositive();
+        assertThat(floorMs).isPositive();
+        assertThat(j.get("floor_tokens_per_s").asDouble())
+                .isLessThan(j.get("products_ceiling_tokens_per_s").asDouble())
+                .isBetween(2 * 8 / ((ms + floorMs + 0.1) / 1e3) - 0.1, 2 * 8 / ((ms + floorMs - 0.1) / 1e3) + 0.1);
         assertThat(benchTrain("--batch-size", "1", "--seq-len", "8").has("products_ms"))
                 .isFalse();
     }

@@ -1,6 +1,7 @@
 package dev.forja.bench;
 
 import dev.forja.model.CausalLM;
+import dev.forja.nn.Attention;
 import dev.forja.nn.Linear;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +22,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <p>Per linear layer of weight (out, in) and {@code M = batch × seq} rows, in the layouts autograd uses for
  * {@code torch.linear}: forward {@code X·Wᵀ}, input gradient {@code dY·W}, weight gradient {@code dYᵀ·X} (frozen
  * weights, as LoRA's base: the first two only). LoRA's adapters add their six small products. The head is a linear
- * layer of the vocabulary's width. Attention's products are left out (fused kernels compute them in ways a plain
- * product does not time fairly), as are the loss's softmax, norms, activations and the optimizer: each only adds
- * time, so the ceiling is generous. Attention is 7% of GPT-2 124M's FLOPs at 512 tokens.
+ * layer of the vocabulary's width. Attention's are the batched products of its bf16 path, per block of queries
+ * ({@link Attention#causalBlockShapes}: scores {@code Q·Kᵀ} and output {@code P·V}, then their four gradients
+ * {@code dO·Vᵀ}, {@code Pᵀ·dO}, {@code dS·K}, {@code dSᵀ·Q}), over batch × heads; in fp32 libtorch's fused kernel
+ * computes them instead, which these approximate. The loss's softmax, norms, activations and the optimizer are left
+ * out: each only adds time, so the ceiling is generous.
  *
  * <p>Example: {@code StepProducts.of(model, 4, 512, false, 0)} lists the 15 product shapes of a GPT-2 124M
  * full fine-tuning step; {@link #time} gives their total.
@@ -74,7 +77,23 @@ public final class StepProducts {
         }
         Tensor head = model.outputWeight(); // (V, C)
         linear(out, "head", rows, head.size(1), head.size(0), !lora, 0);
+        int[] heads = model.config()
+                .match(g -> new int[] {g.nHead(), g.headDim()}, l -> new int[] {l.numHeads(), l.headDim()});
+        attention(out, (long) batch * heads[0], seq, heads[1], model.config().numLayers());
         return new ArrayList<>(out.values());
+    }
+
+    /** Causal self-attention's products over {@code t} positions, {@code bh} (batch × heads) at once, per layer. */
+    private static void attention(Map<String, Product> out, long bh, long t, long d, int layers) {
+        for (int layer = 0; layer < layers; layer++) {
+            for (long[] block : Attention.causalBlockShapes(t)) {
+                long n = block[0], s = block[1];
+                // the forward's two and the backward's four come in three shapes
+                add(out, new Product("attention Q·Kᵀ and dO·Vᵀ", bh, n, d, s, false, true, 2));
+                add(out, new Product("attention P·V and dS·K", bh, n, s, d, false, false, 2));
+                add(out, new Product("attention Pᵀ·dO and dSᵀ·Q", bh, s, n, d, true, false, 2));
+            }
+        }
     }
 
     private static void linear(

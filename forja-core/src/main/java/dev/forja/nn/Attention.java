@@ -1,5 +1,7 @@
 package dev.forja.nn;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -80,17 +82,34 @@ public final class Attention {
      */
     static Tensor causalBlocks(Tensor q, Tensor k, Tensor v) {
         long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
-        int blocks = (int) Math.min(MAX_CAUSAL_BLOCKS, t / CAUSAL_BLOCK);
-        long size = (t + blocks - 1) / blocks;
         // (B·H, T, D) once: each block's slice is then a strided view the batched products read in place
         Tensor q3 = q.reshape(b * h, t, d), k3 = k.reshape(b * h, t, d), v3 = v.reshape(b * h, t, d);
         org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
-        for (long from = 0; from < t; from += size) {
-            long n = Math.min(size, t - from), keys = from + n;
+        long from = 0;
+        for (long[] block : causalBlockShapes(t)) {
+            long n = block[0], keys = block[1];
             // queries from .. from+n-1 are positions keys-n .. keys-1 of the keys 0 .. keys-1: causal over them
             parts.push_back(causalProducts(q3.narrow(1, from, n), k3.narrow(1, 0, keys), v3.narrow(1, 0, keys)));
+            from += n;
         }
         return torch.cat(parts, 1).view(b, h, t, d);
+    }
+
+    /**
+     * The (queries, keys) of each product block of bf16 causal self-attention over {@code t} positions, in order: one
+     * (t, t) block below {@code 2 × CAUSAL_BLOCK} positions, else {@link #causalBlocks}'s. What {@code bench train
+     * --products} times as attention's share of a step.
+     */
+    public static List<long[]> causalBlockShapes(long t) {
+        if (t < 2 * CAUSAL_BLOCK) return List.of(new long[] {t, t});
+        int blocks = (int) Math.min(MAX_CAUSAL_BLOCKS, t / CAUSAL_BLOCK);
+        long size = (t + blocks - 1) / blocks;
+        List<long[]> out = new ArrayList<>();
+        for (long from = 0; from < t; from += size) {
+            long n = Math.min(size, t - from);
+            out.add(new long[] {n, from + n});
+        }
+        return out;
     }
 
     /**

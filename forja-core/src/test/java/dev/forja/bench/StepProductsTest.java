@@ -24,15 +24,36 @@ class StepProductsTest {
             CausalLM m = tiny(arch);
             long weights = m.outputWeight().numel();
             for (Linear l : m.linears().values()) weights += l.weight().numel();
-            List<StepProducts.Product> products = StepProducts.of(m, 2, 16, false, 0);
+            List<StepProducts.Product> all = StepProducts.of(m, 2, 16, false, 0);
+            List<StepProducts.Product> products =
+                    all.stream().filter(p -> p.batch() == 1).toList();
             double flops =
                     products.stream().mapToDouble(StepProducts.Product::flops).sum();
             assertThat(flops).as(arch).isEqualTo(6.0 * weights * 2 * 16);
             // forward, input and weight gradients of every distinct linear shape and the head
-            assertThat(products).allSatisfy(p -> assertThat(p.batch()).isEqualTo(1));
             assertThat(products.stream().mapToInt(StepProducts.Product::count).sum())
                     .isEqualTo(3 * (m.linears().size() + 1));
+            // attention's six batched products a layer: the formula's 12·L·C·T a token, over all 16 x 16 scores
+            List<StepProducts.Product> attention =
+                    all.stream().filter(p -> p.batch() > 1).toList();
+            assertThat(attention).allSatisfy(p -> assertThat(p.what()).startsWith("attention"));
+            assertThat(attention.stream()
+                            .mapToDouble(StepProducts.Product::flops)
+                            .sum())
+                    .as(arch)
+                    .isEqualTo(12.0 * m.config().numLayers() * m.config().hiddenSize() * 16 * 2 * 16);
         }
+    }
+
+    @Test
+    void atFiveHundredTwelveTokensAttentionComputesTenSixteenthsOfTheScoresInFourCausalBlocks() {
+        CausalLM m = tiny("gpt2");
+        double attention = StepProducts.of(m, 1, 512, false, 0).stream()
+                .filter(p -> p.batch() > 1)
+                .mapToDouble(StepProducts.Product::flops)
+                .sum();
+        assertThat(attention)
+                .isEqualTo(12.0 * m.config().numLayers() * m.config().hiddenSize() * 512 * 512 * 10 / 16);
     }
 
     @Test
@@ -44,6 +65,7 @@ class StepProductsTest {
             adapters += 4L * (l.weight().size(0) + l.weight().size(1)); // r (in + out), rank 4
         }
         double flops = StepProducts.of(m, 2, 16, true, 4).stream()
+                .filter(p -> p.batch() == 1) // attention's are a full step's (above)
                 .mapToDouble(StepProducts.Product::flops)
                 .sum();
         assertThat(flops).isEqualTo(4.0 * weights * 32 + 6.0 * adapters * 32);
