@@ -69,6 +69,10 @@ class BenchCommandsTest {
         assertThat(j.get("openblas_l2_size").asText())
                 .isEqualTo(System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)"));
         assertThat(j.get("load_average").asDouble()).isNotNegative();
+        // the C allocator moves peak RSS: tcmalloc when the launcher preloads it, glibc's in a plain JVM
+        assertThat(j.get("allocator").asText())
+                .isIn("glibc", "tcmalloc", "jemalloc")
+                .isEqualTo(dev.forja.bench.MachineInfo.allocator());
         assertThat(j.get("peak_others_cores").asDouble()).isNotNegative();
 
         JsonNode lora = benchTrain("--method", "lora", "--precision", "float32", "--batch-size", "1", "--seq-len", "8");
