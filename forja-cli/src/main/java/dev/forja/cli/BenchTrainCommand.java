@@ -333,14 +333,18 @@ final class BenchTrainCommand implements Callable<Integer> {
                                         ? "bf16 autocast, frozen matrices stored in bf16"
                                         : "bf16 autocast",
                 n);
+        // with checkpointing each block's forward runs again inside the backward: one figure for both
+        String passes = checkpointing
+                ? String.format(
+                        Locale.ROOT, "forward and backward, interleaved by the checkpointing, %,.1f", median(bwd) * 1e3)
+                : String.format(Locale.ROOT, "forward %,.1f + backward %,.1f", median(fwd) * 1e3, median(bwd) * 1e3);
         System.err.printf(
                 Locale.ROOT,
-                "median of %d steps: %,.1f ms/step = forward %,.1f + backward %,.1f (head and loss, forward and"
-                        + " backward, %,.1f of it) + optimizer %,.1f (medians of each)%n",
+                "median of %d steps: %,.1f ms/step = %s (head and loss, forward and backward, %,.1f of it) + optimizer"
+                        + " %,.1f (medians of each)%n",
                 steps,
                 stepSeconds * 1e3,
-                median(fwd) * 1e3,
-                median(bwd) * 1e3,
+                passes,
                 median(head) * 1e3,
                 median(opt) * 1e3);
         System.err.printf(
