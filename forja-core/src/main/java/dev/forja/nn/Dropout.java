@@ -85,18 +85,7 @@ public final class Dropout {
 
     /** Loads the SIMD class only where its module is present: elsewhere it could not link. */
     private static final class VectorSupport {
-        static final boolean SIMD = load();
-
-        private static boolean load() {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
-            try {
-                Class<?> simd = Class.forName("dev.forja.nn.DropoutMaskVector");
-                java.lang.reflect.Method wide = simd.getDeclaredMethod("lanesWideEnough");
-                wide.setAccessible(true);
-                return (boolean) wide.invoke(null);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return false;
-            }
-        }
+        static final boolean SIMD = Boolean.TRUE.equals(
+                dev.forja.tensor.VectorModule.call("dev.forja.nn.DropoutMaskVector", "lanesWideEnough"));
     }
 }

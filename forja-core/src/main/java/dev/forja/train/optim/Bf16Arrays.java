@@ -51,18 +51,8 @@ abstract class Bf16Arrays {
 
     /** Loads the SIMD class only where its module is present: elsewhere it could not link. */
     private static final class VectorSupport {
-        static final Bf16Arrays SIMD = load();
-
-        private static Bf16Arrays load() {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
-            try {
-                Class<?> simd = Class.forName("dev.forja.train.optim.Bf16ArraysVector");
-                if (!(boolean) simd.getDeclaredMethod("lanesWideEnough").invoke(null)) return null;
-                return (Bf16Arrays) simd.getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return null;
-            }
-        }
+        static final Bf16Arrays SIMD = (Bf16Arrays)
+                dev.forja.tensor.VectorModule.call("dev.forja.train.optim.Bf16ArraysVector", "createIfWide");
     }
 
     /**

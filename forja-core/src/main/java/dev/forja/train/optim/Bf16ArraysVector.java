@@ -25,6 +25,11 @@ final class Bf16ArraysVector extends Bf16Arrays {
         return LANES >= 8 && INTS.length() == LANES && SHORTS.length() == LANES;
     }
 
+    /** An instance where {@link #lanesWideEnough}, else null (plain loops then). */
+    static Bf16Arrays createIfWide() {
+        return lanesWideEnough() ? new Bf16ArraysVector() : null;
+    }
+
     @Override
     void widen(short[] half, float[] out, int k) {
         int i = 0;
