@@ -131,7 +131,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "SIZES",
             fallbackValue = "256,512,1024,2048,4096",
-            description = "First print the matmul peak over square sizes (default when given alone: 256 to 4096), "
+            description = "First print the matmul peak over square sizes (256 to 4096 when the flag is given alone), "
                     + "fp32 and bf16, each under its own training thread setup, as forja bench peak; the JSON line "
                     + "gets them as peak_curve.")
     List<Integer> peakCurve;
