@@ -28,8 +28,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * computes them instead, which these approximate. The loss's softmax, norms, activations and the optimizer are left
  * out: each only adds time, so the ceiling is generous.
  *
- * <p>Example: {@code StepProducts.of(model, 4, 512, false, 0)} lists the 15 product shapes of a GPT-2 124M
- * full fine-tuning step; {@link #time} gives their total.
+ * <p>Example: {@code StepProducts.of(model, 4, 512, false, 0)} lists the 27 product shapes of a GPT-2 124M
+ * full fine-tuning step (15 of the linear layers and the head, 12 of attention's four blocks); {@link #time} gives
+ * their total.
  */
 public final class StepProducts {
     private StepProducts() {}

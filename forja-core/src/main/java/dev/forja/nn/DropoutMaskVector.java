@@ -27,9 +27,15 @@ final class DropoutMaskVector {
 
     private DropoutMaskVector() {}
 
-    /** Whether the preferred vectors hold 4 longs or more; narrower ones gain nothing over the plain loop. */
+    /**
+     * Whether the preferred vectors hold 4 longs or more (narrower ones gain nothing over the plain loop) on a
+     * little-endian CPU (where a long's 16-bit fields, lowest first, are its short lanes in order).
+     */
     static boolean lanesWideEnough() {
-        return DRAWS >= 4 && SHORTS.length() == ELEMENTS && BYTES.length() == ELEMENTS;
+        return DRAWS >= 4
+                && SHORTS.length() == ELEMENTS
+                && BYTES.length() == ELEMENTS
+                && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
     /**
