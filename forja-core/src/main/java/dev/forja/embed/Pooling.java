@@ -82,10 +82,7 @@ public record Pooling(Mode mode, boolean normalize, boolean includePrompt) {
 
     /** Mean of the hidden states of the real tokens: (B, T, C) and mask (B, T) to (B, C). */
     public static Tensor meanPool(Tensor hidden, Tensor mask) {
-        Tensor m = mask.unsqueeze(-1).to(hidden.scalar_type()); // (B, T, 1)
-        Tensor sum = hidden.mul(m).sum(new long[] {1}, false, new ScalarTypeOptional()); // (B, C)
-        Tensor count = m.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1e-9)); // (B, 1)
-        return sum.div(count);
+        return dev.forja.model.bert.BertModel.meanPool(hidden, mask);
     }
 
     /** Element-wise maximum over the real tokens, padding filled with -1e9 first: (B, T, C), (B, T) to (B, C). */

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -149,18 +148,11 @@ public final class BertClassifier implements Adaptable {
     /** Logits (B, K) for ids (B, T) and the attention mask (B, T). */
     public Tensor logits(Tensor ids, Tensor mask) {
         Tensor hidden = encoder.forward(ids, null, mask); // (B, T, C)
-        Tensor pooled = pooling == Pooling.POOLER ? encoder.pool(hidden) : meanPool(hidden, mask); // (B, C)
+        Tensor pooled = pooling == Pooling.POOLER ? encoder.pool(hidden) : BertModel.meanPool(hidden, mask); // (B, C)
         return torch.addmm(
                 bias.to(pooled.scalar_type()),
                 pooled,
                 weight.to(pooled.scalar_type()).t());
-    }
-
-    /** Mean of the hidden states of the real tokens, as sentence-transformers pools: (B, T, C) to (B, C). */
-    static Tensor meanPool(Tensor hidden, Tensor mask) {
-        Tensor m = mask.unsqueeze(-1).to(hidden.scalar_type()); // (B, T, 1)
-        Tensor sum = hidden.mul(m).sum(new long[] {1}, false, new ScalarTypeOptional());
-        return sum.div(m.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1e-9)));
     }
 
     /** Encoder parameters under {@code bert.} and the head, as BertForSequenceClassification names them. */

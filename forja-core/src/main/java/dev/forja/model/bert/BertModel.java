@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
@@ -222,5 +223,16 @@ public final class BertModel implements Adaptable {
             throw new ForjaException("this BERT checkpoint has no pooler (" + POOLER + ".*); use mean pooling instead");
         }
         return torch.tanh(pooler.apply(hidden.select(1, 0)));
+    }
+
+    /**
+     * Mean of the hidden states of the real tokens, as sentence-transformers pools: (B, T, C) and mask (B, T), non-zero
+     * for real tokens, to (B, C). The classifier's mean pooling and the sentence encoder's are this one.
+     */
+    public static Tensor meanPool(Tensor hidden, Tensor mask) {
+        Tensor m = mask.unsqueeze(-1).to(hidden.scalar_type()); // (B, T, 1)
+        Tensor sum = hidden.mul(m).sum(new long[] {1}, false, new ScalarTypeOptional()); // (B, C)
+        Tensor count = m.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1e-9)); // (B, 1)
+        return sum.div(count);
     }
 }
