@@ -1,13 +1,13 @@
 package dev.forja.cli;
 
 import dev.forja.ForjaException;
+import dev.forja.dist.Rendezvous;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -186,12 +186,9 @@ final class LaunchOptions {
      * @param restart how many times the group has been restarted (torchrun's TORCHELASTIC_RESTART_COUNT)
      */
     Map<String, String> rankEnv(int localRank, int port, int threads, int restart) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("MASTER_ADDR", masterAddr());
-        env.put("MASTER_PORT", Integer.toString(port));
-        env.put("WORLD_SIZE", Integer.toString(worldSize()));
-        env.put("RANK", Integer.toString(rank(localRank)));
-        env.put("LOCAL_RANK", Integer.toString(localRank));
+        Map<String, String> env = new Rendezvous(
+                        masterAddr(), port, rank(localRank), worldSize(), localRank, Rendezvous.DEFAULT_TIMEOUT)
+                .environment();
         env.put("LOCAL_WORLD_SIZE", Integer.toString(nprocPerNode));
         env.put("GROUP_RANK", Integer.toString(nodeRank));
         env.put("TORCHELASTIC_RESTART_COUNT", Integer.toString(restart));

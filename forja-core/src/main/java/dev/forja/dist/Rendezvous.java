@@ -3,6 +3,7 @@ package dev.forja.dist;
 import dev.forja.ForjaException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,17 @@ public record Rendezvous(String masterAddr, int masterPort, int rank, int worldS
                 number(env, "WORLD_SIZE"),
                 number(env, "LOCAL_RANK"),
                 timeout));
+    }
+
+    /** torchrun's variables for this process, as {@link #fromEnvironment} reads them back: what a launcher sets. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MASTER_ADDR", masterAddr);
+        env.put("MASTER_PORT", Integer.toString(masterPort));
+        env.put("RANK", Integer.toString(rank));
+        env.put("WORLD_SIZE", Integer.toString(worldSize));
+        env.put("LOCAL_RANK", Integer.toString(localRank));
+        return env;
     }
 
     /** Whether the master address is this machine's loopback, where every rank runs on one host. */

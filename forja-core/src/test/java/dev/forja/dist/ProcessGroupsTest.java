@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.pytorch.Scalar;
@@ -126,12 +125,8 @@ class ProcessGroupsTest {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment()
-                .putAll(Map.of(
-                        "MASTER_ADDR", "127.0.0.1",
-                        "MASTER_PORT", Integer.toString(port),
-                        "RANK", Integer.toString(rank),
-                        "WORLD_SIZE", Integer.toString(worldSize),
-                        "LOCAL_RANK", Integer.toString(rank)));
+                .putAll(Rendezvous.local(port, rank, worldSize, Rendezvous.DEFAULT_TIMEOUT)
+                        .environment());
         return builder.redirectErrorStream(true)
                 .redirectOutput(log(rank).toFile())
                 .start();

@@ -42,4 +42,15 @@ class RendezvousTest {
                 .hasMessage("RANK 2 must be within [0, WORLD_SIZE 2)");
         assertThatThrownBy(() -> Rendezvous.local(70000, 0, 2, T)).hasMessageStartingWith("MASTER_PORT 70000 is not");
     }
+
+    @Test
+    void itsEnvironmentReadsBackAsItself() {
+        Rendezvous r = new Rendezvous("10.0.0.1", 29501, 3, 4, 1, Duration.ofSeconds(9));
+        assertThat(r.environment())
+                .containsOnlyKeys(Rendezvous.VARIABLES)
+                .containsEntry("MASTER_ADDR", "10.0.0.1")
+                .containsEntry("RANK", "3");
+        assertThat(Rendezvous.fromEnvironment(r.environment(), Duration.ofSeconds(9)))
+                .contains(r);
+    }
 }

@@ -247,13 +247,10 @@ class DataParallelTest {
                 configs.get(rank).forEach((k, v) -> command.add(k + "=" + v));
                 ProcessBuilder b = new ProcessBuilder(command);
                 b.environment()
-                        .putAll(Map.of(
-                                "MASTER_ADDR", "127.0.0.1",
-                                "MASTER_PORT", Integer.toString(port),
-                                "RANK", Integer.toString(rank),
-                                "WORLD_SIZE", Integer.toString(configs.size()),
-                                "LOCAL_RANK", Integer.toString(rank),
-                                "LOCAL_WORLD_SIZE", Integer.toString(configs.size())));
+                        .putAll(dev.forja.dist.Rendezvous.local(
+                                        port, rank, configs.size(), dev.forja.dist.Rendezvous.DEFAULT_TIMEOUT)
+                                .environment());
+                b.environment().put("LOCAL_WORLD_SIZE", Integer.toString(configs.size()));
                 processes.add(b.redirectErrorStream(true)
                         .redirectOutput(logs.resolve("rank" + rank + ".log").toFile())
                         .start());
