@@ -45,10 +45,7 @@ public final class StackedLora {
         if (adapters.size() < 2) {
             throw new ForjaException("stacking needs at least 2 adapters, got " + adapters.size());
         }
-        if (weights.length != adapters.size()) {
-            throw new ForjaException(weights.length + " weights for " + adapters.size() + " adapters: give one each");
-        }
-        return sum(model, adapters, normalised(weights));
+        return sum(model, adapters, normalised(weights)); // sum checks one weight per adapter
     }
 
     /**
