@@ -4,6 +4,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ForwardingCausalLM;
 import dev.forja.model.Step;
 import dev.forja.nn.Linear;
+import dev.forja.nn.Recomputable;
 import dev.forja.nn.SectionTimer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -161,9 +162,14 @@ public final class ProfiledModel extends ForwardingCausalLM {
 
         @Override
         public Tensor apply(Tensor x) {
-            if (!inBlock || !profile.recording()) return layer.apply(x);
+            return apply(x, null);
+        }
+
+        @Override
+        public Tensor apply(Tensor x, Recomputable input) {
+            if (!inBlock || !profile.recording()) return layer.apply(x, input);
             long t0 = System.nanoTime();
-            Tensor y = layer.apply(x);
+            Tensor y = layer.apply(x, input);
             timed(name, row, t0, System.nanoTime());
             return y;
         }

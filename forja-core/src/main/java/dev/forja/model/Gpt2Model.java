@@ -8,6 +8,7 @@ import static dev.forja.model.ParamSpec.Init.ZEROS;
 import dev.forja.nn.Attention;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
+import dev.forja.nn.Recomputable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,8 @@ public final class Gpt2Model implements CausalLM {
     public Tensor block(int i, Tensor x, Step step) {
         Gpt2Block b = blocks[i];
         long B = x.size(0), T = x.size(1), C = config.nEmbd(), H = config.nHead(), D = config.headDim();
-        Tensor qkv = b.cAttn().apply(b.ln1().apply(x)); // (B, T, 3C)
+        // the adapted layers' inputs, from tensors the backward keeps anyway (Recomputable): the norms' inputs, GELU's
+        Tensor qkv = b.cAttn().apply(b.ln1().apply(x), Recomputable.of(x, b.ln1()::apply)); // (B, T, 3C)
         TensorVector parts = qkv.split(C, 2);
         Tensor q = parts.get(0).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
@@ -151,8 +153,9 @@ public final class Gpt2Model implements CausalLM {
         Tensor y =
                 Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
         x = x.add(b.attnProj().apply(y));
-        Tensor h = torch.gelu(b.cFc().apply(b.ln2().apply(x)), "tanh"); // (B, T, F)
-        return x.add(b.mlpProj().apply(h));
+        Tensor f = b.cFc().apply(b.ln2().apply(x), Recomputable.of(x, b.ln2()::apply)); // (B, T, F)
+        Tensor h = torch.gelu(f, "tanh");
+        return x.add(b.mlpProj().apply(h, Recomputable.of(f, t -> torch.gelu(t, "tanh"))));
     }
 
     @Override

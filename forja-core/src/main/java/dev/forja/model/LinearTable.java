@@ -2,6 +2,7 @@ package dev.forja.model;
 
 import dev.forja.nn.Dense;
 import dev.forja.nn.Linear;
+import dev.forja.nn.Recomputable;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,6 +31,11 @@ public final class LinearTable extends AbstractMap<String, Linear> {
         @Override
         public Tensor apply(Tensor x) {
             return layer.apply(x);
+        }
+
+        @Override
+        public Tensor apply(Tensor x, Recomputable input) {
+            return layer.apply(x, input);
         }
 
         @Override

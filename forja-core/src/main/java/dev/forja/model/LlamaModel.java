@@ -6,6 +6,7 @@ import static dev.forja.model.ParamSpec.Init.ZEROS;
 
 import dev.forja.nn.Attention;
 import dev.forja.nn.Linear;
+import dev.forja.nn.Recomputable;
 import dev.forja.nn.RmsNorm;
 import dev.forja.nn.Rope;
 import java.util.ArrayList;
@@ -148,10 +149,13 @@ public final class LlamaModel implements CausalLM {
     public Tensor block(int i, Tensor x, Step step) {
         LlamaLayer l = layers[i];
         long B = x.size(0), T = x.size(1), H = config.numHeads(), K = config.numKvHeads(), D = config.headDim();
+        // the adapted layers' inputs, from tensors the backward keeps anyway (Recomputable): the norms' inputs, the
+        // gate's and up's outputs
         Tensor h = l.attnNorm().apply(x);
-        Tensor q = l.q().apply(h).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
-        Tensor k = l.k().apply(h).view(B, T, K, D).transpose(1, 2); // (B, K, T, D)
-        Tensor v = l.v().apply(h).view(B, T, K, D).transpose(1, 2);
+        Recomputable normed = Recomputable.of(x, l.attnNorm()::apply);
+        Tensor q = l.q().apply(h, normed).view(B, T, H, D).transpose(1, 2); // (B, H, T, D)
+        Tensor k = l.k().apply(h, normed).view(B, T, K, D).transpose(1, 2); // (B, K, T, D)
+        Tensor v = l.v().apply(h, normed).view(B, T, K, D).transpose(1, 2);
         Rope.CosSin cs = step.rope(rope, q.scalar_type());
         q = cs.rotate(q);
         KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
@@ -159,8 +163,12 @@ public final class LlamaModel implements CausalLM {
                 Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
         x = x.add(l.o().apply(y));
         h = l.mlpNorm().apply(x);
-        Tensor gated = torch.silu(l.gate().apply(h)).mul(l.up().apply(h)); // (B, T, F)
-        return x.add(l.down().apply(gated));
+        normed = Recomputable.of(x, l.mlpNorm()::apply);
+        Tensor gate = l.gate().apply(h, normed); // (B, T, F)
+        Tensor up = l.up().apply(h, normed);
+        Tensor gated = torch.silu(gate).mul(up);
+        return x.add(l.down()
+                .apply(gated, Recomputable.of(gate, up, (g, u) -> torch.silu(g).mul(u))));
     }
 
     @Override

@@ -33,14 +33,39 @@ public final class Dropout {
 
     /** {@code x} with dropout {@code p} in [0, 1) applied; {@code x} itself when p rounds to 0. */
     public static Tensor apply(Tensor x, double p) {
+        return applyMasked(x, p).out();
+    }
+
+    /**
+     * Dropout applied, with what it takes to apply the same dropout again: {@code mask} true where an element was
+     * zeroed, the rest scaled by {@code scale}. The mask is null when nothing was dropped (p rounds to 0: out is x)
+     * and when libtorch's own dropout ran (not on a CPU), which does not say which elements it dropped.
+     */
+    public record Masked(Tensor out, Tensor mask, double scale) {
+        /** Whether {@link #replay} can apply this dropout to another tensor. */
+        public boolean replayable() {
+            return mask != null || scale == 1;
+        }
+
+        /** This dropout applied to {@code x}, of out's shape: bit for bit {@code out} when x holds the same values. */
+        public Tensor replay(Tensor x) {
+            if (!replayable()) throw new IllegalStateException("libtorch's dropout cannot be replayed");
+            if (mask == null) return x;
+            return x.masked_fill(mask, new Scalar(0.0)).mul_(new Scalar(scale));
+        }
+    }
+
+    /** {@link #apply}, keeping the mask. */
+    public static Masked applyMasked(Tensor x, double p) {
         if (!(p >= 0 && p < 1)) throw new ForjaException("dropout must be in [0, 1), got " + p);
         int threshold = (int) Math.min(LEVELS - 1, Math.round(p * LEVELS)); // p near 1 keeps one level: no 1 / 0
-        if (threshold == 0) return x;
-        if (!x.is_cpu()) return torch.dropout(x, threshold / (double) LEVELS, true);
+        if (threshold == 0) return new Masked(x, null, 1);
+        double scale = LEVELS / (double) (LEVELS - threshold);
+        if (!x.is_cpu()) return new Masked(torch.dropout(x, threshold / (double) LEVELS, true), null, scale);
         long seed = torch.randint(Long.MAX_VALUE, new long[] {1}, new TensorOptions(ScalarType.Long))
                 .item_long();
-        Tensor mask = mask(Tensors.shape(x), seed, threshold);
-        return x.masked_fill(mask, new Scalar(0.0)).mul_(new Scalar(LEVELS / (double) (LEVELS - threshold)));
+        Masked m = new Masked(null, mask(Tensors.shape(x), seed, threshold), scale);
+        return new Masked(m.replay(x), m.mask(), scale);
     }
 
     /** {@code new SplittableRandom(s)}'s step between draws (its "golden gamma"), which the SIMD fill computes with. */

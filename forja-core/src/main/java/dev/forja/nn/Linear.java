@@ -7,6 +7,14 @@ public interface Linear {
     /** Applies the map: (..., in) to (..., out). */
     Tensor apply(Tensor x);
 
+    /**
+     * Applies the map to {@code x}, which {@code input} computes: a layer whose backward needs its input may, inside a
+     * {@link Recomputation}, hold input's sources instead and compute x again when the backward reaches it.
+     */
+    default Tensor apply(Tensor x, Recomputable input) {
+        return apply(x);
+    }
+
     /** The dense base weight, (out, in). */
     Tensor weight();
 }

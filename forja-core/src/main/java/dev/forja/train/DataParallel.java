@@ -83,6 +83,11 @@ final class DataParallel {
         if (buckets != null) buckets.arm();
     }
 
+    /** The gradient of trainable {@code parameter} is about to be accumulated outside autograd. */
+    void beforeGradient(Tensor parameter) {
+        if (buckets != null) buckets.beforeGradient(parameter);
+    }
+
     /** After the step's backward: every gradient bucket summed across the ranks. */
     void finishGradients() {
         if (buckets != null) buckets.finish();

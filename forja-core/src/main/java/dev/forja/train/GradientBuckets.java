@@ -3,7 +3,9 @@ package dev.forja.train;
 import dev.forja.dist.ProcessGroup;
 import dev.forja.train.optim.AdamW;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorBase;
 import org.bytedeco.pytorch.VoidTensorHook;
@@ -25,6 +27,7 @@ final class GradientBuckets {
     private final List<Tensor> buckets = new ArrayList<>(); // in starting order
     private final int[] remaining; // per bucket: tensors whose gradient is not yet complete
     private final List<VoidTensorHook> hooks = new ArrayList<>(); // referenced, so that the callbacks stay alive
+    private final Map<Long, Integer> bucketOf = new HashMap<>(); // a hooked tensor's bucket, by its data's address
     private final List<ProcessGroup.InFlight> inFlight = new ArrayList<>();
     private final int[] counts; // per bucket: its tensors
     private int started;
@@ -77,7 +80,17 @@ final class GradientBuckets {
         return a.data_ptr().address() == b.data_ptr().address() && a.numel() == b.numel();
     }
 
+    /**
+     * A trainable tensor's gradient is about to be accumulated by hand, where autograd's accumulation (and so the hook
+     * on it) does not run: counted as the hook would have.
+     */
+    void beforeGradient(Tensor parameter) {
+        Integer bucket = bucketOf.get(parameter.data_ptr().address());
+        if (bucket != null) reached(bucket);
+    }
+
     private void hook(Tensor parameter, int bucket) {
+        bucketOf.put(parameter.data_ptr().address(), bucket);
         VoidTensorHook h = new VoidTensorHook() {
             @Override
             public void call(TensorBase grad) {

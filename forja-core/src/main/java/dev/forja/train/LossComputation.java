@@ -3,6 +3,7 @@ package dev.forja.train;
 import dev.forja.data.Batch;
 import dev.forja.model.CausalLM;
 import dev.forja.model.Step;
+import dev.forja.nn.Recomputation;
 import dev.forja.tensor.Tensors;
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -130,6 +131,13 @@ public final class LossComputation {
      * @return the summed (unnormalised) loss of this micro-batch
      */
     public double forwardBackward(Batch b, double normalizer, long seed) {
+        // layers may recompute their inputs in this backward instead of keeping them (LoRA's A: Recomputable)
+        try (Recomputation r = Recomputation.open()) {
+            return forwardBackwardRecomputing(b, normalizer, seed);
+        }
+    }
+
+    private double forwardBackwardRecomputing(Batch b, double normalizer, long seed) {
         long t0 = System.nanoTime();
         Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
         Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);

@@ -6,6 +6,7 @@ import dev.forja.data.BatchSource;
 import dev.forja.io.AtomicDirectory;
 import dev.forja.io.SafetensorsWriter;
 import dev.forja.io.TensorEntry;
+import dev.forja.nn.Recomputation;
 import dev.forja.prepare.Manifest;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.monitor.MetricsLog;
@@ -317,7 +318,12 @@ final class TrainingRun<B> {
                 long run = (long) k * dp.worldSize() + dp.rank();
                 long seed = c.seed() * 1_000_003L + step * 4099L + run * 131L;
                 if (k == micro.size() - 1) dp.armGradients(); // its backward starts summing complete buckets
-                if (task.weight(micro.get(k)) > 0) summed += task.forwardBackward(micro.get(k), normalizer, seed);
+                if (task.weight(micro.get(k)) > 0) {
+                    // gradients a layer accumulates by hand (Recomputable inputs) reach the buckets as autograd's do
+                    try (Recomputation r = Recomputation.open(dp::beforeGradient)) {
+                        summed += task.forwardBackward(micro.get(k), normalizer, seed);
+                    }
+                }
                 tokens += task.tokens(micro.get(k));
             }
             dp.finishGradients();

@@ -15,6 +15,7 @@ import dev.forja.model.CausalLM;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
+import dev.forja.nn.Recomputation;
 import dev.forja.tensor.NativeScope;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.LossComputation.Options;
@@ -111,6 +112,47 @@ class LossComputationTest {
             new LossComputation(model, CHECKPOINTING).forwardBackward(b, b.trainableTokens(), 100);
             assertThat(maxDiff(takeGrads(trainable), expected)).isGreaterThan(1e-6);
         }
+    }
+
+    @ParameterizedTest(name = "{0}, bf16 {1}, dropout {2}, checkpointing {3}")
+    @CsvSource({
+        "gpt2, false, 0, false",
+        "gpt2, true, 0.05, false",
+        "gpt2, true, 0, true",
+        "llama, false, 0.05, false",
+        "llama, true, 0, false"
+    })
+    void loraRecomputesItsInputsAndGetsAutogradsGradients(
+            String arch, boolean bf16, double dropout, boolean checkpointing) {
+        CausalLM model = loraModel(arch, 3, dropout);
+        Map<String, Tensor> trainable = adapter.trainableParameters();
+        Batch b = new BatchPlanner(samples(4, 6, 30, 21), new BatchPlanner.Options(4, 1, 64, 2, false, true), PAD)
+                .batch(0, 0);
+        Options options = Options.DEFAULT.withBf16(bf16).withCheckpointing(checkpointing);
+
+        double plain;
+        try (Recomputation off = Recomputation.off()) {
+            plain = new LossComputation(model, options).forwardBackward(b, b.trainableTokens(), 99);
+            assertThat(off.inputs()).isZero();
+        }
+        Map<String, float[]> expected = takeGrads(trainable);
+        double recomputed;
+        long inputs;
+        try (Recomputation on = Recomputation.open()) {
+            recomputed = new LossComputation(model, options).forwardBackward(b, b.trainableTokens(), 99);
+            inputs = on.inputs();
+        }
+        Map<String, float[]> actual = takeGrads(trainable);
+
+        // every adapted layer but the attention output's (Llama: and the first block's q, k, v, whose input needs no
+        // gradient unless checkpointing makes it a leaf that does), once
+        int blocks = model.numBlocks();
+        long perBlock = arch.equals("gpt2") ? 3 : 6;
+        long firstBlock = checkpointing ? 0 : (arch.equals("gpt2") ? 1 : 3);
+        assertThat(inputs).isEqualTo(perBlock * blocks - firstBlock);
+        assertThat(recomputed).isEqualTo(plain);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        assertSameGrads(actual, expected, 1e-12); // bit for bit
     }
 
     @ParameterizedTest
