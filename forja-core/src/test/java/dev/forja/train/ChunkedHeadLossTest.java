@@ -132,11 +132,11 @@ class ChunkedHeadLossTest {
 
     @Test
     void defaultChunksAreAsFewAsFitAndOfEqualSize() {
-        long gpt2 = 50257; // 64 MiB of float32 logits hold 333 rows
-        assertThat(ChunkedHeadLoss.balancedRows(256, gpt2)).isEqualTo(256);
-        assertThat(ChunkedHeadLoss.balancedRows(333, gpt2)).isEqualTo(333);
-        assertThat(ChunkedHeadLoss.balancedRows(334, gpt2)).isEqualTo(167);
-        assertThat(ChunkedHeadLoss.balancedRows(1000, gpt2)).isEqualTo(250);
+        long gpt2 = 50257; // 32 MiB of float32 logits hold 166 rows
+        assertThat(ChunkedHeadLoss.balancedRows(128, gpt2)).isEqualTo(128);
+        assertThat(ChunkedHeadLoss.balancedRows(166, gpt2)).isEqualTo(166);
+        assertThat(ChunkedHeadLoss.balancedRows(167, gpt2)).isEqualTo(84);
+        assertThat(ChunkedHeadLoss.balancedRows(1000, gpt2)).isEqualTo(143);
         assertThat(ChunkedHeadLoss.balancedRows(1, gpt2)).isEqualTo(1);
     }
 
