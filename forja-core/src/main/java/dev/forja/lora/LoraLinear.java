@@ -125,7 +125,14 @@ public final class LoraLinear implements Linear {
                     List<Tensor> t = held[0].tensors();
                     Tensor in = recompute(input, t.subList(0, sources), autocast, autocastType)
                             .to(dt); // (..., in)
-                    if (masked) in = new Dropout.Masked(null, t.get(sources), scale).replay(in);
+                    if (masked) {
+                        // masked in place when in was computed just now, not handed back from a source
+                        Tensor fresh = in;
+                        boolean own = t.subList(0, sources).stream()
+                                .noneMatch(src -> src.data_ptr().address()
+                                        == fresh.data_ptr().address());
+                        in = new Dropout.Masked(null, t.get(sources), scale).replayInPlace(own ? in : in.clone());
+                    }
                     long rank = a.size(0), n = a.size(1);
                     // as autograd computes it (A^T is column-major: dH^T x), in dt, then float32
                     Tensor gradA = new Tensor(grad)

@@ -53,6 +53,13 @@ public final class Dropout {
             if (mask == null) return x;
             return x.masked_fill(mask, new Scalar(0.0)).mul_(new Scalar(scale));
         }
+
+        /** {@link #replay} written into {@code x} itself, which nothing else may hold: no copy. */
+        public Tensor replayInPlace(Tensor x) {
+            if (!replayable()) throw new IllegalStateException("libtorch's dropout cannot be replayed");
+            if (mask == null) return x;
+            return x.masked_fill_(mask, new Scalar(0.0)).mul_(new Scalar(scale));
+        }
     }
 
     /** {@link #apply}, keeping the mask. */
