@@ -222,6 +222,7 @@ public final class LoraLinear implements Linear {
 
     /** Turns dropout on (training) or off (evaluation, generation). */
     public void setTraining(boolean training) {
+        if (training && dropout > 0) Dropout.warmUp();
         this.training = training;
     }
 

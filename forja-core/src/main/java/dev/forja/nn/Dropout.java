@@ -119,5 +119,24 @@ public final class Dropout {
     private static final class VectorSupport {
         static final boolean SIMD = Boolean.TRUE.equals(
                 dev.forja.tensor.VectorModule.call("dev.forja.nn.DropoutMaskVector", "lanesWideEnough"));
+
+        private static boolean warm;
+
+        static synchronized void warmUp() {
+            if (warm || !SIMD) return;
+            warm = true;
+            dev.forja.tensor.VectorModule.call("dev.forja.nn.DropoutMaskVector", "warmUp");
+            System.gc(); // the warm-up's garbage, and the heap the JVM grew for it, given back
+        }
+    }
+
+    /**
+     * Compiles the SIMD mask fill before training needs it, once per process, then has the JVM collect the garbage
+     * that compiling it leaves: before the JIT has compiled the fill, each of its lane operations allocates, and the
+     * first masks of a run (GPT-2 124M, LoRA r16 with dropout, 4 x 512) left ~300 MB of garbage for which the JVM grew
+     * its heap by ~160 MiB, at the step's peak. Called when a layer with dropout starts training.
+     */
+    public static void warmUp() {
+        VectorSupport.warmUp();
     }
 }

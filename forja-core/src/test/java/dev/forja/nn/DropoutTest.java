@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.forja.ForjaException;
 import dev.forja.tensor.Tensors;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -91,5 +92,19 @@ class DropoutTest {
         int dropped = 0;
         for (byte b : big.array()) dropped += b;
         assertThat(dropped / (double) (1 << 20)).isCloseTo(0.1, within(0.0015)); // ±5 standard deviations
+    }
+
+    @Test
+    void afterTheWarmUpTheSimdFillAllocatesNothing() {
+        assertThat(Dropout.vectorised()).isTrue();
+        Dropout.warmUp();
+        ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(thread);
+        DropoutMaskVector.fill(out, 0, 1 << 20, 5L, 3_277);
+        long allocated = mx.getThreadAllocatedBytes(thread) - before;
+        // not yet compiled, each of its 32K vector steps (32 bytes of mask each) allocates ~1.5 KB
+        assertThat(allocated).as("bytes allocated filling a 1 MiB mask").isLessThan(256 * 1024);
     }
 }
