@@ -5,13 +5,14 @@ import dev.forja.nn.Linear;
 import dev.forja.nn.Recomputable;
 import dev.forja.nn.Recomputation;
 import dev.forja.tensor.Tensors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.TensorTensorHook;
 import org.bytedeco.pytorch.VoidTensorHook;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
@@ -68,9 +69,11 @@ public final class LoraLinear implements Linear {
      * Inside a {@link Recomputation}, when autograd would keep x (or its dropped copy) only for A's gradient
      * ({@code dA = dH^T x}, H the low-rank activation), x A^T is taken against a detached A, so autograd keeps no copy
      * of x, and a hook on H adds A's gradient when the backward reaches it, from x computed again out of
-     * {@code input}'s sources (and the dropout mask, which autograd keeps anyway). The gradients are bit for bit
-     * autograd's. GPT-2 124M, r16 on every linear layer, 4 x 512: the inputs of three of a block's four adapted layers
-     * (~19 MB a block).
+     * {@code input}'s sources. With dropout the branch is taken off autograd's graph altogether, so that it keeps no
+     * mask either: the hook draws the mask again from its seed, and hands x's gradient through the branch
+     * ({@code mask(dH A) · scale}) to a zero-valued term on x that the branch adds to H (x - x, whose gradient is
+     * x's). The gradients are bit for bit autograd's. GPT-2 124M, r16 on every linear layer, 4 x 512: the inputs of
+     * three of a block's four adapted layers (~19 MB a block), and with dropout their masks (~8 MB).
      */
     @Override
     public Tensor apply(Tensor x, Recomputable input) {
@@ -82,67 +85,92 @@ public final class LoraLinear implements Linear {
             x = x.to(torch.get_autocast_dtype(DeviceType.CPU));
         }
         Tensor y = base.apply(x); // (..., out)
-        Dropout.Masked dropped = training && dropout > 0 ? Dropout.applyMasked(x, dropout) : null;
-        Tensor h = dropped == null ? x : dropped.out(); // (..., in)
-        // y + low (sB)^T in one product that reads y as its accumulator (addmm, beta 1): no (..., out) temporary and no
-        // separate pass to add it (GPT-2 124M, r16 on every linear layer, 4 x 512, bf16: ~3% faster a step)
-        if (y.scalar_type().value != h.scalar_type().value) return y.add_(update(h)); // a bf16 base on fp32 input
+        boolean dropping = training && dropout > 0;
         Recomputation recomputation = Recomputation.current();
         boolean recompute = input != null
                 && recomputation != null
-                && h.requires_grad()
+                && x.requires_grad()
                 && a.requires_grad()
-                && (dropped == null || dropped.replayable());
-        Tensor low = recompute ? lowRecomputed(h, input, dropped, recomputation) : low(h); // (..., R)
+                && y.scalar_type().value == x.scalar_type().value
+                && (!dropping || x.is_cpu()); // libtorch's own dropout (elsewhere) cannot be drawn again
+        Tensor low; // (..., R)
+        if (recompute) {
+            low = lowRecomputed(x, input, dropping ? Dropout.applyMasked(x.detach(), dropout) : null, recomputation);
+        } else {
+            Tensor h = dropping ? Dropout.apply(x, dropout) : x; // (..., in)
+            if (y.scalar_type().value != h.scalar_type().value) return y.add_(update(h)); // a bf16 base, fp32 input
+            low = low(h);
+        }
+        // y + low (sB)^T in one product that reads y as its accumulator (addmm, beta 1): no (..., out) temporary and no
+        // separate pass to add it (GPT-2 124M, r16 on every linear layer, 4 x 512, bf16: ~3% faster a step)
         long[] shape = Tensors.shape(y);
         Tensor sum = torch.addmm(
                 y.reshape(-1, shape[shape.length - 1]),
                 low.reshape(-1, low.size(-1)),
-                scaledB(h.scalar_type()).t()); // (N, out)
+                scaledB(x.scalar_type()).t()); // (N, out)
         return sum.view(shape);
     }
 
-    /** {@code h A^T} against a detached A, A's gradient added by a hook on it from h computed again. */
-    private Tensor lowRecomputed(Tensor h, Recomputable input, Dropout.Masked dropped, Recomputation r) {
-        ScalarType dt = h.scalar_type();
-        Tensor low = torch.linear(h, a.detach().to(dt)); // (..., R): autograd keeps A's copy, not h
-        List<Tensor> kept = new ArrayList<>(input.sources());
-        boolean masked = dropped != null && dropped.mask() != null;
-        if (masked) kept.add(dropped.mask());
-        int sources = input.sources().size();
-        double scale = dropped == null ? 1 : dropped.scale();
+    /**
+     * {@code dropout(x) A^T} with A's gradient (and, with dropout, x's gradient through it) computed by a hook on it
+     * from x computed again: {@code dropped} is the dropout applied to x detached, or null without dropout.
+     */
+    private Tensor lowRecomputed(Tensor x, Recomputable input, Dropout.Masked dropped, Recomputation r) {
+        ScalarType dt = x.scalar_type();
+        boolean masked = dropped != null && dropped.mask() != null; // else p rounded to 0: no dropout
+        Tensor low; // (..., R)
+        Tensor route = null; // with dropout: zeros whose gradient is x's, where the branch's input gradient enters
+        if (masked) {
+            route = x.sub(x.detach());
+            low = torch.linear(dropped.out(), a.detach().to(dt))
+                    .add(route.sum(new long[] {-1}, true, new ScalarTypeOptional()));
+        } else {
+            low = torch.linear(x, a.detach().to(dt)); // autograd keeps A's copy, not x
+        }
+        long[] xShape = Tensors.shape(x);
+        long seed = masked ? dropped.seed() : 0;
+        int threshold = masked ? dropped.threshold() : 0;
+        double scale = masked ? dropped.scale() : 1;
         // the input is computed again as the forward computed it: under its autocast, if any (the backward runs
         // outside)
         boolean autocast = torch.is_autocast_enabled(DeviceType.CPU);
         ScalarType autocastType = torch.get_autocast_dtype(DeviceType.CPU);
         Recomputation.Held[] held = new Recomputation.Held[1];
+        Tensor[] inputGradient = new Tensor[1]; // from the hook on low to the one on route
         VoidTensorHook hook = new VoidTensorHook() {
             @Override
             public void call(TensorBase grad) {
                 // outside the scope below: what the listener starts (a bucket's all-reduce) outlives this hook
                 r.beforeGradient(a);
                 try (PointerScope scope = new PointerScope()) {
-                    List<Tensor> t = held[0].tensors();
-                    Tensor in = recompute(input, t.subList(0, sources), autocast, autocastType)
-                            .to(dt); // (..., in)
+                    List<Tensor> sources = held[0].tensors();
+                    Tensor in =
+                            recompute(input, sources, autocast, autocastType).to(dt); // (..., in)
+                    Tensor mask = masked ? Dropout.mask(xShape, seed, threshold) : null;
                     if (masked) {
                         // masked in place when in was computed just now, not handed back from a source
                         Tensor fresh = in;
-                        boolean own = t.subList(0, sources).stream()
+                        boolean own = sources.stream()
                                 .noneMatch(src -> src.data_ptr().address()
                                         == fresh.data_ptr().address());
-                        in = new Dropout.Masked(null, t.get(sources), scale).replayInPlace(own ? in : in.clone());
+                        in = new Dropout.Masked(null, mask, scale, seed, threshold)
+                                .replayInPlace(own ? in : in.clone());
                     }
                     long rank = a.size(0), n = a.size(1);
+                    Tensor g = new Tensor(grad).reshape(-1, rank); // (N, R)
                     // as autograd computes it (A^T is column-major: dH^T x), in dt, then float32
-                    Tensor gradA = new Tensor(grad)
-                            .reshape(-1, rank)
-                            .t()
-                            .mm(in.reshape(-1, n))
-                            .to(ScalarType.Float); // (R, in)
+                    Tensor gradA = g.t().mm(in.reshape(-1, n)).to(ScalarType.Float); // (R, in)
                     Tensor current = a.grad();
                     if (current.defined()) current.add_(gradA);
                     else a.mutable_grad().put(gradA);
+                    if (masked) {
+                        // as autograd's linear, scaling and masked fill backward: mask((dH A) · scale)
+                        Tensor gx = g.mm(a.detach().to(dt))
+                                .view(xShape)
+                                .mul(new Scalar(scale))
+                                .masked_fill_(mask, new Scalar(0.0));
+                        inputGradient[0] = r.retain(gx);
+                    }
                 } catch (RuntimeException e) {
                     r.failed(e);
                 } finally {
@@ -150,8 +178,24 @@ public final class LoraLinear implements Linear {
                 }
             }
         };
-        held[0] = r.hold(kept, hook);
+        held[0] = r.hold(input.sources(), hook);
         low.register_hook(hook);
+        if (masked) {
+            TensorTensorHook enter = new TensorTensorHook() {
+                @Override
+                public TensorBase call(TensorBase grad) {
+                    Tensor g = inputGradient[0];
+                    inputGradient[0] = null;
+                    if (g == null) {
+                        r.failed(new IllegalStateException("LoRA's input gradient was not computed before it was due"));
+                        return new Tensor(grad).mul(new Scalar(0.0));
+                    }
+                    return r.handOver(g);
+                }
+            };
+            r.keep(enter);
+            route.register_hook(enter);
+        }
         return low;
     }
 

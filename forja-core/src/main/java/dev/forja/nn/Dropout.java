@@ -38,10 +38,11 @@ public final class Dropout {
 
     /**
      * Dropout applied, with what it takes to apply the same dropout again: {@code mask} true where an element was
-     * zeroed, the rest scaled by {@code scale}. The mask is null when nothing was dropped (p rounds to 0: out is x)
+     * zeroed, the rest scaled by {@code scale}; {@link #mask(long[], long, int)} of out's shape, {@code seed} and
+     * {@code threshold} draws the same mask again. The mask is null when nothing was dropped (p rounds to 0: out is x)
      * and when libtorch's own dropout ran (not on a CPU), which does not say which elements it dropped.
      */
-    public record Masked(Tensor out, Tensor mask, double scale) {
+    public record Masked(Tensor out, Tensor mask, double scale, long seed, int threshold) {
         /** Whether {@link #replay} can apply this dropout to another tensor. */
         public boolean replayable() {
             return mask != null || scale == 1;
@@ -66,20 +67,25 @@ public final class Dropout {
     public static Masked applyMasked(Tensor x, double p) {
         if (!(p >= 0 && p < 1)) throw new ForjaException("dropout must be in [0, 1), got " + p);
         int threshold = (int) Math.min(LEVELS - 1, Math.round(p * LEVELS)); // p near 1 keeps one level: no 1 / 0
-        if (threshold == 0) return new Masked(x, null, 1);
+        if (threshold == 0) return new Masked(x, null, 1, 0, 0);
         double scale = LEVELS / (double) (LEVELS - threshold);
-        if (!x.is_cpu()) return new Masked(torch.dropout(x, threshold / (double) LEVELS, true), null, scale);
+        if (!x.is_cpu()) {
+            return new Masked(torch.dropout(x, threshold / (double) LEVELS, true), null, scale, 0, threshold);
+        }
         long seed = torch.randint(Long.MAX_VALUE, new long[] {1}, new TensorOptions(ScalarType.Long))
                 .item_long();
-        Masked m = new Masked(null, mask(Tensors.shape(x), seed, threshold), scale);
-        return new Masked(m.replay(x), m.mask(), scale);
+        Masked m = new Masked(null, mask(Tensors.shape(x), seed, threshold), scale, seed, threshold);
+        return new Masked(m.replay(x), m.mask(), scale, seed, threshold);
     }
 
     /** {@code new SplittableRandom(s)}'s step between draws (its "golden gamma"), which the SIMD fill computes with. */
     static final long GAMMA = 0x9E3779B97F4A7C15L;
 
-    /** A boolean tensor of {@code shape}, true (dropped) with probability {@code threshold / 65536}. */
-    static Tensor mask(long[] shape, long seed, int threshold) {
+    /**
+     * A boolean tensor of {@code shape}, true (dropped) with probability {@code threshold / 65536}: the same for the
+     * same seed, whatever the threads.
+     */
+    public static Tensor mask(long[] shape, long seed, int threshold) {
         Tensor mask = torch.empty(shape, new TensorOptions(ScalarType.Bool), null);
         long n = mask.numel();
         ByteBuffer bytes = new BytePointer(mask.data_ptr()).capacity(n).asBuffer();

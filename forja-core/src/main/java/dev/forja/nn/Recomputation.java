@@ -20,6 +20,8 @@ public final class Recomputation implements AutoCloseable {
     private final long[] inputs; // inputs held to be recomputed, shared with the ones nested in this
     private final List<Held> held = new ArrayList<>();
     private final List<Pointer> hooks = new ArrayList<>();
+    private final List<Tensor> retained = new ArrayList<>();
+    private Tensor handedOver;
     private RuntimeException failure;
 
     private Recomputation(Recomputation outer, boolean on, Consumer<Tensor> beforeGradient) {
@@ -78,8 +80,7 @@ public final class Recomputation implements AutoCloseable {
      * scope it was made in would free it before the backward calls it.
      */
     public Held hold(List<Tensor> tensors, Pointer hook) {
-        hook.retainReference();
-        hooks.add(hook);
+        keep(hook);
         List<Tensor> handles = new ArrayList<>();
         for (Tensor t : tensors) {
             Tensor h = new Tensor(t);
@@ -90,6 +91,29 @@ public final class Recomputation implements AutoCloseable {
         Held h = new Held(handles);
         held.add(h);
         return h;
+    }
+
+    /** Keeps {@code hook} (a callback registered with libtorch) allocated until this closes. */
+    public void keep(Pointer hook) {
+        hook.retainReference();
+        hooks.add(hook);
+    }
+
+    /** Holds {@code t} past the scopes open now, until it is handed over and the next one is, or this closes. */
+    public Tensor retain(Tensor t) {
+        t.retainReference();
+        retained.add(t);
+        return t;
+    }
+
+    /**
+     * {@code t}, which {@link #retain} holds, about to be returned from a hook to libtorch (which takes a handle of its
+     * own): the one handed over before it, whose hook has returned, is let go of.
+     */
+    public Tensor handOver(Tensor t) {
+        if (handedOver != null && retained.removeIf(h -> h == handedOver)) handedOver.releaseReference();
+        handedOver = t;
+        return t;
     }
 
     /** Tells the listener that the gradient of {@code parameter} is about to be accumulated. */
@@ -108,6 +132,9 @@ public final class Recomputation implements AutoCloseable {
         for (Held h : held) h.release();
         held.clear();
         for (Pointer h : hooks) h.releaseReference();
+        for (Tensor t : retained) t.releaseReference();
+        retained.clear();
+        handedOver = null;
         hooks.clear();
         if (failure != null) throw failure;
     }
