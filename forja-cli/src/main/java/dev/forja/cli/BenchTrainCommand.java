@@ -204,7 +204,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                     "warning: other processes used %.2f cores while the peak was measured: it is a lower bound%n",
                     others);
         }
-        CausalLM m = ModelLoader.load(ModelLocator.resolve(model), ScalarType.Float);
+        // LoRA's frozen matrices read straight into bf16, as training reads them
+        CausalLM m = ModelLoader.load(
+                ModelLocator.resolve(model),
+                ScalarType.Float,
+                lora && bf16 && bf16Mode.equalsIgnoreCase("shadow") ? ScalarType.BFloat16 : ScalarType.Float);
         // the loader's memory maps of the weights file and its pre-transpose copies are garbage now, but they are
         // only released when collected; until then they stay resident (~the model's size again)
         System.gc();

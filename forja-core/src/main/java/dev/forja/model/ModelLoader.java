@@ -50,12 +50,22 @@ public final class ModelLoader {
      * small: 0.5 GB) for the life of a training run. A tensor's conversion is freed as soon as it is made.
      */
     public static CausalLM load(Path dir, ScalarType dtype) {
+        return load(dir, dtype, dtype);
+    }
+
+    /**
+     * {@link #load(Path, ScalarType)}, with the parameters of two or more dimensions (the linear layers' weights and
+     * the embeddings) converted to {@code matrices} instead: a base that LoRA keeps frozen in bf16
+     * ({@link FrozenMatrices}) is read straight into it, one tensor at a time, and never whole in float32 (GPT-2 124M:
+     * 745 -> ~540 MiB after loading, and no 475 MiB of freed float32 weights left in the allocator).
+     */
+    public static CausalLM load(Path dir, ScalarType dtype, ScalarType matrices) {
         ModelConfig config = readConfig(dir);
         Map<String, Tensor> params = new LinkedHashMap<>();
         try (ModelWeights weights = ModelWeights.open(dir)) {
             for (ParamSpec spec : Architectures.specs(config)) {
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor t = readUnmapped(weights, spec, dir).to(dtype);
+                    Tensor t = readUnmapped(weights, spec, dir).to(spec.shape().length >= 2 ? matrices : dtype);
                     t.retainReference(); // kept by the model; the file's copy and the temporaries go with the scope
                     params.put(spec.name(), t);
                 }

@@ -9,7 +9,6 @@ import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
 import dev.forja.model.Architectures;
 import dev.forja.model.CausalLM;
-import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelLoader;
 import dev.forja.model.ModelWriter;
@@ -86,15 +85,17 @@ public final class CausalLmTask implements TrainingTask<Batch> {
                 .map(v -> new BatchPlanner(v.samples(), whole, data.ids().pad()))
                 .orElse(null);
 
-        this.model = ModelLoader.load(modelDir, ScalarType.Float);
-        if (c.method() == TrainConfig.Method.LORA) {
+        boolean lora = c.method() == TrainConfig.Method.LORA;
+        // a LoRA base's frozen matrices in bf16 once (read straight into it), instead of autocast casting all of them
+        // at every step
+        this.model =
+                ModelLoader.load(modelDir, ScalarType.Float, lora && bf16 ? ScalarType.BFloat16 : ScalarType.Float);
+        if (lora) {
             adapter = LoraAdapter.attach(
                     model,
                     new LoraConfig(c.loraR(), c.loraAlpha(), c.loraDropout(), c.loraTargetModules(), c.useRslora()),
                     c.seed());
             trainable = adapter.trainableParameters();
-            // the frozen base stored in bf16 once, instead of autocast casting all of it at every step
-            if (bf16) FrozenMatrices.convert(model, ScalarType.BFloat16);
         } else {
             adapter = null;
             trainable = model.parameters();
