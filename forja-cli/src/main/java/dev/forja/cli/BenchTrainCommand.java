@@ -20,7 +20,6 @@ import dev.forja.lora.LoraAdapter;
 import dev.forja.lora.LoraConfig;
 import dev.forja.model.Architectures;
 import dev.forja.model.CausalLM;
-import dev.forja.model.FrozenMatrices;
 import dev.forja.model.ModelLoader;
 import dev.forja.train.LossComputation;
 import dev.forja.train.TrainConfig;
@@ -204,7 +203,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                     "warning: other processes used %.2f cores while the peak was measured: it is a lower bound%n",
                     others);
         }
-        // LoRA's frozen matrices read straight into bf16, as training reads them
+        // LoRA's frozen matrices read straight into bf16 (shadow mode), as training reads them: the matmuls then read
+        // them as they are instead of autocast casting every weight at every step
         CausalLM m = ModelLoader.load(
                 ModelLocator.resolve(model),
                 ScalarType.Float,
@@ -231,8 +231,6 @@ final class BenchTrainCommand implements Callable<Integer> {
                     m, new LoraConfig(loraR, 2.0 * loraR, loraDropout, List.of(LoraConfig.ALL_LINEAR), false), 0);
             adapter.setTraining(true);
             trainable = adapter.trainableParameters();
-            // the frozen base in bf16 once, instead of autocast casting all of it at every step
-            if (bf16 && bf16Mode.equalsIgnoreCase("shadow")) FrozenMatrices.convert(m, ScalarType.BFloat16);
         } else {
             trainable = m.parameters();
         }

@@ -43,23 +43,23 @@ public final class Dropout {
      * and when libtorch's own dropout ran (not on a CPU), which does not say which elements it dropped.
      */
     public record Masked(Tensor out, Tensor mask, double scale, long seed, int threshold) {
-        /** Whether {@link #replay} can apply this dropout to another tensor. */
-        public boolean replayable() {
-            return mask != null || scale == 1;
-        }
-
         /** This dropout applied to {@code x}, of out's shape: bit for bit {@code out} when x holds the same values. */
         public Tensor replay(Tensor x) {
-            if (!replayable()) throw new IllegalStateException("libtorch's dropout cannot be replayed");
-            if (mask == null) return x;
-            return x.masked_fill(mask, new Scalar(0.0)).mul_(new Scalar(scale));
+            return replay(x, false);
         }
 
         /** {@link #replay} written into {@code x} itself, which nothing else may hold: no copy. */
         public Tensor replayInPlace(Tensor x) {
-            if (!replayable()) throw new IllegalStateException("libtorch's dropout cannot be replayed");
-            if (mask == null) return x;
-            return x.masked_fill_(mask, new Scalar(0.0)).mul_(new Scalar(scale));
+            return replay(x, true);
+        }
+
+        private Tensor replay(Tensor x, boolean inPlace) {
+            if (mask == null) {
+                if (scale != 1) throw new IllegalStateException("libtorch's dropout cannot be replayed");
+                return x;
+            }
+            Scalar zero = new Scalar(0.0);
+            return (inPlace ? x.masked_fill_(mask, zero) : x.masked_fill(mask, zero)).mul_(new Scalar(scale));
         }
     }
 
