@@ -132,7 +132,6 @@ public final class Dropout {
             if (warm || !SIMD) return;
             warm = true;
             dev.forja.tensor.VectorModule.call("dev.forja.nn.DropoutMaskVector", "warmUp");
-            System.gc(); // the warm-up's garbage, and the heap the JVM grew for it, given back
         }
     }
 

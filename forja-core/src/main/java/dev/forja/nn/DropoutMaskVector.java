@@ -1,6 +1,6 @@
 package dev.forja.nn;
 
-import java.lang.management.ManagementFactory;
+import dev.forja.tensor.VectorModule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -39,30 +39,14 @@ final class DropoutMaskVector {
                 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
-    /**
-     * Runs {@link #fill} on a few vectors' worth of bytes until the JIT has compiled it with the vector intrinsics
-     * ({@link Dropout#warmUp}): before that, every lane operation allocates (interpreted and C1 code box the vectors).
-     */
+    /** Compiles {@link #fill} before a real mask needs it ({@link Dropout#warmUp}, {@link VectorModule#compileByCalling}). */
     static void warmUp() {
-        // a few vectors and a tail: the loop's back edge and the scalar tail are both taken, so the compiled code
-        // has no trap that would send a real call back to the interpreter
+        // a few vectors and a tail: the loop's back edge and the scalar tail are both taken
         int k = 3 * ELEMENTS + 3;
         ByteBuffer few = ByteBuffer.allocateDirect(k);
-        // compiled in the background: called until a round allocates (nearly) nothing, the intrinsics' mark
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean mx =
-                bean instanceof com.sun.management.ThreadMXBean m && m.isThreadAllocatedMemorySupported() ? m : null;
-        long thread = Thread.currentThread().getId();
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-            long before = mx == null ? 0 : mx.getThreadAllocatedBytes(thread);
-            for (int i = 0; i < WARM_UP_CALLS; i++) fill(few, 0, k, round * WARM_UP_CALLS + i, 3277);
-            if (mx == null && round >= 40) return; // 20,000 calls, past C2's thresholds, when nothing can tell
-            if (mx != null && mx.getThreadAllocatedBytes(thread) - before < 64 * 1024) return;
-        }
+        long[] seed = {0};
+        VectorModule.compileByCalling(() -> fill(few, 0, k, seed[0]++, 3277), 500);
     }
-
-    /** Calls a round; rounds at most (a JVM that never compiles it, -Xint: ~5 s). */
-    private static final int WARM_UP_CALLS = 500, WARM_UP_ROUNDS = 400;
 
     /**
      * Writes {@code k} mask bytes (1 dropped, 0 kept) at {@code out[from..from+k)}: element i of the slice is dropped

@@ -66,4 +66,24 @@ class Bf16ArraysTest {
             assertThat(Math.abs(back - exact)).isLessThanOrEqualTo(ulp / 2);
         }
     }
+
+    @Test
+    void afterTheWarmUpTheSimdConversionsAllocateNothing() {
+        assertThat(Bf16Arrays.vectorised()).isTrue();
+        Bf16Arrays.warmUp();
+        short[] half = new short[1 << 16];
+        float[] wide = new float[1 << 16];
+        Bf16Arrays simd = Bf16Arrays.create();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(thread);
+        simd.widen(half, wide, half.length);
+        simd.round(wide, half, half.length);
+        long allocated = mx.getThreadAllocatedBytes(thread) - before;
+        // not yet compiled, each vector step boxes its lanes: megabytes for these 64K elements
+        assertThat(allocated)
+                .as("bytes allocated converting 64K elements both ways")
+                .isLessThan(64 * 1024);
+    }
 }
