@@ -38,6 +38,19 @@ public final class Tensors {
         return result;
     }
 
+    /**
+     * Runs {@code work} in a scope of its own and returns its result attached to no scope: the temporaries are freed on
+     * return, and the result when the caller calls {@code releaseReference()} on it, which the caller must (the garbage
+     * collector would otherwise, at some later time). For what should go before the scope around it closes.
+     */
+    public static Tensor owned(Supplier<Tensor> work) {
+        try (PointerScope inner = new PointerScope()) {
+            Tensor result = work.get();
+            result.retainReference(); // outlives the inner scope, in none
+            return result;
+        }
+    }
+
     /** The libtorch scalar type of a file dtype. */
     public static ScalarType scalarType(DType d) {
         return switch (d) {
