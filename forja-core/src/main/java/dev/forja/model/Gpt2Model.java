@@ -9,6 +9,7 @@ import dev.forja.nn.Attention;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
 import dev.forja.nn.Recomputable;
+import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,14 @@ public final class Gpt2Model implements CausalLM {
     @Override
     public Tensor block(int i, Tensor x, Step step) {
         Gpt2Block b = blocks[i];
+        // each half in a scope of its own: what it made and the backward does not keep (the norm's output, the
+        // scores, with LoRA the frozen products' outputs and the dropout copies) is freed as it returns
+        Tensor mid = Tensors.freeingTemporaries(() -> x.add(b.attnProj().apply(attention(i, b, x, step))));
+        return Tensors.freeingTemporaries(() -> mid.add(mlp(b, mid)));
+    }
+
+    /** Block {@code b}'s attention of {@code x}, before the output projection: (B, T, C). */
+    private Tensor attention(int i, Gpt2Block b, Tensor x, Step step) {
         long B = x.size(0), T = x.size(1), C = config.nEmbd(), H = config.nHead(), D = config.headDim();
         // the adapted layers' inputs, from tensors the backward keeps anyway (Recomputable): the norms' inputs, GELU's
         Tensor qkv = b.cAttn().apply(b.ln1().apply(x), Recomputable.of(x, b.ln1()::apply)); // (B, T, 3C)
@@ -150,12 +159,14 @@ public final class Gpt2Model implements CausalLM {
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
         Tensor v = parts.get(2).view(B, T, H, D).transpose(1, 2);
         KeyValues kv = step.keyValues(i, k, v); // (B, H, S, D), S counting the cached tokens
-        Tensor y =
-                Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C); // (B, T, C)
-        x = x.add(b.attnProj().apply(y));
+        return Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C);
+    }
+
+    /** Block {@code b}'s MLP of {@code x}: (B, T, C). */
+    private static Tensor mlp(Gpt2Block b, Tensor x) {
         Tensor f = b.cFc().apply(b.ln2().apply(x), Recomputable.of(x, b.ln2()::apply)); // (B, T, F)
         Tensor h = torch.gelu(f, "tanh");
-        return x.add(b.mlpProj().apply(h, Recomputable.of(f, t -> torch.gelu(t, "tanh"))));
+        return b.mlpProj().apply(h, Recomputable.of(f, t -> torch.gelu(t, "tanh")));
     }
 
     @Override

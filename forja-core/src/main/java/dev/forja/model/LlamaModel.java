@@ -9,6 +9,7 @@ import dev.forja.nn.Linear;
 import dev.forja.nn.Recomputable;
 import dev.forja.nn.RmsNorm;
 import dev.forja.nn.Rope;
+import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,14 @@ public final class LlamaModel implements CausalLM {
     @Override
     public Tensor block(int i, Tensor x, Step step) {
         LlamaLayer l = layers[i];
+        // each half in a scope of its own: what it made and the backward does not keep (the norm's output, the
+        // scores, with LoRA the frozen products' outputs and the dropout copies) is freed as it returns
+        Tensor mid = Tensors.freeingTemporaries(() -> x.add(l.o().apply(attention(i, l, x, step))));
+        return Tensors.freeingTemporaries(() -> mid.add(mlp(l, mid)));
+    }
+
+    /** Layer {@code l}'s attention of {@code x}, before the output projection: (B, T, H*D). */
+    private Tensor attention(int i, LlamaLayer l, Tensor x, Step step) {
         long B = x.size(0), T = x.size(1), H = config.numHeads(), K = config.numKvHeads(), D = config.headDim();
         // the adapted layers' inputs, from tensors the backward keeps anyway (Recomputable): the norms' inputs, the
         // gate's and up's outputs
@@ -159,16 +168,18 @@ public final class LlamaModel implements CausalLM {
         Rope.CosSin cs = step.rope(rope, q.scalar_type());
         q = cs.rotate(q);
         KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
-        Tensor y =
-                Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D); // (B, T, H*D)
-        x = x.add(l.o().apply(y));
-        h = l.mlpNorm().apply(x);
-        normed = Recomputable.of(x, l.mlpNorm()::apply);
+        return Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D);
+    }
+
+    /** Layer {@code l}'s MLP of {@code x}: (B, T, C). */
+    private static Tensor mlp(LlamaLayer l, Tensor x) {
+        Tensor h = l.mlpNorm().apply(x);
+        Recomputable normed = Recomputable.of(x, l.mlpNorm()::apply);
         Tensor gate = l.gate().apply(h, normed); // (B, T, F)
         Tensor up = l.up().apply(h, normed);
         Tensor gated = torch.silu(gate).mul(up);
-        return x.add(l.down()
-                .apply(gated, Recomputable.of(gate, up, (g, u) -> torch.silu(g).mul(u))));
+        return l.down()
+                .apply(gated, Recomputable.of(gate, up, (g, u) -> torch.silu(g).mul(u)));
     }
 
     @Override
