@@ -78,7 +78,7 @@ public final class LoraLinear implements Linear {
     @Override
     public Tensor apply(Tensor x, Recomputable input) {
         // in a scope of its own: x's bf16 copy, the frozen product before the update is added, and with dropout the
-        // dropped copy, its mask and the zero-valued term are freed as it returns (GPT-2 124M, 4 x 512: up to ~55 MB
+        // dropped copy and the zero-valued term are freed as it returns (GPT-2 124M, 4 x 512: up to ~55 MB
         // in a block's MLP, at the end of the forward, the peak of a LoRA step)
         return Tensors.freeingTemporaries(() -> applyInScope(x, input));
     }
@@ -124,7 +124,7 @@ public final class LoraLinear implements Linear {
      */
     private Tensor lowRecomputed(Tensor x, Recomputable input, Dropout.Masked dropped, Recomputation r) {
         ScalarType dt = x.scalar_type();
-        boolean masked = dropped != null && dropped.mask() != null; // else p rounded to 0: no dropout
+        boolean masked = dropped != null && dropped.threshold() > 0; // else p rounded to 0: no dropout
         Tensor low; // (..., R)
         Tensor route = null; // with dropout: zeros whose gradient is x's, where the branch's input gradient enters
         if (masked) {
@@ -153,15 +153,14 @@ public final class LoraLinear implements Linear {
                     List<Tensor> sources = held[0].tensors();
                     Tensor in =
                             recompute(input, sources, autocast, autocastType).to(dt); // (..., in)
-                    Tensor mask = masked ? Dropout.mask(xShape, seed, threshold) : null;
+                    Dropout.Masked dropout = masked ? new Dropout.Masked(null, scale, seed, threshold) : null;
                     if (masked) {
-                        // masked in place when in was computed just now, not handed back from a source
+                        // in place when in was computed just now, not handed back from a source
                         Tensor fresh = in;
                         boolean own = sources.stream()
                                 .noneMatch(src -> src.data_ptr().address()
                                         == fresh.data_ptr().address());
-                        in = new Dropout.Masked(null, mask, scale, seed, threshold)
-                                .replayInPlace(own ? in : in.clone());
+                        in = own ? dropout.replayInPlace(in) : dropout.replay(in);
                     }
                     long rank = a.size(0), n = a.size(1);
                     Tensor g = new Tensor(grad).reshape(-1, rank); // (N, R)
@@ -172,10 +171,7 @@ public final class LoraLinear implements Linear {
                     else a.mutable_grad().put(gradA);
                     if (masked) {
                         // as autograd's linear, scaling and masked fill backward: mask((dH A) · scale)
-                        Tensor gx = g.mm(a.detach().to(dt))
-                                .view(xShape)
-                                .mul(new Scalar(scale))
-                                .masked_fill_(mask, new Scalar(0.0));
+                        Tensor gx = dropout.gradient(g.mm(a.detach().to(dt)).view(xShape));
                         inputGradient[0] = r.retain(gx);
                     }
                 } catch (RuntimeException e) {

@@ -58,6 +58,86 @@ class DropoutTest {
     }
 
     @Test
+    void theOnePassDropoutIsLibtorchsMaskedFillAndMultiplicationBitForBit() {
+        assertThat(Dropout.vectorised()).isTrue();
+        // lengths with a scalar tail, and one of three slices, the last partial; float32 and bf16; p of 0.05 and 0.5
+        for (long n : new long[] {1, 37, 1_000, 2_100_003})
+            for (ScalarType type : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16})
+                for (double p : new double[] {0.05, 0.5}) {
+                    torch.manual_seed(n);
+                    Tensor x = torch.randn(new long[] {n})
+                            .mul_(new org.bytedeco.pytorch.Scalar(3.7))
+                            .to(type);
+                    torch.manual_seed(3);
+                    Tensor reference = Dropout.apply(x, p); // libtorch's ops, which autograd differentiates
+                    torch.manual_seed(3);
+                    Dropout.Masked m = Dropout.applyMasked(x, p); // one pass on the Java side
+                    String what = n + " elements, " + type + ", p " + p;
+                    int[] expected = bits(reference);
+                    assertSameBits(m.out(), expected, what);
+                    assertSameBits(m.replay(x), expected, what + ", replayed");
+                    Tensor copy = x.clone();
+                    assertSameBits(m.replayInPlace(copy), expected, what + ", in place");
+                    assertSameBits(copy, expected, what + ", in place");
+                    assertThat(java.util.Arrays.equals(bits(x), expected))
+                            .as(what + ", input untouched")
+                            .isFalse();
+                    // a strided tensor takes libtorch's path, to the same bits
+                    Tensor wide = torch.zeros(new long[] {n, 2}, new org.bytedeco.pytorch.TensorOptions(type));
+                    Tensor strided = wide.select(1, 0).copy_(x);
+                    assertSameBits(m.replay(strided), expected, what + ", strided");
+                }
+    }
+
+    @Test
+    void theOnePassGradientIsAutogradsBitForBit() {
+        for (ScalarType type : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
+            torch.manual_seed(8);
+            Tensor x = torch.randn(new long[] {3, 1_000_003}).to(type).requires_grad_(true);
+            Tensor g = torch.randn(new long[] {3, 1_000_003})
+                    .mul_(new org.bytedeco.pytorch.Scalar(2.9))
+                    .to(type);
+            torch.manual_seed(4);
+            Dropout.apply(x, 0.05)
+                    .backward(
+                            g.clone(),
+                            new org.bytedeco.pytorch.BoolOptional(),
+                            false,
+                            new org.bytedeco.pytorch.TensorArrayRefOptional());
+            torch.manual_seed(4);
+            Dropout.Masked m = Dropout.applyMasked(x.detach(), 0.05);
+            assertSameBits(m.gradient(g.clone()), bits(x.grad()), type + ", the gradient");
+            // a strided gradient takes libtorch's path, to the same bits
+            Tensor strided = torch.zeros(new long[] {1_000_003, 3}, new org.bytedeco.pytorch.TensorOptions(type))
+                    .t()
+                    .copy_(g);
+            assertSameBits(m.gradient(strided), bits(x.grad()), type + ", the gradient, strided");
+        }
+    }
+
+    /** The first element whose bits differ, with both values (an array diff of 2M elements would take minutes). */
+    private static void assertSameBits(Tensor t, int[] expected, String what) {
+        int[] actual = bits(t);
+        assertThat(actual.length).as(what).isEqualTo(expected.length);
+        int i = java.util.Arrays.mismatch(actual, expected);
+        assertThat(
+                        i < 0
+                                ? ""
+                                : "element " + i + ": " + Float.intBitsToFloat(actual[i]) + " vs "
+                                        + Float.intBitsToFloat(expected[i]))
+                .as(what)
+                .isEmpty();
+    }
+
+    /** The tensor's values as float32 bits: bf16 widens exactly. */
+    private static int[] bits(Tensor t) {
+        float[] f = Tensors.toFloats(t.to(ScalarType.Float).contiguous());
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = Float.floatToRawIntBits(f[i]);
+        return out;
+    }
+
+    @Test
     void noDropoutIsTheInputAndABadRateIsRefused() {
         Tensor x = torch.ones(new long[] {4});
         assertThat(Dropout.apply(x, 0.0)).isSameAs(x);
@@ -103,8 +183,13 @@ class DropoutTest {
         long thread = Thread.currentThread().getId();
         long before = mx.getThreadAllocatedBytes(thread);
         DropoutMaskVector.fill(out, 0, 1 << 20, 5L, 3_277);
+        ByteBuffer halves = ByteBuffer.allocateDirect(2 << 20), floats = ByteBuffer.allocateDirect(4 << 20);
+        DropoutMaskVector.apply(halves, halves, 0, 1 << 20, 5L, 3_277, 1.05f, true);
+        DropoutMaskVector.apply(floats, floats, 0, 1 << 20, 5L, 3_277, 1.05f, false);
         long allocated = mx.getThreadAllocatedBytes(thread) - before;
         // not yet compiled, each of its 32K vector steps (32 bytes of mask each) allocates ~1.5 KB
-        assertThat(allocated).as("bytes allocated filling a 1 MiB mask").isLessThan(256 * 1024);
+        assertThat(allocated)
+                .as("bytes allocated filling a 1 MiB mask and dropping 1M bf16 and float32 elements")
+                .isLessThan(256 * 1024);
     }
 }

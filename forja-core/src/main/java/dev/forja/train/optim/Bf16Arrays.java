@@ -54,8 +54,7 @@ abstract class Bf16Arrays {
 
     /** The rounding of one float32 bit pattern to bf16 bits, shared by both implementations' tails. */
     static short round(int bits) {
-        int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
-        return (short) ((bits & 0x7FFFFFFF) > 0x7F800000 ? 0x7FC0 : rounded);
+        return dev.forja.tensor.Bf16Bits.round(bits);
     }
 
     /** Loads the SIMD class only where its module is present: elsewhere it could not link. */

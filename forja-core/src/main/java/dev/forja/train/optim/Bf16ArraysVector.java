@@ -1,9 +1,9 @@
 package dev.forja.train.optim;
 
+import dev.forja.tensor.Bf16Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -46,11 +46,7 @@ final class Bf16ArraysVector extends Bf16Arrays {
         int i = 0;
         for (int end = k - LANES; i <= end; i += LANES) {
             IntVector bits = FloatVector.fromArray(FLOATS, in, i).reinterpretAsInts();
-            IntVector rounded = bits.add(0x7FFF)
-                    .add(bits.lanewise(VectorOperators.LSHR, 16).and(1))
-                    .lanewise(VectorOperators.LSHR, 16);
-            VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
-            ((ShortVector) rounded.blend(0x7FC0, nan).convertShape(VectorOperators.I2S, SHORTS, 0)).intoArray(out, i);
+            ((ShortVector) Bf16Lanes.round(bits).convertShape(VectorOperators.I2S, SHORTS, 0)).intoArray(out, i);
         }
         for (; i < k; i++) out[i] = round(Float.floatToRawIntBits(in[i]));
     }
