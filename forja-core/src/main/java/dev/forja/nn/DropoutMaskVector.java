@@ -79,12 +79,7 @@ final class DropoutMaskVector {
         short limit = (short) threshold;
         int i = 0;
         for (long draw = 0; i + ELEMENTS <= k; i += ELEMENTS, draw += DRAWS) {
-            LongVector z = lane.add(draw).mul(Dropout.GAMMA).add(seed);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
-                    .mul(0xbf58476d1ce4e5b9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
-                    .mul(0x94d049bb133111ebL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            LongVector z = draws(lane, draw, seed);
             // on a little-endian CPU short lane 4d + j of draw d's long is its field j
             ShortVector fields = z.reinterpretAsShorts();
             ShortVector dropped =
@@ -107,12 +102,7 @@ final class DropoutMaskVector {
         int size = bf16 ? 2 : 4;
         int i = 0;
         for (long draw = 0; i + ELEMENTS <= k; i += ELEMENTS, draw += DRAWS) {
-            LongVector z = lane.add(draw).mul(Dropout.GAMMA).add(seed);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
-                    .mul(0xbf58476d1ce4e5b9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
-                    .mul(0x94d049bb133111ebL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            LongVector z = draws(lane, draw, seed);
             ShortVector fields = z.reinterpretAsShorts(); // lane 4d + j: field j of draw d, on a little-endian CPU
             for (int half = 0; half < 2; half++) {
                 // the half's fields widened to ints (unsigned), each compared with the threshold
@@ -141,5 +131,15 @@ final class DropoutMaskVector {
             }
         }
         Dropout.applyScalar(in, out, from + i, k - i, seed + (long) (i / 4) * Dropout.GAMMA, threshold, scale, bf16);
+    }
+
+    /** Draws {@code draw + lane} of {@code new SplittableRandom(seed)}: SplitMix64's finaliser of seed + k·γ. */
+    private static LongVector draws(LongVector lane, long draw, long seed) {
+        LongVector z = lane.add(draw).mul(Dropout.GAMMA).add(seed);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
+                .mul(0xbf58476d1ce4e5b9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
+                .mul(0x94d049bb133111ebL);
+        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
     }
 }
