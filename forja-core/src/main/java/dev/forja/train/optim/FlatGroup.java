@@ -101,7 +101,7 @@ final class FlatGroup implements AutoCloseable {
             }
         }
         if (bf16Shadow) {
-            Bf16Arrays.warmUp();
+            AdamWKernel.warmUp();
             refreshShadow();
             for (i = 0; i < this.params.size(); i++) {
                 Tensor view = slice(shadow, i).detach(); // a leaf of its own that shares the shadow's memory

@@ -79,6 +79,43 @@ class Bf16ShadowTest {
     }
 
     @Test
+    void aLargeGroupsSimdUpdateIsThePlainLoopsBitForBit() {
+        // 300,009 matrix elements: the SIMD lanes on most of each thread's range, the plain loop on the tails
+        Random init = new Random(9);
+        Map<String, Tensor> plainParams = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> shadowParams = new java.util.LinkedHashMap<>();
+        float[] w = AdamWTest.gaussian(init, 3 * 100_003);
+        plainParams.put("h.0.mlp.c_fc.weight", Tensors.ofFloats(w, 3, 100_003));
+        shadowParams.put("h.0.mlp.c_fc.weight", Tensors.ofFloats(w, 3, 100_003));
+        try (AdamW plain = new AdamW(plainParams, AdamWOptions.withWeightDecay(0.1));
+                AdamW shadow = new AdamW(shadowParams, AdamWOptions.withWeightDecay(0.1), true)) {
+            Tensor compute = shadow.computeParameters().get("h.0.mlp.c_fc.weight");
+            for (int step = 0; step < 3; step++) {
+                Tensor g = Tensors.ofFloats(AdamWTest.gaussian(new Random(70 + step), w.length), 3, 100_003)
+                        .to(ScalarType.BFloat16); // bf16 holds it exactly: both see the same numbers
+                plainParams.get("h.0.mlp.c_fc.weight").grad().copy_(g);
+                compute.grad().copy_(g);
+                // not clipped: the bf16 buffer's norm is not the float32 one's to the last bit
+                plain.clipStepAndZero(1e-2, Double.MAX_VALUE);
+                shadow.clipStepAndZero(1e-2, Double.MAX_VALUE);
+            }
+            float[] expected = Tensors.toFloats(plainParams.get("h.0.mlp.c_fc.weight"));
+            float[] actual = Tensors.toFloats(shadowParams.get("h.0.mlp.c_fc.weight"));
+            assertThat(java.util.Arrays.mismatch(actual, expected))
+                    .as("first differing element")
+                    .isEqualTo(-1);
+            assertThat(java.util.Arrays.equals(
+                            bits(compute),
+                            bits(shadowParams.get("h.0.mlp.c_fc.weight").to(ScalarType.BFloat16))))
+                    .as("the shadow is the masters rounded")
+                    .isTrue();
+            assertThat(compute.grad().abs().max().item_float())
+                    .as("gradients zeroed")
+                    .isZero();
+        }
+    }
+
+    @Test
     void backwardThroughTheCopiesFeedsTheOptimizer() {
         Map<String, Tensor> params = AdamWTest.params(3);
         try (AdamW opt = new AdamW(params, AdamWOptions.withWeightDecay(0.1), true)) {
