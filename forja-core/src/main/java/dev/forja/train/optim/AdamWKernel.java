@@ -30,7 +30,8 @@ import org.bytedeco.pytorch.Tensor;
  * gives the same floats as scaling the gradients in place first, without a pass over memory).
  *
  * <p>On the CPU the update is one fused pass: each thread copies a cache-sized chunk of p, g, m and v into Java arrays,
- * updates it and writes p, m and v back. The step is bound by memory traffic, and this reads each buffer once and
+ * updates it and writes p, m and v back; a group with a bf16 shadow is updated in SIMD lanes straight on its buffers
+ * where the JDK's vector module is present ({@link AdamWVector}: GPT-2 124M, 186-205 -> 95-126 ms a step). The step is bound by memory traffic, and this reads each buffer once and
  * writes three, where the same update as whole-tensor libtorch ops makes eight passes (~20 words per parameter
  * instead of 7). Other devices get those libtorch ops.
  */
