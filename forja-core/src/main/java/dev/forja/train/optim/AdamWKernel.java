@@ -31,7 +31,8 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>On the CPU the update is one fused pass: each thread copies a cache-sized chunk of p, g, m and v into Java arrays,
  * updates it and writes p, m and v back; a group with a bf16 shadow is updated in SIMD lanes straight on its buffers
- * where the JDK's vector module is present ({@link AdamWVector}: GPT-2 124M, 186-205 -> 95-126 ms a step). The step is bound by memory traffic, and this reads each buffer once and
+ * where the JDK's vector module is present, and so is a float32 group ({@link AdamWVector}: GPT-2 124M with a bf16
+ * shadow, 186-205 -> 95-126 ms a step). The step is bound by memory traffic, and this reads each buffer once and
  * writes three, where the same update as whole-tensor libtorch ops makes eight passes (~20 words per parameter
  * instead of 7). Other devices get those libtorch ops.
  */
@@ -83,37 +84,29 @@ final class AdamWKernel implements AutoCloseable {
     }
 
     private void fused(FlatGroup group, Coefficients c, boolean zeroGrads) {
+        boolean shadow = group.shadow != null;
+        Scalars f = new Scalars(c);
         inParallel(group.numel(), CHUNK, (from, n) -> {
             int len = (int) n;
-            FloatBuffer p = floats(group.values, from, len);
-            FloatBuffer m = floats(group.expAvg, from, len);
-            FloatBuffer v = floats(group.expAvgSq, from, len);
-            if (group.shadow != null) {
-                // in SIMD lanes straight on the buffers where the JDK's vector module is present, the tail as arrays
-                int done = SIMD
-                        ? AdamWVector.update(
-                                bytes(group.values, from, len, 4),
-                                bytes(group.grads, from, len, 2),
-                                bytes(group.expAvg, from, len, 4),
-                                bytes(group.expAvgSq, from, len, 4),
-                                bytes(group.shadow, from, len, 2),
-                                len / AdamWVector.lanes() * AdamWVector.lanes(),
-                                new Scalars(c),
-                                zeroGrads)
-                        : 0;
-                if (done < len) {
-                    updateRangeWithShadow(
-                            floats(group.values, from + done, len - done),
-                            shorts(group.grads, from + done, len - done),
-                            floats(group.expAvg, from + done, len - done),
-                            floats(group.expAvgSq, from + done, len - done),
-                            shorts(group.shadow, from + done, len - done),
-                            len - done,
-                            c,
-                            zeroGrads);
-                }
+            // in SIMD lanes straight on the buffers where the JDK's vector module is present, the tail as arrays
+            int k = SIMD ? len / AdamWVector.lanes() * AdamWVector.lanes() : 0;
+            if (k > 0) {
+                java.nio.ByteBuffer p = bytes(group.values, from, k, 4), m = bytes(group.expAvg, from, k, 4);
+                java.nio.ByteBuffer v = bytes(group.expAvgSq, from, k, 4),
+                        g = bytes(group.grads, from, k, shadow ? 2 : 4);
+                if (shadow) AdamWVector.update(p, g, m, v, bytes(group.shadow, from, k, 2), k, f, zeroGrads);
+                else AdamWVector.updateFloat(p, g, m, v, k, f, zeroGrads);
+            }
+            if (k == len) return;
+            long at = from + k;
+            int rest = len - k;
+            FloatBuffer p = floats(group.values, at, rest), m = floats(group.expAvg, at, rest);
+            FloatBuffer v = floats(group.expAvgSq, at, rest);
+            if (shadow) {
+                updateRangeWithShadow(
+                        p, shorts(group.grads, at, rest), m, v, shorts(group.shadow, at, rest), rest, c, zeroGrads);
             } else {
-                updateRange(p, floats(group.grads, from, len), m, v, len, c, zeroGrads);
+                updateRange(p, floats(group.grads, at, rest), m, v, rest, c, zeroGrads);
             }
         });
     }
@@ -238,7 +231,7 @@ final class AdamWKernel implements AutoCloseable {
         }
     }
 
-    private static void updateRange(
+    static void updateRange(
             FloatBuffer pb, FloatBuffer gb, FloatBuffer mb, FloatBuffer vb, int n, Coefficients c, boolean zeroGrads) {
         float[] zeros = zeroGrads ? new float[CHUNK] : null;
         float[] p = new float[CHUNK];
@@ -265,7 +258,7 @@ final class AdamWKernel implements AutoCloseable {
      * parameter is also written rounded to bf16, to nearest even as libtorch's cast does (NaN to its quiet NaN), by
      * {@link Bf16Arrays}.
      */
-    private static void updateRangeWithShadow(
+    static void updateRangeWithShadow(
             FloatBuffer pb,
             ShortBuffer gb,
             FloatBuffer mb,
@@ -306,7 +299,7 @@ final class AdamWKernel implements AutoCloseable {
     private static boolean warm;
 
     /**
-     * Compiles the SIMD update (and the bf16 conversions of the tails) before the first step needs it, once per
+     * Compiles the SIMD updates (and the bf16 conversions of the tails) before the first step needs them, once per
      * process: uncompiled, the vector code boxes every lane operation, and a first update over GPT-2 124M's 124M
      * parameters grew the JVM's heap by 279 MiB, resident at every later peak ({@code VectorModule.compileByCalling}).
      */
@@ -319,12 +312,14 @@ final class AdamWKernel implements AutoCloseable {
                 g = java.nio.ByteBuffer.allocateDirect(2 * k);
         java.nio.ByteBuffer m = java.nio.ByteBuffer.allocateDirect(4 * k),
                 v = java.nio.ByteBuffer.allocateDirect(4 * k);
-        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocateDirect(2 * k);
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocateDirect(2 * k),
+                gf = java.nio.ByteBuffer.allocateDirect(4 * k);
         Scalars f = new Scalars(new Coefficients(0.999, 0.9, 0.999, 1e-8, 0.5, 1e-3, 1));
         boolean[] zero = {false};
         dev.forja.tensor.VectorModule.compileByCalling(
                 () -> {
                     AdamWVector.update(p, g, m, v, h, k, f, zero[0]);
+                    AdamWVector.updateFloat(p, gf, m, v, k, f, zero[0]);
                     zero[0] = !zero[0];
                 },
                 500);

@@ -52,23 +52,42 @@ final class AdamWVector {
                     .reinterpretAsFloats()
                     .mul(f.gradScale());
             if (zeroGrads) zero.intoByteBuffer(g, half, LE);
-            FloatVector mOld = FloatVector.fromByteBuffer(FLOATS, m, at, LE);
-            FloatVector vOld = FloatVector.fromByteBuffer(FLOATS, v, at, LE);
-            // as the plain loop: m + (1 - b1)(g - m); v b2 + ((1 - b2) g) g; sqrt(v) / bc2 + eps; p d + (-s m) / den
-            FloatVector mi = mOld.add(gi.sub(mOld).mul(f.oneMinusBeta1()));
-            FloatVector vi = vOld.mul(f.beta2()).add(gi.mul(f.oneMinusBeta2()).mul(gi));
-            FloatVector denom =
-                    vi.lanewise(VectorOperators.SQRT).div(f.bc2Sqrt()).add(f.eps());
-            FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, LE)
-                    .mul(f.decay())
-                    .add(mi.mul(f.negStepSize()).div(denom));
-            pi.intoByteBuffer(p, at, LE);
-            mi.intoByteBuffer(m, at, LE);
-            vi.intoByteBuffer(v, at, LE);
+            FloatVector pi = step(p, m, v, at, gi, f);
             ((ShortVector) Bf16Lanes.round(pi.reinterpretAsInts()).convertShape(VectorOperators.I2S, SHORTS, 0))
                     .intoByteBuffer(h, half, LE);
         }
         return k;
+    }
+
+    /** {@link #update} for a float32 group without a shadow: g float32, nothing rounded. Returns {@code k}. */
+    static int updateFloat(
+            ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int k, AdamWKernel.Scalars f, boolean zeroGrads) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        for (int i = 0; i < k; i += LANES) {
+            int at = 4 * i;
+            FloatVector gi = FloatVector.fromByteBuffer(FLOATS, g, at, LE).mul(f.gradScale());
+            if (zeroGrads) zero.intoByteBuffer(g, at, LE);
+            step(p, m, v, at, gi, f);
+        }
+        return k;
+    }
+
+    /** The update of the lanes at byte {@code at} from their gradient {@code gi}; returns the new p. */
+    private static FloatVector step(
+            ByteBuffer p, ByteBuffer m, ByteBuffer v, int at, FloatVector gi, AdamWKernel.Scalars f) {
+        FloatVector mOld = FloatVector.fromByteBuffer(FLOATS, m, at, LE);
+        FloatVector vOld = FloatVector.fromByteBuffer(FLOATS, v, at, LE);
+        // as the plain loop: m + (1 - b1)(g - m); v b2 + ((1 - b2) g) g; sqrt(v) / bc2 + eps; p d + (-s m) / den
+        FloatVector mi = mOld.add(gi.sub(mOld).mul(f.oneMinusBeta1()));
+        FloatVector vi = vOld.mul(f.beta2()).add(gi.mul(f.oneMinusBeta2()).mul(gi));
+        FloatVector denom = vi.lanewise(VectorOperators.SQRT).div(f.bc2Sqrt()).add(f.eps());
+        FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, LE)
+                .mul(f.decay())
+                .add(mi.mul(f.negStepSize()).div(denom));
+        pi.intoByteBuffer(p, at, LE);
+        mi.intoByteBuffer(m, at, LE);
+        vi.intoByteBuffer(v, at, LE);
+        return pi;
     }
 
     /** Elements per vector: what {@link #update}'s {@code k} must be a multiple of. */

@@ -100,8 +100,8 @@ final class FlatGroup implements AutoCloseable {
                 }
             }
         }
+        AdamWKernel.warmUp();
         if (bf16Shadow) {
-            AdamWKernel.warmUp();
             refreshShadow();
             for (i = 0; i < this.params.size(); i++) {
                 Tensor view = slice(shadow, i).detach(); // a leaf of its own that shares the shadow's memory
