@@ -48,6 +48,8 @@ final class FlatGroup implements AutoCloseable {
      * bf16 {@link #computeTensors} instead of the parameters, whose own grads are dropped.
      */
     FlatGroup(Map<String, Tensor> params, double weightDecay, TensorOptions fallback, boolean bf16Shadow) {
+        // first, before the buffers: the heap the JVM grows while compiling is given back while they are filled
+        AdamWKernel.warmUp();
         this.weightDecay = weightDecay;
         this.offsets = new long[params.size()];
         this.numels = new long[params.size()];
@@ -100,7 +102,6 @@ final class FlatGroup implements AutoCloseable {
                 }
             }
         }
-        AdamWKernel.warmUp();
         if (bf16Shadow) {
             refreshShadow();
             for (i = 0; i < this.params.size(); i++) {
