@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -139,10 +138,8 @@ public final class Dropout {
         boolean bf16 = x.scalar_type().value == ScalarType.BFloat16.value;
         long n = x.numel();
         int size = bf16 ? 2 : 4;
-        ByteBuffer in = new BytePointer(x.data_ptr()).capacity(n * size).asBuffer();
-        ByteBuffer to = out == x
-                ? in
-                : new BytePointer(out.data_ptr()).capacity(n * size).asBuffer();
+        ByteBuffer in = Tensors.bytes(x, 0, n);
+        ByteBuffer to = out == x ? in : Tensors.bytes(out, 0, n);
         forEachSlice(
                 n,
                 (s, from, k) -> DropoutMaskVector.apply(
@@ -172,7 +169,7 @@ public final class Dropout {
     public static Tensor mask(long[] shape, long seed, int threshold) {
         Tensor mask = torch.empty(shape, new TensorOptions(ScalarType.Bool), null);
         long n = mask.numel();
-        ByteBuffer bytes = new BytePointer(mask.data_ptr()).capacity(n).asBuffer();
+        ByteBuffer bytes = Tensors.bytes(mask, 0, n);
         boolean simd = VectorSupport.SIMD;
         forEachSlice(n, (s, from, k) -> {
             if (simd) DropoutMaskVector.fill(bytes, from, k, sliceSeed(seed, s), threshold);

@@ -51,6 +51,21 @@ public final class Tensors {
         }
     }
 
+    /**
+     * Elements {@code [from, from+count)} of a contiguous CPU tensor's memory as a direct buffer in native byte order,
+     * its index 0 at element {@code from}: for code that reads or writes tensors on the Java side (the dropout kernel,
+     * the optimizer's). Within a buffer's int index: at most 2 GiB.
+     */
+    public static ByteBuffer bytes(Tensor t, long from, long count) {
+        long size = t.element_size();
+        return new BytePointer(t.data_ptr())
+                .position(from * size)
+                .limit((from + count) * size)
+                .asBuffer() // positioned at from (JavaCPP), so its slice starts there
+                .slice()
+                .order(ByteOrder.nativeOrder());
+    }
+
     /** The libtorch scalar type of a file dtype. */
     public static ScalarType scalarType(DType d) {
         return switch (d) {

@@ -1,5 +1,6 @@
 package dev.forja.train.optim;
 
+import dev.forja.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
@@ -91,10 +92,9 @@ final class AdamWKernel implements AutoCloseable {
             // in SIMD lanes straight on the buffers where the JDK's vector module is present, the tail as arrays
             int k = SIMD ? len / AdamWVector.lanes() * AdamWVector.lanes() : 0;
             if (k > 0) {
-                java.nio.ByteBuffer p = bytes(group.values, from, k, 4), m = bytes(group.expAvg, from, k, 4);
-                java.nio.ByteBuffer v = bytes(group.expAvgSq, from, k, 4),
-                        g = bytes(group.grads, from, k, shadow ? 2 : 4);
-                if (shadow) AdamWVector.update(p, g, m, v, bytes(group.shadow, from, k, 2), k, f, zeroGrads);
+                java.nio.ByteBuffer p = Tensors.bytes(group.values, from, k), m = Tensors.bytes(group.expAvg, from, k);
+                java.nio.ByteBuffer v = Tensors.bytes(group.expAvgSq, from, k), g = Tensors.bytes(group.grads, from, k);
+                if (shadow) AdamWVector.update(p, g, m, v, Tensors.bytes(group.shadow, from, k), k, f, zeroGrads);
                 else AdamWVector.updateFloat(p, g, m, v, k, f, zeroGrads);
             }
             if (k == len) return;
@@ -323,15 +323,6 @@ final class AdamWKernel implements AutoCloseable {
                     zero[0] = !zero[0];
                 },
                 500);
-    }
-
-    /** {@code len} elements of {@code size} bytes of a contiguous CPU tensor from element {@code from}, as bytes. */
-    private static java.nio.ByteBuffer bytes(Tensor t, long from, int len, int size) {
-        return new org.bytedeco.javacpp.BytePointer(t.data_ptr())
-                .position(from * size)
-                .limit((from + len) * size)
-                .asBuffer() // positioned at from: its slice starts there
-                .slice();
     }
 
     /** {@code len} 16-bit values of a contiguous CPU bf16 tensor from element {@code from}. */

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link AdamWKernel}'s update of a group with a bf16 shadow in SIMD lanes of the JDK's vector module, straight on the
- * flat buffers: no copy into and out of Java arrays. The same float operations in the same order as the plain loop,
+ * {@link AdamWKernel}'s update in SIMD lanes of the JDK's vector module, straight on the flat buffers (a group with a
+ * bf16 shadow, and a float32 one): no copy into and out of Java arrays. The same float operations in the same order as the plain loop,
  * so the same bits. Loaded only where the module is present ({@link AdamWKernel}).
  */
 final class AdamWVector {
@@ -32,9 +32,9 @@ final class AdamWVector {
 
     /**
      * Updates elements {@code [0, k)} of the buffers (p, m, v float32; g and the shadow h bf16), {@code k} a multiple
-     * of the lanes; with {@code zeroGrads} g is zeroed as it is read. Returns {@code k}.
+     * of the lanes; with {@code zeroGrads} g is zeroed as it is read.
      */
-    static int update(
+    static void update(
             ByteBuffer p,
             ByteBuffer g,
             ByteBuffer m,
@@ -56,11 +56,10 @@ final class AdamWVector {
             ((ShortVector) Bf16Lanes.round(pi.reinterpretAsInts()).convertShape(VectorOperators.I2S, SHORTS, 0))
                     .intoByteBuffer(h, half, LE);
         }
-        return k;
     }
 
-    /** {@link #update} for a float32 group without a shadow: g float32, nothing rounded. Returns {@code k}. */
-    static int updateFloat(
+    /** {@link #update} for a float32 group without a shadow: g float32, nothing rounded. */
+    static void updateFloat(
             ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int k, AdamWKernel.Scalars f, boolean zeroGrads) {
         FloatVector zero = FloatVector.zero(FLOATS);
         for (int i = 0; i < k; i += LANES) {
@@ -69,7 +68,6 @@ final class AdamWVector {
             if (zeroGrads) zero.intoByteBuffer(g, at, LE);
             step(p, m, v, at, gi, f);
         }
-        return k;
     }
 
     /** The update of the lanes at byte {@code at} from their gradient {@code gi}; returns the new p. */

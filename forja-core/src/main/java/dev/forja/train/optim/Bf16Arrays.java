@@ -52,11 +52,6 @@ abstract class Bf16Arrays {
         return new Scalar();
     }
 
-    /** The rounding of one float32 bit pattern to bf16 bits, shared by both implementations' tails. */
-    static short round(int bits) {
-        return dev.forja.tensor.Bf16Bits.round(bits);
-    }
-
     /** Loads the SIMD class only where its module is present: elsewhere it could not link. */
     private static final class VectorSupport {
         static final Bf16Arrays SIMD = (Bf16Arrays)
@@ -109,7 +104,7 @@ abstract class Bf16Arrays {
             ensure(k);
             scratchFloats.put(0, in, 0, k);
             scratchInts.get(0, bits, 0, k);
-            for (int i = 0; i < k; i++) out[i] = round(bits[i]);
+            for (int i = 0; i < k; i++) out[i] = dev.forja.tensor.Bf16Bits.round(bits[i]);
         }
     }
 }

@@ -48,6 +48,6 @@ final class Bf16ArraysVector extends Bf16Arrays {
             IntVector bits = FloatVector.fromArray(FLOATS, in, i).reinterpretAsInts();
             ((ShortVector) Bf16Lanes.round(bits).convertShape(VectorOperators.I2S, SHORTS, 0)).intoArray(out, i);
         }
-        for (; i < k; i++) out[i] = round(Float.floatToRawIntBits(in[i]));
+        for (; i < k; i++) out[i] = dev.forja.tensor.Bf16Bits.round(Float.floatToRawIntBits(in[i]));
     }
 }
