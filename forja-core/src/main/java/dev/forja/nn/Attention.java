@@ -65,6 +65,17 @@ public final class Attention {
         if (q.scalar_type().value == ScalarType.BFloat16.value && k.size(2) <= SHORT) {
             return bf16Matmuls(q, k, v, mask.has_value() ? mask.get() : null, causal);
         }
+        if (q.scalar_type().value == ScalarType.Float.value
+                && causal
+                && q.size(2) == k.size(2)
+                && k.size(2) <= SHORT
+                && q.size(2) >= 2 * CAUSAL_BLOCK) {
+            // libtorch's float32 flash-attention kernel splits its work over libtorch's threads, one in a float32
+            // run (CpuThreads), and its block products are small: blocks of queries as batched products on OpenBLAS's
+            // threads are faster (GPT-2 124M, 4 x 512, one layer, forward and backward, 2-core AMD EPYC without bf16
+            // instructions: 131-146 -> 100-130 ms) for the float32 probabilities they keep, 10/16 of B·H·T² (31.5 MB)
+            return causalBlocks(q, k, v);
+        }
         return torch.scaled_dot_product_attention(q, k, v, mask, 0.0, causal, new DoubleOptional(), false);
     }
 
@@ -96,7 +107,8 @@ public final class Attention {
     }
 
     /**
-     * The (queries, keys) of each product block of bf16 causal self-attention over {@code t} positions, in order: one
+     * The (queries, keys) of each product block of causal self-attention over {@code t} positions (bf16 up to
+     * {@link #SHORT} keys, float32 from {@code 2 × CAUSAL_BLOCK} to {@link #SHORT}), in order: one
      * (t, t) block below {@code 2 × CAUSAL_BLOCK} positions, else {@link #causalBlocks}'s. What {@code bench train
      * --products} times as attention's share of a step.
      */

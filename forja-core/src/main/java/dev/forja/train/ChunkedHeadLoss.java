@@ -40,6 +40,16 @@ final class ChunkedHeadLoss {
      */
     static final long CHUNK_BYTES = 32L << 20;
 
+    /**
+     * Largest float32 logits chunk when the products run in float32: 521 rows of GPT-2's classes, 204 of a 128k
+     * vocabulary. OpenBLAS repacks the whole (V, C) weight for each chunk's two products with it, and each chunk reads
+     * and writes the float32 weight gradient once more, so small chunks cost far more than in bf16: GPT-2 124M, 2,048
+     * rows, 2-core AMD EPYC without bf16 instructions, head and loss forward and backward, best of 3: 13 chunks of 158
+     * rows 3,756 ms, 8 of 256 3,186, 4 of 512 3,050 (the three products alone: 2,779); the weight frozen (LoRA):
+     * 2,527 -> 1,971 ms.
+     */
+    static final long FLOAT32_CHUNK_BYTES = 100L << 20;
+
     private final int chunkRows; // 0: balancedRows
     private Tensor workspace; // (rows, V) float32 logits, then their gradient; grown when a batch needs more
 
@@ -75,8 +85,10 @@ final class ChunkedHeadLoss {
         long C = h.size(h.dim() - 1), V = weight.size(0), N = labels.length;
         Labelled labelled = Labelled.of(labels);
         int k = labelled.rows().length;
-        int step = chunkRows > 0 ? chunkRows : balancedRows(k, V);
         ScalarType compute = computeType(weight, bf16Products);
+        int step = chunkRows > 0
+                ? chunkRows
+                : balancedRows(k, V, compute.value == ScalarType.Float.value ? FLOAT32_CHUNK_BYTES : CHUNK_BYTES);
         boolean weightGrad = gradients && weight.requires_grad();
         try (NoGradGuard ng = new NoGradGuard()) {
             Tensor gradW = weightGrad ? gradOf(weight) : null;
@@ -167,11 +179,11 @@ final class ChunkedHeadLoss {
     }
 
     /**
-     * Rows per chunk: as few chunks as {@link #CHUNK_BYTES} allows, of equal size (each chunk streams the weight and
-     * its gradient once, so a small remainder chunk would cost nearly as much as a full one).
+     * Rows per chunk: as few chunks as {@code bytes} of float32 logits allow, of equal size (each chunk streams the
+     * weight and its gradient once, so a small remainder chunk would cost nearly as much as a full one).
      */
-    static int balancedRows(int k, long v) {
-        long most = Math.max(1, CHUNK_BYTES / (Float.BYTES * v));
+    static int balancedRows(int k, long v, long bytes) {
+        long most = Math.max(1, bytes / (Float.BYTES * v));
         long chunks = Math.max(1, (k + most - 1) / most);
         return (int) Math.max(1, (k + chunks - 1) / chunks);
     }

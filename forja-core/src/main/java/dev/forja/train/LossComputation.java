@@ -36,7 +36,7 @@ public final class LossComputation {
      * @param bf16 run the forward pass under bf16 autocast (the parameters stay float32)
      * @param checkpointing recompute each block's activations in the backward pass instead of keeping them
      * @param headChunkRows rows per chunk of the head and loss, 0 for the fewest equal chunks within
-     *     {@link ChunkedHeadLoss#CHUNK_BYTES}
+     *     {@link ChunkedHeadLoss#CHUNK_BYTES} (bf16 products) or {@link ChunkedHeadLoss#FLOAT32_CHUNK_BYTES}
      */
     public record Options(boolean bf16, boolean checkpointing, int headChunkRows) {
         /** float32, every activation kept, the head in as few chunks as fit. */

@@ -95,6 +95,31 @@ class AttentionTest {
     }
 
     @Test
+    void float32SelfAttentionByBlocksIsLibtorchsAttentionAndGradients() {
+        // 300 positions: two blocks of 150 queries, through attend as a float32 training forward takes it
+        Tensor q = random(11, 1, 2, 300, 8).requires_grad_(true);
+        Tensor k = random(12, 1, 2, 300, 8).requires_grad_(true);
+        Tensor v = random(13, 1, 2, 300, 8).requires_grad_(true);
+        Tensor got = Attention.attend(q, k, v, null);
+        Tensor q2 = q.detach().requires_grad_(true);
+        Tensor k2 = k.detach().requires_grad_(true);
+        Tensor v2 = v.detach().requires_grad_(true);
+        Tensor want = torch.scaled_dot_product_attention(
+                q2, k2, v2, new TensorOptional(), 0.0, true, new DoubleOptional(), false);
+        assertThat(maxDifference(got, want)).isLessThan(1e-5);
+        got.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        want.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        for (Tensor[] pair : new Tensor[][] {{q, q2}, {k, k2}, {v, v2}}) {
+            assertThat(pair[0].grad().abs().max().item_double()).isGreaterThan(0);
+            assertThat(maxDifference(pair[0].grad(), pair[1].grad())).isLessThan(1e-4);
+        }
+    }
+
+    private static double maxDifference(Tensor a, Tensor b) {
+        return a.detach().sub(b.detach()).abs().max().item_double();
+    }
+
+    @Test
     void gradientsFlowThroughTheBf16Path() {
         Tensor q = bf16(random(4, 1, 2, 6, 4)).requires_grad_(true);
         Tensor k = bf16(random(5, 1, 2, 6, 4)).requires_grad_(true);

@@ -133,11 +133,16 @@ class ChunkedHeadLossTest {
     @Test
     void defaultChunksAreAsFewAsFitAndOfEqualSize() {
         long gpt2 = 50257; // 32 MiB of float32 logits hold 166 rows
-        assertThat(ChunkedHeadLoss.balancedRows(128, gpt2)).isEqualTo(128);
-        assertThat(ChunkedHeadLoss.balancedRows(166, gpt2)).isEqualTo(166);
-        assertThat(ChunkedHeadLoss.balancedRows(167, gpt2)).isEqualTo(84);
-        assertThat(ChunkedHeadLoss.balancedRows(1000, gpt2)).isEqualTo(143);
-        assertThat(ChunkedHeadLoss.balancedRows(1, gpt2)).isEqualTo(1);
+        long bf16 = ChunkedHeadLoss.CHUNK_BYTES;
+        assertThat(ChunkedHeadLoss.balancedRows(128, gpt2, bf16)).isEqualTo(128);
+        assertThat(ChunkedHeadLoss.balancedRows(166, gpt2, bf16)).isEqualTo(166);
+        assertThat(ChunkedHeadLoss.balancedRows(167, gpt2, bf16)).isEqualTo(84);
+        assertThat(ChunkedHeadLoss.balancedRows(1000, gpt2, bf16)).isEqualTo(143);
+        assertThat(ChunkedHeadLoss.balancedRows(1, gpt2, bf16)).isEqualTo(1);
+        // float32 products: 100 MiB hold 521 rows, so a 4 x 512 batch is four chunks of 512
+        long fp32 = ChunkedHeadLoss.FLOAT32_CHUNK_BYTES;
+        assertThat(ChunkedHeadLoss.balancedRows(521, gpt2, fp32)).isEqualTo(521);
+        assertThat(ChunkedHeadLoss.balancedRows(2048, gpt2, fp32)).isEqualTo(512);
     }
 
     @Test
