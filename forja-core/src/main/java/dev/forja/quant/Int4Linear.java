@@ -28,11 +28,50 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     public static final long GROUP = 32;
 
     /**
-     * The kernel's packing lays out N in blocks of this many rows (a tail of fewer rows is packed otherwise), so
-     * weights are padded with zero rows to a multiple of it, cut from the output: {@link #dequantize} then needs to
-     * know one layout only.
+     * Weights are padded with zero rows to a multiple of this, cut from the output: a whole number of the kernel's
+     * row blocks ({@link KernelLayout#ROWS}, 64 or 32; a tail of fewer rows is packed otherwise), so {@link #weight}
+     * needs to know one layout only.
      */
     private static final long ROWS = 64;
+
+    /**
+     * How libtorch's CPU int4 kernel lays out a packed block of rows, found by packing a probe weight once: its
+     * AVX-512 kernels pack N in blocks of 64 rows, each block k by k as 32 bytes whose low nibbles hold rows 0-31 and
+     * high nibbles rows 32-63; its AVX2 kernels (CPUs without AVX-512, e.g. AMD's Zen 3) blocks of 32 rows as 16
+     * bytes, low nibbles rows 0-15, high 16-31 ({@code _convert_weight_to_int4pack_for_cpu}).
+     */
+    static final class KernelLayout {
+        static final long ROWS = probe();
+
+        private KernelLayout() {}
+
+        private static long probe() {
+            try (PointerScope scope = new PointerScope();
+                    NoGradGuard ng = new NoGradGuard()) {
+                long n = 64, k = GROUP;
+                long[] levels = new long[(int) (n * k)];
+                java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+                for (int i = 0; i < levels.length; i++) levels[i] = r.nextInt(16);
+                Tensor q = Tensors.ofLongs(levels, n, k).to(ScalarType.Int).contiguous();
+                Tensor packed = AtenOps.int4Pack(q);
+                for (long rows : new long[] {64, 32}) {
+                    if (unpack(packed, n, k, rows).to(ScalarType.Int).equal(q)) return rows;
+                }
+                throw new dev.forja.ForjaException("libtorch's int4 kernel packs weights in a layout forja does not"
+                        + " read on this CPU (neither its AVX-512 nor its AVX2 one): use --quantize int8");
+            }
+        }
+    }
+
+    /** The levels (N', K) uint8 of a packed weight whose blocks hold {@code rows} rows each. */
+    private static Tensor unpack(Tensor packed, long padded, long k, long rows) {
+        Tensor p = packed.view(padded / rows, k, rows / 2); // (N'/rows, K, rows/2)
+        Tensor lo = p.bitwise_and(new Scalar(15));
+        Tensor hi = p.bitwise_right_shift(new Scalar(4));
+        return torch.cat(new TensorVector(lo, hi), 2) // (N'/rows, K, rows)
+                .permute(0, 2, 1)
+                .reshape(padded, k);
+    }
 
     /** True when {@code weight} (N, K) can be stored this way: K a multiple of {@link #GROUP}. */
     public static boolean fits(Tensor weight) {
@@ -203,18 +242,12 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
 
     /**
      * The dequantized weight {@code (q - 8) · scale + zero}, (N, K) in bf16, computed on each call from the kernel's
-     * packed layout: N in blocks of 64 rows, each block stored k by k as 32 bytes whose low nibbles hold rows 0-31 of
-     * the block and high nibbles rows 32-63 (libtorch's {@code _convert_weight_to_int4pack_for_cpu}; the test
-     * checks it against the kernel's own product with the identity).
+     * packed layout ({@link KernelLayout}; the test checks it against the kernel's own product with the identity).
      */
     @Override
     public Tensor weight() {
         long padded = packed.size(0);
-        Tensor p = packed.view(padded / ROWS, inFeatures, ROWS / 2); // (N'/64, K, 32)
-        Tensor lo = p.bitwise_and(new Scalar(15));
-        Tensor hi = p.bitwise_right_shift(new Scalar(4));
-        Tensor q = torch.cat(new TensorVector(lo, hi), 2) // (N'/64, K, 64)
-                .permute(0, 2, 1)
+        Tensor q = unpack(packed, padded, inFeatures, KernelLayout.ROWS)
                 .reshape(padded, inFeatures / GROUP, GROUP)
                 .narrow(0, 0, outFeatures)
                 .to(ScalarType.Float); // (N, K/G, G)
