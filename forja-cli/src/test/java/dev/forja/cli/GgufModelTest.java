@@ -15,6 +15,7 @@ import dev.forja.io.gguf.GgufValue;
 import dev.forja.io.gguf.GgufWriter;
 import dev.forja.model.CausalLM;
 import dev.forja.model.ModelLoader;
+import dev.forja.tensor.CpuFeatures;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.train.Lineage;
@@ -386,7 +387,8 @@ class GgufModelTest {
             if (dtype.equals("f16")) {
                 assertThat(max).isLessThanOrEqualTo(0.02);
             } else {
-                assertThat(mean).isLessThanOrEqualTo(0.1);
+                // int8 x int8 products: 7-bit activations on CPUs without VNNI (Int8DynamicLinear), twice the step
+                assertThat(mean).isLessThanOrEqualTo(CpuFeatures.hasVnni() ? 0.1 : 0.2);
             }
         }
     }

@@ -13,6 +13,7 @@ import dev.forja.model.QuantizedModel;
 import dev.forja.quant.Int4Linear;
 import dev.forja.quant.Int8DynamicLinear;
 import dev.forja.quant.QuantScheme;
+import dev.forja.tensor.CpuFeatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -110,8 +111,11 @@ class GgufQuantizedModelTest {
         }
         System.err.printf(
                 "%s %s: worst |Δ logprob| %.4f, |Δ nll| %.4f%n", arch, dtype, worst, Math.abs(a.nll() - b.nll()));
-        assertThat(worst).isLessThan(0.3);
-        assertThat(Math.abs(a.nll() - b.nll())).isLessThan(0.05);
+        // Q8_0 runs as int8 x int8 products whose activations get 7 bits instead of 8 on CPUs without VNNI
+        // (Int8DynamicLinear): twice the grid step, twice the bound
+        double slack = int4 || CpuFeatures.hasVnni() ? 1 : 2;
+        assertThat(worst).isLessThan(0.3 * slack);
+        assertThat(Math.abs(a.nll() - b.nll())).isLessThan(0.05 * slack);
     }
 
     @Test
