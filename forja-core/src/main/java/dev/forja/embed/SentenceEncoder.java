@@ -3,6 +3,7 @@ package dev.forja.embed;
 import dev.forja.ForjaException;
 import dev.forja.model.bert.BertLoader;
 import dev.forja.model.bert.BertModel;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.Truncation;
@@ -204,26 +205,67 @@ public final class SentenceEncoder implements AutoCloseable {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length)); // similar lengths pad little
         float[][] out = new float[ids.size()][];
-        int C = dimension();
-        for (int start = 0; start < order.length; start += batchSize) {
-            int n = Math.min(batchSize, order.length - start);
-            List<long[]> batch = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) batch.add(ids.get(order[start + j]));
-            float[] flat;
-            try (PointerScope scope = new PointerScope();
-                    NoGradGuard ng = new NoGradGuard()) {
-                PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
-                Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
-                Tensor poolMask = b.mask(); // (B, T)
-                if (skip > 0) {
-                    poolMask = poolMask.clone();
-                    poolMask.narrow(1, 0, Math.min(skip, poolMask.size(1))).fill_(new Scalar(0));
-                }
-                flat = Tensors.toFloats(pooling.apply(hidden, poolMask)); // (B * C)
-            }
-            for (int j = 0; j < n; j++) out[order[start + j]] = Arrays.copyOfRange(flat, j * C, (j + 1) * C);
+        int batches = (order.length + batchSize - 1) / batchSize;
+        int workers = Math.min(batches, CpuThreads.inferenceWorkers());
+        if (workers <= 1) {
+            for (int k = 0; k < batches; k++) embedBatch(ids, order, k, skip, out);
+            return out;
         }
+        // batches dealt round-robin to the cores, each multiplying on its own thread: in a float32 setup libtorch's
+        // element-wise ops run on one thread, which left the other cores idle between products (2-core AMD EPYC,
+        // MiniLM, 600 requests of up to 256 tokens: 16.7-17.7 -> 12.7-13.8 s)
+        CpuThreads.withSingleThreadedBlas(() -> {
+            List<Thread> threads = new ArrayList<>();
+            RuntimeException[] failure = new RuntimeException[1];
+            for (int w = 1; w < workers; w++) {
+                int first = w;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int k = first; k < batches; k += workers) embedBatch(ids, order, k, skip, out);
+                    } catch (RuntimeException e) {
+                        synchronized (failure) {
+                            if (failure[0] == null) failure[0] = e;
+                        }
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            for (int k = 0; k < batches; k += workers) embedBatch(ids, order, k, skip, out);
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ForjaException("interrupted while embedding");
+                }
+            }
+            if (failure[0] != null) throw failure[0];
+        });
         return out;
+    }
+
+    /** Embeds batch {@code k} of the texts in {@code order} (sorted by length) into {@code out}. */
+    private void embedBatch(List<long[]> ids, Integer[] order, int k, int skip, float[][] out) {
+        int start = k * batchSize;
+        int n = Math.min(batchSize, order.length - start);
+        int C = dimension();
+        List<long[]> batch = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) batch.add(ids.get(order[start + j]));
+        float[] flat;
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard ng = new NoGradGuard()) {
+            PaddedBatch b = PaddedBatch.of(batch, model.config().padTokenId());
+            Tensor hidden = model.forward(b.ids(), null, b.mask()); // (B, T, C)
+            Tensor poolMask = b.mask(); // (B, T)
+            if (skip > 0) {
+                poolMask = poolMask.clone();
+                poolMask.narrow(1, 0, Math.min(skip, poolMask.size(1))).fill_(new Scalar(0));
+            }
+            flat = Tensors.toFloats(pooling.apply(hidden, poolMask)); // (B * C)
+        }
+        for (int j = 0; j < n; j++) out[order[start + j]] = Arrays.copyOfRange(flat, j * C, (j + 1) * C);
     }
 
     @Override

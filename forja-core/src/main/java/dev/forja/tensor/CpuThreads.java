@@ -57,6 +57,30 @@ public final class CpuThreads {
         torch.set_num_threads(libtorch);
     }
 
+    /**
+     * How many Java threads may each run a share of independent libtorch inference at once: {@link #count} in a
+     * float32 setup, where libtorch's own pool has one thread and its element-wise ops would otherwise leave the other
+     * cores idle between OpenBLAS's products; 1 when libtorch runs its own pool of several (bf16), which would then
+     * oversubscribe the cores. Run the shares inside {@link #withSingleThreadedBlas}.
+     */
+    public static int inferenceWorkers() {
+        return torch.get_num_threads() == 1 ? Math.max(1, count) : 1;
+    }
+
+    /**
+     * Runs {@code work} with OpenBLAS at one thread, for work split over the caller's own threads (each product then
+     * runs on the thread that calls it), and restores OpenBLAS's thread count after it.
+     */
+    public static void withSingleThreadedBlas(Runnable work) {
+        int before = openblas_nolapack.blas_get_num_threads();
+        openblas_nolapack.blas_set_num_threads(1);
+        try {
+            work.run();
+        } finally {
+            openblas_nolapack.blas_set_num_threads(before);
+        }
+    }
+
     /** The threads asked for by the last {@link #use} (all processors before any). */
     public static int count() {
         return count;

@@ -9,6 +9,7 @@ import dev.forja.io.Json;
 import dev.forja.model.bert.BertModel;
 import dev.forja.onnx.BertOnnxImport;
 import dev.forja.onnx.MiniLmResources;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +105,27 @@ class SentenceEncoderTest {
             double n = 0;
             for (float x : v) n += x * x;
             assertThat(Math.sqrt(n)).isCloseTo(1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    void batchesSplitOverTwoThreadsGiveTheSequentialVectors() {
+        List<String> texts = Sentences.all(); // more than one batch of SentenceEncoder.DEFAULT_BATCH
+        assertThat(texts.size()).isGreaterThan(2 * SentenceEncoder.DEFAULT_BATCH);
+        try {
+            CpuThreads.use(1, true);
+            float[][] sequential = fromDir.embed(texts);
+            CpuThreads.use(2, true);
+            assertThat(CpuThreads.inferenceWorkers()).isEqualTo(2);
+            float[][] split = fromDir.embed(texts);
+            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2); // restored after the split
+            for (int i = 0; i < texts.size(); i++) {
+                for (int c = 0; c < split[i].length; c++) {
+                    assertThat(split[i][c]).isCloseTo(sequential[i][c], within(1e-5f));
+                }
+            }
+        } finally {
+            CpuThreads.use(CpuThreads.all(), false); // the state before any use(), as CpuThreadsTest leaves it
         }
     }
 
