@@ -1,5 +1,6 @@
 package dev.forja.quant;
 
+import dev.forja.ForjaException;
 import dev.forja.io.gguf.GgmlQuant;
 import dev.forja.io.gguf.GgufType;
 import dev.forja.nn.Linear;
@@ -7,6 +8,7 @@ import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -29,7 +31,7 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
 
     /**
      * Weights are padded with zero rows to a multiple of this, cut from the output: a whole number of the kernel's
-     * row blocks ({@link KernelLayout#ROWS}, 64 or 32; a tail of fewer rows is packed otherwise), so {@link #weight}
+     * row blocks ({@link KernelLayout#rows}, 64 or 32; a tail of fewer rows is packed otherwise), so {@link #weight}
      * needs to know one layout only.
      */
     private static final long ROWS = 64;
@@ -41,24 +43,30 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
      * bytes, low nibbles rows 0-15, high 16-31 ({@code _convert_weight_to_int4pack_for_cpu}).
      */
     static final class KernelLayout {
-        static final long ROWS = probe();
+        private static long rows; // 0 until probed
 
         private KernelLayout() {}
+
+        /** The rows of one packed block on this CPU, probed on the first call. */
+        static synchronized long rows() {
+            if (rows == 0) rows = probe();
+            return rows;
+        }
 
         private static long probe() {
             try (PointerScope scope = new PointerScope();
                     NoGradGuard ng = new NoGradGuard()) {
                 long n = 64, k = GROUP;
                 long[] levels = new long[(int) (n * k)];
-                java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+                SplittableRandom r = new SplittableRandom(1);
                 for (int i = 0; i < levels.length; i++) levels[i] = r.nextInt(16);
                 Tensor q = Tensors.ofLongs(levels, n, k).to(ScalarType.Int).contiguous();
                 Tensor packed = AtenOps.int4Pack(q);
-                for (long rows : new long[] {64, 32}) {
-                    if (unpack(packed, n, k, rows).to(ScalarType.Int).equal(q)) return rows;
+                for (long candidate : new long[] {64, 32}) {
+                    if (unpack(packed, n, k, candidate).to(ScalarType.Int).equal(q)) return candidate;
                 }
-                throw new dev.forja.ForjaException("libtorch's int4 kernel packs weights in a layout forja does not"
-                        + " read on this CPU (neither its AVX-512 nor its AVX2 one): use --quantize int8");
+                throw new ForjaException("libtorch's int4 kernel packs weights in a layout forja does not read on this"
+                        + " CPU (neither its AVX-512 nor its AVX2 one): use --quantize int8");
             }
         }
     }
@@ -247,7 +255,7 @@ public record Int4Linear(Tensor packed, Tensor scaleAndZero, long outFeatures, l
     @Override
     public Tensor weight() {
         long padded = packed.size(0);
-        Tensor q = unpack(packed, padded, inFeatures, KernelLayout.ROWS)
+        Tensor q = unpack(packed, padded, inFeatures, KernelLayout.rows())
                 .reshape(padded, inFeatures / GROUP, GROUP)
                 .narrow(0, 0, outFeatures)
                 .to(ScalarType.Float); // (N, K/G, G)
