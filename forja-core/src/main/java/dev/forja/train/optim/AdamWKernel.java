@@ -1,6 +1,7 @@
 package dev.forja.train.optim;
 
 import dev.forja.tensor.Tensors;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
@@ -9,9 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -92,8 +91,8 @@ final class AdamWKernel implements AutoCloseable {
             // in SIMD lanes straight on the buffers where the JDK's vector module is present, the tail as arrays
             int k = SIMD ? len / AdamWVector.lanes() * AdamWVector.lanes() : 0;
             if (k > 0) {
-                java.nio.ByteBuffer p = Tensors.bytes(group.values, from, k), m = Tensors.bytes(group.expAvg, from, k);
-                java.nio.ByteBuffer v = Tensors.bytes(group.expAvgSq, from, k), g = Tensors.bytes(group.grads, from, k);
+                ByteBuffer p = Tensors.bytes(group.values, from, k), m = Tensors.bytes(group.expAvg, from, k);
+                ByteBuffer v = Tensors.bytes(group.expAvgSq, from, k), g = Tensors.bytes(group.grads, from, k);
                 if (shadow) AdamWVector.update(p, g, m, v, Tensors.bytes(group.shadow, from, k), k, f, zeroGrads);
                 else AdamWVector.updateFloat(p, g, m, v, k, f, zeroGrads);
             }
@@ -308,12 +307,9 @@ final class AdamWKernel implements AutoCloseable {
         if (warm || !SIMD) return;
         warm = true;
         int k = 3 * AdamWVector.lanes();
-        java.nio.ByteBuffer p = java.nio.ByteBuffer.allocateDirect(4 * k),
-                g = java.nio.ByteBuffer.allocateDirect(2 * k);
-        java.nio.ByteBuffer m = java.nio.ByteBuffer.allocateDirect(4 * k),
-                v = java.nio.ByteBuffer.allocateDirect(4 * k);
-        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocateDirect(2 * k),
-                gf = java.nio.ByteBuffer.allocateDirect(4 * k);
+        ByteBuffer p = ByteBuffer.allocateDirect(4 * k), g = ByteBuffer.allocateDirect(2 * k);
+        ByteBuffer m = ByteBuffer.allocateDirect(4 * k), v = ByteBuffer.allocateDirect(4 * k);
+        ByteBuffer h = ByteBuffer.allocateDirect(2 * k), gf = ByteBuffer.allocateDirect(4 * k);
         Scalars f = new Scalars(new Coefficients(0.999, 0.9, 0.999, 1e-8, 0.5, 1e-3, 1));
         boolean[] zero = {false};
         dev.forja.tensor.VectorModule.compileByCalling(
@@ -327,14 +323,12 @@ final class AdamWKernel implements AutoCloseable {
 
     /** {@code len} 16-bit values of a contiguous CPU bf16 tensor from element {@code from}. */
     private static ShortBuffer shorts(Tensor t, long from, int len) {
-        ShortPointer ptr = new ShortPointer(t.data_ptr());
-        return ptr.position(from).limit(from + len).asBuffer();
+        return Tensors.bytes(t, from, len).asShortBuffer();
     }
 
     /** {@code len} floats of a contiguous CPU float32 tensor from element {@code from}, as a native-order buffer. */
     private static FloatBuffer floats(Tensor t, long from, int len) {
-        FloatPointer ptr = new FloatPointer(t.data_ptr());
-        return ptr.position(from).limit(from + len).asBuffer();
+        return Tensors.bytes(t, from, len).asFloatBuffer();
     }
 
     private synchronized ForkJoinPool pool() {
