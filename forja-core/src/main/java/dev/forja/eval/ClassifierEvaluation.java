@@ -11,6 +11,7 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.report.HtmlReport;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.TokenizerFiles;
@@ -175,28 +176,41 @@ public final class ClassifierEvaluation {
     public static Result evaluate(
             BertClassifier classifier, ClassificationBatches batches, Function<PaddedBatch, Tensor> logits) {
         int n = batches.rows().size();
+        int count = batches.batchesPerEpoch();
+        List<ClassificationBatch> list = new ArrayList<>(count);
+        int[] offsets = new int[count];
+        for (int i = 0, k = 0; i < count; i++) {
+            list.add(batches.batch(0, i));
+            offsets[i] = k;
+            k += list.get(i).labels().length;
+        }
         int[] gold = new int[n];
         int[] predicted = new int[n];
         float[][] all = new float[n][];
-        double loss = 0;
-        int k = 0;
-        for (int i = 0; i < batches.batchesPerEpoch(); i++) {
+        double[] losses = new double[count];
+        // batches spread over the cores in a float32 setup, the last (longest) first (CpuThreads.forEachTask); each
+        // batch's results go to its own rows and the losses are summed in batch order: the same figures on any number
+        // of cores
+        CpuThreads.forEachTask(count, task -> {
+            int i = count - 1 - task;
             try (PointerScope scope = new PointerScope();
                     NoGradGuard ng = new NoGradGuard()) {
-                ClassificationBatch b = batches.batch(0, i);
+                ClassificationBatch b = list.get(i);
                 Tensor z = logits.apply(
                         PaddedBatch.of(b.ids(), classifier.encoder().config().padTokenId())); // (B, K)
-                loss += summedLoss(z, b.labels()).item_double();
+                losses[i] = summedLoss(z, b.labels()).item_double();
                 long[] argmax = Tensors.toLongs(z.argmax(new LongOptional(1), false));
                 float[] flat = Tensors.toFloats(z); // (B·K)
                 int classes = flat.length / argmax.length;
-                for (int j = 0; j < argmax.length; j++, k++) {
+                for (int j = 0, k = offsets[i]; j < argmax.length; j++, k++) {
                     gold[k] = b.labels()[j];
                     predicted[k] = (int) argmax[j];
-                    all[k] = java.util.Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
+                    all[k] = Arrays.copyOfRange(flat, j * classes, (j + 1) * classes);
                 }
             }
-        }
+        });
+        double loss = 0;
+        for (double l : losses) loss += l;
         return new Result(loss / n, ClassificationMetrics.compute(classifier.labels(), gold, predicted), all, gold);
     }
 
@@ -218,19 +232,23 @@ public final class ClassifierEvaluation {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> t.ids().get(i).length)); // stable, as the batches
         int[] out = new int[order.length];
-        for (int start = 0; start < order.length; start += batchSize) {
-            int n = Math.min(batchSize, order.length - start);
-            List<long[]> ids = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) ids.add(t.ids().get(order[start + j]));
-            try (PointerScope scope = new PointerScope();
-                    NoGradGuard ng = new NoGradGuard()) {
-                PaddedBatch p =
-                        PaddedBatch.of(ids, classifier.encoder().config().padTokenId());
-                long[] argmax =
-                        Tensors.toLongs(classifier.logits(p.ids(), p.mask()).argmax(new LongOptional(1), false));
-                for (int j = 0; j < n; j++) out[order[start + j]] = (int) argmax[j];
-            }
-        }
+        int count = (order.length + batchSize - 1) / batchSize;
+        CpuThreads.forEachTask(
+                count,
+                task -> { // batches spread over the cores, the longest first, as evaluate's
+                    int start = (count - 1 - task) * batchSize;
+                    int n = Math.min(batchSize, order.length - start);
+                    List<long[]> ids = new ArrayList<>(n);
+                    for (int j = 0; j < n; j++) ids.add(t.ids().get(order[start + j]));
+                    try (PointerScope scope = new PointerScope();
+                            NoGradGuard ng = new NoGradGuard()) {
+                        PaddedBatch p = PaddedBatch.of(
+                                ids, classifier.encoder().config().padTokenId());
+                        long[] argmax = Tensors.toLongs(
+                                classifier.logits(p.ids(), p.mask()).argmax(new LongOptional(1), false));
+                        for (int j = 0; j < n; j++) out[order[start + j]] = (int) argmax[j];
+                    }
+                });
         return out;
     }
 

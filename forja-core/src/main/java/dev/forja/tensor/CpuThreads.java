@@ -1,6 +1,10 @@
 package dev.forja.tensor;
 
 import dev.forja.ForjaException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
@@ -58,27 +62,80 @@ public final class CpuThreads {
     }
 
     /**
-     * How many Java threads may each run a share of independent libtorch inference at once: {@link #count} in a
-     * float32 setup, where libtorch's own pool has one thread and its element-wise ops would otherwise leave the other
-     * cores idle between OpenBLAS's products; 1 when libtorch runs its own pool of several (bf16), which would then
-     * oversubscribe the cores. Run the shares inside {@link #withSingleThreadedBlas}.
+     * How many Java threads may each run a share of independent libtorch work at once (inference batches, the rows of
+     * a training batch): {@link #count} in a float32 setup, where libtorch's own pool has one thread and its
+     * element-wise ops would otherwise leave the other cores idle between OpenBLAS's products; 1 when libtorch runs its
+     * own pool of several (bf16), which would then oversubscribe the cores. Run the shares with {@link #runShares}.
      */
     public static int inferenceWorkers() {
         return torch.get_num_threads() == 1 ? Math.max(1, count) : 1;
     }
 
     /**
-     * Runs {@code work} with OpenBLAS at one thread, for work split over the caller's own threads (each product then
-     * runs on the thread that calls it), and restores OpenBLAS's thread count after it.
+     * Runs {@code share.accept(0)} to {@code share.accept(n - 1)} at once: share 0 on the caller's thread, each other
+     * on a thread of its own, with OpenBLAS at one thread meanwhile (each product then runs on the thread that calls
+     * it) and restored after. Returns when all have ended; the first share's failure is then rethrown. Each share
+     * opens its own {@code PointerScope} for what it allocates (scopes are per thread).
      */
-    public static void withSingleThreadedBlas(Runnable work) {
+    public static void runShares(int n, IntConsumer share) {
+        if (n <= 1) {
+            if (n == 1) share.accept(0);
+            return;
+        }
         int before = openblas_nolapack.blas_get_num_threads();
         openblas_nolapack.blas_set_num_threads(1);
+        Throwable[] failures = new Throwable[n];
+        List<Thread> threads = new ArrayList<>(n - 1);
         try {
-            work.run();
+            for (int w = 1; w < n; w++) {
+                int index = w;
+                Thread t = new Thread(() -> {
+                    try {
+                        share.accept(index);
+                    } catch (RuntimeException | Error e) {
+                        failures[index] = e;
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            try {
+                share.accept(0);
+            } catch (RuntimeException | Error e) {
+                failures[0] = e;
+            }
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the shares use memory the caller frees: wait for them all the same
+                    }
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         } finally {
             openblas_nolapack.blas_set_num_threads(before);
         }
+        for (Throwable f : failures) {
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
+        }
+    }
+
+    /**
+     * Runs {@code task.accept(i)} once for each {@code i} from 0 to {@code count - 1} on {@link #inferenceWorkers}
+     * threads (the caller's among them, through {@link #runShares}), each taking the next index as it finishes one:
+     * give the costliest tasks the first indices and the cores end together. Tasks must write their results apart.
+     */
+    public static void forEachTask(int count, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        runShares(Math.min(count, inferenceWorkers()), w -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) task.accept(i);
+        });
     }
 
     /** The threads asked for by the last {@link #use} (all processors before any). */

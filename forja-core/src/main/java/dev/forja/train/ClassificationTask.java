@@ -21,6 +21,7 @@ import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
 import dev.forja.tokenizer.TokenizerFiles;
@@ -31,9 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -56,6 +61,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     private final ClassificationBatches train;
     private final ClassificationBatches validation; // null without validation data
     private final boolean bf16;
+    private final boolean shareRows; // a batch's rows may be split over the cores (see forwardBackward)
     private final long padId;
     private final int maxLength; // tokens per text, as trained: written into the final model's tokenizer_config.json
     private final Canonicalization canonicalization; // what each text goes through first: written into config.json
@@ -146,6 +152,9 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             trainable.putAll(classifier.parameters());
         }
         trainable.values().forEach(t -> t.requires_grad_(true));
+        // LoRA accumulates some gradients by hand (Recomputable inputs), and several ranks sum buckets as the backward
+        // fills them: both need one backward per micro-batch
+        shareRows = adapter == null && worldSize == 1;
     }
 
     /** The training rows and the validation rows: the validation file's, or a stratified split of the training data. */
@@ -243,9 +252,74 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     @Override
     public double forwardBackward(ClassificationBatch b, double normalizer, long seed) {
         torch.manual_seed(seed);
-        Tensor loss = summedLoss(b);
-        loss.div(new Scalar(normalizer)).backward();
-        return loss.item_double();
+        int workers = shareRows ? Math.min(b.labels().length, CpuThreads.inferenceWorkers()) : 1;
+        if (workers <= 1) {
+            Tensor loss = summedLoss(b);
+            loss.div(new Scalar(normalizer)).backward();
+            return loss.item_double();
+        }
+        return forwardBackwardShared(RowShares.split(b, workers), normalizer);
+    }
+
+    /**
+     * One micro-batch as {@code shares.size()} shares of its rows, each forward and backward on a core of its own (a
+     * float32 setup runs libtorch's element-wise ops on one thread, which left the other cores idle between the
+     * products). Share 0's backward accumulates into the parameters' gradients; each other share's gradients are
+     * computed apart and added after the share before it has added its own, so the sum has one order and a run gives
+     * the same bits every time, resumed or not (a full model carries no dropout).
+     */
+    private double forwardBackwardShared(List<ClassificationBatch> shares, double normalizer) {
+        int n = shares.size();
+        List<Tensor> params = List.copyOf(trainable.values());
+        double[] losses = new double[n];
+        CountDownLatch[] added = new CountDownLatch[n];
+        for (int i = 0; i < n; i++) added[i] = new CountDownLatch(1);
+        try {
+            CpuThreads.runShares(n, w -> {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor loss = summedLoss(shares.get(w));
+                    losses[w] = loss.item_double();
+                    Tensor scaled = loss.div(new Scalar(normalizer));
+                    if (w == 0) {
+                        scaled.backward();
+                    } else {
+                        TensorVector grads = torch.grad(
+                                new TensorVector(scaled),
+                                new TensorVector(params.toArray(new Tensor[0])),
+                                new TensorVector(),
+                                new BoolOptional(false),
+                                false,
+                                true); // a classifier pooling by the mean leaves the pooler unused
+                        await(added[w - 1]);
+                        try (NoGradGuard ng = new NoGradGuard()) {
+                            for (int i = 0; i < params.size(); i++) {
+                                Tensor g = grads.get(i);
+                                if (!g.defined()) continue;
+                                Tensor sum = params.get(i).grad();
+                                if (sum.defined()) sum.add_(g);
+                                else params.get(i).mutable_grad().put(g.clone()); // share 0 left it without one
+                            }
+                        }
+                    }
+                } finally {
+                    added[w].countDown(); // a failed share lets the next go on to its own failure or end
+                }
+            });
+        } finally {
+            for (CountDownLatch l : added) l.countDown();
+        }
+        double sum = 0;
+        for (double l : losses) sum += l;
+        return sum;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ForjaException("interrupted while adding a share's gradients");
+        }
     }
 
     /**

@@ -16,6 +16,43 @@ class CpuThreadsTest {
     }
 
     @Test
+    void tasksRunOnceEachOverTheCoresWithOneBlasThreadAndAFailureComesBackAfterAllEnd() {
+        CpuThreads.use(2, true);
+        int[] runs = new int[50];
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        int[] blas = new int[50];
+        CpuThreads.forEachTask(50, i -> {
+            runs[i]++;
+            blas[i] = openblas_nolapack.blas_get_num_threads();
+            threads.add(Thread.currentThread());
+            try {
+                Thread.sleep(2); // long enough that the other thread takes some
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(runs).containsOnly(1);
+        assertThat(blas).containsOnly(1);
+        assertThat(threads).hasSize(2).contains(Thread.currentThread());
+        assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2); // restored
+
+        java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+        assertThatThrownBy(() -> CpuThreads.runShares(2, w -> {
+                    try {
+                        if (w == 0) throw new ForjaException("share 0 failed");
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        ended.incrementAndGet();
+                    }
+                }))
+                .isInstanceOf(ForjaException.class)
+                .hasMessage("share 0 failed");
+        assertThat(ended.get()).isEqualTo(2); // share 1 had ended before the failure came back
+    }
+
+    @Test
     void float32WorkGivesTheCoresToTheBlasAndOneThreadToLibtorch() {
         CpuThreads.use(2, true);
         assertThat(torch.get_num_threads()).isEqualTo(1);

@@ -14,6 +14,7 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
 import dev.forja.model.bert.BertWriter;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tokenizer.ByteLevelTokenizerFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,6 +104,50 @@ class ClassificationTaskTest {
                     .metrics();
             assertThat(metrics.accuracy()).isEqualTo(acc);
         }
+    }
+
+    @Test
+    void aBatchSplitOverTwoCoresGivesTheOnePassGradientsAndTheSameBitsEveryTime() throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(
+                tmp.resolve("train.jsonl"),
+                4,
+                "{\"text\": \"GET /a/much/longer/path/than/the/others?with=a&query=string\", \"label\": \"benigno\"}");
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(1, true); // one core: one pass over the batch
+            ClassificationTask task = new ClassificationTask(
+                    config(model, train, train, tmp.resolve("run"), "full", 1), model, false, QUIET);
+            ClassificationBatch b = task.batches().batch(0, 0);
+            assertThat(b.labels()).hasSizeGreaterThan(2);
+            Map<String, float[]> onePass = gradients(task, b);
+            CpuThreads.use(2, true); // two cores: two shares of the rows at once
+            Map<String, float[]> shared = gradients(task, b);
+            Map<String, float[]> again = gradients(task, b);
+            assertThat(shared.keySet()).isEqualTo(onePass.keySet());
+            for (String name : onePass.keySet()) {
+                float[] want = onePass.get(name), got = shared.get(name);
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(got[i])
+                            .as(name + "[" + i + "]")
+                            .isCloseTo(want[i], within(2e-5f + 1e-4f * Math.abs(want[i])));
+                }
+                assertThat(again.get(name)).as(name).isEqualTo(got);
+            }
+        } finally {
+            CpuThreads.use(before, true);
+        }
+    }
+
+    /** The gradients of one micro-batch from none, by parameter (those it leaves without one are left out). */
+    private static Map<String, float[]> gradients(ClassificationTask task, ClassificationBatch b) {
+        task.trainableParameters().values().forEach(p -> p.mutable_grad().put(new org.bytedeco.pytorch.Tensor()));
+        task.forwardBackward(b, b.labels().length, 1);
+        Map<String, float[]> out = new java.util.TreeMap<>();
+        task.trainableParameters().forEach((name, p) -> {
+            if (p.grad().defined()) out.put(name, dev.forja.tensor.Tensors.toFloats(p.grad()));
+        });
+        return out;
     }
 
     @Test
