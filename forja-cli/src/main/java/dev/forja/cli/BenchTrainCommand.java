@@ -254,7 +254,11 @@ final class BenchTrainCommand implements Callable<Integer> {
             if (profiled != null) compute = profiled;
             LossComputation loss = new LossComputation(
                     compute,
-                    LossComputation.Options.DEFAULT.withBf16(bf16 && !shadow).withCheckpointing(checkpointing));
+                    LossComputation.Options.DEFAULT
+                            .withBf16(bf16 && !shadow)
+                            .withCheckpointing(checkpointing)
+                            // as forja train's full fine-tuning; the profile times one pass per step
+                            .withShareRows(!lora && profiled == null));
             System.gc(); // the parameters' storage from before the optimizer flattened them
             rss("after setting up the optimizer");
             try {

@@ -1,5 +1,7 @@
 package dev.forja.data;
 
+import java.util.Arrays;
+
 /**
  * One training step's worth of tokens, flattened row-major: element {@code (b, t)} is at {@code b * seqLen + t}.
  *
@@ -44,6 +46,25 @@ public record Batch(
             throw new IllegalArgumentException(
                     "batch arrays must all hold " + batchSize + "x" + seqLen + " = " + n + " elements");
         }
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > batchSize || from >= to) {
+            throw new IllegalArgumentException("rows " + from + ".." + to + " of a batch of " + batchSize);
+        }
+        int a = from * seqLen, e = to * seqLen;
+        long[] l = Arrays.copyOfRange(labels, a, e);
+        int trainable = 0;
+        for (long v : l) if (v != IGNORE) trainable++;
+        return new Batch(
+                to - from,
+                seqLen,
+                Arrays.copyOfRange(inputIds, a, e),
+                l,
+                Arrays.copyOfRange(positionIds, a, e),
+                segmentIds == null ? null : Arrays.copyOfRange(segmentIds, a, e),
+                trainable);
     }
 
     /** True when several samples share a row ({@link #segmentIds()} is set). */

@@ -70,18 +70,39 @@ final class ChunkedHeadLoss {
      * @param gradients false for evaluation: the loss only
      */
     Result compute(Tensor h, Tensor weight, long[] labels, boolean bf16Products, double normalizer, boolean gradients) {
+        return compute(h, weight, labels, bf16Products, normalizer, gradients, null);
+    }
+
+    /**
+     * As {@link #compute(Tensor, Tensor, long[], boolean, double, boolean)}, the weight's gradient accumulated into
+     * {@code gradInto} (the weight's shape and dtype) instead of the weight's grad when it is not null.
+     */
+    Result compute(
+            Tensor h,
+            Tensor weight,
+            long[] labels,
+            boolean bf16Products,
+            double normalizer,
+            boolean gradients,
+            Tensor gradInto) {
         // in a scope of its own: the temporaries, the kept bf16 dlogits among them (K x V: 196 MiB for GPT-2 at 4 x
         // 512), are freed on return, not held through the backward of the blocks that follows
         Result[] result = new Result[1];
         Tensor gradInput = Tensors.freeingTemporaries(() -> {
-            result[0] = computeChunks(h, weight, labels, bf16Products, normalizer, gradients);
+            result[0] = computeChunks(h, weight, labels, bf16Products, normalizer, gradients, gradInto);
             return result[0].gradInput() == null ? new Tensor() : result[0].gradInput();
         });
         return new Result(result[0].loss(), result[0].gradInput() == null ? null : gradInput);
     }
 
     private Result computeChunks(
-            Tensor h, Tensor weight, long[] labels, boolean bf16Products, double normalizer, boolean gradients) {
+            Tensor h,
+            Tensor weight,
+            long[] labels,
+            boolean bf16Products,
+            double normalizer,
+            boolean gradients,
+            Tensor gradInto) {
         long C = h.size(h.dim() - 1), V = weight.size(0), N = labels.length;
         Labelled labelled = Labelled.of(labels);
         int k = labelled.rows().length;
@@ -91,7 +112,7 @@ final class ChunkedHeadLoss {
                 : balancedRows(k, V, compute.value == ScalarType.Float.value ? FLOAT32_CHUNK_BYTES : CHUNK_BYTES);
         boolean weightGrad = gradients && weight.requires_grad();
         try (NoGradGuard ng = new NoGradGuard()) {
-            Tensor gradW = weightGrad ? gradOf(weight) : null;
+            Tensor gradW = !weightGrad ? null : gradInto != null ? gradInto : gradOf(weight);
             if (k == 0) {
                 return new Result(0, gradients ? torch.zeros_like(h.detach()) : null);
             }

@@ -32,13 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -268,58 +264,18 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
      * computed apart and added after the share before it has added its own, so the sum has one order and a run gives
      * the same bits every time, resumed or not (a full model carries no dropout).
      */
-    private double forwardBackwardShared(List<ClassificationBatch> shares, double normalizer) {
-        int n = shares.size();
-        List<Tensor> params = List.copyOf(trainable.values());
-        double[] losses = new double[n];
-        CountDownLatch[] added = new CountDownLatch[n];
-        for (int i = 0; i < n; i++) added[i] = new CountDownLatch(1);
-        try {
-            CpuThreads.runShares(n, w -> {
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor loss = summedLoss(shares.get(w));
-                    losses[w] = loss.item_double();
-                    Tensor scaled = loss.div(new Scalar(normalizer));
-                    if (w == 0) {
-                        scaled.backward();
-                    } else {
-                        TensorVector grads = torch.grad(
-                                new TensorVector(scaled),
-                                new TensorVector(params.toArray(new Tensor[0])),
-                                new TensorVector(),
-                                new BoolOptional(false),
-                                false,
-                                true); // a classifier pooling by the mean leaves the pooler unused
-                        await(added[w - 1]);
-                        try (NoGradGuard ng = new NoGradGuard()) {
-                            for (int i = 0; i < params.size(); i++) {
-                                Tensor g = grads.get(i);
-                                if (!g.defined()) continue;
-                                Tensor sum = params.get(i).grad();
-                                if (sum.defined()) sum.add_(g);
-                                else params.get(i).mutable_grad().put(g.clone()); // share 0 left it without one
-                            }
-                        }
-                    }
-                } finally {
-                    added[w].countDown(); // a failed share lets the next go on to its own failure or end
-                }
-            });
-        } finally {
-            for (CountDownLatch l : added) l.countDown();
-        }
+    private double forwardBackwardShared(List<ClassificationBatch> parts, double normalizer) {
+        double[] losses = new double[parts.size()];
+        GradientShares.run(List.copyOf(trainable.values()), parts.size(), (w, shares) -> {
+            Tensor loss = summedLoss(parts.get(w));
+            losses[w] = loss.item_double();
+            Tensor scaled = loss.div(new Scalar(normalizer));
+            if (w == 0) scaled.backward();
+            else shares.addApart(w, scaled, null, null, null);
+        });
         double sum = 0;
         for (double l : losses) sum += l;
         return sum;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ForjaException("interrupted while adding a share's gradients");
-        }
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.forja.model.ModelConfig;
 import dev.forja.model.ModelInitializer;
 import dev.forja.model.Presets;
 import dev.forja.nn.Recomputation;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.NativeScope;
 import dev.forja.tensor.Tensors;
 import dev.forja.train.LossComputation.Options;
@@ -49,6 +50,35 @@ class LossComputationTest {
         assertThat(o).isEqualTo(new Options(true, true, 7));
         assertThat(Options.DEFAULT).isEqualTo(new Options(false, false, 0));
         assertThatThrownBy(() -> Options.DEFAULT.withHeadChunkRows(-1)).hasMessageContaining("headChunkRows");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gpt2", "llama"}) // GPT-2's head is its embedding's weight, llama's a weight of its own
+    void rowsInSharesOverTwoCoresGiveTheOnePassGradientsAndTheSameBitsEveryTime(String arch) {
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(2, true); // a float32 setup on two cores: libtorch on one thread
+            CausalLM model = fullModel(arch, 5);
+            // rows long enough to be shared: 4 x 256 positions, 512 a share
+            Batch b = new BatchPlanner(
+                            samples(4, 200, 256, 21), new BatchPlanner.Options(4, 1, 256, 2, false, true), PAD)
+                    .batch(0, 0);
+            assertThat((long) b.batchSize() * b.seqLen() / 2).isGreaterThanOrEqualTo(LossComputation.MIN_SHARE_TOKENS);
+            double onePass = new LossComputation(model, Options.DEFAULT).forwardBackward(b, b.trainableTokens(), 9);
+            Map<String, float[]> expected = takeGrads(model.parameters());
+            LossComputation shared = new LossComputation(model, Options.DEFAULT.withShareRows(true));
+            double first = shared.forwardBackward(b, b.trainableTokens(), 9);
+            Map<String, float[]> actual = takeGrads(model.parameters());
+            double second = shared.forwardBackward(b, b.trainableTokens(), 9);
+            Map<String, float[]> again = takeGrads(model.parameters());
+
+            assertThat(first).isCloseTo(onePass, Offset.offset(1e-4));
+            assertSameGrads(actual, expected, 1e-5);
+            assertThat(second).isEqualTo(first);
+            actual.forEach((k, g) -> assertThat(again.get(k)).as(k).isEqualTo(g));
+        } finally {
+            CpuThreads.use(before, true);
+        }
     }
 
     @Test

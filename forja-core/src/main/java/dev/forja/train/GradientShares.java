@@ -1,0 +1,85 @@
+package dev.forja.train;
+
+import dev.forja.ForjaException;
+import dev.forja.tensor.CpuThreads;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A micro-batch's forward and backward in shares of its rows, one per core at once ({@link CpuThreads#runShares}):
+ * in a float32 setup libtorch's element-wise ops run on one thread, and the other cores sat idle between OpenBLAS's
+ * products. Share 0 runs its backward into the parameters' gradients as a single pass would; each other share
+ * computes its gradients apart ({@link #addApart}) and adds them once the share before it has added its own, so the
+ * sums always have one order and a run gives the same bits every time, resumed or not. Only where nothing else
+ * accumulates gradients by hand or draws random numbers in the pass (full fine-tuning, no dropout).
+ */
+final class GradientShares {
+    /** One share's work: {@code w} from 0; share 0 calls {@code backward} itself, the others {@link #addApart}. */
+    interface Share {
+        void run(int w, GradientShares shares);
+    }
+
+    private final List<Tensor> params;
+    private final CountDownLatch[] added;
+
+    private GradientShares(List<Tensor> params, int shares) {
+        this.params = params;
+        this.added = new CountDownLatch[shares];
+        for (int i = 0; i < shares; i++) added[i] = new CountDownLatch(1);
+    }
+
+    /** Runs {@code share} for each of {@code shares} shares at once, each in a pointer scope of its own. */
+    static void run(List<Tensor> params, int shares, Share share) {
+        GradientShares g = new GradientShares(params, shares);
+        try {
+            CpuThreads.runShares(shares, w -> {
+                try (PointerScope scope = new PointerScope()) {
+                    share.run(w, g);
+                } finally {
+                    g.added[w].countDown(); // a failed share lets the next go on to its own failure or end
+                }
+            });
+        } finally {
+            for (CountDownLatch l : g.added) l.countDown();
+        }
+    }
+
+    /**
+     * For share {@code w} ≥ 1: the gradients of {@code output} (a scalar loss when {@code gradOutput} is null) with
+     * respect to the parameters, computed apart, then, once share {@code w - 1} has added its own, added into the
+     * parameters' gradients, and {@code extraGrad} (if not null) into {@code extra}'s.
+     */
+    void addApart(int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad) {
+        TensorVector grads = torch.grad(
+                new TensorVector(output),
+                new TensorVector(params.toArray(new Tensor[0])),
+                gradOutput == null ? new TensorVector() : new TensorVector(gradOutput),
+                new BoolOptional(false),
+                false,
+                true); // a parameter this pass leaves unused (a mean-pooling classifier's pooler) gets none
+        try {
+            added[w - 1].await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ForjaException("interrupted while adding a share's gradients");
+        }
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (int i = 0; i < params.size(); i++) add(params.get(i), grads.get(i));
+            if (extraGrad != null) add(extra, extraGrad);
+        }
+    }
+
+    /** Adds {@code g} (if defined) into {@code p}'s gradient, giving it one if it has none. */
+    private static void add(Tensor p, Tensor g) {
+        if (!g.defined()) return;
+        Tensor sum = p.grad();
+        if (sum.defined()) sum.add_(g);
+        else p.mutable_grad().put(g.clone());
+    }
+}
