@@ -258,11 +258,9 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
     }
 
     /**
-     * One micro-batch as {@code shares.size()} shares of its rows, each forward and backward on a core of its own (a
-     * float32 setup runs libtorch's element-wise ops on one thread, which left the other cores idle between the
-     * products). Share 0's backward accumulates into the parameters' gradients; each other share's gradients are
-     * computed apart and added after the share before it has added its own, so the sum has one order and a run gives
-     * the same bits every time, resumed or not (a full model carries no dropout).
+     * One micro-batch as {@code parts}, shares of its rows, each forward and backward on a core of its own
+     * ({@link GradientShares}: the same bits every run; a full model carries no dropout). The quickstart's fine-tuning
+     * on a 2-core AMD EPYC without AVX-512: 222-252 -> 194-211 s with its evaluation.
      */
     private double forwardBackwardShared(List<ClassificationBatch> parts, double normalizer) {
         double[] losses = new double[parts.size()];
