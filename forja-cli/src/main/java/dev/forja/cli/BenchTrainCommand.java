@@ -245,6 +245,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] bwd = new double[steps];
         double[] opt = new double[steps];
         double[] head = new double[steps];
+        int shares = 1; // the rows' shares of the last step (LossComputation.lastShares)
         double[] faults = new double[steps];
         try (AdamW optimizer = new AdamW(trainable, new AdamWOptions(0.9, 0.95, 1e-8, 0.1), shadow)) {
             // with a shadow the model computes on the optimizer's bf16 copies, without autocast
@@ -270,6 +271,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         long t0 = System.nanoTime();
                         if (profiled != null && s >= 0) profile.beginStep(t0);
                         double l = loss.forwardBackward(b, b.trainableTokens(), s + warmup);
+                        shares = loss.lastShares();
                         long t1 = System.nanoTime();
                         if (profiled != null) profiled.endForwardBackward(t1);
                         optimizer.clipStepAndZero(
@@ -339,19 +341,29 @@ final class BenchTrainCommand implements Callable<Integer> {
                                         ? "bf16 autocast, frozen matrices stored in bf16"
                                         : "bf16 autocast",
                 n);
-        // with checkpointing each block's forward runs again inside the backward: one figure for both
+        // with checkpointing each block's forward runs again inside the backward, and rows in shares run the forward,
+        // head and backward of each share at once: one figure for all of it
         String passes = checkpointing
                 ? String.format(
                         Locale.ROOT, "forward and backward, interleaved by the checkpointing, %,.1f", median(bwd) * 1e3)
-                : String.format(Locale.ROOT, "forward %,.1f + backward %,.1f", median(fwd) * 1e3, median(bwd) * 1e3);
+                : shares > 1
+                        ? String.format(
+                                Locale.ROOT,
+                                "forward, head and backward in %d shares of the rows, one per core, %,.1f",
+                                shares,
+                                median(bwd) * 1e3)
+                        : String.format(
+                                Locale.ROOT,
+                                "forward %,.1f + backward %,.1f (head and loss, forward and backward, %,.1f of it)",
+                                median(fwd) * 1e3,
+                                median(bwd) * 1e3,
+                                median(head) * 1e3);
         System.err.printf(
                 Locale.ROOT,
-                "median of %d steps: %,.1f ms/step = %s (head and loss, forward and backward, %,.1f of it) + optimizer"
-                        + " %,.1f (medians of each)%n",
+                "median of %d steps: %,.1f ms/step = %s + optimizer %,.1f (medians of each)%n",
                 steps,
                 stepSeconds * 1e3,
                 passes,
-                median(head) * 1e3,
                 median(opt) * 1e3);
         System.err.printf(
                 Locale.ROOT,

@@ -42,6 +42,7 @@ public final class LossComputation {
     private final boolean shareRows; // the fused head only: a share needs its own head and weight gradient
 
     private long forwardNanos;
+    private int lastShares = 1;
     private long backwardNanos;
 
     /**
@@ -176,10 +177,12 @@ public final class LossComputation {
         int workers = shareRows ? Math.min(b.batchSize(), CpuThreads.inferenceWorkers()) : 1;
         if (workers > 1 && (long) b.batchSize() * b.seqLen() / workers >= MIN_SHARE_TOKENS) {
             double value = forwardBackwardShared(b, normalizer, seed, workers);
+            lastShares = workers;
             forwardNanos = 0; // forward and backward run together in the shares: all of it counts as backward
             backwardNanos = System.nanoTime() - t0;
             return value;
         }
+        lastShares = 1;
         if (!checkpointing) {
             Tensor x = autocast(() -> blocks(ids, step, seed)); // (B, T, C)
             long t1 = System.nanoTime();
@@ -306,6 +309,14 @@ public final class LossComputation {
      */
     public double lastHeadSeconds() {
         return head instanceof FusedHead f ? f.nanos / 1e9 : 0;
+    }
+
+    /**
+     * Shares of the rows the last {@link #forwardBackward} ran at once, one per core ({@link Options#withShareRows});
+     * 1 for one pass. With several, the forward, head and backward are not timed apart: all counts as backward.
+     */
+    public int lastShares() {
+        return lastShares;
     }
 
     /** Seconds of the last {@link #forwardBackward}'s backward pass (the head's forward and backward included). */
