@@ -38,7 +38,6 @@ public final class CausalLmTask implements TrainingTask<Batch> {
     private final BatchPlanner planner;
     private final BatchPlanner validation; // null without validation data
     private final boolean bf16;
-    private final boolean shareRows;
     private final SampleContinuations samples; // the report's before/after generations
     private LossComputation loss; // replaced when computing on the optimizer's bf16 shadow
 
@@ -103,13 +102,12 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             trainable.values().forEach(t -> t.requires_grad_(true));
         }
         // full fine-tuning in one process runs a float32 micro-batch's rows in shares over the cores
-        this.shareRows = adapter == null && worldSize == 1;
         this.loss = new LossComputation(
                 model,
                 LossComputation.Options.DEFAULT
                         .withBf16(bf16)
                         .withCheckpointing(c.gradientCheckpointing())
-                        .withShareRows(shareRows));
+                        .withShareRows(adapter == null && worldSize == 1));
         setTraining(false);
         this.samples = SampleContinuations.before(
                 model,
@@ -164,9 +162,7 @@ public final class CausalLmTask implements TrainingTask<Batch> {
         if (!acceptsBf16Shadow()) TrainingTask.super.computeWith(parameters);
         this.loss = new LossComputation(
                 Architectures.create(model.config(), parameters),
-                LossComputation.Options.DEFAULT
-                        .withCheckpointing(config.gradientCheckpointing())
-                        .withShareRows(shareRows));
+                LossComputation.Options.DEFAULT.withCheckpointing(config.gradientCheckpointing()));
     }
 
     @Override

@@ -38,12 +38,12 @@ public final class LossComputation {
     static final long MIN_SHARE_TOKENS = 512;
 
     private final HeadLoss head;
-    private final Options options;
     private final boolean shareRows; // the fused head only: a share needs its own head and weight gradient
+    private ChunkedHeadLoss[] sharedHeads; // one per share, made on the first shared pass
 
     private long forwardNanos;
-    private int lastShares = 1;
     private long backwardNanos;
+    private int lastShares = 1;
 
     /**
      * How the loss is computed.
@@ -112,7 +112,6 @@ public final class LossComputation {
         this.bf16 = options.bf16();
         this.checkpointing = options.checkpointing();
         this.head = head;
-        this.options = options;
         this.shareRows =
                 options.shareRows() && !options.bf16() && !options.checkpointing() && head instanceof FusedHead;
     }
@@ -172,17 +171,16 @@ public final class LossComputation {
 
     private double forwardBackwardRecomputing(Batch b, double normalizer, long seed) {
         long t0 = System.nanoTime();
-        Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
-        Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
         int workers = shareRows ? Math.min(b.batchSize(), CpuThreads.inferenceWorkers()) : 1;
-        if (workers > 1 && (long) b.batchSize() * b.seqLen() / workers >= MIN_SHARE_TOKENS) {
-            double value = forwardBackwardShared(b, normalizer, seed, workers);
-            lastShares = workers;
+        lastShares = workers > 1 && (long) b.batchSize() * b.seqLen() / workers >= MIN_SHARE_TOKENS ? workers : 1;
+        if (lastShares > 1) {
+            double value = forwardBackwardShared(b, normalizer, seed, lastShares);
             forwardNanos = 0; // forward and backward run together in the shares: all of it counts as backward
             backwardNanos = System.nanoTime() - t0;
             return value;
         }
-        lastShares = 1;
+        Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
+        Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
         if (!checkpointing) {
             Tensor x = autocast(() -> blocks(ids, step, seed)); // (B, T, C)
             long t1 = System.nanoTime();
@@ -283,13 +281,16 @@ public final class LossComputation {
         return sum;
     }
 
-    private ChunkedHeadLoss[] sharedHeads;
-
-    /** One head per share (a head keeps its logits workspace between steps). */
+    /**
+     * One head per share, as each keeps its logits workspace between steps: share 0 the fused head's own (which the
+     * evaluation also uses), the others their own.
+     */
     private ChunkedHeadLoss[] sharedHeads(int workers) {
         if (sharedHeads == null || sharedHeads.length != workers) {
+            FusedHead fused = (FusedHead) head;
             sharedHeads = new ChunkedHeadLoss[workers];
-            for (int i = 0; i < workers; i++) sharedHeads[i] = new ChunkedHeadLoss(options.headChunkRows());
+            sharedHeads[0] = fused.chunked;
+            for (int i = 1; i < workers; i++) sharedHeads[i] = new ChunkedHeadLoss(fused.options.headChunkRows());
         }
         return sharedHeads;
     }
