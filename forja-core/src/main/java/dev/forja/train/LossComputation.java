@@ -134,7 +134,8 @@ public final class LossComputation {
         FusedHead(CausalLM model, Options options) {
             this.model = model;
             this.options = options;
-            this.chunked = new ChunkedHeadLoss(options.headChunkRows());
+            // freed after each call when checkpointing: the step's peak comes later, in the blocks' backward
+            this.chunked = new ChunkedHeadLoss(options.headChunkRows(), !options.checkpointing());
         }
 
         @Override

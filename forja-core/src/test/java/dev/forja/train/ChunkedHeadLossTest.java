@@ -117,6 +117,30 @@ class ChunkedHeadLossTest {
         assertThat(worst).isLessThan(1e-5);
     }
 
+    @Test
+    void aWorkspaceFreedAfterEachCallGivesTheSameBitsAsOneKept() {
+        CausalLM model = fullModel("gpt2", "tiny", 13);
+        Tensor w = model.outputWeight();
+        Tensor h = torch.randn(new long[] {2, 24, w.size(1)}).mul(new Scalar(0.5));
+        long[] labels = new long[48];
+        for (int i = 0; i < labels.length; i++) labels[i] = i % 5 == 0 ? Batch.IGNORE : (i * 7) % w.size(0);
+        ChunkedHeadLoss kept = new ChunkedHeadLoss(ROWS, true);
+        ChunkedHeadLoss freed = new ChunkedHeadLoss(ROWS, false);
+        for (int call = 0; call < 2; call++) {
+            ChunkedHeadLoss.Result a = kept.compute(h, w, labels, false, 3.0, true);
+            float[] gradA = Tensors.toFloats(w.grad());
+            w.grad().zero_();
+            ChunkedHeadLoss.Result b = freed.compute(h, w, labels, false, 3.0, true);
+            float[] gradB = Tensors.toFloats(w.grad());
+            w.grad().zero_();
+            assertThat(b.loss()).isEqualTo(a.loss());
+            assertThat(Tensors.toFloats(b.gradInput())).containsExactly(Tensors.toFloats(a.gradInput()));
+            assertThat(gradB).containsExactly(gradA);
+            assertThat(kept.holdsWorkspace()).isTrue();
+            assertThat(freed.holdsWorkspace()).as("nothing held between calls").isFalse();
+        }
+    }
+
     @ParameterizedTest(name = "{0} packed={1}")
     @CsvSource({"gpt2, false", "gpt2, true", "llama, true", "qwen2, false"})
     void evaluationGivesTheLossOfAutograd(String arch, boolean packed) {
