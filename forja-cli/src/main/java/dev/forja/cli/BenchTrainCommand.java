@@ -258,8 +258,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                     LossComputation.Options.DEFAULT
                             .withBf16(bf16 && !shadow)
                             .withCheckpointing(checkpointing)
-                            // as forja train's full fine-tuning; the profile times one pass per step
-                            .withShareRows(!lora && profiled == null));
+                            // as forja train; the profile times one pass per step
+                            .withShareRows(profiled == null));
             System.gc(); // the parameters' storage from before the optimizer flattened them
             rss("after setting up the optimizer");
             try {

@@ -171,9 +171,7 @@ public final class LoraLinear implements Linear {
                     Tensor g = new Tensor(grad).reshape(-1, rank); // (N, R)
                     // as autograd computes it (A^T is column-major: dH^T x), in dt, then float32
                     Tensor gradA = g.t().mm(in.reshape(-1, n)).to(ScalarType.Float); // (R, in)
-                    Tensor current = a.grad();
-                    if (current.defined()) current.add_(gradA);
-                    else a.mutable_grad().put(gradA);
+                    r.accumulate(a, gradA);
                     if (masked) {
                         // as autograd's linear, scaling and masked fill backward: mask((dH A) · scale)
                         Tensor gx = dropout.gradient(g.mm(a.detach().to(dt)).view(xShape));
@@ -246,6 +244,12 @@ public final class LoraLinear implements Linear {
     @Override
     public Tensor weight() {
         return base.weight();
+    }
+
+    /** A and B. */
+    @Override
+    public List<Tensor> extraParameters() {
+        return List.of(a, b);
     }
 
     /** The wrapped layer, as it was before the adapter was attached. */

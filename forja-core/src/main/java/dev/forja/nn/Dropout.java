@@ -2,6 +2,7 @@ package dev.forja.nn;
 
 import dev.forja.ForjaException;
 import dev.forja.tensor.Bf16Bits;
+import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,10 +55,32 @@ public final class Dropout {
         return LEVELS / (double) (LEVELS - threshold);
     }
 
-    /** A mask's seed, from libtorch's default generator (so {@code torch.manual_seed} fixes it). */
+    /** Where this thread's mask seeds come from instead of libtorch's generator, while set. */
+    private static final ThreadLocal<SplittableRandom> THREAD_SEEDS = new ThreadLocal<>();
+
+    /**
+     * A mask's seed, from libtorch's default generator (so {@code torch.manual_seed} fixes it), or from this thread's
+     * own seeds while {@link #seedThisThread} has set them.
+     */
     private static long seed() {
+        SplittableRandom own = THREAD_SEEDS.get();
+        if (own != null) return own.nextLong() & Long.MAX_VALUE;
         return torch.randint(Long.MAX_VALUE, new long[] {1}, new TensorOptions(ScalarType.Long))
                 .item_long();
+    }
+
+    /**
+     * From now on the masks drawn on this thread take their seeds from {@code seed} alone, not from libtorch's
+     * generator, which threads running at once would draw from in an order no run repeats (a micro-batch's rows in
+     * shares, {@link dev.forja.tensor.CpuThreads#runShares}). Until {@link #seedFromLibtorch}.
+     */
+    public static void seedThisThread(long seed) {
+        THREAD_SEEDS.set(new SplittableRandom(seed));
+    }
+
+    /** This thread's mask seeds come from libtorch's generator again. */
+    public static void seedFromLibtorch() {
+        THREAD_SEEDS.remove();
     }
 
     /**
@@ -183,13 +206,16 @@ public final class Dropout {
     }
 
     /**
-     * Runs {@code work} on each slice of {@link #SLICE} elements of {@code n}, on all cores: each slice draws from a
+     * Runs {@code work} on each slice of {@link #SLICE} elements of {@code n}, on all cores (on this thread alone in a
+     * share of {@link CpuThreads#runShares}): each slice draws from a
      * generator of its own, split from the seed by the slice's index ({@link #sliceSeed}), so the mask does not depend
      * on the threads.
      */
     private static void forEachSlice(long n, SliceWork work) {
         int slices = (int) ((n + SLICE - 1) / SLICE);
-        IntStream.range(0, slices).parallel().forEach(s -> {
+        IntStream range = IntStream.range(0, slices);
+        // a share of a micro-batch's rows has one core: the other shares have the others
+        (CpuThreads.inShare() ? range : range.parallel()).forEach(s -> {
             int from = (int) (s * SLICE), k = (int) Math.min(SLICE, n - from);
             work.run(s, from, k);
         });

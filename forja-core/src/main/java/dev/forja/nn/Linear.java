@@ -1,5 +1,6 @@
 package dev.forja.nn;
 
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /** A linear map {@code y = x W^T + b} over the last dimension; LoRA wraps one of these. */
@@ -17,4 +18,9 @@ public interface Linear {
 
     /** The dense base weight, (out, in). */
     Tensor weight();
+
+    /** Tensors this layer adds to the model's parameters (a LoRA adapter's A and B); none for a plain layer. */
+    default List<Tensor> extraParameters() {
+        return List.of();
+    }
 }

@@ -1,7 +1,10 @@
 package dev.forja.nn;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Tensor;
@@ -23,12 +26,14 @@ public final class Recomputation implements AutoCloseable {
     private final List<Tensor> retained = new ArrayList<>();
     private Tensor handedOver;
     private RuntimeException failure;
+    private final Map<Tensor, Tensor> apart; // null: layers accumulate into the parameters' gradients
 
-    private Recomputation(Recomputation outer, boolean on, Consumer<Tensor> beforeGradient) {
+    private Recomputation(Recomputation outer, boolean on, Consumer<Tensor> beforeGradient, boolean keepApart) {
         this.outer = outer;
         this.on = on;
         this.beforeGradient = beforeGradient;
         this.inputs = outer == null ? new long[1] : outer.inputs;
+        this.apart = keepApart ? new IdentityHashMap<>() : null;
     }
 
     /**
@@ -57,10 +62,46 @@ public final class Recomputation implements AutoCloseable {
         return push(outer == null || outer.on, beforeGradient);
     }
 
-    private static Recomputation push(boolean on, Consumer<Tensor> beforeGradient) {
-        Recomputation r = new Recomputation(CURRENT.get(), on, beforeGradient);
+    /**
+     * Opens one on this thread whose layers keep the gradients they accumulate by hand apart, summed per parameter, in
+     * place of adding them into the parameters' gradients: a share of a micro-batch's rows running beside others on
+     * other threads, which adds them ({@link #forEachApart}) when its turn comes.
+     */
+    public static Recomputation openApart() {
+        Recomputation r = new Recomputation(CURRENT.get(), true, p -> {}, true);
         CURRENT.set(r);
         return r;
+    }
+
+    private static Recomputation push(boolean on, Consumer<Tensor> beforeGradient) {
+        Recomputation r = new Recomputation(CURRENT.get(), on, beforeGradient, false);
+        CURRENT.set(r);
+        return r;
+    }
+
+    /**
+     * Adds {@code gradient}, which nothing else holds, into {@code parameter}'s gradient (giving it one if it has
+     * none), or into this one's own sum for it when it keeps them apart ({@link #openApart}).
+     */
+    public void accumulate(Tensor parameter, Tensor gradient) {
+        if (apart != null) {
+            Tensor sum = apart.get(parameter);
+            if (sum != null) {
+                sum.add_(gradient);
+            } else {
+                gradient.retainReference(); // past the hook's scope, until this closes
+                apart.put(parameter, gradient);
+            }
+            return;
+        }
+        Tensor current = parameter.grad();
+        if (current.defined()) current.add_(gradient);
+        else parameter.mutable_grad().put(gradient);
+    }
+
+    /** Each parameter and the gradient kept apart for it ({@link #openApart}), in no particular order. */
+    public void forEachApart(BiConsumer<Tensor, Tensor> action) {
+        if (apart != null) apart.forEach(action);
     }
 
     /** The one open on this thread, or null when none is, or when it is off. */
@@ -136,6 +177,10 @@ public final class Recomputation implements AutoCloseable {
         retained.clear();
         handedOver = null;
         hooks.clear();
+        if (apart != null) {
+            for (Tensor g : apart.values()) g.releaseReference();
+            apart.clear();
+        }
         if (failure != null) throw failure;
     }
 

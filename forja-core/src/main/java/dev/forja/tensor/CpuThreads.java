@@ -24,8 +24,17 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class CpuThreads {
     private static volatile int count = Runtime.getRuntime().availableProcessors();
+    private static final ThreadLocal<Boolean> IN_SHARE = ThreadLocal.withInitial(() -> false);
 
     private CpuThreads() {}
+
+    /**
+     * Whether this thread runs a share of {@link #runShares}, beside the others on the other cores: forja's own
+     * parallel loops then run on it alone.
+     */
+    public static boolean inShare() {
+        return IN_SHARE.get();
+    }
 
     /** One per processor. */
     public static int all() {
@@ -90,6 +99,7 @@ public final class CpuThreads {
             for (int w = 1; w < n; w++) {
                 int index = w;
                 Thread t = new Thread(() -> {
+                    IN_SHARE.set(true);
                     try {
                         share.accept(index);
                     } catch (RuntimeException | Error e) {
@@ -100,10 +110,14 @@ public final class CpuThreads {
                 t.start();
                 threads.add(t);
             }
+            boolean was = IN_SHARE.get();
+            IN_SHARE.set(true);
             try {
                 share.accept(0);
             } catch (RuntimeException | Error e) {
                 failures[0] = e;
+            } finally {
+                IN_SHARE.set(was);
             }
             boolean interrupted = false;
             for (Thread t : threads) {

@@ -101,13 +101,13 @@ public final class CausalLmTask implements TrainingTask<Batch> {
             trainable = model.parameters();
             trainable.values().forEach(t -> t.requires_grad_(true));
         }
-        // full fine-tuning in one process runs a float32 micro-batch's rows in shares over the cores
+        // one process runs a float32 micro-batch's rows in shares over the cores
         this.loss = new LossComputation(
                 model,
                 LossComputation.Options.DEFAULT
                         .withBf16(bf16)
                         .withCheckpointing(c.gradientCheckpointing())
-                        .withShareRows(adapter == null && worldSize == 1));
+                        .withShareRows(worldSize == 1));
         setTraining(false);
         this.samples = SampleContinuations.before(
                 model,

@@ -1,6 +1,7 @@
 package dev.forja.train;
 
 import dev.forja.ForjaException;
+import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +17,10 @@ import org.bytedeco.pytorch.global.torch;
  * in a float32 setup libtorch's element-wise ops run on one thread, and the other cores sat idle between OpenBLAS's
  * products. Share 0 runs its backward into the parameters' gradients as a single pass would; each other share
  * computes its gradients apart ({@link #addApart}) and adds them once the share before it has added its own, so the
- * sums always have one order and a run gives the same bits every time, resumed or not. Only where nothing else
- * accumulates gradients by hand or draws random numbers in the pass (full fine-tuning, no dropout).
+ * sums always have one order and a run gives the same bits every time, resumed or not. A layer that accumulates a
+ * gradient by hand (LoRA's A, {@link Recomputation}) does so into the parameter's gradient in share 0 and into the
+ * share's own {@link Recomputation#openApart} in the others; random numbers in the pass (dropout) must not come from a
+ * generator the shares draw from together.
  */
 final class GradientShares {
     /** One share's work: {@code w} from 0; share 0 calls {@code backward} itself, the others {@link #addApart}. */
@@ -56,6 +59,15 @@ final class GradientShares {
      * parameters' gradients, and {@code extraGrad} (if not null) into {@code extra}'s.
      */
     void addApart(int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad) {
+        addApart(w, output, gradOutput, extra, extraGrad, null);
+    }
+
+    /**
+     * {@link #addApart(int, Tensor, Tensor, Tensor, Tensor)}, adding too the gradients that layers accumulated by hand
+     * into {@code recomputation} ({@link Recomputation#openApart}; null for none) in this share's backward.
+     */
+    void addApart(
+            int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad, Recomputation recomputation) {
         TensorVector grads = torch.grad(
                 new TensorVector(output),
                 new TensorVector(params.toArray(new Tensor[0])),
@@ -72,6 +84,7 @@ final class GradientShares {
         try (NoGradGuard ng = new NoGradGuard()) {
             for (int i = 0; i < params.size(); i++) add(params.get(i), grads.get(i));
             if (extraGrad != null) add(extra, extraGrad);
+            if (recomputation != null) recomputation.forEachApart(GradientShares::add);
         }
     }
 

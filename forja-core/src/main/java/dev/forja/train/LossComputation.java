@@ -3,6 +3,8 @@ package dev.forja.train;
 import dev.forja.data.Batch;
 import dev.forja.model.CausalLM;
 import dev.forja.model.Step;
+import dev.forja.nn.Dropout;
+import dev.forja.nn.Linear;
 import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
@@ -36,6 +38,9 @@ public final class LossComputation {
      * 128-133 -> 141-151 tokens/s; 4 x 64 98.3 tokens/s either way, with 417 MiB more at the peak).
      */
     static final long MIN_SHARE_TOKENS = 512;
+
+    /** Between the dropout seeds of two shares of the rows: SplittableRandom's golden gamma. */
+    private static final long SHARE_SEED_STEP = 0x9E3779B97F4A7C15L;
 
     private final HeadLoss head;
     private final boolean shareRows; // the fused head only: a share needs its own head and weight gradient
@@ -80,9 +85,10 @@ public final class LossComputation {
 
         /**
          * With {@code shareRows}, a float32 micro-batch without checkpointing runs its rows in shares, one per core at
-         * once ({@link CpuThreads#inferenceWorkers}), when libtorch runs on one thread. Only for full fine-tuning in one
-         * process: LoRA accumulates some gradients by hand, and several ranks sum their buckets as the backward fills
-         * them.
+         * once ({@link CpuThreads#inferenceWorkers}), when libtorch runs on one thread. Only in one process: several
+         * ranks sum their buckets as the backward fills them. With LoRA dropout, each share's masks come from the seed,
+         * the block and the share (not the one pass's): a run gives the same masks every time on a machine with as
+         * many cores.
          */
         public Options withShareRows(boolean shareRows) {
             return new Options(bf16, checkpointing, headChunkRows, shareRows);
@@ -254,32 +260,56 @@ public final class LossComputation {
      * One float32 micro-batch as {@code workers} shares of its rows, each forward, head and backward on a core of its
      * own (libtorch's element-wise ops run on one thread in a float32 setup, and OpenBLAS's workers spun meanwhile).
      * Share 0 accumulates into the parameters' gradients as one pass would; each other share computes its gradients
-     * apart (the head's weight gradient into a buffer of its own) and adds them after the share before it has added
-     * its own, so the sums have one order and a run gives the same bits every time (no dropout in full fine-tuning).
-     * It holds a second set of gradients meanwhile.
+     * apart (the head's weight gradient into a buffer of its own, LoRA's A gradients in a recomputation of its own) and
+     * adds them after the share before it has added its own, so the sums have one order and a run gives the same bits
+     * every time; LoRA's dropout masks are seeded per share ({@link #blocks(Tensor, Step, long, int)}). It holds a
+     * second set of the trainable parameters' gradients meanwhile.
      */
     private double forwardBackwardShared(Batch b, double normalizer, long seed, int workers) {
         List<Tensor> params = new ArrayList<>();
         for (Tensor p : model.parameters().values()) if (p.requires_grad()) params.add(p);
-        Tensor weight = model.outputWeight();
+        for (Linear l : model.linears().values()) {
+            for (Tensor p : l.extraParameters()) if (p.requires_grad()) params.add(p); // LoRA's A and B
+        }
         double[] losses = new double[workers];
         ChunkedHeadLoss[] heads = sharedHeads(workers);
         int rows = b.batchSize();
         GradientShares.run(params, workers, (w, shares) -> {
             Batch part = b.rows(rows * w / workers, rows * (w + 1) / workers);
-            Tensor ids = Tensors.ofLongs(part.inputIds(), part.batchSize(), part.seqLen());
-            Step step =
-                    new Step(Tensors.ofLongs(part.positionIds(), part.batchSize(), part.seqLen()), mask(part), null);
-            Tensor h = model.finalNorm(blocks(ids, step, seed));
-            Tensor gradW = w > 0 && weight.requires_grad() ? torch.zeros_like(weight) : null;
-            ChunkedHeadLoss.Result r = heads[w].compute(h, weight, part.labels(), false, normalizer, true, gradW);
-            losses[w] = r.loss();
-            if (w == 0) h.backward(r.gradInput(), new BoolOptional(), false, new TensorArrayRefOptional());
-            else shares.addApart(w, h, r.gradInput(), weight, gradW);
+            // share 0 runs in forwardBackward's recomputation, on the caller's thread; the others keep what layers
+            // accumulate by hand apart until their turn to add
+            try (Recomputation apart = w == 0 ? null : Recomputation.openApart()) {
+                losses[w] = shareForwardBackward(part, normalizer, seed, w, shares, apart, heads[w]);
+            }
         });
         double sum = 0;
         for (double l : losses) sum += l;
         return sum;
+    }
+
+    /** Share {@code w}'s rows {@code part}: forward, head and loss, backward; returns its summed loss. */
+    private double shareForwardBackward(
+            Batch part,
+            double normalizer,
+            long seed,
+            int w,
+            GradientShares shares,
+            Recomputation apart,
+            ChunkedHeadLoss head) {
+        Tensor weight = model.outputWeight();
+        Tensor ids = Tensors.ofLongs(part.inputIds(), part.batchSize(), part.seqLen());
+        Step step = new Step(Tensors.ofLongs(part.positionIds(), part.batchSize(), part.seqLen()), mask(part), null);
+        Tensor h;
+        try {
+            h = model.finalNorm(blocks(ids, step, seed, w));
+        } finally {
+            Dropout.seedFromLibtorch();
+        }
+        Tensor gradW = w > 0 && weight.requires_grad() ? torch.zeros_like(weight) : null;
+        ChunkedHeadLoss.Result r = head.compute(h, weight, part.labels(), false, normalizer, true, gradW);
+        if (w == 0) h.backward(r.gradInput(), new BoolOptional(), false, new TensorArrayRefOptional());
+        else shares.addApart(w, h, r.gradInput(), weight, gradW, apart);
+        return r.loss();
     }
 
     /**
@@ -350,9 +380,19 @@ public final class LossComputation {
      * temporary autograd let go (LoRA's dropout copies, a norm's float32 output before its bf16 cast) alive with it.
      */
     private Tensor blocks(Tensor ids, Step step, long seed) {
+        return blocks(ids, step, seed, -1);
+    }
+
+    /**
+     * The embeddings and blocks; {@code share} ≥ 0 for a share of the rows ({@link #forwardBackwardShared}), whose
+     * dropout masks then take their seeds from the seed, the block and the share alone, on this thread: the shares run
+     * at once, and drawing from libtorch's one generator their masks would depend on which thread drew first.
+     */
+    private Tensor blocks(Tensor ids, Step step, long seed, int share) {
         Tensor x = model.embed(ids, step);
         for (int i = 0; i < model.numBlocks(); i++) {
-            torch.manual_seed(seed + i);
+            if (share < 0) torch.manual_seed(seed + i);
+            else Dropout.seedThisThread(seed + i + SHARE_SEED_STEP * (share + 1));
             final int layer = i;
             final Tensor in = x;
             x = Tensors.freeingTemporaries(() -> model.block(layer, in, step));

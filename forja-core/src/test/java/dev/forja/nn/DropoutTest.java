@@ -58,6 +58,33 @@ class DropoutTest {
     }
 
     @Test
+    void aThreadsOwnSeedFixesItsMasksWithoutLibtorchsGenerator() {
+        Tensor x = torch.randn(new long[] {64, 33});
+        try {
+            torch.manual_seed(5);
+            Dropout.seedThisThread(42);
+            float[] a = Tensors.toFloats(Dropout.apply(x, 0.3));
+            Tensor replayable = Dropout.applyMasked(x, 0.3).out();
+            torch.manual_seed(6); // libtorch's generator elsewhere: the same masks
+            Dropout.seedThisThread(42);
+            assertThat(Tensors.toFloats(Dropout.apply(x, 0.3))).containsExactly(a);
+            assertThat(Tensors.toFloats(Dropout.applyMasked(x, 0.3).out()))
+                    .containsExactly(Tensors.toFloats(replayable));
+            Dropout.seedThisThread(43);
+            assertThat(Tensors.toFloats(Dropout.apply(x, 0.3))).isNotEqualTo(a);
+            // and libtorch's generator was left alone: back on it, its seed fixes the mask again
+            Dropout.seedFromLibtorch();
+            torch.manual_seed(5);
+            float[] b = Tensors.toFloats(Dropout.apply(x, 0.3));
+            torch.manual_seed(5);
+            assertThat(Tensors.toFloats(Dropout.apply(x, 0.3))).containsExactly(b);
+            assertThat(b).isNotEqualTo(a);
+        } finally {
+            Dropout.seedFromLibtorch();
+        }
+    }
+
+    @Test
     void theOnePassDropoutIsLibtorchsMaskedFillAndMultiplicationBitForBit() {
         assertThat(Dropout.vectorised()).isTrue();
         // lengths with a scalar tail, and one of three slices, the last partial; float32 and bf16; p of 0.05 and 0.5

@@ -21,9 +21,11 @@ class CpuThreadsTest {
         int[] runs = new int[50];
         java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int[] blas = new int[50];
+        boolean[] inShare = new boolean[50];
         CpuThreads.forEachTask(50, i -> {
             runs[i]++;
             blas[i] = openblas_nolapack.blas_get_num_threads();
+            inShare[i] = CpuThreads.inShare();
             threads.add(Thread.currentThread());
             try {
                 Thread.sleep(2); // long enough that the other thread takes some
@@ -33,6 +35,8 @@ class CpuThreadsTest {
         });
         assertThat(runs).containsOnly(1);
         assertThat(blas).containsOnly(1);
+        assertThat(inShare).as("each task knows it runs in a share").containsOnly(true);
+        assertThat(CpuThreads.inShare()).as("the caller's thread, after").isFalse();
         assertThat(threads).hasSize(2).contains(Thread.currentThread());
         assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2); // restored
 

@@ -81,6 +81,44 @@ class LossComputationTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} dropout {1}")
+    @CsvSource({"gpt2, 0", "llama, 0", "gpt2, 0.05"})
+    void loraRowsInSharesGiveTheOnePassGradientsAndTheSameBitsEveryTime(String arch, double dropout) {
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(2, true); // a float32 setup on two cores: libtorch on one thread
+            CausalLM model = loraModel(arch, 5, dropout);
+            Map<String, Tensor> trainable = adapter.trainableParameters();
+            Batch b = new BatchPlanner(
+                            samples(4, 200, 256, 21), new BatchPlanner.Options(4, 1, 256, 2, false, true), PAD)
+                    .batch(0, 0);
+            LossComputation shared = new LossComputation(model, Options.DEFAULT.withShareRows(true));
+            double first = shared.forwardBackward(b, b.trainableTokens(), 9);
+            assertThat(shared.lastShares()).isEqualTo(2);
+            Map<String, float[]> actual = takeGrads(trainable);
+            double second = shared.forwardBackward(b, b.trainableTokens(), 9);
+            Map<String, float[]> again = takeGrads(trainable);
+
+            assertThat(second).isEqualTo(first);
+            actual.forEach((k, g) -> assertThat(again.get(k)).as(k).isEqualTo(g));
+            double onePass = new LossComputation(model, Options.DEFAULT).forwardBackward(b, b.trainableTokens(), 9);
+            Map<String, float[]> expected = takeGrads(trainable);
+            if (dropout == 0) {
+                assertThat(first).isCloseTo(onePass, Offset.offset(1e-4));
+                assertSameGrads(actual, expected, 1e-5);
+            } else {
+                // the shares draw their own masks: other gradients than the one pass's, and other again for another
+                // seed, but near them (dropout 0.05 on the adapters' inputs only)
+                assertThat(maxDiff(actual, expected)).isGreaterThan(1e-6);
+                shared.forwardBackward(b, b.trainableTokens(), 10);
+                assertThat(maxDiff(takeGrads(trainable), actual)).isGreaterThan(1e-6);
+                assertThat(first).isCloseTo(onePass, Offset.offset(1e-2 * Math.abs(onePass)));
+            }
+        } finally {
+            CpuThreads.use(before, true);
+        }
+    }
+
     @Test
     void fourMicroBatchesOfTwoGiveTheGradientsOfOneBatchOfEight() {
         CausalLM model = fullModel("llama", 7);
