@@ -63,8 +63,10 @@ final class ChunkedHeadLoss {
      * @param chunkRows rows per chunk; 0 picks the fewest equal chunks that fit {@link #CHUNK_BYTES}
      * @param keepWorkspace keep the logits workspace from one call to the next; false frees it as each call returns,
      *     for a step whose peak comes after the head (gradient checkpointing: each block's recomputed activations and
-     *     their gradients; GPT-2 124M at 4 x 512 in float32, 2-core AMD EPYC: peak RSS 2,638-2,724 -> 2,541-2,546 MiB,
-     *     the 100 MiB workspace mapped again at every step at no measurable cost, 96-99 against 99-103 tokens/s)
+     *     their gradients). GPT-2 124M at 4 x 512 in float32, 2-core AMD EPYC, peak RSS over runs of the same build:
+     *     kept 2,638-2,730 MiB (6 runs); freed 2,541-2,866, in two groups, 2,541-2,570 (8 of 14 runs) and 2,712-2,866
+     *     (6): where tcmalloc places the blocks' activations varies from run to run. The 100 MiB workspace mapped
+     *     again at every step costs nothing measurable (96-110 tokens/s either way).
      */
     ChunkedHeadLoss(int chunkRows, boolean keepWorkspace) {
         this.chunkRows = chunkRows;

@@ -21,6 +21,7 @@ import dev.forja.lora.LoraConfig;
 import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
+import dev.forja.nn.Dropout;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
@@ -148,9 +149,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             trainable.putAll(classifier.parameters());
         }
         trainable.values().forEach(t -> t.requires_grad_(true));
-        // LoRA accumulates some gradients by hand (Recomputable inputs), and several ranks sum buckets as the backward
-        // fills them: both need one backward per micro-batch
-        shareRows = adapter == null && worldSize == 1;
+        // several ranks sum buckets as the backward fills them: they need one backward per micro-batch
+        shareRows = worldSize == 1;
     }
 
     /** The training rows and the validation rows: the validation file's, or a stratified split of the training data. */
@@ -254,18 +254,25 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
             loss.div(new Scalar(normalizer)).backward();
             return loss.item_double();
         }
-        return forwardBackwardShared(RowShares.split(b, workers), normalizer);
+        return forwardBackwardShared(RowShares.split(b, workers), normalizer, seed);
     }
 
     /**
      * One micro-batch as {@code parts}, shares of its rows, each forward and backward on a core of its own
-     * ({@link GradientShares}: the same bits every run; a full model carries no dropout). The quickstart's fine-tuning
-     * on a 2-core AMD EPYC without AVX-512: 222-252 -> 194-211 s with its evaluation.
+     * ({@link GradientShares}: the same bits every run; LoRA's dropout masks drawn from the seed and the share, on the
+     * share's own thread). The quickstart's fine-tuning on a 2-core AMD EPYC without AVX-512: 222-252 -> 194-211 s
+     * with its evaluation.
      */
-    private double forwardBackwardShared(List<ClassificationBatch> parts, double normalizer) {
+    private double forwardBackwardShared(List<ClassificationBatch> parts, double normalizer, long seed) {
         double[] losses = new double[parts.size()];
         GradientShares.run(List.copyOf(trainable.values()), parts.size(), (w, shares) -> {
-            Tensor loss = summedLoss(parts.get(w));
+            Tensor loss;
+            Dropout.seedThisThread(GradientShares.shareSeed(seed, w));
+            try {
+                loss = summedLoss(parts.get(w));
+            } finally {
+                Dropout.seedFromLibtorch();
+            }
             losses[w] = loss.item_double();
             Tensor scaled = loss.div(new Scalar(normalizer));
             if (w == 0) scaled.backward();

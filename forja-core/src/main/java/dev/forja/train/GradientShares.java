@@ -37,6 +37,14 @@ final class GradientShares {
         for (int i = 0; i < shares; i++) added[i] = new CountDownLatch(1);
     }
 
+    /**
+     * The seed of share {@code w}'s dropout masks ({@link dev.forja.nn.Dropout#seedThisThread}) in a pass seeded
+     * {@code seed}: shares draw apart, each from its own seed, as they run at once.
+     */
+    static long shareSeed(long seed, int w) {
+        return seed + 0x9E3779B97F4A7C15L * (w + 1); // SplittableRandom's golden gamma apart
+    }
+
     /** Runs {@code share} for each of {@code shares} shares at once, each in a pointer scope of its own. */
     static void run(List<Tensor> params, int shares, Share share) {
         GradientShares g = new GradientShares(params, shares);

@@ -39,9 +39,6 @@ public final class LossComputation {
      */
     static final long MIN_SHARE_TOKENS = 512;
 
-    /** Between the dropout seeds of two shares of the rows: SplittableRandom's golden gamma. */
-    private static final long SHARE_SEED_STEP = 0x9E3779B97F4A7C15L;
-
     private final HeadLoss head;
     private final boolean shareRows; // the fused head only: a share needs its own head and weight gradient
     private ChunkedHeadLoss[] sharedHeads; // one per share, made on the first shared pass
@@ -392,7 +389,7 @@ public final class LossComputation {
         Tensor x = model.embed(ids, step);
         for (int i = 0; i < model.numBlocks(); i++) {
             if (share < 0) torch.manual_seed(seed + i);
-            else Dropout.seedThisThread(seed + i + SHARE_SEED_STEP * (share + 1));
+            else Dropout.seedThisThread(GradientShares.shareSeed(seed + i, share));
             final int layer = i;
             final Tensor in = x;
             x = Tensors.freeingTemporaries(() -> model.block(layer, in, step));

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ClassificationTaskTest {
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
@@ -134,6 +136,40 @@ class ClassificationTaskTest {
                 }
                 assertThat(again.get(name)).as(name).isEqualTo(got);
             }
+        } finally {
+            CpuThreads.use(before, true);
+        }
+    }
+
+    @ParameterizedTest(name = "dropout {0}")
+    @ValueSource(doubles = {0, 0.1})
+    void loraBatchesSplitOverTwoCoresGiveTheSameBitsEveryTime(double dropout) throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = data(
+                tmp.resolve("train.jsonl"),
+                4,
+                "{\"text\": \"GET /a/much/longer/path/than/the/others?with=a&query=string\", \"label\": \"benigno\"}");
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(1, true); // one core: one pass over the batch
+            TrainConfig c =
+                    config(model, train, train, tmp.resolve("run"), "lora", 1).with(Map.of("lora_dropout", dropout));
+            ClassificationTask task = new ClassificationTask(c, model, false, QUIET);
+            task.setTraining(true);
+            ClassificationBatch b = task.batches().batch(0, 0);
+            Map<String, float[]> onePass = gradients(task, b);
+            CpuThreads.use(2, true); // two cores: two shares of the rows at once
+            Map<String, float[]> shared = gradients(task, b);
+            Map<String, float[]> again = gradients(task, b);
+            assertThat(shared.keySet()).isEqualTo(onePass.keySet()).anyMatch(k -> k.contains("lora_A"));
+            double worst = 0;
+            for (String name : onePass.keySet()) {
+                float[] want = onePass.get(name), got = shared.get(name);
+                for (int i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+                assertThat(again.get(name)).as(name).isEqualTo(got);
+            }
+            if (dropout == 0) assertThat(worst).as("the one pass's gradients").isLessThan(1e-4);
+            else assertThat(worst).as("each share draws its own masks").isGreaterThan(1e-6);
         } finally {
             CpuThreads.use(before, true);
         }
