@@ -111,10 +111,7 @@ class ClassificationTaskTest {
     @Test
     void aBatchSplitOverTwoCoresGivesTheOnePassGradientsAndTheSameBitsEveryTime() throws IOException {
         Path model = tinyBert(tmp.resolve("m"));
-        Path train = data(
-                tmp.resolve("train.jsonl"),
-                4,
-                "{\"text\": \"GET /a/much/longer/path/than/the/others?with=a&query=string\", \"label\": \"benigno\"}");
+        Path train = unevenRows();
         int before = CpuThreads.count();
         try {
             CpuThreads.use(1, true); // one core: one pass over the batch
@@ -145,10 +142,7 @@ class ClassificationTaskTest {
     @ValueSource(doubles = {0, 0.1})
     void loraBatchesSplitOverTwoCoresGiveTheSameBitsEveryTime(double dropout) throws IOException {
         Path model = tinyBert(tmp.resolve("m"));
-        Path train = data(
-                tmp.resolve("train.jsonl"),
-                4,
-                "{\"text\": \"GET /a/much/longer/path/than/the/others?with=a&query=string\", \"label\": \"benigno\"}");
+        Path train = unevenRows();
         int before = CpuThreads.count();
         try {
             CpuThreads.use(1, true); // one core: one pass over the batch
@@ -173,6 +167,14 @@ class ClassificationTaskTest {
         } finally {
             CpuThreads.use(before, true);
         }
+    }
+
+    /** Twelve short lines and one much longer: a batch whose shares of the rows differ in length. */
+    private Path unevenRows() throws IOException {
+        return data(
+                tmp.resolve("train.jsonl"),
+                4,
+                "{\"text\": \"GET /a/much/longer/path/than/the/others?with=a&query=string\", \"label\": \"benigno\"}");
     }
 
     /** The gradients of one micro-batch from none, by parameter (those it leaves without one are left out). */
