@@ -11,6 +11,7 @@ import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -193,64 +194,100 @@ public final class LossComputation {
             backwardNanos = System.nanoTime() - t1;
             return value;
         }
+        Batch whole = b;
+        double value = checkpointed(
+                ids,
+                step,
+                seed,
+                -1,
+                out -> {
+                    double[] v = new double[1];
+                    Tensor grad = Tensors.owned(() -> {
+                        Tensor last = out.detach().requires_grad_(true);
+                        v[0] = head.compute(last, whole, normalizer, true);
+                        return last.grad().detach(); // an owning handle: grad() only refers into last
+                    });
+                    return new TopResult(v[0], grad);
+                },
+                LossComputation::backwardInto);
+        forwardNanos = 0; // forward and backward interleave when checkpointing: all of it counts as backward
+        backwardNanos = System.nanoTime() - t0;
+        return value;
+    }
+
+    /** The head and loss on the last block's output: the summed loss and its gradient with respect to that output. */
+    private record TopResult(double loss, Tensor grad) {}
+
+    /** How a checkpointed pass hands a gradient back through a graph. */
+    private interface Backprop {
+        /**
+         * Back-propagates {@code gradOutput} from {@code output}; returns {@code input}'s gradient as an owning handle
+         * (the caller releases it), or null when {@code input} is null.
+         */
+        Tensor through(Tensor output, Tensor gradOutput, Tensor input);
+    }
+
+    /** One pass's (and share 0's) back-propagation: into the parameters' gradients. */
+    private static Tensor backwardInto(Tensor output, Tensor gradOutput, Tensor input) {
+        output.backward(gradOutput, new BoolOptional(), false, new TensorArrayRefOptional());
+        return input == null ? null : Tensors.owned(() -> input.grad().detach());
+    }
+
+    /**
+     * A pass with gradient checkpointing per block: {@code top} runs the head and loss on the last block's output
+     * (computed without a graph: top makes a leaf of it that requires its gradient, in a scope of its own),
+     * {@code backprop} hands gradients back; {@code share} as in {@link #blocks(Tensor, Step, long, int)}. Returns the
+     * summed loss.
+     */
+    private double checkpointed(
+            Tensor ids,
+            Step step,
+            long seed,
+            int share,
+            java.util.function.Function<Tensor, TopResult> top,
+            Backprop backprop) {
         // 1) forward without keeping activations: only each block's input is saved. Each input, and each gradient
         // handed down in 3), is released as soon as it is used: held to the end of the step they would be live
         // together at its peak, the first block's backward (GPT-2 124M at 4 x 512: 2 x 12 x 6 MiB)
         Tensor x0 = autocast(() -> model.embed(ids, step)); // (B, T, C), in the graph of the embeddings
         Tensor[] inputs = new Tensor[model.numBlocks() + 1];
         Tensor grad = null;
-        double[] value = new double[1];
+        double value;
         try {
             inputs[0] = Tensors.owned(x0::detach);
             try (NoGradGuard ng = new NoGradGuard()) {
                 for (int i = 0; i < model.numBlocks(); i++) {
-                    torch.manual_seed(seed + i);
+                    seedBlock(seed, i, share);
                     final Tensor in = inputs[i];
                     final int layer = i;
                     inputs[i + 1] = autocast(() -> Tensors.owned(() -> model.block(layer, in, step)));
                 }
             }
             // 2) head and loss, backward to the last block's output
-            Tensor top = inputs[model.numBlocks()];
-            grad = Tensors.owned(() -> {
-                Tensor last = top.detach().requires_grad_(true);
-                value[0] = head.compute(last, b, normalizer, true);
-                return last.grad().detach(); // an owning handle: grad() only refers into last
-            });
+            TopResult t = top.apply(inputs[model.numBlocks()]);
+            value = t.loss();
+            grad = t.grad();
             release(inputs, model.numBlocks());
             // 3) blocks in reverse: recompute one block with its graph, backward through it, hand the gradient down
             for (int i = model.numBlocks() - 1; i >= 0; i--) {
-                torch.manual_seed(seed + i);
+                seedBlock(seed, i, share);
                 final int layer = i;
                 final Tensor gradOut = grad;
                 // the recomputed block's tensors are freed with its backward, not held to the end of the step
-                grad = Tensors.owned(() -> {
+                try (PointerScope scope = new PointerScope()) {
                     Tensor in = inputs[layer].detach().requires_grad_(true);
                     Tensor out = autocast(() -> model.block(layer, in, step));
-                    out.backward(
-                            gradOut,
-                            new org.bytedeco.pytorch.BoolOptional(),
-                            false,
-                            new org.bytedeco.pytorch.TensorArrayRefOptional());
-                    return in.grad().detach(); // an owning handle: grad() only refers into in, freed with the scope
-                });
+                    grad = backprop.through(out, gradOut, in);
+                }
                 gradOut.releaseReference();
                 release(inputs, layer);
             }
-            if (x0.requires_grad()) { // frozen embeddings (LoRA) end the graph at the first block
-                x0.backward(
-                        grad,
-                        new org.bytedeco.pytorch.BoolOptional(),
-                        false,
-                        new org.bytedeco.pytorch.TensorArrayRefOptional());
-            }
+            if (x0.requires_grad()) backprop.through(x0, grad, null); // frozen embeddings (LoRA) end the graph there
         } finally {
             for (int i = 0; i < inputs.length; i++) release(inputs, i);
             if (grad != null) grad.releaseReference();
         }
-        forwardNanos = 0; // forward and backward interleave when checkpointing: all of it counts as backward
-        backwardNanos = System.nanoTime() - t0;
-        return value[0];
+        return value;
     }
 
     /**
@@ -388,13 +425,21 @@ public final class LossComputation {
     private Tensor blocks(Tensor ids, Step step, long seed, int share) {
         Tensor x = model.embed(ids, step);
         for (int i = 0; i < model.numBlocks(); i++) {
-            if (share < 0) torch.manual_seed(seed + i);
-            else Dropout.seedThisThread(GradientShares.shareSeed(seed + i, share));
+            seedBlock(seed, i, share);
             final int layer = i;
             final Tensor in = x;
             x = Tensors.freeingTemporaries(() -> model.block(layer, in, step));
         }
         return x;
+    }
+
+    /**
+     * Seeds block {@code i}'s dropout masks: libtorch's generator for one pass ({@code share} < 0), the share's own
+     * seeds on this thread for a share of the rows (see {@link #blocks(Tensor, Step, long, int)}).
+     */
+    private static void seedBlock(long seed, int i, int share) {
+        if (share < 0) torch.manual_seed(seed + i);
+        else Dropout.seedThisThread(GradientShares.shareSeed(seed + i, share));
     }
 
     /** Releases {@code tensors[i]} (from {@link Tensors#owned}) if it is still held, and forgets it. */
