@@ -3,6 +3,7 @@ package dev.forja.train;
 import dev.forja.ForjaException;
 import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.bytedeco.javacpp.PointerScope;
@@ -30,11 +31,18 @@ final class GradientShares {
 
     private final List<Tensor> params;
     private final CountDownLatch[] added;
+    private final Tensor[][] kept; // [share][parameter]: gradients computed apart, summed, until added
+    private final List<List<Tensor[]>> extras; // [share]: (parameter, gradient) kept apart, in order
 
     private GradientShares(List<Tensor> params, int shares) {
         this.params = params;
         this.added = new CountDownLatch[shares];
-        for (int i = 0; i < shares; i++) added[i] = new CountDownLatch(1);
+        this.kept = new Tensor[shares][params.size()];
+        this.extras = new ArrayList<>();
+        for (int i = 0; i < shares; i++) {
+            added[i] = new CountDownLatch(1);
+            extras.add(new ArrayList<>());
+        }
     }
 
     /**
@@ -53,6 +61,7 @@ final class GradientShares {
                 try (PointerScope scope = new PointerScope()) {
                     share.run(w, g);
                 } finally {
+                    g.release(w); // what a failed share kept
                     g.added[w].countDown(); // a failed share lets the next go on to its own failure or end
                 }
             });
@@ -76,13 +85,57 @@ final class GradientShares {
      */
     void addApart(
             int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad, Recomputation recomputation) {
+        backwardApart(w, output, gradOutput, null);
+        if (extraGrad != null) keepApart(w, extra, extraGrad);
+        addKept(w, recomputation);
+    }
+
+    /**
+     * For share {@code w} ≥ 1: back-propagates {@code gradOutput} (null: {@code output} is a scalar loss) from
+     * {@code output}, the parameters' gradients kept apart (summed over calls) until {@link #addKept}. Returns the
+     * gradient of {@code input} (null for none) as an owning handle the caller releases.
+     */
+    Tensor backwardApart(int w, Tensor output, Tensor gradOutput, Tensor input) {
+        Tensor[] wrt = params.toArray(new Tensor[params.size() + (input == null ? 0 : 1)]);
+        if (input != null) wrt[params.size()] = input;
         TensorVector grads = torch.grad(
                 new TensorVector(output),
-                new TensorVector(params.toArray(new Tensor[0])),
+                new TensorVector(wrt),
                 gradOutput == null ? new TensorVector() : new TensorVector(gradOutput),
                 new BoolOptional(false),
                 false,
                 true); // a parameter this pass leaves unused (a mean-pooling classifier's pooler) gets none
+        try (NoGradGuard ng = new NoGradGuard()) {
+            Tensor[] sums = kept[w];
+            for (int i = 0; i < params.size(); i++) {
+                Tensor g = new Tensor(grads.get(i)); // a handle of its own: get() refers into the vector
+                if (!g.defined()) continue;
+                if (sums[i] != null) {
+                    sums[i].add_(g);
+                } else {
+                    g.retainReference(); // past the caller's scopes, until added
+                    sums[i] = g;
+                }
+            }
+        }
+        if (input == null) return null;
+        Tensor g = new Tensor(grads.get(params.size())); // a handle of its own, as above
+        g.retainReference(); // the caller's, past the scope it was made in
+        return g;
+    }
+
+    /** For share {@code w} ≥ 1: keeps {@code g} apart as a gradient of {@code p} until {@link #addKept}. */
+    void keepApart(int w, Tensor p, Tensor g) {
+        g.retainReference();
+        extras.get(w).add(new Tensor[] {p, g});
+    }
+
+    /**
+     * For share {@code w} ≥ 1: once share {@code w - 1} has added its own, adds what {@link #backwardApart} and
+     * {@link #keepApart} kept into the parameters' gradients, then the gradients layers accumulated by hand into
+     * {@code recomputation} ({@link Recomputation#openApart}; null for none).
+     */
+    void addKept(int w, Recomputation recomputation) {
         try {
             added[w - 1].await();
         } catch (InterruptedException e) {
@@ -90,10 +143,23 @@ final class GradientShares {
             throw new ForjaException("interrupted while adding a share's gradients");
         }
         try (NoGradGuard ng = new NoGradGuard()) {
-            for (int i = 0; i < params.size(); i++) add(params.get(i), grads.get(i));
-            if (extraGrad != null) add(extra, extraGrad);
+            for (int i = 0; i < params.size(); i++) {
+                if (kept[w][i] != null) add(params.get(i), kept[w][i]);
+            }
+            for (Tensor[] e : extras.get(w)) add(e[0], e[1]);
             if (recomputation != null) recomputation.forEachApart(GradientShares::add);
         }
+        release(w);
+    }
+
+    /** Lets go of what share {@code w} kept apart. */
+    private void release(int w) {
+        for (int i = 0; i < params.size(); i++) {
+            if (kept[w][i] != null) kept[w][i].releaseReference();
+            kept[w][i] = null;
+        }
+        for (Tensor[] e : extras.get(w)) e[1].releaseReference();
+        extras.get(w).clear();
     }
 
     /** Adds {@code g} (if defined) into {@code p}'s gradient, giving it one if it has none. */

@@ -82,8 +82,9 @@ public final class LossComputation {
         }
 
         /**
-         * With {@code shareRows}, a float32 micro-batch without checkpointing runs its rows in shares, one per core at
-         * once ({@link CpuThreads#inferenceWorkers}), when libtorch runs on one thread. Only in one process: several
+         * With {@code shareRows}, a float32 micro-batch runs its rows in shares, one per core at once
+         * ({@link CpuThreads#inferenceWorkers}), when libtorch runs on one thread; with checkpointing only when the
+         * adapters alone train (each share then checkpoints its own rows). Only in one process: several
          * ranks sum their buckets as the backward fills them. With LoRA dropout, each share's masks come from the seed,
          * the block and the share (not the one pass's): a run gives the same masks every time on a machine with as
          * many cores.
@@ -116,8 +117,7 @@ public final class LossComputation {
         this.bf16 = options.bf16();
         this.checkpointing = options.checkpointing();
         this.head = head;
-        this.shareRows =
-                options.shareRows() && !options.bf16() && !options.checkpointing() && head instanceof FusedHead;
+        this.shareRows = options.shareRows() && !options.bf16() && head instanceof FusedHead;
     }
 
     /**
@@ -176,7 +176,10 @@ public final class LossComputation {
 
     private double forwardBackwardRecomputing(Batch b, double normalizer, long seed) {
         long t0 = System.nanoTime();
-        int workers = shareRows ? Math.min(b.batchSize(), CpuThreads.inferenceWorkers()) : 1;
+        // with checkpointing only when the adapters alone train: shares hold a second set of the trainable
+        // parameters' gradients, which for full fine-tuning would undo much of what checkpointing saves
+        boolean share = shareRows && (!checkpointing || adaptersOnly());
+        int workers = share ? Math.min(b.batchSize(), CpuThreads.inferenceWorkers()) : 1;
         lastShares = workers > 1 && (long) b.batchSize() * b.seqLen() / workers >= MIN_SHARE_TOKENS ? workers : 1;
         if (lastShares > 1) {
             double value = forwardBackwardShared(b, normalizer, seed, lastShares);
@@ -321,6 +324,35 @@ public final class LossComputation {
         return sum;
     }
 
+    /**
+     * Share {@code w}'s head and loss on the last block's output {@code out} (computed without a graph), with a
+     * checkpointed pass: its loss and its gradient with respect to {@code out} (owned).
+     */
+    private TopResult shareTop(
+            Tensor out,
+            Batch part,
+            double normalizer,
+            int w,
+            ChunkedHeadLoss head,
+            GradientShares shares,
+            Backprop backprop) {
+        try (PointerScope scope = new PointerScope()) { // the head's temporaries, freed on return
+            Tensor weight = model.outputWeight();
+            Tensor last = out.detach().requires_grad_(true);
+            Tensor h = model.finalNorm(last);
+            Tensor gradW = w > 0 && weight.requires_grad() ? torch.zeros_like(weight) : null;
+            ChunkedHeadLoss.Result r = head.compute(h, weight, part.labels(), false, normalizer, true, gradW);
+            if (gradW != null) shares.keepApart(w, weight, gradW);
+            return new TopResult(r.loss(), backprop.through(h, r.gradInput(), last));
+        }
+    }
+
+    /** Whether none of the model's own parameters trains (LoRA: only its adapters do). */
+    private boolean adaptersOnly() {
+        for (Tensor p : model.parameters().values()) if (p.requires_grad()) return false;
+        return true;
+    }
+
     /** Share {@code w}'s rows {@code part}: forward, head and loss, backward; returns its summed loss. */
     private double shareForwardBackward(
             Batch part,
@@ -333,6 +365,24 @@ public final class LossComputation {
         Tensor weight = model.outputWeight();
         Tensor ids = Tensors.ofLongs(part.inputIds(), part.batchSize(), part.seqLen());
         Step step = new Step(Tensors.ofLongs(part.positionIds(), part.batchSize(), part.seqLen()), mask(part), null);
+        if (checkpointing) {
+            Backprop backprop =
+                    w == 0 ? LossComputation::backwardInto : (out, g, in) -> shares.backwardApart(w, out, g, in);
+            double value;
+            try {
+                value = checkpointed(
+                        ids,
+                        step,
+                        seed,
+                        w,
+                        out -> shareTop(out, part, normalizer, w, head, shares, backprop),
+                        backprop);
+            } finally {
+                Dropout.seedFromLibtorch();
+            }
+            if (w > 0) shares.addKept(w, apart);
+            return value;
+        }
         Tensor h;
         try {
             h = model.finalNorm(blocks(ids, step, seed, w));
@@ -347,15 +397,17 @@ public final class LossComputation {
     }
 
     /**
-     * One head per share, as each keeps its logits workspace between steps: share 0 the fused head's own (which the
-     * evaluation also uses), the others their own.
+     * One head per share, as each keeps its logits workspace between steps (not with checkpointing, as the fused
+     * head's): share 0 the fused head's own (which the evaluation also uses), the others their own.
      */
     private ChunkedHeadLoss[] sharedHeads(int workers) {
         if (sharedHeads == null || sharedHeads.length != workers) {
             FusedHead fused = (FusedHead) head;
             sharedHeads = new ChunkedHeadLoss[workers];
             sharedHeads[0] = fused.chunked;
-            for (int i = 1; i < workers; i++) sharedHeads[i] = new ChunkedHeadLoss(fused.options.headChunkRows());
+            for (int i = 1; i < workers; i++) {
+                sharedHeads[i] = new ChunkedHeadLoss(fused.options.headChunkRows(), !checkpointing);
+            }
         }
         return sharedHeads;
     }

@@ -76,14 +76,28 @@ class LossComputationTest {
             assertSameGrads(actual, expected, 1e-5);
             assertThat(second).isEqualTo(first);
             actual.forEach((k, g) -> assertThat(again.get(k)).as(k).isEqualTo(g));
+            // full fine-tuning with checkpointing keeps one pass: shares would hold a second set of gradients
+            LossComputation checkpointed = new LossComputation(
+                    model, Options.DEFAULT.withCheckpointing(true).withShareRows(true));
+            checkpointed.forwardBackward(b, b.trainableTokens(), 9);
+            assertThat(checkpointed.lastShares()).isEqualTo(1);
+            takeGrads(model.parameters());
         } finally {
             CpuThreads.use(before, true);
         }
     }
 
-    @ParameterizedTest(name = "{0} dropout {1}")
-    @CsvSource({"gpt2, 0", "llama, 0", "gpt2, 0.05"})
-    void loraRowsInSharesGiveTheOnePassGradientsAndTheSameBitsEveryTime(String arch, double dropout) {
+    @ParameterizedTest(name = "{0} dropout {1} checkpointing {2}")
+    @CsvSource({
+        "gpt2, 0, false",
+        "llama, 0, false",
+        "gpt2, 0.05, false",
+        "gpt2, 0, true",
+        "llama, 0, true",
+        "llama, 0.05, true"
+    })
+    void loraRowsInSharesGiveTheOnePassGradientsAndTheSameBitsEveryTime(
+            String arch, double dropout, boolean checkpointing) {
         int before = CpuThreads.count();
         try {
             CpuThreads.use(2, true); // a float32 setup on two cores: libtorch on one thread
@@ -92,7 +106,8 @@ class LossComputationTest {
             Batch b = new BatchPlanner(
                             samples(4, 200, 256, 21), new BatchPlanner.Options(4, 1, 256, 2, false, true), PAD)
                     .batch(0, 0);
-            LossComputation shared = new LossComputation(model, Options.DEFAULT.withShareRows(true));
+            Options options = Options.DEFAULT.withCheckpointing(checkpointing);
+            LossComputation shared = new LossComputation(model, options.withShareRows(true));
             double first = shared.forwardBackward(b, b.trainableTokens(), 9);
             assertThat(shared.lastShares()).isEqualTo(2);
             Map<String, float[]> actual = takeGrads(trainable);
@@ -101,7 +116,7 @@ class LossComputationTest {
 
             assertThat(second).isEqualTo(first);
             actual.forEach((k, g) -> assertThat(again.get(k)).as(k).isEqualTo(g));
-            double onePass = new LossComputation(model, Options.DEFAULT).forwardBackward(b, b.trainableTokens(), 9);
+            double onePass = new LossComputation(model, options).forwardBackward(b, b.trainableTokens(), 9);
             Map<String, float[]> expected = takeGrads(trainable);
             if (dropout == 0) {
                 assertThat(first).isCloseTo(onePass, Offset.offset(1e-4));
