@@ -17,14 +17,18 @@ import org.bytedeco.pytorch.global.torch;
  * A micro-batch's forward and backward in shares of its rows, one per core at once ({@link CpuThreads#runShares}):
  * in a float32 setup libtorch's element-wise ops run on one thread, and the other cores sat idle between OpenBLAS's
  * products. Share 0 runs its backward into the parameters' gradients as a single pass would; each other share
- * computes its gradients apart ({@link #addApart}) and adds them once the share before it has added its own, so the
+ * computes its gradients apart ({@link #addApart}; over several backward calls, as a checkpointed pass makes,
+ * {@link #backwardApart} then {@link #addKept}) and adds them once the share before it has added its own, so the
  * sums always have one order and a run gives the same bits every time, resumed or not. A layer that accumulates a
  * gradient by hand (LoRA's A, {@link Recomputation}) does so into the parameter's gradient in share 0 and into the
  * share's own {@link Recomputation#openApart} in the others; random numbers in the pass (dropout) must not come from a
  * generator the shares draw from together.
  */
 final class GradientShares {
-    /** One share's work: {@code w} from 0; share 0 calls {@code backward} itself, the others {@link #addApart}. */
+    /**
+     * One share's work: {@code w} from 0; share 0 calls {@code backward} itself, the others {@link #addApart} (or
+     * {@link #backwardApart} and {@link #addKept}).
+     */
     interface Share {
         void run(int w, GradientShares shares);
     }
