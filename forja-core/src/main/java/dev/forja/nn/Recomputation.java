@@ -1,9 +1,7 @@
 package dev.forja.nn;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.Pointer;
@@ -26,14 +24,15 @@ public final class Recomputation implements AutoCloseable {
     private final List<Tensor> retained = new ArrayList<>();
     private Tensor handedOver;
     private RuntimeException failure;
-    private final Map<Tensor, Tensor> apart; // null: layers accumulate into the parameters' gradients
+    private final BiConsumer<Tensor, Tensor> apart; // null: layers accumulate into the parameters' gradients
 
-    private Recomputation(Recomputation outer, boolean on, Consumer<Tensor> beforeGradient, boolean keepApart) {
+    private Recomputation(
+            Recomputation outer, boolean on, Consumer<Tensor> beforeGradient, BiConsumer<Tensor, Tensor> apart) {
         this.outer = outer;
         this.on = on;
         this.beforeGradient = beforeGradient;
         this.inputs = outer == null ? new long[1] : outer.inputs;
-        this.apart = keepApart ? new IdentityHashMap<>() : null;
+        this.apart = apart;
     }
 
     /**
@@ -63,45 +62,35 @@ public final class Recomputation implements AutoCloseable {
     }
 
     /**
-     * Opens one on this thread whose layers keep the gradients they accumulate by hand apart, summed per parameter, in
-     * place of adding them into the parameters' gradients: a share of a micro-batch's rows running beside others on
-     * other threads, which adds them ({@link #forEachApart}) when its turn comes.
+     * Opens one on this thread whose layers hand the gradients they accumulate by hand to {@code apart} (the
+     * parameter, then a gradient that lives as long as the hook's scope) in place of adding them into the parameters'
+     * gradients: a share of a micro-batch's rows running beside others on other threads, which sums them apart and
+     * adds them when its turn comes.
      */
-    public static Recomputation openApart() {
-        Recomputation r = new Recomputation(CURRENT.get(), true, p -> {}, true);
+    public static Recomputation openApart(BiConsumer<Tensor, Tensor> apart) {
+        Recomputation r = new Recomputation(CURRENT.get(), true, p -> {}, apart);
         CURRENT.set(r);
         return r;
     }
 
     private static Recomputation push(boolean on, Consumer<Tensor> beforeGradient) {
-        Recomputation r = new Recomputation(CURRENT.get(), on, beforeGradient, false);
+        Recomputation r = new Recomputation(CURRENT.get(), on, beforeGradient, null);
         CURRENT.set(r);
         return r;
     }
 
     /**
      * Adds {@code gradient}, which nothing else holds, into {@code parameter}'s gradient (giving it one if it has
-     * none), or into this one's own sum for it when it keeps them apart ({@link #openApart}).
+     * none), or hands both to the one opened with {@link #openApart}.
      */
     public void accumulate(Tensor parameter, Tensor gradient) {
         if (apart != null) {
-            Tensor sum = apart.get(parameter);
-            if (sum != null) {
-                sum.add_(gradient);
-            } else {
-                gradient.retainReference(); // past the hook's scope, until this closes
-                apart.put(parameter, gradient);
-            }
+            apart.accept(parameter, gradient);
             return;
         }
         Tensor current = parameter.grad();
         if (current.defined()) current.add_(gradient);
         else parameter.mutable_grad().put(gradient);
-    }
-
-    /** Each parameter and the gradient kept apart for it ({@link #openApart}), in no particular order. */
-    public void forEachApart(BiConsumer<Tensor, Tensor> action) {
-        if (apart != null) apart.forEach(action);
     }
 
     /** The one open on this thread, or null when none is, or when it is off. */
@@ -177,10 +166,6 @@ public final class Recomputation implements AutoCloseable {
         retained.clear();
         handedOver = null;
         hooks.clear();
-        if (apart != null) {
-            for (Tensor g : apart.values()) g.releaseReference();
-            apart.clear();
-        }
         if (failure != null) throw failure;
     }
 

@@ -4,7 +4,9 @@ import dev.forja.ForjaException;
 import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -21,8 +23,8 @@ import org.bytedeco.pytorch.global.torch;
  * {@link #backwardApart} then {@link #addKept}) and adds them once the share before it has added its own, so the
  * sums always have one order and a run gives the same bits every time, resumed or not. A layer that accumulates a
  * gradient by hand (LoRA's A, {@link Recomputation}) does so into the parameter's gradient in share 0 and into the
- * share's own {@link Recomputation#openApart} in the others; random numbers in the pass (dropout) must not come from a
- * generator the shares draw from together.
+ * share's sums ({@link Recomputation#openApart}, {@link #keepSummed}) in the others; random numbers in the pass
+ * (dropout) must not come from a generator the shares draw from together.
  */
 final class GradientShares {
     /**
@@ -34,6 +36,7 @@ final class GradientShares {
     }
 
     private final List<Tensor> params;
+    private final Map<Tensor, Integer> index = new IdentityHashMap<>(); // a parameter's place in params
     private final CountDownLatch[] added;
     private final Tensor[][] kept; // [share][parameter]: gradients computed apart, summed, until added
     private final List<List<Tensor[]>> extras; // [share]: (parameter, gradient) kept apart, in order
@@ -42,6 +45,7 @@ final class GradientShares {
         this.params = params;
         this.added = new CountDownLatch[shares];
         this.kept = new Tensor[shares][params.size()];
+        for (int i = 0; i < params.size(); i++) index.put(params.get(i), i);
         this.extras = new ArrayList<>();
         for (int i = 0; i < shares; i++) {
             added[i] = new CountDownLatch(1);
@@ -80,18 +84,9 @@ final class GradientShares {
      * parameters' gradients, and {@code extraGrad} (if not null) into {@code extra}'s.
      */
     void addApart(int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad) {
-        addApart(w, output, gradOutput, extra, extraGrad, null);
-    }
-
-    /**
-     * {@link #addApart(int, Tensor, Tensor, Tensor, Tensor)}, adding too the gradients that layers accumulated by hand
-     * into {@code recomputation} ({@link Recomputation#openApart}; null for none) in this share's backward.
-     */
-    void addApart(
-            int w, Tensor output, Tensor gradOutput, Tensor extra, Tensor extraGrad, Recomputation recomputation) {
         backwardApart(w, output, gradOutput, null);
         if (extraGrad != null) keepApart(w, extra, extraGrad);
-        addKept(w, recomputation);
+        addKept(w);
     }
 
     /**
@@ -109,18 +104,9 @@ final class GradientShares {
                 new BoolOptional(false),
                 false,
                 true); // a parameter this pass leaves unused (a mean-pooling classifier's pooler) gets none
-        try (NoGradGuard ng = new NoGradGuard()) {
-            Tensor[] sums = kept[w];
-            for (int i = 0; i < params.size(); i++) {
-                Tensor g = new Tensor(grads.get(i)); // a handle of its own: get() refers into the vector
-                if (!g.defined()) continue;
-                if (sums[i] != null) {
-                    sums[i].add_(g);
-                } else {
-                    g.retainReference(); // past the caller's scopes, until added
-                    sums[i] = g;
-                }
-            }
+        for (int i = 0; i < params.size(); i++) {
+            Tensor g = new Tensor(grads.get(i)); // a handle of its own: get() refers into the vector
+            if (g.defined()) keep(w, i, g);
         }
         if (input == null) return null;
         Tensor g = new Tensor(grads.get(params.size())); // a handle of its own, as above
@@ -135,11 +121,33 @@ final class GradientShares {
     }
 
     /**
-     * For share {@code w} ≥ 1: once share {@code w - 1} has added its own, adds what {@link #backwardApart} and
-     * {@link #keepApart} kept into the parameters' gradients, then the gradients layers accumulated by hand into
-     * {@code recomputation} ({@link Recomputation#openApart}; null for none).
+     * For share {@code w} ≥ 1: adds {@code g} into the sum kept apart for parameter {@code p} (one of the shares'
+     * parameters) until {@link #addKept}: what a layer would have accumulated by hand
+     * ({@link Recomputation#openApart}).
      */
-    void addKept(int w, Recomputation recomputation) {
+    void keepSummed(int w, Tensor p, Tensor g) {
+        Integer i = index.get(p);
+        if (i == null) throw new IllegalArgumentException("a gradient for a tensor that is not a trained parameter");
+        keep(w, i, g);
+    }
+
+    /** Adds {@code g} into share {@code w}'s sum for parameter {@code i}, or keeps it as that sum. */
+    private void keep(int w, int i, Tensor g) {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            if (kept[w][i] != null) {
+                kept[w][i].add_(g);
+            } else {
+                g.retainReference(); // past the caller's scopes, until added
+                kept[w][i] = g;
+            }
+        }
+    }
+
+    /**
+     * For share {@code w} ≥ 1: once share {@code w - 1} has added its own, adds what {@link #backwardApart},
+     * {@link #keepApart} and {@link #keepSummed} kept into the parameters' gradients.
+     */
+    void addKept(int w) {
         try {
             added[w - 1].await();
         } catch (InterruptedException e) {
@@ -151,7 +159,6 @@ final class GradientShares {
                 if (kept[w][i] != null) add(params.get(i), kept[w][i]);
             }
             for (Tensor[] e : extras.get(w)) add(e[0], e[1]);
-            if (recomputation != null) recomputation.forEachApart(GradientShares::add);
         }
         release(w);
     }

@@ -315,8 +315,8 @@ public final class LossComputation {
             Batch part = b.rows(rows * w / workers, rows * (w + 1) / workers);
             // share 0 runs in forwardBackward's recomputation, on the caller's thread; the others keep what layers
             // accumulate by hand apart until their turn to add
-            try (Recomputation apart = w == 0 ? null : Recomputation.openApart()) {
-                losses[w] = shareForwardBackward(part, normalizer, seed, w, shares, apart, heads[w]);
+            try (Recomputation apart = w == 0 ? null : Recomputation.openApart((p, g) -> shares.keepSummed(w, p, g))) {
+                losses[w] = shareForwardBackward(part, normalizer, seed, w, shares, heads[w]);
             }
         });
         double sum = 0;
@@ -355,13 +355,7 @@ public final class LossComputation {
 
     /** Share {@code w}'s rows {@code part}: forward, head and loss, backward; returns its summed loss. */
     private double shareForwardBackward(
-            Batch part,
-            double normalizer,
-            long seed,
-            int w,
-            GradientShares shares,
-            Recomputation apart,
-            ChunkedHeadLoss head) {
+            Batch part, double normalizer, long seed, int w, GradientShares shares, ChunkedHeadLoss head) {
         Tensor weight = model.outputWeight();
         Tensor ids = Tensors.ofLongs(part.inputIds(), part.batchSize(), part.seqLen());
         Step step = new Step(Tensors.ofLongs(part.positionIds(), part.batchSize(), part.seqLen()), mask(part), null);
@@ -380,7 +374,7 @@ public final class LossComputation {
             } finally {
                 Dropout.seedFromLibtorch();
             }
-            if (w > 0) shares.addKept(w, apart);
+            if (w > 0) shares.addKept(w);
             return value;
         }
         Tensor h;
@@ -392,7 +386,7 @@ public final class LossComputation {
         Tensor gradW = w > 0 && weight.requires_grad() ? torch.zeros_like(weight) : null;
         ChunkedHeadLoss.Result r = head.compute(h, weight, part.labels(), false, normalizer, true, gradW);
         if (w == 0) h.backward(r.gradInput(), new BoolOptional(), false, new TensorArrayRefOptional());
-        else shares.addApart(w, h, r.gradInput(), weight, gradW, apart);
+        else shares.addApart(w, h, r.gradInput(), weight, gradW);
         return r.loss();
     }
 
