@@ -159,7 +159,9 @@ public final class Gpt2Model implements CausalLM {
         Tensor k = parts.get(1).view(B, T, H, D).transpose(1, 2);
         Tensor v = parts.get(2).view(B, T, H, D).transpose(1, 2);
         KeyValues kv = step.keyValues(i, k, v); // (B, H, S, D), S counting the cached tokens
-        return Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, C);
+        return Attention.attend(q, kv.k(), kv.v(), step.mask(), step.attentionKeepsScores())
+                .transpose(1, 2)
+                .reshape(B, T, C);
     }
 
     /** Block {@code b}'s MLP of {@code x}: (B, T, C). */

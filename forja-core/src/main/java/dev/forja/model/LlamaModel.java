@@ -168,7 +168,9 @@ public final class LlamaModel implements CausalLM {
         Rope.CosSin cs = step.rope(rope, q.scalar_type());
         q = cs.rotate(q);
         KeyValues kv = step.keyValues(i, cs.rotate(k), v); // (B, K, S, D), S counting the cached tokens
-        return Attention.attend(q, kv.k(), kv.v(), step.mask()).transpose(1, 2).reshape(B, T, H * D);
+        return Attention.attend(q, kv.k(), kv.v(), step.mask(), step.attentionKeepsScores())
+                .transpose(1, 2)
+                .reshape(B, T, H * D);
     }
 
     /** Layer {@code l}'s MLP of {@code x}: (B, T, C). */

@@ -14,13 +14,25 @@ public final class Step {
     private final Tensor mask;
     private final KvCache cache;
     private final PointerScope owner; // the scope the pass runs in, which frees what the step computes for it
+    private final boolean attentionKeepsScores;
     private Rope.CosSin cosSin;
 
+    /** A step whose attention may keep its scores for the backward pass (see {@link #attentionKeepsScores}). */
     public Step(Tensor positions, Tensor mask, KvCache cache) {
+        this(positions, mask, cache, true);
+    }
+
+    /**
+     * @param attentionKeepsScores whether attention may keep its probabilities for the backward pass where that is
+     *     faster (see {@link dev.forja.nn.Attention#attend(Tensor, Tensor, Tensor, Tensor, boolean)}); false where
+     *     memory counts more than a few percent of the step (LoRA)
+     */
+    public Step(Tensor positions, Tensor mask, KvCache cache, boolean attentionKeepsScores) {
         this.positions = positions;
         this.mask = mask;
         this.cache = cache;
         this.owner = PointerScope.getInnerScope();
+        this.attentionKeepsScores = attentionKeepsScores;
     }
 
     public Tensor positions() {
@@ -33,6 +45,11 @@ public final class Step {
 
     public KvCache cache() {
         return cache;
+    }
+
+    /** Whether this pass's attention may keep its probabilities for the backward pass to be faster. */
+    public boolean attentionKeepsScores() {
+        return attentionKeepsScores;
     }
 
     /**

@@ -50,6 +50,14 @@ final class ChunkedHeadLoss {
      */
     static final long FLOAT32_CHUNK_BYTES = 100L << 20;
 
+    /**
+     * {@link #FLOAT32_CHUNK_BYTES} for a weight that does not train (LoRA): no weight gradient to stream once more per
+     * chunk, and the workspace is a larger share of the step's peak (each share of the rows holds its own). GPT-2 124M,
+     * LoRA r16, 4 x 512 in two shares, 2-core AMD EPYC: 50 MiB instead of 100 peaks ~80 MiB lower; 25 MiB another
+     * ~65 MiB lower but ~10% slower.
+     */
+    static final long FROZEN_FLOAT32_CHUNK_BYTES = 50L << 20;
+
     private final int chunkRows; // 0: balancedRows
     private final boolean keepWorkspace;
     private Tensor workspace; // (rows, V) float32 logits, then their gradient; grown when a batch needs more
@@ -126,9 +134,7 @@ final class ChunkedHeadLoss {
         Labelled labelled = Labelled.of(labels);
         int k = labelled.rows().length;
         ScalarType compute = computeType(weight, bf16Products);
-        int step = chunkRows > 0
-                ? chunkRows
-                : balancedRows(k, V, compute.value == ScalarType.Float.value ? FLOAT32_CHUNK_BYTES : CHUNK_BYTES);
+        int step = chunkRows > 0 ? chunkRows : balancedRows(k, V, chunkBytes(compute, weight));
         boolean weightGrad = gradients && weight.requires_grad();
         try (NoGradGuard ng = new NoGradGuard()) {
             Tensor gradW = !weightGrad ? null : gradInto != null ? gradInto : gradOf(weight);
@@ -231,6 +237,15 @@ final class ChunkedHeadLoss {
         long most = Math.max(1, bytes / (Float.BYTES * v));
         long chunks = Math.max(1, (k + most - 1) / most);
         return (int) Math.max(1, (k + chunks - 1) / chunks);
+    }
+
+    /**
+     * Largest logits chunk for products in {@code compute} with {@code weight}; the same with and without gradients,
+     * so that an evaluation does not grow the workspace a training step keeps.
+     */
+    static long chunkBytes(ScalarType compute, Tensor weight) {
+        if (compute.value != ScalarType.Float.value) return CHUNK_BYTES;
+        return weight.requires_grad() ? FLOAT32_CHUNK_BYTES : FROZEN_FLOAT32_CHUNK_BYTES;
     }
 
     /** The products' dtype: a half-precision weight's own, bf16 under autocast, float32 otherwise. */

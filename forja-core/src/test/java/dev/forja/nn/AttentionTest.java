@@ -115,6 +115,28 @@ class AttentionTest {
         }
     }
 
+    @Test
+    void float32SelfAttentionKeepingNoScoresIsLibtorchsKernelWithTheBlocksResults() {
+        Tensor q = random(11, 1, 2, 300, 8).requires_grad_(true);
+        Tensor k = random(12, 1, 2, 300, 8).requires_grad_(true);
+        Tensor v = random(13, 1, 2, 300, 8).requires_grad_(true);
+        Tensor blocks = Attention.attend(q, k, v, null, true);
+        Tensor q2 = q.detach().requires_grad_(true);
+        Tensor k2 = k.detach().requires_grad_(true);
+        Tensor v2 = v.detach().requires_grad_(true);
+        Tensor lean = Attention.attend(q2, k2, v2, null, false);
+        // the blocks end in their concatenation; without kept scores the output is libtorch's fused kernel's own
+        assertThat(blocks.grad_fn().name().getString()).doesNotContain("Attention");
+        assertThat(lean.grad_fn().name().getString()).contains("FlashAttention");
+        assertThat(maxDifference(lean, blocks)).isLessThan(1e-5);
+        blocks.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        lean.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        for (Tensor[] pair : new Tensor[][] {{q, q2}, {k, k2}, {v, v2}}) {
+            assertThat(pair[1].grad().abs().max().item_double()).isGreaterThan(0);
+            assertThat(maxDifference(pair[0].grad(), pair[1].grad())).isLessThan(1e-4);
+        }
+    }
+
     private static double maxDifference(Tensor a, Tensor b) {
         return a.detach().sub(b.detach()).abs().max().item_double();
     }

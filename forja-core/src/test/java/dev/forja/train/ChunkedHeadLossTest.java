@@ -167,6 +167,15 @@ class ChunkedHeadLossTest {
         long fp32 = ChunkedHeadLoss.FLOAT32_CHUNK_BYTES;
         assertThat(ChunkedHeadLoss.balancedRows(521, gpt2, fp32)).isEqualTo(521);
         assertThat(ChunkedHeadLoss.balancedRows(2048, gpt2, fp32)).isEqualTo(512);
+        // a frozen float32 head (LoRA): 50 MiB, so a share of 2 x 512 rows is four chunks of 256
+        Tensor trained = torch.zeros(new long[] {4, 3}).requires_grad_(true);
+        Tensor frozen = torch.zeros(new long[] {4, 3});
+        long frozenBytes = ChunkedHeadLoss.chunkBytes(ScalarType.Float, frozen);
+        assertThat(ChunkedHeadLoss.chunkBytes(ScalarType.Float, trained)).isEqualTo(fp32);
+        assertThat(frozenBytes).isEqualTo(50L << 20);
+        assertThat(ChunkedHeadLoss.balancedRows(1024, gpt2, frozenBytes)).isEqualTo(256);
+        assertThat(ChunkedHeadLoss.chunkBytes(ScalarType.BFloat16, frozen)).isEqualTo(bf16);
+        assertThat(ChunkedHeadLoss.chunkBytes(ScalarType.BFloat16, trained)).isEqualTo(bf16);
     }
 
     @Test

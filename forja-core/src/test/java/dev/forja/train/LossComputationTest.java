@@ -197,6 +197,45 @@ class LossComputationTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}, checkpointing {1}, shares {2}")
+    @CsvSource({
+        "lora, false, false",
+        "lora, false, true",
+        "lora, true, false",
+        "full, false, false",
+        "full, false, true"
+    })
+    void attentionKeepsNoScoresOnlyWhereLoraKeepsEveryActivation(String method, boolean checkpointing, boolean shares) {
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(2, true);
+            CausalLM base = method.equals("lora") ? loraModel("gpt2", 5, 0) : fullModel("gpt2", 5);
+            List<Boolean> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            CausalLM model = new dev.forja.model.ForwardingCausalLM(base) {
+                @Override
+                public Tensor block(int i, Tensor x, dev.forja.model.Step step) {
+                    seen.add(step.attentionKeepsScores());
+                    return base.block(i, x, step);
+                }
+            };
+            Batch b = new BatchPlanner(
+                            samples(4, 200, 256, 21), new BatchPlanner.Options(4, 1, 256, 2, false, true), PAD)
+                    .batch(0, 0);
+            LossComputation loss = new LossComputation(
+                    model, Options.DEFAULT.withCheckpointing(checkpointing).withShareRows(shares));
+            loss.forwardBackward(b, b.trainableTokens(), 9);
+            assertThat(loss.lastShares()).isEqualTo(shares ? 2 : 1);
+
+            boolean lean = method.equals("lora") && !checkpointing;
+            assertThat(seen).isNotEmpty().containsOnly(!lean);
+            seen.clear();
+            loss.evaluate(b); // no backward pass: the faster attention whatever the method
+            assertThat(seen).isNotEmpty().containsOnly(true);
+        } finally {
+            CpuThreads.use(before, true);
+        }
+    }
+
     @ParameterizedTest(name = "{0}, bf16 {1}, dropout {2}, checkpointing {3}")
     @CsvSource({
         "gpt2, false, 0, false",
