@@ -97,44 +97,48 @@ class AttentionTest {
     @Test
     void float32SelfAttentionByBlocksIsLibtorchsAttentionAndGradients() {
         // 300 positions: two blocks of 150 queries, through attend as a float32 training forward takes it
-        Tensor q = random(11, 1, 2, 300, 8).requires_grad_(true);
-        Tensor k = random(12, 1, 2, 300, 8).requires_grad_(true);
-        Tensor v = random(13, 1, 2, 300, 8).requires_grad_(true);
-        Tensor got = Attention.attend(q, k, v, null);
-        Tensor q2 = q.detach().requires_grad_(true);
-        Tensor k2 = k.detach().requires_grad_(true);
-        Tensor v2 = v.detach().requires_grad_(true);
-        Tensor want = torch.scaled_dot_product_attention(
-                q2, k2, v2, new TensorOptional(), 0.0, true, new DoubleOptional(), false);
-        assertThat(maxDifference(got, want)).isLessThan(1e-5);
-        got.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
-        want.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
-        for (Tensor[] pair : new Tensor[][] {{q, q2}, {k, k2}, {v, v2}}) {
-            assertThat(pair[0].grad().abs().max().item_double()).isGreaterThan(0);
-            assertThat(maxDifference(pair[0].grad(), pair[1].grad())).isLessThan(1e-4);
-        }
+        compareOnSelfAttention(
+                (q, k, v) -> Attention.attend(q, k, v, null),
+                (q, k, v) -> torch.scaled_dot_product_attention(
+                        q, k, v, new TensorOptional(), 0.0, true, new DoubleOptional(), false));
     }
 
     @Test
     void float32SelfAttentionKeepingNoScoresIsLibtorchsKernelWithTheBlocksResults() {
-        Tensor q = random(11, 1, 2, 300, 8).requires_grad_(true);
-        Tensor k = random(12, 1, 2, 300, 8).requires_grad_(true);
-        Tensor v = random(13, 1, 2, 300, 8).requires_grad_(true);
-        Tensor blocks = Attention.attend(q, k, v, null, true);
-        Tensor q2 = q.detach().requires_grad_(true);
-        Tensor k2 = k.detach().requires_grad_(true);
-        Tensor v2 = v.detach().requires_grad_(true);
-        Tensor lean = Attention.attend(q2, k2, v2, null, false);
+        Tensor[] out = compareOnSelfAttention(
+                (q, k, v) -> Attention.attend(q, k, v, null, true),
+                (q, k, v) -> Attention.attend(q, k, v, null, false));
         // the blocks end in their concatenation; without kept scores the output is libtorch's fused kernel's own
-        assertThat(blocks.grad_fn().name().getString()).doesNotContain("Attention");
-        assertThat(lean.grad_fn().name().getString()).contains("FlashAttention");
-        assertThat(maxDifference(lean, blocks)).isLessThan(1e-5);
-        blocks.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
-        lean.pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
-        for (Tensor[] pair : new Tensor[][] {{q, q2}, {k, k2}, {v, v2}}) {
-            assertThat(pair[1].grad().abs().max().item_double()).isGreaterThan(0);
-            assertThat(maxDifference(pair[0].grad(), pair[1].grad())).isLessThan(1e-4);
+        assertThat(out[0].grad_fn().name().getString()).doesNotContain("Attention");
+        assertThat(out[1].grad_fn().name().getString()).contains("FlashAttention");
+    }
+
+    private interface Attend {
+        Tensor apply(Tensor q, Tensor k, Tensor v);
+    }
+
+    /**
+     * Runs both on the same random float32 q, k, v (1, 2, 300, 8): outputs within 1e-5, the gradients of their sums of
+     * squares within 1e-4 and not all zero. Returns the two outputs.
+     */
+    private static Tensor[] compareOnSelfAttention(Attend first, Attend second) {
+        Tensor[][] inputs = new Tensor[2][];
+        Tensor[] out = new Tensor[2];
+        for (int i = 0; i < 2; i++) {
+            inputs[i] = new Tensor[] {
+                random(11, 1, 2, 300, 8).requires_grad_(true),
+                random(12, 1, 2, 300, 8).requires_grad_(true),
+                random(13, 1, 2, 300, 8).requires_grad_(true)
+            };
+            out[i] = (i == 0 ? first : second).apply(inputs[i][0], inputs[i][1], inputs[i][2]);
+            out[i].pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
         }
+        assertThat(maxDifference(out[0], out[1])).isLessThan(1e-5);
+        for (int j = 0; j < 3; j++) {
+            assertThat(inputs[0][j].grad().abs().max().item_double()).isGreaterThan(0);
+            assertThat(maxDifference(inputs[0][j].grad(), inputs[1][j].grad())).isLessThan(1e-4);
+        }
+        return out;
     }
 
     private static double maxDifference(Tensor a, Tensor b) {
