@@ -196,7 +196,7 @@ public final class LossComputation {
             return value;
         }
         Tensor ids = Tensors.ofLongs(b.inputIds(), b.batchSize(), b.seqLen()); // (B, T)
-        Step step = new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null);
+        Step step = trainingStep(b);
         if (!checkpointing) {
             Tensor x = autocast(() -> blocks(ids, step, seed)); // (B, T, C)
             long t1 = System.nanoTime();
