@@ -43,7 +43,6 @@ public final class LossComputation {
     private final HeadLoss head;
     private final boolean shareRows; // the fused head only: a share needs its own head and weight gradient
     private ChunkedHeadLoss[] sharedHeads; // one per share, made on the first shared pass
-    private boolean attentionKeepsScores = true; // this pass's, set before its shares start
 
     private long forwardNanos;
     private long backwardNanos;
@@ -179,14 +178,7 @@ public final class LossComputation {
         long t0 = System.nanoTime();
         // with checkpointing only when the adapters alone train: shares hold a second set of the trainable
         // parameters' gradients, which for full fine-tuning would undo much of what checkpointing saves
-        boolean adaptersOnly = adaptersOnly();
-        boolean share = shareRows && (!checkpointing || adaptersOnly);
-        // LoRA without checkpointing keeps every block's activations: float32 attention keeps no probabilities there
-        // (GPT-2 124M, LoRA r16, 4 x 512, 2-core AMD EPYC without bf16 instructions, with the frozen head's smaller
-        // chunks: peak RSS ~400 MiB lower; in shares tokens/s the same at dropout 0.05, ~5% lower at 0, both within
-        // this machine's spread; in one pass ~8% lower, libtorch's kernel on its one thread); with checkpointing only
-        // one block's are held at a time, and full fine-tuning's peak is its optimizer's state
-        attentionKeepsScores = checkpointing || !adaptersOnly;
+        boolean share = shareRows && (!checkpointing || adaptersOnly());
         int workers = share ? Math.min(b.batchSize(), CpuThreads.inferenceWorkers()) : 1;
         lastShares = workers > 1 && (long) b.batchSize() * b.seqLen() / workers >= MIN_SHARE_TOKENS ? workers : 1;
         if (lastShares > 1) {
@@ -355,10 +347,17 @@ public final class LossComputation {
         }
     }
 
-    /** The step of a training pass over {@code b}'s rows: their positions and mask, no cache. */
+    /**
+     * The step of a training pass over {@code b}'s rows: their positions and mask, no cache. LoRA without checkpointing
+     * keeps every block's activations, so its attention keeps no probabilities (GPT-2 124M, LoRA r16, 4 x 512, 2-core
+     * AMD EPYC without bf16 instructions, with the frozen head's smaller chunks: peak RSS ~400 MiB lower; in shares
+     * tokens/s the same at dropout 0.05, ~5% lower at 0, both within this machine's spread; in one pass ~8% lower,
+     * libtorch's kernel on its one thread); with checkpointing only one block's are held at a time, and full
+     * fine-tuning's peak is its optimizer's state.
+     */
     private Step trainingStep(Batch b) {
-        return new Step(
-                Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null, attentionKeepsScores);
+        boolean keepScores = checkpointing || !adaptersOnly();
+        return new Step(Tensors.ofLongs(b.positionIds(), b.batchSize(), b.seqLen()), mask(b), null, keepScores);
     }
 
     /** Whether none of the model's own parameters trains (LoRA: only its adapters do). */
