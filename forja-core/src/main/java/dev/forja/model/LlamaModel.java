@@ -13,6 +13,7 @@ import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -151,7 +152,12 @@ public final class LlamaModel implements CausalLM {
         LlamaLayer l = layers[i];
         // each half in a scope of its own: what it made and the backward does not keep (the norm's output, the
         // scores, with LoRA the frozen products' outputs and the dropout copies) is freed as it returns
-        Tensor mid = Tensors.freeingTemporaries(() -> x.add(l.o().apply(attention(i, l, x, step))));
+        Tensor mid = Tensors.freeingTemporaries(() -> {
+            // the output projection's input is the attention's output as it is, which the attention's backward keeps
+            // (libtorch's kernel) or LoRA's A would: held instead of a dropped copy
+            Tensor att = attention(i, l, x, step);
+            return x.add(l.o().apply(att, Recomputable.of(att, UnaryOperator.identity())));
+        });
         return Tensors.freeingTemporaries(() -> mid.add(mlp(l, mid)));
     }
 

@@ -8,10 +8,10 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A layer's input as a function of tensors that a training step's backward keeps anyway (a norm's input, an
- * activation's input): a layer whose backward needs its input may hold these instead, and compute the input again
- * when the backward reaches it ({@link Linear#apply(Tensor, Recomputable)}). The function must depend on nothing but
- * its sources and the model's own weights, and give the same values run again (the layer runs it under the autocast
- * state of the forward, and makes its own casts).
+ * activation's input, the attention's output): a layer whose backward needs its input may hold these instead, and
+ * compute the input again when the backward reaches it ({@link Linear#apply(Tensor, Recomputable)}). The function must
+ * depend on nothing but its sources and the model's own weights, and give the same values run again (the layer runs it
+ * under the autocast state of the forward, and makes its own casts).
  */
 public record Recomputable(List<Tensor> sources, Function<List<Tensor>, Tensor> function) {
     /** {@code f(source)}. */
