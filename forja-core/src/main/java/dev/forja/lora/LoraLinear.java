@@ -75,8 +75,9 @@ public final class LoraLinear implements Linear {
      * times 0, whose path to x the hook's gradient takes). The gradients are bit for bit autograd's. GPT-2 124M, r16
      * on every linear layer, 4 x 512: the inputs of three of a block's four adapted layers (~19 MB a block), and with
      * dropout their masks (~8 MB). The fourth, the attention's output projection, takes the attention's output, which
-     * the attention's backward keeps anyway: with dropout, held as it is instead of a dropped copy and its mask
-     * (~8 MB a block; dropout 0.05, peak RSS 1,767-1,771 MiB instead of 1,846-1,852).
+     * the attention's backward keeps anyway (libtorch's kernel) or A's gradient would: with dropout, held as it is
+     * instead of a dropped copy and its mask (~8 MB a block; dropout 0.05, peak RSS 1,767-1,771 MiB instead of
+     * 1,846-1,852).
      */
     @Override
     public Tensor apply(Tensor x, Recomputable input) {
