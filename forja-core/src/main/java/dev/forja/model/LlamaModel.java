@@ -13,7 +13,6 @@ import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -153,10 +152,8 @@ public final class LlamaModel implements CausalLM {
         // each half in a scope of its own: what it made and the backward does not keep (the norm's output, the
         // scores, with LoRA the frozen products' outputs and the dropout copies) is freed as it returns
         Tensor mid = Tensors.freeingTemporaries(() -> {
-            // the output projection's input is the attention's output as it is, which the attention's backward keeps
-            // (libtorch's kernel) or LoRA's A would: held instead of a dropped copy
             Tensor att = attention(i, l, x, step);
-            return x.add(l.o().apply(att, Recomputable.of(att, UnaryOperator.identity())));
+            return x.add(l.o().apply(att, Recomputable.itself(att)));
         });
         return Tensors.freeingTemporaries(() -> mid.add(mlp(l, mid)));
     }

@@ -14,6 +14,15 @@ import org.bytedeco.pytorch.Tensor;
  * under the autocast state of the forward, and makes its own casts).
  */
 public record Recomputable(List<Tensor> sources, Function<List<Tensor>, Tensor> function) {
+    /**
+     * {@code source} itself, for a layer whose input the backward keeps as it is (the attention's output, which
+     * libtorch's kernel keeps, or A's gradient would): held instead of what the layer would derive from it (LoRA's
+     * dropped copy and mask).
+     */
+    public static Recomputable itself(Tensor source) {
+        return new Recomputable(List.of(source), s -> s.get(0));
+    }
+
     /** {@code f(source)}. */
     public static Recomputable of(Tensor source, UnaryOperator<Tensor> f) {
         return new Recomputable(List.of(source), s -> f.apply(s.get(0)));
