@@ -14,6 +14,7 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertConfig;
 import dev.forja.model.bert.BertModel;
 import dev.forja.model.bert.BertWriter;
+import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.tokenizer.ByteLevelTokenizerFiles;
 import java.io.ByteArrayOutputStream;
@@ -23,9 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ClassificationTaskTest {
@@ -164,6 +169,56 @@ class ClassificationTaskTest {
             }
             if (dropout == 0) assertThat(worst).as("the one pass's gradients").isLessThan(1e-4);
             else assertThat(worst).as("each share draws its own masks").isGreaterThan(1e-6);
+        } finally {
+            CpuThreads.use(before, true);
+        }
+    }
+
+    @ParameterizedTest(name = "dropout {0}, {1} core(s)")
+    @CsvSource({"0, 1", "0.1, 1", "0, 2", "0.1, 2"})
+    void loraRecomputesItsInputsAndGetsAutogradsGradients(double dropout, int cores) throws IOException {
+        Path model = tinyBert(tmp.resolve("m"));
+        Path train = unevenRows();
+        int before = CpuThreads.count();
+        try {
+            CpuThreads.use(cores, true); // two: the rows in two shares, the second keeping A's gradients apart
+            TrainConfig c =
+                    config(model, train, train, tmp.resolve("run"), "lora", 1).with(Map.of("lora_dropout", dropout));
+            ClassificationTask task = new ClassificationTask(c, model, false, QUIET);
+            task.setTraining(true);
+            torch.manual_seed(5);
+            try (NoGradGuard g = new NoGradGuard()) { // B random (it starts at zero), so that A gets a gradient
+                task.trainableParameters().forEach((name, p) -> {
+                    if (name.contains("lora_B"))
+                        p.copy_(torch.randn(p.sizes().vec().get()).mul(new Scalar(0.1)));
+                });
+            }
+            ClassificationBatch b = task.batches().batch(0, 0);
+            Map<String, float[]> expected;
+            try (Recomputation off = Recomputation.off()) { // autograd keeps every input
+                expected = gradients(task, b);
+                assertThat(off.inputs()).isZero();
+            }
+            Map<String, float[]> actual;
+            long inputs;
+            try (Recomputation on = Recomputation.open()) {
+                actual = gradients(task, b);
+                inputs = on.inputs();
+            }
+            // on this thread (one pass, or share 0): the tiny BERT's two layers, each with q, k, v, the attention's
+            // output, the intermediate and the output adapted; but the first layer's q, k, v, whose input (the frozen
+            // embeddings' norm) needs no gradient
+            assertThat(inputs).isEqualTo(2 * 6 - 3);
+            assertThat(actual.keySet()).isEqualTo(expected.keySet()).anyMatch(k -> k.contains("lora_A"));
+            for (String name : expected.keySet()) {
+                assertThat(actual.get(name)).as(name).containsExactly(expected.get(name)); // bit for bit
+            }
+            float largestA = 0;
+            for (String name : expected.keySet()) {
+                if (!name.contains("lora_A")) continue;
+                for (float v : expected.get(name)) largestA = Math.max(largestA, Math.abs(v));
+            }
+            assertThat(largestA).as("A's gradients are not all zero").isGreaterThan(1e-6f);
         } finally {
             CpuThreads.use(before, true);
         }

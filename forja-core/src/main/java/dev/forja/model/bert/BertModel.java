@@ -11,6 +11,8 @@ import dev.forja.model.ModelInitializer;
 import dev.forja.model.ParamSpec;
 import dev.forja.nn.LayerNorm;
 import dev.forja.nn.Linear;
+import dev.forja.nn.Recomputable;
+import dev.forja.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,37 +182,63 @@ public final class BertModel implements Adaptable {
         }
         Tensor positions = torch.arange(new Scalar(T), new TensorOptions(ScalarType.Long)); // (T)
         Tensor types = tokenTypeIds != null ? tokenTypeIds : torch.zeros_like(ids);
-        Tensor x = torch.embedding(wordEmbeddings, ids) // (B, T, C)
+        // the embeddings and each block in a scope of their own: what they made and the backward does not keep (the
+        // embeddings before their sum, the attention's inputs before their heads, with LoRA the frozen products and
+        // GELU's output) is freed as each returns, not held to the end of the pass
+        Tensor sum = Tensors.freeingTemporaries(() -> torch.embedding(wordEmbeddings, ids) // (B, T, C)
                 .add(torch.embedding(tokenTypeEmbeddings, types))
-                .add(torch.embedding(positionEmbeddings, positions));
-        x = embeddingsNorm.apply(x);
+                .add(torch.embedding(positionEmbeddings, positions)));
         // keys that are padding are hidden from every query: (B, 1, 1, T), true where attention is allowed
         Tensor mask =
                 attentionMask == null ? null : attentionMask.ne(new Scalar(0)).view(B, 1, 1, T);
+        Normed x = new Normed(sum, embeddingsNorm);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            x = block(i, x, mask);
+            final int layer = i;
+            final Normed in = x;
+            x = new Normed(Tensors.freeingTemporaries(() -> block(layer, in, mask)), layers[i].outputNorm());
         }
-        return x;
+        return x.out();
     }
 
-    /** Block {@code i}: (B, T, C) to (B, T, C). */
-    private Tensor block(int i, Tensor x, Tensor mask) {
+    /**
+     * A norm's output {@code out} and what it normed, {@code in}, which the norm's backward keeps: a layer that takes
+     * {@code out} may hold {@code in} instead and norm it again in the backward ({@link #input}).
+     */
+    private record Normed(Tensor in, LayerNorm norm, Tensor out) {
+        Normed(Tensor in, LayerNorm norm) {
+            this(in, norm, norm.apply(in));
+        }
+
+        /** {@code out} as a function of {@code in} (LoRA's A gradient recomputes it instead of keeping it). */
+        Recomputable input() {
+            return Recomputable.of(in, norm::apply);
+        }
+    }
+
+    /**
+     * Block {@code i}, (B, T, C) to (B, T, C), up to its output norm: what that norm takes. The adapted layers' inputs
+     * come as {@link Recomputable}s of tensors the backward keeps anyway (the norms' inputs, the attention's output,
+     * GELU's input): with LoRA, A's gradient computes its input again instead of autograd keeping it, and with dropout
+     * its dropped copy and mask.
+     */
+    private Tensor block(int i, Normed x, Tensor mask) {
         BertLayer l = layers[i];
-        long B = x.size(0),
-                T = x.size(1),
+        long B = x.out().size(0),
+                T = x.out().size(1),
                 C = config.hiddenSize(),
                 H = config.numAttentionHeads(),
                 D = config.headDim();
-        Tensor q = heads(l.query().apply(x), B, T, H, D); // (B, H, T, D)
-        Tensor k = heads(l.key().apply(x), B, T, H, D);
-        Tensor v = heads(l.value().apply(x), B, T, H, D);
+        Tensor q = heads(l.query().apply(x.out(), x.input()), B, T, H, D); // (B, H, T, D)
+        Tensor k = heads(l.key().apply(x.out(), x.input()), B, T, H, D);
+        Tensor v = heads(l.value().apply(x.out(), x.input()), B, T, H, D);
         TensorOptional m = mask == null ? new TensorOptional() : new TensorOptional(mask);
         Tensor y = torch.scaled_dot_product_attention(q, k, v, m, 0.0, false, new DoubleOptional(), false)
                 .transpose(1, 2)
                 .reshape(B, T, C); // (B, T, C)
-        x = l.attentionNorm().apply(x.add(l.attentionOutput().apply(y)));
-        Tensor h = torch.gelu(l.intermediate().apply(x), "none"); // (B, T, F)
-        return l.outputNorm().apply(x.add(l.output().apply(h)));
+        Normed mid = new Normed(x.out().add(l.attentionOutput().apply(y, Recomputable.itself(y))), l.attentionNorm());
+        Tensor f = l.intermediate().apply(mid.out(), mid.input()); // (B, T, F)
+        Tensor h = torch.gelu(f, "none");
+        return mid.out().add(l.output().apply(h, Recomputable.of(f, t -> torch.gelu(t, "none"))));
     }
 
     private static Tensor heads(Tensor t, long B, long T, long H, long D) {
