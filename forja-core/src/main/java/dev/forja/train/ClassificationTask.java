@@ -22,7 +22,6 @@ import dev.forja.model.bert.BertClassifier;
 import dev.forja.model.bert.BertDirectory;
 import dev.forja.model.bert.BertLoader;
 import dev.forja.nn.Dropout;
-import dev.forja.nn.Recomputation;
 import dev.forja.tensor.CpuThreads;
 import dev.forja.tensor.Tensors;
 import dev.forja.tokenizer.HfTokenizer;
@@ -266,24 +265,18 @@ public final class ClassificationTask implements TrainingTask<ClassificationBatc
      */
     private double forwardBackwardShared(List<ClassificationBatch> parts, double normalizer, long seed) {
         double[] losses = new double[parts.size()];
-        // share 0 runs in the caller's recomputation, if one is on (LoRA's A gradients from Recomputable inputs), on
-        // the caller's thread; the others then keep what layers accumulate by hand apart until their turn to add
-        boolean recomputing = Recomputation.current() != null;
         GradientShares.run(List.copyOf(trainable.values()), parts.size(), (w, shares) -> {
-            try (Recomputation apart =
-                    w == 0 || !recomputing ? null : Recomputation.openApart((p, g) -> shares.keepSummed(w, p, g))) {
-                Tensor loss;
-                Dropout.seedThisThread(GradientShares.shareSeed(seed, w));
-                try {
-                    loss = summedLoss(parts.get(w));
-                } finally {
-                    Dropout.seedFromLibtorch();
-                }
-                losses[w] = loss.item_double();
-                Tensor scaled = loss.div(new Scalar(normalizer));
-                if (w == 0) scaled.backward();
-                else shares.addApart(w, scaled, null, null, null);
+            Tensor loss;
+            Dropout.seedThisThread(GradientShares.shareSeed(seed, w));
+            try {
+                loss = summedLoss(parts.get(w));
+            } finally {
+                Dropout.seedFromLibtorch();
             }
+            losses[w] = loss.item_double();
+            Tensor scaled = loss.div(new Scalar(normalizer));
+            if (w == 0) scaled.backward();
+            else shares.addApart(w, scaled, null, null, null);
         });
         double sum = 0;
         for (double l : losses) sum += l;

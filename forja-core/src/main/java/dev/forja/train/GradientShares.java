@@ -21,9 +21,10 @@ import org.bytedeco.pytorch.global.torch;
  * products. Share 0 runs its backward into the parameters' gradients as a single pass would; each other share
  * computes its gradients apart ({@link #addApart}; over several backward calls, as a checkpointed pass makes,
  * {@link #backwardApart} then {@link #addKept}) and adds them once the share before it has added its own, so the
- * sums always have one order and a run gives the same bits every time, resumed or not. A layer that accumulates a
- * gradient by hand (LoRA's A, {@link Recomputation}) does so into the parameter's gradient in share 0 and into the
- * share's sums ({@link Recomputation#openApart}, {@link #keepSummed}) in the others; random numbers in the pass
+ * sums always have one order and a run gives the same bits every time, resumed or not. When the caller runs in a
+ * {@link Recomputation} that is on, a layer that accumulates a gradient by hand (LoRA's A from a recomputed input) does
+ * so into the parameter's gradient in share 0, on the caller's thread, and into the share's sums in the others, each
+ * of which runs in one opened apart ({@link Recomputation#openApart}, {@link #keepSummed}); random numbers in the pass
  * (dropout) must not come from a generator the shares draw from together.
  */
 final class GradientShares {
@@ -61,12 +62,19 @@ final class GradientShares {
         return seed + 0x9E3779B97F4A7C15L * (w + 1); // SplittableRandom's golden gamma apart
     }
 
-    /** Runs {@code share} for each of {@code shares} shares at once, each in a pointer scope of its own. */
+    /**
+     * Runs {@code share} for each of {@code shares} shares at once, each in a pointer scope of its own, and the shares
+     * after the first in a recomputation apart when the caller's is on.
+     */
     static void run(List<Tensor> params, int shares, Share share) {
         GradientShares g = new GradientShares(params, shares);
+        boolean recomputing = Recomputation.current() != null;
         try {
             CpuThreads.runShares(shares, w -> {
-                try (PointerScope scope = new PointerScope()) {
+                try (PointerScope scope = new PointerScope();
+                        Recomputation apart = w == 0 || !recomputing
+                                ? null
+                                : Recomputation.openApart((p, grad) -> g.keepSummed(w, p, grad))) {
                     share.run(w, g);
                 } finally {
                     g.release(w); // what a failed share kept

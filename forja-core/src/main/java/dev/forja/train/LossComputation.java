@@ -313,11 +313,7 @@ public final class LossComputation {
         int rows = b.batchSize();
         GradientShares.run(params, workers, (w, shares) -> {
             Batch part = b.rows(rows * w / workers, rows * (w + 1) / workers);
-            // share 0 runs in forwardBackward's recomputation, on the caller's thread; the others keep what layers
-            // accumulate by hand apart until their turn to add
-            try (Recomputation apart = w == 0 ? null : Recomputation.openApart((p, g) -> shares.keepSummed(w, p, g))) {
-                losses[w] = shareForwardBackward(part, normalizer, seed, w, shares, heads[w]);
-            }
+            losses[w] = shareForwardBackward(part, normalizer, seed, w, shares, heads[w]);
         });
         double sum = 0;
         for (double l : losses) sum += l;
