@@ -30,6 +30,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * weight is bf16 or under bf16 autocast), the softmax in float32. A bf16 product's result is rounded once in
  * autograd, so with bf16 products the weight gradient is one product over all chunks' bf16 dlogits at the end
  * (they are kept, K × V bf16 for K labelled rows: half of what autograd's bf16 logit gradient alone takes).
+ *
+ * <p>A float32 weight that does not train (LoRA) needs no logit gradients, so the head goes over the vocabulary
+ * instead, in tiles of rows by columns, with an online softmax ({@link #vocabularyChunks}).
  */
 final class ChunkedHeadLoss {
     /**
@@ -51,16 +54,17 @@ final class ChunkedHeadLoss {
     static final long FLOAT32_CHUNK_BYTES = 100L << 20;
 
     /**
-     * {@link #FLOAT32_CHUNK_BYTES} for a weight that does not train (LoRA): no weight gradient to stream once more per
-     * chunk, and the workspace is a larger share of the step's peak (each share of the rows holds its own). GPT-2 124M,
-     * LoRA r16, 4 x 512 in two shares, 2-core AMD EPYC: 50 MiB instead of 100 peaks ~80 MiB lower; 25 MiB another
-     * ~65 MiB lower but ~10% slower.
+     * Largest float32 logits tile of {@link #vocabularyChunks}, for a float32 weight that does not train (LoRA): a
+     * share of 2 x 512 rows of GPT-2 is 13 chunks of 3,866 columns. Each share of the rows holds its own tile, and the
+     * head comes at the step's peak. GPT-2 124M, LoRA r16, 4 x 512 in two shares, 2-core AMD EPYC without bf16
+     * instructions, peak RSS: 8 MiB 1,669-1,673, 16 MiB 1,677-1,685, 32 MiB 1,705-1,730; row chunks of 50 MiB (the
+     * head before) 1,757-1,769, for the same tokens/s.
      */
-    static final long FROZEN_FLOAT32_CHUNK_BYTES = 50L << 20;
+    static final long FROZEN_FLOAT32_CHUNK_BYTES = 16L << 20;
 
     private final int chunkRows; // 0: balancedRows
     private final boolean keepWorkspace;
-    private Tensor workspace; // (rows, V) float32 logits, then their gradient; grown when a batch needs more
+    private Tensor workspace; // flat float32: a chunk's logits, then their gradient; grown when a batch needs more
 
     /** @param chunkRows rows per chunk; 0 picks the fewest equal chunks that fit {@link #CHUNK_BYTES} */
     ChunkedHeadLoss(int chunkRows) {
@@ -134,10 +138,8 @@ final class ChunkedHeadLoss {
         Labelled labelled = Labelled.of(labels);
         int k = labelled.rows().length;
         ScalarType compute = computeType(weight, bf16Products);
-        int step = chunkRows > 0 ? chunkRows : balancedRows(k, V, chunkBytes(compute, weight));
-        boolean weightGrad = gradients && weight.requires_grad();
         try (NoGradGuard ng = new NoGradGuard()) {
-            Tensor gradW = !weightGrad ? null : gradInto != null ? gradInto : gradOf(weight);
+            Tensor gradW = !(gradients && weight.requires_grad()) ? null : gradInto != null ? gradInto : gradOf(weight);
             if (k == 0) {
                 return new Result(0, gradients ? torch.zeros_like(h.detach()) : null);
             }
@@ -145,47 +147,159 @@ final class ChunkedHeadLoss {
             Tensor index = Tensors.ofLongs(labelled.rows(), k); // (K)
             Tensor hs = as(h.detach().reshape(N, C).index_select(0, index), compute); // (K, C)
             Tensor target = Tensors.ofLongs(labelled.targets(), k, 1); // (K, 1)
-            Tensor buffer = workspace(step, V); // (step, V)
-            boolean deferred = weightGrad && compute.value != ScalarType.Float.value;
-            Tensor kept = deferred ? torch.empty(new long[] {k, V}, new TensorOptions(compute), null) : null; // (K, V)
-            Tensor dhs = gradients ? torch.empty(new long[] {k, C}, new TensorOptions(compute), null) : null; // (K, C)
-            double inv = 1.0 / normalizer;
-            double loss = 0;
-            for (int start = 0; start < k; start += step) {
-                try (PointerScope scope = new PointerScope()) {
-                    int n = Math.min(step, k - start);
-                    Tensor hc = hs.narrow(0, start, n); // (n, C)
-                    Tensor logits = buffer.narrow(0, 0, n); // (n, V)
-                    if (compute.value == ScalarType.Float.value) {
-                        torch.mm_out(logits, hc, w.t());
-                    } else {
-                        logits.copy_(hc.mm(w.t())); // the bf16 product, as autograd's, then widened
+            Result r = byVocabulary(compute, weight)
+                    ? vocabularyChunks(hs, w, target, normalizer, gradients)
+                    : rowChunks(hs, w, target, compute, normalizer, gradients ? dlogits(gradW, compute) : null);
+            if (!gradients) return r;
+            Tensor gradH = torch.zeros(new long[] {N, C}, new TensorOptions(h.scalar_type())); // (B·T, C)
+            gradH.index_copy_(0, index, r.gradInput().to(h.scalar_type()));
+            return new Result(r.loss(), gradH.view(Tensors.shape(h)));
+        }
+    }
+
+    /** Whether the head runs {@link #vocabularyChunks}: float32 products with a weight that gets no gradient. */
+    static boolean byVocabulary(ScalarType compute, Tensor weight) {
+        return compute.value == ScalarType.Float.value && !weight.requires_grad();
+    }
+
+    /**
+     * The summed loss and (with {@code gradients}) the (K, C) gradient of the K labelled rows {@code hs}, in chunks of
+     * rows over the whole vocabulary: each chunk's logits, then their gradient in place, then that gradient's product
+     * with the weight. Needed when the weight trains (its gradient takes each chunk's logit gradients).
+     */
+    /** Where {@link #rowChunks} puts the logits' gradient: into the weight's gradient {@code gradW} (null: none). */
+    private record Dlogits(Tensor gradW, boolean deferred) {}
+
+    private static Dlogits dlogits(Tensor gradW, ScalarType compute) {
+        return new Dlogits(gradW, gradW != null && compute.value != ScalarType.Float.value);
+    }
+
+    private Result rowChunks(
+            Tensor hs, Tensor w, Tensor target, ScalarType compute, double normalizer, Dlogits gradients) {
+        long C = hs.size(1), V = w.size(0);
+        int k = (int) hs.size(0);
+        int step = chunkRows > 0 ? chunkRows : balancedRows(k, V, chunkBytes(compute));
+        Tensor buffer = workspace((long) step * V).view(step, V); // (step, V)
+        Tensor gradW = gradients == null ? null : gradients.gradW();
+        boolean deferred = gradients != null && gradients.deferred();
+        Tensor kept = deferred ? torch.empty(new long[] {k, V}, new TensorOptions(compute), null) : null; // (K, V)
+        Tensor dhs = gradients != null ? torch.empty(new long[] {k, C}, new TensorOptions(compute), null) : null;
+        double inv = 1.0 / normalizer;
+        double loss = 0;
+        for (int start = 0; start < k; start += step) {
+            try (PointerScope scope = new PointerScope()) {
+                int n = Math.min(step, k - start);
+                Tensor hc = hs.narrow(0, start, n); // (n, C)
+                Tensor logits = buffer.narrow(0, 0, n); // (n, V)
+                if (compute.value == ScalarType.Float.value) {
+                    torch.mm_out(logits, hc, w.t());
+                } else {
+                    logits.copy_(hc.mm(w.t())); // the bf16 product, as autograd's, then widened
+                }
+                Tensor t = target.narrow(0, start, n); // (n, 1)
+                // loss = log Σ exp(z - max) - (z[label] - max), with one exp pass over the chunk, in place
+                logits.sub_(logits.amax(new long[] {1}, true));
+                Tensor picked = logits.gather(1, t); // (n, 1)
+                Tensor sum = logits.exp_().sum(new long[] {1}, true, new ScalarTypeOptional()); // (n, 1)
+                loss += sum.log()
+                        .sub_(picked)
+                        .sum(new ScalarTypeOptional(ScalarType.Double))
+                        .item_double();
+                if (gradients == null) continue;
+                // dlogits = (softmax - onehot) / normalizer, in place over the exponentials
+                logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
+                logits.scatter_add_(
+                        1, t, torch.full(new long[] {n, 1}, new Scalar(-inv), new TensorOptions(ScalarType.Float)));
+                Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
+                dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
+                if (gradW != null && !deferred) gradW.addmm_(dl.t(), hc);
+            }
+        }
+        if (deferred) addDeferred(gradW, kept, hs);
+        return new Result(loss, dhs);
+    }
+
+    /**
+     * {@link #rowChunks}' result for a frozen float32 weight, in chunks of the vocabulary over groups of rows, as
+     * flash attention goes over keys: for each chunk of columns c, {@code z = h W_c^T}, and with a running row maximum
+     * m, sum s and accumulator a, both rescaled when m grows, {@code s += Σ exp(z - m)} and
+     * {@code a += exp(z - m) W_c}. Then {@code loss = m + log s - z[label]} and
+     * {@code dh = (a / s - W[label]) / normalizer}: two products in all, as by rows, but OpenBLAS packs each column
+     * chunk of the weight once for all the group's rows, where row chunks each pack the whole weight twice, and the
+     * workspace is a (rows, columns) tile instead of whole-vocabulary rows. GPT-2 124M, LoRA r16, 4 x 512 in two shares,
+     * 2-core AMD EPYC without bf16 instructions: see {@link #FROZEN_FLOAT32_CHUNK_BYTES}.
+     */
+    private Result vocabularyChunks(Tensor hs, Tensor w, Tensor target, double normalizer, boolean gradients) {
+        long C = hs.size(1), V = w.size(0);
+        int k = (int) hs.size(0);
+        long elements = chunkRows > 0 ? (long) chunkRows * V : FROZEN_FLOAT32_CHUNK_BYTES / Float.BYTES;
+        int rows = groupRows(k, V, elements);
+        long columns = balancedColumns(V, elements / rows);
+        Tensor buffer = workspace((long) rows * columns);
+        Tensor dhs = gradients ? torch.empty(new long[] {k, C}, new TensorOptions(ScalarType.Float), null) : null;
+        double inv = 1.0 / normalizer;
+        double loss = 0;
+        for (int start = 0; start < k; start += rows) {
+            try (PointerScope scope = new PointerScope()) {
+                int n = Math.min(rows, k - start);
+                Tensor hc = hs.narrow(0, start, n); // (n, C)
+                Tensor labelRows = w.index_select(0, target.narrow(0, start, n).view(n)); // (n, C): W[label]
+                Tensor max = torch.full(
+                        new long[] {n, 1},
+                        new Scalar(Double.NEGATIVE_INFINITY),
+                        new TensorOptions(ScalarType.Float)); // (n, 1)
+                Tensor sum = torch.zeros(new long[] {n, 1}, new TensorOptions(ScalarType.Float)); // (n, 1)
+                Tensor acc = gradients ? torch.zeros(new long[] {n, C}, new TensorOptions(ScalarType.Float)) : null;
+                for (long from = 0; from < V; from += columns) {
+                    try (PointerScope chunk = new PointerScope()) {
+                        long m = Math.min(columns, V - from);
+                        Tensor wc = w.narrow(0, from, m); // (m, C)
+                        Tensor z = buffer.narrow(0, 0, n * m).view(n, m);
+                        torch.mm_out(z, hc, wc.t());
+                        Tensor grown = torch.maximum(max, z.amax(new long[] {1}, true)); // (n, 1)
+                        Tensor rescale = max.sub(grown).exp_(); // 0 on the first chunk, where the sums are 0
+                        max.copy_(grown);
+                        sum.mul_(rescale);
+                        z.sub_(max).exp_();
+                        sum.add_(z.sum(new long[] {1}, true, new ScalarTypeOptional()));
+                        if (acc != null) acc.mul_(rescale).addmm_(z, wc);
                     }
-                    Tensor t = target.narrow(0, start, n); // (n, 1)
-                    // loss = log Σ exp(z - max) - (z[label] - max), with one exp pass over the chunk, in place
-                    logits.sub_(logits.amax(new long[] {1}, true));
-                    Tensor picked = logits.gather(1, t); // (n, 1)
-                    Tensor sum = logits.exp_().sum(new long[] {1}, true, new ScalarTypeOptional()); // (n, 1)
-                    loss += sum.log()
-                            .sub_(picked)
-                            .sum(new ScalarTypeOptional(ScalarType.Double))
-                            .item_double();
-                    if (!gradients) continue;
-                    // dlogits = (softmax - onehot) / normalizer, in place over the exponentials
-                    logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
-                    logits.scatter_add_(
-                            1, t, torch.full(new long[] {n, 1}, new Scalar(-inv), new TensorOptions(ScalarType.Float)));
-                    Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
-                    dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
-                    if (weightGrad && !deferred) gradW.addmm_(dl.t(), hc);
+                }
+                Tensor picked = hc.mul(labelRows).sum(new long[] {1}, true, new ScalarTypeOptional()); // z[label]
+                loss += max.add(sum.log())
+                        .sub_(picked)
+                        .sum(new ScalarTypeOptional(ScalarType.Double))
+                        .item_double();
+                if (acc != null) {
+                    dhs.narrow(0, start, n).copy_(acc.div_(sum).sub_(labelRows).mul_(new Scalar(inv)));
                 }
             }
-            if (deferred) addDeferred(gradW, kept, hs);
-            if (!gradients) return new Result(loss, null);
-            Tensor gradH = torch.zeros(new long[] {N, C}, new TensorOptions(h.scalar_type())); // (B·T, C)
-            gradH.index_copy_(0, index, dhs.to(h.scalar_type()));
-            return new Result(loss, gradH.view(Tensors.shape(h)));
         }
+        return new Result(loss, dhs);
+    }
+
+    /**
+     * Rows per group of {@link #vocabularyChunks}: all {@code k} when a chunk of {@code elements} logits still spans
+     * {@link #minColumns} columns for each, else as few equal groups as keep it so.
+     */
+    static int groupRows(int k, long v, long elements) {
+        long most = Math.max(1, elements / minColumns(v));
+        long groups = Math.max(1, (k + most - 1) / most);
+        return (int) Math.max(1, (k + groups - 1) / groups);
+    }
+
+    /**
+     * The narrowest column chunk of {@link #vocabularyChunks}: 1,024 columns (narrower products run below
+     * OpenBLAS's speed), or an eighth of a small vocabulary.
+     */
+    static long minColumns(long v) {
+        return Math.max(1, Math.min(1024, (v + 7) / 8));
+    }
+
+    /** Columns per chunk: as few chunks of at most {@code most} columns as cover {@code v}, of equal size. */
+    static long balancedColumns(long v, long most) {
+        long chunks = Math.max(1, (v + Math.max(1, most) - 1) / Math.max(1, most));
+        return (v + chunks - 1) / chunks;
     }
 
     /** The rows that carry a label and their target ids, in order. */
@@ -219,14 +333,17 @@ final class ChunkedHeadLoss {
         return workspace != null;
     }
 
-    /** The workspace, at least {@code rows × v}; kept past the caller's PointerScope, freed by the garbage collector. */
-    private Tensor workspace(int rows, long v) {
-        if (workspace == null || workspace.size(0) < rows || workspace.size(1) != v) {
+    /**
+     * The workspace, {@code elements} float32 values (the first of a flat buffer that may be longer); kept past the
+     * caller's PointerScope, freed by the garbage collector.
+     */
+    private Tensor workspace(long elements) {
+        if (workspace == null || workspace.size(0) < elements) {
             if (workspace != null) workspace.releaseReference();
-            workspace = torch.empty(new long[] {rows, v}, new TensorOptions(ScalarType.Float), null);
+            workspace = torch.empty(new long[] {elements}, new TensorOptions(ScalarType.Float), null);
             workspace.retainReference();
         }
-        return workspace;
+        return workspace.narrow(0, 0, elements);
     }
 
     /**
@@ -240,12 +357,11 @@ final class ChunkedHeadLoss {
     }
 
     /**
-     * Largest logits chunk for products in {@code compute} with {@code weight}; the same with and without gradients,
+     * Largest logits chunk of {@link #rowChunks} for products in {@code compute}; the same with and without gradients,
      * so that an evaluation does not grow the workspace a training step keeps.
      */
-    static long chunkBytes(ScalarType compute, Tensor weight) {
-        if (compute.value != ScalarType.Float.value) return CHUNK_BYTES;
-        return weight.requires_grad() ? FLOAT32_CHUNK_BYTES : FROZEN_FLOAT32_CHUNK_BYTES;
+    static long chunkBytes(ScalarType compute) {
+        return compute.value == ScalarType.Float.value ? FLOAT32_CHUNK_BYTES : CHUNK_BYTES;
     }
 
     /** The products' dtype: a half-precision weight's own, bf16 under autocast, float32 otherwise. */
