@@ -233,7 +233,7 @@ final class ChunkedHeadLoss {
         long C = hs.size(1), V = w.size(0);
         int k = (int) hs.size(0);
         long elements = chunkRows > 0 ? (long) chunkRows * V : FROZEN_FLOAT32_CHUNK_BYTES / Float.BYTES;
-        int rows = groupRows(k, V, elements);
+        int rows = groupRows(k, V, C, elements);
         long columns = balancedColumns(V, elements / rows);
         Tensor buffer = workspace((long) rows * columns);
         Tensor dhs = gradients ? torch.empty(new long[] {k, C}, new TensorOptions(ScalarType.Float), null) : null;
@@ -243,7 +243,11 @@ final class ChunkedHeadLoss {
             try (PointerScope scope = new PointerScope()) {
                 int n = Math.min(rows, k - start);
                 Tensor hc = hs.narrow(0, start, n); // (n, C)
-                Tensor labelRows = w.index_select(0, target.narrow(0, start, n).view(n)); // (n, C): W[label]
+                // W[label], (n, C), written where the group's gradient goes when there is one
+                Tensor labels = target.narrow(0, start, n).view(n);
+                Tensor labelRows = dhs == null
+                        ? w.index_select(0, labels)
+                        : torch.index_select_out(dhs.narrow(0, start, n), w, 0, labels);
                 Tensor max = torch.full(
                         new long[] {n, 1},
                         new Scalar(Double.NEGATIVE_INFINITY),
@@ -265,13 +269,13 @@ final class ChunkedHeadLoss {
                         if (acc != null) acc.mul_(rescale).addmm_(z, wc);
                     }
                 }
-                Tensor picked = hc.mul(labelRows).sum(new long[] {1}, true, new ScalarTypeOptional()); // z[label]
+                Tensor picked = hc.unsqueeze(1).bmm(labelRows.unsqueeze(2)).view(n, 1); // z[label], row by row
                 loss += max.add(sum.log())
                         .sub_(picked)
                         .sum(new ScalarTypeOptional(ScalarType.Double))
                         .item_double();
                 if (acc != null) {
-                    dhs.narrow(0, start, n).copy_(acc.div_(sum).sub_(labelRows).mul_(new Scalar(inv)));
+                    labelRows.neg_().add_(acc.div_(sum)).mul_(new Scalar(inv)); // in dhs
                 }
             }
         }
@@ -279,11 +283,12 @@ final class ChunkedHeadLoss {
     }
 
     /**
-     * Rows per group of {@link #vocabularyChunks}: all {@code k} when a chunk of {@code elements} logits still spans
-     * {@link #minColumns} columns for each, else as few equal groups as keep it so.
+     * Rows per group of {@link #vocabularyChunks}: as few equal groups of the {@code k} rows as let a chunk of
+     * {@code elements} logits span {@link #minColumns} columns for each, with the group's (rows, c) running sums no
+     * larger than the chunk (a 4,096-wide model: 1,024 rows a group at 16 MiB).
      */
-    static int groupRows(int k, long v, long elements) {
-        long most = Math.max(1, elements / minColumns(v));
+    static int groupRows(int k, long v, long c, long elements) {
+        long most = Math.max(1, Math.min(elements / minColumns(v), elements / c));
         long groups = Math.max(1, (k + most - 1) / most);
         return (int) Math.max(1, (k + groups - 1) / groups);
     }
