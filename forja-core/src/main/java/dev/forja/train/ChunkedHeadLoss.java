@@ -185,38 +185,53 @@ final class ChunkedHeadLoss {
         Tensor kept = deferred ? torch.empty(new long[] {k, V}, new TensorOptions(compute), null) : null; // (K, V)
         Tensor dhs = gradients != null ? torch.empty(new long[] {k, C}, new TensorOptions(compute), null) : null;
         double inv = 1.0 / normalizer;
+        double loss = overRows(k, step, (start, n) -> {
+            Tensor hc = hs.narrow(0, start, n); // (n, C)
+            Tensor logits = buffer.narrow(0, 0, n); // (n, V)
+            if (compute.value == ScalarType.Float.value) {
+                torch.mm_out(logits, hc, w.t());
+            } else {
+                logits.copy_(hc.mm(w.t())); // the bf16 product, as autograd's, then widened
+            }
+            Tensor t = target.narrow(0, start, n); // (n, 1)
+            // loss = log Σ exp(z - max) - (z[label] - max), with one exp pass over the chunk, in place
+            logits.sub_(logits.amax(new long[] {1}, true));
+            Tensor picked = logits.gather(1, t); // (n, 1)
+            Tensor sum = logits.exp_().sum(new long[] {1}, true, new ScalarTypeOptional()); // (n, 1)
+            Tensor rowLosses = sum.log().sub_(picked);
+            if (gradients == null) return rowLosses;
+            // dlogits = (softmax - onehot) / normalizer, in place over the exponentials
+            logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
+            logits.scatter_add_(
+                    1, t, torch.full(new long[] {n, 1}, new Scalar(-inv), new TensorOptions(ScalarType.Float)));
+            Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
+            dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
+            if (gradW != null && !deferred) gradW.addmm_(dl.t(), hc);
+            return rowLosses;
+        });
+        if (deferred) addDeferred(gradW, kept, hs);
+        return new Result(loss, dhs);
+    }
+
+    /** One chunk's work on rows {@code start .. start + n - 1}: returns their losses, (n, 1) float32. */
+    private interface RowChunk {
+        Tensor losses(int start, int n);
+    }
+
+    /**
+     * Runs {@code chunk} over {@code k} rows, {@code step} at a time, each in a pointer scope of its own, and returns
+     * the sum of their losses (in double).
+     */
+    private static double overRows(int k, int step, RowChunk chunk) {
         double loss = 0;
         for (int start = 0; start < k; start += step) {
             try (PointerScope scope = new PointerScope()) {
-                int n = Math.min(step, k - start);
-                Tensor hc = hs.narrow(0, start, n); // (n, C)
-                Tensor logits = buffer.narrow(0, 0, n); // (n, V)
-                if (compute.value == ScalarType.Float.value) {
-                    torch.mm_out(logits, hc, w.t());
-                } else {
-                    logits.copy_(hc.mm(w.t())); // the bf16 product, as autograd's, then widened
-                }
-                Tensor t = target.narrow(0, start, n); // (n, 1)
-                // loss = log Σ exp(z - max) - (z[label] - max), with one exp pass over the chunk, in place
-                logits.sub_(logits.amax(new long[] {1}, true));
-                Tensor picked = logits.gather(1, t); // (n, 1)
-                Tensor sum = logits.exp_().sum(new long[] {1}, true, new ScalarTypeOptional()); // (n, 1)
-                loss += sum.log()
-                        .sub_(picked)
+                loss += chunk.losses(start, Math.min(step, k - start))
                         .sum(new ScalarTypeOptional(ScalarType.Double))
                         .item_double();
-                if (gradients == null) continue;
-                // dlogits = (softmax - onehot) / normalizer, in place over the exponentials
-                logits.mul_(sum.reciprocal().mul_(new Scalar(inv)));
-                logits.scatter_add_(
-                        1, t, torch.full(new long[] {n, 1}, new Scalar(-inv), new TensorOptions(ScalarType.Float)));
-                Tensor dl = deferred ? kept.narrow(0, start, n).copy_(logits) : as(logits, compute); // (n, V)
-                dhs.narrow(0, start, n).copy_(dl.mm(w)); // (n, C)
-                if (gradW != null && !deferred) gradW.addmm_(dl.t(), hc);
             }
         }
-        if (deferred) addDeferred(gradW, kept, hs);
-        return new Result(loss, dhs);
+        return loss;
     }
 
     /**
@@ -238,47 +253,38 @@ final class ChunkedHeadLoss {
         Tensor buffer = workspace((long) rows * columns);
         Tensor dhs = gradients ? torch.empty(new long[] {k, C}, new TensorOptions(ScalarType.Float), null) : null;
         double inv = 1.0 / normalizer;
-        double loss = 0;
-        for (int start = 0; start < k; start += rows) {
-            try (PointerScope scope = new PointerScope()) {
-                int n = Math.min(rows, k - start);
-                Tensor hc = hs.narrow(0, start, n); // (n, C)
-                // W[label], (n, C), written where the group's gradient goes when there is one
-                Tensor labels = target.narrow(0, start, n).view(n);
-                Tensor labelRows = dhs == null
-                        ? w.index_select(0, labels)
-                        : torch.index_select_out(dhs.narrow(0, start, n), w, 0, labels);
-                Tensor max = torch.full(
-                        new long[] {n, 1},
-                        new Scalar(Double.NEGATIVE_INFINITY),
-                        new TensorOptions(ScalarType.Float)); // (n, 1)
-                Tensor sum = torch.zeros(new long[] {n, 1}, new TensorOptions(ScalarType.Float)); // (n, 1)
-                Tensor acc = gradients ? torch.zeros(new long[] {n, C}, new TensorOptions(ScalarType.Float)) : null;
-                for (long from = 0; from < V; from += columns) {
-                    try (PointerScope chunk = new PointerScope()) {
-                        long m = Math.min(columns, V - from);
-                        Tensor wc = w.narrow(0, from, m); // (m, C)
-                        Tensor z = buffer.narrow(0, 0, n * m).view(n, m);
-                        torch.mm_out(z, hc, wc.t());
-                        Tensor grown = torch.maximum(max, z.amax(new long[] {1}, true)); // (n, 1)
-                        Tensor rescale = max.sub(grown).exp_(); // 0 on the first chunk, where the sums are 0
-                        max.copy_(grown);
-                        sum.mul_(rescale);
-                        z.sub_(max).exp_();
-                        sum.add_(z.sum(new long[] {1}, true, new ScalarTypeOptional()));
-                        if (acc != null) acc.mul_(rescale).addmm_(z, wc);
-                    }
-                }
-                Tensor picked = hc.unsqueeze(1).bmm(labelRows.unsqueeze(2)).view(n, 1); // z[label], row by row
-                loss += max.add(sum.log())
-                        .sub_(picked)
-                        .sum(new ScalarTypeOptional(ScalarType.Double))
-                        .item_double();
-                if (acc != null) {
-                    labelRows.neg_().add_(acc.div_(sum)).mul_(new Scalar(inv)); // in dhs
+        double loss = overRows(k, rows, (start, n) -> {
+            Tensor hc = hs.narrow(0, start, n); // (n, C)
+            // W[label], (n, C), written where the group's gradient goes when there is one
+            Tensor labels = target.narrow(0, start, n).view(n);
+            Tensor labelRows = dhs == null
+                    ? w.index_select(0, labels)
+                    : torch.index_select_out(dhs.narrow(0, start, n), w, 0, labels);
+            Tensor max = torch.full(
+                    new long[] {n, 1},
+                    new Scalar(Double.NEGATIVE_INFINITY),
+                    new TensorOptions(ScalarType.Float)); // (n, 1)
+            Tensor sum = torch.zeros(new long[] {n, 1}, new TensorOptions(ScalarType.Float)); // (n, 1)
+            Tensor acc = gradients ? torch.zeros(new long[] {n, C}, new TensorOptions(ScalarType.Float)) : null;
+            for (long from = 0; from < V; from += columns) {
+                try (PointerScope chunk = new PointerScope()) {
+                    long m = Math.min(columns, V - from);
+                    Tensor wc = w.narrow(0, from, m); // (m, C)
+                    Tensor z = buffer.narrow(0, 0, n * m).view(n, m);
+                    torch.mm_out(z, hc, wc.t());
+                    Tensor grown = torch.maximum(max, z.amax(new long[] {1}, true)); // (n, 1)
+                    Tensor rescale = max.sub(grown).exp_(); // 0 on the first chunk, where the sums are 0
+                    max.copy_(grown);
+                    sum.mul_(rescale);
+                    z.sub_(max).exp_();
+                    sum.add_(z.sum(new long[] {1}, true, new ScalarTypeOptional()));
+                    if (acc != null) acc.mul_(rescale).addmm_(z, wc);
                 }
             }
-        }
+            Tensor picked = hc.unsqueeze(1).bmm(labelRows.unsqueeze(2)).view(n, 1); // z[label], row by row
+            if (acc != null) labelRows.neg_().add_(acc.div_(sum)).mul_(new Scalar(inv)); // in dhs
+            return max.add(sum.log()).sub_(picked);
+        });
         return new Result(loss, dhs);
     }
 
