@@ -57,8 +57,9 @@ final class ChunkedHeadLoss {
      * Largest float32 logits tile of {@link #vocabularyChunks}, for a float32 weight that does not train (LoRA): a
      * share of 2 x 512 rows of GPT-2 is 13 chunks of 3,866 columns. Each share of the rows holds its own tile, and the
      * head comes at the step's peak. GPT-2 124M, LoRA r16, 4 x 512 in two shares, 2-core AMD EPYC without bf16
-     * instructions, peak RSS: 8 MiB 1,669-1,673, 16 MiB 1,677-1,685, 32 MiB 1,705-1,730; row chunks of 50 MiB (the
-     * head before) 1,757-1,769, for the same tokens/s.
+     * instructions, peak RSS (dropout 0.05, one build, two runs each): 8 MiB 1,669-1,673, 16 MiB 1,677-1,685, 32 MiB
+     * 1,705-1,730; alternated with the head before (row chunks of 50 MiB), dropout 0.05 and 0: 1,675-1,701 against
+     * 1,738-1,769, at the same tokens/s (within the machine's spread).
      */
     static final long FROZEN_FLOAT32_CHUNK_BYTES = 16L << 20;
 
@@ -163,17 +164,22 @@ final class ChunkedHeadLoss {
     }
 
     /**
-     * The summed loss and (with {@code gradients}) the (K, C) gradient of the K labelled rows {@code hs}, in chunks of
-     * rows over the whole vocabulary: each chunk's logits, then their gradient in place, then that gradient's product
-     * with the weight. Needed when the weight trains (its gradient takes each chunk's logit gradients).
+     * What {@link #rowChunks} does with the logits' gradient besides the input's: adds its product into the weight's
+     * gradient {@code gradW} (null: none), chunk by chunk, or {@code deferred}, in one product at the end (bf16
+     * products, rounded once as autograd's).
      */
-    /** Where {@link #rowChunks} puts the logits' gradient: into the weight's gradient {@code gradW} (null: none). */
     private record Dlogits(Tensor gradW, boolean deferred) {}
 
+    /** {@link Dlogits} for products in {@code compute}. */
     private static Dlogits dlogits(Tensor gradW, ScalarType compute) {
         return new Dlogits(gradW, gradW != null && compute.value != ScalarType.Float.value);
     }
 
+    /**
+     * The summed loss and (with {@code gradients}) the (K, C) gradient of the K labelled rows {@code hs}, in chunks of
+     * rows over the whole vocabulary: each chunk's logits, then their gradient in place, then that gradient's product
+     * with the weight. Needed when the weight trains (its gradient takes each chunk's logit gradients).
+     */
     private Result rowChunks(
             Tensor hs, Tensor w, Tensor target, ScalarType compute, double normalizer, Dlogits gradients) {
         long C = hs.size(1), V = w.size(0);
